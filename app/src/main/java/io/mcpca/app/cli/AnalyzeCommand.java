@@ -1,0 +1,153 @@
+package io.mcpca.app.cli;
+
+import io.mcpca.app.McpcaApplication;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * {@code mcpca analyze <dir> [--json] [--url URL] [--token TOKEN]}: runs {@code analyze-metrics} through
+ * an MCP server and prints a per-language table (or the raw JSON). With {@code --url} (or MCPCA_URL) it
+ * talks to that running server, whose roots must contain the directory; otherwise it starts an embedded
+ * server (ingress and workers in this JVM) rooted at the directory and talks to it over loopback HTTP,
+ * so the answer always comes through the real pipeline.
+ */
+public final class AnalyzeCommand {
+
+    /** A whole-repository walk of a large tree can take minutes on 2 cores. */
+    private static final Duration CALL_TIMEOUT = Duration.ofMinutes(30);
+
+    private AnalyzeCommand() {
+    }
+
+    public static int run(String[] args) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("mcpca analyze: " + e.getMessage());
+            System.err.println("usage: mcpca analyze <dir> [--json] [--url http://host:port/mcp] [--token TOKEN]");
+            return 2;
+        }
+        Path dir = options.dir().toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir)) {
+            System.err.println("mcpca analyze: not a directory: " + options.dir());
+            return 2;
+        }
+        ConfigurableApplicationContext embedded = null;
+        String url = options.url().orElse(null);
+        try {
+            if (url == null) {
+                embedded = McpcaApplication.start("--server.port=0", "--server.address=127.0.0.1",
+                        "--mcpca.roots[0]=" + dir, "--logging.level.root=WARN", "--logging.level.io.mcpca=WARN",
+                        "--management.endpoints.web.exposure.include=health");
+                url = "http://127.0.0.1:" + embedded.getEnvironment().getProperty("local.server.port") + "/mcp";
+            }
+            String path = embedded != null ? "." : dir.toString();
+            CallToolResult result = call(url, options.token(), path);
+            return print(result, options.json(), System.out);
+        } catch (RuntimeException e) {
+            System.err.println("mcpca analyze: " + e.getMessage());
+            return 1;
+        } finally {
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
+    }
+
+    private static CallToolResult call(String url, Optional<String> token, String path) {
+        int split = url.indexOf("/", url.indexOf("://") + 3);
+        String base = split < 0 ? url : url.substring(0, split);
+        String endpoint = split < 0 ? "/mcp" : url.substring(split);
+        HttpRequest.Builder request = HttpRequest.newBuilder();
+        token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(base)
+                .endpoint(endpoint).requestBuilder(request).build();
+        try (McpSyncClient client = McpClient.sync(transport)
+                .requestTimeout(CALL_TIMEOUT)
+                .progressConsumer(p -> System.err.printf("\ranalysed %.0f%s files %s", p.progress(),
+                        p.total() == null ? "" : " of " + p.total().longValue(), p.message() == null ? "" : ""))
+                .build()) {
+            client.initialize();
+            CallToolResult result = client.callTool(CallToolRequest.builder("analyze-metrics")
+                    .arguments(Map.of("path", path)).progressToken("analyze").build());
+            System.err.print("\r");
+            return result;
+        }
+    }
+
+    static int print(CallToolResult result, boolean json, PrintStream out) {
+        if (Boolean.TRUE.equals(result.isError())) {
+            result.content().stream().filter(TextContent.class::isInstance)
+                    .forEach(c -> System.err.println("mcpca analyze: " + ((TextContent) c).text()));
+            return 1;
+        }
+        if (json) {
+            try {
+                out.println(McpJsonDefaults.getMapper().writeValueAsString(result.structuredContent()));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            return 0;
+        }
+        out.print(LanguageTable.render(asMap(result.structuredContent())));
+        return 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> asMap(Object value) {
+        return value instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+    }
+
+    record Options(Path dir, boolean json, Optional<String> url, Optional<String> token) {
+
+        static Options parse(String[] args) {
+            List<String> positional = new ArrayList<>();
+            boolean json = false;
+            String url = System.getenv("MCPCA_URL");
+            String token = System.getenv("MCPCA_TOKEN");
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--json" -> json = true;
+                    case "--url" -> url = value(args, ++i, "--url");
+                    case "--token" -> token = value(args, ++i, "--token");
+                    default -> {
+                        if (args[i].startsWith("--")) {
+                            throw new IllegalArgumentException("unknown option " + args[i]);
+                        }
+                        positional.add(args[i]);
+                    }
+                }
+            }
+            if (positional.size() != 1) {
+                throw new IllegalArgumentException("expected one directory, got " + positional.size());
+            }
+            return new Options(Path.of(positional.get(0)), json,
+                    Optional.ofNullable(url).filter(s -> !s.isBlank()),
+                    Optional.ofNullable(token).filter(s -> !s.isBlank()));
+        }
+
+        private static String value(String[] args, int i, String option) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return args[i];
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package io.mcpca.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mcpca.shared.testing.RedisServerExtension;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import io.modelcontextprotocol.spec.McpSchema.Tool;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole path of a call, on real parts: an MCP client over HTTP, the ingress, Redis Streams, a worker
+ * in a separate Spring context, the warm Rust analyzer, and back. Expected numbers come from the
+ * reference tools (the fixtures' .expected.json files).
+ */
+class PipelineIT {
+
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    @TempDir
+    static Path tmp;
+
+    static Path root;
+    static PipelineHarness harness;
+    static McpSyncClient client;
+
+    @BeforeAll
+    static void start() throws IOException {
+        root = Files.createDirectories(tmp.resolve("root"));
+        Fixtures.copyTo(root);
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.writeString(outside.resolve("Secret.java"), "class Secret { void s() {} }\n");
+        Files.createSymbolicLink(root.resolve("escape.java"), outside.resolve("Secret.java"));
+        harness = new PipelineHarness(REDIS.uri(), REDIS.newPrefix(), root);
+        client = harness.client();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    @Test
+    void listsTheToolsWithSchemas() {
+        List<Tool> tools = client.listTools().tools();
+        assertThat(tools).extracting(Tool::name).containsExactly("calculate-metrics", "analyze-metrics", "ping");
+        assertThat(tools).allSatisfy(t -> {
+            assertThat(t.inputSchema()).isNotNull();
+            assertThat(t.outputSchema()).isNotEmpty();
+            assertThat(t.description()).isNotBlank();
+        });
+    }
+
+    @Test
+    void calculateMetricsAgreesWithTheReferenceToolsOnEveryFixture() {
+        List<String> fixtures = Fixtures.withExpectations(root);
+        assertThat(fixtures).extracting(f -> f.substring(0, f.indexOf('/')))
+                .contains("java", "python", "javascript", "typescript");
+        for (String fixture : fixtures) {
+            CallToolResult result = call("calculate-metrics", Map.of("path", fixture));
+            assertThat(result.isError()).as(fixture + ": " + text(result)).isFalse();
+            Map<String, Object> metrics = structured(result);
+            assertThat(metrics.get("path")).isEqualTo(fixture);
+            Fixtures.assertAgrees(fixture, metrics, Fixtures.expected(root, fixture));
+        }
+    }
+
+    @Test
+    void inlineContentIsMeasuredToo() {
+        String source = "def f(a, b):\n    # note\n    if a and b:\n        return 1\n\n    return 2\n";
+        Map<String, Object> metrics = structured(call("calculate-metrics",
+                Map.of("content", source, "language", "python", "name", "f.py")));
+        Map<String, Object> lines = asMap(metrics.get("lines"));
+        assertThat(lines).containsEntry("code", 4).containsEntry("comment", 1).containsEntry("blank", 1);
+        List<Map<String, Object>> functions = asList(metrics.get("functions"));
+        assertThat(functions).hasSize(1);
+        assertThat(functions.get(0)).containsEntry("name", "f").containsEntry("startLine", 1)
+                .containsEntry("endLine", 6).containsEntry("cyclomatic", 3);
+    }
+
+    @Test
+    void analyzeMetricsTotalsEveryLanguageAndSkipsWhatItCannotRead() throws IOException {
+        Path dir = Files.createDirectories(root.resolve("tree"));
+        Files.writeString(dir.resolve("A.java"), "class A {\n  int f(int x) { return x > 0 ? 1 : 2; }\n}\n");
+        Files.writeString(dir.resolve("b.py"), "# c\n\ndef g():\n    pass\n");
+        Files.write(dir.resolve("image.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 1});
+        Files.writeString(dir.resolve(".gitignore"), "ignored/\n");
+        Files.createDirectories(dir.resolve("ignored"));
+        Files.writeString(dir.resolve("ignored/C.java"), "class C {}\n");
+
+        Map<String, Object> result = structured(call("analyze-metrics", Map.of("path", "tree")));
+        List<Map<String, Object>> files = asList(result.get("files"));
+        assertThat(files).extracting(f -> f.get("path")).containsExactlyInAnyOrder("tree/A.java", "tree/b.py");
+        Map<String, Object> byLanguage = asMap(asMap(result.get("totals")).get("byLanguage"));
+        assertThat(asMap(byLanguage.get("java"))).containsEntry("files", 1).containsEntry("code", 3)
+                .containsEntry("functions", 1);
+        assertThat(asMap(byLanguage.get("python"))).containsEntry("files", 1).containsEntry("code", 2)
+                .containsEntry("comment", 1).containsEntry("blank", 1);
+        assertThat(asList(result.get("skipped"))).anySatisfy(s -> {
+            assertThat(s.get("path")).isEqualTo("tree/image.png");
+            assertThat(String.valueOf(s.get("reason"))).contains("binary");
+        });
+    }
+
+    @Test
+    void analyzeMetricsOfTheFixturesMatchesTheFixtureExpectations() {
+        Map<String, Object> result = structured(call("analyze-metrics", Map.of("path", "java")));
+        Map<String, JsonNode> expected = new HashMap<>();
+        Fixtures.withExpectations(root).stream().filter(f -> f.startsWith("java/"))
+                .forEach(f -> expected.put(f, Fixtures.expected(root, f)));
+        List<Map<String, Object>> files = asList(result.get("files"));
+        assertThat(files).extracting(f -> (String) f.get("path")).containsAll(expected.keySet());
+        for (Map<String, Object> file : files) {
+            JsonNode want = expected.get((String) file.get("path"));
+            if (want != null) {
+                Fixtures.assertAgrees((String) file.get("path"), file, want);
+            }
+        }
+        long code = expected.values().stream().mapToLong(e -> e.path("lines").path("code").asLong()).sum();
+        assertThat(((Number) asMap(asMap(asMap(result.get("totals")).get("byLanguage")).get("java")).get("code"))
+                .longValue()).isEqualTo(code);
+    }
+
+    @Test
+    void badInputGetsAClearErrorAndTheServerStaysUp() {
+        assertThatThrownBy(() -> client.callTool(new CallToolRequest("no-such-tool", Map.of())))
+                .hasMessageContaining("Unknown tool");
+        assertError(call("calculate-metrics", Map.of()), "");
+        assertError(call("calculate-metrics", Map.of("path", 42)), "");
+        assertError(call("calculate-metrics", Map.of("content", "x = 1", "language", "cobol")), "");
+        assertError(call("ping", Map.of("sleepMs", -5)), "");
+        assertError(call("calculate-metrics", Map.of("path", "../outside/Secret.java")), "PATH_OUTSIDE_ROOTS");
+        assertError(call("calculate-metrics", Map.of("path", "/etc/passwd")), "PATH_OUTSIDE_ROOTS");
+        assertError(call("calculate-metrics", Map.of("path", "escape.java")), "PATH_OUTSIDE_ROOTS");
+        assertError(call("analyze-metrics", Map.of("path", "/")), "PATH_OUTSIDE_ROOTS");
+        assertError(call("calculate-metrics", Map.of("path", "missing/Nope.java")), "NOT_FOUND");
+
+        assertThat(structured(call("ping", Map.of()))).containsEntry("pong", true);
+    }
+
+    @Test
+    void callsOfOneSessionNeverOverlap() throws Exception {
+        List<Map<String, Object>> runs = concurrently(20, i -> client, 30);
+        runs.sort(Comparator.comparingLong(r -> ((Number) r.get("startedAtMicros")).longValue()));
+        for (int i = 1; i < runs.size(); i++) {
+            long previousEnd = ((Number) runs.get(i - 1).get("endedAtMicros")).longValue();
+            long start = ((Number) runs.get(i).get("startedAtMicros")).longValue();
+            assertThat(start).as("call %d started before call %d ended", i, i - 1).isGreaterThanOrEqualTo(previousEnd);
+        }
+    }
+
+    @Test
+    void callsOfDifferentSessionsRunInParallel() throws Exception {
+        List<McpSyncClient> sessions = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            sessions.add(harness.client());
+        }
+        List<Map<String, Object>> runs = concurrently(4, sessions::get, 500);
+        long latestStart = runs.stream().mapToLong(r -> ((Number) r.get("startedAtMicros")).longValue()).max().orElseThrow();
+        long earliestEnd = runs.stream().mapToLong(r -> ((Number) r.get("endedAtMicros")).longValue()).min().orElseThrow();
+        assertThat(latestStart).as("all four 500 ms calls were running at one moment").isLessThan(earliestEnd);
+    }
+
+    private List<Map<String, Object>> concurrently(int calls, java.util.function.IntFunction<McpSyncClient> clientFor,
+                                                   int sleepMs) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(calls);
+        try {
+            List<Future<Map<String, Object>>> futures = new ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                McpSyncClient c = clientFor.apply(i);
+                Callable<Map<String, Object>> task = () -> structured(
+                        c.callTool(new CallToolRequest("ping", Map.of("sleepMs", sleepMs))));
+                futures.add(pool.submit(task));
+            }
+            List<Map<String, Object>> results = new ArrayList<>();
+            for (Future<Map<String, Object>> f : futures) {
+                results.add(f.get());
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static CallToolResult call(String tool, Map<String, Object> arguments) {
+        return client.callTool(new CallToolRequest(tool, arguments));
+    }
+
+    private static void assertError(CallToolResult result, String code) {
+        assertThat(result.isError()).as(text(result)).isTrue();
+        assertThat(text(result)).isNotBlank().contains(code);
+    }
+
+    static String text(CallToolResult result) {
+        return result.content().stream().filter(TextContent.class::isInstance)
+                .map(c -> ((TextContent) c).text()).reduce("", String::concat);
+    }
+
+    static Map<String, Object> structured(CallToolResult result) {
+        assertThat(result.isError()).as(text(result)).isFalse();
+        return asMap(result.structuredContent());
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> asMap(Object value) {
+        assertThat(value).isInstanceOf(Map.class);
+        return (Map<String, Object>) value;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> asList(Object value) {
+        assertThat(value).isInstanceOf(List.class);
+        return (List<Map<String, Object>>) value;
+    }
+}

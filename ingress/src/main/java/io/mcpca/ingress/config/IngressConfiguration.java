@@ -1,0 +1,187 @@
+package io.mcpca.ingress.config;
+
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.mcpca.ingress.mcp.McpServerFactory;
+import io.mcpca.ingress.mcp.StdioSession;
+import io.mcpca.ingress.mcp.ToolCallHandler;
+import io.mcpca.ingress.reply.ReplyRouter;
+import io.mcpca.ingress.security.BearerAuthFilter;
+import io.mcpca.ingress.security.SessionOwners;
+import io.mcpca.ingress.submit.RequestSubmitter;
+import io.mcpca.shared.codec.StreamEntries;
+import io.mcpca.shared.config.McpcaProperties;
+import io.mcpca.shared.config.SharedConfiguration;
+import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.paths.PathGuard;
+import io.mcpca.shared.redis.RedisConnections;
+import io.mcpca.shared.tools.ToolCatalog;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.server.McpAsyncServer;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.SmartLifecycle;
+
+/** Wires the ingress role: reply routing and submission on Redis, and the MCP server on HTTP or stdio. */
+@AutoConfiguration(after = SharedConfiguration.class)
+@ConditionalOnProperty(prefix = "mcpca.ingress", name = "enabled", havingValue = "true", matchIfMissing = true)
+@EnableConfigurationProperties(IngressProperties.class)
+public class IngressConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(IngressConfiguration.class);
+    public static final String MCP_PATH = "/mcp";
+
+    /** The ingress's Redis side: its reply stream, router and submitter, and their connections. */
+    public record IngressRuntime(String ingressId, String replyStream, ReplyRouter router, RequestSubmitter submitter,
+                                 StatefulRedisConnection<byte[], byte[]> shared,
+                                 StatefulRedisConnection<byte[], byte[]> blocking) {
+    }
+
+    /**
+     * Starts reply routing before the web server takes calls, and on shutdown stops it after the web
+     * server stopped taking them: then deletes this instance's reply stream and closes its connections.
+     */
+    static final class IngressLifecycle implements SmartLifecycle {
+
+        private final IngressRuntime runtime;
+        private volatile boolean running;
+
+        IngressLifecycle(IngressRuntime runtime) {
+            this.runtime = runtime;
+        }
+
+        @Override
+        public void start() {
+            runtime.router().start();
+            running = true;
+        }
+
+        @Override
+        public void stop() {
+            running = false;
+            runtime.router().stop();
+            try {
+                runtime.shared().sync().del(runtime.replyStream().getBytes(StandardCharsets.UTF_8));
+            } catch (RuntimeException e) {
+                log.debug("reply stream not deleted (Redis unavailable); it is trimmed and harmless: {}", e.getMessage());
+            }
+            runtime.blocking().close();
+            runtime.shared().close();
+        }
+
+        @Override
+        public boolean isRunning() {
+            return running;
+        }
+
+        @Override
+        public int getPhase() {
+            // below the web server's phase: started before it, stopped after it
+            return Integer.MAX_VALUE - 4096;
+        }
+    }
+
+    @Bean
+    IngressLifecycle ingressLifecycle(IngressRuntime runtime) {
+        return new IngressLifecycle(runtime);
+    }
+
+    @Bean
+    IngressRuntime ingressRuntime(IngressProperties ingress, McpcaProperties common, RedisConnections redis,
+                                  Keys keys, StreamEntries entries) {
+        String id = ingress.getId().isBlank() ? UUID.randomUUID().toString() : ingress.getId();
+        String replyStream = keys.replyStream(id);
+        StatefulRedisConnection<byte[], byte[]> shared = redis.bytes();
+        StatefulRedisConnection<byte[], byte[]> blocking = redis.bytes();
+        ReplyRouter router = new ReplyRouter(blocking.sync(), entries, replyStream);
+        RequestSubmitter submitter = new RequestSubmitter(shared.sync(), entries, keys, common.getPartitions(),
+                common.getRequestStreamMaxLen());
+        return new IngressRuntime(id, replyStream, router, submitter, shared, blocking);
+    }
+
+    @Bean
+    McpJsonMapper mcpJsonMapper() {
+        return McpJsonDefaults.getMapper();
+    }
+
+    @Bean
+    McpServerFactory mcpServerFactory(IngressRuntime runtime, IngressProperties ingress, ToolCatalog catalog,
+                                      PathGuard paths, McpJsonMapper json) {
+        Clock clock = Clock.systemUTC();
+        return new McpServerFactory(catalog.all(), tool -> new ToolCallHandler(tool, paths, runtime.submitter(),
+                runtime.router(), json, runtime.replyStream(), ingress.getCallTimeout(), clock), json);
+    }
+
+    /** MCP over stdin/stdout, for clients that launch the server as a child process. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(prefix = "mcpca.ingress", name = "stdio", havingValue = "true")
+    static class StdioTransport {
+
+        @Bean(destroyMethod = "close")
+        StdioSession stdioSession(McpServerFactory factory, McpJsonMapper json, IngressRuntime runtime,
+                                  IngressProperties ingress) {
+            return new StdioSession(factory, json, runtime.router()::pendingCount, ingress.getCallTimeout());
+        }
+    }
+
+    /** MCP over Streamable HTTP at {@code /mcp}, behind bearer authentication. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(prefix = "mcpca.ingress", name = "stdio", havingValue = "false", matchIfMissing = true)
+    static class HttpTransport {
+
+        @Bean
+        HttpServletStreamableServerTransportProvider mcpHttpTransport(McpJsonMapper json, IngressProperties ingress) {
+            return HttpServletStreamableServerTransportProvider.builder()
+                    .jsonMapper(json)
+                    .mcpEndpoint(MCP_PATH)
+                    .maxRequestSize(ingress.getMaxRequestBytes())
+                    .contextExtractor(request -> {
+                        Object principal = request.getAttribute(BearerAuthFilter.PRINCIPAL_ATTRIBUTE);
+                        return McpTransportContext.create(principal == null ? Map.of()
+                                : Map.of(BearerAuthFilter.PRINCIPAL_ATTRIBUTE, principal));
+                    })
+                    .build();
+        }
+
+        @Bean(destroyMethod = "close")
+        McpAsyncServer mcpHttpServer(McpServerFactory factory, HttpServletStreamableServerTransportProvider transport) {
+            return factory.http(transport);
+        }
+
+        @Bean
+        ServletRegistrationBean<HttpServletStreamableServerTransportProvider> mcpServlet(
+                HttpServletStreamableServerTransportProvider transport) {
+            ServletRegistrationBean<HttpServletStreamableServerTransportProvider> registration =
+                    new ServletRegistrationBean<>(transport, MCP_PATH, MCP_PATH + "/*");
+            registration.setAsyncSupported(true);
+            registration.setName("mcp");
+            return registration;
+        }
+
+        @Bean
+        FilterRegistrationBean<BearerAuthFilter> mcpAuthFilter(IngressProperties ingress) {
+            if (ingress.getTokens().isEmpty()) {
+                log.warn("No ingress tokens configured (mcpca.ingress.tokens): every caller is principal 'local'. "
+                        + "Bind to 127.0.0.1 or configure tokens.");
+            }
+            FilterRegistrationBean<BearerAuthFilter> registration =
+                    new FilterRegistrationBean<>(new BearerAuthFilter(ingress.getTokens(), new SessionOwners()));
+            registration.addUrlPatterns(MCP_PATH, MCP_PATH + "/*");
+            registration.setAsyncSupported(true);
+            return registration;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! Compiles the pinned tree-sitter grammars (grammars/node_modules, fetched by `npm ci`) into
+//! one static library per grammar.
+//!
+//! cc 1.0.73 names its objects after the source file (`parser.o`, `scanner.o`), so every
+//! grammar gets its own `out_dir`; sharing one would let parallel builds link the wrong objects.
+
+use std::path::{Path, PathBuf};
+
+/// (library name, directory under grammars/node_modules holding `src/parser.c`).
+const GRAMMARS: &[(&str, &str)] = &[
+    ("tree-sitter-java", "tree-sitter-java"),
+    ("tree-sitter-python", "tree-sitter-python"),
+    ("tree-sitter-javascript", "tree-sitter-javascript"),
+    ("tree-sitter-typescript", "tree-sitter-typescript/typescript"),
+    ("tree-sitter-tsx", "tree-sitter-typescript/tsx"),
+];
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+    let modules = manifest.join("../../grammars/node_modules");
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed={}", manifest.join("../../grammars/package-lock.json").display());
+    for (lib, dir) in GRAMMARS {
+        let src = modules.join(dir).join("src");
+        let parser = src.join("parser.c");
+        if !parser.exists() {
+            panic!(
+                "grammar source {} is missing: run `npm ci --ignore-scripts` in rust-workers/grammars \
+                 (the Maven build does this when node_modules is absent)",
+                parser.display()
+            );
+        }
+        compile(lib, &src, &out.join(lib));
+    }
+}
+
+fn compile(lib: &str, src: &Path, out_dir: &Path) {
+    std::fs::create_dir_all(out_dir).expect("create grammar out_dir");
+    let mut build = cc::Build::new();
+    build
+        .include(src)
+        .out_dir(out_dir)
+        .opt_level(2)
+        .warnings(false)
+        .flag_if_supported("-std=c11")
+        .flag_if_supported("-Wno-unused-parameter")
+        .flag_if_supported("-Wno-unused-but-set-variable")
+        .flag_if_supported("-Wno-trigraphs")
+        .file(src.join("parser.c"));
+    let scanner = src.join("scanner.c");
+    if scanner.exists() {
+        build.file(&scanner);
+        println!("cargo:rerun-if-changed={}", scanner.display());
+    }
+    println!("cargo:rerun-if-changed={}", src.join("parser.c").display());
+    build.compile(lib);
+}

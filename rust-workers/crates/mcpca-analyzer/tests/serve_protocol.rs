@@ -1,0 +1,138 @@
+//! `serve` end to end: spawns the built binary and exchanges JSON lines over real pipes.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+
+use serde_json::{json, Value};
+
+struct Server {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    stdout: BufReader<std::process::ChildStdout>,
+}
+
+impl Server {
+    fn start() -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_mcpca-analyzer"))
+            .arg("serve")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn mcpca-analyzer serve");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        Server { child, stdin, stdout }
+    }
+
+    fn send_raw(&mut self, line: &[u8]) {
+        self.stdin.write_all(line).unwrap();
+        self.stdin.write_all(b"\n").unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn read(&mut self) -> Value {
+        let mut line = String::new();
+        assert!(self.stdout.read_line(&mut line).unwrap() > 0, "server closed stdout");
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"))
+    }
+
+    /// Sends a request and returns (progress lines, final line).
+    fn call(&mut self, request: Value) -> (Vec<Value>, Value) {
+        self.send_raw(request.to_string().as_bytes());
+        let mut progress = Vec::new();
+        loop {
+            let v = self.read();
+            if v["type"] == "progress" {
+                progress.push(v);
+            } else {
+                return (progress, v);
+            }
+        }
+    }
+
+    fn finish(mut self) -> std::process::ExitStatus {
+        drop(self.stdin);
+        self.child.wait().unwrap()
+    }
+}
+
+#[test]
+fn ping_reports_pid_and_sleeps_between_timestamps() {
+    let mut s = Server::start();
+    let (_, r) = s.call(json!({"id": "p1", "tool": "ping", "args": {"sleepMs": 30}}));
+    assert_eq!(r["id"], "p1");
+    assert_eq!(r["type"], "result");
+    assert_eq!(r["result"]["pong"], true);
+    assert_eq!(r["result"]["pid"], s.child.id());
+    let started = r["result"]["startedAtMicros"].as_u64().unwrap();
+    let ended = r["result"]["endedAtMicros"].as_u64().unwrap();
+    assert!(ended >= started + 30_000, "{started} {ended}");
+    assert!(s.finish().success());
+}
+
+#[test]
+fn inline_metrics_and_every_error_case_keep_the_server_alive() {
+    let mut s = Server::start();
+    let (_, r) = s.call(json!({"id": "m1", "tool": "calculate-metrics", "args": {
+        "content": "class A {\n  // c\n  int f(int a) { if (a > 0 && a < 9) return 1; return 0; }\n}\n",
+        "language": "java", "name": "A.java"}}));
+    assert_eq!(r["type"], "result", "{r}");
+    assert_eq!(r["result"]["path"], "A.java");
+    assert_eq!(r["result"]["language"], "java");
+    assert_eq!(r["result"]["lines"], json!({"physical": 4, "code": 3, "comment": 1, "blank": 0}));
+    assert_eq!(r["result"]["functions"][0]["qualifiedName"], "A.f");
+    assert_eq!(r["result"]["functions"][0]["cyclomatic"], 3);
+    assert_eq!(r["result"]["errors"], json!([]));
+
+    s.send_raw(b"this is not json");
+    let e = s.read();
+    assert_eq!((e["id"].as_str(), e["type"].as_str()), (Some(""), Some("error")));
+    assert_eq!(e["error"]["code"], "BAD_ARGUMENTS");
+
+    s.send_raw(b"{\"id\":\"bin\",\"tool\":\"ping\",\"args\":{\"x\":\"\xff\xfe\"}}");
+    assert_eq!(s.read()["type"], "result", "invalid UTF-8 is replaced, not fatal");
+
+    let cases = [
+        (json!({"id": "e1", "tool": "nope", "args": {}}), "BAD_ARGUMENTS"),
+        (json!({"id": "e2", "tool": "calculate-metrics", "args": {}}), "BAD_ARGUMENTS"),
+        (json!({"id": "e3", "tool": "calculate-metrics", "args": {"path": "/definitely/not/here.java"}}), "NOT_FOUND"),
+        (json!({"id": "e4", "tool": "calculate-metrics", "args": {"content": "x", "language": "cobol"}}), "UNSUPPORTED_LANGUAGE"),
+        (json!({"id": "e5", "tool": "analyze-metrics", "args": {"path": "/definitely/not/here"}}), "NOT_FOUND"),
+        (json!({"id": "e6", "tool": "analyze-metrics", "args": {"path": 7}}), "BAD_ARGUMENTS"),
+        (json!({"id": "e7", "tool": "ping", "args": {"sleepMs": "soon"}}), "BAD_ARGUMENTS"),
+    ];
+    for (request, code) in cases {
+        let id = request["id"].clone();
+        let (_, r) = s.call(request);
+        assert_eq!(r["id"], id);
+        assert_eq!(r["type"], "error", "{r}");
+        assert_eq!(r["error"]["code"], code, "{r}");
+    }
+    let (_, r) = s.call(json!({"id": "alive", "tool": "ping"}));
+    assert_eq!(r["result"]["pong"], true);
+    let status = s.finish();
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn analyze_metrics_streams_progress_then_one_result() {
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../metrics/tests/fixtures");
+    let base = concat!(env!("CARGO_MANIFEST_DIR"), "/../metrics/tests");
+    let mut s = Server::start();
+    let (progress, r) = s.call(json!({"id": "d1", "tool": "analyze-metrics", "args": {"path": fixtures, "relativeTo": base}}));
+    assert_eq!(r["type"], "result", "{r}");
+    let files = r["result"]["files"].as_array().unwrap();
+    assert!(!files.is_empty());
+    assert!(files.iter().all(|f| f["path"].as_str().unwrap().starts_with("fixtures/")));
+    assert!(!progress.is_empty());
+    let last = progress.last().unwrap();
+    assert_eq!(last["id"], "d1");
+    assert_eq!(last["progress"], last["total"]);
+    let totals = &r["result"]["totals"];
+    assert_eq!(totals["files"].as_u64().unwrap(), files.len() as u64);
+    assert!(totals["byLanguage"]["java"]["functions"].as_u64().unwrap() > 0);
+    // expected.json files are skipped as unknown language
+    assert!(r["result"]["skipped"].as_array().unwrap().iter().any(|s| s["reason"] == "unknown language"));
+    assert!(s.finish().success());
+}

@@ -1,0 +1,229 @@
+//! `protocol`: the wire of `mcpca-analyzer serve` — one JSON object per line on stdin (requests),
+//! one JSON object per line on stdout (progress, then exactly one result or error per request).
+//!
+//! ```text
+//! {"id":"r1","tool":"ping","args":{"sleepMs":5}}
+//! {"id":"r1","type":"result","result":{"pong":true,"pid":1234,"startedAtMicros":…,"endedAtMicros":…}}
+//! {"id":"r2","type":"progress","progress":10,"total":120,"message":"src/A.java"}
+//! {"id":"r2","type":"error","error":{"code":"NOT_FOUND","message":"…"}}
+//! ```
+//! A line that is not a request still gets an error line, with the id if one could be read and
+//! `""` otherwise. The types here only describe the wire; `mcpca-analyzer` implements the tools.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Protocol version; bumped on incompatible changes of the wire.
+pub const VERSION: u32 = 1;
+
+/// A request line.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct Request {
+    pub id: String,
+    pub tool: String,
+    #[serde(default)]
+    pub args: Value,
+}
+
+/// The tools `serve` knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tool {
+    Ping,
+    CalculateMetrics,
+    AnalyzeMetrics,
+}
+
+impl Tool {
+    pub fn from_name(name: &str) -> Option<Tool> {
+        match name {
+            "ping" => Some(Tool::Ping),
+            "calculate-metrics" => Some(Tool::CalculateMetrics),
+            "analyze-metrics" => Some(Tool::AnalyzeMetrics),
+            _ => None,
+        }
+    }
+}
+
+/// `ping` arguments.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PingArgs {
+    #[serde(default)]
+    pub sleep_ms: Option<u64>,
+}
+
+/// `ping` result; times are epoch microseconds at the start and end of the handling.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Pong {
+    pub pong: bool,
+    pub pid: u32,
+    pub started_at_micros: u64,
+    pub ended_at_micros: u64,
+}
+
+/// `calculate-metrics` arguments: a `path`, or inline `content` with a `language`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CalculateMetricsArgs {
+    #[serde(default)]
+    pub path: Option<String>,
+    #[serde(default)]
+    pub content: Option<String>,
+    #[serde(default)]
+    pub language: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// `analyze-metrics` arguments.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnalyzeMetricsArgs {
+    pub path: String,
+    #[serde(default)]
+    pub relative_to: Option<String>,
+}
+
+/// Error codes on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErrorCode {
+    BadArguments,
+    NotFound,
+    UnsupportedLanguage,
+    Internal,
+}
+
+/// The `error` object of an error line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+/// A response line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Response {
+    Progress { id: String, progress: u64, total: u64, message: String },
+    Result { id: String, result: Value },
+    Error { id: String, error: ErrorBody },
+}
+
+impl Response {
+    pub fn error(id: impl Into<String>, code: ErrorCode, message: impl Into<String>) -> Response {
+        Response::Error { id: id.into(), error: ErrorBody { code, message: message.into() } }
+    }
+
+    /// The line to write (without the newline).
+    pub fn to_line(&self) -> String {
+        // Serializing these types cannot fail: all maps have string keys.
+        serde_json::to_string(self).unwrap_or_else(|e| {
+            format!(r#"{{"id":"","type":"error","error":{{"code":"INTERNAL","message":"serialize: {e}"}}}}"#)
+        })
+    }
+}
+
+/// A request line that could not be understood; carries the id if one was readable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// Not JSON, or not an object.
+    Malformed { id: String, message: String },
+    /// JSON object without the required `id`/`tool` fields of the right type.
+    BadRequest { id: String, message: String },
+}
+
+impl Error {
+    pub fn id(&self) -> &str {
+        match self {
+            Error::Malformed { id, .. } | Error::BadRequest { id, .. } => id,
+        }
+    }
+
+    pub fn into_response(self) -> Response {
+        match self {
+            Error::Malformed { id, message } | Error::BadRequest { id, message } => {
+                Response::error(id, ErrorCode::BadArguments, message)
+            }
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Malformed { message, .. } => write!(f, "malformed request: {message}"),
+            Error::BadRequest { message, .. } => write!(f, "bad request: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Parses one request line, salvaging the id for the error line when the rest is wrong.
+pub fn parse_request(line: &str) -> Result<Request, Error> {
+    let value: Value = serde_json::from_str(line)
+        .map_err(|e| Error::Malformed { id: String::new(), message: format!("not JSON: {e}") })?;
+    let Value::Object(map) = value else {
+        return Err(Error::Malformed { id: String::new(), message: "request must be a JSON object".into() });
+    };
+    let id = match map.get("id") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => return Err(Error::BadRequest { id: String::new(), message: "missing string field `id`".into() }),
+    };
+    let tool = match map.get("tool") {
+        Some(Value::String(s)) => s.clone(),
+        _ => return Err(Error::BadRequest { id, message: "missing string field `tool`".into() }),
+    };
+    let args = match map.get("args") {
+        None | Some(Value::Null) => Value::Object(Default::default()),
+        Some(v @ Value::Object(_)) => v.clone(),
+        Some(_) => return Err(Error::BadRequest { id, message: "`args` must be an object".into() }),
+    };
+    Ok(Request { id, tool, args })
+}
+
+/// Decodes a tool's arguments, mapping failures to a `BAD_ARGUMENTS` error line.
+pub fn decode_args<T: for<'de> Deserialize<'de>>(request: &Request) -> Result<T, Response> {
+    serde_json::from_value(request.args.clone()).map_err(|e| {
+        Response::error(request.id.clone(), ErrorCode::BadArguments, format!("invalid args for {}: {e}", request.tool))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_requests_and_salvages_ids() {
+        let r = parse_request(r#"{"id":"r1","tool":"ping","args":{"sleepMs":3}}"#).unwrap();
+        assert_eq!(r.tool, "ping");
+        let a: PingArgs = decode_args(&r).unwrap();
+        assert_eq!(a.sleep_ms, Some(3));
+        assert_eq!(parse_request("{nope").unwrap_err().id(), "");
+        assert_eq!(parse_request(r#"{"id":"x"}"#).unwrap_err().id(), "x");
+        assert_eq!(parse_request("[1]").unwrap_err().id(), "");
+        assert!(parse_request(r#"{"id":"a","tool":"ping"}"#).is_ok());
+    }
+
+    #[test]
+    fn responses_have_the_wire_shape() {
+        let line = Response::error("r1", ErrorCode::NotFound, "no such file").to_line();
+        assert_eq!(line, r#"{"type":"error","id":"r1","error":{"code":"NOT_FOUND","message":"no such file"}}"#);
+        let p = Response::Progress { id: "r".into(), progress: 1, total: 2, message: "a".into() }.to_line();
+        assert_eq!(p, r#"{"type":"progress","id":"r","progress":1,"total":2,"message":"a"}"#);
+    }
+
+    #[test]
+    fn missing_required_args_are_bad_arguments() {
+        let r = parse_request(r#"{"id":"r","tool":"analyze-metrics","args":{}}"#).unwrap();
+        match decode_args::<AnalyzeMetricsArgs>(&r) {
+            Err(Response::Error { error, .. }) => assert_eq!(error.code, ErrorCode::BadArguments),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.mcpca.shared.keys;
+
+import java.util.Objects;
+
+/**
+ * Every Redis key and channel name of the product, in one place.
+ *
+ * <p>Hash tags ({@code {...}}) keep what must be atomic in one Redis Cluster slot: a session's
+ * lock, fence and state share {@code {<sid>}}; each request partition is its own tag so
+ * partitions spread over the cluster. The prefix lets tests and tenants share one Redis.
+ */
+public final class Keys {
+
+    public static final String DEFAULT_PREFIX = "mcpca";
+
+    private final String prefix;
+
+    public Keys(String prefix) {
+        this.prefix = Objects.requireNonNull(prefix, "prefix");
+        if (prefix.isBlank() || prefix.contains("{") || prefix.contains("}")) {
+            throw new IllegalArgumentException("key prefix must be non-blank and free of braces: " + prefix);
+        }
+    }
+
+    public static Keys withDefaultPrefix() {
+        return new Keys(DEFAULT_PREFIX);
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    /** Request stream of one partition of a pool; the consumer group is named after the pool. */
+    public String requestStream(String pool, int partition) {
+        return prefix + ":req:{" + pool + "." + partition + "}";
+    }
+
+    /**
+     * The partition of a session: every call of one session lands on the same partition, so a
+     * session's calls keep their order and one partition's consumer can serve them in turn.
+     * {@link String#hashCode} is specified by the JLS, so every JVM agrees.
+     */
+    public static int partitionOf(String sessionId, int partitions) {
+        return Math.floorMod(sessionId.hashCode(), partitions);
+    }
+
+    /** Reply stream of one ingress instance. */
+    public String replyStream(String ingressId) {
+        return prefix + ":reply:{" + ingressId + "}";
+    }
+
+    public String deadLetters(String pool) {
+        return prefix + ":dlq:{" + pool + "}";
+    }
+
+    public String session(String sessionId) {
+        return prefix + ":session:{" + sessionId + "}";
+    }
+
+    public String lock(String sessionId) {
+        return prefix + ":lock:{" + sessionId + "}";
+    }
+
+    public String fence(String sessionId) {
+        return prefix + ":fence:{" + sessionId + "}";
+    }
+
+    public String execution(String sessionId, String requestId) {
+        return prefix + ":exec:{" + sessionId + "}:" + requestId;
+    }
+
+    public String result(String digest) {
+        return prefix + ":result:{" + digest + "}";
+    }
+
+    public String workers() {
+        return prefix + ":workers";
+    }
+
+    public String invalidateChannel() {
+        return prefix + ":events:invalidate";
+    }
+
+    public String cancelChannel() {
+        return prefix + ":events:cancel";
+    }
+}

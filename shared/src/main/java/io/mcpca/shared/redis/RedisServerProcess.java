@@ -1,0 +1,154 @@
+package io.mcpca.shared.redis;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A private {@code redis-server} child process on 127.0.0.1 and a free port, without persistence.
+ * Used by the embedded {@code serve} mode when no Redis answers, and by tests (which kill and
+ * restart it to prove recovery). Lifecycle: 1. {@link #start} picks a port and waits until the
+ * server accepts connections; 2. {@link #kill} ends it at once (SIGKILL); 3. {@link #restart}
+ * starts it again, empty, on the same port; 4. {@link #close} stops it and removes its directory.
+ */
+public final class RedisServerProcess implements AutoCloseable {
+
+    /** How long a fresh redis-server may take to accept connections (measured: ~20 ms; generous for CI). */
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(10);
+
+    private final String executable;
+    private final int port;
+    private final Path dir;
+    private Process process;
+
+    private RedisServerProcess(String executable, int port, Path dir) {
+        this.executable = executable;
+        this.port = port;
+        this.dir = dir;
+    }
+
+    /** Where redis-server is, if installed ({@code REDIS_SERVER_BIN} overrides the search of the PATH). */
+    public static Optional<String> findExecutable() {
+        String override = System.getenv("REDIS_SERVER_BIN");
+        if (override != null && !override.isBlank()) {
+            return Optional.of(override);
+        }
+        String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            Path candidate = Path.of(dir, "redis-server");
+            if (Files.isExecutable(candidate)) {
+                return Optional.of(candidate.toString());
+            }
+        }
+        for (String fallback : List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server")) {
+            if (Files.isExecutable(Path.of(fallback))) {
+                return Optional.of(fallback);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public static RedisServerProcess start() {
+        String executable = findExecutable().orElseThrow(() -> new IllegalStateException(
+                "redis-server is not installed; install it (Debian: apt-get install redis-server) or set REDIS_URL"));
+        try {
+            RedisServerProcess server = new RedisServerProcess(executable, freePort(),
+                    Files.createTempDirectory("mcpca-redis-"));
+            server.launch();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start redis-server", e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Ends the server at once, as a crash would. */
+    public void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Starts the server again on the same port, with no data. */
+    public void restart() {
+        kill();
+        launch();
+    }
+
+    @Override
+    public void close() {
+        kill();
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a leftover empty temp directory is harmless
+        }
+    }
+
+    private void launch() {
+        // Argument list, never a shell string. No persistence: tests and the embedded mode own their data.
+        ProcessBuilder builder = new ProcessBuilder(executable,
+                "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toString(),
+                "--protected-mode", "yes", "--loglevel", "warning")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("redis.log").toFile());
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + executable, e);
+        }
+        Instant until = Instant.now().plus(STARTUP_TIMEOUT);
+        while (Instant.now().isBefore(until)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("redis-server exited at start; see " + dir.resolve("redis.log"));
+            }
+            try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return;
+            } catch (IOException notYet) {
+                sleepQuietly(Duration.ofMillis(10));
+            }
+        }
+        kill();
+        throw new IllegalStateException("redis-server did not accept connections within " + STARTUP_TIMEOUT);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void sleepQuietly(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

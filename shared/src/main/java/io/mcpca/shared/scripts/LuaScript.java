@@ -1,0 +1,78 @@
+package io.mcpca.shared.scripts;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.sync.RedisScriptingCommands;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * A Lua script loaded from {@code lua/<verbNoun>-<numKeys>.lua}, run with EVALSHA and re-loaded when
+ * the server answers NOSCRIPT (after a restart or SCRIPT FLUSH).
+ */
+public final class LuaScript {
+
+    private final String name;
+    private final int numKeys;
+    private final String source;
+    private final String sha;
+
+    private LuaScript(String name, int numKeys, String source) {
+        this.name = name;
+        this.numKeys = numKeys;
+        this.source = source;
+        this.sha = sha1Hex(source);
+    }
+
+    /** Loads {@code lua/<fileName>}; the key count is read from the file name's {@code -N} suffix. */
+    public static LuaScript load(String fileName) {
+        String resource = "lua/" + fileName;
+        try (InputStream in = LuaScript.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no script on the classpath at " + resource);
+            }
+            String base = fileName.substring(0, fileName.length() - ".lua".length());
+            int numKeys = Integer.parseInt(base.substring(base.lastIndexOf('-') + 1));
+            return new LuaScript(base, numKeys, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + resource, e);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String sha() {
+        return sha;
+    }
+
+    /** Runs the script and returns its integer result. */
+    public long runForLong(RedisScriptingCommands<String, String> redis, String[] keys, String... args) {
+        if (keys.length != numKeys) {
+            throw new IllegalArgumentException(name + " takes " + numKeys + " keys, got " + keys.length);
+        }
+        try {
+            Long result = redis.evalsha(sha, ScriptOutputType.INTEGER, keys, args);
+            return result;
+        } catch (RedisNoScriptException e) {
+            redis.scriptLoad(source);
+            Long result = redis.evalsha(sha, ScriptOutputType.INTEGER, keys, args);
+            return result;
+        }
+    }
+
+    private static String sha1Hex(String source) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required of every JVM", e);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.mcpca.shared.tools;
+
+import java.util.Map;
+
+/**
+ * One tool's contract, read from {@code tools/<name>.json}: what the ingress advertises and validates,
+ * and which worker pool runs it.
+ *
+ * @param name         MCP tool name
+ * @param title        short human title
+ * @param description  what it does, for agents choosing a tool
+ * @param pool         worker pool whose request streams carry it
+ * @param version      contract version; part of cache keys and the wire request
+ * @param pathArgument name of the argument holding a path to confine to the roots, or empty
+ * @param inputSchema  JSON schema of the arguments
+ * @param outputSchema JSON schema of {@code structuredContent}
+ */
+public record ToolDescriptor(
+        String name,
+        String title,
+        String description,
+        String pool,
+        String version,
+        String pathArgument,
+        Map<String, Object> inputSchema,
+        Map<String, Object> outputSchema) {
+
+    public ToolDescriptor {
+        pathArgument = pathArgument == null ? "" : pathArgument;
+        outputSchema = outputSchema == null ? Map.of() : outputSchema;
+    }
+}

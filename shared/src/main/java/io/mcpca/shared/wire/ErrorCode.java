@@ -1,0 +1,39 @@
+package io.mcpca.shared.wire;
+
+/**
+ * Error codes that cross the wire. {@link #retryable()} tells a client whether the same call may
+ * succeed later (the analyzer crashed, the system is overloaded) or never will (bad arguments).
+ */
+public enum ErrorCode {
+    BAD_ARGUMENTS(false),
+    NOT_FOUND(false),
+    PATH_OUTSIDE_ROOTS(false),
+    UNSUPPORTED_LANGUAGE(false),
+    UNKNOWN_TOOL(false),
+    DEADLINE_EXCEEDED(true),
+    ANALYZER_FAILED(true),
+    OVERLOADED(true),
+    UNAVAILABLE(true),
+    INTERNAL(true);
+
+    private final boolean retryable;
+
+    ErrorCode(boolean retryable) {
+        this.retryable = retryable;
+    }
+
+    public boolean retryable() {
+        return retryable;
+    }
+
+    /** Maps an analyzer error code (see the serve protocol) to ours; unknown codes are INTERNAL. */
+    public static ErrorCode fromAnalyzer(String code) {
+        return switch (code == null ? "" : code) {
+            case "BAD_ARGUMENTS" -> BAD_ARGUMENTS;
+            case "NOT_FOUND" -> NOT_FOUND;
+            case "UNSUPPORTED_LANGUAGE" -> UNSUPPORTED_LANGUAGE;
+            case "UNKNOWN_TOOL" -> UNKNOWN_TOOL;
+            default -> INTERNAL;
+        };
+    }
+}

@@ -1,0 +1,56 @@
+package io.mcpca.shared.wire;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A message from a worker to the ingress waiting on {@code requestId}: progress events, then exactly
+ * one RESULT or ERROR (the ingress drops any further final reply for the same request).
+ *
+ * @param version      wire version
+ * @param requestId    the call this answers
+ * @param kind         progress, result or error
+ * @param result       the tool's structured result (RESULT only, else empty)
+ * @param errorCode    error code (ERROR only, else empty)
+ * @param errorMessage human-readable error (ERROR only, else empty)
+ * @param progress     work done so far (PROGRESS only)
+ * @param total        work in all, or 0 when unknown (PROGRESS only)
+ * @param message      progress message (PROGRESS only, may be empty)
+ * @param workerId     the worker that sent it, for tracing
+ */
+public record ToolReply(
+        int version,
+        String requestId,
+        ReplyKind kind,
+        Map<String, Object> result,
+        String errorCode,
+        String errorMessage,
+        long progress,
+        long total,
+        String message,
+        String workerId) {
+
+    public static final int VERSION = 1;
+
+    public ToolReply {
+        Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(kind, "kind");
+        result = result == null ? Map.of() : result;
+        errorCode = errorCode == null ? "" : errorCode;
+        errorMessage = errorMessage == null ? "" : errorMessage;
+        message = message == null ? "" : message;
+        workerId = workerId == null ? "" : workerId;
+    }
+
+    public static ToolReply result(String requestId, Map<String, Object> result, String workerId) {
+        return new ToolReply(VERSION, requestId, ReplyKind.RESULT, result, "", "", 0, 0, "", workerId);
+    }
+
+    public static ToolReply error(String requestId, ErrorCode code, String message, String workerId) {
+        return new ToolReply(VERSION, requestId, ReplyKind.ERROR, Map.of(), code.name(), message, 0, 0, "", workerId);
+    }
+
+    public static ToolReply progress(String requestId, long progress, long total, String message, String workerId) {
+        return new ToolReply(VERSION, requestId, ReplyKind.PROGRESS, Map.of(), "", "", progress, total, message, workerId);
+    }
+}

@@ -1,0 +1,67 @@
+package io.mcpca.shared.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mcpca.shared.wire.ErrorCode;
+import io.mcpca.shared.wire.ReplyKind;
+import io.mcpca.shared.wire.ToolReply;
+import io.mcpca.shared.wire.ToolRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StreamEntriesTest {
+
+    private static ToolRequest request(int version) {
+        return new ToolRequest(version, "r1", "s1", "alice", "calculate-metrics", "1",
+                Map.of("path", "src/A.java", "nested", List.of(1, 2, 3)), "mcpca:reply:{i1}",
+                1_700_000_000_000L, 1, "c1", "");
+    }
+
+    @Test
+    void requestsRoundTripThroughBothCodecs() {
+        for (JacksonCodec codec : List.of(JacksonCodec.messagePack(), JacksonCodec.json())) {
+            StreamEntries entries = new StreamEntries(codec);
+            ToolRequest decoded = entries.decodeRequest(entries.encode(request(ToolRequest.VERSION)));
+            assertThat(decoded).isEqualTo(request(ToolRequest.VERSION));
+            assertThat(decoded.batch()).isEmpty();
+        }
+    }
+
+    @Test
+    void aReaderDecodesWhateverCodecTheWriterUsed() {
+        Map<byte[], byte[]> body = new StreamEntries(JacksonCodec.json()).encode(
+                ToolReply.error("r2", ErrorCode.NOT_FOUND, "no such file", "w1"));
+        ToolReply reply = new StreamEntries(JacksonCodec.messagePack()).decodeReply(body);
+        assertThat(reply.kind()).isEqualTo(ReplyKind.ERROR);
+        assertThat(reply.errorCode()).isEqualTo("NOT_FOUND");
+        assertThat(reply.errorMessage()).isEqualTo("no such file");
+    }
+
+    @Test
+    void unknownVersionsAreRefusedWithTheReason() {
+        StreamEntries entries = new StreamEntries(JacksonCodec.messagePack());
+        Map<byte[], byte[]> body = entries.encode(request(99));
+        assertThatThrownBy(() -> entries.decodeRequest(body))
+                .isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("unknown ToolRequest version 99");
+    }
+
+    @Test
+    void corruptBytesAndUnknownCodecsAreRefused() {
+        StreamEntries entries = new StreamEntries(JacksonCodec.messagePack());
+        Map<byte[], byte[]> corrupt = new LinkedHashMap<>();
+        corrupt.put("c".getBytes(StandardCharsets.US_ASCII), "msgpack".getBytes(StandardCharsets.US_ASCII));
+        corrupt.put("d".getBytes(StandardCharsets.US_ASCII), new byte[] {(byte) 0xc1, 0x00});
+        assertThatThrownBy(() -> entries.decodeRequest(corrupt)).isInstanceOf(WireFormatException.class);
+
+        Map<byte[], byte[]> unknown = new LinkedHashMap<>(corrupt);
+        unknown.put("c".getBytes(StandardCharsets.US_ASCII), "xml".getBytes(StandardCharsets.US_ASCII));
+        assertThatThrownBy(() -> entries.decodeRequest(unknown)).hasMessageContaining("unknown codec 'xml'");
+
+        assertThatThrownBy(() -> entries.decodeRequest(Map.of())).hasMessageContaining("lacks");
+    }
+}

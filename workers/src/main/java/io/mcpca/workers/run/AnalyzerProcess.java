@@ -1,0 +1,193 @@
+package io.mcpca.workers.run;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mcpca.shared.wire.ErrorCode;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One warm {@code mcpca-analyzer serve} child process, used by one call at a time.
+ *
+ * <p>Lifecycle: 1. {@link #start} spawns the binary (argument list, no shell) and a reader thread that
+ * queues every stdout line, plus one that logs stderr; 2. {@link #call} writes one request line and
+ * takes lines until the result or error line with the same id, passing progress lines on; 3. a call
+ * that passes its deadline, or a process that dies, leaves the process {@linkplain #isUsable unusable}
+ * and the pool replaces it; 4. {@link #close} kills it.
+ */
+public final class AnalyzerProcess implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AnalyzerProcess.class);
+    private static final String EOF_MARKER = "\u0000eof";
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
+
+    private final Process process;
+    private final BufferedWriter stdin;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final ObjectMapper json = new ObjectMapper();
+    private volatile boolean usable = true;
+
+    private AnalyzerProcess(Process process) {
+        this.process = process;
+        this.stdin = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
+    }
+
+    public static AnalyzerProcess start(Path binary) {
+        try {
+            Process process = new ProcessBuilder(binary.toString(), "serve").start();
+            AnalyzerProcess analyzer = new AnalyzerProcess(process);
+            analyzer.startReaders();
+            return analyzer;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the analyzer " + binary + ": " + e.getMessage(), e);
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isUsable() {
+        return usable && process.isAlive();
+    }
+
+    /**
+     * Runs one request. {@code timeout} bounds the whole call; when it passes the process is killed
+     * (its state is unknown) and the outcome is {@link ErrorCode#DEADLINE_EXCEEDED}.
+     */
+    public AnalyzerOutcome call(String id, String tool, Map<String, Object> args, Duration timeout,
+                                ProgressListener progress) {
+        long deadlineNanos = System.nanoTime() + timeout.toNanos();
+        try {
+            stdin.write(json.writeValueAsString(Map.of("id", id, "tool", tool, "args", args)));
+            stdin.write('\n');
+            stdin.flush();
+        } catch (IOException e) {
+            usable = false;
+            return AnalyzerOutcome.failure(ErrorCode.ANALYZER_FAILED, "analyzer process stopped accepting requests: " + exitInfo());
+        }
+        while (true) {
+            long left = deadlineNanos - System.nanoTime();
+            String line;
+            try {
+                line = left <= 0 ? null : lines.poll(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                usable = false;
+                return AnalyzerOutcome.failure(ErrorCode.ANALYZER_FAILED, "interrupted while waiting for the analyzer");
+            }
+            if (line == null) {
+                usable = false;
+                process.destroyForcibly();
+                return AnalyzerOutcome.failure(ErrorCode.DEADLINE_EXCEEDED,
+                        "the analysis did not finish within " + timeout.toMillis() + " ms");
+            }
+            if (EOF_MARKER.equals(line)) {
+                usable = false;
+                return AnalyzerOutcome.failure(ErrorCode.ANALYZER_FAILED, "analyzer process ended mid-call: " + exitInfo());
+            }
+            Map<String, Object> message;
+            try {
+                message = json.readValue(line, MAP);
+            } catch (IOException e) {
+                log.warn("analyzer {} wrote a line that is not JSON: {}", pid(), abbreviate(line));
+                continue;
+            }
+            if (!id.equals(message.get("id"))) {
+                log.warn("analyzer {} answered request {} while {} was in hand; dropped", pid(), message.get("id"), id);
+                continue;
+            }
+            switch (String.valueOf(message.get("type"))) {
+                case "progress" -> progress.onProgress(asLong(message.get("progress")), asLong(message.get("total")),
+                        String.valueOf(message.getOrDefault("message", "")));
+                case "result" -> {
+                    return AnalyzerOutcome.success(asMap(message.get("result")));
+                }
+                case "error" -> {
+                    Map<String, Object> error = asMap(message.get("error"));
+                    return AnalyzerOutcome.failure(ErrorCode.fromAnalyzer(String.valueOf(error.get("code"))),
+                            String.valueOf(error.getOrDefault("message", "analyzer error")));
+                }
+                default -> log.warn("analyzer {} sent an unknown line type: {}", pid(), abbreviate(line));
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        usable = false;
+        try {
+            stdin.close();
+        } catch (IOException ignored) {
+            // the process is being killed anyway
+        }
+        process.destroyForcibly();
+    }
+
+    private void startReaders() {
+        Thread out = new Thread(() -> {
+            try (BufferedReader reader = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                log.debug("analyzer {} stdout closed: {}", pid(), e.getMessage());
+            } finally {
+                lines.add(EOF_MARKER);
+            }
+        }, "analyzer-" + pid() + "-out");
+        out.setDaemon(true);
+        out.start();
+        Thread err = new Thread(() -> {
+            try (BufferedReader reader = new BufferedReader(
+                    new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    log.info("analyzer {}: {}", pid(), line);
+                }
+            } catch (IOException ignored) {
+                // stderr closes with the process
+            }
+        }, "analyzer-" + pid() + "-err");
+        err.setDaemon(true);
+        err.start();
+    }
+
+    private String exitInfo() {
+        try {
+            if (process.waitFor(200, TimeUnit.MILLISECONDS)) {
+                return "exit code " + process.exitValue();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return "still running";
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object value) {
+        return value instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+    }
+
+    private static long asLong(Object value) {
+        return value instanceof Number n ? n.longValue() : 0L;
+    }
+
+    private static String abbreviate(String line) {
+        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+    }
+}
