@@ -36,6 +36,11 @@ public final class AnalyzeCommand {
     }
 
     public static int run(String[] args) {
+        return run(args, System.out);
+    }
+
+    /** Runs the command, printing the table or JSON to {@code out}; returns the process exit code. */
+    public static int run(String[] args, PrintStream out) {
         Options options;
         try {
             options = Options.parse(args);
@@ -53,14 +58,14 @@ public final class AnalyzeCommand {
         String url = options.url().orElse(null);
         try {
             if (url == null) {
-                embedded = McpcaApplication.start("--server.port=0", "--server.address=127.0.0.1",
+                embedded = McpcaApplication.start("--server.port=0", "--server.address=127.0.0.1", "--server.shutdown=immediate",
                         "--mcpca.roots[0]=" + dir, "--logging.level.root=WARN", "--logging.level.io.mcpca=WARN",
                         "--management.endpoints.web.exposure.include=health");
                 url = "http://127.0.0.1:" + embedded.getEnvironment().getProperty("local.server.port") + "/mcp";
             }
             String path = embedded != null ? "." : dir.toString();
             CallToolResult result = call(url, options.token(), path);
-            return print(result, options.json(), System.out);
+            return print(result, options.json(), out);
         } catch (RuntimeException e) {
             System.err.println("mcpca analyze: " + e.getMessage());
             return 1;
@@ -79,15 +84,23 @@ public final class AnalyzeCommand {
         token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
         HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(base)
                 .endpoint(endpoint).requestBuilder(request).build();
+        // Progress only on a terminal: redirected output stays clean for scripts.
+        boolean terminal = System.console() != null;
         try (McpSyncClient client = McpClient.sync(transport)
                 .requestTimeout(CALL_TIMEOUT)
-                .progressConsumer(p -> System.err.printf("\ranalysed %.0f%s files %s", p.progress(),
-                        p.total() == null ? "" : " of " + p.total().longValue(), p.message() == null ? "" : ""))
+                .progressConsumer(p -> {
+                    if (terminal) {
+                        System.err.printf("\r\033[Kanalysed %.0f%s files", p.progress(),
+                                p.total() == null ? "" : " of " + p.total().longValue());
+                    }
+                })
                 .build()) {
             client.initialize();
             CallToolResult result = client.callTool(CallToolRequest.builder("analyze-metrics")
                     .arguments(Map.of("path", path)).progressToken("analyze").build());
-            System.err.print("\r");
+            if (terminal) {
+                System.err.print("\r\033[K");
+            }
             return result;
         }
     }

@@ -1,13 +1,22 @@
 package io.mcpca.ingress.config;
 
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.mcpca.ingress.local.LocalCalls;
+import io.mcpca.ingress.mcp.CancellationFilter;
+import io.mcpca.ingress.mcp.FlowControl;
+import io.mcpca.ingress.mcp.InFlightCalls;
 import io.mcpca.ingress.mcp.McpServerFactory;
 import io.mcpca.ingress.mcp.StdioSession;
 import io.mcpca.ingress.mcp.ToolCallHandler;
 import io.mcpca.ingress.reply.ReplyRouter;
+import io.mcpca.ingress.reply.ReplyStreamKeeper;
 import io.mcpca.ingress.security.BearerAuthFilter;
+import io.mcpca.ingress.security.PrincipalRateLimits;
 import io.mcpca.ingress.security.SessionOwners;
+import io.mcpca.ingress.submit.CancelPublisher;
+import io.mcpca.ingress.submit.PoolBacklog;
 import io.mcpca.ingress.submit.RequestSubmitter;
+import io.mcpca.ingress.submit.SubmitGate;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.config.McpcaProperties;
 import io.mcpca.shared.config.SharedConfiguration;
@@ -22,10 +31,13 @@ import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -34,6 +46,7 @@ import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.Ordered;
 
 /** Wires the ingress role: reply routing and submission on Redis, and the MCP server on HTTP or stdio. */
 @AutoConfiguration(after = SharedConfiguration.class)
@@ -57,21 +70,25 @@ public class IngressConfiguration {
     static final class IngressLifecycle implements SmartLifecycle {
 
         private final IngressRuntime runtime;
+        private final ReplyStreamKeeper keeper;
         private volatile boolean running;
 
-        IngressLifecycle(IngressRuntime runtime) {
+        IngressLifecycle(IngressRuntime runtime, ReplyStreamKeeper keeper) {
             this.runtime = runtime;
+            this.keeper = keeper;
         }
 
         @Override
         public void start() {
             runtime.router().start();
+            keeper.start();
             running = true;
         }
 
         @Override
         public void stop() {
             running = false;
+            keeper.close();
             runtime.router().stop();
             try {
                 runtime.shared().sync().del(runtime.replyStream().getBytes(StandardCharsets.UTF_8));
@@ -95,8 +112,33 @@ public class IngressConfiguration {
     }
 
     @Bean
-    IngressLifecycle ingressLifecycle(IngressRuntime runtime) {
-        return new IngressLifecycle(runtime);
+    IngressLifecycle ingressLifecycle(IngressRuntime runtime, IngressProperties ingress) {
+        return new IngressLifecycle(runtime, new ReplyStreamKeeper(runtime.shared().sync(), runtime.replyStream(),
+                ingress.getReplyStreamTtl()));
+    }
+
+    /** The flow control of tool calls and the connection its cancel events go out on. */
+    public record IngressGuards(FlowControl flow, StatefulRedisConnection<String, String> events)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            events.close();
+        }
+    }
+
+    @Bean(destroyMethod = "close")
+    IngressGuards ingressGuards(IngressRuntime runtime, IngressProperties ingress, McpcaProperties common,
+                                RedisConnections redis, Keys keys, ObjectProvider<LocalCalls> local) {
+        PoolBacklog backlog = new PoolBacklog(runtime.shared().sync(), keys, common.getPartitions(), System::nanoTime);
+        SubmitGate gate = new SubmitGate(runtime.submitter(), backlog::of, ingress.getMaxPoolBacklog(),
+                ingress.getRedisRetryAfter());
+        StatefulRedisConnection<String, String> events = redis.strings();
+        Optional<LocalCalls> fallback = Optional.ofNullable(local.getIfAvailable());
+        fallback.ifPresent(l -> log.info("mcpca.fallback=local: calls run in this process while Redis is unreachable"));
+        FlowControl flow = new FlowControl(gate, new PrincipalRateLimits(ingress.getRateLimitPerSecond()),
+                ingress.getMaxInlineArgumentBytes(), new CancelPublisher(events.async(), keys), new InFlightCalls(),
+                fallback);
+        return new IngressGuards(flow, events);
     }
 
     @Bean
@@ -119,10 +161,10 @@ public class IngressConfiguration {
 
     @Bean
     McpServerFactory mcpServerFactory(IngressRuntime runtime, IngressProperties ingress, ToolCatalog catalog,
-                                      PathGuard paths, McpJsonMapper json) {
+                                      PathGuard paths, McpJsonMapper json, IngressGuards guards) {
         Clock clock = Clock.systemUTC();
-        return new McpServerFactory(catalog.all(), tool -> new ToolCallHandler(tool, paths, runtime.submitter(),
-                runtime.router(), json, runtime.replyStream(), ingress.getCallTimeout(), clock), json);
+        return new McpServerFactory(catalog.all(), tool -> new ToolCallHandler(tool, paths, runtime.router(), json,
+                runtime.replyStream(), ingress.getCallTimeout(), clock, guards.flow()), json);
     }
 
     /** MCP over stdin/stdout, for clients that launch the server as a child process. */
@@ -149,9 +191,15 @@ public class IngressConfiguration {
                     .mcpEndpoint(MCP_PATH)
                     .maxRequestSize(ingress.getMaxRequestBytes())
                     .contextExtractor(request -> {
-                        Object principal = request.getAttribute(BearerAuthFilter.PRINCIPAL_ATTRIBUTE);
-                        return McpTransportContext.create(principal == null ? Map.of()
-                                : Map.of(BearerAuthFilter.PRINCIPAL_ATTRIBUTE, principal));
+                        Map<String, Object> context = new HashMap<>();
+                        for (String name : new String[] {BearerAuthFilter.PRINCIPAL_ATTRIBUTE,
+                                CancellationFilter.JSONRPC_ID_ATTRIBUTE}) {
+                            Object value = request.getAttribute(name);
+                            if (value != null) {
+                                context.put(name, value);
+                            }
+                        }
+                        return McpTransportContext.create(context);
                     })
                     .build();
         }
@@ -181,6 +229,19 @@ public class IngressConfiguration {
                     new FilterRegistrationBean<>(new BearerAuthFilter(ingress.getTokens(), new SessionOwners()));
             registration.addUrlPatterns(MCP_PATH, MCP_PATH + "/*");
             registration.setAsyncSupported(true);
+            registration.setOrder(Ordered.LOWEST_PRECEDENCE - 10);
+            return registration;
+        }
+
+        /** After authentication: only a session's owner reaches it, so only the owner can cancel its calls. */
+        @Bean
+        FilterRegistrationBean<CancellationFilter> mcpCancellationFilter(IngressGuards guards,
+                                                                        IngressProperties ingress) {
+            FilterRegistrationBean<CancellationFilter> registration = new FilterRegistrationBean<>(
+                    new CancellationFilter(guards.flow().inFlight(), ingress.getMaxRequestBytes()));
+            registration.addUrlPatterns(MCP_PATH, MCP_PATH + "/*");
+            registration.setAsyncSupported(true);
+            registration.setOrder(Ordered.LOWEST_PRECEDENCE);
             return registration;
         }
     }

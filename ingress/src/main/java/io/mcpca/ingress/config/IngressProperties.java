@@ -25,6 +25,37 @@ public class IngressProperties {
     private int maxRequestBytes = 8 * 1024 * 1024;
 
     /**
+     * Largest string argument (inline {@code content}) in UTF-8 bytes. 1 MiB is ~25,000 lines of code,
+     * past any hand-written file; bigger inputs belong under an analysis root, passed by path.
+     */
+    private int maxInlineArgumentBytes = 1024 * 1024;
+
+    /**
+     * Calls each principal may start per second (0: unlimited). 1,000/s is far above an agent's pace and
+     * stops one runaway client from filling the queues; batch submissions have their own path.
+     */
+    private int rateLimitPerSecond = 1000;
+
+    /**
+     * Refuse new calls of a pool (retryable OVERLOADED) while this many of its calls wait or run (XINFO
+     * GROUPS lag + pending over its partitions; 0: no limit). 10,000 no-op calls drain in about a second;
+     * 10,000 real analyses take minutes, which is when a client should back off.
+     */
+    private long maxPoolBacklog = 10_000;
+
+    /**
+     * How long the Redis circuit breaker stays open before trial calls: short, because a restarted Redis
+     * answers within a second, and while open, calls are refused (or run locally) at once.
+     */
+    private Duration redisRetryAfter = Duration.ofSeconds(2);
+
+    /**
+     * Expiry of this ingress's reply stream, refreshed every third of it while the ingress lives, so the
+     * stream of an ingress that died without stopping is deleted by Redis within this time.
+     */
+    private Duration replyStreamTtl = Duration.ofMinutes(5);
+
+    /**
      * Bearer tokens, principal name to token. Empty: no authentication, every caller is the principal
      * {@code local} (fine on a laptop bound to 127.0.0.1; set tokens anywhere else).
      */
@@ -40,6 +71,16 @@ public class IngressProperties {
     public void setCallTimeout(Duration callTimeout) { this.callTimeout = callTimeout; }
     public int getMaxRequestBytes() { return maxRequestBytes; }
     public void setMaxRequestBytes(int maxRequestBytes) { this.maxRequestBytes = maxRequestBytes; }
+    public int getMaxInlineArgumentBytes() { return maxInlineArgumentBytes; }
+    public void setMaxInlineArgumentBytes(int maxInlineArgumentBytes) { this.maxInlineArgumentBytes = maxInlineArgumentBytes; }
+    public int getRateLimitPerSecond() { return rateLimitPerSecond; }
+    public void setRateLimitPerSecond(int rateLimitPerSecond) { this.rateLimitPerSecond = rateLimitPerSecond; }
+    public long getMaxPoolBacklog() { return maxPoolBacklog; }
+    public void setMaxPoolBacklog(long maxPoolBacklog) { this.maxPoolBacklog = maxPoolBacklog; }
+    public Duration getRedisRetryAfter() { return redisRetryAfter; }
+    public void setRedisRetryAfter(Duration redisRetryAfter) { this.redisRetryAfter = redisRetryAfter; }
+    public Duration getReplyStreamTtl() { return replyStreamTtl; }
+    public void setReplyStreamTtl(Duration replyStreamTtl) { this.replyStreamTtl = replyStreamTtl; }
     public Map<String, String> getTokens() { return tokens; }
     public void setTokens(Map<String, String> tokens) { this.tokens = tokens; }
 }

@@ -3,7 +3,7 @@ package io.mcpca.ingress.mcp;
 import io.mcpca.ingress.reply.PendingCall;
 import io.mcpca.ingress.reply.ReplyRouter;
 import io.mcpca.ingress.security.BearerAuthFilter;
-import io.mcpca.ingress.submit.RequestSubmitter;
+import io.mcpca.ingress.submit.SubmitRefusedException;
 import io.mcpca.shared.paths.PathGuard;
 import io.mcpca.shared.paths.PathRejectedException;
 import io.mcpca.shared.tools.ToolDescriptor;
@@ -18,23 +18,34 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
 import java.io.IOException;
 import java.time.Clock;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
 /**
  * Handles {@code tools/call} for one tool: 1. principal and session from the MCP exchange; 2. the path
  * argument checked against the roots, so a bad path fails fast with a clear message (the worker checks
- * again); 3. the call registered with the {@link ReplyRouter}, then appended to its pool's stream;
- * 4. progress replies become {@code notifications/progress} when the client sent a progress token;
- * 5. the final reply becomes the result: {@code structuredContent} plus its JSON as text, or an error
- * result naming the code and whether a retry may help. Argument schemas are checked by the SDK
- * before this runs.
+ * again), and string arguments (inline content) checked against their size limit; 3. the principal's
+ * rate limit; 4. the call registered with the {@link ReplyRouter}, then appended to its pool's stream
+ * through the {@link io.mcpca.ingress.submit.SubmitGate} (backpressure, circuit breaker), or run
+ * in-process when Redis is unreachable and the local fallback is on; 5. progress replies become
+ * {@code notifications/progress} when the client sent a progress token; 6. the final reply becomes the
+ * result: {@code structuredContent} plus its JSON as text, or an error result naming the code and
+ * whether a retry may help. A call cancelled by the client ({@code notifications/cancelled}, see
+ * {@link CancellationFilter}), dropped by it, or past its deadline publishes a cancel so the worker kills
+ * its analyzer process. Argument schemas are checked by the SDK before this runs.
  */
 public final class ToolCallHandler {
 
@@ -43,23 +54,23 @@ public final class ToolCallHandler {
 
     private final ToolDescriptor tool;
     private final PathGuard paths;
-    private final RequestSubmitter submitter;
     private final ReplyRouter replies;
     private final McpJsonMapper json;
     private final String replyStream;
     private final Duration callTimeout;
     private final Clock clock;
+    private final FlowControl flow;
 
-    public ToolCallHandler(ToolDescriptor tool, PathGuard paths, RequestSubmitter submitter, ReplyRouter replies,
-                           McpJsonMapper json, String replyStream, Duration callTimeout, Clock clock) {
+    public ToolCallHandler(ToolDescriptor tool, PathGuard paths, ReplyRouter replies, McpJsonMapper json,
+                           String replyStream, Duration callTimeout, Clock clock, FlowControl flow) {
         this.tool = tool;
         this.paths = paths;
-        this.submitter = submitter;
         this.replies = replies;
         this.json = json;
         this.replyStream = replyStream;
         this.callTimeout = callTimeout;
         this.clock = clock;
+        this.flow = flow;
     }
 
     public Mono<CallToolResult> handle(McpAsyncServerExchange exchange, CallToolRequest call) {
@@ -71,29 +82,106 @@ public final class ToolCallHandler {
                 return Mono.just(error(e.code(), e.getMessage()));
             }
         }
-        String requestId = UUID.randomUUID().toString();
+        Optional<String> tooLarge = oversizedArgument(arguments, "");
+        if (tooLarge.isPresent()) {
+            return Mono.just(error(ErrorCode.BAD_ARGUMENTS, "argument '" + tooLarge.get() + "' is larger than "
+                    + flow.maxInlineArgumentBytes() + " bytes; pass a path under an analysis root instead of inline content"));
+        }
         Object principalValue = exchange.transportContext().get(BearerAuthFilter.PRINCIPAL_ATTRIBUTE);
         String principal = principalValue == null ? STDIO_PRINCIPAL : principalValue.toString();
+        Optional<Duration> limited = flow.rateLimits().tryAcquire(principal);
+        if (limited.isPresent()) {
+            return Mono.just(error(ErrorCode.OVERLOADED, "principal '" + principal + "' is over its call rate limit",
+                    limited));
+        }
+        String requestId = UUID.randomUUID().toString();
         String sessionId = exchange.sessionId() == null ? principal : exchange.sessionId();
         ToolRequest request = new ToolRequest(ToolRequest.VERSION, requestId, sessionId, principal, tool.name(),
                 tool.version(), arguments, replyStream, clock.millis() + callTimeout.toMillis(), 1, requestId, "");
         Object progressToken = call.progressToken();
-        PendingCall pending = replies.register(requestId, progress -> {
+        Consumer<ToolReply> progressSink = progress -> {
             if (progressToken != null) {
                 exchange.progressNotification(new ProgressNotification(progressToken, (double) progress.progress(),
                         progress.total() > 0 ? (double) progress.total() : null, progress.message())).subscribe();
             }
-        });
-        return Mono.fromCallable(() -> submitter.submit(tool.pool(), request))
+        };
+        PendingCall pending = replies.register(requestId, progressSink);
+        AtomicBoolean ranLocally = new AtomicBoolean();
+        AtomicBoolean finished = new AtomicBoolean();
+        Runnable cancelWork = () -> {
+            if (finished.compareAndSet(false, true)) {
+                replies.forget(requestId);
+                if (ranLocally.get()) {
+                    flow.local().ifPresent(local -> local.cancel(requestId));
+                } else {
+                    flow.cancels().cancel(requestId);
+                }
+            }
+        };
+        Sinks.One<CallToolResult> cancelledByClient = Sinks.one();
+        Object jsonRpcId = exchange.transportContext().get(CancellationFilter.JSONRPC_ID_ATTRIBUTE);
+        AutoCloseable inFlight = jsonRpcId == null || exchange.sessionId() == null ? () -> { }
+                : flow.inFlight().register(exchange.sessionId(), jsonRpcId, () -> {
+                    cancelWork.run();
+                    cancelledByClient.tryEmitValue(error(ErrorCode.CANCELLED, "cancelled by the client"));
+                });
+
+        Mono<CallToolResult> viaRedis = Mono.fromCallable(() -> flow.gate().submit(tool.pool(), request))
                 .subscribeOn(Schedulers.boundedElastic())
                 .then(Mono.fromFuture(pending.answer()))
+                .map(this::toResult);
+        Mono<CallToolResult> answered = viaRedis.onErrorResume(SubmitRefusedException.class, refused -> {
+            replies.forget(requestId);
+            if (refused.code() == ErrorCode.UNAVAILABLE && flow.local().isPresent()) {
+                ranLocally.set(true);
+                return Mono.fromCallable(() -> toResult(flow.local().get().run(request, progressSink)))
+                        .subscribeOn(Schedulers.boundedElastic());
+            }
+            return Mono.just(error(refused.code(), refused.getMessage(), refused.retryAfter()));
+        });
+        return Mono.firstWithSignal(answered, cancelledByClient.asMono())
                 .timeout(callTimeout)
-                .map(this::toResult)
+                .doOnSuccess(result -> finished.set(true))
                 .onErrorResume(e -> {
-                    replies.forget(requestId);
+                    cancelWork.run();
                     return Mono.just(failure(requestId, e));
                 })
-                .doOnCancel(() -> replies.forget(requestId));
+                .doOnCancel(cancelWork)
+                .doFinally(signal -> {
+                    try {
+                        inFlight.close();
+                    } catch (Exception ignored) {
+                        // removing a map entry does not fail
+                    }
+                });
+    }
+
+    /** The name of the first string argument longer than the inline limit (in UTF-8 bytes), if any. */
+    private Optional<String> oversizedArgument(Object value, String name) {
+        int limit = flow.maxInlineArgumentBytes();
+        if (value instanceof String s) {
+            // a char is at most 3 UTF-8 bytes: most strings are cleared without encoding them
+            boolean over = (long) s.length() * 3 > limit && s.getBytes(StandardCharsets.UTF_8).length > limit;
+            return over ? Optional.of(name) : Optional.empty();
+        }
+        if (value instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                Optional<String> found = oversizedArgument(e.getValue(),
+                        name.isEmpty() ? String.valueOf(e.getKey()) : name + "." + e.getKey());
+                if (found.isPresent()) {
+                    return found;
+                }
+            }
+        } else if (value instanceof Collection<?> list) {
+            int i = 0;
+            for (Object item : list) {
+                Optional<String> found = oversizedArgument(item, name + "[" + i++ + "]");
+                if (found.isPresent()) {
+                    return found;
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private CallToolResult failure(String requestId, Throwable e) {
@@ -123,11 +211,21 @@ public final class ToolCallHandler {
 
     /** A tool error: the text says what went wrong and whether retrying may help; _meta carries the same for machines. */
     static CallToolResult error(ErrorCode code, String message) {
-        String text = code.name() + ": " + message + (code.retryable() ? " (retryable)" : " (not retryable)");
+        return error(code, message, Optional.empty());
+    }
+
+    /** As {@link #error(ErrorCode, String)}, with a hint of when a retry may succeed. */
+    static CallToolResult error(ErrorCode code, String message, Optional<Duration> retryAfter) {
+        String hint = retryAfter.map(d -> "; retry after " + Math.max(1, d.toMillis()) + " ms").orElse("");
+        String text = code.name() + ": " + message + hint + (code.retryable() ? " (retryable)" : " (not retryable)");
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("errorCode", code.name());
+        meta.put("retryable", code.retryable());
+        retryAfter.ifPresent(d -> meta.put("retryAfterMs", Math.max(1, d.toMillis())));
         return CallToolResult.builder()
                 .addTextContent(text)
                 .isError(true)
-                .meta(Map.of("errorCode", code.name(), "retryable", code.retryable()))
+                .meta(meta)
                 .build();
     }
 

@@ -8,26 +8,42 @@ import java.util.Map;
 
 /**
  * The layout of one stream entry: field {@code c} names the codec, field {@code d} holds the encoded
- * record. Readers decode with whatever codec the writer used, so a JSON-writing debug ingress and
- * MessagePack workers interoperate, and they refuse record versions they do not know.
+ * record, and field {@code z}, present only when the record was larger than the compression threshold,
+ * names the compression of {@code d} ({@link Compression#DEFLATE}). Readers decode with whatever codec
+ * and compression the writer used, so a JSON-writing debug ingress and MessagePack workers interoperate,
+ * and they refuse record versions, codecs and compressions they do not know.
  */
 public final class StreamEntries {
 
     static final byte[] CODEC_FIELD = "c".getBytes(StandardCharsets.US_ASCII);
     static final byte[] DATA_FIELD = "d".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] COMPRESSION_FIELD = "z".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DEFLATE = Compression.DEFLATE.getBytes(StandardCharsets.US_ASCII);
 
     private final WireCodec writeCodec;
     private final WireCodec msgpack = JacksonCodec.messagePack();
     private final WireCodec json = JacksonCodec.json();
+    private final int compressAboveBytes;
 
     public StreamEntries(WireCodec writeCodec) {
+        this(writeCodec, Compression.DEFAULT_THRESHOLD_BYTES);
+    }
+
+    /** @param compressAboveBytes records whose encoding is longer are deflated; {@code Integer.MAX_VALUE} never */
+    public StreamEntries(WireCodec writeCodec, int compressAboveBytes) {
         this.writeCodec = writeCodec;
+        this.compressAboveBytes = compressAboveBytes;
     }
 
     public Map<byte[], byte[]> encode(Object record) {
-        Map<byte[], byte[]> body = new LinkedHashMap<>(2);
+        Map<byte[], byte[]> body = new LinkedHashMap<>(3);
         body.put(CODEC_FIELD, writeCodec.name().getBytes(StandardCharsets.US_ASCII));
-        body.put(DATA_FIELD, writeCodec.encode(record));
+        byte[] data = writeCodec.encode(record);
+        if (data.length > compressAboveBytes) {
+            body.put(COMPRESSION_FIELD, DEFLATE);
+            data = Compression.deflate(data);
+        }
+        body.put(DATA_FIELD, data);
         return body;
     }
 
@@ -52,11 +68,14 @@ public final class StreamEntries {
     private <T> T decode(Map<byte[], byte[]> body, Class<T> type) {
         byte[] codec = null;
         byte[] data = null;
+        byte[] compression = null;
         for (Map.Entry<byte[], byte[]> field : body.entrySet()) {
             if (java.util.Arrays.equals(field.getKey(), CODEC_FIELD)) {
                 codec = field.getValue();
             } else if (java.util.Arrays.equals(field.getKey(), DATA_FIELD)) {
                 data = field.getValue();
+            } else if (java.util.Arrays.equals(field.getKey(), COMPRESSION_FIELD)) {
+                compression = field.getValue();
             }
         }
         if (codec == null || data == null) {
@@ -68,6 +87,13 @@ public final class StreamEntries {
             case JacksonCodec.JSON -> json;
             default -> throw new WireFormatException("unknown codec '" + codecName + "'");
         };
+        if (compression != null) {
+            if (!java.util.Arrays.equals(compression, DEFLATE)) {
+                throw new WireFormatException("unknown compression '"
+                        + new String(compression, StandardCharsets.US_ASCII) + "'");
+            }
+            data = Compression.inflate(data);
+        }
         return reader.decode(data, type);
     }
 }

@@ -10,7 +10,11 @@ public enum ErrorCode {
     PATH_OUTSIDE_ROOTS(false),
     UNSUPPORTED_LANGUAGE(false),
     UNKNOWN_TOOL(false),
+    /** The call failed on every delivery (maxDeliveries) and was moved to the dead-letter stream. */
+    DEAD_LETTERED(false),
     DEADLINE_EXCEEDED(true),
+    /** The call was cancelled (notifications/cancelled, or its deadline passed) and its analyzer process killed. */
+    CANCELLED(true),
     ANALYZER_FAILED(true),
     OVERLOADED(true),
     UNAVAILABLE(true),

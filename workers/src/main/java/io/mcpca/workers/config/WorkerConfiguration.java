@@ -5,7 +5,12 @@ import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.config.McpcaProperties;
 import io.mcpca.shared.config.SharedConfiguration;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.exec.ExecutionStore;
+import io.mcpca.shared.lock.ContentionBackoff;
 import io.mcpca.shared.lock.SessionLock;
+import io.mcpca.shared.session.RedisSessionStore;
+import io.mcpca.shared.session.SessionStore;
+import io.mcpca.shared.tools.ToolDescriptor;
 import io.mcpca.shared.paths.PathGuard;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.tools.ToolCatalog;
@@ -13,19 +18,27 @@ import io.mcpca.workers.consume.CallExecution;
 import io.mcpca.workers.consume.ConsumerGroups;
 import io.mcpca.workers.consume.JobConsumer;
 import io.mcpca.workers.lifecycle.WorkerLifecycle;
+import io.mcpca.workers.lifecycle.WorkerRegistry;
+import io.mcpca.workers.recover.ClaimRefresher;
+import io.mcpca.workers.recover.DeadLetters;
+import io.mcpca.workers.recover.PendingReclaimer;
 import io.mcpca.workers.lock.LockWatchdog;
 import io.mcpca.workers.reply.ReplyPublisher;
+import io.mcpca.workers.cache.ResultCache;
 import io.mcpca.workers.run.AnalyzerPool;
 import io.mcpca.workers.run.ToolRunner;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -39,10 +52,14 @@ public class WorkerConfiguration {
 
     /** The pieces one worker owns, closed together on shutdown. */
     public record WorkerRuntime(String workerId, List<JobConsumer> consumers, List<AnalyzerPool> analyzerPools,
-                                LockWatchdog watchdog, List<StatefulRedisConnection<?, ?>> connections)
+                                LockWatchdog watchdog, List<StatefulRedisConnection<?, ?>> connections,
+                                List<PendingReclaimer> reclaimers, ClaimRefresher claims, WorkerRegistry registry,
+                                ExecutionStore executions, SessionStore sessions)
             implements AutoCloseable {
         @Override
         public void close() {
+            reclaimers.forEach(PendingReclaimer::close);
+            claims.close();
             watchdog.close();
             analyzerPools.forEach(AnalyzerPool::close);
             connections.forEach(StatefulRedisConnection::close);
@@ -51,7 +68,8 @@ public class WorkerConfiguration {
 
     @Bean(destroyMethod = "close")
     WorkerRuntime workerRuntime(WorkerProperties worker, McpcaProperties common, RedisConnections redis, Keys keys,
-                                StreamEntries entries, ToolCatalog catalog, PathGuard paths) {
+                                StreamEntries entries, ToolCatalog catalog, PathGuard paths,
+                                ObjectProvider<ResultCache> resultCache) {
         String workerId = ManagementFactory.getRuntimeMXBean().getName().replace('@', '-') + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
         Clock clock = Clock.systemUTC();
@@ -64,6 +82,14 @@ public class WorkerConfiguration {
         LockWatchdog watchdog = new LockWatchdog(lock, worker.getLockTtl());
         ReplyPublisher replies = new ReplyPublisher(shared.sync(), entries, common.getReplyStreamMaxLen());
         ConsumerGroups groups = new ConsumerGroups(shared.sync(), keys, common.getPartitions());
+        ContentionBackoff contention = ContentionBackoff.standard(clock);
+        SessionStore sessions = new RedisSessionStore(strings.sync(), keys, clock, contention);
+        ExecutionStore executions = new ExecutionStore(strings.sync(), keys, worker.getExecutionTtl(), clock);
+        ClaimRefresher claims = new ClaimRefresher(strings.sync(), workerId, worker.getMinIdle());
+        DeadLetters deadLetters = new DeadLetters(shared.sync(), keys, executions, replies, workerId);
+        CallExecution.Settings settings = new CallExecution.Settings(worker.getLockTtl(), worker.getSessionTtl(),
+                worker.getTransientRetries(), worker.getRetryBackoff());
+        List<PendingReclaimer> reclaimers = new ArrayList<>();
         Path binary = analyzerBinary(worker);
 
         List<JobConsumer> consumers = new ArrayList<>();
@@ -71,20 +97,30 @@ public class WorkerConfiguration {
         for (String pool : worker.getPools()) {
             AnalyzerPool analyzers = new AnalyzerPool(binary, worker.getConcurrency());
             analyzerPools.add(analyzers);
-            ToolRunner runner = new ToolRunner(catalog, paths, analyzers, clock);
-            CallExecution execution = new CallExecution(shared.sync(), entries, keys, lock, watchdog, runner, replies,
-                    worker.getLockTtl(), workerId, clock);
+            ToolRunner runner = new ToolRunner(catalog, paths, analyzers, clock,
+                    resultCache.getIfAvailable(() -> ResultCache.NONE));
+            CallExecution execution = new CallExecution(shared.sync(), entries, sessions, contention, watchdog, runner,
+                    replies, executions, deadLetters, claims, settings, ContentionBackoff.Sleeper.THREAD, workerId, clock);
             StatefulRedisConnection<byte[], byte[]> blocking = redis.bytes();
             connections.add(blocking);
-            consumers.add(new JobConsumer(pool, workerId, blocking.sync(), groups, execution,
-                    executor(pool, worker.getConcurrency()), worker.getConcurrency(), worker.getReadBlock()));
+            JobConsumer consumer = new JobConsumer(pool, workerId, blocking.sync(), groups, execution, claims,
+                    executor(pool, worker.getConcurrency()), worker.getConcurrency(), worker.getReadBlock());
+            consumers.add(consumer);
+            reclaimers.add(new PendingReclaimer(pool, workerId, shared.sync(), groups, entries, executions, deadLetters,
+                    consumer, worker.getMinIdle(), worker.getReclaimPeriod(), worker.getMaxDeliveries()));
         }
-        return new WorkerRuntime(workerId, consumers, analyzerPools, watchdog, connections);
+        Map<String, String> tools = new LinkedHashMap<>();
+        catalog.inPools(worker.getPools()).forEach((ToolDescriptor t) -> tools.put(t.name(), t.version()));
+        WorkerRegistry registry = new WorkerRegistry(strings.sync(), keys, workerId, worker.getPools(), tools,
+                worker.getConcurrency(), worker.getHeartbeatPeriod(), clock);
+        return new WorkerRuntime(workerId, consumers, analyzerPools, watchdog, connections, reclaimers, claims,
+                registry, executions, sessions);
     }
 
     @Bean
     WorkerLifecycle workerLifecycle(WorkerRuntime runtime, WorkerProperties worker) {
-        return new WorkerLifecycle(runtime.consumers(), worker.getShutdownGrace(), runtime.workerId());
+        return new WorkerLifecycle(runtime.consumers(), runtime.reclaimers(), runtime.claims(), runtime.registry(),
+                worker.getShutdownGrace(), runtime.workerId());
     }
 
     /** The analyzer binary: the configured path, else -Dmcpca.analyzer.path, else the one cargo builds here. */

@@ -31,6 +31,33 @@ public class WorkerProperties {
     /** Grace period on shutdown for calls in flight. */
     private Duration shutdownGrace = Duration.ofSeconds(30);
 
+    /**
+     * An entry pending this long without its idle time being refreshed belongs to a dead or stalled
+     * worker and is reclaimed. Live workers refresh what they hold every third of this.
+     */
+    private Duration minIdle = Duration.ofSeconds(30);
+
+    /** How often each pool's reclaimer looks for idle entries; recovery takes at most minIdle plus this. */
+    private Duration reclaimPeriod = Duration.ofSeconds(5);
+
+    /** Deliveries after which a call goes to the dead-letter stream instead of running again. */
+    private int maxDeliveries = 3;
+
+    /** In-worker retries of a call whose analyzer process crashed, before the entry is handed back. */
+    private int transientRetries = 2;
+
+    /** Pause before the first such retry; doubles per retry (plus jitter). */
+    private Duration retryBackoff = Duration.ofMillis(100);
+
+    /** How long a session outlives its last call. */
+    private Duration sessionTtl = Duration.ofHours(24);
+
+    /** How long a call's execution record outlives its last transition. */
+    private Duration executionTtl = Duration.ofHours(1);
+
+    /** Heartbeat period of this worker's entry in the worker registry. */
+    private Duration heartbeatPeriod = Duration.ofSeconds(5);
+
     public boolean isEnabled() { return enabled; }
     public void setEnabled(boolean enabled) { this.enabled = enabled; }
     public List<String> getPools() { return pools; }
@@ -45,4 +72,20 @@ public class WorkerProperties {
     public void setReadBlock(Duration readBlock) { this.readBlock = readBlock; }
     public Duration getShutdownGrace() { return shutdownGrace; }
     public void setShutdownGrace(Duration shutdownGrace) { this.shutdownGrace = shutdownGrace; }
+    public Duration getMinIdle() { return minIdle; }
+    public void setMinIdle(Duration minIdle) { this.minIdle = minIdle; }
+    public Duration getReclaimPeriod() { return reclaimPeriod; }
+    public void setReclaimPeriod(Duration reclaimPeriod) { this.reclaimPeriod = reclaimPeriod; }
+    public int getMaxDeliveries() { return maxDeliveries; }
+    public void setMaxDeliveries(int maxDeliveries) { this.maxDeliveries = maxDeliveries; }
+    public int getTransientRetries() { return transientRetries; }
+    public void setTransientRetries(int transientRetries) { this.transientRetries = transientRetries; }
+    public Duration getRetryBackoff() { return retryBackoff; }
+    public void setRetryBackoff(Duration retryBackoff) { this.retryBackoff = retryBackoff; }
+    public Duration getSessionTtl() { return sessionTtl; }
+    public void setSessionTtl(Duration sessionTtl) { this.sessionTtl = sessionTtl; }
+    public Duration getExecutionTtl() { return executionTtl; }
+    public void setExecutionTtl(Duration executionTtl) { this.executionTtl = executionTtl; }
+    public Duration getHeartbeatPeriod() { return heartbeatPeriod; }
+    public void setHeartbeatPeriod(Duration heartbeatPeriod) { this.heartbeatPeriod = heartbeatPeriod; }
 }

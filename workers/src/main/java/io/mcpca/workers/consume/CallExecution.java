@@ -1,17 +1,25 @@
 package io.mcpca.workers.consume;
 
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.sync.RedisStreamCommands;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.codec.WireFormatException;
-import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.exec.ExecutionRecord;
+import io.mcpca.shared.exec.ExecutionState;
+import io.mcpca.shared.exec.ExecutionStore;
+import io.mcpca.shared.exec.ExecutionStore.Attempt;
+import io.mcpca.shared.exec.IllegalTransitionException;
+import io.mcpca.shared.lock.ContentionBackoff;
 import io.mcpca.shared.lock.LockLease;
-import io.mcpca.shared.lock.SessionLock;
+import io.mcpca.shared.scripts.ScriptError;
+import io.mcpca.shared.session.SessionStore;
+import io.mcpca.shared.session.SessionWrite;
 import io.mcpca.shared.wire.ErrorCode;
 import io.mcpca.shared.wire.ToolReply;
 import io.mcpca.shared.wire.ToolRequest;
 import io.mcpca.workers.lock.LockWatchdog;
+import io.mcpca.workers.recover.ClaimRefresher;
+import io.mcpca.workers.recover.DeadLetters;
 import io.mcpca.workers.reply.ReplyPublisher;
 import io.mcpca.workers.run.AnalyzerOutcome;
 import io.mcpca.workers.run.ProgressListener;
@@ -19,7 +27,6 @@ import io.mcpca.workers.run.ToolRunner;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -27,94 +34,186 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One delivered entry, start to end: 1. decode it (an undecodable entry goes to the dead-letter
- * stream with the reason); 2. take the session lock, backing off at random while another call of the
- * session runs; 3. run the tool with the watchdog extending the lease, forwarding progress; 4. publish
- * the reply; 5. XACK; 6. release the lock.
+ * One delivered entry, start to end: 1. decode it (an undecodable entry goes to the dead letters);
+ * 2. take the session lease, backing off at random while another call of the session runs; 3. record
+ * RUNNING (a call already final was answered before: acknowledge the duplicate and stop); 4. run the
+ * tool with the watchdog extending the lease, forwarding progress, retrying an analyzer crash a few
+ * times with backoff (bad arguments are never retried); a crash on every retry hands the entry back for
+ * another delivery, and the reclaimer dead-letters it after maxDeliveries; 5. write the session under
+ * the lease's fence (version + 1): refused means the lease was lost and another worker owns the call
+ * now, so this one drops its result without answering; 6. record SUCCEEDED or FAILED, publish the
+ * reply, XACK; 7. release the lease.
  */
-public final class CallExecution {
+public final class CallExecution implements EntryHandler {
 
     private static final Logger log = LoggerFactory.getLogger(CallExecution.class);
-    /** Backoff bounds while a session is busy: short calls finish in a few ms, so start small. */
-    private static final long MIN_BACKOFF_MS = 2;
-    private static final long MAX_BACKOFF_MS = 50;
     /** Progress is forwarded at most this often per call, so a 10,000-file walk does not flood the reply stream. */
     private static final long PROGRESS_INTERVAL_MS = 200;
 
+    /**
+     * @param lockTtl          session lease; the watchdog extends it every third
+     * @param sessionTtl       how long a session outlives its last call
+     * @param transientRetries in-worker retries of an analyzer crash before the entry is handed back
+     * @param retryBackoff     first retry's pause; doubles per retry, plus up to as much again at random
+     */
+    public record Settings(Duration lockTtl, Duration sessionTtl, int transientRetries, Duration retryBackoff) {
+    }
+
     private final RedisStreamCommands<byte[], byte[]> redis;
     private final StreamEntries entries;
-    private final Keys keys;
-    private final SessionLock lock;
+    private final SessionStore sessions;
+    private final ContentionBackoff contention;
     private final LockWatchdog watchdog;
     private final ToolRunner runner;
     private final ReplyPublisher replies;
-    private final Duration lockTtl;
+    private final ExecutionStore executions;
+    private final DeadLetters deadLetters;
+    private final ClaimRefresher claims;
+    private final Settings settings;
+    private final ContentionBackoff.Sleeper sleeper;
     private final String workerId;
     private final Clock clock;
 
-    public CallExecution(RedisStreamCommands<byte[], byte[]> redis, StreamEntries entries, Keys keys,
-                         SessionLock lock, LockWatchdog watchdog, ToolRunner runner, ReplyPublisher replies,
-                         Duration lockTtl, String workerId, Clock clock) {
+    public CallExecution(RedisStreamCommands<byte[], byte[]> redis, StreamEntries entries, SessionStore sessions,
+                         ContentionBackoff contention, LockWatchdog watchdog, ToolRunner runner,
+                         ReplyPublisher replies, ExecutionStore executions, DeadLetters deadLetters,
+                         ClaimRefresher claims, Settings settings, ContentionBackoff.Sleeper sleeper,
+                         String workerId, Clock clock) {
         this.redis = redis;
         this.entries = entries;
-        this.keys = keys;
-        this.lock = lock;
+        this.sessions = sessions;
+        this.contention = contention;
         this.watchdog = watchdog;
         this.runner = runner;
         this.replies = replies;
-        this.lockTtl = lockTtl;
+        this.executions = executions;
+        this.deadLetters = deadLetters;
+        this.claims = claims;
+        this.settings = settings;
+        this.sleeper = sleeper;
         this.workerId = workerId;
         this.clock = clock;
     }
 
-    public void run(String pool, StreamMessage<byte[], byte[]> message) {
+    @Override
+    public void handle(String pool, StreamMessage<byte[], byte[]> message, int delivery) {
         ToolRequest request;
         try {
             request = entries.decodeRequest(message.getBody());
         } catch (WireFormatException e) {
-            deadLetter(pool, message, e.getMessage());
+            deadLetters.undecodable(pool, message, delivery, e.getMessage());
             return;
         }
-        Optional<LockLease> lease = acquire(request);
+        Optional<LockLease> lease = contention.acquire(
+                () -> sessions.tryAcquireLock(request.sessionId(), settings.lockTtl()), request.deadlineEpochMs());
         if (lease.isEmpty()) {
+            String why = "the session stayed busy until the call's deadline";
+            record(request, ExecutionState.CANCELLED, why);
             replies.publish(request.replyTo(), ToolReply.error(request.requestId(), ErrorCode.DEADLINE_EXCEEDED,
-                    "the session stayed busy until the call's deadline", workerId));
+                    why, workerId));
             ack(pool, message);
             return;
         }
         try (AutoCloseable watched = watchdog.watch(lease.get())) {
-            AnalyzerOutcome outcome = runner.run(request, throttledProgress(request));
+            if (!markRunning(request, delivery)) {
+                log.info("call {} was already answered; acknowledging the duplicate delivery", request.requestId());
+                ack(pool, message);
+                return;
+            }
+            AnalyzerOutcome outcome = runWithRetries(request);
+            if (!outcome.succeeded() && outcome.error() == ErrorCode.ANALYZER_FAILED) {
+                handBack(pool, message, request, outcome.errorMessage());
+                return;
+            }
+            SessionWrite write = sessions.compareAndSet(request.sessionId(), SessionStore.ANY_VERSION,
+                    lease.get().fence(), Map.of("lastRequestId", request.requestId(), "lastTool", request.tool(),
+                            "lastOutcome", outcome.succeeded() ? "SUCCEEDED" : outcome.error().name()),
+                    settings.sessionTtl());
+            if (write.refusal().filter(ScriptError.STALE_FENCE::equals).isPresent()) {
+                log.warn("call {}: the lease on session {} (fence {}) was lost while it ran; another worker owns "
+                        + "the call now, this result is dropped", request.requestId(), request.sessionId(),
+                        lease.get().fence());
+                return;
+            }
+            record(request, outcome.succeeded() ? ExecutionState.SUCCEEDED
+                    : outcome.cancelled() ? ExecutionState.CANCELLED : ExecutionState.FAILED, outcome.errorMessage());
             replies.publish(request.replyTo(), outcome.succeeded()
                     ? ToolReply.result(request.requestId(), outcome.result(), workerId)
                     : ToolReply.error(request.requestId(), outcome.error(), outcome.errorMessage(), workerId));
             ack(pool, message);
+        } catch (InterruptedException e) {
+            // shutdown past its grace period: someone else finishes the call
+            Thread.currentThread().interrupt();
+            handBack(pool, message, request, "the worker stopped mid-call");
         } catch (Exception e) {
             log.warn("call {} of session {} failed: {}", request.requestId(), request.sessionId(), e.toString());
+            record(request, ExecutionState.FAILED, "the worker failed: " + e.getMessage());
             replies.publish(request.replyTo(), ToolReply.error(request.requestId(), ErrorCode.INTERNAL,
                     "the worker failed: " + e.getMessage(), workerId));
             ack(pool, message);
         } finally {
-            lock.release(lease.get()).ifPresent(error ->
-                    log.warn("session {} lease was lost before release ({})", request.sessionId(), error));
+            releaseQuietly(lease.get());
         }
     }
 
-    private Optional<LockLease> acquire(ToolRequest request) {
-        long backoff = MIN_BACKOFF_MS;
-        while (clock.millis() < request.deadlineEpochMs()) {
-            Optional<LockLease> lease = lock.tryAcquire(request.sessionId(), lockTtl);
-            if (lease.isPresent()) {
-                return lease;
-            }
-            try {
-                Thread.sleep(ThreadLocalRandom.current().nextLong(MIN_BACKOFF_MS, backoff + 1));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Optional.empty();
-            }
-            backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+    /** Records RUNNING; false when the call is already final (a duplicate delivery of an answered call). */
+    private boolean markRunning(ToolRequest request, int delivery) {
+        try {
+            executions.transitionAtAttempt(request.sessionId(), request.requestId(), ExecutionState.RUNNING,
+                    delivery, workerId, "");
+            return true;
+        } catch (IllegalTransitionException e) {
+            Optional<ExecutionState> state = executions.find(request.sessionId(), request.requestId())
+                    .map(ExecutionRecord::state);
+            // RUNNING here means its last holder died before the reclaimer could requeue it; we hold the lease now.
+            return state.map(s -> !s.isFinal()).orElse(true);
         }
-        return Optional.empty();
+    }
+
+    private AnalyzerOutcome runWithRetries(ToolRequest request) throws InterruptedException {
+        ProgressListener progress = throttledProgress(request);
+        AnalyzerOutcome outcome = runner.run(request, progress);
+        long pauseMs = settings.retryBackoff().toMillis();
+        for (int retry = 1; retry <= settings.transientRetries() && !outcome.succeeded()
+                && outcome.error() == ErrorCode.ANALYZER_FAILED; retry++) {
+            long pause = pauseMs + ThreadLocalRandom.current().nextLong(pauseMs + 1);
+            if (clock.millis() + pause >= request.deadlineEpochMs()) {
+                break;
+            }
+            log.info("call {}: analyzer failed ({}); retry {} of {} in {} ms", request.requestId(),
+                    outcome.errorMessage(), retry, settings.transientRetries(), pause);
+            sleeper.sleep(pause);
+            pauseMs *= 2;
+            outcome = runner.run(request, progress);
+        }
+        return outcome;
+    }
+
+    /** The analyzer crashed on every retry: let another delivery (maybe another worker) try, up to maxDeliveries. */
+    private void handBack(String pool, StreamMessage<byte[], byte[]> message, ToolRequest request, String reason) {
+        log.warn("call {}: analyzer failed on every retry ({}); handing the entry back", request.requestId(), reason);
+        record(request, ExecutionState.QUEUED, reason);
+        claims.handBack(pool, new String(message.getStream(), StandardCharsets.UTF_8), message.getId());
+    }
+
+    private void record(ToolRequest request, ExecutionState state, String reason) {
+        try {
+            executions.transition(request.sessionId(), request.requestId(), state,
+                    state == ExecutionState.QUEUED ? Attempt.INCREMENT : Attempt.KEEP, workerId, reason);
+        } catch (IllegalTransitionException e) {
+            log.warn("call {}: {}", request.requestId(), e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("call {}: could not record {}: {}", request.requestId(), state, e.getMessage());
+        }
+    }
+
+    private void releaseQuietly(LockLease lease) {
+        try {
+            sessions.releaseLock(lease).ifPresent(error ->
+                    log.warn("session {} lease was lost before release ({})", lease.sessionId(), error));
+        } catch (RuntimeException e) {
+            log.warn("session {} lease not released ({}); it expires by itself", lease.sessionId(), e.getMessage());
+        }
     }
 
     private ProgressListener throttledProgress(ToolRequest request) {
@@ -135,20 +234,5 @@ public final class CallExecution {
 
     private void ack(String pool, StreamMessage<byte[], byte[]> message) {
         redis.xack(message.getStream(), pool.getBytes(StandardCharsets.UTF_8), message.getId());
-    }
-
-    private void deadLetter(String pool, StreamMessage<byte[], byte[]> message, String reason) {
-        log.warn("pool {}: entry {} cannot be decoded ({}); moved to dead letters", pool, message.getId(), reason);
-        Map<byte[], byte[]> body = new LinkedHashMap<>(message.getBody());
-        body.put(bytes("reason"), bytes(reason));
-        body.put(bytes("stream"), message.getStream());
-        body.put(bytes("id"), bytes(message.getId()));
-        body.put(bytes("worker"), bytes(workerId));
-        redis.xadd(bytes(keys.deadLetters(pool)), XAddArgs.Builder.maxlen(100_000).approximateTrimming(), body);
-        ack(pool, message);
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -6,6 +6,7 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
 import io.lettuce.core.api.sync.RedisStreamCommands;
+import io.mcpca.workers.recover.ClaimRefresher;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -20,10 +21,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lifecycle: 1. {@link #start} makes sure the pool's groups exist and starts the loop thread;
  * 2. the loop waits for a free slot, then reads up to as many entries as there are free slots from
- * all partitions at once ({@code XREADGROUP ... BLOCK}); 3. each entry goes to the executor, which
- * runs it through {@link CallExecution} and frees the slot; 4. {@link #stop} ends reading at once,
- * then waits for the calls in flight up to the grace period. No error ends the loop: NOGROUP
- * recreates the groups, anything else is logged and retried after a pause.
+ * all partitions at once ({@code XREADGROUP ... BLOCK}); 3. each entry is held (its idle time kept
+ * fresh by the {@link ClaimRefresher}) and goes to the executor, which runs it through the
+ * {@link EntryHandler} and frees the slot; entries the reclaimer took over join the same executor;
+ * 4. {@link #stop} ends reading at once, waits for the calls in flight up to the grace period, then
+ * hands back whatever this consumer still has pending so a live worker takes it at once. No error ends
+ * the loop: NOGROUP recreates the groups, a handler's exception is logged, anything else is logged
+ * and retried after a pause.
  */
 public final class JobConsumer {
 
@@ -35,7 +39,8 @@ public final class JobConsumer {
     private final String consumerName;
     private final RedisStreamCommands<byte[], byte[]> blockingRedis;
     private final ConsumerGroups groups;
-    private final CallExecution execution;
+    private final EntryHandler handler;
+    private final ClaimRefresher claims;
     private final ExecutorService executor;
     private final Semaphore slots;
     private final Duration readBlock;
@@ -43,13 +48,14 @@ public final class JobConsumer {
     private Thread loop;
 
     public JobConsumer(String pool, String consumerName, RedisStreamCommands<byte[], byte[]> blockingRedis,
-                       ConsumerGroups groups, CallExecution execution, ExecutorService executor,
+                       ConsumerGroups groups, EntryHandler handler, ClaimRefresher claims, ExecutorService executor,
                        int concurrency, Duration readBlock) {
         this.pool = pool;
         this.consumerName = consumerName;
         this.blockingRedis = blockingRedis;
         this.groups = groups;
-        this.execution = execution;
+        this.handler = handler;
+        this.claims = claims;
         this.executor = executor;
         this.slots = new Semaphore(concurrency);
         this.readBlock = readBlock;
@@ -62,7 +68,20 @@ public final class JobConsumer {
         loop.start();
     }
 
-    /** Stops reading; calls in flight finish (or are handed back by recovery) within {@code grace}. */
+    public boolean isRunning() {
+        return running;
+    }
+
+    public String pool() {
+        return pool;
+    }
+
+    /** Runs an entry the reclaimer took over; it queues behind the calls in flight. */
+    public void runReclaimed(StreamMessage<byte[], byte[]> message, int delivery) {
+        dispatch(message, delivery, false);
+    }
+
+    /** Stops reading; calls in flight finish within {@code grace}; the rest is handed back to live workers. */
     public void stop(Duration grace) {
         running = false;
         if (loop != null) {
@@ -79,6 +98,12 @@ public final class JobConsumer {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        List<String> streams = groups.streamsOf(pool).stream()
+                .map(s -> new String(s, StandardCharsets.UTF_8)).toList();
+        int handedBack = claims.handBackAll(pool, streams);
+        if (handedBack > 0) {
+            log.info("pool {}: handed back {} unfinished entries for live workers to take", pool, handedBack);
         }
     }
 
@@ -113,29 +138,45 @@ public final class JobConsumer {
                 }
                 pauseAfter(e);
             }
-            slots.release(free - messages.size());
-            for (StreamMessage<byte[], byte[]> message : messages) {
-                dispatch(message);
+            // COUNT applies per stream, so a read over several partitions can return more entries than
+            // free slots: the extra ones run too (queued in the executor, held and refreshed meanwhile).
+            slots.release(Math.max(0, free - messages.size()));
+            for (int i = 0; i < messages.size(); i++) {
+                try {
+                    dispatch(messages.get(i), 1, i < free);
+                } catch (RuntimeException e) {
+                    // never let one entry end the loop; it stays pending and is reclaimed
+                    log.error("pool {}: could not dispatch entry {}", pool, messages.get(i).getId(), e);
+                }
             }
         }
         log.info("pool {}: stopped reading", pool);
     }
 
-    private void dispatch(StreamMessage<byte[], byte[]> message) {
+    private void dispatch(StreamMessage<byte[], byte[]> message, int delivery, boolean holdsSlot) {
+        String stream = new String(message.getStream(), StandardCharsets.UTF_8);
+        claims.hold(pool, stream, message.getId());
         try {
             executor.execute(() -> {
                 try {
-                    execution.run(pool, message);
+                    handler.handle(pool, message, delivery);
                 } catch (RuntimeException e) {
-                    // CallExecution answers every failure itself; this is a bug guard so the slot is never lost.
-                    log.error("pool {}: call {} failed unexpectedly", pool, message.getId(), e);
+                    // The handler answers every failure itself; this guard keeps the loop and the slot alive
+                    // anyway. The entry stays pending: its idle time grows and a reclaim retries it.
+                    log.error("pool {}: entry {} failed unexpectedly", pool, message.getId(), e);
                 } finally {
-                    slots.release();
+                    claims.release(pool, stream, message.getId());
+                    if (holdsSlot) {
+                        slots.release();
+                    }
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            // Shutting down: the entry stays pending and is reclaimed by a live worker.
-            slots.release();
+            // Shutting down: the entry stays pending; stop() hands it back to live workers.
+            claims.release(pool, stream, message.getId());
+            if (holdsSlot) {
+                slots.release();
+            }
         }
     }
 

@@ -10,14 +10,25 @@ import java.util.Map;
  * @param error        the error code, or null-free {@link ErrorCode#INTERNAL} placeholder when succeeded
  * @param errorMessage empty when succeeded
  * @param succeeded    whether {@code result} holds the answer
+ * @param cancelled    the call was cancelled (notifications/cancelled or a passed deadline) and its process killed
+ * @param fromCache    the result came from the result cache, not from an analyzer run
  */
-public record AnalyzerOutcome(Map<String, Object> result, ErrorCode error, String errorMessage, boolean succeeded) {
+public record AnalyzerOutcome(Map<String, Object> result, ErrorCode error, String errorMessage, boolean succeeded,
+                              boolean cancelled, boolean fromCache) {
 
     public static AnalyzerOutcome success(Map<String, Object> result) {
-        return new AnalyzerOutcome(result, ErrorCode.INTERNAL, "", true);
+        return new AnalyzerOutcome(result, ErrorCode.INTERNAL, "", true, false, false);
     }
 
     public static AnalyzerOutcome failure(ErrorCode error, String message) {
-        return new AnalyzerOutcome(Map.of(), error, message, false);
+        return new AnalyzerOutcome(Map.of(), error, message, false, false, false);
+    }
+
+    public static AnalyzerOutcome cancelled(String message) {
+        return new AnalyzerOutcome(Map.of(), ErrorCode.CANCELLED, message, false, true, false);
+    }
+
+    public static AnalyzerOutcome cached(Map<String, Object> result) {
+        return new AnalyzerOutcome(result, ErrorCode.INTERNAL, "", true, false, true);
     }
 }

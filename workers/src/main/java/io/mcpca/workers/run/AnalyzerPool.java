@@ -1,5 +1,7 @@
 package io.mcpca.workers.run;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.mcpca.shared.wire.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -15,16 +18,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A fixed number of warm analyzer processes. A call borrows one, runs, and gives it back; a process
- * that died or timed out is closed and replaced by a fresh one before it is given back, so the pool
- * never shrinks.
+ * that died, timed out or was cancelled is closed and replaced by a fresh one before it is given back,
+ * so the pool never shrinks. {@link #cancel} kills the process running a request; a cancel that comes
+ * before its call started is remembered for a while, so the call ends cancelled as soon as it starts.
  */
 public final class AnalyzerPool implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AnalyzerPool.class);
+    /**
+     * How long an early cancel is remembered: a call still queued after this is far past any sane
+     * deadline of an interactive client; the bound keeps memory flat under a flood of cancels.
+     */
+    private static final Duration EARLY_CANCEL_MEMORY = Duration.ofMinutes(10);
+    private static final long MAX_EARLY_CANCELS = 100_000;
 
     private final Path binary;
     private final BlockingQueue<AnalyzerProcess> idle;
     private final List<AnalyzerProcess> all = new ArrayList<>();
+    private final Map<String, AnalyzerProcess> running = new ConcurrentHashMap<>();
+    private final Cache<String, Boolean> cancelledEarly = Caffeine.newBuilder()
+            .expireAfterWrite(EARLY_CANCEL_MEMORY).maximumSize(MAX_EARLY_CANCELS).build();
     private volatile boolean closed;
 
     public AnalyzerPool(Path binary, int size) {
@@ -45,6 +58,9 @@ public final class AnalyzerPool implements AutoCloseable {
     /** Runs one call on a free process, waiting at most {@code timeout} in all. */
     public AnalyzerOutcome call(String id, String tool, Map<String, Object> args, Duration timeout,
                                 ProgressListener progress) {
+        if (cancelledEarly.asMap().remove(id) != null) {
+            return AnalyzerOutcome.cancelled("the call was cancelled before it started");
+        }
         long start = System.nanoTime();
         AnalyzerProcess process;
         try {
@@ -57,11 +73,50 @@ public final class AnalyzerPool implements AutoCloseable {
             return AnalyzerOutcome.failure(ErrorCode.DEADLINE_EXCEEDED, "no analyzer process became free in time");
         }
         Duration left = timeout.minusNanos(System.nanoTime() - start);
+        running.put(id, process);
         try {
+            if (cancelledEarly.asMap().remove(id) != null) {
+                return AnalyzerOutcome.cancelled("the call was cancelled before it started");
+            }
             return process.call(id, tool, args, left, progress);
         } finally {
+            running.remove(id);
             giveBack(process);
         }
+    }
+
+    /**
+     * Cancels request {@code id}: kills its analyzer process if it is running here (the call returns a
+     * cancelled outcome and the pool starts a fresh process), else remembers the cancel for a call that
+     * has not started yet.
+     *
+     * @return whether a running call was cancelled
+     */
+    public boolean cancel(String id) {
+        AnalyzerProcess process = running.get(id);
+        if (process == null) {
+            cancelledEarly.put(id, Boolean.TRUE);
+            return false;
+        }
+        log.info("cancelling call {}: killing analyzer process {}", id, process.pid());
+        process.cancel();
+        return true;
+    }
+
+    /** The pid of the process running {@code id}, if one is (for tests and diagnostics). */
+    public java.util.Optional<Long> pidOf(String id) {
+        return java.util.Optional.ofNullable(running.get(id)).map(AnalyzerProcess::pid);
+    }
+
+    /** Pids of this pool's live processes. */
+    public synchronized java.util.Set<Long> pids() {
+        return all.stream().filter(AnalyzerProcess::isUsable).map(AnalyzerProcess::pid)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    /** Ids of the calls running now. */
+    public java.util.Set<String> runningCalls() {
+        return java.util.Set.copyOf(running.keySet());
     }
 
     private void giveBack(AnalyzerProcess process) {
@@ -74,7 +129,7 @@ public final class AnalyzerPool implements AutoCloseable {
             return;
         }
         process.close();
-        log.warn("analyzer process {} replaced (it died or overran a deadline)", process.pid());
+        log.warn("analyzer process {} replaced (it died, overran a deadline or was cancelled)", process.pid());
         AnalyzerProcess fresh = AnalyzerProcess.start(binary);
         register(fresh);
         idle.add(fresh);

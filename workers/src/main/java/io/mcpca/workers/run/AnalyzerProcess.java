@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * queues every stdout line, plus one that logs stderr; 2. {@link #call} writes one request line and
  * takes lines until the result or error line with the same id, passing progress lines on; 3. a call
  * that passes its deadline, or a process that dies, leaves the process {@linkplain #isUsable unusable}
- * and the pool replaces it; 4. {@link #close} kills it.
+ * and the pool replaces it; 4. {@link #cancel} kills it mid-call (the call ends cancelled, the pool
+ * replaces the process); 5. {@link #close} kills it.
  */
 public final class AnalyzerProcess implements AutoCloseable {
 
@@ -38,6 +39,7 @@ public final class AnalyzerProcess implements AutoCloseable {
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final ObjectMapper json = new ObjectMapper();
     private volatile boolean usable = true;
+    private volatile boolean cancelled;
 
     private AnalyzerProcess(Process process) {
         this.process = process;
@@ -94,6 +96,10 @@ public final class AnalyzerProcess implements AutoCloseable {
                 return AnalyzerOutcome.failure(ErrorCode.DEADLINE_EXCEEDED,
                         "the analysis did not finish within " + timeout.toMillis() + " ms");
             }
+            if (cancelled) {
+                usable = false;
+                return AnalyzerOutcome.cancelled("the call was cancelled; its analyzer process was killed");
+            }
             if (EOF_MARKER.equals(line)) {
                 usable = false;
                 return AnalyzerOutcome.failure(ErrorCode.ANALYZER_FAILED, "analyzer process ended mid-call: " + exitInfo());
@@ -123,6 +129,16 @@ public final class AnalyzerProcess implements AutoCloseable {
                 default -> log.warn("analyzer {} sent an unknown line type: {}", pid(), abbreviate(line));
             }
         }
+    }
+
+    /**
+     * Kills the process in the middle of a call: its state is unknown, so it is never reused. The
+     * waiting {@link #call} sees its output end and returns a cancelled outcome.
+     */
+    public void cancel() {
+        cancelled = true;
+        usable = false;
+        process.destroyForcibly();
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.mcpca.shared.tools.ToolCatalog;
 import io.mcpca.shared.tools.ToolDescriptor;
 import io.mcpca.shared.wire.ErrorCode;
 import io.mcpca.shared.wire.ToolRequest;
+import io.mcpca.workers.cache.ResultCache;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,8 +16,10 @@ import java.util.Optional;
 
 /**
  * Turns a {@link ToolRequest} into an analyzer call: confines the path argument to the roots (again:
- * the ingress checked too, but a worker trusts no stream entry), hands the analyzer the real path,
- * and reports paths back relative to their root so a caller can pass them to the next call.
+ * the ingress checked too, but a worker trusts no stream entry), looks the call up in the result cache
+ * (keyed by the content digest of tool, version, arguments and input), hands the analyzer the real
+ * path on a miss and stores a successful result, and reports paths back relative to their root so a
+ * caller can pass them to the next call.
  */
 public final class ToolRunner {
 
@@ -24,12 +27,23 @@ public final class ToolRunner {
     private final PathGuard paths;
     private final AnalyzerPool analyzers;
     private final Clock clock;
+    private final ResultCache cache;
 
     public ToolRunner(ToolCatalog catalog, PathGuard paths, AnalyzerPool analyzers, Clock clock) {
+        this(catalog, paths, analyzers, clock, ResultCache.NONE);
+    }
+
+    public ToolRunner(ToolCatalog catalog, PathGuard paths, AnalyzerPool analyzers, Clock clock, ResultCache cache) {
         this.catalog = catalog;
         this.paths = paths;
         this.analyzers = analyzers;
         this.clock = clock;
+        this.cache = cache;
+    }
+
+    /** Cancels a call running (or about to run) here; see {@link AnalyzerPool#cancel}. */
+    public boolean cancel(String requestId) {
+        return analyzers.cancel(requestId);
     }
 
     public AnalyzerOutcome run(ToolRequest request, ProgressListener progress) {
@@ -44,9 +58,11 @@ public final class ToolRunner {
         Map<String, Object> args = new LinkedHashMap<>(request.arguments());
         String pathArgument = tool.get().pathArgument();
         Optional<Path> root = Optional.empty();
+        Optional<Path> input = Optional.empty();
         if (!pathArgument.isEmpty() && args.get(pathArgument) instanceof String requested) {
             try {
                 Path real = paths.resolve(requested);
+                input = Optional.of(real);
                 root = Optional.of(paths.rootOf(real));
                 args.put(pathArgument, real.toString());
                 args.put("relativeTo", root.get().toString());
@@ -54,8 +70,19 @@ public final class ToolRunner {
                 return AnalyzerOutcome.failure(e.code(), e.getMessage());
             }
         }
-        AnalyzerOutcome outcome = analyzers.call(request.requestId(), request.tool(), args, left, progress);
-        return root.map(r -> relativize(outcome, r)).orElse(outcome);
+        Optional<String> key = cache.keyOf(tool.get(), request.arguments(), input);
+        if (key.isPresent()) {
+            Optional<Map<String, Object>> cached = cache.get(key.get());
+            if (cached.isPresent()) {
+                return AnalyzerOutcome.cached(cached.get());
+            }
+        }
+        AnalyzerOutcome ran = analyzers.call(request.requestId(), request.tool(), args, left, progress);
+        AnalyzerOutcome outcome = root.map(r -> relativize(ran, r)).orElse(ran);
+        if (outcome.succeeded() && key.isPresent()) {
+            cache.put(key.get(), outcome.result());
+        }
+        return outcome;
     }
 
     /** A single-file result names its file relative to the root, as directory results already do. */

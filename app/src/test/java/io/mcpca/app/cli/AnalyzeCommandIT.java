@@ -1,0 +1,72 @@
+package io.mcpca.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mcpca.shared.testing.RedisServerExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code mcpca analyze DIR}: an embedded server rooted at DIR, called over loopback MCP, printed as a table. */
+class AnalyzeCommandIT {
+
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void tree() throws Exception {
+        Files.writeString(dir.resolve("A.java"), "class A {\n  // c\n  int f(int x) {\n    return x > 0 ? 1 : 2;\n  }\n}\n");
+        Files.writeString(dir.resolve("b.py"), "def g(a):\n    return a or 1\n\n\ndef h():\n    pass\n");
+        Files.write(dir.resolve("blob.bin"), new byte[] {0, 1, 2, 3});
+        // the embedded server reads these like any Spring property
+        System.setProperty("mcpca.redis-url", REDIS.uri());
+        System.setProperty("mcpca.prefix", REDIS.newPrefix());
+    }
+
+    @AfterAll
+    static void clear() {
+        System.clearProperty("mcpca.redis-url");
+        System.clearProperty("mcpca.prefix");
+    }
+
+    @Test
+    void printsAPerLanguageTable() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = AnalyzeCommand.run(new String[] {dir.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8));
+        String table = out.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(table).isZero();
+        assertThat(table).containsPattern("(?m)^java\\s+1\\s+5\\s+1\\s+0\\s+1$");
+        assertThat(table).containsPattern("(?m)^python\\s+1\\s+4\\s+0\\s+2\\s+2$");
+        assertThat(table).containsPattern("(?m)^total\\s+2\\s+9\\s+1\\s+2\\s+3$");
+        assertThat(table).contains("1 file(s) skipped");
+    }
+
+    @Test
+    void jsonIsTheStructuredResult() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = AnalyzeCommand.run(new String[] {dir.toString(), "--json"}, new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertThat(exit).isZero();
+        JsonNode json = new ObjectMapper().readTree(out.toByteArray());
+        assertThat(json.path("totals").path("files").asInt()).isEqualTo(2);
+        assertThat(json.path("skipped").get(0).path("path").asText()).isEqualTo("blob.bin");
+    }
+
+    @Test
+    void badUsageIsExplained() {
+        assertThat(AnalyzeCommand.run(new String[] {}, System.out)).isEqualTo(2);
+        assertThat(AnalyzeCommand.run(new String[] {dir.resolve("nope").toString()}, System.out)).isEqualTo(2);
+        assertThat(AnalyzeCommand.run(new String[] {dir.toString(), "--bogus"}, System.out)).isEqualTo(2);
+    }
+}

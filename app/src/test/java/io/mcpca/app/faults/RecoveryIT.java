@@ -1,0 +1,170 @@
+package io.mcpca.app.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
+import io.mcpca.app.McpcaApplication;
+import io.mcpca.app.faults.FaultIngress.Call;
+import io.mcpca.shared.exec.ExecutionRecord;
+import io.mcpca.shared.exec.ExecutionState;
+import io.mcpca.shared.exec.ExecutionStore;
+import io.mcpca.shared.testing.RedisServerExtension;
+import io.mcpca.shared.wire.ErrorCode;
+import io.mcpca.shared.wire.ReplyKind;
+import io.mcpca.shared.wire.ToolReply;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Recovery on a live worker whose analyzer is a wrapper that really crashes (exit 1) on one marked
+ * request and passes everything else to the real analyzer: a poison call lands in the dead-letter
+ * stream after maxDeliveries with a clear error for the client while other calls go on; a call longer
+ * than minIdle is never redelivered while its worker lives; deleting the request streams under the
+ * running worker (NOGROUP) does not stop calls.
+ */
+class RecoveryIT {
+
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    /** ping with this sleepMs kills the wrapper, a real process crash on every attempt. */
+    static final int POISON_SLEEP_MS = 4242;
+    static final Duration MIN_IDLE = Duration.ofSeconds(1);
+    static final int MAX_DELIVERIES = 3;
+
+    @TempDir
+    static Path dir;
+
+    static ConfigurableApplicationContext worker;
+    static FaultIngress ingress;
+    static ExecutionStore executions;
+
+    @BeforeAll
+    static void start() throws IOException {
+        String prefix = REDIS.newPrefix();
+        Path wrapper = dir.resolve("crashing-analyzer.sh");
+        Files.writeString(wrapper, "#!/bin/bash\n"
+                + "# passes request lines to the real analyzer; a poison request makes this process die\n"
+                + "while IFS= read -r line; do\n"
+                + "  case \"$line\" in *'\"sleepMs\":" + POISON_SLEEP_MS + "'*) exit 1 ;; esac\n"
+                + "  printf '%s\\n' \"$line\"\n"
+                + "done | \"" + System.getProperty("mcpca.analyzer.path") + "\" \"$@\"\n"
+                + "exit 1\n");
+        Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+        worker = McpcaApplication.start("--mcpca.redis-url=" + REDIS.uri(), "--mcpca.prefix=" + prefix,
+                "--mcpca.roots[0]=" + dir, "--spring.jmx.enabled=false", "--mcpca.ingress.enabled=false",
+                "--mcpca.worker.pools=fast", "--mcpca.worker.concurrency=4",
+                "--mcpca.worker.analyzer-path=" + wrapper,
+                "--mcpca.worker.min-idle=" + MIN_IDLE.toMillis() + "ms", "--mcpca.worker.reclaim-period=300ms",
+                "--mcpca.worker.max-deliveries=" + MAX_DELIVERIES, "--mcpca.worker.retry-backoff=20ms");
+        ingress = new FaultIngress(REDIS.uri(), prefix);
+        executions = new ExecutionStore(ingress.strings.sync(), ingress.keys, Duration.ofMinutes(5), Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (ingress != null) {
+            ingress.close();
+        }
+        if (worker != null) {
+            worker.close();
+        }
+    }
+
+    @Test
+    void aPoisonCallIsDeadLetteredAfterMaxDeliveriesAndOtherCallsAreUnaffected() throws Exception {
+        Call poison = ingress.ping("poison-session", POISON_SLEEP_MS);
+        List<Call> others = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            others.add(ingress.ping(i % 2 == 0 ? "poison-session" : "other-" + i, 5));
+        }
+        for (Call call : others) {
+            assertThat(call.answer().get(60, TimeUnit.SECONDS).kind()).isEqualTo(ReplyKind.RESULT);
+        }
+        ToolReply answer = poison.answer().get(60, TimeUnit.SECONDS);
+        assertThat(answer.kind()).isEqualTo(ReplyKind.ERROR);
+        assertThat(answer.errorCode()).isEqualTo(ErrorCode.DEAD_LETTERED.name());
+        assertThat(answer.errorMessage()).contains("dead-letter").contains("analyzer process ended mid-call");
+
+        List<StreamMessage<String, String>> dead = ingress.strings.sync().xrange(ingress.keys.deadLetters("fast"),
+                Range.create("-", "+"));
+        assertThat(dead).hasSize(1);
+        Map<String, String> body = dead.get(0).getBody();
+        assertThat(body.get("deliveries")).isEqualTo(Integer.toString(MAX_DELIVERIES + 1));
+        assertThat(body.get("reason")).contains("limit " + MAX_DELIVERIES).contains("ended mid-call");
+
+        ExecutionRecord record = executions.find("poison-session", poison.requestId()).orElseThrow();
+        assertThat(record.state()).isEqualTo(ExecutionState.DEAD_LETTERED);
+        assertThat(ingress.pendingByConsumer().values().stream().mapToLong(Long::longValue).sum()).isZero();
+    }
+
+    @Test
+    void aCallLongerThanMinIdleIsNotRedeliveredWhileItsWorkerLives() throws Exception {
+        Call longCall = ingress.ping("long-session", (int) MIN_IDLE.toMillis() * 4);
+        ToolReply answer;
+        long maxDeliveries = 0;
+        while (true) {
+            maxDeliveries = Math.max(maxDeliveries, deliveriesOf(longCall.requestId()));
+            if (longCall.answer().isDone()) {
+                answer = longCall.answer().get();
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(answer.kind()).isEqualTo(ReplyKind.RESULT);
+        assertThat(maxDeliveries).as("deliveries of the long call").isLessThanOrEqualTo(1);
+        assertThat(ingress.finalReplies().get(longCall.requestId())).hasSize(1);
+        ExecutionRecord record = executions.find("long-session", longCall.requestId()).orElseThrow();
+        assertThat(record.state()).isEqualTo(ExecutionState.SUCCEEDED);
+        assertThat(record.attempt()).isEqualTo(1);
+    }
+
+    @Test
+    void callsKeepFlowingAfterTheRequestStreamsAreDeletedUnderTheWorker() throws Exception {
+        assertThat(ingress.ping("before-delete", 0).answer().get(30, TimeUnit.SECONDS).kind())
+                .isEqualTo(ReplyKind.RESULT);
+        for (int n = 0; n < 4; n++) {
+            ingress.strings.sync().del(ingress.keys.requestStream("fast", n));
+        }
+        List<Call> calls = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            calls.add(ingress.ping("after-delete-" + i, 0));
+        }
+        for (Call call : calls) {
+            assertThat(call.answer().get(30, TimeUnit.SECONDS).kind()).isEqualTo(ReplyKind.RESULT);
+        }
+    }
+
+    /** The delivery count of the request's entry while it is pending, 0 when it is not. */
+    private static long deliveriesOf(String requestId) {
+        long max = 0;
+        for (int n = 0; n < 4; n++) {
+            String stream = ingress.keys.requestStream("fast", n);
+            try {
+                for (var pending : ingress.strings.sync().xpending(stream, "fast", Range.create("-", "+"),
+                        io.lettuce.core.Limit.from(100))) {
+                    max = Math.max(max, pending.getRedeliveryCount());
+                }
+            } catch (RuntimeException noStreamYet) {
+                // not created yet
+            }
+        }
+        return max;
+    }
+}

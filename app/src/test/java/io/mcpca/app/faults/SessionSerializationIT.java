@@ -1,0 +1,111 @@
+package io.mcpca.app.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mcpca.app.McpcaApplication;
+import io.mcpca.app.faults.FaultIngress.Call;
+import io.mcpca.shared.lock.ContentionBackoff;
+import io.mcpca.shared.session.RedisSessionStore;
+import io.mcpca.shared.testing.RedisServerExtension;
+import io.mcpca.shared.wire.ReplyKind;
+import io.mcpca.shared.wire.ToolReply;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Session leases on the real pipeline: 50 concurrent calls on one session run strictly one at a time
+ * (the analyzer's start/end times never overlap) and the session's version rises by exactly 50;
+ * calls on 50 different sessions do run at the same time.
+ */
+class SessionSerializationIT {
+
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    @TempDir
+    static Path root;
+
+    static String prefix;
+    static ConfigurableApplicationContext worker;
+    static FaultIngress ingress;
+
+    @BeforeAll
+    static void start() {
+        prefix = REDIS.newPrefix();
+        worker = McpcaApplication.start("--mcpca.redis-url=" + REDIS.uri(), "--mcpca.prefix=" + prefix,
+                "--mcpca.roots[0]=" + root, "--spring.jmx.enabled=false", "--mcpca.ingress.enabled=false",
+                "--mcpca.worker.pools=fast", "--mcpca.worker.concurrency=8");
+        ingress = new FaultIngress(REDIS.uri(), prefix);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (ingress != null) {
+            ingress.close();
+        }
+        if (worker != null) {
+            worker.close();
+        }
+    }
+
+    @Test
+    void fiftyCallsOnOneSessionRunOneAtATimeAndRaiseItsVersionByFifty() throws Exception {
+        List<Call> calls = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            calls.add(ingress.ping("one-session", 10));
+        }
+        List<ToolReply> replies = answers(calls);
+        assertThat(maxOverlap(replies)).as("calls of one session running at once").isEqualTo(1);
+        RedisSessionStore sessions = new RedisSessionStore(ingress.strings.sync(), ingress.keys, Clock.systemUTC(),
+                ContentionBackoff.standard(Clock.systemUTC()));
+        assertThat(sessions.getSession("one-session").orElseThrow().version()).isEqualTo(50);
+    }
+
+    @Test
+    void callsOnDifferentSessionsRunInParallel() throws Exception {
+        List<Call> calls = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            calls.add(ingress.ping("parallel-" + i, 100));
+        }
+        List<ToolReply> replies = answers(calls);
+        assertThat(maxOverlap(replies)).as("calls of different sessions running at once").isGreaterThan(1);
+    }
+
+    private static List<ToolReply> answers(List<Call> calls) throws Exception {
+        List<ToolReply> replies = new ArrayList<>();
+        for (Call call : calls) {
+            ToolReply reply = call.answer().get(60, TimeUnit.SECONDS);
+            assertThat(reply.kind()).as(reply.errorMessage()).isEqualTo(ReplyKind.RESULT);
+            replies.add(reply);
+        }
+        return replies;
+    }
+
+    /** The most analyzer runs in progress at one instant, from their start and end times. */
+    static int maxOverlap(List<ToolReply> replies) {
+        List<long[]> events = new ArrayList<>();
+        for (ToolReply reply : replies) {
+            events.add(new long[] {FaultIngress.micros(reply, "startedAtMicros"), +1});
+            events.add(new long[] {FaultIngress.micros(reply, "endedAtMicros"), -1});
+        }
+        // at equal times an end sorts before a start: touching intervals do not overlap
+        events.sort(Comparator.<long[]>comparingLong(e -> e[0]).thenComparingLong(e -> e[1]));
+        int running = 0;
+        int max = 0;
+        for (long[] event : events) {
+            running += (int) event[1];
+            max = Math.max(max, running);
+        }
+        return max;
+    }
+}

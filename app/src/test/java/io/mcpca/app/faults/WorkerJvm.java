@@ -1,0 +1,100 @@
+package io.mcpca.app.faults;
+
+import io.mcpca.app.McpcaApplication;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A worker as a separate JVM (ingress off), so a test can kill -9, SIGSTOP, SIGCONT and SIGTERM it
+ * like an operator or a crash would. Its output goes to a log file the test can read.
+ */
+final class WorkerJvm implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+
+    private WorkerJvm(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    static WorkerJvm start(Path dir, String name, String redisUri, String prefix, Path root, String... extra) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
+                "-Dmcpca.analyzer.path=" + System.getProperty("mcpca.analyzer.path", ""),
+                "-cp", System.getProperty("java.class.path"), McpcaApplication.class.getName(),
+                "--mcpca.ingress.enabled=false", "--mcpca.redis-url=" + redisUri, "--mcpca.prefix=" + prefix,
+                "--mcpca.roots[0]=" + root, "--spring.jmx.enabled=false", "--mcpca.worker.pools=fast"));
+        command.addAll(List.of(extra));
+        Path log = dir.resolve(name + ".log");
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            return new WorkerJvm(process, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** The worker's consumer name starts with its pid (see WorkerConfiguration). */
+    boolean owns(String workerId) {
+        return workerId.startsWith(pid() + "-");
+    }
+
+    String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    void signal(String name) {
+        try {
+            int exit = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("kill -" + name + " " + pid() + " exited " + exit);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void kill9() {
+        signal("KILL");
+        waitFor(10);
+    }
+
+    boolean waitFor(long seconds) {
+        try {
+            return process.waitFor(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            signal("CONT");
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            waitFor(10);
+        }
+    }
+}

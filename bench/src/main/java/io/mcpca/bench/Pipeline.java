@@ -1,0 +1,305 @@
+package io.mcpca.bench;
+
+import io.lettuce.core.Consumer;
+import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.XReadArgs.StreamOffset;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.mcpca.app.McpcaApplication;
+import io.mcpca.ingress.config.IngressConfiguration.IngressRuntime;
+import io.mcpca.ingress.reply.PendingCall;
+import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.redis.RedisConnections;
+import io.mcpca.shared.redis.RedisServerProcess;
+import io.mcpca.shared.wire.ReplyKind;
+import io.mcpca.shared.wire.ToolReply;
+import io.mcpca.shared.wire.ToolRequest;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * No-op ({@code ping}) calls through the pipeline: the ingress's Redis side in this JVM (register the
+ * call, XADD it to the fast pool, wait for its reply on the ingress's reply stream) and 1, 2 and 4
+ * worker processes (separate JVMs, each with {@code concurrency} warm analyzers). The MCP HTTP layer is
+ * left out on purpose (bench/roundtrip measures it): this is the queue. Beside it on the same Redis:
+ * BullMQ (bench/pipeline/bullmq.mjs, same worker process counts and concurrency) and the raw Redis floor
+ * (XADD -> XREADGROUP -> XADD reply -> XACK -> XREAD with Lettuce, {@code inFlight} loops).
+ *
+ * <p>Arguments: {@code [calls=20000] [inFlight=128] [concurrency=8] [latencySeconds=10]}.
+ */
+public final class Pipeline {
+
+    /** Sessions the calls are spread over: far more than the slots, so session locks rarely contend. */
+    private static final int SESSIONS = 4096;
+
+    public static void main(String[] args) throws Exception {
+        int calls = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        int inFlight = args.length > 1 ? Integer.parseInt(args[1]) : 128;
+        int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+        int latencySeconds = args.length > 3 ? Integer.parseInt(args[3]) : 10;
+        RedisServerProcess redis = RedisServerProcess.start();
+        System.out.printf("bench/pipeline: redis %s, %d calls, %d in flight, worker concurrency %d, %d cores%n",
+                redis.uri(), calls, inFlight, concurrency, Runtime.getRuntime().availableProcessors());
+        try {
+            int floorLoops = Math.min(inFlight, 16);
+            double floor = floor(redis.uri(), calls, floorLoops);
+            System.out.printf("redis floor (Lettuce, %d loops): %.0f round trips/s%n", floorLoops, floor);
+            double[] ours = new double[5];
+            double peak = 0;
+            int peakWorkers = 1;
+            for (int workers : new int[] {1, 2, 4}) {
+                ours[workers] = pipeline(redis.uri(), workers, concurrency, calls, inFlight, 0, 0)[0];
+                System.out.printf("pipeline, %d worker process(es): %.0f calls/s%n", workers, ours[workers]);
+                if (ours[workers] > peak) {
+                    peak = ours[workers];
+                    peakWorkers = workers;
+                }
+            }
+            double rate = peak / 2;
+            double[] latency = pipeline(redis.uri(), peakWorkers, concurrency, (int) (rate * latencySeconds), inFlight,
+                    rate, latencySeconds);
+            System.out.printf("pipeline at half of peak (%.0f calls/s, %d workers): p50 %.2f ms, p99 %.2f ms%n",
+                    rate, peakWorkers, latency[1], latency[2]);
+
+            String[] bull = new String[5];
+            for (int workers : new int[] {1, 2, 4}) {
+                bull[workers] = bullmq(redis.uri(), workers, concurrency, calls, inFlight);
+                System.out.printf("bullmq, %d worker process(es): %s%n", workers, bull[workers]);
+            }
+            System.out.println();
+            System.out.printf("%-12s %16s %18s %18s %12s %12s%n", "workers", "pipeline calls/s", "bullmq drain/s",
+                    "bullmq answered/s", "vs drain", "vs answered");
+            for (int workers : new int[] {1, 2, 4}) {
+                double drain = number(bull[workers], "drainPerSecond");
+                double answered = number(bull[workers], "answerPerSecond");
+                System.out.printf("%-12d %16.0f %18.0f %18.0f %11.2fx %11.2fx%n", workers, ours[workers], drain, answered,
+                        ours[workers] / drain, ours[workers] / answered);
+            }
+            System.out.printf("pipeline peak / redis floor: %.2fx%n", peak / floor);
+        } finally {
+            redis.close();
+        }
+        System.exit(0);
+    }
+
+    /**
+     * Runs {@code calls} pings with {@code workers} worker JVMs. Closed loop ({@code rate} 0): at most
+     * {@code inFlight} outstanding, returns {calls/s}. Open loop: one call every 1/rate s, returns
+     * {calls/s, p50 ms, p99 ms}.
+     */
+    private static double[] pipeline(String uri, int workers, int concurrency, int calls, int inFlight, double rate,
+                                     int seconds) throws Exception {
+        String prefix = "bench" + UUID.randomUUID().toString().substring(0, 8);
+        List<Process> processes = new ArrayList<>();
+        ConfigurableApplicationContext ingress = McpcaApplication.start("--server.port=0", "--mcpca.redis-url=" + uri,
+                "--mcpca.prefix=" + prefix, "--mcpca.worker.enabled=false", "--mcpca.ingress.rate-limit-per-second=0",
+                "--logging.level.root=WARN", "--logging.level.io.mcpca=WARN", "--spring.jmx.enabled=false");
+        try {
+            for (int i = 0; i < workers; i++) {
+                processes.add(startWorker(uri, prefix, concurrency, i));
+            }
+            awaitConsumers(uri, new Keys(prefix), workers);
+            IngressRuntime runtime = ingress.getBean(IngressRuntime.class);
+            closedLoop(runtime, Math.min(calls, 2_000), inFlight, new Stats(2_000)); // warm-up: JIT, connections
+            Stats stats = new Stats(calls);
+            long start = System.nanoTime();
+            if (rate <= 0) {
+                closedLoop(runtime, calls, inFlight, stats);
+            } else {
+                openLoop(runtime, calls, rate, stats);
+            }
+            double perSecond = calls / ((System.nanoTime() - start) / 1e9);
+            return new double[] {perSecond, stats.percentileMs(50), stats.percentileMs(99)};
+        } finally {
+            ingress.close();
+            for (Process p : processes) {
+                p.destroy();
+            }
+            for (Process p : processes) {
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    private static void closedLoop(IngressRuntime runtime, int calls, int inFlight, Stats stats) throws Exception {
+        Semaphore window = new Semaphore(inFlight);
+        List<CompletableFuture<ToolReply>> answers = new ArrayList<>(calls);
+        for (int i = 0; i < calls; i++) {
+            window.acquire();
+            answers.add(submit(runtime, i, stats).whenComplete((r, e) -> window.release()));
+        }
+        check(answers);
+    }
+
+    private static void openLoop(IngressRuntime runtime, int calls, double rate, Stats stats) throws Exception {
+        long intervalNanos = (long) (1e9 / rate);
+        long next = System.nanoTime();
+        List<CompletableFuture<ToolReply>> answers = new ArrayList<>(calls);
+        for (int i = 0; i < calls; i++) {
+            while (System.nanoTime() < next) {
+                Thread.onSpinWait();
+            }
+            next += intervalNanos;
+            answers.add(submit(runtime, i, stats));
+        }
+        check(answers);
+    }
+
+    private static CompletableFuture<ToolReply> submit(IngressRuntime runtime, int i, Stats stats) {
+        String id = UUID.randomUUID().toString();
+        long begin = System.nanoTime();
+        PendingCall pending = runtime.router().register(id, progress -> { });
+        CompletableFuture<ToolReply> answer = pending.answer().whenComplete((r, e) -> stats.add(System.nanoTime() - begin));
+        runtime.submitter().submit("fast", new ToolRequest(ToolRequest.VERSION, id, "bench-" + (i % SESSIONS), "bench",
+                "ping", "1", Map.of(), runtime.replyStream(), System.currentTimeMillis() + 120_000, 1, id, ""));
+        return answer;
+    }
+
+    private static void check(List<CompletableFuture<ToolReply>> answers) throws Exception {
+        for (CompletableFuture<ToolReply> answer : answers) {
+            ToolReply reply = answer.get(120, TimeUnit.SECONDS);
+            if (reply.kind() != ReplyKind.RESULT) {
+                throw new IllegalStateException("ping failed: " + reply.errorCode() + " " + reply.errorMessage());
+            }
+        }
+    }
+
+    private static Process startWorker(String uri, String prefix, int concurrency, int n) throws Exception {
+        Path log = Files.createTempFile("bench-worker-" + n + "-", ".log");
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dmcpca.analyzer.path=" + System.getProperty("mcpca.analyzer.path"),
+                "-cp", System.getProperty("java.class.path"), McpcaApplication.class.getName(),
+                "--mcpca.ingress.enabled=false", "--mcpca.redis-url=" + uri, "--mcpca.prefix=" + prefix,
+                "--mcpca.worker.pools=fast", "--mcpca.worker.concurrency=" + concurrency,
+                "--logging.level.root=WARN", "--spring.jmx.enabled=false")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** Waits until {@code workers} workers have registered themselves in {@code mcpca:workers}. */
+    private static void awaitConsumers(String uri, Keys keys, int workers) throws Exception {
+        try (RedisConnections redis = new RedisConnections(uri);
+             StatefulRedisConnection<String, String> c = redis.strings()) {
+            long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (System.nanoTime() < until) {
+                try {
+                    if (c.sync().hlen(keys.workers()) >= workers) {
+                        return;
+                    }
+                } catch (RuntimeException notYet) {
+                    // no stream or group yet
+                }
+                Thread.sleep(100);
+            }
+            throw new IllegalStateException(workers + " workers did not come up within 120 s");
+        }
+    }
+
+    private static String bullmq(String uri, int workers, int concurrency, int jobs, int inFlight) throws Exception {
+        Path script = Path.of("bench", "pipeline", "bullmq.mjs").toAbsolutePath();
+        Process node = new ProcessBuilder("node", script.toString(), uri, Integer.toString(workers),
+                Integer.toString(concurrency), Integer.toString(jobs), Integer.toString(inFlight))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(node.getInputStream().readAllBytes()).trim();
+        if (!node.waitFor(300, TimeUnit.SECONDS) || node.exitValue() != 0) {
+            throw new IllegalStateException("bullmq bench failed: " + out);
+        }
+        return out.lines().reduce((a, b) -> b).orElse("{}");
+    }
+
+    private static double number(String json, String field) {
+        int at = json.indexOf("\"" + field + "\":");
+        if (at < 0) {
+            return Double.NaN;
+        }
+        String rest = json.substring(at + field.length() + 3);
+        return Double.parseDouble(rest.split("[,}]")[0]);
+    }
+
+    /**
+     * The raw floor: each loop issues the pipeline's Redis commands for one call at a time, on a request
+     * stream of its own (as partitions are), so no loop waits on an entry another loop took.
+     */
+    private static double floor(String uri, int calls, int loops) throws Exception {
+        try (RedisConnections redis = new RedisConnections(uri)) {
+            try (StatefulRedisConnection<String, String> setup = redis.strings()) {
+                for (int id = 0; id < loops; id++) {
+                    try {
+                        setup.sync().xgroupCreate(StreamOffset.from("floor:req:" + id, "0"), "g",
+                                XGroupCreateArgs.Builder.mkstream());
+                    } catch (RedisBusyException exists) {
+                        // fine
+                    }
+                }
+            }
+            floorLoops(redis, 2_000, loops);
+            long start = System.nanoTime();
+            floorLoops(redis, calls, loops);
+            return calls / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private static void floorLoops(RedisConnections redis, int calls, int loops) throws Exception {
+        AtomicInteger remaining = new AtomicInteger(calls);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(loops);
+        ExecutorService pool = Executors.newFixedThreadPool(loops);
+        for (int t = 0; t < loops; t++) {
+            int id = t;
+            pool.execute(() -> {
+                String reply = "floor:reply:" + id;
+                String request = "floor:req:" + id;
+                try (StatefulRedisConnection<String, String> client = redis.strings();
+                     StatefulRedisConnection<String, String> worker = redis.strings()) {
+                    RedisCommands<String, String> c = client.sync();
+                    RedisCommands<String, String> w = worker.sync();
+                    Consumer<String> consumer = Consumer.from("g", "w" + id);
+                    String lastReply = "0-0";
+                    while (remaining.getAndDecrement() > 0) {
+                        c.xadd(request, Map.of("d", "ping"));
+                        List<StreamMessage<String, String>> got = w.xreadgroup(consumer,
+                                XReadArgs.Builder.count(1).block(Duration.ofSeconds(1)), StreamOffset.lastConsumed(request));
+                        for (StreamMessage<String, String> m : got) {
+                            w.xadd(reply, Map.of("d", "pong"));
+                            w.xack(request, "g", m.getId());
+                        }
+                        List<StreamMessage<String, String>> answer = c.xread(
+                                XReadArgs.Builder.count(1).block(Duration.ofSeconds(1)), StreamOffset.from(reply, lastReply));
+                        if (!answer.isEmpty()) {
+                            lastReply = answer.get(answer.size() - 1).getId();
+                        }
+                    }
+                    c.del(reply);
+                } catch (Exception e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        done.await();
+        pool.shutdown();
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+    }
+}

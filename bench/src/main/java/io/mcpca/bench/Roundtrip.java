@@ -1,0 +1,224 @@
+package io.mcpca.bench;
+
+import io.lettuce.core.Consumer;
+import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.XReadArgs.StreamOffset;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.mcpca.app.McpcaApplication;
+import io.mcpca.shared.redis.RedisConnections;
+import io.mcpca.shared.redis.RedisServerProcess;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * {@code ping} through the whole pipeline (MCP client over HTTP -> ingress -> Redis Streams -> worker ->
+ * warm analyzer -> reply stream -> client) beside the raw Redis floor: the same command sequence
+ * (XADD request, XREADGROUP, XADD reply, XACK, XREAD reply) issued directly with Lettuce, on the same
+ * Redis, in the same run. Prints sequential p50/p99 and throughput with N calls in flight.
+ *
+ * <p>Arguments: {@code [sequentialCalls=10000] [inFlight=64] [throughputCalls=20000]}. Uses REDIS_URL if
+ * set, else a private redis-server on a free port (so nothing else shares it).
+ */
+public final class Roundtrip {
+
+    public static void main(String[] args) throws Exception {
+        int sequential = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        int inFlight = args.length > 1 ? Integer.parseInt(args[1]) : 64;
+        int throughputCalls = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
+        String env = System.getenv("REDIS_URL");
+        RedisServerProcess own = env == null || env.isBlank() ? RedisServerProcess.start() : null;
+        String redisUri = own != null ? own.uri() : env;
+        System.out.printf("bench/roundtrip: redis %s, %d sequential calls, %d calls with %d in flight, %d cores%n",
+                redisUri, sequential, throughputCalls, inFlight, Runtime.getRuntime().availableProcessors());
+        try {
+            Result floor = floor(redisUri, sequential, inFlight, throughputCalls);
+            Result pipeline = pipeline(redisUri, sequential, inFlight, throughputCalls);
+            System.out.println();
+            System.out.printf("%-24s %10s %10s %14s%n", "", "p50 ms", "p99 ms", "calls/s");
+            print("redis floor (Lettuce)", floor);
+            print("pipeline (MCP ping)", pipeline);
+            System.out.printf("%-24s %10.1fx %9.1fx %13.2fx%n", "pipeline / floor",
+                    pipeline.p50 / floor.p50, pipeline.p99 / floor.p99, pipeline.perSecond / floor.perSecond);
+        } finally {
+            if (own != null) {
+                own.close();
+            }
+        }
+        System.exit(0);
+    }
+
+    record Result(double p50, double p99, double perSecond) {
+    }
+
+    private static void print(String name, Result r) {
+        System.out.printf("%-24s %10.3f %10.3f %14.0f%n", name, r.p50, r.p99, r.perSecond);
+    }
+
+    // ---- the raw floor: the pipeline's Redis commands, nothing else ----
+
+    private static Result floor(String uri, int sequential, int inFlight, int throughputCalls) throws Exception {
+        String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+        String request = prefix + ":req";
+        try (RedisConnections redis = new RedisConnections(uri)) {
+            try (StatefulRedisConnection<String, String> setup = redis.strings()) {
+                try {
+                    setup.sync().xgroupCreate(StreamOffset.from(request, "0"), "g", XGroupCreateArgs.Builder.mkstream());
+                } catch (RedisBusyException exists) {
+                    // fine
+                }
+            }
+            // warm-up, then measure
+            floorLoop(redis, request, prefix, 1_000, 1, new Stats(1_000));
+            Stats latency = new Stats(sequential);
+            floorLoop(redis, request, prefix, sequential, 1, latency);
+            long start = System.nanoTime();
+            floorLoop(redis, request, prefix, throughputCalls, inFlight, new Stats(throughputCalls));
+            double perSecond = throughputCalls / ((System.nanoTime() - start) / 1e9);
+            try (StatefulRedisConnection<String, String> cleanup = redis.strings()) {
+                cleanup.sync().del(request);
+            }
+            return new Result(latency.percentileMs(50), latency.percentileMs(99), perSecond);
+        }
+    }
+
+    /** {@code threads} loops, each with its own connections (a blocking read must not stall the others). */
+    private static void floorLoop(RedisConnections redis, String request, String prefix, int calls, int threads,
+                                  Stats stats) throws Exception {
+        AtomicInteger remaining = new AtomicInteger(calls);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            pool.execute(() -> {
+                String reply = prefix + ":reply:" + id;
+                try (StatefulRedisConnection<String, String> client = redis.strings();
+                     StatefulRedisConnection<String, String> worker = redis.strings()) {
+                    RedisCommands<String, String> c = client.sync();
+                    RedisCommands<String, String> w = worker.sync();
+                    Consumer<String> consumer = Consumer.from("g", "w" + id);
+                    String lastReply = "0-0";
+                    while (remaining.getAndDecrement() > 0) {
+                        long begin = System.nanoTime();
+                        c.xadd(request, Map.of("d", "ping"));
+                        List<StreamMessage<String, String>> got = w.xreadgroup(consumer,
+                                XReadArgs.Builder.count(1).block(Duration.ofSeconds(1)), StreamOffset.lastConsumed(request));
+                        for (StreamMessage<String, String> m : got) {
+                            w.xadd(reply, Map.of("d", "pong"));
+                            w.xack(request, "g", m.getId());
+                        }
+                        List<StreamMessage<String, String>> answer = c.xread(
+                                XReadArgs.Builder.count(1).block(Duration.ofSeconds(1)), StreamOffset.from(reply, lastReply));
+                        if (!answer.isEmpty()) {
+                            lastReply = answer.get(answer.size() - 1).getId();
+                        }
+                        stats.add(System.nanoTime() - begin);
+                    }
+                    c.del(reply);
+                } catch (Exception e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        done.await();
+        pool.shutdown();
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+    }
+
+    // ---- the pipeline: a real MCP client against an embedded ingress + worker ----
+
+    private static Result pipeline(String uri, int sequential, int inFlight, int throughputCalls) throws Exception {
+        String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+        ConfigurableApplicationContext app = McpcaApplication.start("--server.port=0", "--mcpca.redis-url=" + uri,
+                "--mcpca.prefix=" + prefix, "--mcpca.worker.concurrency=" + Runtime.getRuntime().availableProcessors() * 2,
+                "--mcpca.worker.pools=fast", "--logging.level.root=WARN", "--logging.level.io.mcpca=WARN",
+                "--spring.jmx.enabled=false");
+        try {
+            String url = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
+            List<McpSyncClient> clients = new ArrayList<>();
+            try {
+                McpSyncClient one = client(url, clients);
+                for (int i = 0; i < 1_000; i++) {
+                    ping(one);
+                }
+                Stats latency = new Stats(sequential);
+                for (int i = 0; i < sequential; i++) {
+                    long begin = System.nanoTime();
+                    ping(one);
+                    latency.add(System.nanoTime() - begin);
+                }
+                // in flight: one MCP session per caller thread, as independent agents would be
+                List<McpSyncClient> callers = new ArrayList<>();
+                for (int i = 0; i < inFlight; i++) {
+                    callers.add(client(url, clients));
+                }
+                AtomicInteger remaining = new AtomicInteger(throughputCalls);
+                CountDownLatch done = new CountDownLatch(inFlight);
+                AtomicReference<Exception> failure = new AtomicReference<>();
+                ExecutorService pool = Executors.newFixedThreadPool(inFlight);
+                long start = System.nanoTime();
+                for (McpSyncClient caller : callers) {
+                    pool.execute(() -> {
+                        try {
+                            while (remaining.getAndDecrement() > 0) {
+                                ping(caller);
+                            }
+                        } catch (Exception e) {
+                            failure.compareAndSet(null, e);
+                        } finally {
+                            done.countDown();
+                        }
+                    });
+                }
+                done.await();
+                double perSecond = throughputCalls / ((System.nanoTime() - start) / 1e9);
+                pool.shutdown();
+                if (failure.get() != null) {
+                    throw failure.get();
+                }
+                return new Result(latency.percentileMs(50), latency.percentileMs(99), perSecond);
+            } finally {
+                clients.forEach(McpSyncClient::closeGracefully);
+            }
+        } finally {
+            app.close();
+        }
+    }
+
+    private static McpSyncClient client(String url, List<McpSyncClient> all) {
+        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(url).endpoint("/mcp").build())
+                .requestTimeout(Duration.ofSeconds(60)).build();
+        client.initialize();
+        all.add(client);
+        return client;
+    }
+
+    private static void ping(McpSyncClient client) {
+        CallToolResult result = client.callTool(new CallToolRequest("ping", Map.of()));
+        if (Boolean.TRUE.equals(result.isError())) {
+            throw new IllegalStateException("ping failed: " + result.content());
+        }
+    }
+}

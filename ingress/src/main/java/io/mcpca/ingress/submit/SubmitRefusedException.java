@@ -1,0 +1,27 @@
+package io.mcpca.ingress.submit;
+
+import io.mcpca.shared.wire.ErrorCode;
+import java.time.Duration;
+import java.util.Optional;
+
+/** A call the ingress would not queue: the pool is overloaded, or Redis is unavailable. */
+public final class SubmitRefusedException extends RuntimeException {
+
+    private final ErrorCode code;
+    private final Optional<Duration> retryAfter;
+
+    public SubmitRefusedException(ErrorCode code, String message, Optional<Duration> retryAfter, Throwable cause) {
+        super(message, cause);
+        this.code = code;
+        this.retryAfter = retryAfter;
+    }
+
+    public ErrorCode code() {
+        return code;
+    }
+
+    /** A hint for the client: retrying sooner will most likely be refused again. */
+    public Optional<Duration> retryAfter() {
+        return retryAfter;
+    }
+}

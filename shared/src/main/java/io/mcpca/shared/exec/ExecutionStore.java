@@ -1,0 +1,81 @@
+package io.mcpca.shared.exec;
+
+import io.lettuce.core.api.sync.RedisCommands;
+import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.scripts.LuaScript;
+import io.mcpca.shared.scripts.ScriptError;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Persists execution records and moves them through {@link ExecutionState}: each transition is one
+ * script that checks the stored state against the predecessors the state machine allows, so two
+ * workers racing on one call (a reclaim while the first was only stalled) cannot both finish it.
+ * {@link #find} is the read side for session tools.
+ */
+public final class ExecutionStore {
+
+    private static final LuaScript TRANSITION = LuaScript.load("transitionExecution-1.lua");
+
+    /** How the attempt counter changes with a transition. */
+    public enum Attempt { KEEP, INCREMENT }
+
+    private final RedisCommands<String, String> redis;
+    private final Keys keys;
+    private final Duration ttl;
+    private final Clock clock;
+
+    /** @param ttl how long a record outlives its last transition (long enough for a client to ask about the call) */
+    public ExecutionStore(RedisCommands<String, String> redis, Keys keys, Duration ttl, Clock clock) {
+        this.redis = redis;
+        this.keys = keys;
+        this.ttl = ttl;
+        this.clock = clock;
+    }
+
+    /**
+     * Moves the call to {@code to}; returns its attempt number afterwards.
+     *
+     * @throws IllegalTransitionException when the stored state does not allow {@code to}
+     */
+    public int transition(String sessionId, String requestId, ExecutionState to, Attempt attempt, String workerId,
+                          String reason) {
+        return transition(sessionId, requestId, to, attempt == Attempt.INCREMENT ? "+1" : "", workerId, reason);
+    }
+
+    /** As {@link #transition}, setting the attempt to a known delivery count. */
+    public int transitionAtAttempt(String sessionId, String requestId, ExecutionState to, int attempt,
+                                   String workerId, String reason) {
+        return transition(sessionId, requestId, to, Integer.toString(attempt), workerId, reason);
+    }
+
+    public Optional<ExecutionRecord> find(String sessionId, String requestId) {
+        Map<String, String> hash = redis.hgetall(keys.execution(sessionId, requestId));
+        if (hash == null || hash.isEmpty()) {
+            return Optional.empty();
+        }
+        ExecutionState state = ExecutionState.valueOf(hash.get("state"));
+        return Optional.of(new ExecutionRecord(Integer.parseInt(hash.getOrDefault("schema", "0")), requestId,
+                sessionId, state, ExecutionState.valueOf(hash.getOrDefault("previous", state.name())),
+                Integer.parseInt(hash.getOrDefault("attempt", "1")), hash.get("worker"), hash.get("reason"),
+                Long.parseLong(hash.getOrDefault("updatedAtMs", "0"))));
+    }
+
+    private int transition(String sessionId, String requestId, ExecutionState to, String attempt, String workerId,
+                           String reason) {
+        List<String> args = new ArrayList<>(List.of(to.name(), Long.toString(ttl.toMillis()),
+                Long.toString(clock.millis()), Integer.toString(ExecutionRecord.SCHEMA), attempt, workerId, reason,
+                requestId, sessionId, ExecutionState.INITIAL.name()));
+        ExecutionState.predecessorsOf(to).forEach(s -> args.add(s.name()));
+        long result = TRANSITION.runForLong(redis, new String[] {keys.execution(sessionId, requestId)},
+                args.toArray(String[]::new));
+        if (ScriptError.of(result).isPresent()) {
+            throw new IllegalTransitionException(requestId, to);
+        }
+        return (int) result;
+    }
+}

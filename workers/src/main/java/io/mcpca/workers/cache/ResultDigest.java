@@ -1,0 +1,129 @@
+package io.mcpca.workers.cache;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The content digest that keys a result: SHA-256 over {@code (tool, toolVersion, normalized arguments,
+ * input content hash)}, so the same question about the same bytes gets the same key on every worker.
+ *
+ * <ul>
+ *   <li>Arguments are normalized by serializing them as JSON with map keys sorted, so argument order
+ *       does not matter. Inline {@code content} is part of the arguments, so it is hashed too.</li>
+ *   <li>A file input is hashed by its bytes: exact, and cheap for one source file.</li>
+ *   <li>A directory input is hashed by the sorted list of {@code (relative path, size, mtime)} of every
+ *       regular file under it (symlinks are not followed; {@code .git} is skipped: the analyzer never reads
+ *       it and it changes on every fetch). Reading every byte of a 10,000-file tree on each lookup would
+ *       cost as much as a good part of the analysis it is meant to save; a stat per file costs
+ *       milliseconds. The trade-off: an edit that keeps a file's size and lands within the file system's
+ *       mtime resolution (nanoseconds on ext4/xfs, 2 s on FAT) is not seen until the result's TTL runs
+ *       out; a {@code touch} without change only costs a miss.</li>
+ * </ul>
+ * The input's resolved absolute path is part of the key too, since results name paths relative to the root.
+ */
+public final class ResultDigest {
+
+    /** Bumped when the key layout changes, so old entries are never read with a new meaning. */
+    static final int LAYOUT = 1;
+
+    private final ObjectMapper json = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    public String of(String tool, String toolVersion, Map<String, Object> arguments, Optional<Path> input) {
+        MessageDigest sha = sha256();
+        update(sha, "layout=" + LAYOUT);
+        update(sha, "tool=" + tool);
+        update(sha, "version=" + toolVersion);
+        try {
+            update(sha, "args=" + json.writeValueAsString(arguments));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("arguments are not JSON-shaped: " + e.getMessage(), e);
+        }
+        input.ifPresent(path -> {
+            update(sha, "input=" + path.toAbsolutePath());
+            update(sha, contentHash(path));
+        });
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** File: SHA-256 of the bytes; directory: SHA-256 of the sorted (path, size, mtime) listing. */
+    static String contentHash(Path path) {
+        try {
+            if (Files.isRegularFile(path)) {
+                MessageDigest sha = sha256();
+                try (InputStream in = Files.newInputStream(path)) {
+                    byte[] buffer = new byte[64 * 1024];
+                    int n;
+                    while ((n = in.read(buffer)) > 0) {
+                        sha.update(buffer, 0, n);
+                    }
+                }
+                return "file:" + HexFormat.of().formatHex(sha.digest());
+            }
+            if (Files.isDirectory(path)) {
+                List<String> listing = new ArrayList<>();
+                Files.walkFileTree(path, new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                        return dir.getFileName() != null && dir.getFileName().toString().equals(".git")
+                                ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                        if (attrs.isRegularFile()) {
+                            listing.add(path.relativize(file) + "\u0000" + attrs.size() + "\u0000"
+                                    + attrs.lastModifiedTime().toInstant());
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFileFailed(Path file, IOException e) {
+                        listing.add(path.relativize(file) + "\u0000unreadable");
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
+                listing.sort(null);
+                MessageDigest sha = sha256();
+                listing.forEach(line -> update(sha, line));
+                return "dir:" + HexFormat.of().formatHex(sha.digest());
+            }
+            return "missing";
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot hash " + path, e);
+        }
+    }
+
+    private static void update(MessageDigest sha, String part) {
+        byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+        // length-prefixed, so ("ab","c") and ("a","bc") never collide
+        sha.update(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
+        sha.update((byte) ':');
+        sha.update(bytes);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+}

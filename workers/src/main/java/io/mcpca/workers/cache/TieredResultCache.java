@@ -1,0 +1,166 @@
+package io.mcpca.workers.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.tools.ToolDescriptor;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Two-level result cache: L1 in this process (Caffeine, bounded by the stored size of its entries),
+ * L2 in Redis ({@code mcpca:result:{<digest>}}, with a TTL so results expire and memory stays flat).
+ *
+ * <p>A lookup tries L1, then L2 (an L2 hit is copied into L1); a put writes both. Results are
+ * content-addressed, so an entry never changes meaning; whoever wants one gone (a tool fix that keeps
+ * its version, an operator) calls {@link #invalidate}: it deletes L2 and publishes the digest on
+ * {@code mcpca:events:invalidate}, and every process's {@link CacheInvalidations} drops its L1 copy.
+ * Redis errors are misses: the cache never fails a call. Counters: {@code mcpca.cache.lookups}
+ * tagged {@code level=l1|l2} and {@code outcome=hit|miss}.
+ */
+public final class TieredResultCache implements ResultCache, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TieredResultCache.class);
+    /** Message meaning "drop every L1 entry". */
+    public static final String ALL = "*";
+
+    private final RedisCommands<String, byte[]> redis;
+    private final Keys keys;
+    private final Set<String> cachedTools;
+    private final Duration ttl;
+    private final ResultDigest digests = new ResultDigest();
+    private final ResultBytes bytes;
+    private final Cache<String, Map<String, Object>> l1;
+    private final Counter l1Hits;
+    private final Counter l1Misses;
+    private final Counter l2Hits;
+    private final Counter l2Misses;
+
+    /**
+     * @param cachedTools  tools whose results are cached (deterministic ones; not ping)
+     * @param ttl          lifetime of an entry in both levels
+     * @param l1MaxBytes   bound of L1 by the stored (MessagePack, maybe deflated) size of its entries
+     * @param compressAboveBytes stored results larger than this are deflated
+     */
+    public TieredResultCache(RedisCommands<String, byte[]> redis, Keys keys, Set<String> cachedTools, Duration ttl,
+                             long l1MaxBytes, int compressAboveBytes, MeterRegistry meters) {
+        this.redis = redis;
+        this.keys = keys;
+        this.cachedTools = Set.copyOf(cachedTools);
+        this.ttl = ttl;
+        this.bytes = new ResultBytes(compressAboveBytes);
+        this.l1 = Caffeine.newBuilder()
+                .maximumWeight(l1MaxBytes)
+                .weigher((String key, Map<String, Object> value) -> weightOf(value))
+                .expireAfterWrite(ttl)
+                .build();
+        this.l1Hits = counter(meters, "l1", "hit");
+        this.l1Misses = counter(meters, "l1", "miss");
+        this.l2Hits = counter(meters, "l2", "hit");
+        this.l2Misses = counter(meters, "l2", "miss");
+    }
+
+    @Override
+    public Optional<String> keyOf(ToolDescriptor tool, Map<String, Object> arguments, Optional<Path> input) {
+        if (!cachedTools.contains(tool.name())) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(digests.of(tool.name(), tool.version(), arguments, input));
+        } catch (RuntimeException e) {
+            log.debug("no cache key for {} ({}); running it", tool.name(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<Map<String, Object>> get(String digest) {
+        Map<String, Object> local = l1.getIfPresent(digest);
+        if (local != null) {
+            l1Hits.increment();
+            return Optional.of(local);
+        }
+        l1Misses.increment();
+        try {
+            byte[] stored = redis.get(keys.result(digest));
+            if (stored == null) {
+                l2Misses.increment();
+                return Optional.empty();
+            }
+            Map<String, Object> result = bytes.decode(stored);
+            l1.put(digest, result);
+            l2Hits.increment();
+            return Optional.of(result);
+        } catch (RuntimeException e) {
+            // Redis down, or an entry written by a build this one cannot read: a miss either way
+            l2Misses.increment();
+            log.debug("result cache lookup of {} failed: {}", digest, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void put(String digest, Map<String, Object> result) {
+        byte[] stored = bytes.encode(result);
+        l1.put(digest, result);
+        try {
+            redis.set(keys.result(digest), stored, SetArgs.Builder.px(ttl.toMillis()));
+        } catch (RuntimeException e) {
+            log.debug("result {} not stored in Redis: {}", digest, e.getMessage());
+        }
+    }
+
+    /** Removes a result everywhere: from Redis, and (through the invalidate channel) from every L1. */
+    public void invalidate(String digest) {
+        l1.invalidate(digest);
+        redis.del(keys.result(digest));
+        redis.publish(keys.invalidateChannel(), digest.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Drops every process's L1 (L2 entries run out with their TTL). */
+    public void invalidateAllLocalCopies() {
+        l1.invalidateAll();
+        redis.publish(keys.invalidateChannel(), ALL.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Called for each invalidation event: drops this process's L1 copy. */
+    public void dropLocal(String digestOrAll) {
+        if (ALL.equals(digestOrAll)) {
+            l1.invalidateAll();
+        } else {
+            l1.invalidate(digestOrAll);
+        }
+    }
+
+    /** Whether L1 holds {@code digest} now (for tests and diagnostics). */
+    public boolean inL1(String digest) {
+        return l1.getIfPresent(digest) != null;
+    }
+
+    @Override
+    public void close() {
+        l1.invalidateAll();
+    }
+
+    private int weightOf(Map<String, Object> value) {
+        // the stored size is a fair stand-in for the heap size of the decoded map (which is a few times more)
+        return Math.max(1, bytes.encode(value).length);
+    }
+
+    private static Counter counter(MeterRegistry meters, String level, String outcome) {
+        return Counter.builder("mcpca.cache.lookups")
+                .description("Result cache lookups by level and outcome")
+                .tag("level", level).tag("outcome", outcome)
+                .register(meters);
+    }
+}

@@ -1,0 +1,40 @@
+package io.mcpca.workers.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** Result cache settings ({@code mcpca.cache.*}). */
+@ConfigurationProperties("mcpca.cache")
+public class ResultCacheProperties {
+
+    /** Look results up before running an analyzer, and store them after. */
+    private boolean enabled = true;
+
+    /** Tools whose results are cached: deterministic ones only (ping reports pids and times). */
+    private List<String> tools = new ArrayList<>(List.of("calculate-metrics", "analyze-metrics"));
+
+    /**
+     * Lifetime of a result in Redis and in process. An hour keeps an agent's working set warm through
+     * a session while bounding Redis memory and the staleness of directory digests (see ResultDigest).
+     */
+    private Duration resultTtl = Duration.ofHours(1);
+
+    /** Bound of the in-process cache by the stored size of its entries; 64 MiB is a few thousand file results. */
+    private long l1MaxBytes = 64L * 1024 * 1024;
+
+    /** Stored results larger than this are deflated (same threshold as stream entries). */
+    private int compressAboveBytes = 8 * 1024;
+
+    public boolean isEnabled() { return enabled; }
+    public void setEnabled(boolean enabled) { this.enabled = enabled; }
+    public List<String> getTools() { return tools; }
+    public void setTools(List<String> tools) { this.tools = tools; }
+    public Duration getResultTtl() { return resultTtl; }
+    public void setResultTtl(Duration resultTtl) { this.resultTtl = resultTtl; }
+    public long getL1MaxBytes() { return l1MaxBytes; }
+    public void setL1MaxBytes(long l1MaxBytes) { this.l1MaxBytes = l1MaxBytes; }
+    public int getCompressAboveBytes() { return compressAboveBytes; }
+    public void setCompressAboveBytes(int compressAboveBytes) { this.compressAboveBytes = compressAboveBytes; }
+}

@@ -1,0 +1,71 @@
+package io.mcpca.workers.config;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.mcpca.shared.config.RedisLocator;
+import io.mcpca.shared.config.SharedConfiguration;
+import io.mcpca.shared.keys.Keys;
+import io.mcpca.workers.cache.CacheInvalidations;
+import io.mcpca.workers.cache.ResultCache;
+import io.mcpca.workers.cache.TieredResultCache;
+import io.mcpca.workers.run.CancelListener;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.HashSet;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The worker's result cache and its pub/sub listeners (cache invalidation, cancellation). Pub/sub needs
+ * connections of its own (a subscribed connection takes no other commands), cut from a client of its own.
+ */
+@AutoConfiguration(after = SharedConfiguration.class)
+@ConditionalOnProperty(prefix = "mcpca.worker", name = "enabled", havingValue = "true", matchIfMissing = true)
+@EnableConfigurationProperties(ResultCacheProperties.class)
+public class WorkerEventsConfiguration {
+
+    /** The worker's pub/sub client and what hangs on it, closed together. */
+    public record WorkerEvents(RedisClient client, StatefulRedisConnection<String, byte[]> cacheConnection,
+                               TieredResultCache cache, CacheInvalidations invalidations) implements AutoCloseable {
+        @Override
+        public void close() {
+            invalidations.close();
+            cache.close();
+            cacheConnection.close();
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
+    @Bean(destroyMethod = "close")
+    WorkerEvents workerEvents(RedisLocator redis, Keys keys, ResultCacheProperties properties,
+                              ObjectProvider<MeterRegistry> meters) {
+        RedisClient client = RedisClient.create(redis.uri());
+        client.setOptions(ClientOptions.builder().autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+        StatefulRedisConnection<String, byte[]> connection =
+                client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+        TieredResultCache cache = new TieredResultCache(connection.sync(), keys, new HashSet<>(properties.getTools()),
+                properties.getResultTtl(), properties.getL1MaxBytes(), properties.getCompressAboveBytes(),
+                meters.getIfAvailable(SimpleMeterRegistry::new));
+        CacheInvalidations invalidations = new CacheInvalidations(client.connectPubSub(), keys, cache::dropLocal);
+        return new WorkerEvents(client, connection, cache, invalidations);
+    }
+
+    @Bean
+    ResultCache resultCache(WorkerEvents events, ResultCacheProperties properties) {
+        return properties.isEnabled() ? events.cache() : ResultCache.NONE;
+    }
+
+    @Bean(destroyMethod = "close")
+    CancelListener cancelListener(WorkerEvents events, Keys keys, WorkerConfiguration.WorkerRuntime runtime) {
+        return new CancelListener(events.client().connectPubSub(), keys, runtime.analyzerPools());
+    }
+}

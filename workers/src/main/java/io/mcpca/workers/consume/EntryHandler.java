@@ -1,0 +1,15 @@
+package io.mcpca.workers.consume;
+
+import io.lettuce.core.StreamMessage;
+
+/** Runs one delivered request-stream entry to its end (answered, handed back, or dead-lettered). */
+@FunctionalInterface
+public interface EntryHandler {
+
+    /**
+     * @param pool     the pool (consumer group) the entry was delivered in
+     * @param message  the entry
+     * @param delivery how many times it has been delivered, this one included (1 for a fresh read)
+     */
+    void handle(String pool, StreamMessage<byte[], byte[]> message, int delivery);
+}
