@@ -13,6 +13,18 @@ const GRAMMARS: &[(&str, &str)] = &[
     ("tree-sitter-javascript", "tree-sitter-javascript"),
     ("tree-sitter-typescript", "tree-sitter-typescript/typescript"),
     ("tree-sitter-tsx", "tree-sitter-typescript/tsx"),
+    ("tree-sitter-rust", "tree-sitter-rust"),
+    ("tree-sitter-go", "tree-sitter-go"),
+    ("tree-sitter-c", "tree-sitter-c"),
+    ("tree-sitter-cpp", "tree-sitter-cpp"),
+    ("tree-sitter-c-sharp", "tree-sitter-c-sharp"),
+    ("tree-sitter-ruby", "tree-sitter-ruby"),
+    // `php` (not `php_only`): parses `<?php ... ?>` with the surrounding HTML as `text`.
+    ("tree-sitter-php", "tree-sitter-php/php"),
+    ("tree-sitter-kotlin", "tree-sitter-kotlin"),
+    ("tree-sitter-bash", "tree-sitter-bash"),
+    ("tree-sitter-scala", "tree-sitter-scala"),
+    ("tree-sitter-swift", "tree-sitter-swift"),
 ];
 
 fn main() {
@@ -21,9 +33,8 @@ fn main() {
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed={}", manifest.join("../../grammars/package-lock.json").display());
-    for (lib, dir) in GRAMMARS {
-        let src = modules.join(dir).join("src");
-        let parser = src.join("parser.c");
+    for (_, dir) in GRAMMARS {
+        let parser = modules.join(dir).join("src/parser.c");
         if !parser.exists() {
             panic!(
                 "grammar source {} is missing: run `npm ci --ignore-scripts` in rust-workers/grammars \
@@ -31,8 +42,23 @@ fn main() {
                 parser.display()
             );
         }
-        compile(lib, &src, &out.join(lib));
     }
+    // The grammars are independent C files of 1.5..34 MB; compiling them one after another is
+    // most of a clean build, so they are spread over NUM_JOBS threads (cargo's -j), largest first.
+    let jobs: usize = std::env::var("NUM_JOBS").ok().and_then(|n| n.parse().ok()).unwrap_or(2).max(1);
+    let mut queue: Vec<(&str, PathBuf)> = GRAMMARS.iter().map(|(lib, dir)| (*lib, modules.join(dir).join("src"))).collect();
+    // ascending by size: `pop` takes the largest first
+    queue.sort_by_key(|(_, src)| std::fs::metadata(src.join("parser.c")).map(|m| m.len()).unwrap_or(0));
+    let queue = std::sync::Mutex::new(queue);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| loop {
+                let next = queue.lock().unwrap().pop();
+                let Some((lib, src)) = next else { break };
+                compile(lib, &src, &out.join(lib));
+            });
+        }
+    });
 }
 
 fn compile(lib: &str, src: &Path, out_dir: &Path) {

@@ -1,11 +1,17 @@
 //! `lang`: which language a file is written in, the tree-sitter grammars we ship, and parsing.
 //!
 //! * Detection is by file extension first (the extension table follows cloc's, so line counts
-//!   and language names agree with it), then by the interpreter named on a `#!` line.
-//! * Grammars (Java, Python, JavaScript, TypeScript, TSX) are compiled from the pinned npm
-//!   packages in `rust-workers/grammars` by `build.rs`; all are ABI 14, which the system
-//!   `libtree-sitter` 0.20.7 accepts (it reads ABI 13..=14).
-//! * Languages without a grammar still get line counts (see the `metrics` crate).
+//!   and language names agree with it), then by exact file name (`Makefile`, `CMakeLists.txt`,
+//!   `Dockerfile`, ...), then by the interpreter named on a `#!` line.
+//! * Grammars (Java, Python, JavaScript, TypeScript, TSX, Rust, Go, C, C++, C#, Ruby, PHP, Kotlin,
+//!   Scala, Swift, Bash) are compiled from the pinned npm packages in `rust-workers/grammars` by
+//!   `build.rs`; all are ABI 14, which the system `libtree-sitter` 0.20.7 accepts (ABI 13..=14).
+//!   `.tsx` is parsed with the TSX grammar and reported as `typescript` (as cloc does).
+//! * [`kinds`]: per grammar, which node kinds declare functions, methods, classes, interfaces,
+//!   enums, structs, traits and modules, and where their name is (a table in the module docs).
+//! * [`others`]: 100+ further languages without a grammar, counted for lines only
+//!   ([`Language::Other`]); their comment filters are generated from cloc's own tables.
+//! * [`generated`]: skip heuristics for generated and minified files.
 //! * Parsers are kept one per thread and reused: creating a parser per file costs more than
 //!   parsing a small file.
 
@@ -14,6 +20,13 @@ use std::fmt;
 use std::path::Path;
 
 pub use tree_sitter;
+
+pub mod generated;
+pub mod kinds;
+pub mod others;
+
+pub use kinds::{Decl, KindRule, NameRule, SymbolKind};
+pub use others::{Filter, LineLanguage, OtherLanguage};
 
 /// A language we recognise. Only some have a grammar (see [`Language::has_grammar`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -33,11 +46,15 @@ pub enum Language {
     Scala,
     Swift,
     Ruby,
+    Php,
+    /// Shell scripts (sh, bash, zsh, ksh), parsed with the Bash grammar.
     Shell,
+    /// A language we count lines for only (see [`others`]).
+    Other(OtherLanguage),
 }
 
 impl Language {
-    /// Every language, for tables and tests.
+    /// Every language with a grammar, for tables and tests ([`OtherLanguage::all`] lists the rest).
     pub const ALL: &'static [Language] = &[
         Language::Java,
         Language::Python,
@@ -53,6 +70,7 @@ impl Language {
         Language::Scala,
         Language::Swift,
         Language::Ruby,
+        Language::Php,
         Language::Shell,
     ];
 
@@ -72,7 +90,9 @@ impl Language {
             Language::Scala => "scala",
             Language::Swift => "swift",
             Language::Ruby => "ruby",
+            Language::Php => "php",
             Language::Shell => "shell",
+            Language::Other(o) => o.def().id,
         }
     }
 
@@ -94,8 +114,9 @@ impl Language {
             "scala" => Language::Scala,
             "swift" => Language::Swift,
             "ruby" | "rb" => Language::Ruby,
+            "php" => Language::Php,
             "shell" | "bash" | "sh" => Language::Shell,
-            _ => return None,
+            other => return OtherLanguage::from_id(other).map(Language::Other),
         })
     }
 
@@ -116,9 +137,18 @@ impl Language {
             "scala" | "sc" => Language::Scala,
             "swift" => Language::Swift,
             "rb" | "rake" => Language::Ruby,
+            "php" | "php3" | "php4" | "php5" | "phtml" => Language::Php,
             "sh" | "bash" | "zsh" | "ksh" => Language::Shell,
-            _ => return None,
+            other => return OtherLanguage::from_extension(other).map(Language::Other),
         })
+    }
+
+    /// Language for an exact file name (`Makefile`, `CMakeLists.txt`, `Dockerfile`, `Rakefile`).
+    pub fn from_file_name(name: &str) -> Option<Language> {
+        match name {
+            "Rakefile" | "rakefile" | "Gemfile" => Some(Language::Ruby),
+            _ => OtherLanguage::from_file_name(name).map(Language::Other),
+        }
     }
 
     /// Language named by a `#!` line (`#!/usr/bin/env python3`, `#!/bin/sh`, ...).
@@ -138,15 +168,27 @@ impl Language {
             "deno" | "ts-node" | "tsx" => Language::TypeScript,
             "sh" | "bash" | "dash" | "zsh" | "ksh" => Language::Shell,
             "ruby" => Language::Ruby,
-            _ => return None,
+            "php" => Language::Php,
+            other => return OtherLanguage::from_interpreter(interpreter).or_else(|| OtherLanguage::from_interpreter(other)).map(Language::Other),
         })
     }
 
-    /// Detects by extension, then by shebang in `head` (the first bytes of the file).
+    /// Detects by extension, then by file name, then by shebang in `head` (the first bytes).
     pub fn detect(path: &Path, head: &[u8]) -> Option<Language> {
         if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
             if let Some(lang) = Language::from_extension(&ext.to_ascii_lowercase()) {
                 return Some(lang);
+            }
+        }
+        if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
+            if let Some(lang) = Language::from_file_name(name) {
+                return Some(lang);
+            }
+            // cloc: `Dockerfile.prod`, `Containerfile.dev` (%Language_by_Prefix)
+            for prefix in ["Dockerfile", "Containerfile"] {
+                if name.starts_with(prefix) {
+                    return Language::from_file_name(prefix);
+                }
             }
         }
         if head.starts_with(b"#!") {
@@ -171,7 +213,18 @@ impl Language {
                 Language::JavaScript => tree_sitter_javascript(),
                 Language::TypeScript => tree_sitter_typescript(),
                 Language::Tsx => tree_sitter_tsx(),
-                _ => return None,
+                Language::Rust => tree_sitter_rust(),
+                Language::Go => tree_sitter_go(),
+                Language::C => tree_sitter_c(),
+                Language::Cpp => tree_sitter_cpp(),
+                Language::CSharp => tree_sitter_c_sharp(),
+                Language::Ruby => tree_sitter_ruby(),
+                Language::Php => tree_sitter_php(),
+                Language::Kotlin => tree_sitter_kotlin(),
+                Language::Scala => tree_sitter_scala(),
+                Language::Swift => tree_sitter_swift(),
+                Language::Shell => tree_sitter_bash(),
+                Language::Other(_) => return None,
             })
         }
     }
@@ -189,6 +242,17 @@ extern "C" {
     fn tree_sitter_javascript() -> tree_sitter::Language;
     fn tree_sitter_typescript() -> tree_sitter::Language;
     fn tree_sitter_tsx() -> tree_sitter::Language;
+    fn tree_sitter_rust() -> tree_sitter::Language;
+    fn tree_sitter_go() -> tree_sitter::Language;
+    fn tree_sitter_c() -> tree_sitter::Language;
+    fn tree_sitter_cpp() -> tree_sitter::Language;
+    fn tree_sitter_c_sharp() -> tree_sitter::Language;
+    fn tree_sitter_ruby() -> tree_sitter::Language;
+    fn tree_sitter_php() -> tree_sitter::Language;
+    fn tree_sitter_kotlin() -> tree_sitter::Language;
+    fn tree_sitter_scala() -> tree_sitter::Language;
+    fn tree_sitter_swift() -> tree_sitter::Language;
+    fn tree_sitter_bash() -> tree_sitter::Language;
 }
 
 /// Errors of this crate.
@@ -245,19 +309,34 @@ pub fn parse(lang: Language, source: &[u8]) -> Result<tree_sitter::Tree, Error> 
 mod tests {
     use super::*;
 
+    /// A small snippet per grammar with the declarations the symbol table relies on.
+    pub(crate) const SAMPLES: &[(Language, &str)] = &[
+        (Language::Java, "class A { A() {} void f() {} interface I {} enum E { X } }"),
+        (Language::Python, "class A:\n    def f(self):\n        return lambda x: x\n"),
+        (Language::JavaScript, "class A { m() {} }\nfunction f() { return () => 1 }"),
+        (Language::TypeScript, "interface I { m(): void }\nenum E { A }\nfunction f(x: number): number { return x }"),
+        (Language::Tsx, "const a = <div>{1}</div>;\nfunction C(): JSX.Element { return <C/> }"),
+        (Language::Rust, "struct S; enum E { A } trait T { fn t(&self); }\nimpl S { fn m(&self) {} }\nmod m { pub fn f() -> i32 { 1 } }"),
+        (Language::Go, "package p\ntype S struct{}\ntype I interface{ M() }\nfunc (s *S) M() {}\nfunc F() {}\n"),
+        (Language::C, "struct s { int a; };\nenum e { A };\nstatic int *f(int a) { return 0; }\n"),
+        (Language::Cpp, "namespace n { class C { public: void m() {} }; }\nvoid C::m2() {}\nint f() { return [](){ return 1; }(); }\n"),
+        (Language::CSharp, "namespace N { class C { C() {} void M() {} } interface I {} enum E { A } struct S {} }"),
+        (Language::Ruby, "module M\n  class C\n    def m; end\n    def self.s; end\n  end\nend\n"),
+        (Language::Php, "<?php\nnamespace N;\nclass C { public function m() {} }\ninterface I {}\ntrait T {}\nfunction f() {}\n"),
+        (Language::Kotlin, "class C {\n    fun m() {}\n}\ninterface I\nobject O\nfun f(x: Int): Int = x\n"),
+        (Language::Scala, "class C { def m(): Int = 1 }\ntrait T\nobject O\n"),
+        (Language::Swift, "class C {\n    init() {}\n    func m() {}\n}\nstruct S {}\nprotocol P {}\nfunc f() {}\n"),
+        (Language::Shell, "f() { echo 1; }\nfunction g { echo 2; }\n"),
+    ];
+
     #[test]
-    fn every_grammar_loads_and_parses() {
-        let samples = [
-            (Language::Java, "class A { void f() {} }"),
-            (Language::Python, "def f():\n    return 1\n"),
-            (Language::JavaScript, "function f() { return 1 }"),
-            (Language::TypeScript, "function f(x: number): number { return x }"),
-            (Language::Tsx, "const a = <div>{1}</div>;"),
-        ];
-        for (lang, src) in samples {
-            let tree = parse(lang, src.as_bytes()).expect("parse");
+    fn every_grammar_loads_and_parses_without_errors() {
+        for (lang, src) in SAMPLES {
+            let tree = parse(*lang, src.as_bytes()).expect("parse");
             assert!(!tree.root_node().has_error(), "{lang}: {}", tree.root_node().to_sexp());
         }
+        let covered: std::collections::BTreeSet<_> = SAMPLES.iter().map(|(l, _)| *l).collect();
+        assert_eq!(covered.len(), Language::ALL.len(), "one sample per grammar");
     }
 
     #[test]
@@ -281,6 +360,19 @@ mod tests {
 
     #[test]
     fn languages_without_grammar_say_so() {
-        assert!(matches!(parse(Language::Rust, b"fn main(){}"), Err(Error::NoGrammar(Language::Rust))));
+        let perl = Language::from_name("perl").unwrap();
+        assert!(matches!(parse(perl, b"print 1;"), Err(Error::NoGrammar(_))));
+    }
+
+    #[test]
+    fn detects_file_names_and_line_only_languages() {
+        let name = |p: &str, head: &[u8]| Language::detect(Path::new(p), head).map(|l| l.name());
+        assert_eq!(name("x/Makefile", b""), Some("make"));
+        assert_eq!(name("CMakeLists.txt", b""), Some("cmake"));
+        assert_eq!(name("Dockerfile.prod", b""), Some("dockerfile"));
+        assert_eq!(name("a.yml", b""), Some("yaml"));
+        assert_eq!(name("run", b"#!/usr/bin/perl -w\n"), Some("perl"));
+        assert_eq!(name("a.php", b""), Some("php"));
+        assert_eq!(name("Rakefile", b""), Some("ruby"));
     }
 }

@@ -1,6 +1,10 @@
 //! `mcpca-analyzer`: the analyzer binary. One binary, two modes:
 //!
-//! * `mcpca-analyzer metrics <path>... [--format json|table] [--jobs N]` — a CLI for people.
+//! * `mcpca-analyzer metrics <path>... [--format json|table] [--jobs N]` — every metric of every
+//!   file, function and class, rolled up per directory and language (schema: `rust-workers/README.md`,
+//!   section "Output schema").
+//! * `mcpca-analyzer summary <path>... [--format json|table] [--jobs N]` — line counts per
+//!   language only (no parse; the fast path).
 //! * `mcpca-analyzer serve` — JSON lines on stdin/stdout for the Java workers (see `serve.rs`
 //!   and the `protocol` crate).
 //!
@@ -8,6 +12,7 @@
 
 mod scan;
 mod serve;
+mod symbols_cmd;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -32,6 +37,22 @@ enum Command {
         paths: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
+        /// Indent the JSON (default: compact, one line).
+        #[arg(long)]
+        pretty: bool,
+        /// Worker threads (default: one per core).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Skip files larger than this many bytes.
+        #[arg(long, default_value_t = scan::DEFAULT_MAX_FILE_BYTES)]
+        max_file_size: u64,
+    },
+    /// Line counts per language only (no parsing): the fast overview.
+    Summary {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
         /// Worker threads (default: one per core).
         #[arg(long)]
         jobs: Option<usize>,
@@ -46,6 +67,36 @@ enum Command {
         jobs: Option<usize>,
         #[arg(long, default_value_t = scan::DEFAULT_MAX_FILE_BYTES)]
         max_file_size: u64,
+        // --- symbols/cache/limits (serve.rs owner) ---
+        /// Per-file result cache (default $XDG_CACHE_HOME/mcpca or ~/.cache/mcpca).
+        #[arg(long)]
+        cache_dir: Option<PathBuf>,
+        /// Disable the on-disk cache.
+        #[arg(long)]
+        no_cache: bool,
+        /// Address-space limit (setrlimit RLIMIT_AS) in MiB; 0 = unlimited.
+        #[arg(long, default_value_t = serve::DEFAULT_MEMORY_LIMIT_MB)]
+        memory_limit_mb: u64,
+    },
+    /// Outline files (functions, classes, ...) or, with --query, search the symbols by name.
+    Symbols {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Search the symbol index for this name (exact > prefix > word > substring).
+        #[arg(long)]
+        query: Option<String>,
+        /// Maximum matches with --query.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+        #[arg(long)]
+        jobs: Option<usize>,
+        #[arg(long, default_value_t = scan::DEFAULT_MAX_FILE_BYTES)]
+        max_file_size: u64,
+        /// Per-file result cache directory (no cache unless given).
+        #[arg(long)]
+        cache_dir: Option<PathBuf>,
     },
 }
 
@@ -58,7 +109,7 @@ enum Format {
 fn main() -> Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Metrics { paths, format, jobs, max_file_size } => {
+        Command::Metrics { paths, format, pretty, jobs, max_file_size } => {
             configure_threads(jobs)?;
             let options = ScanOptions { max_file_bytes: max_file_size };
             let mut results = Vec::new();
@@ -69,21 +120,109 @@ fn main() -> Result<()> {
                 results.push(scan::scan(path, None, &options, &|_, _, _| {}));
             }
             let stdout = std::io::stdout();
-            let mut out = stdout.lock();
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
             match format {
-                Format::Json if results.len() == 1 => serde_json::to_writer_pretty(&mut out, &results[0])?,
-                Format::Json => serde_json::to_writer_pretty(&mut out, &results)?,
+                Format::Json if pretty && results.len() == 1 => serde_json::to_writer_pretty(&mut out, &results[0])?,
+                Format::Json if pretty => serde_json::to_writer_pretty(&mut out, &results)?,
+                Format::Json if results.len() == 1 => write_directory_json(&mut out, &results[0])?,
+                Format::Json => {
+                    out.write_all(b"[")?;
+                    for (i, r) in results.iter().enumerate() {
+                        if i > 0 {
+                            out.write_all(b",")?;
+                        }
+                        write_directory_json(&mut out, r)?;
+                    }
+                    out.write_all(b"]")?;
+                }
                 Format::Table => write_table(&mut out, &results)?,
             }
             writeln!(out)?;
+            out.flush()?;
             Ok(())
         }
-        Command::Serve { jobs, max_file_size } => {
+        Command::Summary { paths, format, jobs, max_file_size } => {
             configure_threads(jobs)?;
             let options = ScanOptions { max_file_bytes: max_file_size };
+            for path in &paths {
+                if !path.exists() {
+                    anyhow::bail!("no such file or directory: {}", path.display());
+                }
+            }
+            let result = scan::summary(&paths, &options);
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            match format {
+                Format::Json => serde_json::to_writer_pretty(&mut out, &result)?,
+                Format::Table => write_summary_table(&mut out, &result)?,
+            }
+            writeln!(out)?;
+            out.flush()?;
+            Ok(())
+        }
+        Command::Serve { jobs, max_file_size, cache_dir, no_cache, memory_limit_mb } => {
+            configure_threads(jobs)?;
+            serve::set_memory_limit(memory_limit_mb).context("set the memory limit")?;
+            let options = ScanOptions { max_file_bytes: max_file_size };
+            let cache = if no_cache {
+                None
+            } else {
+                let dir = cache_dir.unwrap_or_else(cache::Cache::default_dir);
+                match cache::Cache::open(&dir, &symbols_cmd::analyzer_version()) {
+                    Ok(c) => Some(std::sync::Arc::new(c)),
+                    Err(e) => {
+                        eprintln!("mcpca-analyzer: cache disabled: {e}");
+                        None
+                    }
+                }
+            };
             let writer = serve::LineWriter::new(std::io::stdout());
             let stdin = std::io::stdin();
-            serve::run(stdin.lock(), &writer, &options)
+            serve::run_with(stdin.lock(), &writer, serve::ServeConfig { scan: options, cache })
+        }
+        Command::Symbols { paths, query, limit, format, jobs, max_file_size, cache_dir } => {
+            configure_threads(jobs)?;
+            let cache = match cache_dir {
+                Some(d) => Some(cache::Cache::open(&d, &symbols_cmd::analyzer_version())?),
+                None => None,
+            };
+            let options = symbols_cmd::SymbolOptions { max_file_bytes: max_file_size, cache: cache.as_ref(), deadline: None, cancelled: None };
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            for path in &paths {
+                if !path.exists() {
+                    anyhow::bail!("no such file or directory: {}", path.display());
+                }
+                let timeout = |_| anyhow::anyhow!("deadline exceeded");
+                match &query {
+                    Some(q) => {
+                        let r = symbols_cmd::search(path, q, limit, &options).map_err(timeout)?;
+                        match format {
+                            Format::Json => serde_json::to_writer_pretty(&mut out, &r)?,
+                            Format::Table => {
+                                for m in &r.search.matches {
+                                    writeln!(out, "{:>3} {:<9} {}:{}  {} {}", m.score, m.symbol.kind, m.path, m.symbol.start_line, m.symbol.qualified_name, m.symbol.signature)?;
+                                }
+                                write!(out, "{} of {} matches", r.search.matches.len(), r.search.total)?;
+                            }
+                        }
+                    }
+                    None => {
+                        let r = symbols_cmd::collect(path, None, &options, &|_, _, _| {}).map_err(timeout)?;
+                        match format {
+                            Format::Json => serde_json::to_writer_pretty(&mut out, &r)?,
+                            Format::Table => symbols_cmd::write_table(&mut out, &r)?,
+                        }
+                    }
+                }
+                writeln!(out)?;
+            }
+            out.flush()?;
+            if let Some(c) = &cache {
+                let s = c.stats();
+                eprintln!("cache: {} hits, {} misses ({})", s.hits, s.misses, c.dir().display());
+            }
+            Ok(())
         }
     }
 }
@@ -95,50 +234,130 @@ fn configure_threads(jobs: Option<usize>) -> Result<()> {
     Ok(())
 }
 
-/// cloc-style summary per language, then the ten most complex functions.
+/// Compact JSON of a scan, byte-for-byte what `serde_json::to_writer` writes, with the per-file
+/// objects serialized in parallel (one thread writing 100+ MB of JSON would dominate a scan).
+fn write_directory_json(out: &mut impl Write, r: &DirectoryResult) -> Result<()> {
+    use rayon::prelude::*;
+    let files: Vec<Vec<u8>> = r.files.par_iter().map(serde_json::to_vec).collect::<Result<_, _>>()?;
+    out.write_all(b"{\"root\":")?;
+    serde_json::to_writer(&mut *out, &r.root)?;
+    out.write_all(b",\"files\":[")?;
+    for (i, f) in files.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        out.write_all(f)?;
+    }
+    out.write_all(b"],\"totals\":")?;
+    serde_json::to_writer(&mut *out, &r.totals)?;
+    out.write_all(b",\"directories\":")?;
+    serde_json::to_writer(&mut *out, &r.directories)?;
+    out.write_all(b",\"skipped\":")?;
+    serde_json::to_writer(&mut *out, &r.skipped)?;
+    out.write_all(b"}")?;
+    Ok(())
+}
+
+/// cloc-style summary of a `summary` run.
+fn write_summary_table(out: &mut impl Write, r: &scan::SummaryResult) -> Result<()> {
+    let rule = "-".repeat(78);
+    writeln!(out, "{rule}")?;
+    writeln!(out, "{:<18}{:>10}{:>14}{:>12}{:>12}{:>12}", "Language", "files", "bytes", "blank", "comment", "code")?;
+    writeln!(out, "{rule}")?;
+    let mut rows: Vec<_> = r.by_language.iter().collect();
+    rows.sort_by(|a, b| b.1.code.cmp(&a.1.code).then(a.0.cmp(b.0)));
+    for (lang, t) in rows {
+        writeln!(out, "{:<18}{:>10}{:>14}{:>12}{:>12}{:>12}", lang, t.files, t.bytes, t.blank, t.comment, t.code)?;
+    }
+    writeln!(out, "{rule}")?;
+    let a = &r.all;
+    writeln!(out, "{:<18}{:>10}{:>14}{:>12}{:>12}{:>12}", "SUM", a.files, a.bytes, a.blank, a.comment, a.code)?;
+    writeln!(out, "{rule}")?;
+    let skipped: Vec<String> = r.skipped.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+    writeln!(out, "skipped files: {}", if skipped.is_empty() { "none".to_string() } else { skipped.join(", ") })?;
+    Ok(())
+}
+
+/// cloc-style summary per language with metric averages, then the most complex functions.
 fn write_table(out: &mut impl Write, results: &[DirectoryResult]) -> Result<()> {
     let mut by_language: std::collections::BTreeMap<String, scan::LanguageTotals> = Default::default();
     let mut skipped = 0;
     for r in results {
         skipped += r.skipped.len();
         for (lang, t) in &r.totals.by_language {
-            let e = by_language.entry(lang.clone()).or_default();
-            e.files += t.files;
-            e.physical += t.physical;
-            e.code += t.code;
-            e.comment += t.comment;
-            e.blank += t.blank;
-            e.functions += t.functions;
+            by_language.entry(lang.clone()).or_default().merge(t);
         }
     }
-    let rule = "-".repeat(78);
+    let rule = "-".repeat(112);
     writeln!(out, "{rule}")?;
-    writeln!(out, "{:<14}{:>10}{:>12}{:>12}{:>12}{:>12}", "Language", "files", "blank", "comment", "code", "functions")?;
+    let header = ("Language", "files", "blank", "comment", "code", "logical", "functions", "avg cc", "avg cog", "max cc", "avg MI(VS)");
+    writeln!(
+        out,
+        "{:<14}{:>7}{:>9}{:>9}{:>10}{:>9}{:>10}{:>8}{:>9}{:>8}{:>11}",
+        header.0, header.1, header.2, header.3, header.4, header.5, header.6, header.7, header.8, header.9, header.10
+    )?;
     writeln!(out, "{rule}")?;
     let mut sum = scan::LanguageTotals::default();
     let mut rows: Vec<_> = by_language.into_iter().collect();
     rows.sort_by(|a, b| b.1.code.cmp(&a.1.code).then(a.0.cmp(&b.0)));
+    let row = |out: &mut dyn Write, name: &str, t: &scan::LanguageTotals| -> std::io::Result<()> {
+        let m = &t.metrics;
+        writeln!(
+            out,
+            "{:<14}{:>7}{:>9}{:>9}{:>10}{:>9}{:>10}{:>8.2}{:>9.2}{:>8}{:>11.1}",
+            name, t.files, t.blank, t.comment, t.code, t.logical, t.functions, m.cyclomatic.avg, m.cognitive.avg, m.cyclomatic.max, m.mi_visual_studio.avg
+        )
+    };
     for (lang, t) in &rows {
-        writeln!(out, "{:<14}{:>10}{:>12}{:>12}{:>12}{:>12}", lang, t.files, t.blank, t.comment, t.code, t.functions)?;
-        sum.files += t.files;
-        sum.blank += t.blank;
-        sum.comment += t.comment;
-        sum.code += t.code;
-        sum.functions += t.functions;
+        row(out, lang, t)?;
+        sum.merge(t);
     }
     writeln!(out, "{rule}")?;
-    writeln!(out, "{:<14}{:>10}{:>12}{:>12}{:>12}{:>12}", "SUM", sum.files, sum.blank, sum.comment, sum.code, sum.functions)?;
+    row(out, "SUM", &sum)?;
     writeln!(out, "{rule}")?;
     writeln!(out, "skipped files: {skipped}")?;
 
     let mut functions: Vec<(&str, &metrics::FunctionMetrics)> =
         results.iter().flat_map(|r| r.files.iter()).flat_map(|f| f.functions.iter().map(move |x| (f.path.as_str(), x))).collect();
-    functions.sort_by(|a, b| b.1.cyclomatic.cmp(&a.1.cyclomatic).then(a.0.cmp(b.0)).then(a.1.start_line.cmp(&b.1.start_line)));
     if !functions.is_empty() {
-        writeln!(out, "\nmost complex functions (cyclomatic):")?;
+        functions.sort_by(|a, b| b.1.cyclomatic.cmp(&a.1.cyclomatic).then(a.0.cmp(b.0)).then(a.1.start_line.cmp(&b.1.start_line)));
+        writeln!(out, "\nmost complex functions:")?;
+        writeln!(out, "{:>5}{:>6}{:>7}{:>9}  location  name", "cc", "cog", "MI", "volume")?;
         for (path, f) in functions.iter().take(10) {
-            writeln!(out, "{:>5}  {}:{}  {}", f.cyclomatic, path, f.start_line, f.qualified_name)?;
+            writeln!(
+                out,
+                "{:>5}{:>6}{:>7.1}{:>9.0}  {}:{}  {}",
+                f.cyclomatic, f.cognitive, f.mi.visual_studio, f.halstead.volume, path, f.start_line, f.qualified_name
+            )?;
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parallel_json_equals_serde_output() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../metrics/tests/fixtures");
+        let r = scan::scan(std::path::Path::new(dir), None, &ScanOptions::default(), &|_, _, _| {});
+        let mut ours = Vec::new();
+        write_directory_json(&mut ours, &r).unwrap();
+        assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string(&r).unwrap());
+    }
+
+    #[test]
+    fn tables_render() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../metrics/tests/fixtures");
+        let r = scan::scan(std::path::Path::new(dir), None, &ScanOptions::default(), &|_, _, _| {});
+        let mut out = Vec::new();
+        write_table(&mut out, &[r]).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("java") && text.contains("most complex functions"), "{text}");
+        let s = scan::summary(&[std::path::PathBuf::from(dir)], &ScanOptions::default());
+        let mut out = Vec::new();
+        write_summary_table(&mut out, &s).unwrap();
+        assert!(String::from_utf8(out).unwrap().contains("SUM"));
+    }
 }

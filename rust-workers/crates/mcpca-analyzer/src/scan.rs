@@ -1,13 +1,19 @@
 //! Directory scans: walk (honouring .gitignore, never following symlinks), classify each file
-//! (too large / binary / unknown language), measure the rest in parallel, and total the results.
+//! (too large / binary / unknown language), measure the rest in parallel, and total the results:
+//! per language, per directory (each directory with everything below it) and for the whole scan.
+//!
+//! [`summary`] is the fast path of `mcpca-analyzer summary`: line counts only, no parse, no
+//! per-file results kept (each worker thread reads into one reused buffer and folds counts into
+//! per-language totals).
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use lang::Language;
-use metrics::FileMetrics;
+use metrics::{FileMetrics, LineCounts, MetricStats};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -25,6 +31,8 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// Totals over a set of files: cloc line counts, logical lines, function count and the roll-up
+/// (sum/avg/min/max) of the function and class metrics.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct LanguageTotals {
     pub files: u64,
@@ -32,17 +40,32 @@ pub struct LanguageTotals {
     pub code: u64,
     pub comment: u64,
     pub blank: u64,
+    pub logical: u64,
     pub functions: u64,
+    pub metrics: MetricStats,
 }
 
 impl LanguageTotals {
-    fn add(&mut self, m: &FileMetrics) {
+    pub fn add(&mut self, m: &FileMetrics) {
         self.files += 1;
         self.physical += m.lines.physical;
         self.code += m.lines.code;
         self.comment += m.lines.comment;
         self.blank += m.lines.blank;
+        self.logical += m.lines.logical;
         self.functions += m.functions.len() as u64;
+        self.metrics.merge(&m.totals);
+    }
+
+    pub fn merge(&mut self, o: &LanguageTotals) {
+        self.files += o.files;
+        self.physical += o.physical;
+        self.code += o.code;
+        self.comment += o.comment;
+        self.blank += o.blank;
+        self.logical += o.logical;
+        self.functions += o.functions;
+        self.metrics.merge(&o.metrics);
     }
 }
 
@@ -54,13 +77,43 @@ pub struct Totals {
     pub by_language: BTreeMap<String, LanguageTotals>,
 }
 
+/// Totals of one directory and everything below it (`path` relative like the files' paths;
+/// `""` is the scanned directory itself).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DirectoryTotals {
+    pub path: String,
+    #[serde(flatten)]
+    pub totals: LanguageTotals,
+}
+
 /// The `analyze-metrics` result.
 #[derive(Debug, Clone, Serialize)]
 pub struct DirectoryResult {
     pub root: String,
     pub files: Vec<FileMetrics>,
     pub totals: Totals,
+    /// Every directory holding measured files, with its subdirectories rolled in, sorted by path.
+    pub directories: Vec<DirectoryTotals>,
     pub skipped: Vec<Skipped>,
+}
+
+/// Roll-up per directory: each file counts for its directory and every ancestor up to the root.
+pub fn directory_totals(files: &[FileMetrics]) -> Vec<DirectoryTotals> {
+    let mut dirs: BTreeMap<&str, LanguageTotals> = BTreeMap::new();
+    for f in files {
+        let mut path = f.path.as_str();
+        loop {
+            path = match path.rfind('/') {
+                Some(i) => &path[..i],
+                None => "",
+            };
+            dirs.entry(path).or_default().add(f);
+            if path.is_empty() {
+                break;
+            }
+        }
+    }
+    dirs.into_iter().map(|(path, totals)| DirectoryTotals { path: path.to_string(), totals }).collect()
 }
 
 /// Options of a scan.
@@ -173,6 +226,7 @@ pub fn scan(
         root: root.to_string_lossy().into_owned(),
         files: Vec::new(),
         totals: Totals::default(),
+        directories: Vec::new(),
         skipped: walk_skips
             .into_iter()
             .map(|(p, reason)| Skipped { path: display_path(&p, &base), reason })
@@ -187,6 +241,147 @@ pub fn scan(
             }
             FileOutcome::Skipped(reason) => result.skipped.push(Skipped { path: display, reason }),
         }
+    }
+    result.directories = directory_totals(&result.files);
+    result
+}
+
+/// Line counts of one language in a summary.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct SummaryTotals {
+    pub files: u64,
+    pub bytes: u64,
+    pub physical: u64,
+    pub code: u64,
+    pub comment: u64,
+    pub blank: u64,
+}
+
+impl SummaryTotals {
+    fn add(&mut self, bytes: u64, c: &LineCounts) {
+        self.files += 1;
+        self.bytes += bytes;
+        self.physical += c.physical;
+        self.code += c.code;
+        self.comment += c.comment;
+        self.blank += c.blank;
+    }
+
+    fn merge(&mut self, o: &SummaryTotals) {
+        self.files += o.files;
+        self.bytes += o.bytes;
+        self.physical += o.physical;
+        self.code += o.code;
+        self.comment += o.comment;
+        self.blank += o.blank;
+    }
+}
+
+/// The `summary` result: line counts per language, skipped files counted by reason.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SummaryResult {
+    pub roots: Vec<String>,
+    #[serde(flatten)]
+    pub all: SummaryTotals,
+    pub by_language: BTreeMap<&'static str, SummaryTotals>,
+    pub skipped: BTreeMap<&'static str, u64>,
+}
+
+#[derive(Default)]
+struct SummaryAcc {
+    by_language: Vec<(&'static str, SummaryTotals)>,
+    skipped: Vec<(&'static str, u64)>,
+}
+
+impl SummaryAcc {
+    fn language(&mut self, name: &'static str) -> &mut SummaryTotals {
+        let i = match self.by_language.iter().position(|(n, _)| *n == name) {
+            Some(i) => i,
+            None => {
+                self.by_language.push((name, SummaryTotals::default()));
+                self.by_language.len() - 1
+            }
+        };
+        &mut self.by_language[i].1
+    }
+
+    fn skip(&mut self, reason: &'static str) {
+        match self.skipped.iter_mut().find(|(r, _)| *r == reason) {
+            Some(e) => e.1 += 1,
+            None => self.skipped.push((reason, 1)),
+        }
+    }
+
+    fn merge(mut self, other: SummaryAcc) -> SummaryAcc {
+        for (name, t) in other.by_language {
+            self.language(name).merge(&t);
+        }
+        for (reason, n) in other.skipped {
+            for _ in 0..n {
+                self.skip(reason);
+            }
+        }
+        self
+    }
+}
+
+thread_local! {
+    /// One read buffer per worker thread, reused across files.
+    static READ_BUFFER: RefCell<Vec<u8>> = RefCell::new(Vec::with_capacity(1 << 20));
+}
+
+fn summarize_file(path: &Path, options: &ScanOptions, acc: &mut SummaryAcc) {
+    READ_BUFFER.with(|cell| {
+        let mut buf = cell.borrow_mut();
+        buf.clear();
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(_) => return acc.skip("unreadable"),
+        };
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        if size > options.max_file_bytes {
+            return acc.skip("too large");
+        }
+        if (&file).take(options.max_file_bytes + 1).read_to_end(&mut buf).is_err() {
+            return acc.skip("unreadable");
+        }
+        if buf[..buf.len().min(BINARY_SNIFF_BYTES)].contains(&0) {
+            return acc.skip("binary");
+        }
+        let Some(lang) = Language::detect(path, &buf[..buf.len().min(256)]) else {
+            return acc.skip("unknown language");
+        };
+        let counts = metrics::count_lines_for(lang, &buf);
+        acc.language(lang.name()).add(buf.len() as u64, &counts);
+    })
+}
+
+/// Line counts per language for `roots` (files or directories), on the current rayon pool.
+pub fn summary(roots: &[PathBuf], options: &ScanOptions) -> SummaryResult {
+    let mut walk_skips = Vec::new();
+    let mut files = Vec::new();
+    for root in roots {
+        files.extend(list_files(root, &mut walk_skips));
+    }
+    let acc = files
+        .par_iter()
+        .fold(SummaryAcc::default, |mut acc, path| {
+            summarize_file(path, options, &mut acc);
+            acc
+        })
+        .reduce(SummaryAcc::default, SummaryAcc::merge);
+    let mut result = SummaryResult { roots: roots.iter().map(|r| r.to_string_lossy().into_owned()).collect(), ..Default::default() };
+    for (name, t) in acc.by_language {
+        result.all.merge(&t);
+        result.by_language.insert(name, t);
+    }
+    for (reason, n) in acc.skipped {
+        *result.skipped.entry(reason).or_default() += n;
+    }
+    for (_, reason) in walk_skips {
+        let reason = if reason == "symlink" { "symlink" } else { "walk error" };
+        *result.skipped.entry(reason).or_default() += 1;
     }
     result
 }
@@ -230,6 +425,39 @@ mod tests {
         );
         assert_eq!(r.totals.all.files, 1);
         assert_eq!(r.totals.by_language["java"].functions, 1);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn directories_roll_up_everything_below_them() {
+        let dir = temp_dir("dirs");
+        std::fs::create_dir_all(dir.join("a/b")).unwrap();
+        std::fs::write(dir.join("top.py"), "def f(x):\n    return x or 1\n").unwrap();
+        std::fs::write(dir.join("a/one.py"), "def g():\n    pass\n").unwrap();
+        std::fs::write(dir.join("a/b/two.js"), "function h(a) { return a && a.b; }\n").unwrap();
+        let r = scan(&dir, None, &ScanOptions::default(), &|_, _, _| {});
+        let dirs: Vec<(&str, u64, u64)> = r.directories.iter().map(|d| (d.path.as_str(), d.totals.files, d.totals.functions)).collect();
+        assert_eq!(dirs, vec![("", 3, 3), ("a", 2, 2), ("a/b", 1, 1)]);
+        let root = &r.directories[0].totals.metrics;
+        assert_eq!((root.cyclomatic.sum, root.cyclomatic.min, root.cyclomatic.max), (5.0, 1.0, 2.0));
+        assert_eq!(r.totals.all.metrics.cyclomatic, root.cyclomatic);
+        assert_eq!(r.totals.by_language["python"].metrics.functions, 2);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn summary_counts_lines_per_language_without_parsing() {
+        let dir = temp_dir("summary");
+        std::fs::write(dir.join("a.py"), "# c\nx = 1\n\n").unwrap();
+        std::fs::write(dir.join("b.py"), "y = 2\n").unwrap();
+        std::fs::write(dir.join("c.bin"), b"\0\0").unwrap();
+        std::fs::write(dir.join("big.py"), "z = 3\n".repeat(100)).unwrap();
+        let r = summary(&[dir.clone()], &ScanOptions { max_file_bytes: 100 });
+        let py = &r.by_language["python"];
+        assert_eq!((py.files, py.code, py.comment, py.blank, py.physical), (2, 2, 1, 1, 4));
+        assert_eq!(r.all.files, 2);
+        assert_eq!(r.skipped.get("too large"), Some(&1));
+        assert_eq!(r.skipped.get("binary").or(r.skipped.get("unknown language")), Some(&1));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

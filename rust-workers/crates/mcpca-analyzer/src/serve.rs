@@ -3,23 +3,77 @@
 //! Lifecycle:
 //! 1. Read one line from stdin (bytes; invalid UTF-8 is replaced, never fatal).
 //! 2. Parse it; a bad line gets an error line (id `""` if none was readable) and we go on.
-//! 3. Run the tool; `analyze-metrics` writes progress lines while it runs.
+//! 3. Run the tool on a handler thread; its progress lines (`analyze-metrics`, `symbols`) are
+//!    forwarded as they come.
 //! 4. Write exactly one result or error line and flush, so the caller never waits on a buffer.
+//!    If the request's deadline (`"deadlineMs"`, in `args` or top-level) passes first, the answer
+//!    is a `DEADLINE_EXCEEDED` error at the deadline; the handler is told to stop (the symbol walk
+//!    checks between files) and anything it still sends for that request is dropped.
 //! 5. On EOF, exit 0. A panic inside a tool becomes an `INTERNAL` error line; the loop goes on.
 //!
-//! Requests are handled one at a time; parallelism is inside `analyze-metrics` (rayon) and
-//! across processes (the worker's pool).
+//! Requests are handled one at a time; parallelism is inside the tools (rayon) and across
+//! processes (the worker's pool).
+//!
+//! Tools: `ping`, `calculate-metrics`, `analyze-metrics` (see `protocol`), and
+//! * `symbols` — args `{"path": file or dir, "relativeTo"?}` → `{"root", "files": [{"path",
+//!   "language", "symbols": [...]}], "totalSymbols", "skipped": [{"path","reason"}]}` (symbol
+//!   fields in the `symbols` crate docs); emits progress lines.
+//! * `search-symbols` — args `{"path": dir, "query": "...", "limit"?: 50}` → `{"root", "files",
+//!   "symbols", "query", "total", "matches": [{"path","language","match","score", ...symbol}]}`.
+//!
+//! Limits: `--memory-limit-mb` (default 2048) caps the address space with `setrlimit(RLIMIT_AS)`;
+//! an allocation beyond it aborts the process, which the worker's pool restarts — better than
+//! the machine's OOM killer choosing a victim. Outlines are cached on disk (`--cache-dir`) by
+//! content hash, so a repeated `symbols`/`search-symbols` on an unchanged tree does not parse.
 
 use std::io::{BufRead, Write};
 use std::path::Path;
-use std::sync::Mutex;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::Result;
 use lang::Language;
 use protocol::{AnalyzeMetricsArgs, CalculateMetricsArgs, ErrorCode, PingArgs, Pong, Request, Response, Tool};
 
 use crate::scan::{self, FileOutcome, ScanOptions};
+use crate::symbols_cmd::{self, SymbolOptions};
+
+/// Default `--memory-limit-mb`: 2 GiB of address space holds a 10 MiB file's tree (tree-sitter
+/// needs ~100 bytes per node) many times over plus rayon's stacks, and keeps four analyzers per
+/// 8 GiB worker host safe.
+pub const DEFAULT_MEMORY_LIMIT_MB: u64 = 2048;
+
+/// Handler threads parse and walk trees; 16 MiB gives deep (but valid) nesting room beyond the
+/// 2 MiB default of spawned threads.
+const HANDLER_STACK_BYTES: usize = 16 * 1024 * 1024;
+
+/// `search-symbols` answers at most this many matches unless `limit` says otherwise.
+const DEFAULT_SEARCH_LIMIT: usize = 50;
+
+/// Everything a request handler needs; shared with the handler threads.
+#[derive(Clone)]
+pub struct ServeConfig {
+    pub scan: ScanOptions,
+    pub cache: Option<Arc<cache::Cache>>,
+}
+
+/// Caps this process's address space (`RLIMIT_AS`); 0 leaves it unlimited.
+pub fn set_memory_limit(megabytes: u64) -> std::io::Result<()> {
+    if megabytes == 0 {
+        return Ok(());
+    }
+    let bytes = megabytes.saturating_mul(1024 * 1024) as libc::rlim_t;
+    let limit = libc::rlimit { rlim_cur: bytes, rlim_max: bytes };
+    // SAFETY: setrlimit reads a valid, initialised struct; no memory is handed over.
+    let rc = unsafe { libc::setrlimit(libc::RLIMIT_AS, &limit) };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
 
 /// Writes whole lines and flushes after each one; shared with rayon workers for progress.
 pub struct LineWriter<W: Write> {
@@ -39,8 +93,21 @@ impl<W: Write> LineWriter<W> {
     }
 }
 
+/// Runs the request loop until EOF on `input` (no cache).
+#[cfg(test)]
+pub fn run<R: BufRead, W: Write + Send>(input: R, writer: &LineWriter<W>, options: &ScanOptions) -> Result<()> {
+    run_with(input, writer, ServeConfig { scan: options.clone(), cache: None })
+}
+
+/// What a handler thread sends back.
+enum Message {
+    Progress(Response),
+    Done(Response),
+}
+
 /// Runs the request loop until EOF on `input`.
-pub fn run<R: BufRead, W: Write + Send>(mut input: R, writer: &LineWriter<W>, options: &ScanOptions) -> Result<()> {
+pub fn run_with<R: BufRead, W: Write + Send>(mut input: R, writer: &LineWriter<W>, config: ServeConfig) -> Result<()> {
+    let config = Arc::new(config);
     let mut buf = Vec::new();
     loop {
         buf.clear();
@@ -52,38 +119,93 @@ pub fn run<R: BufRead, W: Write + Send>(mut input: R, writer: &LineWriter<W>, op
         if line.is_empty() {
             continue;
         }
-        let response = match protocol::parse_request(line) {
+        match protocol::parse_request(line) {
             Ok(request) => {
-                let id = request.id.clone();
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle(&request, writer, options)))
-                    .unwrap_or_else(|panic| {
-                        let message = panic
-                            .downcast_ref::<&str>()
-                            .map(|s| s.to_string())
-                            .or_else(|| panic.downcast_ref::<String>().cloned())
-                            .unwrap_or_else(|| "panic".to_string());
-                        Response::error(id, ErrorCode::Internal, format!("internal error: {message}"))
-                    })
+                let deadline = deadline_of(line, &request).map(|ms| Instant::now() + Duration::from_millis(ms));
+                dispatch(request, deadline, writer, &config);
             }
-            Err(e) => e.into_response(),
-        };
-        writer.send(&response);
+            Err(e) => writer.send(&e.into_response()),
+        }
     }
+}
+
+/// `deadlineMs` from `args`, else from the top level of the request line.
+fn deadline_of(line: &str, request: &Request) -> Option<u64> {
+    request.args.get("deadlineMs").and_then(serde_json::Value::as_u64).or_else(|| {
+        serde_json::from_str::<serde_json::Value>(line).ok()?.get("deadlineMs")?.as_u64()
+    })
+}
+
+/// Runs one request on a handler thread and writes its progress and its one final line.
+fn dispatch<W: Write + Send>(request: Request, deadline: Option<Instant>, writer: &LineWriter<W>, config: &Arc<ServeConfig>) {
+    let id = request.id.clone();
+    let (tx, rx) = mpsc::channel::<Message>();
+    let cancelled = Arc::new(AtomicBool::new(false));
+    let handler_config = Arc::clone(config);
+    let handler_cancelled = Arc::clone(&cancelled);
+    let spawned = std::thread::Builder::new().name(format!("request-{id}")).stack_size(HANDLER_STACK_BYTES).spawn(move || {
+        let progress_tx = tx.clone();
+        let progress = move |r: Response| {
+            let _ = progress_tx.send(Message::Progress(r));
+        };
+        let cx = Cx { config: &handler_config, deadline, cancelled: &handler_cancelled, progress: &progress };
+        let response = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle(&request, &cx))).unwrap_or_else(|panic| {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic".to_string());
+            Response::error(request.id.clone(), ErrorCode::Internal, format!("internal error: {message}"))
+        });
+        let _ = tx.send(Message::Done(response));
+    });
+    if let Err(e) = spawned {
+        writer.send(&Response::error(id, ErrorCode::Internal, format!("cannot start handler thread: {e}")));
+        return;
+    }
+    loop {
+        let received = match deadline {
+            Some(d) => rx.recv_timeout(d.saturating_duration_since(Instant::now())),
+            None => rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected),
+        };
+        match received {
+            Ok(Message::Progress(p)) => writer.send(&p),
+            Ok(Message::Done(r)) => return writer.send(&r),
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                cancelled.store(true, Ordering::Relaxed);
+                return writer.send(&Response::error(id, ErrorCode::DeadlineExceeded, "deadline exceeded"));
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return writer.send(&Response::error(id, ErrorCode::Internal, "handler ended without an answer"))
+            }
+        }
+    }
+}
+
+/// A request's context on its handler thread.
+struct Cx<'a> {
+    config: &'a ServeConfig,
+    deadline: Option<Instant>,
+    cancelled: &'a AtomicBool,
+    progress: &'a (dyn Fn(Response) + Sync),
 }
 
 fn now_micros() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_micros() as u64).unwrap_or(0)
 }
 
-fn handle<W: Write + Send>(request: &Request, writer: &LineWriter<W>, options: &ScanOptions) -> Response {
+fn handle(request: &Request, cx: &Cx<'_>) -> Response {
     let id = request.id.clone();
-    let Some(tool) = Tool::from_name(&request.tool) else {
-        return Response::error(id, ErrorCode::BadArguments, format!("unknown tool `{}`", request.tool));
-    };
-    let outcome = match tool {
-        Tool::Ping => ping(request),
-        Tool::CalculateMetrics => calculate_metrics(request, options),
-        Tool::AnalyzeMetrics => analyze_metrics(request, writer, options),
+    let options = &cx.config.scan;
+    let outcome = match request.tool.as_str() {
+        "symbols" => symbols_tool(request, cx),
+        "search-symbols" => search_symbols_tool(request, cx),
+        name => match Tool::from_name(name) {
+            None => return Response::error(id, ErrorCode::BadArguments, format!("unknown tool `{}`", request.tool)),
+            Some(Tool::Ping) => ping(request),
+            Some(Tool::CalculateMetrics) => calculate_metrics(request, options),
+            Some(Tool::AnalyzeMetrics) => analyze_metrics(request, cx.progress, options),
+        },
     };
     match outcome {
         Ok(result) => Response::Result { id, result },
@@ -149,7 +271,7 @@ fn calculate_metrics(request: &Request, options: &ScanOptions) -> ToolResult {
     }
 }
 
-fn analyze_metrics<W: Write + Send>(request: &Request, writer: &LineWriter<W>, options: &ScanOptions) -> ToolResult {
+fn analyze_metrics(request: &Request, send: &(dyn Fn(Response) + Sync), options: &ScanOptions) -> ToolResult {
     let id = request.id.as_str();
     let args: AnalyzeMetricsArgs = protocol::decode_args(request)?;
     let root = Path::new(&args.path);
@@ -157,9 +279,69 @@ fn analyze_metrics<W: Write + Send>(request: &Request, writer: &LineWriter<W>, o
         return Err(Response::error(id, ErrorCode::NotFound, format!("no such directory: {}", args.path)));
     }
     let progress = |done: u64, total: u64, path: &str| {
-        writer.send(&Response::Progress { id: id.to_string(), progress: done, total, message: path.to_string() });
+        send(Response::Progress { id: id.to_string(), progress: done, total, message: path.to_string() });
     };
     let result = scan::scan(root, args.relative_to.as_deref().map(Path::new), options, &progress);
+    to_value(id, &result)
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SymbolsArgs {
+    path: String,
+    #[serde(default)]
+    relative_to: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SearchSymbolsArgs {
+    path: String,
+    query: String,
+    #[serde(default)]
+    limit: Option<usize>,
+}
+
+fn symbol_options<'a>(cx: &'a Cx<'a>) -> SymbolOptions<'a> {
+    SymbolOptions {
+        max_file_bytes: cx.config.scan.max_file_bytes,
+        cache: cx.config.cache.as_deref(),
+        deadline: cx.deadline,
+        cancelled: Some(cx.cancelled),
+    }
+}
+
+fn deadline_error(id: &str) -> Response {
+    Response::error(id, ErrorCode::DeadlineExceeded, "deadline exceeded")
+}
+
+fn symbols_tool(request: &Request, cx: &Cx<'_>) -> ToolResult {
+    let id = request.id.as_str();
+    let args: SymbolsArgs = protocol::decode_args(request)?;
+    let root = Path::new(&args.path);
+    if std::fs::symlink_metadata(root).is_err() {
+        return Err(Response::error(id, ErrorCode::NotFound, format!("no such file or directory: {}", args.path)));
+    }
+    let progress = |done: u64, total: u64, path: &str| {
+        (cx.progress)(Response::Progress { id: id.to_string(), progress: done, total, message: path.to_string() });
+    };
+    let result = symbols_cmd::collect(root, args.relative_to.as_deref().map(Path::new), &symbol_options(cx), &progress)
+        .map_err(|_| deadline_error(id))?;
+    to_value(id, &result)
+}
+
+fn search_symbols_tool(request: &Request, cx: &Cx<'_>) -> ToolResult {
+    let id = request.id.as_str();
+    let args: SearchSymbolsArgs = protocol::decode_args(request)?;
+    if args.query.trim().is_empty() {
+        return Err(Response::error(id, ErrorCode::BadArguments, "search-symbols needs a non-empty `query`"));
+    }
+    let root = Path::new(&args.path);
+    if std::fs::symlink_metadata(root).is_err() {
+        return Err(Response::error(id, ErrorCode::NotFound, format!("no such directory: {}", args.path)));
+    }
+    let limit = args.limit.unwrap_or(DEFAULT_SEARCH_LIMIT).max(1);
+    let result = symbols_cmd::search(root, &args.query, limit, &symbol_options(cx)).map_err(|_| deadline_error(id))?;
     to_value(id, &result)
 }
 
@@ -194,5 +376,32 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
         assert_eq!(v["type"], "result");
         assert_eq!(v["result"]["lines"]["code"], 1);
+    }
+
+    #[test]
+    fn a_passed_deadline_answers_deadline_exceeded_and_the_loop_goes_on() {
+        let out = exchange(
+            "{\"id\":\"d\",\"tool\":\"ping\",\"args\":{\"sleepMs\":500,\"deadlineMs\":20}}\n{\"id\":\"t\",\"tool\":\"ping\",\"deadlineMs\":5000,\"args\":{}}\n",
+        );
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0]["id"], "d");
+        assert_eq!(out[0]["error"]["code"], "DEADLINE_EXCEEDED");
+        assert_eq!(out[1]["result"]["pong"], true);
+    }
+
+    #[test]
+    fn symbols_tools_answer_outlines_and_searches() {
+        let dir = std::env::temp_dir().join(format!("mcpca-serve-symbols-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("a.go"), "package p\nfunc Load() {}\n").unwrap();
+        let path = dir.to_string_lossy();
+        let out = exchange(&format!(
+            "{{\"id\":\"s\",\"tool\":\"symbols\",\"args\":{{\"path\":\"{path}\"}}}}\n{{\"id\":\"q\",\"tool\":\"search-symbols\",\"args\":{{\"path\":\"{path}\",\"query\":\"load\"}}}}\n"
+        ));
+        let last = |id: &str| out.iter().rev().find(|v| v["id"] == id && v["type"] != "progress").cloned().unwrap();
+        assert_eq!(last("s")["result"]["files"][0]["symbols"][0]["qualifiedName"], "Load");
+        assert_eq!(last("q")["result"]["matches"][0]["match"], "exact");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -1,24 +1,131 @@
-//! `metrics`: per-file line counts and per-function cyclomatic complexity that agree with the
-//! reference tool of each language.
+//! `metrics`: per-file line counts and per-function and per-class metrics that agree with the
+//! reference tool of each language where there is one.
 //!
 //! | metric | language | reference | definition |
 //! |---|---|---|---|
 //! | lines | all | cloc 1.96 | [`lines`] |
-//! | cyclomatic | Java | PMD 7 `CyclomaticComplexity` | [`java`](crate::java) module docs |
-//! | cyclomatic | JavaScript, TypeScript | ESLint `complexity` | [`ecmascript`](crate::ecmascript) module docs |
-//! | cyclomatic | Python | radon 5.1 `cc` | [`python`](crate::python) module docs |
+//! | cyclomatic | Java | PMD 7 `CyclomaticComplexity` | `java.rs` module docs |
+//! | cognitive, logical lines | Java | PMD 7 `CognitiveComplexity`, `NcssCount` | `java.rs` module docs |
+//! | cyclomatic | JavaScript, TypeScript | ESLint `complexity` | `ecmascript.rs` module docs |
+//! | cyclomatic | Python | radon 5.1 `cc` | `python.rs` module docs |
+//! | cognitive | JavaScript, TypeScript | SonarJS (eslint-plugin-sonarjs 4.2.2 S3776) | `ecmascript.rs` module docs |
+//! | cognitive | Python | `cognitive_complexity` 1.2.0 (flake8-cognitive-complexity) | `python.rs` module docs |
+//! | cognitive | others | SonarSource white paper | `generic.rs` module docs |
+//! | all function metrics | Rust, Go, C, C++, C#, Ruby, PHP, Kotlin, Scala, Swift, Bash | closest of the above (ESLint's) | `generic.rs` module docs |
+//! | Halstead | all with a grammar | Halstead 1977, radon's formulas | [`halstead`] |
+//! | maintainability index | all with a grammar | original, SEI, Visual Studio | [`mi`] |
+//! | WMC, methods, attributes | all with classes | Chidamber & Kemerer | [`classes`] |
 //!
 //! No single definition fits all three tools (PMD counts `throw` and only condition-position
 //! `&&`/`||`; ESLint counts every `&&`/`||`/`??`, `?.` and default values; radon counts
 //! comprehension clauses, loop-`else` and `assert`), so each language has its own rule set, its
 //! own function granularity and its own reporting line. Each rule set is a visitor over **one**
-//! iterative traversal of the file's syntax tree ([`walk`](crate::walk)); the file is parsed once.
-//! Files with syntax errors are still measured; the errors are listed.
-//! Other languages (Rust, Go, C, C++, C#, Kotlin, Scala, Swift, Shell, Ruby) get line counts only.
+//! iterative traversal of the file's syntax tree (`walk.rs`); the file is parsed once, and the
+//! span-based metrics (Halstead tokens, per-function code/comment lines) are collected in the same
+//! pass. Files with syntax errors are still measured; the errors are listed. Languages without a
+//! grammar get line counts only.
+//!
+//! # Output schema
+//!
+//! `mcpca-analyzer metrics <path>...` prints one JSON object per path (an array of them for
+//! several paths); compact by default, `--pretty` indents it. All names are camelCase; fields are
+//! only ever added, never renamed. The `serve` tools `calculate-metrics` (one file object) and
+//! `analyze-metrics` (the directory object) return the same shapes.
+//!
+//! ```text
+//! {
+//!   "root": "src",                                  // the path as given
+//!   "files": [ FILE, ... ],                         // measured files, sorted by path
+//!   "totals": TOTALS + {"byLanguage": {"java": TOTALS, ...}},
+//!   "directories": [ {"path": "", ...TOTALS}, {"path": "a", ...TOTALS}, ... ],
+//!                                                   // every directory holding measured files,
+//!                                                   // its subdirectories rolled in ("" = root)
+//!   "skipped": [ {"path": "img.png", "reason": "binary" | "unknown language" | "too large" |
+//!                 "symlink" | "unreadable: …" | "walk error: …"} ]
+//! }
+//!
+//! FILE = {
+//!   "path": "a/B.java",                             // relative to the scanned directory
+//!   "language": "java",
+//!   "lines": {"physical", "code", "comment", "blank", // cloc 1.96 semantics
+//!             "logical"},                           // statements (PMD NCSS for Java; 0 without grammar)
+//!   "functions": [ FUNCTION, ... ],                 // in source order
+//!   "classes": [ CLASS, ... ],
+//!   "totals": STATS,                                // roll-up of this file's functions and classes
+//!   "errors": [ {"line": 3, "message": "syntax error"} ]   // at most 50; the file is still measured
+//! }
+//!
+//! FUNCTION = {
+//!   "name": "bar", "qualifiedName": "A.bar",
+//!   "kind": "method" | "constructor" | "function" | "arrow" | "class-field-initializer" |
+//!           "class-static-block" | "closure" | "destructor" | "operator" | "accessor",
+//!   "startLine": 12, "startColumn": 5,              // the position the reference tool reports
+//!   "endLine": 30,
+//!   "cyclomatic": 4,                                // PMD / ESLint / radon rules per language
+//!   "cognitive": 3,                                 // PMD (Java), SonarJS (JS/TS), cognitive_complexity
+//!                                                   // (Python), SonarSource model (others)
+//!   "nargs": 2, "nexits": 1,                        // parameters; return statements
+//!   "nesting": 2,                                   // max depth of nested control structures
+//!   "lines": {"physical", "code", "comment", "blank", "logical"},   // from the syntax tree
+//!   "halstead": {"n1", "n2", "N1", "N2", "vocabulary", "length",
+//!                "volume", "difficulty", "effort", "time", "bugs"},
+//!   "mi": {"original", "sei", "visualStudio"},      // maintainability index variants
+//!   "abc": {"assignments", "branches", "conditions", "magnitude"},
+//!   "classIndex": 0                                 // index into "classes"; absent if none
+//! }
+//!
+//! CLASS = {
+//!   "name": "A", "qualifiedName": "pkg.A",
+//!   "kind": "class" | "interface" | "enum" | "record" | "annotation" | "anonymous-class" |
+//!           "impl" | "trait" | "struct" | "module" | "object" | "protocol" | ...,
+//!   "startLine", "endLine",
+//!   "wmc": 7,                                       // sum of the cyclomatic of its methods
+//!   "methods", "publicMethods", "attributes", "publicAttributes"
+//! }
+//!
+//! STATS = {                                         // file, directory, language and scan level
+//!   "functions": 12, "classes": 2,
+//!   "cyclomatic": STAT, "cognitive": STAT, "nargs": STAT, "nexits": STAT, "nesting": STAT,
+//!   "logical": STAT, "physical": STAT,              // per function
+//!   "halsteadVolume": STAT, "halsteadDifficulty": STAT, "halsteadEffort": STAT, "halsteadBugs": STAT,
+//!   "miOriginal": STAT, "miSei": STAT, "miVisualStudio": STAT, "abcMagnitude": STAT,
+//!   "wmc": STAT, "methodsPerClass": STAT            // per class
+//! }
+//! STAT = {"sum", "avg", "min", "max"}               // over the functions (classes); all 0 when none;
+//!                                                   // averages of merged sets are over all members
+//!
+//! TOTALS = {"files", "physical", "code", "comment", "blank", "logical", "functions",
+//!           "metrics": STATS}
+//! ```
+//!
+//! `mcpca-analyzer summary <path>...` (lines only, no parsing):
+//!
+//! ```text
+//! { "roots": ["src"], "files": 120, "bytes": 1048576,
+//!   "physical", "code", "comment", "blank",
+//!   "byLanguage": {"java": {"files", "bytes", "physical", "code", "comment", "blank"}, ...},
+//!   "skipped": {"binary": 3, "unknown language": 10, "too large": 1} }   // counts by reason
+//! ```
+//!
+//! `--format table` prints a cloc-style table instead (per language: files, blank, comment, code,
+//! logical, functions, average cyclomatic and cognitive, maximum cyclomatic, average MI; then the
+//! ten most complex functions) and, for `summary`, files, bytes, blank, comment, code per language.
+//!
+//! Metric definitions (which nodes count, per language) are in the `metrics` crate docs:
+//! `java.rs` (PMD cyclomatic, cognitive and NCSS), `ecmascript.rs` (ESLint cyclomatic, Sonar
+//! cognitive), `python.rs` (radon cyclomatic, Sonar cognitive), `generic.rs` (Rust, Go, C, C++, C#,
+//! Ruby, PHP, Kotlin, Scala, Swift, Bash), `halstead.rs` (operator/operand classification,
+//! formulas), `mi.rs` (maintainability index formulas), `classes.rs` (WMC, public members),
+//! `rollup.rs` (sum/avg/min/max).
 
+pub mod classes;
+pub mod halstead;
 pub mod lines;
+pub mod mi;
+pub mod rollup;
 
 mod ecmascript;
+mod generic;
 mod java;
 mod python;
 mod walk;
@@ -30,16 +137,40 @@ use lang::Language;
 use serde::Serialize;
 
 pub use lines::{count_lines, count_lines_for, LineCounts, LineSyntax};
-pub use walk::{FunctionMetrics, SyntaxError};
+pub use classes::ClassMetrics;
+pub use halstead::Halstead;
+pub use mi::MaintainabilityIndex;
+pub use rollup::{MetricStats, Stat};
+pub use walk::{Abc, FunctionLines, FunctionMetrics, SyntaxError};
+
+/// Line counts of a file: cloc's `physical`/`code`/`comment`/`blank` plus `logical` (statements
+/// from the syntax tree; PMD NCSS for Java; 0 for languages without a grammar). Dereferences to
+/// the cloc counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct FileLines {
+    #[serde(flatten)]
+    pub counts: LineCounts,
+    pub logical: u64,
+}
+
+impl std::ops::Deref for FileLines {
+    type Target = LineCounts;
+    fn deref(&self) -> &LineCounts {
+        &self.counts
+    }
+}
 
 /// Metrics of one file (the per-file JSON of the serve protocol and of the `metrics` CLI).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FileMetrics {
     pub path: String,
     pub language: &'static str,
-    pub lines: LineCounts,
+    pub lines: FileLines,
     pub functions: Vec<FunctionMetrics>,
+    pub classes: Vec<ClassMetrics>,
+    /// Sum/avg/min/max of the function and class metrics of this file.
+    pub totals: MetricStats,
     pub errors: Vec<SyntaxError>,
 }
 
@@ -74,13 +205,26 @@ impl std::error::Error for Error {
 /// Infallible by design: a grammar failure (never expected; grammars are tested at build time)
 /// is reported as a file-level error entry and line counts are still returned.
 pub fn analyze_source(lang: Language, source: &[u8]) -> FileMetrics {
-    let lines = count_lines_for(lang, source);
-    let (functions, errors) = match try_functions(lang, source) {
+    let counts = count_lines_for(lang, source);
+    let result = match try_functions(lang, source) {
         Ok(found) => found,
-        Err(Error::Parse(lang::Error::NoGrammar(_))) => (Vec::new(), Vec::new()),
-        Err(e) => (Vec::new(), vec![SyntaxError { line: 1, message: e.to_string() }]),
+        Err(Error::Parse(lang::Error::NoGrammar(_))) => walk::WalkResult::empty(),
+        Err(e) => {
+            let mut r = walk::WalkResult::empty();
+            r.errors.push(SyntaxError { line: 1, message: e.to_string() });
+            r
+        }
     };
-    FileMetrics { path: String::new(), language: lang.name(), lines, functions, errors }
+    let totals = MetricStats::of(&result.functions, &result.classes);
+    FileMetrics {
+        path: String::new(),
+        language: lang.name(),
+        lines: FileLines { counts, logical: result.logical },
+        functions: result.functions,
+        classes: result.classes,
+        totals,
+        errors: result.errors,
+    }
 }
 
 /// Reads and measures a file; `display_path` is what goes into the `path` field.
@@ -91,15 +235,26 @@ pub fn analyze_file(path: &Path, lang: Language, display_path: String) -> Result
     Ok(metrics)
 }
 
-fn try_functions(lang: Language, source: &[u8]) -> Result<(Vec<FunctionMetrics>, Vec<SyntaxError>), Error> {
+/// Whether function metrics are computed for `lang` (a grammar and a rule set exist).
+pub fn has_function_metrics(lang: Language) -> bool {
+    matches!(lang, Language::Java | Language::Python | Language::JavaScript | Language::TypeScript | Language::Tsx)
+        || generic::rules(lang).is_some()
+}
+
+fn try_functions(lang: Language, source: &[u8]) -> Result<walk::WalkResult, Error> {
+    if !has_function_metrics(lang) {
+        return Err(Error::Parse(lang::Error::NoGrammar(lang)));
+    }
     let tree = lang::parse(lang, source).map_err(Error::Parse)?;
-    let cx = match lang {
-        Language::Java => walk::walk(&tree, source, &mut java::Pmd),
-        Language::Python => walk::walk(&tree, source, &mut python::Radon),
+    Ok(match lang {
+        Language::Java => walk::walk(&tree, source, &mut java::Pmd::default()),
+        Language::Python => walk::walk(&tree, source, &mut python::Radon::default()),
         Language::JavaScript | Language::TypeScript | Language::Tsx => walk::walk(&tree, source, &mut ecmascript::Eslint),
-        other => return Err(Error::Parse(lang::Error::NoGrammar(other))),
-    };
-    Ok((cx.functions, cx.errors))
+        other => match generic::rules(other) {
+            Some(rules) => walk::walk(&tree, source, &mut generic::Generic::new(rules)),
+            None => return Err(Error::Parse(lang::Error::NoGrammar(other))),
+        },
+    })
 }
 
 #[cfg(test)]
@@ -123,7 +278,9 @@ mod tests {
 
     #[test]
     fn languages_without_grammar_get_lines_only() {
-        let m = analyze_source(Language::Rust, b"// c\nfn main() {}\n");
+        let lang = Language::detect(Path::new("x.pl"), b"").expect("perl is detected");
+        assert!(!has_function_metrics(lang));
+        let m = analyze_source(lang, b"# c\nprint 1;\n");
         assert_eq!((m.lines.code, m.lines.comment), (1, 1));
         assert!(m.functions.is_empty() && m.errors.is_empty());
     }

@@ -24,8 +24,12 @@
 //!   an end-of-line continuation: JavaScript, TypeScript, Python, C, C++, C#, Go, Swift, Shell,
 //!   Ruby; not Java, Rust, Kotlin, Scala) a blank line right after a line ending in a backslash,
 //!   which is kept and so counts as code.
-//! * For script languages (Python, Shell, Ruby) a `#!` first line that the filters removed is put
-//!   back as code.
+//! * For script languages (Python, Shell, Ruby, PHP, Perl, ...) a `#!` first line that the
+//!   filters removed is put back as code.
+//! * **Every other language** ([`lang::OtherLanguage`], 100+ of them, and PHP) runs its list of
+//!   cloc filters from `lang`'s generated table ([`lang::Filter`]): line prefixes (`#`, `--`, `;`,
+//!   `%`, `rem`, ...), C/C++ comments, HTML comments, arbitrary block markers (Lua `--[[`, OCaml
+//!   `(*`, Julia `#=`), Haskell and Fortran rules, Perl's POD and `__END__`.
 
 use serde::Serialize;
 
@@ -61,7 +65,13 @@ pub enum LineSyntax {
     Hash,
     /// cloc "Ruby".
     Ruby,
+    /// A generated filter list (PHP and the line-only languages); `script` as cloc's
+    /// `%Script_Language`.
+    Filters { filters: &'static [lang::Filter], script: bool },
 }
+
+/// cloc "PHP": `^\s*#` lines, then C++ comments.
+const PHP_FILTERS: &[lang::Filter] = &[lang::Filter::LinePrefix("#"), lang::Filter::CppComments];
 
 impl LineSyntax {
     /// The filter list cloc uses for `lang`.
@@ -72,6 +82,8 @@ impl LineSyntax {
             L::Python => LineSyntax::Python,
             L::Shell => LineSyntax::Hash,
             L::Ruby => LineSyntax::Ruby,
+            L::Php => LineSyntax::Filters { filters: PHP_FILTERS, script: true },
+            L::Other(o) => LineSyntax::Filters { filters: o.def().filters, script: o.def().script },
             L::JavaScript
             | L::TypeScript
             | L::Tsx
@@ -89,12 +101,20 @@ impl LineSyntax {
     /// cloc's `%EOL_Continuation_re` (`\\$`) applies to `lang`.
     pub fn has_eol_continuation(lang: lang::Language) -> bool {
         use lang::Language as L;
-        !matches!(lang, L::Java | L::Rust | L::Kotlin | L::Scala)
+        match lang {
+            L::Java | L::Rust | L::Kotlin | L::Scala | L::Php => false,
+            L::Other(o) => o.def().eol_continuation,
+            _ => true,
+        }
     }
 
     /// cloc's `%Script_Language`: a removed `#!` first line is counted as code again.
     fn is_script(self) -> bool {
-        matches!(self, LineSyntax::Python | LineSyntax::Hash | LineSyntax::Ruby)
+        match self {
+            LineSyntax::Python | LineSyntax::Hash | LineSyntax::Ruby => true,
+            LineSyntax::Filters { script, .. } => script,
+            LineSyntax::Java | LineSyntax::CFamily => false,
+        }
     }
 }
 
@@ -136,6 +156,11 @@ pub fn count_lines(syntax: LineSyntax, eol_continuation: bool, source: &[u8]) ->
             LineSyntax::Ruby => {
                 code.retain(|l| !starts_with_hash(l));
                 code = drop_blank(remove_below_above(code, b"=begin", b"=end"));
+            }
+            LineSyntax::Filters { filters, .. } => {
+                for filter in filters {
+                    code = drop_blank(apply_filter(*filter, code));
+                }
             }
         }
     }
@@ -362,6 +387,245 @@ fn remove_below_above(lines: Vec<Line>, below: &[u8], above: &[u8]) -> Vec<Line>
     out
 }
 
+/// Runs one of cloc's filters (see [`lang::Filter`] for which cloc routine each one is).
+fn apply_filter(filter: lang::Filter, mut lines: Vec<Line>) -> Vec<Line> {
+    use lang::Filter as F;
+    match filter {
+        F::LinePrefix(prefix) => {
+            lines.retain(|l| {
+                let start = l.iter().position(|&b| !is_space(b)).unwrap_or(l.len());
+                !starts_with_ignore_case(&l[start..], prefix.as_bytes())
+            });
+            lines
+        }
+        F::LineStart(prefix) => {
+            lines.retain(|l| !starts_with_ignore_case(l, prefix.as_bytes()));
+            lines
+        }
+        F::CppComments => remove_cpp_comments(&lines),
+        F::CComments => remove_c_comments(&lines),
+        F::HtmlCommon => split_lines(&delete_html_common(&lines.concat())),
+        F::HtmlComments => remove_between_lines(lines, b"<!--", b"-->", true),
+        F::Between(start, end) => remove_between_lines(lines, start.as_bytes(), end.as_bytes(), false),
+        F::Haskell => remove_haskell_comments(lines),
+        F::OCaml => remove_ocaml_comments(lines),
+        F::DocstringToC => {
+            docstrings_to_c(&mut lines);
+            lines
+        }
+        F::Fortran77 => {
+            lines.retain(|l| !matches!(l.first(), Some(b'*' | b'c' | b'C')) && !starts_with_after_space(l, b"!"));
+            lines
+        }
+        F::Fortran90 => {
+            lines.retain(|l| {
+                let start = l.iter().position(|&b| !is_space(b)).unwrap_or(l.len());
+                let rest = &l[start..];
+                let directive = starts_with_ignore_case(rest, b"!hpf$") || starts_with_ignore_case(rest, b"!omp$");
+                !(rest.first() == Some(&b'!') || is_blank(l)) || directive
+            });
+            lines
+        }
+        F::PerlEnd => {
+            if let Some(end) = lines.iter().position(|l| l.starts_with(b"__END__") || l.starts_with(b"__DATA__")) {
+                lines.truncate(end);
+            }
+            lines
+        }
+        F::BelowAbove(below, above) => remove_below_above(lines, below.as_bytes(), above.as_bytes()),
+    }
+}
+
+fn starts_with_ignore_case(hay: &[u8], prefix: &[u8]) -> bool {
+    hay.len() >= prefix.len() && hay[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+fn starts_with_after_space(line: &[u8], prefix: &[u8]) -> bool {
+    let start = line.iter().position(|&b| !is_space(b)).unwrap_or(line.len());
+    line[start..].starts_with(prefix)
+}
+
+/// Replaces the first match of `start.*?end` ... all non-overlapping matches, left to right.
+fn strip_one_line_blocks(line: &[u8], start: &[u8], end: &[u8]) -> Line {
+    let mut out = Vec::with_capacity(line.len());
+    let mut i = 0;
+    while i < line.len() {
+        if line[i..].starts_with(start) {
+            // `.` does not cross the newline
+            let body_end = line.iter().position(|&b| b == b'\n').unwrap_or(line.len());
+            if let Some(e) = find(&line[..body_end], end, i + start.len()) {
+                i = e + end.len();
+                continue;
+            }
+        }
+        out.push(line[i]);
+        i += 1;
+    }
+    out
+}
+
+/// cloc's `remove_between_general` (and, with `html`, `remove_html_comments`, which differs only
+/// in dropping a line that *opens* a comment after code instead of keeping the code part).
+fn remove_between_lines(lines: Vec<Line>, start: &[u8], end: &[u8], html: bool) -> Vec<Line> {
+    let mut out = Vec::new();
+    let mut in_comment = false;
+    for line in lines {
+        if is_blank(&line) {
+            continue;
+        }
+        let mut line = strip_one_line_blocks(&line, start, end);
+        if is_blank(&line) {
+            continue;
+        }
+        if in_comment {
+            if let Some(e) = find(&line, end, 0) {
+                line.drain(..e + end.len());
+                in_comment = false;
+            }
+            if in_comment && !html {
+                continue;
+            }
+        }
+        if is_blank(&line) {
+            continue;
+        }
+        if let Some(s) = find(&line, start, 0) {
+            in_comment = true;
+            if is_blank(&line[..s]) {
+                continue;
+            }
+            if html {
+                continue;
+            }
+            line.truncate(s);
+        } else if html && in_comment {
+            continue;
+        }
+        out.push(line);
+    }
+    out
+}
+
+/// Regexp::Common's HTML comment, `<!(?:--[^-]*(?:-[^-]+)*--\s*)*>`, deleted from the text.
+fn delete_html_common(text: &[u8]) -> Vec<u8> {
+    let match_at = |i: usize| -> Option<usize> {
+        let mut p = i + 2;
+        loop {
+            if text.get(p) == Some(&b'>') {
+                return Some(p + 1);
+            }
+            if !text[p.min(text.len())..].starts_with(b"--") {
+                return None;
+            }
+            let close = find(text, b"--", p + 2)?;
+            if close > p + 2 && text[close - 1] == b'-' {
+                return None;
+            }
+            p = close + 2;
+            while p < text.len() && is_space(text[p]) {
+                p += 1;
+            }
+        }
+    };
+    let mut out = Vec::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        if text[i..].starts_with(b"<!") {
+            if let Some(end) = match_at(i) {
+                i = end;
+                continue;
+            }
+        }
+        out.push(text[i]);
+        i += 1;
+    }
+    out
+}
+
+/// cloc's `remove_haskell_comments` (non-Elm, non-literate): `--` to end of line, `{- -}` blocks,
+/// `{-#` pragmas kept as code.
+fn remove_haskell_comments(lines: Vec<Line>) -> Vec<Line> {
+    let mut out = Vec::new();
+    let mut in_comment = false;
+    for line in lines {
+        let mut l = chomp(&line).to_vec();
+        if starts_with_after_space(&l, b"{-#") {
+            out.push(l);
+            continue;
+        }
+        l = strip_one_line_blocks(&l, b"{-", b"-}");
+        if in_comment {
+            if let Some(e) = find(&l, b"-}", 0) {
+                l.drain(..e + 2);
+                in_comment = false;
+            } else {
+                l.clear();
+            }
+        } else {
+            if let Some(d) = find(&l, b"--", 0) {
+                l.truncate(d);
+            }
+            if let Some(s) = find(&l, b"{-", 0) {
+                if find(&l, b"{-#", 0).is_none() {
+                    l.truncate(s);
+                    in_comment = true;
+                }
+            }
+        }
+        if !is_blank(&l) {
+            out.push(l);
+        }
+    }
+    out
+}
+
+/// cloc's `remove_OCaml_comments`: nested `(* *)`, with `"…"` tokens protected (on one line).
+fn remove_ocaml_comments(lines: Vec<Line>) -> Vec<Line> {
+    let mut out = Vec::new();
+    let mut depth: i64 = 0;
+    for line in lines {
+        if is_blank(&line) {
+            continue;
+        }
+        let mut clean = Vec::new();
+        let mut i = 0;
+        while i < line.len() {
+            if line[i..].starts_with(b"(*") {
+                depth += 1;
+                i += 2;
+            } else if line[i..].starts_with(b"*)") {
+                depth -= 1;
+                i += 2;
+            } else if line[i] == b'"' {
+                let close = line[i + 1..].iter().position(|&b| b == b'"' || b == b'\n');
+                match close {
+                    Some(c) if line[i + 1 + c] == b'"' => {
+                        if depth == 0 {
+                            clean.extend_from_slice(&line[i..i + c + 2]);
+                        }
+                        i += c + 2;
+                    }
+                    _ => {
+                        if depth == 0 {
+                            clean.push(b'"');
+                        }
+                        i += 1;
+                    }
+                }
+            } else {
+                if depth == 0 {
+                    clean.push(line[i]);
+                }
+                i += 1;
+            }
+        }
+        if !clean.is_empty() {
+            out.push(clean);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -421,5 +685,34 @@ mod tests {
     fn shell_and_ruby_hash_comments() {
         assert_eq!(counts(LineSyntax::Hash, "#!/bin/sh\n# c\necho a # b\n"), (2, 1, 0));
         assert_eq!(counts(LineSyntax::Ruby, "=begin\nx\n=end\nputs 1\n"), (1, 3, 0));
+    }
+
+    /// One file per filter family (hash, dash, semicolon, percent, HTML, OCaml, Fortran, CSS,
+    /// Julia, PHP, Perl POD/`__END__`, Lua/Haskell blocks, DOS `rem`); (code, comment, blank) as
+    /// printed by `cloc --by-file` 1.96 on the same bytes.
+    #[test]
+    fn line_only_language_families_agree_with_cloc() {
+        let cases: &[(&str, &str, (u64, u64, u64))] = &[
+            ("Makefile", "all:\n\t# c\n\tcc x.c # t\n\n# top\n", (2, 2, 1)),
+            ("a.pl", "#!/usr/bin/perl\n# comment\nmy $x = 1; # trailing\n\n=head1 NAME\n\ndoc\n\n=cut\nprint $x;\n__END__\nstuff\n", (3, 6, 3)),
+            ("b.lua", "-- c\nlocal x = 1 -- t\n--[[ block\nstill\n]] local y = 2\n\n--[==[ a\n]==]\nprint(x)\n", (3, 5, 1)),
+            ("c.hs", "{-# LANGUAGE X #-}\n-- c\nmodule M where\n{- block\n  more -}\nf x = x -- t\n{- a -} g = 1\n", (4, 3, 0)),
+            ("d.sql", "-- c\nSELECT 1; -- t\n/* b\n c */\nSELECT 2;\n", (2, 3, 0)),
+            ("e.lisp", ";; c\n(defun f () 1) ; t\n#| block\n more |#\n(f)\n", (2, 3, 0)),
+            ("f.erl", "% c\n-module(m).\nf() -> 1. % t\n", (2, 1, 0)),
+            ("g.html", "<!DOCTYPE html>\n<!-- c -->\n<p>x</p> <!-- t -->\n<!-- multi\n line -->\n<b>y</b>\n", (3, 3, 0)),
+            ("h.ml", "(* c *)\nlet x = 1 (* t *)\n(* nested (* inner *)\n still *)\nlet s = \"(* not *)\"\n", (2, 3, 0)),
+            ("i.f", "C comment\n      PROGRAM P\n! c\n      X = 1 ! t\n      END\n", (3, 2, 0)),
+            ("j.css", "/* c */\n.a { color: red; } /* t */\n/* m\n l */\n", (1, 3, 0)),
+            ("k.jl", "#= block\n still =#\n# c\nx = 1\n\"\"\"doc\nmore\"\"\"\ny = 2\n", (2, 5, 0)),
+            ("l.php", "<?php\n# c\n// c2\n$x = 1; // t\n/* b\n */\necho $x;\n", (3, 4, 0)),
+            ("m.yaml", "key: 1 # t\n# c\n\nother: 2\n", (2, 1, 1)),
+            ("n.bat", "@echo off\nREM c\n:: c2\nrem lower\necho 1\n", (2, 3, 0)),
+        ];
+        for (name, src, expected) in cases {
+            let lang = lang::Language::detect(std::path::Path::new(name), src.as_bytes()).expect(name);
+            let c = count_lines_for(lang, src.as_bytes());
+            assert_eq!((c.code, c.comment, c.blank), *expected, "{name} ({lang})");
+        }
     }
 }

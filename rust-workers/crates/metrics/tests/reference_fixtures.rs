@@ -1,7 +1,8 @@
 //! Agreement with the reference tools: every `tests/fixtures/<lang>/X.<ext>` that has an
 //! `X.<ext>.expected.json` beside it (written from cloc / PMD / ESLint / radon output) must give
 //! exactly the expected line counts, the same set of functions (matched by reported line, then
-//! by column order on a shared line) and the same cyclomatic complexity for each.
+//! by column order on a shared line) and the same cyclomatic complexity for each, and the same
+//! cognitive complexity where the expectation has one (Java, from PMD's CognitiveComplexity).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -40,7 +41,7 @@ fn fixture_pairs() -> Vec<(PathBuf, PathBuf)> {
 }
 
 /// Mismatches of one fixture, empty when it agrees.
-fn check(source: &Path, expected: &Path) -> Vec<String> {
+fn check(source: &Path, expected: &Path, compared_cognitive: &mut usize) -> Vec<String> {
     let mut problems = Vec::new();
     let text = std::fs::read(source).expect("read fixture");
     let expected: Value = match std::fs::read_to_string(expected).map(|s| serde_json::from_str(&s)) {
@@ -95,6 +96,15 @@ fn check(source: &Path, expected: &Path) -> Vec<String> {
                             w["name"], o.qualified_name, o.cyclomatic
                         ));
                     }
+                    if let Some(cognitive) = w.get("cognitive").and_then(Value::as_u64) {
+                        *compared_cognitive += 1;
+                        if cognitive != o.cognitive as u64 {
+                            problems.push(format!(
+                                "line {line} {} (ours {}): cognitive expected {cognitive}, got {}",
+                                w["name"], o.qualified_name, o.cognitive
+                            ));
+                        }
+                    }
                 }
                 (Some(w), None) => problems.push(format!("line {line}: missing function {} (cyclomatic {})", w["name"], w["cyclomatic"])),
                 (None, Some(o)) => {
@@ -111,13 +121,15 @@ fn check(source: &Path, expected: &Path) -> Vec<String> {
 fn every_fixture_agrees_with_its_reference_tool() {
     let pairs = fixture_pairs();
     let mut report = String::new();
+    let mut compared_cognitive = 0;
     for (source, expected) in &pairs {
-        let problems = check(source, expected);
+        let problems = check(source, expected, &mut compared_cognitive);
         if !problems.is_empty() {
             let rel = source.strip_prefix(fixtures_root()).unwrap_or(source);
             report.push_str(&format!("{}:\n  {}\n", rel.display(), problems.join("\n  ")));
         }
     }
-    eprintln!("checked {} fixtures", pairs.len());
+    eprintln!("checked {} fixtures ({compared_cognitive} cognitive values)", pairs.len());
+    assert!(compared_cognitive > 0, "no fixture carries PMD cognitive values");
     assert!(report.is_empty(), "fixtures disagreeing with the reference tools:\n{report}");
 }

@@ -95,6 +95,8 @@ pub enum ErrorCode {
     NotFound,
     UnsupportedLanguage,
     Internal,
+    /// The request's `deadlineMs` passed before the analysis finished.
+    DeadlineExceeded,
 }
 
 /// The `error` object of an error line.

@@ -1,0 +1,221 @@
+//! `cache`: per-file analysis results on disk, keyed by the BLAKE3 hash of the file's bytes, the
+//! analyzer version and a caller's salt (tool and language), so an unchanged file is never
+//! parsed twice and a changed analyzer never reads an old result.
+//!
+//! The analysis function is wrapped, not changed:
+//! ```ignore
+//! let (metrics, hit) = cache.get_or_compute("metrics/java", &bytes, || metrics::analyze_source(lang, &bytes));
+//! ```
+//!
+//! Layout: `<dir>/<version-id>/<2 hex>/<62 hex>.json`, one JSON document per entry. Entries are
+//! written to a temporary file and renamed into place, so concurrent writers (rayon threads,
+//! several analyzer processes sharing the directory) never expose a half-written entry; the
+//! last writer wins with an identical result. A corrupt or unreadable entry is a miss. Nothing
+//! is evicted here: the directory is a cache (`rm -rf` is always safe), and the version directory
+//! changes whenever the analyzer does, so old versions can be removed as a whole
+//! ([`Cache::prune_other_versions`]).
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// Errors of this crate (only opening the directory can fail; reads and writes degrade to misses).
+#[derive(Debug)]
+pub enum Error {
+    CreateDir(PathBuf, std::io::Error),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::CreateDir(p, e) => write!(f, "cannot create cache directory {}: {e}", p.display()),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Hit and miss counters since the cache was opened.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CacheStats {
+    pub hits: u64,
+    pub misses: u64,
+    pub write_errors: u64,
+}
+
+/// An open cache directory for one analyzer version.
+pub struct Cache {
+    root: PathBuf,
+    dir: PathBuf,
+    version: String,
+    hits: AtomicU64,
+    misses: AtomicU64,
+    write_errors: AtomicU64,
+}
+
+impl Cache {
+    /// Opens (creating) `<root>/<id of version>`. `version` should change whenever results could:
+    /// the analyzer passes its crate version plus a hash of its own executable.
+    pub fn open(root: &Path, version: &str) -> Result<Cache, Error> {
+        let id = blake3::hash(version.as_bytes()).to_hex();
+        let dir = root.join(&id.as_str()[..16]);
+        std::fs::create_dir_all(&dir).map_err(|e| Error::CreateDir(dir.clone(), e))?;
+        Ok(Cache {
+            root: root.to_path_buf(),
+            dir,
+            version: version.to_string(),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+            write_errors: AtomicU64::new(0),
+        })
+    }
+
+    /// The default location: `$XDG_CACHE_HOME/mcpca`, else `~/.cache/mcpca`, else a temp dir.
+    pub fn default_dir() -> PathBuf {
+        if let Some(x) = std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
+            return PathBuf::from(x).join("mcpca");
+        }
+        if let Some(h) = std::env::var_os("HOME").filter(|v| !v.is_empty()) {
+            return PathBuf::from(h).join(".cache").join("mcpca");
+        }
+        std::env::temp_dir().join("mcpca-cache")
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// The key of `content` under `salt` (tool and language: the same bytes analysed as another
+    /// language, or by another tool, is another entry).
+    pub fn key(&self, salt: &str, content: &[u8]) -> String {
+        let mut h = blake3::Hasher::new();
+        h.update(&(salt.len() as u64).to_le_bytes());
+        h.update(salt.as_bytes());
+        h.update(content);
+        h.finalize().to_hex().to_string()
+    }
+
+    fn path_of(&self, key: &str) -> PathBuf {
+        self.dir.join(&key[..2]).join(format!("{}.json", &key[2..]))
+    }
+
+    /// The cached value, if present and readable.
+    pub fn get<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
+        let bytes = std::fs::read(self.path_of(key)).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// Stores `value` (best effort: a full disk or a read-only directory only costs speed).
+    pub fn put<T: Serialize>(&self, key: &str, value: &T) {
+        let path = self.path_of(key);
+        let ok = (|| -> std::io::Result<()> {
+            let bytes = serde_json::to_vec(value).map_err(std::io::Error::other)?;
+            let parent = path.parent().expect("entry has a parent");
+            std::fs::create_dir_all(parent)?;
+            static SEQ: AtomicU64 = AtomicU64::new(0);
+            let tmp = parent.join(format!(".tmp-{}-{}", std::process::id(), SEQ.fetch_add(1, Ordering::Relaxed)));
+            std::fs::write(&tmp, bytes)?;
+            std::fs::rename(&tmp, &path).inspect_err(|_| {
+                let _ = std::fs::remove_file(&tmp);
+            })
+        })();
+        if ok.is_err() {
+            self.write_errors.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// The cached result for (`salt`, `content`), or `compute()`'s, stored for next time.
+    /// Returns the value and whether it came from the cache.
+    pub fn get_or_compute<T, F>(&self, salt: &str, content: &[u8], compute: F) -> (T, bool)
+    where
+        T: Serialize + DeserializeOwned,
+        F: FnOnce() -> T,
+    {
+        let key = self.key(salt, content);
+        if let Some(v) = self.get(&key) {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return (v, true);
+        }
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        let v = compute();
+        self.put(&key, &v);
+        (v, false)
+    }
+
+    pub fn stats(&self) -> CacheStats {
+        CacheStats {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+            write_errors: self.write_errors.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Removes the directories of other analyzer versions under the same root.
+    pub fn prune_other_versions(&self) -> std::io::Result<usize> {
+        let mut removed = 0;
+        let mine = self.dir.file_name().map(|n| n.to_os_string());
+        for entry in std::fs::read_dir(&self.root)? {
+            let entry = entry?;
+            if entry.file_type()?.is_dir() && Some(entry.file_name()) != mine {
+                std::fs::remove_dir_all(entry.path())?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("mcpca-cache-test-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        d
+    }
+
+    #[test]
+    fn second_lookup_is_a_hit_and_does_not_compute() {
+        let root = temp("hit");
+        let c = Cache::open(&root, "1.0").unwrap();
+        let (v, hit) = c.get_or_compute("t/java", b"class A {}", || vec![1u32, 2]);
+        assert_eq!((v, hit), (vec![1, 2], false));
+        let (v, hit) = c.get_or_compute("t/java", b"class A {}", || -> Vec<u32> { panic!("must not recompute") });
+        assert_eq!((v, hit), (vec![1, 2], true));
+        assert_eq!(c.stats(), CacheStats { hits: 1, misses: 1, write_errors: 0 });
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn content_salt_and_version_each_change_the_key() {
+        let root = temp("keys");
+        let c = Cache::open(&root, "1.0").unwrap();
+        c.get_or_compute("t/java", b"a", || 1u32);
+        assert_eq!(c.get_or_compute("t/java", b"b", || 2u32), (2, false));
+        assert_eq!(c.get_or_compute("t/kotlin", b"a", || 3u32), (3, false));
+        let c2 = Cache::open(&root, "2.0").unwrap();
+        assert_eq!(c2.get_or_compute("t/java", b"a", || 4u32), (4, false));
+        assert_eq!(c2.prune_other_versions().unwrap(), 1);
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn corrupt_entries_are_misses() {
+        let root = temp("corrupt");
+        let c = Cache::open(&root, "1.0").unwrap();
+        let key = c.key("s", b"x");
+        c.put(&key, &5u32);
+        std::fs::write(c.path_of(&key), b"{not json").unwrap();
+        assert_eq!(c.get_or_compute("s", b"x", || 6u32), (6, false));
+        let _ = std::fs::remove_dir_all(&root);
+    }
+}

@@ -1,0 +1,306 @@
+//! `symbols` and `search-symbols`: walk a tree (honouring .gitignore, never following symlinks,
+//! skipping large, binary, generated and minified files with a reason), outline every file with
+//! a grammar in parallel — through the on-disk cache when one is configured — and answer the
+//! outlines or a ranked name search over them.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use lang::Language;
+use rayon::prelude::*;
+use serde::Serialize;
+use symbols::{FileSymbols, SymbolIndex};
+
+/// The cache salt's version of the outline format; bump when `symbols::Symbol` changes shape.
+const OUTLINE_FORMAT: &str = "symbols-1";
+
+/// A NUL byte in the first 8 KiB marks a binary file (git's and ripgrep's heuristic).
+const BINARY_SNIFF_BYTES: usize = 8 * 1024;
+
+/// Options shared by the CLI and serve.
+pub struct SymbolOptions<'a> {
+    pub max_file_bytes: u64,
+    pub cache: Option<&'a cache::Cache>,
+    /// Stop early (the caller answers DEADLINE_EXCEEDED) once this passes or `cancelled` is set.
+    pub deadline: Option<Instant>,
+    pub cancelled: Option<&'a AtomicBool>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SkippedFile {
+    pub path: String,
+    pub reason: String,
+}
+
+/// The `symbols` result for a directory (a single file gives one entry in `files`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SymbolsResult {
+    pub root: String,
+    pub files: Vec<FileSymbols>,
+    pub total_symbols: usize,
+    pub skipped: Vec<SkippedFile>,
+}
+
+/// The analysis ran past its deadline or was cancelled.
+#[derive(Debug)]
+pub struct DeadlineExceeded;
+
+enum Outcome {
+    Outlined(FileSymbols),
+    Skipped(String),
+}
+
+/// Files under `root` (or `root` itself): .gitignore honoured, hidden skipped, symlinks listed as
+/// skipped and never followed (so nothing outside the root is reached through one).
+fn list_files(root: &Path, skipped: &mut Vec<(PathBuf, String)>) -> Vec<PathBuf> {
+    if root.is_file() {
+        return vec![root.to_path_buf()];
+    }
+    let mut files = Vec::new();
+    for entry in ignore::WalkBuilder::new(root).follow_links(false).require_git(false).build() {
+        match entry {
+            Ok(e) => match e.file_type() {
+                Some(t) if t.is_file() => files.push(e.into_path()),
+                Some(t) if t.is_symlink() => skipped.push((e.into_path(), "symlink".into())),
+                _ => {}
+            },
+            Err(e) => skipped.push((root.to_path_buf(), format!("walk error: {e}"))),
+        }
+    }
+    files.sort();
+    files
+}
+
+fn display(path: &Path, base: &Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path).to_string_lossy().into_owned();
+    if rel.is_empty() {
+        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or(rel)
+    } else {
+        rel
+    }
+}
+
+fn outline_file(path: &Path, shown: String, options: &SymbolOptions<'_>) -> Outcome {
+    let size = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => return Outcome::Skipped("symlink".into()),
+        Ok(m) => m.len(),
+        Err(e) => return Outcome::Skipped(format!("unreadable: {e}")),
+    };
+    if size > options.max_file_bytes {
+        return Outcome::Skipped("too large".into());
+    }
+    let mut source = Vec::with_capacity(size as usize);
+    if let Err(e) = std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut source)) {
+        return Outcome::Skipped(format!("unreadable: {e}"));
+    }
+    if source[..source.len().min(BINARY_SNIFF_BYTES)].contains(&0) {
+        return Outcome::Skipped("binary".into());
+    }
+    let Some(lang) = Language::detect(path, &source[..source.len().min(256)]) else {
+        return Outcome::Skipped("unknown language".into());
+    };
+    if !lang.has_grammar() {
+        return Outcome::Skipped("no grammar".into());
+    }
+    if let Some(reason) = lang::generated::skip_reason(path, &source) {
+        return Outcome::Skipped(reason.into());
+    }
+    let compute = || symbols::outline(lang, &source);
+    let list = match options.cache {
+        Some(c) => c.get_or_compute(&format!("{OUTLINE_FORMAT}/{}", lang_key(lang)), &source, compute).0,
+        None => compute(),
+    };
+    Outcome::Outlined(FileSymbols { path: shown, language: lang.name().to_string(), symbols: list })
+}
+
+/// Tsx and TypeScript share a wire name but not a grammar: the cache key must tell them apart.
+fn lang_key(lang: Language) -> String {
+    format!("{lang:?}")
+}
+
+/// Outlines every file under `root`.
+pub fn collect(
+    root: &Path,
+    relative_to: Option<&Path>,
+    options: &SymbolOptions<'_>,
+    progress: &(dyn Fn(u64, u64, &str) + Sync),
+) -> Result<SymbolsResult, DeadlineExceeded> {
+    let mut walk_skips = Vec::new();
+    let files = list_files(root, &mut walk_skips);
+    let base: PathBuf = match relative_to {
+        Some(b) if root.starts_with(b) => b.to_path_buf(),
+        _ if root.is_file() => root.parent().map(Path::to_path_buf).unwrap_or_default(),
+        _ => root.to_path_buf(),
+    };
+    let total = files.len() as u64;
+    let step = (total / 100).max(1);
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let expired = || {
+        options.deadline.map(|d| Instant::now() >= d).unwrap_or(false)
+            || options.cancelled.map(|c| c.load(Ordering::Relaxed)).unwrap_or(false)
+    };
+    let outcomes: Vec<Option<(String, Outcome)>> = files
+        .par_iter()
+        .map(|path| {
+            if expired() {
+                return None;
+            }
+            let shown = display(path, &base);
+            let outcome = outline_file(path, shown.clone(), options);
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if n % step == 0 || n == total {
+                progress(n, total, &shown);
+            }
+            Some((shown, outcome))
+        })
+        .collect();
+    if expired() || outcomes.iter().any(Option::is_none) {
+        return Err(DeadlineExceeded);
+    }
+    let mut result = SymbolsResult {
+        root: root.to_string_lossy().into_owned(),
+        files: Vec::new(),
+        total_symbols: 0,
+        skipped: walk_skips.into_iter().map(|(p, reason)| SkippedFile { path: display(&p, &base), reason }).collect(),
+    };
+    for (shown, outcome) in outcomes.into_iter().flatten() {
+        match outcome {
+            Outcome::Outlined(f) => {
+                result.total_symbols += f.symbols.len();
+                result.files.push(f);
+            }
+            Outcome::Skipped(reason) => result.skipped.push(SkippedFile { path: shown, reason }),
+        }
+    }
+    Ok(result)
+}
+
+/// The `search-symbols` result.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchResult {
+    pub root: String,
+    pub files: usize,
+    pub symbols: usize,
+    #[serde(flatten)]
+    pub search: symbols::SearchResult,
+}
+
+/// Outlines `root` and searches the index for `query`.
+pub fn search(root: &Path, query: &str, limit: usize, options: &SymbolOptions<'_>) -> Result<SearchResult, DeadlineExceeded> {
+    let result = collect(root, None, options, &|_, _, _| {})?;
+    let files = result.files.len();
+    let mut index = SymbolIndex::new();
+    for f in result.files {
+        index.add(f);
+    }
+    Ok(SearchResult { root: result.root, files, symbols: index.len(), search: index.search(query, limit) })
+}
+
+/// The analyzer version for cache keys: the crate version plus a hash of this executable, so a
+/// rebuilt analyzer never reads results of an older build.
+pub fn analyzer_version() -> String {
+    let exe = std::env::current_exe().ok().and_then(|p| std::fs::read(p).ok()).unwrap_or_default();
+    let mut h = 0xcbf29ce484222325u64; // FNV-1a: cheap, only needs to change when the binary does
+    for b in &exe {
+        h = (h ^ *b as u64).wrapping_mul(0x100000001b3);
+    }
+    format!("{}-{h:016x}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Table output for the CLI: one line per symbol, indented by nesting.
+pub fn write_table(out: &mut impl std::io::Write, result: &SymbolsResult) -> std::io::Result<()> {
+    for f in &result.files {
+        writeln!(out, "{} ({})", f.path, f.language)?;
+        for s in &f.symbols {
+            let depth = s.parent.as_deref().map(|p| p.matches('.').count() + 1).unwrap_or(0);
+            writeln!(out, "  {:>5}-{:<5} {}{:<11} {:<9} {}", s.start_line, s.end_line, "  ".repeat(depth), s.kind, s.visibility, s.signature)?;
+        }
+    }
+    writeln!(out, "{} files, {} symbols, {} skipped", result.files.len(), result.total_symbols, result.skipped.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("mcpca-symbols-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    fn options<'a>(c: Option<&'a cache::Cache>) -> SymbolOptions<'a> {
+        SymbolOptions { max_file_bytes: 1 << 20, cache: c, deadline: None, cancelled: None }
+    }
+
+    #[test]
+    fn skips_generated_minified_symlinked_and_outlines_the_rest() {
+        let dir = temp("skips");
+        std::fs::write(dir.join("A.java"), "class A { void f() {} }\n").unwrap();
+        std::fs::write(dir.join("gen.go"), "// Code generated by x. DO NOT EDIT.\npackage p\nfunc F() {}\n").unwrap();
+        std::fs::write(dir.join("lib.min.js"), "function a(){}").unwrap();
+        std::fs::write(dir.join("m.pl"), "sub f {}\n").unwrap();
+        let outside = temp("outside");
+        std::fs::write(outside.join("Secret.java"), "class Secret {}\n").unwrap();
+        std::os::unix::fs::symlink(&outside, dir.join("escape")).unwrap();
+        let r = collect(&dir, None, &options(None), &|_, _, _| {}).unwrap();
+        assert_eq!(r.files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(), vec!["A.java"]);
+        assert_eq!(r.total_symbols, 2);
+        let mut skipped: Vec<(String, String)> = r.skipped.iter().map(|s| (s.path.clone(), s.reason.clone())).collect();
+        skipped.sort();
+        assert_eq!(
+            skipped,
+            vec![
+                ("escape".into(), "symlink".into()),
+                ("gen.go".into(), "generated".into()),
+                ("lib.min.js".into(), "minified".into()),
+                ("m.pl".into(), "no grammar".into()),
+            ]
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_dir_all(&outside);
+    }
+
+    #[test]
+    fn warm_run_reads_the_cache_and_gives_the_same_outline() {
+        let dir = temp("cache");
+        std::fs::write(dir.join("a.py"), "def f():\n    pass\n").unwrap();
+        std::fs::write(dir.join("b.rs"), "struct S;\nimpl S { fn m(&self) {} }\n").unwrap();
+        let cache_dir = temp("cache-store");
+        let c = cache::Cache::open(&cache_dir, "test").unwrap();
+        let cold = collect(&dir, None, &options(Some(&c)), &|_, _, _| {}).unwrap();
+        assert_eq!((c.stats().hits, c.stats().misses), (0, 2));
+        let warm = collect(&dir, None, &options(Some(&c)), &|_, _, _| {}).unwrap();
+        assert_eq!((c.stats().hits, c.stats().misses), (2, 2));
+        assert_eq!(serde_json::to_value(&cold.files).unwrap(), serde_json::to_value(&warm.files).unwrap());
+        let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_dir_all(&cache_dir);
+    }
+
+    #[test]
+    fn an_expired_deadline_stops_the_walk() {
+        let dir = temp("deadline");
+        std::fs::write(dir.join("a.py"), "def f(): pass\n").unwrap();
+        let mut o = options(None);
+        o.deadline = Some(Instant::now());
+        assert!(collect(&dir, None, &o, &|_, _, _| {}).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn search_ranks_across_files() {
+        let dir = temp("search");
+        std::fs::write(dir.join("a.py"), "def load_config(): pass\n").unwrap();
+        std::fs::write(dir.join("B.java"), "class Config { void load() {} }\n").unwrap();
+        let r = search(&dir, "config", 10, &options(None)).unwrap();
+        let names: Vec<&str> = r.search.matches.iter().map(|m| m.symbol.name.as_str()).collect();
+        assert_eq!(names, vec!["Config", "load_config"]);
+        assert_eq!((r.files, r.symbols), (2, 3));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

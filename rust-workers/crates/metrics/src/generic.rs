@@ -1,0 +1,752 @@
+//! Function metrics for the languages without a reference tool here (Rust, Go, C, C++, C#,
+//! Ruby, PHP, Kotlin, Scala, Swift, Bash), from one table of node kinds per grammar.
+//!
+//! The definitions follow the closest reference tool, ESLint's (every function is its own
+//! record; a nested function's or closure's decisions are its own):
+//!
+//! * **records**: named functions and methods (kind `function`, `method` inside a class-like
+//!   body, `constructor` where the grammar has one) and closures/lambdas/function literals
+//!   (kind `closure`), reported at the start of the declaration. Ruby blocks (`do … end`,
+//!   `{ … }`) are not records: their decisions count for the enclosing method (like Python's
+//!   `lambda` under radon).
+//! * **cyclomatic** = `1` + one per `if`/`elif`/`elsif`/`else if`, `guard` (Swift), loop,
+//!   non-default `case`/`when`/match arm (a Rust `_` arm, a Scala `case _`, Bash `*)`, and
+//!   `default`/`else` branches do not count), `catch`/`rescue`, conditional expression, and every
+//!   `&&`/`||`/`and`/`or` operator (ESLint and radon count them all).
+//! * **cognitive** (SonarSource): `+1 + nesting` for `if` (not `else if`), loops, `switch`/`match`/
+//!   `when`/`case`, `catch`/`rescue`, conditional expressions; `+1` for each `else`/`elif`
+//!   branch; `+1` for each logical operator whose parent is not the same operator (so
+//!   `a && b && c` = 1, `a && b || c` = 2); nesting rises inside those structures and inside
+//!   closures, whose increments also count for the enclosing function.
+//! * **logical lines**: the statements of the language (children of its block nodes) and
+//!   declarations; **nesting**: `if` (chains flat), loops, switch-likes, `try`;
+//!   **ABC**: assignments (incl. declarations with a value) / calls / comparisons, `else`,
+//!   cases, `catch`, conditional expressions; **nargs**: declared parameters (`self` receivers
+//!   included where the grammar lists them as parameters, Go receivers not);
+//!   **nexits**: `return` statements/expressions.
+//! * **classes**: the class-like declarations of each grammar (Rust `impl`/`trait`/`struct`/`enum`,
+//!   C++ `class`/`struct`, C# and Kotlin classes/interfaces/objects, Ruby `class`/`module`,
+//!   PHP classes/interfaces/traits, Scala classes/objects/traits, Swift classes/protocols).
+//!   Go methods are declared outside their types, so Go has no class records. Public: C++
+//!   access sections (`class` private, `struct` public by default); C#/Rust/Kotlin/PHP/Swift
+//!   modifiers (`pub`, `public`; Kotlin, PHP, Swift default public; C# and Rust default
+//!   private); Ruby, Scala, Bash all public.
+
+use lang::tree_sitter::Node;
+use lang::Language;
+
+use crate::walk::{Context, Visitor};
+
+/// The node kinds of one grammar.
+pub(crate) struct Rules {
+    /// Named function records: (kind, record kind).
+    functions: &'static [(&'static str, &'static str)],
+    closures: &'static [&'static str],
+    classes: &'static [&'static str],
+    ifs: &'static [&'static str],
+    /// `elif`-like clauses: +1 cyclomatic, +1 cognitive.
+    elifs: &'static [&'static str],
+    /// `else` clauses: +1 cognitive.
+    elses: &'static [&'static str],
+    loops: &'static [&'static str],
+    switches: &'static [&'static str],
+    cases: &'static [&'static str],
+    catches: &'static [&'static str],
+    ternaries: &'static [&'static str],
+    tries: &'static [&'static str],
+    /// Binary node kinds holding `&&`-like operators (operator read from the tokens).
+    binaries: &'static [&'static str],
+    /// Node kinds that are themselves one logical operator (Kotlin/Swift `conjunction_expression`).
+    logical_kinds: &'static [&'static str],
+    returns: &'static [&'static str],
+    calls: &'static [&'static str],
+    assignments: &'static [&'static str],
+    /// Children of these are statements (logical lines).
+    blocks: &'static [&'static str],
+    /// Further statement kinds wherever they are.
+    statements: &'static [&'static str],
+    parameter_lists: &'static [&'static str],
+    atoms: &'static [&'static str],
+    /// Fields and attributes of classes.
+    fields: &'static [&'static str],
+    /// Whether members are public without a modifier.
+    public_by_default: bool,
+}
+
+const NONE: &[&str] = &[];
+
+const RUST: Rules = Rules {
+    functions: &[("function_item", "function")],
+    closures: &["closure_expression"],
+    classes: &["impl_item", "trait_item", "struct_item", "enum_item"],
+    ifs: &["if_expression"],
+    elifs: NONE,
+    elses: &["else_clause"],
+    loops: &["for_expression", "while_expression", "loop_expression"],
+    switches: &["match_expression"],
+    cases: &["match_arm"],
+    catches: NONE,
+    ternaries: NONE,
+    tries: NONE,
+    binaries: &["binary_expression"],
+    logical_kinds: NONE,
+    returns: &["return_expression"],
+    calls: &["call_expression", "macro_invocation"],
+    assignments: &["assignment_expression", "compound_assignment_expr", "let_declaration"],
+    blocks: &["block", "source_file", "declaration_list"],
+    statements: NONE,
+    parameter_lists: &["parameters", "closure_parameters"],
+    atoms: &["string_literal", "raw_string_literal", "char_literal"],
+    fields: &["field_declaration"],
+    public_by_default: false,
+};
+
+const GO: Rules = Rules {
+    functions: &[("function_declaration", "function"), ("method_declaration", "method")],
+    closures: &["func_literal"],
+    classes: NONE,
+    ifs: &["if_statement"],
+    elifs: NONE,
+    elses: NONE,
+    loops: &["for_statement"],
+    switches: &["expression_switch_statement", "type_switch_statement", "select_statement"],
+    cases: &["expression_case", "type_case", "communication_case"],
+    catches: NONE,
+    ternaries: NONE,
+    tries: NONE,
+    binaries: &["binary_expression"],
+    logical_kinds: NONE,
+    returns: &["return_statement"],
+    calls: &["call_expression"],
+    assignments: &["assignment_statement", "short_var_declaration", "inc_statement", "dec_statement"],
+    blocks: &["block", "source_file", "expression_case", "type_case", "communication_case", "default_case"],
+    statements: NONE,
+    parameter_lists: &["parameter_list"],
+    atoms: &["interpreted_string_literal", "raw_string_literal", "rune_literal"],
+    fields: NONE,
+    public_by_default: true,
+};
+
+const C: Rules = Rules {
+    functions: &[("function_definition", "function")],
+    closures: &["lambda_expression"],
+    classes: &["class_specifier", "struct_specifier"],
+    ifs: &["if_statement"],
+    elifs: NONE,
+    elses: &["else_clause"],
+    loops: &["for_statement", "for_range_loop", "while_statement", "do_statement"],
+    switches: &["switch_statement"],
+    cases: &["case_statement"],
+    catches: &["catch_clause"],
+    ternaries: &["conditional_expression"],
+    tries: &["try_statement"],
+    binaries: &["binary_expression"],
+    logical_kinds: NONE,
+    returns: &["return_statement", "co_return_statement"],
+    calls: &["call_expression", "new_expression"],
+    assignments: &["assignment_expression", "update_expression", "init_declarator"],
+    blocks: &["compound_statement", "translation_unit", "case_statement", "declaration_list"],
+    statements: NONE,
+    parameter_lists: &["parameter_list"],
+    atoms: &["string_literal", "raw_string_literal", "char_literal", "concatenated_string", "system_lib_string"],
+    fields: &["field_declaration"],
+    public_by_default: true,
+};
+
+const CSHARP: Rules = Rules {
+    functions: &[
+        ("method_declaration", "method"),
+        ("constructor_declaration", "constructor"),
+        ("destructor_declaration", "destructor"),
+        ("operator_declaration", "operator"),
+        ("conversion_operator_declaration", "operator"),
+        ("local_function_statement", "function"),
+        ("accessor_declaration", "accessor"),
+    ],
+    closures: &["lambda_expression", "anonymous_method_expression"],
+    classes: &["class_declaration", "struct_declaration", "interface_declaration", "record_declaration"],
+    ifs: &["if_statement"],
+    elifs: NONE,
+    elses: NONE,
+    loops: &["for_statement", "foreach_statement", "while_statement", "do_statement"],
+    switches: &["switch_statement", "switch_expression"],
+    cases: &["switch_section", "switch_expression_arm"],
+    catches: &["catch_clause"],
+    ternaries: &["conditional_expression"],
+    tries: &["try_statement"],
+    binaries: &["binary_expression"],
+    logical_kinds: NONE,
+    returns: &["return_statement"],
+    calls: &["invocation_expression", "object_creation_expression"],
+    assignments: &["assignment_expression", "variable_declarator"],
+    blocks: &["block", "compilation_unit", "switch_section", "declaration_list"],
+    statements: NONE,
+    parameter_lists: &["parameter_list"],
+    atoms: &["string_literal", "verbatim_string_literal", "raw_string_literal", "interpolated_string_expression", "character_literal"],
+    fields: &["field_declaration", "property_declaration"],
+    public_by_default: false,
+};
+
+const RUBY: Rules = Rules {
+    functions: &[("method", "method"), ("singleton_method", "method")],
+    closures: &["lambda"],
+    classes: &["class", "module", "singleton_class"],
+    ifs: &["if", "unless", "if_modifier", "unless_modifier"],
+    elifs: &["elsif"],
+    elses: &["else"],
+    loops: &["while", "until", "for", "while_modifier", "until_modifier"],
+    switches: &["case", "case_match"],
+    cases: &["when", "in_clause"],
+    catches: &["rescue", "rescue_modifier"],
+    ternaries: &["conditional"],
+    tries: &["begin"],
+    binaries: &["binary"],
+    logical_kinds: NONE,
+    returns: &["return"],
+    calls: &["call"],
+    assignments: &["assignment", "operator_assignment"],
+    blocks: &["body_statement", "program", "then", "else", "do", "block_body", "begin"],
+    statements: NONE,
+    parameter_lists: &["method_parameters", "lambda_parameters"],
+    atoms: &["string", "bare_string", "regex", "heredoc_body", "string_array", "symbol_array"],
+    fields: NONE,
+    public_by_default: true,
+};
+
+const PHP: Rules = Rules {
+    functions: &[("function_definition", "function"), ("method_declaration", "method")],
+    closures: &["anonymous_function", "arrow_function"],
+    classes: &["class_declaration", "interface_declaration", "trait_declaration", "enum_declaration"],
+    ifs: &["if_statement"],
+    elifs: &["else_if_clause"],
+    elses: &["else_clause"],
+    loops: &["for_statement", "foreach_statement", "while_statement", "do_statement"],
+    switches: &["switch_statement", "match_expression"],
+    cases: &["case_statement", "match_conditional_expression"],
+    catches: &["catch_clause"],
+    ternaries: &["conditional_expression"],
+    tries: &["try_statement"],
+    binaries: &["binary_expression"],
+    logical_kinds: NONE,
+    returns: &["return_statement"],
+    calls: &["function_call_expression", "member_call_expression", "scoped_call_expression", "object_creation_expression"],
+    assignments: &["assignment_expression", "augmented_assignment_expression", "reference_assignment_expression"],
+    blocks: &["compound_statement", "program", "colon_block", "declaration_list", "case_statement", "default_statement"],
+    statements: NONE,
+    parameter_lists: &["formal_parameters"],
+    atoms: &["string", "encapsed_string", "heredoc", "nowdoc"],
+    fields: &["property_declaration"],
+    public_by_default: true,
+};
+
+const KOTLIN: Rules = Rules {
+    functions: &[("function_declaration", "function"), ("secondary_constructor", "constructor")],
+    closures: &["lambda_literal", "anonymous_function"],
+    classes: &["class_declaration", "object_declaration", "companion_object"],
+    ifs: &["if_expression"],
+    elifs: NONE,
+    elses: NONE,
+    loops: &["for_statement", "while_statement", "do_while_statement"],
+    switches: &["when_expression"],
+    cases: &["when_entry"],
+    catches: &["catch_block"],
+    ternaries: NONE,
+    tries: &["try_expression"],
+    binaries: NONE,
+    logical_kinds: &["conjunction_expression", "disjunction_expression"],
+    returns: &["jump_expression"],
+    calls: &["call_expression"],
+    assignments: &["assignment", "property_declaration"],
+    blocks: &["statements", "source_file", "class_body"],
+    statements: NONE,
+    parameter_lists: &["function_value_parameters", "lambda_parameters"],
+    atoms: &["string_literal", "multiline_string_literal", "character_literal"],
+    fields: &["property_declaration"],
+    public_by_default: true,
+};
+
+const SCALA: Rules = Rules {
+    functions: &[("function_definition", "function")],
+    closures: &["lambda_expression"],
+    classes: &["class_definition", "object_definition", "trait_definition"],
+    ifs: &["if_expression"],
+    elifs: NONE,
+    elses: NONE,
+    loops: &["while_expression", "do_while_expression", "for_expression"],
+    switches: &["match_expression"],
+    cases: &["case_clause"],
+    catches: &["catch_clause"],
+    ternaries: NONE,
+    tries: &["try_expression"],
+    binaries: &["infix_expression"],
+    logical_kinds: NONE,
+    returns: &["return_expression"],
+    calls: &["call_expression"],
+    assignments: &["assignment_expression", "val_definition", "var_definition"],
+    blocks: &["block", "template_body", "indented_block", "compilation_unit"],
+    statements: NONE,
+    parameter_lists: &["parameters"],
+    atoms: &["string", "interpolated_string_expression", "character_literal"],
+    fields: &["val_definition", "var_definition"],
+    public_by_default: true,
+};
+
+const SWIFT: Rules = Rules {
+    functions: &[("function_declaration", "function"), ("init_declaration", "constructor"), ("deinit_declaration", "destructor")],
+    closures: &["lambda_literal"],
+    classes: &["class_declaration", "protocol_declaration"],
+    ifs: &["if_statement", "guard_statement"],
+    elifs: NONE,
+    elses: NONE,
+    loops: &["for_statement", "while_statement", "repeat_while_statement"],
+    switches: &["switch_statement"],
+    cases: &["switch_entry"],
+    catches: &["catch_block"],
+    ternaries: &["ternary_expression"],
+    tries: &["do_statement"],
+    binaries: NONE,
+    logical_kinds: &["conjunction_expression", "disjunction_expression"],
+    returns: &["control_transfer_statement"],
+    calls: &["call_expression"],
+    assignments: &["assignment", "property_declaration"],
+    blocks: &["statements", "source_file", "class_body"],
+    statements: NONE,
+    parameter_lists: NONE,
+    atoms: &["line_string_literal", "multi_line_string_literal", "raw_string_literal"],
+    fields: &["property_declaration"],
+    public_by_default: true,
+};
+
+const BASH: Rules = Rules {
+    functions: &[("function_definition", "function")],
+    closures: NONE,
+    classes: NONE,
+    ifs: &["if_statement"],
+    elifs: &["elif_clause"],
+    elses: &["else_clause"],
+    loops: &["for_statement", "c_style_for_statement", "while_statement"],
+    switches: &["case_statement"],
+    cases: &["case_item"],
+    catches: NONE,
+    ternaries: &["ternary_expression"],
+    tries: NONE,
+    binaries: &["binary_expression", "list"],
+    logical_kinds: NONE,
+    returns: NONE,
+    calls: &["command"],
+    assignments: &["variable_assignment"],
+    blocks: &["program", "compound_statement", "do_group", "if_statement", "elif_clause", "else_clause", "case_item", "subshell"],
+    statements: NONE,
+    parameter_lists: NONE,
+    atoms: &["string", "raw_string", "ansi_c_string", "translated_string", "heredoc_body"],
+    fields: NONE,
+    public_by_default: true,
+};
+
+/// The table of `lang`, if it has one.
+pub(crate) fn rules(lang: Language) -> Option<&'static Rules> {
+    Some(match lang {
+        Language::Rust => &RUST,
+        Language::Go => &GO,
+        Language::C | Language::Cpp => &C,
+        Language::CSharp => &CSHARP,
+        Language::Ruby => &RUBY,
+        Language::Php => &PHP,
+        Language::Kotlin => &KOTLIN,
+        Language::Scala => &SCALA,
+        Language::Swift => &SWIFT,
+        Language::Shell => &BASH,
+        _ => return None,
+    })
+}
+
+const LOGICAL_OPERATORS: &[&str] = &["&&", "||", "and", "or"];
+
+pub(crate) struct Generic {
+    rules: &'static Rules,
+    /// C++ access section per open class (class owner id, public).
+    access: Vec<(usize, bool)>,
+}
+
+impl Generic {
+    pub fn new(rules: &'static Rules) -> Self {
+        Generic { rules, access: Vec::new() }
+    }
+
+    /// The logical operator of a node, if it is one.
+    fn logical_operator<'t>(&self, node: Node<'t>, kind: &str) -> Option<&'static str> {
+        if self.rules.logical_kinds.contains(&kind) {
+            return Some(if kind.starts_with("conj") { "&&" } else { "||" });
+        }
+        if !self.rules.binaries.contains(&kind) {
+            return None;
+        }
+        let op = node.child_by_field_name("operator").filter(|o| !o.is_named()).or_else(|| {
+            let mut cursor = node.walk();
+            let found = node.children(&mut cursor).find(|c| !c.is_named() && LOGICAL_OPERATORS.contains(&c.kind()));
+            found
+        })?;
+        LOGICAL_OPERATORS.iter().find(|o| **o == op.kind()).copied()
+    }
+
+    fn member_public<'t>(&self, node: Node<'t>, cx: &Context<'t>) -> bool {
+        if let Some(&(owner, public)) = self.access.last() {
+            let class_owner = cx.current_class().map(|c| cx.class_owner(c));
+            if class_owner == Some(owner) {
+                return public;
+            }
+        }
+        // modifiers: any descendant token among the first children
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            let k = cx.kind(child);
+            if k.contains("modifier") || k == "visibility_modifier" || k == "modifiers" {
+                let text = cx.bytes(child);
+                if contains_word(text, b"public") || text == b"pub" || text.starts_with(b"pub(") || text.starts_with(b"pub ") {
+                    return true;
+                }
+                if contains_word(text, b"private") || contains_word(text, b"protected") || contains_word(text, b"internal")
+                    || contains_word(text, b"fileprivate")
+                {
+                    return false;
+                }
+            }
+            if child.is_named() && !k.contains("modifier") && k != "attribute_item" && k != "attribute_list" && k != "modifiers" {
+                break;
+            }
+        }
+        self.rules.public_by_default
+    }
+}
+
+/// An `if` with an `else` branch: an `alternative` field or an `else` token.
+fn has_else(node: Node<'_>) -> bool {
+    if node.child_by_field_name("alternative").is_some() {
+        return true;
+    }
+    let mut cursor = node.walk();
+    let found = node.children(&mut cursor).any(|c| !c.is_named() && c.kind() == "else");
+    found
+}
+
+fn contains_word(text: &[u8], word: &[u8]) -> bool {
+    text.windows(word.len()).any(|w| w == word)
+}
+
+/// The name of a function or class node.
+fn name_of<'t>(node: Node<'t>, cx: &Context<'t>) -> Option<String> {
+    if let Some(n) = node.child_by_field_name("name") {
+        return Some(cx.text(n));
+    }
+    // C/C++: follow the declarator chain to the identifier.
+    let mut current = node;
+    for _ in 0..8 {
+        match current.child_by_field_name("declarator") {
+            Some(d) => {
+                if matches!(d.kind(), "identifier" | "field_identifier" | "qualified_identifier" | "destructor_name" | "operator_name") {
+                    return Some(cx.text(d));
+                }
+                current = d;
+            }
+            None => break,
+        }
+    }
+    if let Some(t) = node.child_by_field_name("type") {
+        return Some(cx.text(t)); // Rust `impl Type`
+    }
+    let mut cursor = node.walk();
+    let found = node
+        .named_children(&mut cursor)
+        .find(|c| matches!(c.kind(), "simple_identifier" | "identifier" | "type_identifier" | "constant" | "word"))
+        .map(|c| cx.text(c));
+    found
+}
+
+/// Declared parameters of a function node (first parameter list found on it or its declarator).
+fn parameter_count(node: Node<'_>, rules: &Rules) -> u32 {
+    let mut list = node.child_by_field_name("parameters");
+    if list.is_none() {
+        let mut current = node;
+        for _ in 0..8 {
+            match current.child_by_field_name("declarator") {
+                Some(d) => {
+                    if let Some(p) = d.child_by_field_name("parameters") {
+                        list = Some(p);
+                        break;
+                    }
+                    current = d;
+                }
+                None => break,
+            }
+        }
+    }
+    if list.is_none() {
+        let mut cursor = node.walk();
+        list = node.children(&mut cursor).find(|c| rules.parameter_lists.contains(&c.kind()));
+    }
+    let count_in = |n: Node<'_>| {
+        let mut cursor = n.walk();
+        let c = n.named_children(&mut cursor).filter(|c| !c.is_extra() && !c.kind().contains("comment") && c.kind() != "attribute_item").count();
+        c as u32
+    };
+    match list {
+        Some(l) => count_in(l),
+        None => {
+            // Swift: `parameter` children directly on the declaration.
+            let mut cursor = node.walk();
+            let n = node.named_children(&mut cursor).filter(|c| c.kind() == "parameter").count();
+            n as u32
+        }
+    }
+}
+
+/// A `default`/`else`/`_` case, which does not count.
+fn is_default_case<'t>(node: Node<'t>, cx: &Context<'t>) -> bool {
+    let kind = node.kind();
+    if kind == "default_case" {
+        return true;
+    }
+    if kind == "case_statement" && cx.source.get(node.start_byte()..).map(|t| t.starts_with(b"case")).unwrap_or(false) {
+        return false; // C/C++/PHP `case X:` (a `default:` is a case_statement too)
+    }
+    let mut cursor = node.walk();
+    for child in node.children(&mut cursor) {
+        let k = child.kind();
+        if k == "default" || k == "else" {
+            return true;
+        }
+        if k == "case" || k == "when" {
+            return false;
+        }
+        if matches!(k, "match_pattern" | "switch_pattern" | "wildcard" | "pattern") || child.is_named() {
+            let text = cx.bytes(child);
+            let trimmed = text.strip_prefix(b"case ").unwrap_or(text);
+            return matches!(trimmed, b"_" | b"*" | b"default" | b"else");
+        }
+    }
+    kind == "case_statement"
+}
+
+impl<'t> Visitor<'t> for Generic {
+    fn atoms(&self) -> &'static [&'static str] {
+        self.rules.atoms
+    }
+
+    fn leave(&mut self, node: Node<'t>, _cx: &mut Context<'t>) {
+        if self.access.last().map(|a| a.0 == node.id()).unwrap_or(false) {
+            self.access.pop();
+        }
+    }
+
+    fn enter(&mut self, node: Node<'t>, cx: &mut Context<'t>) {
+        let r = self.rules;
+        let kind = cx.kind(node);
+        let parent = cx.parent();
+        let parent_kind = parent.map(|p| cx.kind(p)).unwrap_or("");
+        if node.is_named() && !node.is_extra() && (r.blocks.contains(&parent_kind) || r.statements.contains(&kind)) {
+            cx.logical(node, 1, true);
+        }
+        if let Some(&(_, record_kind)) = r.functions.iter().find(|(k, _)| *k == kind) {
+            cx.push_cognitive_nesting(node);
+            let name = name_of(node, cx).unwrap_or_else(|| "<anonymous>".to_string());
+            let public = self.member_public(node, cx);
+            let i = cx.open_function(node, name, record_kind, node);
+            let in_class = cx.functions[i].class_index.is_some();
+            let f = &mut cx.functions[i];
+            if in_class && record_kind == "function" {
+                f.kind = "method";
+            }
+            f.public = public;
+            f.nargs = parameter_count(node, r);
+            return;
+        }
+        if r.closures.contains(&kind) {
+            cx.push_cognitive_nesting(node);
+            let i = cx.open_function(node, "<closure>".to_string(), "closure", node);
+            cx.functions[i].class_index = None;
+            cx.functions[i].nargs = parameter_count(node, r);
+            return;
+        }
+        if r.classes.contains(&kind) {
+            let name = name_of(node, cx).unwrap_or_else(|| "<anonymous>".to_string());
+            cx.push_name(node, name.clone());
+            let class_kind = kind.trim_end_matches("_item").trim_end_matches("_declaration").trim_end_matches("_specifier").trim_end_matches("_definition");
+            cx.open_class(node, name, class_kind, node);
+            if kind.ends_with("_specifier") {
+                self.access.push((node.id(), kind != "class_specifier")); // C++ access sections
+            }
+            return;
+        }
+        if kind == "access_specifier" {
+            if let Some(a) = self.access.last_mut() {
+                a.1 = cx.bytes(node).starts_with(b"public");
+            }
+            return;
+        }
+        if r.fields.contains(&kind) && cx.current_class().is_some() {
+            let public = self.member_public(node, cx);
+            if let Some(class) = cx.current_class() {
+                cx.classes[class].add_attribute(None, public);
+            }
+        }
+        if r.ifs.contains(&kind) {
+            cx.add(1);
+            // else-if: an `if` in an else clause, directly in another `if` (its alternative), or
+            // (Kotlin) the last body of an `if`
+            let else_if = r.elses.contains(&parent_kind)
+                || r.ifs.contains(&parent_kind)
+                || (parent_kind == "control_structure_body"
+                    && cx.ancestor(1).map(|g| r.ifs.contains(&cx.kind(g)) && g.named_child(g.named_child_count().saturating_sub(1)).map(|l| l.id()) == parent.map(|p| p.id())).unwrap_or(false)
+                    && cx.ancestor(1).map(|g| g.named_child_count() > 2).unwrap_or(false));
+            if !else_if {
+                cx.cognitive_structural();
+                cx.push_depth(node);
+            }
+            cx.push_cognitive_nesting(node);
+            if r.elses.is_empty() && kind != "guard_statement" && has_else(node) {
+                cx.cognitive_add(1); // `else` without a node of its own (Go, C#, Kotlin, Scala, Swift)
+                cx.abc(0, 0, 1);
+            }
+        } else if r.elifs.contains(&kind) {
+            cx.add(1);
+            cx.cognitive_add(1);
+            cx.abc(0, 0, 1);
+        } else if r.elses.contains(&kind) {
+            cx.cognitive_add(1);
+            cx.abc(0, 0, 1);
+        } else if r.loops.contains(&kind) {
+            cx.add(1);
+            cx.cognitive_structural();
+            cx.push_cognitive_nesting(node);
+            cx.push_depth(node);
+        } else if r.switches.contains(&kind) {
+            cx.cognitive_structural();
+            cx.push_cognitive_nesting(node);
+            cx.push_depth(node);
+        } else if r.cases.contains(&kind) {
+            if !is_default_case(node, cx) {
+                cx.add(1);
+            }
+            cx.abc(0, 0, 1);
+        } else if r.catches.contains(&kind) {
+            cx.add(1);
+            cx.cognitive_structural();
+            cx.push_cognitive_nesting(node);
+            cx.abc(0, 0, 1);
+        } else if r.ternaries.contains(&kind) {
+            cx.add(1);
+            cx.cognitive_structural();
+            cx.push_cognitive_nesting(node);
+            cx.abc(0, 0, 1);
+        } else if r.tries.contains(&kind) {
+            cx.push_depth(node);
+        } else if r.returns.contains(&kind) {
+            let text = cx.bytes(node);
+            if !matches!(kind, "jump_expression" | "control_transfer_statement") || text.starts_with(b"return") {
+                cx.exit_point();
+            }
+        } else if r.calls.contains(&kind) {
+            cx.abc(0, 1, 0);
+        } else if r.assignments.contains(&kind) {
+            let has_value = !matches!(kind, "let_declaration" | "init_declarator" | "variable_declarator" | "property_declaration")
+                || node.child_by_field_name("value").is_some()
+                || { let mut c = node.walk(); let f = node.children(&mut c).any(|x| x.kind() == "="); f };
+            if has_value {
+                cx.abc(1, 0, 0);
+            }
+        }
+        if let Some(op) = self.logical_operator(node, kind) {
+            cx.add(1);
+            let parent_op = cx.parent_skipping_parentheses().and_then(|p| {
+                let pk = cx.kind(p);
+                self.logical_operator(p, pk)
+            });
+            if parent_op != Some(op) {
+                cx.cognitive_add(1);
+            }
+        } else if self.rules.binaries.contains(&kind) || kind.contains("comparison") || kind.contains("equality") {
+            let mut cursor = node.walk();
+            let comparisons = node
+                .children(&mut cursor)
+                .filter(|c| !c.is_named() && matches!(c.kind(), "==" | "!=" | "<" | ">" | "<=" | ">=" | "===" | "!==" | "<>"))
+                .count();
+            if comparisons > 0 {
+                cx.abc(0, 0, comparisons as u32);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analyze_source;
+    use lang::Language;
+
+    fn summary(lang: Language, src: &str) -> Vec<(String, &'static str, u32, u32, u32)> {
+        let m = analyze_source(lang, src.as_bytes());
+        m.functions.iter().map(|f| (f.name.clone(), f.kind, f.cyclomatic, f.cognitive, f.nargs)).collect()
+    }
+
+    #[test]
+    fn rust_functions_closures_and_impls() {
+        let src = "struct S { pub x: i32, y: i32 }\nimpl S {\n    pub fn m(&self, a: i32) -> i32 {\n        if a > 0 && a < 5 { 1 } else if a == 2 { 2 } else { 3 };\n        match a { 1 => 1, 2 => 2, _ => 0 };\n        let f = |y: i32| if y > 0 { y } else { 0 };\n        for _i in 0..a { while false {} }\n        return f(a);\n    }\n    fn private(&self) {}\n}\n";
+        let got = summary(Language::Rust, src);
+        // m: 1 + if 2 + && 1 + arms 2 + for 1 + while 1 = 8; cognitive: if 1 + && 1 + else-if 1 + else 1 + match 1
+        //    + closure(if at nesting 1: 2, else 1) + for 1 + while 2 = 11
+        assert_eq!(got[0], ("m".to_string(), "method", 8, 11, 2));
+        assert_eq!(got[1], ("<closure>".to_string(), "closure", 2, 2, 1));
+        let m = analyze_source(Language::Rust, src.as_bytes());
+        let imp = m.classes.iter().find(|c| c.kind == "impl").unwrap();
+        assert_eq!((imp.methods, imp.public_methods, imp.wmc), (2, 1, 9));
+        let st = m.classes.iter().find(|c| c.kind == "struct").unwrap();
+        assert_eq!((st.attributes, st.public_attributes), (2, 1));
+    }
+
+    #[test]
+    fn go_cases_and_else() {
+        let src = "package p\nfunc (s *S) M(a int, b int) int {\n\tif a > 0 && b < 1 { return 1 } else if a == 2 { return 2 } else { a = 3 }\n\tswitch a { case 1, 2: return 1; default: return 0 }\n\tf := func(y int) int { return y }\n\treturn f(a)\n}\n";
+        let got = summary(Language::Go, src);
+        // 1 + if 2 + && 1 + case 1 = 5; cognitive: if 1 + && 1 + else 1 + else 1 + switch 1 = 5
+        assert_eq!(got[0], ("M".to_string(), "method", 5, 5, 2));
+        assert_eq!(got[1].1, "closure");
+        let m = analyze_source(Language::Go, src.as_bytes());
+        assert_eq!(m.functions[0].nexits, 5);
+    }
+
+    #[test]
+    fn c_and_cpp() {
+        let src = "int f(int a, char **b) {\n  if (a > 0 && a < 5) return 1; else if (a == 2) return 2; else a = 3;\n  switch (a) { case 1: case 2: break; default: break; }\n  for (;;) {} while (a) {} do {} while (a);\n  return a ? 1 : 2;\n}\n";
+        let got = summary(Language::C, src);
+        // 1 + if 2 + && 1 + case 2 + loops 3 + ?: 1 = 10
+        assert_eq!(got[0].0, "f");
+        assert_eq!((got[0].2, got[0].4), (10, 2));
+        let cpp = "class K {\n  int hidden() { return 0; }\npublic:\n  int m(int x) { auto l = [](int y) { return y > 0 ? y : 0; }; return l(x); }\n};\n";
+        let m = analyze_source(Language::Cpp, cpp.as_bytes());
+        assert_eq!(m.classes.len(), 1);
+        assert_eq!((m.classes[0].methods, m.classes[0].public_methods), (2, 1));
+        assert_eq!(m.functions.iter().map(|f| f.kind).collect::<Vec<_>>(), vec!["method", "method", "closure"]);
+    }
+
+    #[test]
+    fn every_language_with_a_table_measures_functions() {
+        let samples: &[(Language, &str)] = &[
+            (Language::CSharp, "class K { public int M(int a) { if (a > 0 && a < 5) return 1; return a switch { 1 => 1, _ => 0 }; } }"),
+            (Language::Ruby, "class K\n  def m(a, b = 1)\n    if a > 0 && b < 1 then 1 elsif a == 2 then 2 else 3 end\n  end\nend\n"),
+            (Language::Php, "<?php\nclass K { public function m($a) { if ($a > 0 && $a < 1) { return 1; } elseif ($a == 2) { return 2; } return 0; } }\n"),
+            (Language::Kotlin, "class K { fun m(a: Int): Int { if (a > 0 && a < 5) return 1 else if (a == 2) return 2; return 0 } }\n"),
+            (Language::Scala, "class K { def m(a: Int): Int = { if (a > 0 && a < 5) 1 else if (a == 2) 2 else 3 } }\n"),
+            (Language::Swift, "class K { func m(a: Int) -> Int { if a > 0 && a < 5 { return 1 } else if a == 2 { return 2 }; return 0 } }\n"),
+            (Language::Shell, "f() {\n  if [ -n \"$1\" ] && [ -z \"$2\" ]; then echo a; elif true; then echo b; fi\n}\n"),
+        ];
+        for (lang, src) in samples {
+            let m = analyze_source(*lang, src.as_bytes());
+            assert!(m.errors.is_empty(), "{lang}: {:?}", m.errors);
+            assert_eq!(m.functions.len(), 1, "{lang}: {:?}", m.functions);
+            // 1 + if + elif + && (+ a non-default switch arm in C#)
+            let f = &m.functions[0];
+            assert!(f.cyclomatic >= 3, "{lang}: {f:?}");
+            assert!(f.cognitive >= 2, "{lang}: {f:?}");
+            assert!(f.halstead.volume > 0.0 && f.lines.logical > 0, "{lang}: {f:?}");
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! Roll-ups of the function and class metrics: `sum`, `avg`, `min`, `max` of each metric over a
+//! file's functions, and merged further over a directory and a whole scan. Merging keeps the
+//! count, so an average over a directory is the average over its functions (not an average of
+//! file averages). Over no functions every statistic is 0.
+
+use serde::Serialize;
+
+use crate::classes::ClassMetrics;
+use crate::walk::FunctionMetrics;
+
+/// Serializes a float rounded to 3 decimals: the digits beyond say nothing about code and would
+/// make the JSON twice as long (`247.254` instead of `247.25415011250035`).
+pub(crate) fn round3<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64((v * 1000.0).round() / 1000.0)
+}
+
+/// One statistic over a set of values.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Stat {
+    #[serde(serialize_with = "round3")]
+    pub sum: f64,
+    #[serde(serialize_with = "round3")]
+    pub avg: f64,
+    #[serde(serialize_with = "round3")]
+    pub min: f64,
+    #[serde(serialize_with = "round3")]
+    pub max: f64,
+    #[serde(skip)]
+    count: u64,
+}
+
+impl Stat {
+    pub fn add(&mut self, v: f64) {
+        if self.count == 0 {
+            self.min = v;
+            self.max = v;
+        } else {
+            self.min = self.min.min(v);
+            self.max = self.max.max(v);
+        }
+        self.count += 1;
+        self.sum += v;
+        self.avg = self.sum / self.count as f64;
+    }
+
+    pub fn merge(&mut self, other: &Stat) {
+        if other.count == 0 {
+            return;
+        }
+        if self.count == 0 {
+            *self = *other;
+            return;
+        }
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
+        self.count += other.count;
+        self.sum += other.sum;
+        self.avg = self.sum / self.count as f64;
+    }
+
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+}
+
+/// Roll-up of the function and class metrics of a file, a directory or a scan.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MetricStats {
+    pub functions: u64,
+    pub classes: u64,
+    pub cyclomatic: Stat,
+    pub cognitive: Stat,
+    pub nargs: Stat,
+    pub nexits: Stat,
+    pub nesting: Stat,
+    /// Logical lines per function.
+    pub logical: Stat,
+    /// Physical lines per function.
+    pub physical: Stat,
+    pub halstead_volume: Stat,
+    pub halstead_difficulty: Stat,
+    pub halstead_effort: Stat,
+    pub halstead_bugs: Stat,
+    pub mi_original: Stat,
+    pub mi_sei: Stat,
+    pub mi_visual_studio: Stat,
+    pub abc_magnitude: Stat,
+    /// WMC per class.
+    pub wmc: Stat,
+    pub methods_per_class: Stat,
+}
+
+impl MetricStats {
+    pub fn of(functions: &[FunctionMetrics], classes: &[ClassMetrics]) -> MetricStats {
+        let mut s = MetricStats::default();
+        for f in functions {
+            s.add_function(f);
+        }
+        for c in classes {
+            s.classes += 1;
+            s.wmc.add(c.wmc as f64);
+            s.methods_per_class.add(c.methods as f64);
+        }
+        s
+    }
+
+    fn add_function(&mut self, f: &FunctionMetrics) {
+        self.functions += 1;
+        self.cyclomatic.add(f.cyclomatic as f64);
+        self.cognitive.add(f.cognitive as f64);
+        self.nargs.add(f.nargs as f64);
+        self.nexits.add(f.nexits as f64);
+        self.nesting.add(f.nesting as f64);
+        self.logical.add(f.lines.logical as f64);
+        self.physical.add(f.lines.physical as f64);
+        self.halstead_volume.add(f.halstead.volume);
+        self.halstead_difficulty.add(f.halstead.difficulty);
+        self.halstead_effort.add(f.halstead.effort);
+        self.halstead_bugs.add(f.halstead.bugs);
+        self.mi_original.add(f.mi.original);
+        self.mi_sei.add(f.mi.sei);
+        self.mi_visual_studio.add(f.mi.visual_studio);
+        self.abc_magnitude.add(f.abc.magnitude);
+    }
+
+    pub fn merge(&mut self, o: &MetricStats) {
+        self.functions += o.functions;
+        self.classes += o.classes;
+        for (a, b) in self.stats_mut().into_iter().zip(o.stats()) {
+            a.merge(b);
+        }
+    }
+
+    fn stats(&self) -> [&Stat; 17] {
+        [
+            &self.cyclomatic,
+            &self.cognitive,
+            &self.nargs,
+            &self.nexits,
+            &self.nesting,
+            &self.logical,
+            &self.physical,
+            &self.halstead_volume,
+            &self.halstead_difficulty,
+            &self.halstead_effort,
+            &self.halstead_bugs,
+            &self.mi_original,
+            &self.mi_sei,
+            &self.mi_visual_studio,
+            &self.abc_magnitude,
+            &self.wmc,
+            &self.methods_per_class,
+        ]
+    }
+
+    fn stats_mut(&mut self) -> [&mut Stat; 17] {
+        [
+            &mut self.cyclomatic,
+            &mut self.cognitive,
+            &mut self.nargs,
+            &mut self.nexits,
+            &mut self.nesting,
+            &mut self.logical,
+            &mut self.physical,
+            &mut self.halstead_volume,
+            &mut self.halstead_difficulty,
+            &mut self.halstead_effort,
+            &mut self.halstead_bugs,
+            &mut self.mi_original,
+            &mut self.mi_sei,
+            &mut self.mi_visual_studio,
+            &mut self.abc_magnitude,
+            &mut self.wmc,
+            &mut self.methods_per_class,
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stats_merge_like_one_pass() {
+        let mut all = Stat::default();
+        let (mut a, mut b) = (Stat::default(), Stat::default());
+        for v in [3.0, 1.0, 4.0] {
+            all.add(v);
+            a.add(v);
+        }
+        for v in [1.0, 5.0] {
+            all.add(v);
+            b.add(v);
+        }
+        let mut merged = Stat::default();
+        merged.merge(&a);
+        merged.merge(&Stat::default());
+        merged.merge(&b);
+        assert_eq!(merged, all);
+        assert_eq!((all.sum, all.min, all.max, all.avg), (14.0, 1.0, 5.0, 2.8));
+    }
+
+    #[test]
+    fn empty_is_zero() {
+        let s = MetricStats::of(&[], &[]);
+        assert_eq!(s.cyclomatic.max, 0.0);
+        assert_eq!(s.functions, 0);
+    }
+}

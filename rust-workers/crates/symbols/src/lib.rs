@@ -1,0 +1,44 @@
+//! `symbols`: an outline per file — functions, methods, constructors, classes, interfaces, enums,
+//! structs, traits, modules and namespaces — and a repository-wide index searchable by name.
+//!
+//! The outline is one iterative pre-order walk of the tree-sitter tree (no recursion: deeply
+//! nested code cannot overflow the stack). Which node kinds declare what, and where their name
+//! is, comes from the table in [`lang::kinds`]; this crate adds parents, methods-vs-functions,
+//! signatures and visibility.
+//!
+//! ## JSON (camelCase)
+//!
+//! A file outline (`symbols` CLI and serve tool, one per file):
+//! ```text
+//! {"path": "src/A.java", "language": "java",
+//!  "symbols": [
+//!    {"name": "A", "qualifiedName": "A", "kind": "class", "parent": null,
+//!     "signature": "public class A extends B", "visibility": "public",
+//!     "startLine": 3, "startColumn": 1, "endLine": 40, "endColumn": 2},
+//!    {"name": "f", "qualifiedName": "A.f", "kind": "method", "parent": "A",
+//!     "signature": "public int f(int x)", "visibility": "public",
+//!     "startLine": 5, "startColumn": 3, "endLine": 9, "endColumn": 4}]}
+//! ```
+//! * `kind`: function, method, constructor, destructor, class, interface, enum, struct, union,
+//!   trait, impl, module, namespace, object, record, extension, type.
+//! * `parent`: the qualified name of the enclosing symbol, `null` at top level. A function
+//!   directly inside a class-like symbol is a `method`; Go methods take the receiver type as
+//!   parent, C++ `void C::m()` takes `C`, Rust `impl` blocks are symbols named after their type.
+//! * `signature`: the declaration head (modifiers, name, parameters, return type; no body) on one
+//!   line, whitespace collapsed, at most 200 characters.
+//! * `visibility`: `public`, `private`, `protected`, `internal`, `package`, `fileprivate`, `open`,
+//!   or Rust's text (`pub`, `pub(crate)`); language defaults apply when nothing is written (Java
+//!   `package`, C# members `private`, Swift `internal`, Go by capitalisation, Python by leading
+//!   underscores).
+//! * Lines and columns are 1-based; columns count bytes.
+//!
+//! A search (`search-symbols`): `{"query": "pars", "total": 12, "matches": [{"path": …,
+//! "language": …, "match": "exact"|"prefix"|"substring", "score": 70, …symbol fields}]}`,
+//! best first: exact (case-sensitive, then not) > prefix > camel-case/underscore word start >
+//! substring; ties go to types before functions, shorter names, then path and line.
+
+mod index;
+mod outline;
+
+pub use index::{Match, MatchKind, SearchResult, SymbolIndex};
+pub use outline::{outline, FileSymbols, Symbol};

@@ -1,0 +1,454 @@
+//! One walk per file: declarations found through `lang::kinds`, parents from a stack.
+
+use lang::tree_sitter::Node;
+use lang::{Language, SymbolKind};
+use serde::{Deserialize, Serialize};
+
+/// One declared symbol.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Symbol {
+    pub name: String,
+    pub qualified_name: String,
+    pub kind: String,
+    pub parent: Option<String>,
+    pub signature: String,
+    pub visibility: String,
+    pub start_line: u32,
+    pub start_column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+}
+
+/// The outline of one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileSymbols {
+    pub path: String,
+    pub language: String,
+    pub symbols: Vec<Symbol>,
+}
+
+/// Signatures longer than this are cut (a head with a 40-line parameter list is still
+/// recognisable from its first 200 characters, and the index stays small).
+const MAX_SIGNATURE_CHARS: usize = 200;
+
+/// Node kinds that hold a declaration's body, for grammars without a `body` field.
+const BODY_KINDS: &[&str] = &[
+    "class_body",
+    "function_body",
+    "block",
+    "compound_statement",
+    "declaration_list",
+    "field_declaration_list",
+    "body_statement",
+    "enum_body",
+    "enum_class_body",
+    "interface_body",
+    "protocol_body",
+    "enum_variant_list",
+    "statement_block",
+    "template_body",
+    "do_group",
+    "compound_command",
+];
+
+/// The outline of `source`; empty for languages without a grammar. Syntax errors do not stop
+/// it: whatever the tree recognised is listed.
+pub fn outline(lang: Language, source: &[u8]) -> Vec<Symbol> {
+    let Ok(tree) = lang::parse(lang, source) else { return Vec::new() };
+    let mut symbols: Vec<Symbol> = Vec::new();
+    // (end byte of the enclosing declaration, index into `symbols`)
+    let mut stack: Vec<(usize, usize)> = Vec::new();
+    let mut cursor = tree.walk();
+    loop {
+        let node = cursor.node();
+        while let Some(&(end, _)) = stack.last() {
+            if node.start_byte() >= end {
+                stack.pop();
+            } else {
+                break;
+            }
+        }
+        if let Some(symbol) = declared(lang, node, source, stack.last().map(|&(_, i)| &symbols[i])) {
+            symbols.push(symbol);
+            stack.push((node.end_byte().max(node.start_byte() + 1), symbols.len() - 1));
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return symbols;
+            }
+        }
+    }
+}
+
+fn text<'s>(node: Node<'_>, source: &'s [u8]) -> std::borrow::Cow<'s, str> {
+    String::from_utf8_lossy(&source[node.start_byte()..node.end_byte()])
+}
+
+/// The symbol `node` declares, if any.
+fn declared(lang: Language, node: Node<'_>, source: &[u8], parent: Option<&Symbol>) -> Option<Symbol> {
+    let (mut kind, mut name, name_node) = match lang.decl(node.kind()) {
+        Some(decl) => {
+            let name_node = decl.name_node(node);
+            (decl.kind_of(node), decl.name_of(node, source)?, name_node)
+        }
+        None => named_function_value(lang, node, source)?,
+    };
+    if name.is_empty() {
+        return None;
+    }
+    let mut parent_name = parent.map(|p| p.qualified_name.clone());
+    let parent_kind = parent.and_then(|p| kind_from_name(&p.kind));
+    if kind == SymbolKind::Function {
+        if parent_kind.map(|k| k.is_class_like()).unwrap_or(false) {
+            kind = SymbolKind::Method;
+        }
+        // C++ `void C::m() {}` and Ruby `def self.m` style qualified names
+        if let Some((owner, short)) = name.rsplit_once("::") {
+            if !owner.is_empty() && matches!(lang, Language::Cpp) {
+                let owner = owner.to_string();
+                name = short.to_string();
+                kind = if name.starts_with('~') { SymbolKind::Destructor } else { SymbolKind::Method };
+                parent_name = Some(match parent_name {
+                    Some(p) => format!("{p}.{}", owner.replace("::", ".")),
+                    None => owner.replace("::", "."),
+                });
+            }
+        }
+    }
+    if lang == Language::Go && node.kind() == "method_declaration" {
+        if let Some(receiver) = node.child_by_field_name("receiver") {
+            let t = text(receiver, source);
+            let ty = t.trim_matches(|c| c == '(' || c == ')').split_whitespace().last().unwrap_or("").trim_start_matches('*');
+            let ty = ty.split('[').next().unwrap_or(ty);
+            if !ty.is_empty() {
+                parent_name = Some(ty.to_string());
+            }
+        }
+    }
+    if lang == Language::Rust && node.kind() == "impl_item" {
+        if let Some(t) = node.child_by_field_name("trait") {
+            name = format!("{} for {}", text(t, source), name);
+        }
+    }
+    if matches!(lang, Language::Ruby) && node.kind() == "singleton_method" {
+        kind = if parent_kind.map(|k| k.is_class_like() || k == SymbolKind::Module).unwrap_or(false) {
+            SymbolKind::Method
+        } else {
+            SymbolKind::Function
+        };
+    }
+    if matches!(lang, Language::Ruby) && node.kind() == "method" && parent_kind == Some(SymbolKind::Module) {
+        kind = SymbolKind::Method;
+    }
+    if matches!(kind, SymbolKind::Function | SymbolKind::Method) && name == "__init__" && lang == Language::Python && parent_kind == Some(SymbolKind::Class) {
+        kind = SymbolKind::Constructor;
+    }
+    let qualified_name = match &parent_name {
+        Some(p) => format!("{p}.{name}"),
+        None => name.clone(),
+    };
+    let start = node.start_position();
+    let end = node.end_position();
+    Some(Symbol {
+        visibility: visibility(lang, node, name_node, &name, kind, parent_kind, source),
+        signature: signature(node, source),
+        name,
+        qualified_name,
+        kind: kind.name().to_string(),
+        parent: parent_name,
+        start_line: start.row as u32 + 1,
+        start_column: start.column as u32 + 1,
+        end_line: end.row as u32 + 1,
+        end_column: end.column as u32 + 1,
+    })
+}
+
+fn kind_from_name(name: &str) -> Option<SymbolKind> {
+    use SymbolKind as K;
+    [
+        K::Function, K::Method, K::Constructor, K::Destructor, K::Class, K::Interface, K::Enum, K::Struct, K::Union,
+        K::Trait, K::Impl, K::Module, K::Namespace, K::Object, K::Record, K::Extension, K::Type,
+    ]
+    .into_iter()
+    .find(|k| k.name() == name)
+}
+
+/// JS/TS `const f = () => {}` / `const f = function () {}`: a function named by its variable.
+fn named_function_value<'t>(lang: Language, node: Node<'t>, source: &[u8]) -> Option<(SymbolKind, String, Option<Node<'t>>)> {
+    if !matches!(lang, Language::JavaScript | Language::TypeScript | Language::Tsx) || node.kind() != "variable_declarator" {
+        return None;
+    }
+    let value = node.child_by_field_name("value")?;
+    if !matches!(value.kind(), "arrow_function" | "function_expression" | "function") {
+        return None;
+    }
+    let name = node.child_by_field_name("name")?;
+    if name.kind() != "identifier" {
+        return None;
+    }
+    Some((SymbolKind::Function, text(name, source).into_owned(), Some(name)))
+}
+
+/// The declaration head: from the node's start to its body, on one line.
+fn signature(node: Node<'_>, source: &[u8]) -> String {
+    let body = node.child_by_field_name("body").or_else(|| {
+        let mut cursor = node.walk();
+        let found = node.named_children(&mut cursor).find(|c| BODY_KINDS.contains(&c.kind()));
+        found
+    });
+    let head_end = match body {
+        Some(b) if b.start_byte() > node.start_byte() => b.start_byte(),
+        _ => {
+            let nl = source[node.start_byte()..node.end_byte()].iter().position(|&b| b == b'\n');
+            node.start_byte() + nl.unwrap_or(node.end_byte() - node.start_byte())
+        }
+    };
+    let head = String::from_utf8_lossy(&source[node.start_byte()..head_end]);
+    let mut one_line = head.split_whitespace().collect::<Vec<_>>().join(" ");
+    while one_line.ends_with('{') || one_line.ends_with(':') || one_line.ends_with('=') {
+        one_line.pop();
+        one_line.truncate(one_line.trim_end().len());
+    }
+    if one_line.chars().count() > MAX_SIGNATURE_CHARS {
+        one_line = one_line.chars().take(MAX_SIGNATURE_CHARS).collect::<String>() + "…";
+    }
+    one_line
+}
+
+const VISIBILITY_WORDS: &[&str] = &["public", "private", "protected", "internal", "fileprivate", "open"];
+
+/// Written visibility, else the language default.
+fn visibility(
+    lang: Language,
+    node: Node<'_>,
+    name_node: Option<Node<'_>>,
+    name: &str,
+    kind: SymbolKind,
+    parent_kind: Option<SymbolKind>,
+    source: &[u8],
+) -> String {
+    let member = parent_kind.map(|k| k.is_class_like()).unwrap_or(false);
+    match lang {
+        Language::Go => {
+            return if name.chars().next().map(char::is_uppercase).unwrap_or(false) { "public" } else { "package" }.into()
+        }
+        Language::Python => {
+            return if name.starts_with("__") && !name.ends_with("__") {
+                "private"
+            } else if name.starts_with('_') && !name.starts_with("__") {
+                "protected"
+            } else {
+                "public"
+            }
+            .into()
+        }
+        Language::Rust => {
+            let mut cursor = node.walk();
+            let vis = node.children(&mut cursor).find(|c| c.kind() == "visibility_modifier").map(|v| text(v, source).into_owned());
+            return vis.unwrap_or_else(|| "private".into());
+        }
+        Language::Shell | Language::Ruby => return "public".into(),
+        Language::C => {
+            let head = signature(node, source);
+            return if head.split_whitespace().any(|w| w == "static") { "private" } else { "public" }.into();
+        }
+        Language::Cpp if member => {
+            // the nearest access specifier before the member in its class body
+            let mut sibling = node.prev_sibling();
+            while let Some(s) = sibling {
+                if s.kind() == "access_specifier" {
+                    return text(s, source).trim().to_string();
+                }
+                sibling = s.prev_sibling();
+            }
+            return if parent_kind == Some(SymbolKind::Struct) { "public" } else { "private" }.into();
+        }
+        _ => {}
+    }
+    // Modifier keywords written before the name.
+    let head_end = name_node.map(|n| n.start_byte()).unwrap_or_else(|| node.end_byte()).max(node.start_byte());
+    let head = String::from_utf8_lossy(&source[node.start_byte()..head_end]);
+    if let Some(word) = head
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .find(|w| VISIBILITY_WORDS.contains(w))
+    {
+        return word.to_string();
+    }
+    if matches!(lang, Language::JavaScript | Language::TypeScript | Language::Tsx) {
+        if name.starts_with('#') {
+            return "private".into();
+        }
+        if member {
+            return "public".into();
+        }
+        let exported = node.parent().map(|p| p.kind() == "export_statement").unwrap_or(false)
+            || node.parent().and_then(|p| p.parent()).map(|p| p.kind() == "export_statement").unwrap_or(false);
+        return if exported { "public" } else { "module" }.into();
+    }
+    match lang {
+        Language::Java => {
+            if parent_kind == Some(SymbolKind::Interface) {
+                "public"
+            } else {
+                "package"
+            }
+        }
+        Language::CSharp => {
+            if member && parent_kind != Some(SymbolKind::Interface) {
+                "private"
+            } else {
+                "internal"
+            }
+        }
+        Language::Swift => "internal",
+        Language::Cpp => "public",
+        _ => {
+            let _ = kind;
+            "public"
+        }
+    }
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn brief(lang: Language, src: &str) -> Vec<(String, String, Option<String>, String)> {
+        outline(lang, src.as_bytes()).into_iter().map(|s| (s.kind, s.qualified_name, s.parent, s.visibility)).collect()
+    }
+
+    fn t(kind: &str, q: &str, parent: Option<&str>, vis: &str) -> (String, String, Option<String>, String) {
+        (kind.into(), q.into(), parent.map(String::from), vis.into())
+    }
+
+    #[test]
+    fn java_classes_methods_signatures_and_lines() {
+        let src = "package p;\npublic class A extends B {\n  A() {}\n  private int f(int x) {\n    return x;\n  }\n  interface I { void g(); }\n  enum E { X }\n}\n";
+        let s = outline(Language::Java, src.as_bytes());
+        assert_eq!(
+            s.iter().map(|s| (s.kind.as_str(), s.qualified_name.as_str(), s.visibility.as_str())).collect::<Vec<_>>(),
+            vec![
+                ("class", "A", "public"),
+                ("constructor", "A.A", "package"),
+                ("method", "A.f", "private"),
+                ("interface", "A.I", "package"),
+                ("method", "A.I.g", "public"),
+                ("enum", "A.E", "package"),
+            ]
+        );
+        assert_eq!(s[0].signature, "public class A extends B");
+        assert_eq!(s[2].signature, "private int f(int x)");
+        assert_eq!((s[2].start_line, s[2].end_line, s[2].start_column), (4, 6, 3));
+    }
+
+    #[test]
+    fn python_nested_functions_and_visibility() {
+        let src = "class A:\n    def __init__(self): pass\n    def _p(self):\n        def inner(): pass\n\ndef __x(): pass\n";
+        assert_eq!(
+            brief(Language::Python, src),
+            vec![
+                t("class", "A", None, "public"),
+                t("constructor", "A.__init__", Some("A"), "public"),
+                t("method", "A._p", Some("A"), "protected"),
+                t("function", "A._p.inner", Some("A._p"), "public"),
+                t("function", "__x", None, "private"),
+            ]
+        );
+        assert_eq!(outline(Language::Python, src.as_bytes())[2].signature, "def _p(self)");
+    }
+
+    #[test]
+    fn typescript_interfaces_enums_arrows_and_exports() {
+        let src = "export interface I { m(): void }\nenum E { A }\nexport const f = (x: number) => x;\nclass C { #p() {} q() {} }\n";
+        assert_eq!(
+            brief(Language::TypeScript, src),
+            vec![
+                t("interface", "I", None, "public"),
+                t("method", "I.m", Some("I"), "public"),
+                t("enum", "E", None, "module"),
+                t("function", "f", None, "public"),
+                t("class", "C", None, "module"),
+                t("method", "C.#p", Some("C"), "private"),
+                t("method", "C.q", Some("C"), "public"),
+            ]
+        );
+    }
+
+    #[test]
+    fn rust_go_and_cpp_owners() {
+        let rust = "pub struct S;\ntrait T { fn t(&self); }\nimpl T for S { fn t(&self) {} }\nmod m { pub(crate) fn f() {} }\n";
+        assert_eq!(
+            brief(Language::Rust, rust),
+            vec![
+                t("struct", "S", None, "pub"),
+                t("trait", "T", None, "private"),
+                t("method", "T.t", Some("T"), "private"),
+                t("impl", "T for S", None, "private"),
+                t("method", "T for S.t", Some("T for S"), "private"),
+                t("module", "m", None, "private"),
+                t("function", "m.f", Some("m"), "pub(crate)"),
+            ]
+        );
+        let go = "package p\ntype S struct{}\ntype I interface{ M() }\nfunc (s *S) M() {}\nfunc f() {}\n";
+        assert_eq!(
+            brief(Language::Go, go),
+            vec![
+                t("struct", "S", None, "public"),
+                t("interface", "I", None, "public"),
+                t("method", "S.M", Some("S"), "public"),
+                t("function", "f", None, "package"),
+            ]
+        );
+        let cpp = "namespace n {\nclass C {\n public:\n  void m() {}\n private:\n  int k() { return 1; }\n};\n}\nvoid C::m2() {}\n";
+        assert_eq!(
+            brief(Language::Cpp, cpp),
+            vec![
+                t("namespace", "n", None, "public"),
+                t("class", "n.C", Some("n"), "public"),
+                t("method", "n.C.m", Some("n.C"), "public"),
+                t("method", "n.C.k", Some("n.C"), "private"),
+                t("method", "C.m2", Some("C"), "public"),
+            ]
+        );
+    }
+
+    #[test]
+    fn every_grammar_yields_its_declarations() {
+        let cases: &[(Language, &str, &[&str])] = &[
+            (Language::C, "struct s { int a; };\nstatic int *f(int a) { return 0; }\n", &["struct s", "function f"]),
+            (Language::CSharp, "namespace N { public class C { C() {} void M() {} } interface I {} }", &["namespace N", "class N.C", "constructor N.C.C", "method N.C.M", "interface N.I"]),
+            (Language::Ruby, "module M\n  class C\n    def m; end\n    def self.s; end\n  end\nend\n", &["module M", "class M.C", "method M.C.m", "method M.C.s"]),
+            (Language::Php, "<?php\nclass C { public function m() {} }\ninterface I {}\nfunction f() {}\n", &["class C", "method C.m", "interface I", "function f"]),
+            (Language::Kotlin, "class C {\n    fun m() {}\n}\ninterface I\nobject O\nfun f(x: Int): Int = x\n", &["class C", "method C.m", "interface I", "object O", "function f"]),
+            (Language::Scala, "class C { def m(): Int = 1 }\ntrait T\nobject O\n", &["class C", "method C.m", "trait T", "object O"]),
+            (Language::Swift, "class C {\n    init() {}\n    func m() {}\n}\nstruct S {}\nprotocol P {}\nfunc f() {}\n", &["class C", "constructor C.init", "method C.m", "struct S", "interface P", "function f"]),
+            (Language::Shell, "f() { echo 1; }\nfunction g { echo 2; }\n", &["function f", "function g"]),
+            (Language::JavaScript, "class A { m() {} }\nfunction f() { return () => 1 }\n", &["class A", "method A.m", "function f"]),
+            (Language::Tsx, "function C(): JSX.Element { return <div/> }\n", &["function C"]),
+        ];
+        for (lang, src, expected) in cases {
+            let got: Vec<String> = outline(*lang, src.as_bytes()).iter().map(|s| format!("{} {}", s.kind, s.qualified_name)).collect();
+            assert_eq!(&got, expected, "{lang}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow_and_errors_do_not_stop_the_outline() {
+        let deep = format!("function f() {{ x = {}1{}; }}\nfunction g() {{}}\n", "[".repeat(5_000), "]".repeat(5_000));
+        let names: Vec<String> = outline(Language::JavaScript, deep.as_bytes()).into_iter().map(|s| s.name).collect();
+        assert_eq!(names, vec!["f", "g"]);
+        let broken = "function f() { if ( }\nfunction g() {}\n";
+        let names: Vec<String> = outline(Language::JavaScript, broken.as_bytes()).into_iter().map(|s| s.name).collect();
+        assert!(names.contains(&"g".to_string()), "{names:?}");
+        assert!(outline(Language::from_name("perl").unwrap(), b"sub f {}").is_empty());
+    }
+}
