@@ -75,8 +75,11 @@ if (role === 'worker') {
   async function caller() {
     while (next++ < jobs) {
       const begin = process.hrtime.bigint();
-      const job = await queue.add('ping', data, { removeOnComplete: { count: 1000 } });
-      await new Promise((resolve) => waiting.set(job.id, resolve));
+      // wait for the completion registered before the add: a job can complete before add() returns
+      const jobId = `${process.pid}-${next}-${Math.random().toString(36).slice(2)}`;
+      const completed = new Promise((resolve) => waiting.set(jobId, resolve));
+      await queue.add('ping', data, { jobId, removeOnComplete: { count: 1000 } });
+      await completed;
       latencies.push(Number(process.hrtime.bigint() - begin) / 1e6);
     }
   }

@@ -1,6 +1,7 @@
 //! `mcpca-analyzer`: the analyzer binary. One binary, two modes:
 //!
-//! * `mcpca-analyzer metrics <path>... [--format json|table] [--jobs N]` — every metric of every
+//! * `mcpca-analyzer metrics <path>... [--format json|table] [--jobs N] [--cache-dir DIR]
+//!   [--no-cache]` — every metric of every
 //!   file, function and class, rolled up per directory and language (schema: `rust-workers/README.md`,
 //!   section "Output schema").
 //! * `mcpca-analyzer summary <path>... [--format json|table] [--jobs N]` — line counts per
@@ -46,6 +47,13 @@ enum Command {
         /// Skip files larger than this many bytes.
         #[arg(long, default_value_t = scan::DEFAULT_MAX_FILE_BYTES)]
         max_file_size: u64,
+        /// Per-file result cache directory (no cache unless given): an unchanged file is read
+        /// back instead of parsed.
+        #[arg(long)]
+        cache_dir: Option<PathBuf>,
+        /// Disable the cache even if --cache-dir is given.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Line counts per language only (no parsing): the fast overview.
     Summary {
@@ -109,9 +117,13 @@ enum Format {
 fn main() -> Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Metrics { paths, format, pretty, jobs, max_file_size } => {
+        Command::Metrics { paths, format, pretty, jobs, max_file_size, cache_dir, no_cache } => {
             configure_threads(jobs)?;
-            let options = ScanOptions { max_file_bytes: max_file_size };
+            let cache = match cache_dir {
+                Some(d) if !no_cache => Some(std::sync::Arc::new(cache::Cache::open(&d, &symbols_cmd::analyzer_version())?)),
+                _ => None,
+            };
+            let options = ScanOptions { max_file_bytes: max_file_size, cache: cache.clone() };
             let mut results = Vec::new();
             for path in &paths {
                 if !path.exists() {
@@ -139,11 +151,15 @@ fn main() -> Result<()> {
             }
             writeln!(out)?;
             out.flush()?;
+            if let Some(c) = &cache {
+                let s = c.stats();
+                eprintln!("cache: {} hits, {} misses ({})", s.hits, s.misses, c.dir().display());
+            }
             Ok(())
         }
         Command::Summary { paths, format, jobs, max_file_size } => {
             configure_threads(jobs)?;
-            let options = ScanOptions { max_file_bytes: max_file_size };
+            let options = ScanOptions { max_file_bytes: max_file_size, cache: None };
             for path in &paths {
                 if !path.exists() {
                     anyhow::bail!("no such file or directory: {}", path.display());
@@ -163,7 +179,6 @@ fn main() -> Result<()> {
         Command::Serve { jobs, max_file_size, cache_dir, no_cache, memory_limit_mb } => {
             configure_threads(jobs)?;
             serve::set_memory_limit(memory_limit_mb).context("set the memory limit")?;
-            let options = ScanOptions { max_file_bytes: max_file_size };
             let cache = if no_cache {
                 None
             } else {
@@ -176,6 +191,8 @@ fn main() -> Result<()> {
                     }
                 }
             };
+            // One cache for outlines and metrics (their salts differ).
+            let options = ScanOptions { max_file_bytes: max_file_size, cache: cache.clone() };
             let writer = serve::LineWriter::new(std::io::stdout());
             let stdin = std::io::stdin();
             serve::run_with(stdin.lock(), &writer, serve::ServeConfig { scan: options, cache })
@@ -196,7 +213,7 @@ fn main() -> Result<()> {
                 let timeout = |_| anyhow::anyhow!("deadline exceeded");
                 match &query {
                     Some(q) => {
-                        let r = symbols_cmd::search(path, q, limit, &options).map_err(timeout)?;
+                        let r = symbols_cmd::search(path, None, q, limit, &options).map_err(timeout)?;
                         match format {
                             Format::Json => serde_json::to_writer_pretty(&mut out, &r)?,
                             Format::Table => {

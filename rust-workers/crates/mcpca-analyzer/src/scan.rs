@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use lang::Language;
 use metrics::{FileMetrics, LineCounts, MetricStats};
@@ -116,15 +117,21 @@ pub fn directory_totals(files: &[FileMetrics]) -> Vec<DirectoryTotals> {
     dirs.into_iter().map(|(path, totals)| DirectoryTotals { path: path.to_string(), totals }).collect()
 }
 
+/// The cache salt's version of the per-file metrics; bump when `metrics::FileMetrics` changes
+/// shape or meaning in a way the analyzer version (which changes with every build) would miss.
+const METRICS_FORMAT: &str = "metrics-v1";
+
 /// Options of a scan.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ScanOptions {
     pub max_file_bytes: u64,
+    /// Per-file results by content hash (`--cache-dir`); `None` measures every file.
+    pub cache: Option<Arc<cache::Cache>>,
 }
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        ScanOptions { max_file_bytes: DEFAULT_MAX_FILE_BYTES }
+        ScanOptions { max_file_bytes: DEFAULT_MAX_FILE_BYTES, cache: None }
     }
 }
 
@@ -134,7 +141,8 @@ pub enum FileOutcome {
     Skipped(String),
 }
 
-/// Reads, classifies and measures one file. `display` goes into the `path` field.
+/// Reads, classifies (too large, binary, unknown language, generated or minified) and measures
+/// one file, through the cache when one is configured. `display` goes into the `path` field.
 pub fn measure_file(path: &Path, display: String, options: &ScanOptions, forced: Option<Language>) -> FileOutcome {
     let size = match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.file_type().is_symlink() => return FileOutcome::Skipped("symlink".into()),
@@ -154,7 +162,21 @@ pub fn measure_file(path: &Path, display: String, options: &ScanOptions, forced:
     let Some(lang) = forced.or_else(|| Language::detect(path, &source[..source.len().min(256)])) else {
         return FileOutcome::Skipped("unknown language".into());
     };
-    let mut m = metrics::analyze_source(lang, &source);
+    if let Some(reason) = lang::generated::skip_reason(path, &source) {
+        return FileOutcome::Skipped(reason.into());
+    }
+    let compute = || metrics::analyze_source(lang, &source);
+    let mut m = match &options.cache {
+        // Tsx and TypeScript share a name but not a grammar, hence `{lang:?}` in the salt.
+        Some(c) => match c.get_or_compute(&format!("{METRICS_FORMAT}/{lang:?}"), &source, compute) {
+            (mut cached, true) => {
+                cached.restore_derived();
+                cached
+            }
+            (fresh, false) => fresh,
+        },
+        None => compute(),
+    };
     m.path = display;
     FileOutcome::Measured(m)
 }
@@ -408,7 +430,7 @@ mod tests {
         std::fs::create_dir_all(dir.join("gen")).unwrap();
         std::fs::write(dir.join("gen/G.java"), "class G {}\n").unwrap();
         std::os::unix::fs::symlink(dir.join("A.java"), dir.join("link.java")).unwrap();
-        let options = ScanOptions { max_file_bytes: 500 };
+        let options = ScanOptions { max_file_bytes: 500, ..Default::default() };
         let r = scan(&dir, None, &options, &|_, _, _| {});
         let paths: Vec<&str> = r.files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(paths, vec!["A.java"]);
@@ -425,6 +447,45 @@ mod tests {
         );
         assert_eq!(r.totals.all.files, 1);
         assert_eq!(r.totals.by_language["java"].functions, 1);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A warm scan must read every file from the cache and give the same JSON as a cold one
+    /// (the cache keeps 3 decimals; restore_derived recomputes the exact floats and roll-ups).
+    #[test]
+    fn warm_scan_reads_the_cache_and_gives_identical_results() {
+        let dir = temp_dir("cache");
+        std::fs::create_dir_all(dir.join("p")).unwrap();
+        std::fs::write(dir.join("A.java"), "class A { int f(int a) { return a > 1 && a < 7 ? a * 3 : 0; } }\n").unwrap();
+        std::fs::write(dir.join("p/b.py"), "def g(x):\n    return [y for y in x if y]\n").unwrap();
+        std::fs::write(dir.join("p/c.ts"), "const h = (a?: number) => a ?? 1.5;\n").unwrap();
+        let store = temp_dir("cache-store");
+        let options = ScanOptions { cache: Some(Arc::new(cache::Cache::open(&store, "test").unwrap())), ..Default::default() };
+        let plain = serde_json::to_string(&scan(&dir, None, &ScanOptions::default(), &|_, _, _| {})).unwrap();
+        let cold = serde_json::to_string(&scan(&dir, None, &options, &|_, _, _| {})).unwrap();
+        let warm = serde_json::to_string(&scan(&dir, None, &options, &|_, _, _| {})).unwrap();
+        let stats = options.cache.as_ref().unwrap().stats();
+        assert_eq!((stats.misses, stats.hits), (3, 3));
+        assert_eq!(cold, plain);
+        assert_eq!(warm, plain);
+        let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_dir_all(&store);
+    }
+
+    #[test]
+    fn generated_and_minified_files_are_skipped_with_a_reason() {
+        let dir = temp_dir("generated");
+        std::fs::write(dir.join("a.js"), "function f(a) { return a || 1; }\n").unwrap();
+        let minified = format!("function g(a){{return a&&2}}var x=[{}];\n", "1,".repeat(3000));
+        std::fs::write(dir.join("b.min.js"), &minified).unwrap();
+        std::fs::write(dir.join("c.js"), &minified).unwrap();
+        let r = scan(&dir, None, &ScanOptions::default(), &|_, _, _| {});
+        let paths: Vec<&str> = r.files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, vec!["a.js"]);
+        let mut reasons: Vec<(&str, &str)> = r.skipped.iter().map(|s| (s.path.as_str(), s.reason.as_str())).collect();
+        reasons.sort();
+        assert_eq!(reasons.len(), 2, "{reasons:?}");
+        assert!(reasons.iter().all(|(_, reason)| *reason == "generated" || *reason == "minified"), "{reasons:?}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 
@@ -452,7 +513,7 @@ mod tests {
         std::fs::write(dir.join("b.py"), "y = 2\n").unwrap();
         std::fs::write(dir.join("c.bin"), b"\0\0").unwrap();
         std::fs::write(dir.join("big.py"), "z = 3\n".repeat(100)).unwrap();
-        let r = summary(&[dir.clone()], &ScanOptions { max_file_bytes: 100 });
+        let r = summary(&[dir.clone()], &ScanOptions { max_file_bytes: 100, ..Default::default() });
         let py = &r.by_language["python"];
         assert_eq!((py.files, py.code, py.comment, py.blank, py.physical), (2, 2, 1, 1, 4));
         assert_eq!(r.all.files, 2);

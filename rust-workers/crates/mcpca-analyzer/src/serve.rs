@@ -18,13 +18,19 @@
 //! * `symbols` — args `{"path": file or dir, "relativeTo"?}` → `{"root", "files": [{"path",
 //!   "language", "symbols": [...]}], "totalSymbols", "skipped": [{"path","reason"}]}` (symbol
 //!   fields in the `symbols` crate docs); emits progress lines.
-//! * `search-symbols` — args `{"path": dir, "query": "...", "limit"?: 50}` → `{"root", "files",
-//!   "symbols", "query", "total", "matches": [{"path","language","match","score", ...symbol}]}`.
+//! * `search-symbols` — args `{"path": dir, "query": "...", "limit"?: 50, "relativeTo"?}` →
+//!   `{"root", "files", "symbols", "query", "total", "matches": [{"path","language","match",
+//!   "score", ...symbol}]}`.
+//!
+//! With `relativeTo` (the worker passes its workspace root) every `path` and the `root` are
+//! relative to it (`root` is `.` for the workspace itself), so no answer names a server path.
 //!
 //! Limits: `--memory-limit-mb` (default 2048) caps the address space with `setrlimit(RLIMIT_AS)`;
 //! an allocation beyond it aborts the process, which the worker's pool restarts — better than
-//! the machine's OOM killer choosing a victim. Outlines are cached on disk (`--cache-dir`) by
-//! content hash, so a repeated `symbols`/`search-symbols` on an unchanged tree does not parse.
+//! the machine's OOM killer choosing a victim. Outlines and per-file metrics are cached on disk
+//! (`--cache-dir`, default `~/.cache/mcpca`; `--no-cache` turns it off) by content hash, so a
+//! repeated `symbols`/`search-symbols`/`analyze-metrics`/`calculate-metrics` on an unchanged tree
+//! does not parse.
 
 use std::io::{BufRead, Write};
 use std::path::Path;
@@ -300,6 +306,8 @@ struct SearchSymbolsArgs {
     query: String,
     #[serde(default)]
     limit: Option<usize>,
+    #[serde(default)]
+    relative_to: Option<String>,
 }
 
 fn symbol_options<'a>(cx: &'a Cx<'a>) -> SymbolOptions<'a> {
@@ -341,7 +349,7 @@ fn search_symbols_tool(request: &Request, cx: &Cx<'_>) -> ToolResult {
         return Err(Response::error(id, ErrorCode::NotFound, format!("no such directory: {}", args.path)));
     }
     let limit = args.limit.unwrap_or(DEFAULT_SEARCH_LIMIT).max(1);
-    let result = symbols_cmd::search(root, &args.query, limit, &symbol_options(cx)).map_err(|_| deadline_error(id))?;
+    let result = symbols_cmd::search(root, args.relative_to.as_deref().map(Path::new), &args.query, limit, &symbol_options(cx)).map_err(|_| deadline_error(id))?;
     to_value(id, &result)
 }
 

@@ -83,6 +83,27 @@ fn display(path: &Path, base: &Path) -> String {
     }
 }
 
+/// The `root` a result reports: the path as given, or — with `relative_to` (serve's workspace
+/// root) — relative to it (`.` for the root itself, `..` steps if outside it), so a result never
+/// names a server path.
+fn shown_root(root: &Path, relative_to: Option<&Path>) -> String {
+    let Some(base) = relative_to else { return root.to_string_lossy().into_owned() };
+    let (root_parts, base_parts): (Vec<_>, Vec<_>) = (root.components().collect(), base.components().collect());
+    let common = root_parts.iter().zip(&base_parts).take_while(|(a, b)| a == b).count();
+    let mut rel = PathBuf::new();
+    for _ in common..base_parts.len() {
+        rel.push("..");
+    }
+    for part in &root_parts[common..] {
+        rel.push(part);
+    }
+    if rel.as_os_str().is_empty() {
+        ".".into()
+    } else {
+        rel.to_string_lossy().into_owned()
+    }
+}
+
 fn outline_file(path: &Path, shown: String, options: &SymbolOptions<'_>) -> Outcome {
     let size = match std::fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => return Outcome::Skipped("symlink".into()),
@@ -161,7 +182,7 @@ pub fn collect(
         return Err(DeadlineExceeded);
     }
     let mut result = SymbolsResult {
-        root: root.to_string_lossy().into_owned(),
+        root: shown_root(root, relative_to),
         files: Vec::new(),
         total_symbols: 0,
         skipped: walk_skips.into_iter().map(|(p, reason)| SkippedFile { path: display(&p, &base), reason }).collect(),
@@ -189,9 +210,16 @@ pub struct SearchResult {
     pub search: symbols::SearchResult,
 }
 
-/// Outlines `root` and searches the index for `query`.
-pub fn search(root: &Path, query: &str, limit: usize, options: &SymbolOptions<'_>) -> Result<SearchResult, DeadlineExceeded> {
-    let result = collect(root, None, options, &|_, _, _| {})?;
+/// Outlines `root` and searches the index for `query`; paths (and `root`) relative to
+/// `relative_to` when given, as in [`collect`].
+pub fn search(
+    root: &Path,
+    relative_to: Option<&Path>,
+    query: &str,
+    limit: usize,
+    options: &SymbolOptions<'_>,
+) -> Result<SearchResult, DeadlineExceeded> {
+    let result = collect(root, relative_to, options, &|_, _, _| {})?;
     let files = result.files.len();
     let mut index = SymbolIndex::new();
     for f in result.files {
@@ -204,11 +232,10 @@ pub fn search(root: &Path, query: &str, limit: usize, options: &SymbolOptions<'_
 /// rebuilt analyzer never reads results of an older build.
 pub fn analyzer_version() -> String {
     let exe = std::env::current_exe().ok().and_then(|p| std::fs::read(p).ok()).unwrap_or_default();
-    let mut h = 0xcbf29ce484222325u64; // FNV-1a: cheap, only needs to change when the binary does
-    for b in &exe {
-        h = (h ^ *b as u64).wrapping_mul(0x100000001b3);
-    }
-    format!("{}-{h:016x}", env!("CARGO_PKG_VERSION"))
+    // BLAKE3 (SIMD) rather than a byte-at-a-time hash: this runs once per `metrics --cache-dir`
+    // and a warm run over a large tree takes well under a second, so the 10 MB binary showed.
+    let h = blake3::hash(&exe).to_hex();
+    format!("{}-{}", env!("CARGO_PKG_VERSION"), &h.as_str()[..16])
 }
 
 /// Table output for the CLI: one line per symbol, indented by nesting.
@@ -297,7 +324,7 @@ mod tests {
         let dir = temp("search");
         std::fs::write(dir.join("a.py"), "def load_config(): pass\n").unwrap();
         std::fs::write(dir.join("B.java"), "class Config { void load() {} }\n").unwrap();
-        let r = search(&dir, "config", 10, &options(None)).unwrap();
+        let r = search(&dir, None, "config", 10, &options(None)).unwrap();
         let names: Vec<&str> = r.search.matches.iter().map(|m| m.symbol.name.as_str()).collect();
         assert_eq!(names, vec!["Config", "load_config"]);
         assert_eq!((r.files, r.symbols), (2, 3));

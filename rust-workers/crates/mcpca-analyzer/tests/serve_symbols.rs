@@ -85,3 +85,34 @@ fn deadline_exceeded_is_an_error_line_and_the_server_stays_up() {
     assert_eq!(out[1]["result"]["pong"], true);
     let _ = std::fs::remove_dir_all(&cache);
 }
+
+/// Regression: `search-symbols` ignored `relativeTo` and answered absolute server paths (match
+/// paths and `root`); the worker passes its workspace root and must never see one.
+#[test]
+fn search_symbols_reports_paths_and_root_relative_to_relative_to() {
+    let workspace = temp("relative");
+    let dir = workspace.join("shop");
+    std::fs::create_dir_all(dir.join("core")).unwrap();
+    std::fs::write(dir.join("core/Shop.java"), "public class Shop {\n  public int total(int a) { return a; }\n}\n").unwrap();
+    let cache = temp("relative-cache");
+    let (path, base) = (dir.to_string_lossy().to_string(), workspace.to_string_lossy().to_string());
+    let out = exchange(
+        &cache,
+        &[
+            json!({"id": "q1", "tool": "search-symbols", "args": {"path": path, "query": "total", "relativeTo": base}}),
+            json!({"id": "q2", "tool": "search-symbols", "args": {"path": path, "query": "total", "relativeTo": path}}),
+            json!({"id": "s1", "tool": "symbols", "args": {"path": path, "relativeTo": base}}),
+        ],
+    );
+    assert_eq!(out[0]["result"]["root"], "shop");
+    assert_eq!(out[0]["result"]["matches"][0]["path"], "shop/core/Shop.java");
+    assert_eq!(out[1]["result"]["root"], ".");
+    assert_eq!(out[1]["result"]["matches"][0]["path"], "core/Shop.java");
+    assert_eq!(out[2]["result"]["root"], "shop");
+    assert_eq!(out[2]["result"]["files"][0]["path"], "shop/core/Shop.java");
+    for reply in &out {
+        assert!(!reply.to_string().contains(&base), "absolute path in {reply}");
+    }
+    let _ = std::fs::remove_dir_all(&workspace);
+    let _ = std::fs::remove_dir_all(&cache);
+}

@@ -13,16 +13,17 @@
 //! Classes are records for every class-like declaration the language has (Java classes,
 //! interfaces, enums, records, anonymous classes; JS/TS classes; Python classes).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::walk::FunctionMetrics;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClassMetrics {
     pub name: String,
     pub qualified_name: String,
-    pub kind: &'static str,
+    #[serde(deserialize_with = "crate::intern")]
+    pub kind: crate::StaticName,
     pub start_line: u32,
     pub end_line: u32,
     /// Weighted methods per class: sum of the methods' cyclomatic complexity.

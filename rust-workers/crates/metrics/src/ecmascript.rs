@@ -66,7 +66,8 @@ impl<'t> Visitor<'t> for Eslint {
                 && parent.child_by_field_name("value").map(|v| v.id()) == Some(node.id())
             {
                 let name = field_name(parent, cx);
-                let i = cx.open_function(node, name, "class-field-initializer", node);
+                let (line, column) = eslint_position(cx.source, node);
+                let i = cx.open_function_at(node, name, "class-field-initializer", line, column);
                 cx.functions[i].class_index = None;
             }
             // SonarJS nests the branches and bodies of control structures, not their conditions.
@@ -101,7 +102,7 @@ impl<'t> Visitor<'t> for Eslint {
             "function_declaration" | "function_expression" | "generator_function_declaration"
             | "generator_function" | "arrow_function" | "method_definition" => {
                 let (name, fkind) = function_name(node, cx);
-                let head = head_position(node);
+                let head = eslint_position(cx.source, head_node(node));
                 let i = cx.open_function_at(node, name, fkind, head.0, head.1);
                 cx.functions[i].nargs = parameter_count(node);
                 if kind == "method_definition" {
@@ -117,7 +118,8 @@ impl<'t> Visitor<'t> for Eslint {
                 }
             }
             "class_static_block" => {
-                let i = cx.open_function(node, "static".to_string(), "class-static-block", node);
+                let (line, column) = eslint_position(cx.source, node);
+                let i = cx.open_function_at(node, "static".to_string(), "class-static-block", line, column);
                 cx.functions[i].class_index = None;
             }
             "class_declaration" | "abstract_class_declaration" | "class" => {
@@ -209,7 +211,14 @@ impl<'t> Visitor<'t> for Eslint {
                     cx.abc(1, 0, 0);
                 }
             }
-            "call_expression" | "new_expression" => cx.abc(0, 1, 0),
+            "call_expression" | "new_expression" => {
+                // JavaScript's grammar wraps `?.` of an optional call in an `optional_chain` node
+                // (counted above); TypeScript's leaves a bare `?.` token in the call: `a?.(1)`.
+                if has_child(node, "?.") {
+                    cx.add(1);
+                }
+                cx.abc(0, 1, 0);
+            }
             "return_statement" => cx.exit_point(),
             "break_statement" | "continue_statement" => {
                 if node.child_by_field_name("label").is_some() || has_child(node, "statement_identifier") {
@@ -329,15 +338,14 @@ fn estree_parent(node: Node<'_>) -> Option<Node<'_>> {
 }
 
 /// The first child that is not a decorator (ESTree member ranges start after decorators here).
-fn start_after_decorators(node: Node<'_>) -> (u32, u32) {
+fn start_after_decorators(node: Node<'_>) -> Node<'_> {
     let mut cursor = node.walk();
     let first = node.children(&mut cursor).find(|c| c.kind() != "decorator" && !c.is_extra()).unwrap_or(node);
-    let p = first.start_position();
-    (p.row as u32 + 1, p.column as u32 + 1)
+    first
 }
 
-/// ESLint's `getFunctionHeadLoc` start.
-fn head_position(node: Node<'_>) -> (u32, u32) {
+/// The node whose start is ESLint's `getFunctionHeadLoc` start.
+fn head_node(node: Node<'_>) -> Node<'_> {
     if node.kind() == "method_definition" {
         return start_after_decorators(node);
     }
@@ -351,12 +359,21 @@ fn head_position(node: Node<'_>) -> (u32, u32) {
         let mut cursor = node.walk();
         let arrow = node.children(&mut cursor).find(|c| c.kind() == "=>");
         if let Some(arrow) = arrow {
-            let p = arrow.start_position();
-            return (p.row as u32 + 1, p.column as u32 + 1);
+            return arrow;
         }
     }
+    node
+}
+
+/// ESLint's position of `node`'s start: 1-based line and 1-based column in UTF-16 code units
+/// (JavaScript strings are UTF-16; tree-sitter counts bytes). Invalid UTF-8 counts one unit per
+/// replacement character, as a decoder would produce.
+fn eslint_position(source: &[u8], node: Node<'_>) -> (u32, u32) {
     let p = node.start_position();
-    (p.row as u32 + 1, p.column as u32 + 1)
+    let end = node.start_byte().min(source.len());
+    let prefix = &source[end.saturating_sub(p.column)..end];
+    let column = if prefix.is_ascii() { prefix.len() } else { String::from_utf8_lossy(prefix).encode_utf16().count() };
+    (p.row as u32 + 1, column as u32 + 1)
 }
 
 fn contains(outer: Node<'_>, inner: Node<'_>) -> bool {
@@ -404,6 +421,27 @@ mod tests {
         let src = "function f(a, b = 1, {c = 2} = {}) {\n  const x = a && b || c ?? 0;\n  a ||= b;\n  return a?.b.c?.d?.();\n}\n";
         // 1 + defaults 3 + && || ?? 3 + ||= 1 + ?. 3
         assert_eq!(cyclo(Language::JavaScript, src), vec![("f".to_string(), "function", 1, 11)]);
+    }
+
+    /// Regression: TypeScript's optional calls `a?.(1)` and `this.#f?.()` were not counted
+    /// (ESLint 10 `complexity` gives 4 for `m` in both the .ts and the .js form).
+    #[test]
+    fn optional_calls_count_in_typescript_as_in_javascript() {
+        let ts = "class K {\n  #f?: () => void;\n  m(a?: (n: number) => void) {\n    a?.(1);\n    this.#f?.();\n    return a?.x;\n  }\n}\n";
+        let js = "class K {\n  #f;\n  m(a) {\n    a?.(1);\n    this.#f?.();\n    return a?.x;\n  }\n}\n";
+        assert_eq!(cyclo(Language::TypeScript, ts)[0].3, 4);
+        assert_eq!(cyclo(Language::JavaScript, js)[0].3, 4);
+    }
+
+    /// Regression: columns were UTF-8 bytes; ESLint counts UTF-16 code units (`é` is 1, `😀`
+    /// 2), so it puts this arrow at column 31 (run-eslint, ESLint 10).
+    #[test]
+    fn columns_are_utf16_code_units_like_eslint() {
+        let src = "const s = \"é😀\"; const g = () => 2\n";
+        for lang in [Language::JavaScript, Language::TypeScript] {
+            let m = analyze_source(lang, src.as_bytes());
+            assert_eq!((m.functions[0].start_line, m.functions[0].start_column), (1, 31), "{lang}");
+        }
     }
 
     #[test]

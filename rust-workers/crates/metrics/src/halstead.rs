@@ -22,10 +22,10 @@
 //! Stroud number), `bugs = volume / 3000` (as radon computes them). Empty inputs give 0, never
 //! NaN.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The Halstead measures of one function.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Halstead {
     /// Distinct operators.
     pub n1: u32,

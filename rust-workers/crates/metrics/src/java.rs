@@ -222,10 +222,19 @@ impl<'t> Visitor<'t> for Pmd {
                 }
             }
             "switch_label" => {
-                let is_default = (0..node.child_count()).any(|i| node.child(i).map(|c| c.kind() == "default").unwrap_or(false));
+                // PMD counts constant labels only: a type or record pattern and its `when` guard
+                // add nothing, and `case null, default` (where the grammar makes `default` an
+                // identifier) is the default label; `case null` alone counts 1.
+                let mut cursor = node.walk();
+                let is_default = node.children(&mut cursor).any(|c| {
+                    c.kind() == "default" || (c.kind() == "identifier" && &cx.source[c.byte_range()] == b"default")
+                });
                 if !is_default {
                     let mut cursor = node.walk();
-                    let labels = node.named_children(&mut cursor).filter(|c| c.kind() != "guard" && !c.is_extra()).count();
+                    let labels = node
+                        .named_children(&mut cursor)
+                        .filter(|c| !matches!(c.kind(), "guard" | "pattern") && !c.is_extra())
+                        .count();
                     cx.add(labels as u32);
                 }
                 cx.logical(node, 1, true);

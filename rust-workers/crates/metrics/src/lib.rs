@@ -41,7 +41,7 @@
 //!                                                   // every directory holding measured files,
 //!                                                   // its subdirectories rolled in ("" = root)
 //!   "skipped": [ {"path": "img.png", "reason": "binary" | "unknown language" | "too large" |
-//!                 "symlink" | "unreadable: …" | "walk error: …"} ]
+//!                 "generated" | "minified" | "symlink" | "unreadable: …" | "walk error: …"} ]
 //! }
 //!
 //! FILE = {
@@ -60,6 +60,7 @@
 //!   "kind": "method" | "constructor" | "function" | "arrow" | "class-field-initializer" |
 //!           "class-static-block" | "closure" | "destructor" | "operator" | "accessor",
 //!   "startLine": 12, "startColumn": 5,              // the position the reference tool reports
+                                                  // (column in UTF-16 units for JS/TS, as ESLint)
 //!   "endLine": 30,
 //!   "cyclomatic": 4,                                // PMD / ESLint / radon rules per language
 //!   "cognitive": 3,                                 // PMD (Java), SonarJS (JS/TS), cognitive_complexity
@@ -134,7 +135,7 @@ use std::fmt;
 use std::path::Path;
 
 use lang::Language;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use lines::{count_lines, count_lines_for, LineCounts, LineSyntax};
 pub use classes::ClassMetrics;
@@ -146,7 +147,7 @@ pub use walk::{Abc, FunctionLines, FunctionMetrics, SyntaxError};
 /// Line counts of a file: cloc's `physical`/`code`/`comment`/`blank` plus `logical` (statements
 /// from the syntax tree; PMD NCSS for Java; 0 for languages without a grammar). Dereferences to
 /// the cloc counts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileLines {
     #[serde(flatten)]
     pub counts: LineCounts,
@@ -161,17 +162,53 @@ impl std::ops::Deref for FileLines {
 }
 
 /// Metrics of one file (the per-file JSON of the serve protocol and of the `metrics` CLI).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FileMetrics {
     pub path: String,
-    pub language: &'static str,
+    #[serde(deserialize_with = "crate::intern")]
+    pub language: crate::StaticName,
     pub lines: FileLines,
     pub functions: Vec<FunctionMetrics>,
     pub classes: Vec<ClassMetrics>,
     /// Sum/avg/min/max of the function and class metrics of this file.
     pub totals: MetricStats,
     pub errors: Vec<SyntaxError>,
+}
+
+impl FileMetrics {
+    /// Completes a result read back from its JSON form (the per-file cache): the floats there
+    /// keep 3 decimals and the roll-up's counts are not written, so the derived measures and
+    /// [`FileMetrics::totals`] are computed again from the exact integer counts. Afterwards the
+    /// result serializes, and rolls up into directories, exactly like a fresh one.
+    pub fn restore_derived(&mut self) {
+        for f in &mut self.functions {
+            f.derive_measures();
+        }
+        self.totals = MetricStats::of(&self.functions, &self.classes);
+    }
+}
+
+/// `&'static str` under another name: serde's derive borrows every field spelled `&str` from the
+/// input (which would tie a deserialized result to its JSON buffer); [`intern`] gives these
+/// fields a `'static` name instead.
+pub type StaticName = &'static str;
+
+/// Deserializes a name the analyzer keeps as `&'static str` (a language, a function or class
+/// kind). Each distinct name is allocated once per process and reused, so reading cached
+/// results never grows memory beyond the (small, fixed) set of names.
+pub(crate) fn intern<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+    use std::collections::BTreeSet;
+    use std::sync::Mutex;
+    static NAMES: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+    let s = String::deserialize(d)?;
+    let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(&known) = names.get(s.as_str()) {
+        return Ok(known);
+    }
+    let leaked: &'static str = Box::leak(s.into_boxed_str());
+    names.insert(leaked);
+    Ok(leaked)
 }
 
 /// Errors of this crate.
@@ -283,6 +320,28 @@ mod tests {
         let m = analyze_source(lang, b"# c\nprint 1;\n");
         assert_eq!((m.lines.code, m.lines.comment), (1, 1));
         assert!(m.functions.is_empty() && m.errors.is_empty());
+    }
+
+    /// The per-file cache stores FileMetrics as JSON (3 decimals, no roll-up counts): after
+    /// `restore_derived` a read-back result must equal the fresh one, roll-ups included.
+    #[test]
+    fn json_round_trip_with_restore_equals_the_fresh_result() {
+        let sources: [(Language, &[u8]); 3] = [
+            (Language::Java, b"class A {\n  public int f(int a) { if (a > 1 && a < 9) { return a * 3; } return 0; }\n  private void g() { for (;;) {} }\n}\n"),
+            (Language::Python, b"def f(x):\n    return [y for y in x if y or x]\n"),
+            (Language::TypeScript, b"const g = (a?: number) => a ?? 2.5;\nclass C { m() { return this.x?.y; } }\n"),
+        ];
+        for (lang, src) in sources {
+            let fresh = analyze_source(lang, src);
+            let json = serde_json::to_vec(&fresh).unwrap();
+            let mut back: FileMetrics = serde_json::from_slice(&json).unwrap();
+            back.restore_derived();
+            assert_eq!(serde_json::to_vec(&back).unwrap(), json, "{lang}");
+            assert_eq!(back.totals, fresh.totals, "{lang}");
+            let (a, b) = (&back.functions, &fresh.functions);
+            assert!(a.iter().zip(b).all(|(x, y)| x.halstead == y.halstead && x.mi == y.mi && x.abc == y.abc), "{lang}");
+            assert_eq!(back.language, fresh.language);
+        }
     }
 
     #[test]

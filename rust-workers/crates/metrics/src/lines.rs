@@ -31,10 +31,12 @@
 //!   `%`, `rem`, ...), C/C++ comments, HTML comments, arbitrary block markers (Lua `--[[`, OCaml
 //!   `(*`, Julia `#=`), Haskell and Fortran rules, Perl's POD and `__END__`.
 
-use serde::Serialize;
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
 
 /// Line counts of one file. `physical = code + comment + blank`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LineCounts {
     pub physical: u64,
@@ -118,7 +120,142 @@ impl LineSyntax {
     }
 }
 
-type Line = Vec<u8>;
+/// One line of a filter stage: `buf[start..end]` without its newline, and whether a newline
+/// followed it (lines read from the file have one; lines split out of joined text do not; the
+/// difference matters only where cloc joins lines again).
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+    nl: bool,
+}
+
+/// The lines of one filter stage as byte ranges of one buffer: the file itself until a filter
+/// rewrites text, then that filter's output. A stage costs a few allocations, never one per line
+/// (this runs on every file `summary` and `metrics` see, so it is the hot path of `summary`).
+struct Lines<'a> {
+    buf: Cow<'a, [u8]>,
+    spans: Vec<Span>,
+}
+
+impl<'a> Lines<'a> {
+    /// cloc's `read_file`: every line gets a newline (the last one too, if missing); a BOM is
+    /// dropped; a `\r` right before the newline is dropped.
+    fn read(source: &'a [u8]) -> Lines<'a> {
+        let mut spans = Vec::with_capacity(source.len() / 32 + 1);
+        let mut start = 0;
+        for nl in memchr::memchr_iter(b'\n', source) {
+            spans.push(Span { start, end: nl, nl: true });
+            start = nl + 1;
+        }
+        if start < source.len() {
+            // Perl tests the last line for truth; "0" is false and keeps no newline. Harmless.
+            spans.push(Span { start, end: source.len(), nl: true });
+        }
+        if let Some(first) = spans.first_mut() {
+            const BOMS: [&[u8]; 3] = [b"\xef\xbb\xbf", b"\xfe\xff", b"\xff\xfe"];
+            if let Some(bom) = BOMS.iter().find(|b| source[first.start..first.end].starts_with(b)) {
+                first.start += bom.len();
+            }
+        }
+        for s in &mut spans {
+            if s.end > s.start && source[s.end - 1] == b'\r' {
+                s.end -= 1;
+            }
+        }
+        Lines { buf: Cow::Borrowed(source), spans }
+    }
+
+    /// Splits `text` at each `\n` (Perl's `split /\n/` as cloc uses it after a joined filter;
+    /// the pieces keep no newline).
+    fn split(text: Vec<u8>) -> Lines<'static> {
+        let mut spans = Vec::with_capacity(text.len() / 32 + 1);
+        let mut start = 0;
+        for nl in memchr::memchr_iter(b'\n', &text) {
+            spans.push(Span { start, end: nl, nl: false });
+            start = nl + 1;
+        }
+        spans.push(Span { start, end: text.len(), nl: false });
+        Lines { buf: Cow::Owned(text), spans }
+    }
+
+    fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    fn text(&self, s: Span) -> &[u8] {
+        &self.buf[s.start..s.end]
+    }
+
+    fn retain(&mut self, mut keep: impl FnMut(&[u8]) -> bool) {
+        let buf = &self.buf;
+        self.spans.retain(|s| keep(&buf[s.start..s.end]));
+    }
+
+    /// cloc's `remove_matches('^\s*$')`, or `remove_matches_2re` with the continuation regex: a
+    /// blank line whose predecessor (in the input list) ends in a backslash is kept.
+    fn drop_blank(&mut self, eol_continuation: bool) {
+        let buf = &self.buf;
+        let mut previous_continues = false;
+        self.spans.retain(|s| {
+            let line = &buf[s.start..s.end];
+            let keep = !is_blank(line) || (eol_continuation && previous_continues);
+            previous_continues = line.last() == Some(&b'\\');
+            keep
+        });
+    }
+
+    /// Rewrites lines in place: `f` writes a line's new text (never longer) to `out` and says
+    /// whether it changed. The buffer is copied once, at the first change.
+    fn rewrite(&mut self, mut f: impl FnMut(&[u8], &mut Vec<u8>) -> bool) {
+        let mut out = Vec::new();
+        for i in 0..self.spans.len() {
+            let s = self.spans[i];
+            out.clear();
+            if f(&self.buf[s.start..s.end], &mut out) {
+                assert!(out.len() <= s.end - s.start, "a line filter may only shorten a line");
+                self.buf.to_mut()[s.start..s.start + out.len()].copy_from_slice(&out);
+                self.spans[i].end = s.start + out.len();
+            }
+        }
+    }
+
+    /// The lines joined as cloc joins them: each with its newline, if it has one, plus (for
+    /// `call_regexp_common C++`) an extra newline unless it ends in a backslash.
+    fn joined(&self, extra_newline: bool) -> Vec<u8> {
+        let mut all = Vec::with_capacity(self.buf.len() + 2 * self.spans.len());
+        for &s in &self.spans {
+            let line = self.text(s);
+            all.extend_from_slice(line);
+            if s.nl {
+                all.push(b'\n');
+            }
+            if extra_newline && line.last() != Some(&b'\\') {
+                all.push(b'\n');
+            }
+        }
+        all
+    }
+}
+
+/// Output of a filter that rebuilds lines: one buffer, appended to.
+#[derive(Default)]
+struct LinesBuilder {
+    buf: Vec<u8>,
+    spans: Vec<Span>,
+}
+
+impl LinesBuilder {
+    fn push(&mut self, text: &[u8], nl: bool) {
+        let start = self.buf.len();
+        self.buf.extend_from_slice(text);
+        self.spans.push(Span { start, end: self.buf.len(), nl });
+    }
+
+    fn build(self) -> Lines<'static> {
+        Lines { buf: Cow::Owned(self.buf), spans: self.spans }
+    }
+}
 
 /// Counts lines the way cloc does for `lang`.
 pub fn count_lines_for(lang: lang::Language, source: &[u8]) -> LineCounts {
@@ -127,39 +264,46 @@ pub fn count_lines_for(lang: lang::Language, source: &[u8]) -> LineCounts {
 
 /// Counts lines the way cloc does with the given filter list and continuation rule.
 pub fn count_lines(syntax: LineSyntax, eol_continuation: bool, source: &[u8]) -> LineCounts {
-    let drop_blank = |lines: Vec<Line>| drop_blank_lines(lines, eol_continuation);
-    let lines = read_lines(source);
-    let total = lines.len() as u64;
-    let nonblank: Vec<Line> = drop_blank(lines);
-    let blank = total - nonblank.len() as u64;
-    let first = nonblank.first().map(|l| chomp(l).to_vec());
+    let mut code = Lines::read(source);
+    let total = code.len() as u64;
+    code.drop_blank(eol_continuation);
+    let nonblank = code.len() as u64;
+    let blank = total - nonblank;
+    let first: Option<&[u8]> = code.spans.first().map(|s| &source[s.start..s.end]);
 
-    let mut code = nonblank.clone();
-    if !code.is_empty() {
+    if nonblank > 0 {
         match syntax {
             LineSyntax::Java => {
-                code = drop_blank(code.into_iter().map(trailing_backslash_to_space).collect());
-                code = drop_blank(code.into_iter().map(|l| replace_quoted_marker(&l, b"/*")).collect());
-                code = drop_blank(code.into_iter().map(|l| replace_quoted_marker(&l, b"*/")).collect());
-                code = drop_blank(remove_cpp_comments(&code));
+                code.rewrite(trailing_backslash_to_space);
+                code.drop_blank(eol_continuation);
+                code.rewrite(|l, out| replace_quoted_marker(l, *b"/*", out));
+                code.drop_blank(eol_continuation);
+                code.rewrite(|l, out| replace_quoted_marker(l, *b"*/", out));
+                code.drop_blank(eol_continuation);
+                code = remove_cpp_comments(&code);
+                code.drop_blank(eol_continuation);
             }
-            LineSyntax::CFamily => code = drop_blank(remove_cpp_comments(&code)),
+            LineSyntax::CFamily => {
+                code = remove_cpp_comments(&code);
+                code.drop_blank(eol_continuation);
+            }
             LineSyntax::Python => {
-                code.retain(|l| !contains(l, b"/*"));
-                code.retain(|l| !contains(l, b"*/"));
-                code.retain(|l| !starts_with_hash(l));
+                code.retain(|l| !contains2(l, *b"/*") && !contains2(l, *b"*/") && !starts_with_hash(l));
                 docstrings_to_c(&mut code);
-                code = drop_blank(code);
-                code = drop_blank(remove_c_comments(&code));
+                code.drop_blank(eol_continuation);
+                code = remove_c_comments(&code);
+                code.drop_blank(eol_continuation);
             }
             LineSyntax::Hash => code.retain(|l| !starts_with_hash(l)),
             LineSyntax::Ruby => {
                 code.retain(|l| !starts_with_hash(l));
-                code = drop_blank(remove_below_above(code, b"=begin", b"=end"));
+                remove_below_above(&mut code, b"=begin", b"=end");
+                code.drop_blank(eol_continuation);
             }
             LineSyntax::Filters { filters, .. } => {
                 for filter in filters {
-                    code = drop_blank(apply_filter(*filter, code));
+                    code = apply_filter(*filter, code);
+                    code.drop_blank(eol_continuation);
                 }
             }
         }
@@ -167,51 +311,18 @@ pub fn count_lines(syntax: LineSyntax, eol_continuation: bool, source: &[u8]) ->
     let mut code_lines = code.len() as u64;
     if syntax.is_script() {
         if let Some(first) = first {
-            let first_kept = code.first().map(|l| chomp(l) == first.as_slice()).unwrap_or(false);
+            let first_kept = code.spans.first().map(|&s| code.text(s) == first).unwrap_or(false);
             if first.starts_with(b"#!") && !first_kept {
                 code_lines += 1;
             }
         }
     }
-    let nonblank_count = nonblank.len() as u64;
     LineCounts {
         physical: total,
         code: code_lines,
-        comment: nonblank_count.saturating_sub(code_lines),
+        comment: nonblank.saturating_sub(code_lines),
         blank,
     }
-}
-
-/// cloc's `read_file`: lines keep their `\n`; the last gets one if missing; a BOM is dropped;
-/// a `\r` right before the newline is dropped.
-fn read_lines(source: &[u8]) -> Vec<Line> {
-    let mut lines: Vec<Line> = Vec::new();
-    let mut start = 0;
-    for (i, &b) in source.iter().enumerate() {
-        if b == b'\n' {
-            lines.push(source[start..=i].to_vec());
-            start = i + 1;
-        }
-    }
-    if start < source.len() {
-        let mut last = source[start..].to_vec();
-        // Perl tests the last line for truth; "0" is false and keeps no newline. Harmless.
-        last.push(b'\n');
-        lines.push(last);
-    }
-    if let Some(first) = lines.first_mut() {
-        const BOMS: [&[u8]; 3] = [b"\xef\xbb\xbf", b"\xfe\xff", b"\xff\xfe"];
-        if let Some(bom) = BOMS.iter().find(|b| first.starts_with(b)) {
-            first.drain(..bom.len());
-        }
-    }
-    for line in &mut lines {
-        let n = line.len();
-        if n >= 2 && line[n - 1] == b'\n' && line[n - 2] == b'\r' {
-            line.remove(n - 2);
-        }
-    }
-    lines
 }
 
 /// Perl's `\s` on byte strings: space, \t, \n, \x0B, \f, \r.
@@ -223,34 +334,32 @@ fn is_blank(line: &[u8]) -> bool {
     line.iter().all(|&b| is_space(b))
 }
 
-/// cloc's `remove_matches('^\s*$')`, or `remove_matches_2re` with the continuation regex: a
-/// blank line whose predecessor (in the input list) ends in a backslash is kept.
-fn drop_blank_lines(lines: Vec<Line>, eol_continuation: bool) -> Vec<Line> {
-    let mut out = Vec::with_capacity(lines.len());
-    let mut previous_continues = false;
-    for line in lines {
-        let continues = chomp(&line).last() == Some(&b'\\');
-        if !is_blank(&line) || (eol_continuation && previous_continues) {
-            out.push(line);
+/// Whether the two bytes `pair` occur in `hay`.
+fn contains2(hay: &[u8], pair: [u8; 2]) -> bool {
+    find2(hay, pair, 0).is_some()
+}
+
+/// First occurrence of the two bytes `pair` in `hay` at or after `from`.
+fn find2(hay: &[u8], pair: [u8; 2], from: usize) -> Option<usize> {
+    let mut i = from;
+    while i + 1 < hay.len() {
+        let j = i + memchr::memchr(pair[0], &hay[i..hay.len() - 1])?;
+        if hay[j + 1] == pair[1] {
+            return Some(j);
         }
-        previous_continues = continues;
+        i = j + 1;
     }
-    out
-}
-
-fn chomp(line: &[u8]) -> &[u8] {
-    line.strip_suffix(b"\n").unwrap_or(line)
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    find(hay, needle, 0).is_some()
+    None
 }
 
 fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     if needle.is_empty() || from > hay.len() || hay.len() - from < needle.len() {
         return None;
     }
-    (from..=hay.len() - needle.len()).find(|&i| &hay[i..i + needle.len()] == needle)
+    if let [a, b] = *needle {
+        return find2(hay, [a, b], from);
+    }
+    memchr::memmem::find(&hay[from..], needle).map(|i| i + from)
 }
 
 /// `^\s*#`
@@ -259,136 +368,147 @@ fn starts_with_hash(line: &[u8]) -> bool {
 }
 
 /// `s/\\$/ /` — `$` matches at the end or before the final newline.
-fn trailing_backslash_to_space(mut line: Line) -> Line {
-    let body = chomp(&line).len();
-    if body > 0 && line[body - 1] == b'\\' {
-        line[body - 1] = b' ';
+fn trailing_backslash_to_space(line: &[u8], out: &mut Vec<u8>) -> bool {
+    if line.last() != Some(&b'\\') {
+        return false;
     }
-    line
+    out.extend_from_slice(line);
+    *out.last_mut().unwrap() = b' ';
+    true
 }
 
-/// Java's `s/(["'])(.*?<marker>)\1/xx/g` (cloc `replace_between_regex`).
-fn replace_quoted_marker(line: &[u8], marker: &[u8]) -> Line {
-    let mut out = Vec::with_capacity(line.len());
+/// Java's `s/(["'])(.*?<marker>)\1/xx/g` (cloc `replace_between_regex`) on one line.
+fn replace_quoted_marker(line: &[u8], marker: [u8; 2], out: &mut Vec<u8>) -> bool {
+    if !contains2(line, marker) || !line.iter().any(|&b| b == b'"' || b == b'\'') {
+        return false;
+    }
+    let mut changed = false;
     let mut i = 0;
     while i < line.len() {
         let q = line[i];
         if q == b'"' || q == b'\'' {
-            // smallest k > i with line[k..] = marker + q, no newline crossed (`.` excludes \n)
-            let mut k = i + 1;
-            let mut found = None;
-            while k + marker.len() < line.len() {
-                if line[k] == b'\n' {
-                    break;
-                }
-                if &line[k..k + marker.len()] == marker && line[k + marker.len()] == q {
-                    found = Some(k + marker.len() + 1);
-                    break;
-                }
-                k += 1;
-            }
-            if let Some(end) = found {
+            // smallest k > i with line[k..] = marker + q (a line holds no newline)
+            let end = (i + 1..line.len().saturating_sub(2))
+                .find(|&k| line[k] == marker[0] && line[k + 1] == marker[1] && line[k + 2] == q);
+            if let Some(k) = end {
                 out.extend_from_slice(b"xx");
-                i = end;
+                changed = true;
+                i = k + 3;
                 continue;
             }
         }
         out.push(line[i]);
         i += 1;
     }
-    out
+    changed
 }
 
 /// `call_regexp_common(C++)`: join (extra newline unless the line ends in a backslash), delete
 /// `//[^\n]*\n` and `/\*.*?\*/` matches left to right, split again.
-fn remove_cpp_comments(lines: &[Line]) -> Vec<Line> {
-    let mut all = Vec::new();
-    for line in lines {
-        all.extend_from_slice(line);
-        if chomp(line).last() != Some(&b'\\') {
-            all.push(b'\n');
-        }
-    }
-    split_lines(&delete_comments(&all, true))
+fn remove_cpp_comments(lines: &Lines) -> Lines<'static> {
+    let mut all = lines.joined(true);
+    delete_comments(&mut all, true);
+    Lines::split(all)
 }
 
 /// `call_regexp_common(C)`: plain join, delete `/\*.*?\*/`, split.
-fn remove_c_comments(lines: &[Line]) -> Vec<Line> {
-    let all: Vec<u8> = lines.concat();
-    split_lines(&delete_comments(&all, false))
+fn remove_c_comments(lines: &Lines) -> Lines<'static> {
+    let mut all = lines.joined(false);
+    delete_comments(&mut all, false);
+    Lines::split(all)
 }
 
-fn delete_comments(text: &[u8], line_comments: bool) -> Vec<u8> {
-    let mut out = Vec::with_capacity(text.len());
-    let mut i = 0;
-    while i < text.len() {
-        if text[i] == b'/' && i + 1 < text.len() {
-            if line_comments && text[i + 1] == b'/' {
-                if let Some(nl) = text[i + 2..].iter().position(|&b| b == b'\n') {
-                    i = i + 2 + nl + 1;
-                    continue;
+/// Deletes the comments from `text` in place (the text only shrinks, so the write position
+/// never passes the read position).
+fn delete_comments(text: &mut Vec<u8>, line_comments: bool) {
+    let n = text.len();
+    let (mut read, mut write) = (0, 0);
+    // Once a search for a newline or a `*/` from some position fails, every later one fails too;
+    // remembering that keeps a file full of unterminated `/*` linear.
+    let mut no_newline_from = usize::MAX;
+    let mut no_close_from = usize::MAX;
+    while read < n {
+        let Some(slash) = memchr::memchr(b'/', &text[read..]).map(|p| p + read) else { break };
+        let mut skip_to = None;
+        if slash + 1 < n {
+            if line_comments && text[slash + 1] == b'/' {
+                if slash + 2 < no_newline_from {
+                    match memchr::memchr(b'\n', &text[slash + 2..]) {
+                        Some(nl) => skip_to = Some(slash + 2 + nl + 1),
+                        None => no_newline_from = slash + 2,
+                    }
                 }
-            } else if text[i + 1] == b'*' {
-                if let Some(end) = find(text, b"*/", i + 2) {
-                    i = end + 2;
-                    continue;
+            } else if text[slash + 1] == b'*' && slash + 2 < no_close_from {
+                match find2(text, *b"*/", slash + 2) {
+                    Some(end) => skip_to = Some(end + 2),
+                    None => no_close_from = slash + 2,
                 }
             }
         }
-        out.push(text[i]);
-        i += 1;
+        match skip_to {
+            Some(next) => {
+                text.copy_within(read..slash, write);
+                write += slash - read;
+                read = next;
+            }
+            None => {
+                text.copy_within(read..slash + 1, write);
+                write += slash + 1 - read;
+                read = slash + 1;
+            }
+        }
     }
-    out
-}
-
-fn split_lines(text: &[u8]) -> Vec<Line> {
-    text.split(|&b| b == b'\n').map(|s| s.to_vec()).collect()
+    text.copy_within(read..n, write);
+    write += n - read;
+    text.truncate(write);
 }
 
 /// cloc's `docstring_to_C`: each `"""`/`'''` alternately becomes `/*` (eating a `u`/`U` prefix)
 /// and `*/`, across lines.
-fn docstrings_to_c(lines: &mut [Line]) {
+fn docstrings_to_c(lines: &mut Lines) {
     let mut in_docstring = false;
-    for line in lines.iter_mut() {
-        loop {
-            let pos = (0..line.len().saturating_sub(2)).find(|&i| {
-                (line[i] == b'"' || line[i] == b'\'') && line[i + 1] == line[i] && line[i + 2] == line[i]
-            });
-            let Some(q) = pos else { break };
+    let triple = |line: &[u8]| {
+        (0..line.len().saturating_sub(2)).find(|&i| {
+            (line[i] == b'"' || line[i] == b'\'') && line[i + 1] == line[i] && line[i + 2] == line[i]
+        })
+    };
+    lines.rewrite(|line, out| {
+        if triple(line).is_none() {
+            return false;
+        }
+        out.extend_from_slice(line);
+        while let Some(q) = triple(out) {
             if !in_docstring {
-                let start = if q > 0 && (line[q - 1] == b'u' || line[q - 1] == b'U') { q - 1 } else { q };
-                line.splice(start..q + 3, b"/*".iter().copied());
+                let start = if q > 0 && (out[q - 1] == b'u' || out[q - 1] == b'U') { q - 1 } else { q };
+                out.splice(start..q + 3, b"/*".iter().copied());
                 in_docstring = true;
             } else {
-                line.splice(q..q + 3, b"*/".iter().copied());
+                out.splice(q..q + 3, b"*/".iter().copied());
                 in_docstring = false;
             }
         }
-    }
+        true
+    });
 }
 
 /// cloc's `remove_below_above`: drops the lines from a `^<below>` line through a `^<above>` line.
-fn remove_below_above(lines: Vec<Line>, below: &[u8], above: &[u8]) -> Vec<Line> {
+fn remove_below_above(lines: &mut Lines, below: &[u8], above: &[u8]) {
     let mut between = false;
-    let mut out = Vec::new();
-    for line in lines {
+    lines.retain(|line| {
         if !between && line.starts_with(below) {
             between = true;
-            continue;
+            return false;
         }
         if between && line.starts_with(above) {
             between = false;
-            continue;
+            return false;
         }
-        if !between {
-            out.push(line);
-        }
-    }
-    out
+        !between
+    });
 }
 
 /// Runs one of cloc's filters (see [`lang::Filter`] for which cloc routine each one is).
-fn apply_filter(filter: lang::Filter, mut lines: Vec<Line>) -> Vec<Line> {
+fn apply_filter(filter: lang::Filter, mut lines: Lines) -> Lines {
     use lang::Filter as F;
     match filter {
         F::LinePrefix(prefix) => {
@@ -404,11 +524,11 @@ fn apply_filter(filter: lang::Filter, mut lines: Vec<Line>) -> Vec<Line> {
         }
         F::CppComments => remove_cpp_comments(&lines),
         F::CComments => remove_c_comments(&lines),
-        F::HtmlCommon => split_lines(&delete_html_common(&lines.concat())),
-        F::HtmlComments => remove_between_lines(lines, b"<!--", b"-->", true),
-        F::Between(start, end) => remove_between_lines(lines, start.as_bytes(), end.as_bytes(), false),
-        F::Haskell => remove_haskell_comments(lines),
-        F::OCaml => remove_ocaml_comments(lines),
+        F::HtmlCommon => Lines::split(delete_html_common(&lines.joined(false))),
+        F::HtmlComments => remove_between_lines(&lines, b"<!--", b"-->", true),
+        F::Between(start, end) => remove_between_lines(&lines, start.as_bytes(), end.as_bytes(), false),
+        F::Haskell => remove_haskell_comments(&lines),
+        F::OCaml => remove_ocaml_comments(&lines),
         F::DocstringToC => {
             docstrings_to_c(&mut lines);
             lines
@@ -427,12 +547,20 @@ fn apply_filter(filter: lang::Filter, mut lines: Vec<Line>) -> Vec<Line> {
             lines
         }
         F::PerlEnd => {
-            if let Some(end) = lines.iter().position(|l| l.starts_with(b"__END__") || l.starts_with(b"__DATA__")) {
-                lines.truncate(end);
+            let buf = &lines.buf;
+            let end = lines.spans.iter().position(|s| {
+                let l = &buf[s.start..s.end];
+                l.starts_with(b"__END__") || l.starts_with(b"__DATA__")
+            });
+            if let Some(end) = end {
+                lines.spans.truncate(end);
             }
             lines
         }
-        F::BelowAbove(below, above) => remove_below_above(lines, below.as_bytes(), above.as_bytes()),
+        F::BelowAbove(below, above) => {
+            remove_below_above(&mut lines, below.as_bytes(), above.as_bytes());
+            lines
+        }
     }
 }
 
@@ -445,15 +573,12 @@ fn starts_with_after_space(line: &[u8], prefix: &[u8]) -> bool {
     line[start..].starts_with(prefix)
 }
 
-/// Replaces the first match of `start.*?end` ... all non-overlapping matches, left to right.
-fn strip_one_line_blocks(line: &[u8], start: &[u8], end: &[u8]) -> Line {
-    let mut out = Vec::with_capacity(line.len());
+/// Appends `line` to `out` without the non-overlapping matches of `start.*?end`, left to right.
+fn strip_one_line_blocks(line: &[u8], start: &[u8], end: &[u8], out: &mut Vec<u8>) {
     let mut i = 0;
     while i < line.len() {
         if line[i..].starts_with(start) {
-            // `.` does not cross the newline
-            let body_end = line.iter().position(|&b| b == b'\n').unwrap_or(line.len());
-            if let Some(e) = find(&line[..body_end], end, i + start.len()) {
+            if let Some(e) = find(line, end, i + start.len()) {
                 i = e + end.len();
                 continue;
             }
@@ -461,49 +586,54 @@ fn strip_one_line_blocks(line: &[u8], start: &[u8], end: &[u8]) -> Line {
         out.push(line[i]);
         i += 1;
     }
-    out
 }
 
 /// cloc's `remove_between_general` (and, with `html`, `remove_html_comments`, which differs only
 /// in dropping a line that *opens* a comment after code instead of keeping the code part).
-fn remove_between_lines(lines: Vec<Line>, start: &[u8], end: &[u8], html: bool) -> Vec<Line> {
-    let mut out = Vec::new();
+fn remove_between_lines(lines: &Lines, start: &[u8], end: &[u8], html: bool) -> Lines<'static> {
+    let mut out = LinesBuilder::default();
+    let mut scratch = Vec::new();
     let mut in_comment = false;
-    for line in lines {
-        if is_blank(&line) {
+    for &s in &lines.spans {
+        let text = lines.text(s);
+        if is_blank(text) {
             continue;
         }
-        let mut line = strip_one_line_blocks(&line, start, end);
-        if is_blank(&line) {
+        scratch.clear();
+        strip_one_line_blocks(text, start, end, &mut scratch);
+        let mut line: &[u8] = &scratch;
+        let mut nl = s.nl;
+        if is_blank(line) {
             continue;
         }
         if in_comment {
-            if let Some(e) = find(&line, end, 0) {
-                line.drain(..e + end.len());
+            if let Some(e) = find(line, end, 0) {
+                line = &line[e + end.len()..];
                 in_comment = false;
             }
             if in_comment && !html {
                 continue;
             }
         }
-        if is_blank(&line) {
+        if is_blank(line) {
             continue;
         }
-        if let Some(s) = find(&line, start, 0) {
+        if let Some(p) = find(line, start, 0) {
             in_comment = true;
-            if is_blank(&line[..s]) {
+            if is_blank(&line[..p]) {
                 continue;
             }
             if html {
                 continue;
             }
-            line.truncate(s);
+            line = &line[..p];
+            nl = false;
         } else if html && in_comment {
             continue;
         }
-        out.push(line);
+        out.push(line, nl);
     }
-    out
+    out.build()
 }
 
 /// Regexp::Common's HTML comment, `<!(?:--[^-]*(?:-[^-]+)*--\s*)*>`, deleted from the text.
@@ -543,51 +673,56 @@ fn delete_html_common(text: &[u8]) -> Vec<u8> {
 }
 
 /// cloc's `remove_haskell_comments` (non-Elm, non-literate): `--` to end of line, `{- -}` blocks,
-/// `{-#` pragmas kept as code.
-fn remove_haskell_comments(lines: Vec<Line>) -> Vec<Line> {
-    let mut out = Vec::new();
+/// `{-#` pragmas kept as code. Lines come out without their newline.
+fn remove_haskell_comments(lines: &Lines) -> Lines<'static> {
+    let mut out = LinesBuilder::default();
+    let mut scratch = Vec::new();
     let mut in_comment = false;
-    for line in lines {
-        let mut l = chomp(&line).to_vec();
-        if starts_with_after_space(&l, b"{-#") {
-            out.push(l);
+    for &s in &lines.spans {
+        let text = lines.text(s);
+        if starts_with_after_space(text, b"{-#") {
+            out.push(text, false);
             continue;
         }
-        l = strip_one_line_blocks(&l, b"{-", b"-}");
+        scratch.clear();
+        strip_one_line_blocks(text, b"{-", b"-}", &mut scratch);
+        let mut l: &[u8] = &scratch;
         if in_comment {
-            if let Some(e) = find(&l, b"-}", 0) {
-                l.drain(..e + 2);
+            if let Some(e) = find(l, b"-}", 0) {
+                l = &l[e + 2..];
                 in_comment = false;
             } else {
-                l.clear();
+                l = &[];
             }
         } else {
-            if let Some(d) = find(&l, b"--", 0) {
-                l.truncate(d);
+            if let Some(d) = find(l, b"--", 0) {
+                l = &l[..d];
             }
-            if let Some(s) = find(&l, b"{-", 0) {
-                if find(&l, b"{-#", 0).is_none() {
-                    l.truncate(s);
+            if let Some(p) = find(l, b"{-", 0) {
+                if find(l, b"{-#", 0).is_none() {
+                    l = &l[..p];
                     in_comment = true;
                 }
             }
         }
-        if !is_blank(&l) {
-            out.push(l);
+        if !is_blank(l) {
+            out.push(l, false);
         }
     }
-    out
+    out.build()
 }
 
 /// cloc's `remove_OCaml_comments`: nested `(* *)`, with `"…"` tokens protected (on one line).
-fn remove_ocaml_comments(lines: Vec<Line>) -> Vec<Line> {
-    let mut out = Vec::new();
+fn remove_ocaml_comments(lines: &Lines) -> Lines<'static> {
+    let mut out = LinesBuilder::default();
+    let mut clean = Vec::new();
     let mut depth: i64 = 0;
-    for line in lines {
-        if is_blank(&line) {
+    for &s in &lines.spans {
+        let line = lines.text(s);
+        if is_blank(line) {
             continue;
         }
-        let mut clean = Vec::new();
+        clean.clear();
         let mut i = 0;
         while i < line.len() {
             if line[i..].starts_with(b"(*") {
@@ -597,15 +732,15 @@ fn remove_ocaml_comments(lines: Vec<Line>) -> Vec<Line> {
                 depth -= 1;
                 i += 2;
             } else if line[i] == b'"' {
-                let close = line[i + 1..].iter().position(|&b| b == b'"' || b == b'\n');
-                match close {
-                    Some(c) if line[i + 1 + c] == b'"' => {
+                // the closing quote on the same line (the newline stops the search)
+                match line[i + 1..].iter().position(|&b| b == b'"') {
+                    Some(c) => {
                         if depth == 0 {
                             clean.extend_from_slice(&line[i..i + c + 2]);
                         }
                         i += c + 2;
                     }
-                    _ => {
+                    None => {
                         if depth == 0 {
                             clean.push(b'"');
                         }
@@ -619,11 +754,13 @@ fn remove_ocaml_comments(lines: Vec<Line>) -> Vec<Line> {
                 i += 1;
             }
         }
-        if !clean.is_empty() {
-            out.push(clean);
+        // the newline itself survives only outside a comment
+        let nl = s.nl && depth == 0;
+        if !clean.is_empty() || nl {
+            out.push(&clean, nl);
         }
     }
-    out
+    out.build()
 }
 
 #[cfg(test)]
@@ -679,6 +816,18 @@ mod tests {
         let src = "const re = /a\\/*b/;\nx();\n/* c */\n\nlet y;\n";
         assert_eq!(counts(LineSyntax::CFamily, src), (3, 1, 1));
         assert_eq!(count_lines(LineSyntax::CFamily, false, src.as_bytes()).code, 2);
+    }
+
+    /// CRLF lines, a missing final newline, unterminated `/*` openers (which the rewrite skips
+    /// without rescanning) and a `u"""` docstring: (code, comment, blank) from cloc 1.96.
+    #[test]
+    fn crlf_unterminated_openers_and_docstrings_agree_with_cloc() {
+        let js = "a(); /* x\nb(); /* y\r\nc(); // z\r\nd(); /* w */ e();\r\n\\\n\nf()";
+        assert_eq!(counts(LineSyntax::CFamily, js), (4, 3, 0));
+        let java = "class A {\r\n  String s = \"a /* b\";\r\n  /* c\r\n  */ int x;\\\r\n\r\n}";
+        assert_eq!(counts(LineSyntax::Java, java), (3, 2, 1));
+        let py = "#!/usr/bin/env python\r\nx = u\"\"\"doc\r\n more\"\"\" + 1\r\n\r\n'''c'''\r\ny = 2";
+        assert_eq!(counts(LineSyntax::Python, py), (3, 2, 1));
     }
 
     #[test]

@@ -10,9 +10,9 @@
 //! function has volume 0, and `ln 0` is not a number); the values are not clamped otherwise, so
 //! `original` and `sei` can exceed 100 for tiny functions or go negative for huge ones.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MaintainabilityIndex {
     #[serde(serialize_with = "crate::rollup::round3")]

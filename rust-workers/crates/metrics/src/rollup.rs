@@ -3,7 +3,7 @@
 //! count, so an average over a directory is the average over its functions (not an average of
 //! file averages). Over no functions every statistic is 0.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::classes::ClassMetrics;
 use crate::walk::FunctionMetrics;
@@ -15,7 +15,7 @@ pub(crate) fn round3<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Er
 }
 
 /// One statistic over a set of values.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Stat {
     #[serde(serialize_with = "round3")]
     pub sum: f64,
@@ -64,7 +64,7 @@ impl Stat {
 }
 
 /// Roll-up of the function and class metrics of a file, a directory or a scan.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MetricStats {
     pub functions: u64,

@@ -15,7 +15,7 @@
 //! the leaves of the tree (see [`crate::halstead`]); the rule sets only name their atoms.
 
 use lang::tree_sitter::{Node, Tree};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::classes::ClassMetrics;
 use crate::halstead::{Halstead, TokenSink};
@@ -24,7 +24,7 @@ use crate::mi::MaintainabilityIndex;
 /// Line counts of one function, from its syntax tree (not cloc's filters): `physical` = lines of
 /// the whole declaration, `code` = lines holding at least one token, `comment` = lines holding
 /// only comments, `blank` = the rest, `logical` = logical lines (statements; PMD NCSS for Java).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FunctionLines {
     pub physical: u32,
     pub code: u32,
@@ -34,7 +34,7 @@ pub struct FunctionLines {
 }
 
 /// ABC size (Fitzpatrick): assignments, branches (calls), conditions; `magnitude = √(A²+B²+C²)`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Abc {
     pub assignments: u32,
     pub branches: u32,
@@ -44,15 +44,17 @@ pub struct Abc {
 }
 
 /// One function-like record, as reported by the reference tool of the language.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FunctionMetrics {
     pub name: String,
     pub qualified_name: String,
-    pub kind: &'static str,
+    #[serde(deserialize_with = "crate::intern")]
+    pub kind: crate::StaticName,
     /// The line the reference tool reports (1-based).
     pub start_line: u32,
-    /// 1-based column (in bytes) of the reported position.
+    /// 1-based column of the reported position: UTF-16 code units for JavaScript and TypeScript
+    /// (as ESLint), bytes elsewhere.
     pub start_column: u32,
     pub end_line: u32,
     pub cyclomatic: u32,
@@ -76,8 +78,21 @@ pub struct FunctionMetrics {
     pub public: bool,
 }
 
+impl FunctionMetrics {
+    /// Computes the floating-point measures (Halstead's derived ones, ABC magnitude, MI) from
+    /// the integer counts. The walk does this once; a result read back from the cache (whose
+    /// JSON keeps 3 decimals) does it again, so cached and fresh values are identical.
+    pub fn derive_measures(&mut self) {
+        let h = self.halstead;
+        self.halstead = Halstead::from_counts(h.n1, h.n2, h.total_operators, h.total_operands);
+        let abc = &mut self.abc;
+        abc.magnitude = ((abc.assignments as f64).powi(2) + (abc.branches as f64).powi(2) + (abc.conditions as f64).powi(2)).sqrt();
+        self.mi = MaintainabilityIndex::compute(self.halstead.volume, self.cyclomatic, self.lines.physical, self.lines.comment);
+    }
+}
+
 /// A syntax error found by tree-sitter (the file is still measured).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyntaxError {
     pub line: u32,
     pub message: String,
@@ -360,9 +375,7 @@ impl<'t> Context<'t> {
             f.lines.comment = comment_prefix[b] - comment_prefix[a];
             f.lines.blank = f.lines.physical.saturating_sub(f.lines.code + f.lines.comment);
             f.halstead = acc.tokens.finish();
-            let abc = &mut f.abc;
-            abc.magnitude = ((abc.assignments as f64).powi(2) + (abc.branches as f64).powi(2) + (abc.conditions as f64).powi(2)).sqrt();
-            f.mi = MaintainabilityIndex::compute(f.halstead.volume, f.cyclomatic, f.lines.physical, f.lines.comment);
+            f.derive_measures();
         }
         crate::classes::finish(&mut self.classes, &self.functions);
         WalkResult { functions: self.functions, classes: self.classes, errors: self.errors, logical: self.file_logical }

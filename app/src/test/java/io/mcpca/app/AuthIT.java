@@ -73,6 +73,14 @@ class AuthIT {
         assertThat(post(LIST_TOOLS, Optional.of("alice-secret"), Optional.of(session)).statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void withoutTokensTheIngressRefusesToListenBeyondLoopback() {
+        assertThatThrownBy(() -> McpcaApplication.start("--mcpca.worker.enabled=false", "--server.port=0",
+                "--server.address=0.0.0.0", "--mcpca.redis-url=" + REDIS.uri(), "--mcpca.prefix=" + REDIS.newPrefix(),
+                "--mcpca.roots[0]=" + root, "--spring.jmx.enabled=false"))
+                .hasStackTraceContaining("without authentication");
+    }
+
     private static HttpResponse<String> post(String body, Optional<String> token, Optional<String> session)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(harness.url() + "/mcp"))

@@ -40,13 +40,13 @@ class CancellationIT {
     @TempDir
     static Path tmp;
 
-    static FlowHarness harness;
+    static PipelineHarness harness;
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws IOException {
-        harness = new FlowHarness(REDIS.uri(), REDIS.newPrefix(), Files.createDirectories(tmp.resolve("root")),
+        harness = PipelineHarness.fastPoolOnly(REDIS.uri(), REDIS.newPrefix(), Files.createDirectories(tmp.resolve("root")),
                 List.of("--mcpca.worker.concurrency=1"), List.of(), true);
     }
 

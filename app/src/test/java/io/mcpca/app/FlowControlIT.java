@@ -41,7 +41,7 @@ class FlowControlIT {
     @TempDir
     static Path tmp;
 
-    static FlowHarness harness;
+    static PipelineHarness harness;
     static Keys keys;
     static RedisClient redisClient;
     static RedisCommands<String, String> redis;
@@ -51,7 +51,7 @@ class FlowControlIT {
         String prefix = REDIS.newPrefix();
         keys = new Keys(prefix);
         // the worker serves only the fast pool: the heavy pool's backlog is ours to fill
-        harness = new FlowHarness(REDIS.uri(), prefix, Files.createDirectories(tmp.resolve("root")),
+        harness = PipelineHarness.fastPoolOnly(REDIS.uri(), prefix, Files.createDirectories(tmp.resolve("root")),
                 List.of("--mcpca.worker.concurrency=2"),
                 List.of("--mcpca.ingress.rate-limit-per-second=5", "--mcpca.ingress.max-inline-argument-bytes=1000",
                         "--mcpca.ingress.max-pool-backlog=5", "--mcpca.ingress.reply-stream-ttl=3s"), true);

@@ -39,14 +39,14 @@ class LocalFallbackIT {
     @TempDir
     static Path tmp;
 
-    static FlowHarness harness;
+    static PipelineHarness harness;
     static Keys keys;
 
     @BeforeAll
     static void start() throws IOException {
         String prefix = REDIS.newPrefix();
         keys = new Keys(prefix);
-        harness = new FlowHarness(REDIS.uri(), prefix, Files.createDirectories(tmp.resolve("root")),
+        harness = PipelineHarness.fastPoolOnly(REDIS.uri(), prefix, Files.createDirectories(tmp.resolve("root")),
                 List.of("--mcpca.worker.concurrency=1"),
                 List.of("--mcpca.fallback=local", "--mcpca.fallback-concurrency=1",
                         "--mcpca.ingress.redis-retry-after=1s"), true);

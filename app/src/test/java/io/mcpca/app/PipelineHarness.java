@@ -14,30 +14,53 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A worker and an ingress as two separate Spring contexts in this JVM, on a real Redis, with the real
- * analyzer binary; and MCP clients that reach the ingress over real HTTP.
+ * analyzer binary; and MCP clients that reach the ingress over real HTTP. The worker is optional
+ * (backpressure tests want nobody consuming) and both contexts are in reach (to look at a worker's
+ * analyzer pool, say).
  */
-final class PipelineHarness implements AutoCloseable {
+public final class PipelineHarness implements AutoCloseable {
 
-    private final ConfigurableApplicationContext worker;
+    private final Optional<ConfigurableApplicationContext> worker;
     private final ConfigurableApplicationContext ingress;
     private final List<McpSyncClient> clients = new ArrayList<>();
     private final int port;
 
-    PipelineHarness(String redisUri, String prefix, Path root, String... extra) {
-        List<String> common = new ArrayList<>(List.of("--mcpca.redis-url=" + redisUri, "--mcpca.prefix=" + prefix,
-                "--mcpca.roots[0]=" + root, "--spring.jmx.enabled=false"));
-        common.addAll(List.of(extra));
-        worker = McpcaApplication.start(args(common, "--mcpca.ingress.enabled=false", "--mcpca.worker.concurrency=4"));
-        ingress = McpcaApplication.start(args(common, "--mcpca.worker.enabled=false", "--server.port=0"));
+    /** Both roles; {@code extra} goes to both. */
+    public PipelineHarness(String redisUri, String prefix, Path root, String... extra) {
+        this(redisUri, prefix, root, concat(List.of(extra), "--mcpca.worker.concurrency=4"), List.of(extra), true);
+    }
+
+    PipelineHarness(String redisUri, String prefix, Path root, List<String> workerArgs, List<String> ingressArgs,
+                    boolean withWorker) {
+        List<String> common = List.of("--mcpca.redis-url=" + redisUri, "--mcpca.prefix=" + prefix,
+                "--mcpca.roots[0]=" + root, "--spring.jmx.enabled=false");
+        worker = withWorker ? Optional.of(McpcaApplication.start(args(common, workerArgs,
+                "--mcpca.ingress.enabled=false"))) : Optional.empty();
+        ingress = McpcaApplication.start(args(common, ingressArgs, "--mcpca.worker.enabled=false", "--server.port=0"));
         port = Integer.parseInt(ingress.getEnvironment().getProperty("local.server.port"));
+    }
+
+    /** A worker that serves only the fast pool (so heavy-pool calls back up), and an ingress. */
+    static PipelineHarness fastPoolOnly(String redisUri, String prefix, Path root, List<String> workerArgs,
+                                        List<String> ingressArgs, boolean withWorker) {
+        return new PipelineHarness(redisUri, prefix, root, concat(workerArgs, "--mcpca.worker.pools=fast"),
+                ingressArgs, withWorker);
     }
 
     String url() {
         return "http://127.0.0.1:" + port;
     }
 
+    ConfigurableApplicationContext worker() {
+        return worker.orElseThrow();
+    }
+
+    ConfigurableApplicationContext ingress() {
+        return ingress;
+    }
+
     /** A new initialized client (and so a new MCP session). */
-    McpSyncClient client() {
+    public McpSyncClient client() {
         return client(Optional.empty());
     }
 
@@ -63,10 +86,14 @@ final class PipelineHarness implements AutoCloseable {
             }
         });
         ingress.close();
-        worker.close();
+        worker.ifPresent(ConfigurableApplicationContext::close);
     }
 
-    private static String[] args(List<String> common, String... more) {
-        return Stream.concat(common.stream(), Stream.of(more)).toArray(String[]::new);
+    private static List<String> concat(List<String> list, String more) {
+        return Stream.concat(list.stream(), Stream.of(more)).toList();
+    }
+
+    private static String[] args(List<String> common, List<String> role, String... more) {
+        return Stream.of(common.stream(), role.stream(), Stream.of(more)).flatMap(s -> s).toArray(String[]::new);
     }
 }

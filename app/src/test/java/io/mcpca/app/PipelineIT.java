@@ -52,7 +52,9 @@ class PipelineIT {
         Path outside = Files.createDirectories(tmp.resolve("outside"));
         Files.writeString(outside.resolve("Secret.java"), "class Secret { void s() {} }\n");
         Files.createSymbolicLink(root.resolve("escape.java"), outside.resolve("Secret.java"));
-        harness = new PipelineHarness(REDIS.uri(), REDIS.newPrefix(), root);
+        // ping is sessionless; with the fast path off it takes the session lock these tests are about
+        harness = new PipelineHarness(REDIS.uri(), REDIS.newPrefix(), root,
+                "--mcpca.worker.sessionless-fast-path=false");
         client = harness.client();
     }
 
@@ -66,7 +68,7 @@ class PipelineIT {
     @Test
     void listsTheToolsWithSchemas() {
         List<Tool> tools = client.listTools().tools();
-        assertThat(tools).extracting(Tool::name).containsExactly("calculate-metrics", "analyze-metrics", "ping");
+        assertThat(tools).extracting(Tool::name).containsExactly("calculate-metrics", "analyze-metrics", "symbols", "search-symbols", "ping");
         assertThat(tools).allSatisfy(t -> {
             assertThat(t.inputSchema()).isNotNull();
             assertThat(t.outputSchema()).isNotEmpty();
@@ -142,6 +144,22 @@ class PipelineIT {
         long code = expected.values().stream().mapToLong(e -> e.path("lines").path("code").asLong()).sum();
         assertThat(((Number) asMap(asMap(asMap(result.get("totals")).get("byLanguage")).get("java")).get("code"))
                 .longValue()).isEqualTo(code);
+    }
+
+    @Test
+    void symbolsOutlineAFileAndSearchATree() {
+        Map<String, Object> outline = structured(call("symbols", Map.of("path", "java/Branches.java")));
+        List<Map<String, Object>> files = asList(outline.get("files"));
+        assertThat(files).hasSize(1);
+        assertThat(files.get(0)).containsEntry("path", "java/Branches.java").containsEntry("language", "java");
+        assertThat(asList(files.get(0).get("symbols"))).anySatisfy(s -> assertThat(s)
+                .containsEntry("name", "Branches").containsEntry("kind", "class").containsEntry("startLine", 10));
+
+        Map<String, Object> found = structured(call("search-symbols", Map.of("path", ".", "query", "branches")));
+        Map<String, Object> best = asList(found.get("matches")).get(0);
+        assertThat(best).containsEntry("name", "Branches").containsEntry("kind", "class")
+                .containsEntry("path", "java/Branches.java");
+        assertThat(found).doesNotContainValue(root.toString());
     }
 
     @Test

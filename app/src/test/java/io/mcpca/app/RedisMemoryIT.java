@@ -48,13 +48,13 @@ class RedisMemoryIT {
     /** Generous: 12,000 calls that each left 500 B behind would pass 6 MB; a flat Redis wobbles by 1-2 MB. */
     static final long BOUND_BYTES = 4L * 1024 * 1024;
 
-    static FlowHarness harness;
+    static PipelineHarness harness;
     static RedisClient redisClient;
     static RedisCommands<String, String> redis;
 
     @BeforeAll
     static void start() throws IOException {
-        harness = new FlowHarness(REDIS.uri(), REDIS.newPrefix(), Files.createDirectories(tmp.resolve("root")),
+        harness = PipelineHarness.fastPoolOnly(REDIS.uri(), REDIS.newPrefix(), Files.createDirectories(tmp.resolve("root")),
                 // short lifetimes, so that "flat" shows within a test run: streams capped at 2,000 entries,
                 // execution records kept 2 s (the default hour would hold ~3.6 million records at 1k calls/s)
                 List.of("--mcpca.worker.concurrency=4", "--mcpca.request-stream-max-len=2000",

@@ -38,7 +38,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * No-op ({@code ping}) calls through the pipeline: the ingress's Redis side in this JVM (register the
  * call, XADD it to the fast pool, wait for its reply on the ingress's reply stream) and 1, 2 and 4
- * worker processes (separate JVMs, each with {@code concurrency} warm analyzers). The MCP HTTP layer is
+ * worker processes (separate JVMs, each with {@code concurrency} warm analyzers), then once more with
+ * one worker and {@code mcpca.worker.sessionless-fast-path=false}, so the same no-op takes the
+ * session-locked path (lease, fence, RUNNING, session write, final record). The MCP HTTP layer is
  * left out on purpose (bench/roundtrip measures it): this is the queue. Beside it on the same Redis:
  * BullMQ (bench/pipeline/bullmq.mjs, same worker process counts and concurrency) and the raw Redis floor
  * (XADD -> XREADGROUP -> XADD reply -> XACK -> XREAD with Lettuce, {@code inFlight} loops).
@@ -66,16 +68,19 @@ public final class Pipeline {
             double peak = 0;
             int peakWorkers = 1;
             for (int workers : new int[] {1, 2, 4}) {
-                ours[workers] = pipeline(redis.uri(), workers, concurrency, calls, inFlight, 0, 0)[0];
+                ours[workers] = pipeline(redis.uri(), workers, concurrency, calls, inFlight, 0, 0, true)[0];
                 System.out.printf("pipeline, %d worker process(es): %.0f calls/s%n", workers, ours[workers]);
                 if (ours[workers] > peak) {
                     peak = ours[workers];
                     peakWorkers = workers;
                 }
             }
+            // the same no-op through the session-locked path (lease, fence, RUNNING, session write, record)
+            double locked = pipeline(redis.uri(), 1, concurrency, calls, inFlight, 0, 0, false)[0];
+            System.out.printf("pipeline, 1 worker process, session-locked path: %.0f calls/s%n", locked);
             double rate = peak / 2;
             double[] latency = pipeline(redis.uri(), peakWorkers, concurrency, (int) (rate * latencySeconds), inFlight,
-                    rate, latencySeconds);
+                    rate, latencySeconds, true);
             System.out.printf("pipeline at half of peak (%.0f calls/s, %d workers): p50 %.2f ms, p99 %.2f ms%n",
                     rate, peakWorkers, latency[1], latency[2]);
 
@@ -93,6 +98,10 @@ public final class Pipeline {
                 System.out.printf("%-12d %16.0f %18.0f %18.0f %11.2fx %11.2fx%n", workers, ours[workers], drain, answered,
                         ours[workers] / drain, ours[workers] / answered);
             }
+            double drain1 = number(bull[1], "drainPerSecond");
+            double answered1 = number(bull[1], "answerPerSecond");
+            System.out.printf("%-12s %16.0f %18.0f %18.0f %11.2fx %11.2fx%n", "1 (locked)", locked, drain1, answered1,
+                    locked / drain1, locked / answered1);
             System.out.printf("pipeline peak / redis floor: %.2fx%n", peak / floor);
         } finally {
             redis.close();
@@ -106,7 +115,7 @@ public final class Pipeline {
      * {calls/s, p50 ms, p99 ms}.
      */
     private static double[] pipeline(String uri, int workers, int concurrency, int calls, int inFlight, double rate,
-                                     int seconds) throws Exception {
+                                     int seconds, boolean fastPath) throws Exception {
         String prefix = "bench" + UUID.randomUUID().toString().substring(0, 8);
         List<Process> processes = new ArrayList<>();
         ConfigurableApplicationContext ingress = McpcaApplication.start("--server.port=0", "--mcpca.redis-url=" + uri,
@@ -114,7 +123,7 @@ public final class Pipeline {
                 "--logging.level.root=WARN", "--logging.level.io.mcpca=WARN", "--spring.jmx.enabled=false");
         try {
             for (int i = 0; i < workers; i++) {
-                processes.add(startWorker(uri, prefix, concurrency, i));
+                processes.add(startWorker(uri, prefix, concurrency, i, fastPath));
             }
             awaitConsumers(uri, new Keys(prefix), workers);
             IngressRuntime runtime = ingress.getBean(IngressRuntime.class);
@@ -170,8 +179,14 @@ public final class Pipeline {
         long begin = System.nanoTime();
         PendingCall pending = runtime.router().register(id, progress -> { });
         CompletableFuture<ToolReply> answer = pending.answer().whenComplete((r, e) -> stats.add(System.nanoTime() - begin));
-        runtime.submitter().submit("fast", new ToolRequest(ToolRequest.VERSION, id, "bench-" + (i % SESSIONS), "bench",
-                "ping", "1", Map.of(), runtime.replyStream(), System.currentTimeMillis() + 120_000, 1, id, ""));
+        // async, as BullMQ's callers add jobs: concurrent submits share the connection's writes
+        runtime.submitter().submitAsync("fast", new ToolRequest(ToolRequest.VERSION, id, "bench-" + (i % SESSIONS),
+                "bench", "ping", "1", Map.of(), runtime.replyStream(), System.currentTimeMillis() + 120_000, 1, id, ""))
+                .whenComplete((entryId, e) -> {
+                    if (e != null) {
+                        pending.answer().completeExceptionally(e);
+                    }
+                });
         return answer;
     }
 
@@ -184,13 +199,15 @@ public final class Pipeline {
         }
     }
 
-    private static Process startWorker(String uri, String prefix, int concurrency, int n) throws Exception {
+    private static Process startWorker(String uri, String prefix, int concurrency, int n, boolean fastPath)
+            throws Exception {
         Path log = Files.createTempFile("bench-worker-" + n + "-", ".log");
         return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dmcpca.analyzer.path=" + System.getProperty("mcpca.analyzer.path"),
                 "-cp", System.getProperty("java.class.path"), McpcaApplication.class.getName(),
                 "--mcpca.ingress.enabled=false", "--mcpca.redis-url=" + uri, "--mcpca.prefix=" + prefix,
                 "--mcpca.worker.pools=fast", "--mcpca.worker.concurrency=" + concurrency,
+                "--mcpca.worker.sessionless-fast-path=" + fastPath,
                 "--logging.level.root=WARN", "--spring.jmx.enabled=false")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }

@@ -72,7 +72,8 @@ class RecoveryIT {
                 "--mcpca.worker.pools=fast", "--mcpca.worker.concurrency=4",
                 "--mcpca.worker.analyzer-path=" + wrapper,
                 "--mcpca.worker.min-idle=" + MIN_IDLE.toMillis() + "ms", "--mcpca.worker.reclaim-period=300ms",
-                "--mcpca.worker.max-deliveries=" + MAX_DELIVERIES, "--mcpca.worker.retry-backoff=20ms");
+                "--mcpca.worker.max-deliveries=" + MAX_DELIVERIES, "--mcpca.worker.retry-backoff=20ms",
+                "--mcpca.worker.sessionless-fast-path=false"); // these tests read ping's execution records
         ingress = new FaultIngress(REDIS.uri(), prefix);
         executions = new ExecutionStore(ingress.strings.sync(), ingress.keys, Duration.ofMinutes(5), Clock.systemUTC());
     }

@@ -43,7 +43,8 @@ class StalledWorkerIT {
     void aStaleWorkerCannotWriteTheSessionAfterItsLeaseWasTaken() throws Exception {
         String prefix = REDIS.newPrefix();
         String[] settings = {"--mcpca.worker.concurrency=2", "--mcpca.worker.min-idle=2s",
-                "--mcpca.worker.reclaim-period=300ms", "--mcpca.worker.lock-ttl=2s"};
+                "--mcpca.worker.reclaim-period=300ms", "--mcpca.worker.lock-ttl=2s",
+                "--mcpca.worker.sessionless-fast-path=false"}; // ping through the lease and fence under test
         try (FaultIngress ingress = new FaultIngress(REDIS.uri(), prefix);
              WorkerJvm first = WorkerJvm.start(dir, "first", REDIS.uri(), prefix, dir, settings);
              WorkerJvm second = WorkerJvm.start(dir, "second", REDIS.uri(), prefix, dir, settings)) {

@@ -38,6 +38,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -113,8 +114,10 @@ public class IngressConfiguration {
 
     @Bean
     IngressLifecycle ingressLifecycle(IngressRuntime runtime, IngressProperties ingress) {
-        return new IngressLifecycle(runtime, new ReplyStreamKeeper(runtime.shared().sync(), runtime.replyStream(),
-                ingress.getReplyStreamTtl()));
+        ReplyStreamKeeper keeper = new ReplyStreamKeeper(runtime.shared().sync(), runtime.replyStream(),
+                ingress.getReplyStreamTtl());
+        runtime.router().onStreamCreated(keeper::refresh);
+        return new IngressLifecycle(runtime, keeper);
     }
 
     /** The flow control of tool calls and the connection its cancel events go out on. */
@@ -149,8 +152,8 @@ public class IngressConfiguration {
         StatefulRedisConnection<byte[], byte[]> shared = redis.bytes();
         StatefulRedisConnection<byte[], byte[]> blocking = redis.bytes();
         ReplyRouter router = new ReplyRouter(blocking.sync(), entries, replyStream);
-        RequestSubmitter submitter = new RequestSubmitter(shared.sync(), entries, keys, common.getPartitions(),
-                common.getRequestStreamMaxLen());
+        RequestSubmitter submitter = new RequestSubmitter(shared.sync(), Optional.of(shared.async()), entries, keys,
+                common.getPartitions(), common.getRequestStreamMaxLen());
         return new IngressRuntime(id, replyStream, router, submitter, shared, blocking);
     }
 
@@ -176,6 +179,17 @@ public class IngressConfiguration {
         StdioSession stdioSession(McpServerFactory factory, McpJsonMapper json, IngressRuntime runtime,
                                   IngressProperties ingress) {
             return new StdioSession(factory, json, runtime.router()::pendingCount, ingress.getCallTimeout());
+        }
+    }
+
+    static boolean isLoopback(String address) {
+        if (address == null || address.isBlank()) {
+            return false;
+        }
+        try {
+            return java.net.InetAddress.getByName(address).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
         }
     }
 
@@ -220,10 +234,16 @@ public class IngressConfiguration {
         }
 
         @Bean
-        FilterRegistrationBean<BearerAuthFilter> mcpAuthFilter(IngressProperties ingress) {
+        FilterRegistrationBean<BearerAuthFilter> mcpAuthFilter(IngressProperties ingress,
+                                                              @Value("${server.address:}") String address) {
             if (ingress.getTokens().isEmpty()) {
-                log.warn("No ingress tokens configured (mcpca.ingress.tokens): every caller is principal 'local'. "
-                        + "Bind to 127.0.0.1 or configure tokens.");
+                if (!isLoopback(address) && !ingress.isAllowAnonymous()) {
+                    throw new IllegalStateException("The ingress would listen on '" + (address.isEmpty() ? "all interfaces" : address)
+                            + "' without authentication. Configure mcpca.ingress.tokens.<principal>=<token>, bind to "
+                            + "127.0.0.1 (server.address), or set mcpca.ingress.allow-anonymous=true.");
+                }
+                log.info("No ingress tokens configured: every caller is principal 'local' ({}).",
+                        isLoopback(address) ? "loopback only" : "allow-anonymous is set");
             }
             FilterRegistrationBean<BearerAuthFilter> registration =
                     new FilterRegistrationBean<>(new BearerAuthFilter(ingress.getTokens(), new SessionOwners()));

@@ -61,6 +61,9 @@ public class IngressProperties {
      */
     private Map<String, String> tokens = new LinkedHashMap<>();
 
+    /** Allow unauthenticated callers on a non-loopback address (no tokens configured); off, so it is a choice. */
+    private boolean allowAnonymous = false;
+
     public boolean isEnabled() { return enabled; }
     public void setEnabled(boolean enabled) { this.enabled = enabled; }
     public boolean isStdio() { return stdio; }
@@ -81,6 +84,8 @@ public class IngressProperties {
     public void setRedisRetryAfter(Duration redisRetryAfter) { this.redisRetryAfter = redisRetryAfter; }
     public Duration getReplyStreamTtl() { return replyStreamTtl; }
     public void setReplyStreamTtl(Duration replyStreamTtl) { this.replyStreamTtl = replyStreamTtl; }
+    public boolean isAllowAnonymous() { return allowAnonymous; }
+    public void setAllowAnonymous(boolean allowAnonymous) { this.allowAnonymous = allowAnonymous; }
     public Map<String, String> getTokens() { return tokens; }
     public void setTokens(Map<String, String> tokens) { this.tokens = tokens; }
 }

@@ -39,4 +39,24 @@ class ReplyRouterTest {
         router.route(ToolReply.result("nobody", Map.of(), "w1"));
         assertThat(router.pendingCount()).isZero();
     }
+
+    @Test
+    void streamIdsCompareByTimeThenSequenceNotAsText() {
+        assertThat(ReplyRouter.compareIds("1700000000000-0", "999-5")).isPositive();
+        assertThat(ReplyRouter.compareIds("5-10", "5-9")).isPositive();
+        assertThat(ReplyRouter.compareIds("0-0", "0-0")).isZero();
+        assertThat(ReplyRouter.compareIds("garbage", "0-0")).isNegative();
+    }
+
+    /** Redis restarted empty: the waiting calls' answers cannot arrive, so they fail at once, retryably. */
+    @Test
+    void callsWaitingWhenTheReplyStreamIsLostFailRetryably() {
+        ReplyRouter router = new ReplyRouter(null, new StreamEntries(JacksonCodec.messagePack()), "replies");
+        PendingCall call = router.register("r1", progress -> { });
+        router.failAllPending("lost");
+        assertThat(call.answer()).isCompleted();
+        assertThat(call.answer().join().errorCode()).isEqualTo(ErrorCode.UNAVAILABLE.name());
+        assertThat(ErrorCode.UNAVAILABLE.retryable()).isTrue();
+        assertThat(router.pendingCount()).isZero();
+    }
 }

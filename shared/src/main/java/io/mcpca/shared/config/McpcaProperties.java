@@ -1,5 +1,6 @@
 package io.mcpca.shared.config;
 
+import io.mcpca.shared.codec.Compression;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,11 +30,23 @@ public class McpcaProperties {
     /** Codec for new stream entries: msgpack, or json to read entries with redis-cli. */
     private String codec = "msgpack";
 
-    /** Approximate cap on each request stream's length (XADD MAXLEN ~). */
-    private long requestStreamMaxLen = 1_000_000;
+    /**
+     * Approximate cap on each request stream's length (XADD MAXLEN ~), so Redis memory stays bounded.
+     * Trimming drops the oldest entries, acknowledged or not: it can lose unread calls only when one
+     * partition holds more than this many entries. The ingress refuses new calls (OVERLOADED) long before:
+     * {@code mcpca.ingress.max-pool-backlog} (10,000 waiting or running per pool) is a tenth of it. A
+     * no-op entry is ~300 bytes, so 100,000 entries are ~30 MB per partition at most.
+     */
+    private long requestStreamMaxLen = 100_000;
 
     /** Approximate cap on each reply stream's length; replies are read within milliseconds. */
     private long replyStreamMaxLen = 100_000;
+
+    /**
+     * Stream entries (requests, replies) whose encoded record is longer are deflated. 8 KiB: below it the
+     * saving is at most a few KiB per entry and not worth the CPU (see {@code Compression}).
+     */
+    private int compressAboveBytes = Compression.DEFAULT_THRESHOLD_BYTES;
 
     public String getPrefix() { return prefix; }
     public void setPrefix(String prefix) { this.prefix = prefix; }
@@ -48,5 +61,7 @@ public class McpcaProperties {
     public long getRequestStreamMaxLen() { return requestStreamMaxLen; }
     public void setRequestStreamMaxLen(long requestStreamMaxLen) { this.requestStreamMaxLen = requestStreamMaxLen; }
     public long getReplyStreamMaxLen() { return replyStreamMaxLen; }
+    public int getCompressAboveBytes() { return compressAboveBytes; }
+    public void setCompressAboveBytes(int compressAboveBytes) { this.compressAboveBytes = compressAboveBytes; }
     public void setReplyStreamMaxLen(long replyStreamMaxLen) { this.replyStreamMaxLen = replyStreamMaxLen; }
 }

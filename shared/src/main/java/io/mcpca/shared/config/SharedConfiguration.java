@@ -32,7 +32,7 @@ public class SharedConfiguration {
 
     @Bean
     StreamEntries streamEntries(McpcaProperties properties) {
-        return new StreamEntries(JacksonCodec.named(properties.getCodec()));
+        return new StreamEntries(JacksonCodec.named(properties.getCodec()), properties.getCompressAboveBytes());
     }
 
     @Bean

@@ -1,5 +1,7 @@
 package io.mcpca.shared.exec;
 
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.scripts.LuaScript;
@@ -27,13 +29,27 @@ public final class ExecutionStore {
     private final RedisCommands<String, String> redis;
     private final Keys keys;
     private final Duration ttl;
+    private final Duration terminalTtl;
     private final Clock clock;
 
-    /** @param ttl how long a record outlives its last transition (long enough for a client to ask about the call) */
+    /** @param ttl how long a record outlives its last transition, final or not */
     public ExecutionStore(RedisCommands<String, String> redis, Keys keys, Duration ttl, Clock clock) {
+        this(redis, keys, ttl, ttl, clock);
+    }
+
+    /**
+     * @param ttl         how long a QUEUED or RUNNING record outlives its last transition (long enough for a
+     *                    client to ask about a call in progress)
+     * @param terminalTtl how long a final record (SUCCEEDED, FAILED, CANCELLED, DEAD_LETTERED) is kept: the
+     *                    client has its answer by then, and at 10,000 calls/s every minute of it costs
+     *                    600,000 records of Redis memory
+     */
+    public ExecutionStore(RedisCommands<String, String> redis, Keys keys, Duration ttl, Duration terminalTtl,
+                          Clock clock) {
         this.redis = redis;
         this.keys = keys;
         this.ttl = ttl;
+        this.terminalTtl = terminalTtl;
         this.clock = clock;
     }
 
@@ -65,17 +81,35 @@ public final class ExecutionStore {
                 Long.parseLong(hash.getOrDefault("updatedAtMs", "0"))));
     }
 
+    /**
+     * Queues the transition to {@code to} (attempt kept) on a pipeline without waiting: the future holds
+     * the attempt, or {@link ScriptError#ILLEGAL_TRANSITION}'s code when the stored state does not allow
+     * it. On NOSCRIPT the caller runs {@link #transition} instead (it reloads the script).
+     */
+    public RedisFuture<Long> transitionPipelined(RedisScriptingAsyncCommands<String, String> pipeline,
+                                                 String sessionId, String requestId, ExecutionState to,
+                                                 String workerId, String reason) {
+        return TRANSITION.runAsync(pipeline, new String[] {keys.execution(sessionId, requestId)},
+                arguments(sessionId, requestId, to, "", workerId, reason));
+    }
+
     private int transition(String sessionId, String requestId, ExecutionState to, String attempt, String workerId,
                            String reason) {
-        List<String> args = new ArrayList<>(List.of(to.name(), Long.toString(ttl.toMillis()),
-                Long.toString(clock.millis()), Integer.toString(ExecutionRecord.SCHEMA), attempt, workerId, reason,
-                requestId, sessionId, ExecutionState.INITIAL.name()));
-        ExecutionState.predecessorsOf(to).forEach(s -> args.add(s.name()));
         long result = TRANSITION.runForLong(redis, new String[] {keys.execution(sessionId, requestId)},
-                args.toArray(String[]::new));
+                arguments(sessionId, requestId, to, attempt, workerId, reason));
         if (ScriptError.of(result).isPresent()) {
             throw new IllegalTransitionException(requestId, to);
         }
         return (int) result;
+    }
+
+    private String[] arguments(String sessionId, String requestId, ExecutionState to, String attempt,
+                               String workerId, String reason) {
+        Duration keep = to.isFinal() ? terminalTtl : ttl;
+        List<String> args = new ArrayList<>(List.of(to.name(), Long.toString(keep.toMillis()),
+                Long.toString(clock.millis()), Integer.toString(ExecutionRecord.SCHEMA), attempt, workerId, reason,
+                requestId, sessionId, ExecutionState.INITIAL.name()));
+        ExecutionState.predecessorsOf(to).forEach(s -> args.add(s.name()));
+        return args.toArray(String[]::new);
     }
 }

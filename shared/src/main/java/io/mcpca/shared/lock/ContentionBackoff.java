@@ -42,9 +42,14 @@ public final class ContentionBackoff {
 
     /** Calls {@code attempt} until it yields a lease or {@code deadlineEpochMs} passes (or the thread is interrupted). */
     public Optional<LockLease> acquire(Supplier<Optional<LockLease>> attempt, long deadlineEpochMs) {
+        return retry(attempt, deadlineEpochMs);
+    }
+
+    /** As {@link #acquire}, for any attempt that answers empty while the session is busy. */
+    public <T> Optional<T> retry(Supplier<Optional<T>> attempt, long deadlineEpochMs) {
         long bound = minMs;
         do {
-            Optional<LockLease> lease = attempt.get();
+            Optional<T> lease = attempt.get();
             if (lease.isPresent()) {
                 return lease;
             }

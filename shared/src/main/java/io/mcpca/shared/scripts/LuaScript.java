@@ -1,7 +1,9 @@
 package io.mcpca.shared.scripts;
 
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.api.sync.RedisScriptingCommands;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,6 +67,23 @@ public final class LuaScript {
             Long result = redis.evalsha(sha, ScriptOutputType.INTEGER, keys, args);
             return result;
         }
+    }
+
+    /**
+     * Queues the script on {@code redis} without waiting (for pipelines of async commands). A NOSCRIPT
+     * failure is the caller's to handle: {@link #load} the script, then run it again.
+     */
+    public RedisFuture<Long> runAsync(RedisScriptingAsyncCommands<String, String> redis, String[] keys,
+                                      String... args) {
+        if (keys.length != numKeys) {
+            throw new IllegalArgumentException(name + " takes " + numKeys + " keys, got " + keys.length);
+        }
+        return redis.evalsha(sha, ScriptOutputType.INTEGER, keys, args);
+    }
+
+    /** Loads the script into the server's cache (after a NOSCRIPT). */
+    public void load(RedisScriptingCommands<String, String> redis) {
+        redis.scriptLoad(source);
     }
 
     private static String sha1Hex(String source) {

@@ -15,7 +15,7 @@ import java.util.Optional;
 public final class ToolCatalog {
 
     /** The contract files, in the order tools are listed to clients. */
-    static final List<String> TOOL_FILES = List.of("calculate-metrics", "analyze-metrics", "ping");
+    static final List<String> TOOL_FILES = List.of("calculate-metrics", "analyze-metrics", "symbols", "search-symbols", "ping");
 
     private final Map<String, ToolDescriptor> tools;
     private final List<String> order;

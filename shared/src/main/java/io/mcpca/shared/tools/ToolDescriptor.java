@@ -14,6 +14,9 @@ import java.util.Map;
  * @param pathArgument name of the argument holding a path to confine to the roots, or empty
  * @param inputSchema  JSON schema of the arguments
  * @param outputSchema JSON schema of {@code structuredContent}
+ * @param sessionless  the contract needs no session serialization: the tool neither reads nor writes the
+ *                     session, so a worker runs it without the session lease, fence, session write or
+ *                     execution record (the fast path); absent in the file means false
  */
 public record ToolDescriptor(
         String name,
@@ -23,10 +26,17 @@ public record ToolDescriptor(
         String version,
         String pathArgument,
         Map<String, Object> inputSchema,
-        Map<String, Object> outputSchema) {
+        Map<String, Object> outputSchema,
+        boolean sessionless) {
 
     public ToolDescriptor {
         pathArgument = pathArgument == null ? "" : pathArgument;
         outputSchema = outputSchema == null ? Map.of() : outputSchema;
+    }
+
+    /** A session-locked tool (the default of every contract file without {@code "sessionless": true}). */
+    public ToolDescriptor(String name, String title, String description, String pool, String version,
+                          String pathArgument, Map<String, Object> inputSchema, Map<String, Object> outputSchema) {
+        this(name, title, description, pool, version, pathArgument, inputSchema, outputSchema, false);
     }
 }

@@ -1,11 +1,9 @@
 package io.mcpca.workers.cache;
 
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.redis.ChannelSubscription;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Listens on {@code mcpca:events:invalidate} and hands each published digest (or {@code *}) to the
@@ -15,31 +13,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class CacheInvalidations implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(CacheInvalidations.class);
-
-    private final StatefulRedisPubSubConnection<String, String> connection;
+    private final ChannelSubscription subscription;
 
     public CacheInvalidations(StatefulRedisPubSubConnection<String, String> connection, Keys keys,
                               Consumer<String> dropLocal) {
-        this.connection = connection;
-        String channel = keys.invalidateChannel();
-        connection.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String from, String digest) {
-                if (channel.equals(from)) {
-                    try {
-                        dropLocal.accept(digest);
-                    } catch (RuntimeException e) {
-                        log.warn("invalidation of {} failed: {}", digest, e.getMessage());
-                    }
-                }
-            }
-        });
-        connection.sync().subscribe(channel);
+        this.subscription = ChannelSubscription.subscribe(connection, keys.invalidateChannel(), dropLocal);
     }
 
     @Override
     public void close() {
-        connection.close();
+        subscription.close();
     }
 }

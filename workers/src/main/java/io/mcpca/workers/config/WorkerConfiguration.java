@@ -5,6 +5,7 @@ import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.config.McpcaProperties;
 import io.mcpca.shared.config.SharedConfiguration;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.exec.CallStart;
 import io.mcpca.shared.exec.ExecutionStore;
 import io.mcpca.shared.lock.ContentionBackoff;
 import io.mcpca.shared.lock.SessionLock;
@@ -23,6 +24,7 @@ import io.mcpca.workers.recover.ClaimRefresher;
 import io.mcpca.workers.recover.DeadLetters;
 import io.mcpca.workers.recover.PendingReclaimer;
 import io.mcpca.workers.lock.LockWatchdog;
+import io.mcpca.workers.reply.ReplyBatcher;
 import io.mcpca.workers.reply.ReplyPublisher;
 import io.mcpca.workers.cache.ResultCache;
 import io.mcpca.workers.run.AnalyzerPool;
@@ -34,6 +36,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -54,11 +58,12 @@ public class WorkerConfiguration {
     public record WorkerRuntime(String workerId, List<JobConsumer> consumers, List<AnalyzerPool> analyzerPools,
                                 LockWatchdog watchdog, List<StatefulRedisConnection<?, ?>> connections,
                                 List<PendingReclaimer> reclaimers, ClaimRefresher claims, WorkerRegistry registry,
-                                ExecutionStore executions, SessionStore sessions)
+                                ExecutionStore executions, SessionStore sessions, ReplyBatcher batcher)
             implements AutoCloseable {
         @Override
         public void close() {
             reclaimers.forEach(PendingReclaimer::close);
+            batcher.close();
             claims.close();
             watchdog.close();
             analyzerPools.forEach(AnalyzerPool::close);
@@ -84,7 +89,19 @@ public class WorkerConfiguration {
         ConsumerGroups groups = new ConsumerGroups(shared.sync(), keys, common.getPartitions());
         ContentionBackoff contention = ContentionBackoff.standard(clock);
         SessionStore sessions = new RedisSessionStore(strings.sync(), keys, clock, contention);
-        ExecutionStore executions = new ExecutionStore(strings.sync(), keys, worker.getExecutionTtl(), clock);
+        ExecutionStore executions = new ExecutionStore(strings.sync(), keys, worker.getExecutionTtl(),
+                worker.getTerminalExecutionTtl(), clock);
+        // the batcher's connections are its own: auto-flush is off on them, so nothing else may share them
+        StatefulRedisConnection<byte[], byte[]> batchStreams = redis.bytes();
+        StatefulRedisConnection<String, String> batchScripts = redis.strings();
+        connections.add(batchStreams);
+        connections.add(batchScripts);
+        ReplyBatcher batcher = new ReplyBatcher(batchStreams, batchScripts, entries, executions, workerId,
+                common.getReplyStreamMaxLen());
+        Set<String> sessionless = worker.isSessionlessFastPath()
+                ? catalog.all().stream().filter(ToolDescriptor::sessionless).map(ToolDescriptor::name)
+                        .collect(Collectors.toUnmodifiableSet())
+                : Set.of();
         ClaimRefresher claims = new ClaimRefresher(strings.sync(), workerId, worker.getMinIdle());
         DeadLetters deadLetters = new DeadLetters(shared.sync(), keys, executions, replies, workerId);
         CallExecution.Settings settings = new CallExecution.Settings(worker.getLockTtl(), worker.getSessionTtl(),
@@ -100,11 +117,13 @@ public class WorkerConfiguration {
             ToolRunner runner = new ToolRunner(catalog, paths, analyzers, clock,
                     resultCache.getIfAvailable(() -> ResultCache.NONE));
             CallExecution execution = new CallExecution(shared.sync(), entries, sessions, contention, watchdog, runner,
-                    replies, executions, deadLetters, claims, settings, ContentionBackoff.Sleeper.THREAD, workerId, clock);
+                    replies, executions, deadLetters, claims, settings, ContentionBackoff.Sleeper.THREAD, workerId, clock,
+                    batcher, sessionless, new CallStart(strings.sync(), keys, worker.getExecutionTtl(), clock));
             StatefulRedisConnection<byte[], byte[]> blocking = redis.bytes();
             connections.add(blocking);
             JobConsumer consumer = new JobConsumer(pool, workerId, blocking.sync(), groups, execution, claims,
-                    executor(pool, worker.getConcurrency()), worker.getConcurrency(), worker.getReadBlock());
+                    executor(pool, worker.getConcurrency()), worker.getConcurrency(), worker.getReadBlock(),
+                    java.util.Optional.of(batcher));
             consumers.add(consumer);
             reclaimers.add(new PendingReclaimer(pool, workerId, shared.sync(), groups, entries, executions, deadLetters,
                     consumer, worker.getMinIdle(), worker.getReclaimPeriod(), worker.getMaxDeliveries()));
@@ -114,13 +133,13 @@ public class WorkerConfiguration {
         WorkerRegistry registry = new WorkerRegistry(strings.sync(), keys, workerId, worker.getPools(), tools,
                 worker.getConcurrency(), worker.getHeartbeatPeriod(), clock);
         return new WorkerRuntime(workerId, consumers, analyzerPools, watchdog, connections, reclaimers, claims,
-                registry, executions, sessions);
+                registry, executions, sessions, batcher);
     }
 
     @Bean
     WorkerLifecycle workerLifecycle(WorkerRuntime runtime, WorkerProperties worker) {
         return new WorkerLifecycle(runtime.consumers(), runtime.reclaimers(), runtime.claims(), runtime.registry(),
-                worker.getShutdownGrace(), runtime.workerId());
+                runtime.batcher(), worker.getShutdownGrace(), runtime.workerId());
     }
 
     /** The analyzer binary: the configured path, else -Dmcpca.analyzer.path, else the one cargo builds here. */

@@ -4,7 +4,7 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.sync.RedisStreamCommands;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.codec.WireFormatException;
-import io.mcpca.shared.exec.ExecutionRecord;
+import io.mcpca.shared.exec.CallStart;
 import io.mcpca.shared.exec.ExecutionState;
 import io.mcpca.shared.exec.ExecutionStore;
 import io.mcpca.shared.exec.ExecutionStore.Attempt;
@@ -20,6 +20,7 @@ import io.mcpca.shared.wire.ToolRequest;
 import io.mcpca.workers.lock.LockWatchdog;
 import io.mcpca.workers.recover.ClaimRefresher;
 import io.mcpca.workers.recover.DeadLetters;
+import io.mcpca.workers.reply.ReplyBatcher;
 import io.mcpca.workers.reply.ReplyPublisher;
 import io.mcpca.workers.run.AnalyzerOutcome;
 import io.mcpca.workers.run.ProgressListener;
@@ -29,20 +30,26 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One delivered entry, start to end: 1. decode it (an undecodable entry goes to the dead letters);
- * 2. take the session lease, backing off at random while another call of the session runs; 3. record
- * RUNNING (a call already final was answered before: acknowledge the duplicate and stop); 4. run the
- * tool with the watchdog extending the lease, forwarding progress, retrying an analyzer crash a few
- * times with backoff (bad arguments are never retried); a crash on every retry hands the entry back for
- * another delivery, and the reclaimer dead-letters it after maxDeliveries; 5. write the session under
- * the lease's fence (version + 1): refused means the lease was lost and another worker owns the call
- * now, so this one drops its result without answering; 6. record SUCCEEDED or FAILED, publish the
- * reply, XACK; 7. release the lease.
+ * 2. a tool whose contract is sessionless (ping) takes the fast path: run it (retrying an analyzer crash as
+ * below) and hand the reply and the XACK to the {@link ReplyBatcher}: no lease, fence, session write or
+ * execution record, because the tool neither reads nor writes the session. Every other tool: 3. take the
+ * session lease with its fence and record RUNNING, in one script ({@link CallStart}), backing off at random
+ * while another call of the session runs (a call already final was answered before: acknowledge the
+ * duplicate and stop); 4. run the tool with the watchdog extending the lease, forwarding progress, retrying
+ * an analyzer crash a few times with backoff (bad arguments are never retried); a crash on every retry
+ * hands the entry back for another delivery, and the reclaimer dead-letters it after maxDeliveries;
+ * 5. write the session under the lease's fence (version + 1): refused means the lease was lost and another
+ * worker owns the call now, so this one drops its result without answering; 6. release the lease (the
+ * session's next call may start); 7. the batcher records SUCCEEDED, FAILED or CANCELLED, publishes the reply
+ * and then XACKs. A call that finished but whose reply did not go out stays pending and RUNNING, so a
+ * reclaim runs it again rather than dropping it.
  */
 public final class CallExecution implements EntryHandler {
 
@@ -73,12 +80,16 @@ public final class CallExecution implements EntryHandler {
     private final ContentionBackoff.Sleeper sleeper;
     private final String workerId;
     private final Clock clock;
+    private final ReplyBatcher batcher;
+    private final Set<String> sessionlessTools;
+    private final CallStart starts;
 
     public CallExecution(RedisStreamCommands<byte[], byte[]> redis, StreamEntries entries, SessionStore sessions,
                          ContentionBackoff contention, LockWatchdog watchdog, ToolRunner runner,
                          ReplyPublisher replies, ExecutionStore executions, DeadLetters deadLetters,
                          ClaimRefresher claims, Settings settings, ContentionBackoff.Sleeper sleeper,
-                         String workerId, Clock clock) {
+                         String workerId, Clock clock, ReplyBatcher batcher, Set<String> sessionlessTools,
+                         CallStart starts) {
         this.redis = redis;
         this.entries = entries;
         this.sessions = sessions;
@@ -93,6 +104,9 @@ public final class CallExecution implements EntryHandler {
         this.sleeper = sleeper;
         this.workerId = workerId;
         this.clock = clock;
+        this.batcher = batcher;
+        this.sessionlessTools = Set.copyOf(sessionlessTools);
+        this.starts = starts;
     }
 
     @Override
@@ -104,22 +118,27 @@ public final class CallExecution implements EntryHandler {
             deadLetters.undecodable(pool, message, delivery, e.getMessage());
             return;
         }
-        Optional<LockLease> lease = contention.acquire(
-                () -> sessions.tryAcquireLock(request.sessionId(), settings.lockTtl()), request.deadlineEpochMs());
-        if (lease.isEmpty()) {
-            String why = "the session stayed busy until the call's deadline";
-            record(request, ExecutionState.CANCELLED, why);
-            replies.publish(request.replyTo(), ToolReply.error(request.requestId(), ErrorCode.DEADLINE_EXCEEDED,
-                    why, workerId));
+        if (sessionlessTools.contains(request.tool())) {
+            runSessionless(pool, message, request);
+            return;
+        }
+        // one round trip: the lease, its fence and the RUNNING record (startCall-3.lua)
+        Optional<CallStart.Started> started = contention.retry(() -> starts.tryStart(request.sessionId(),
+                request.requestId(), delivery, workerId, settings.lockTtl()), request.deadlineEpochMs());
+        if (started.isPresent() && started.get().alreadyFinal()) {
+            log.info("call {} was already answered; acknowledging the duplicate delivery", request.requestId());
             ack(pool, message);
             return;
         }
+        Optional<LockLease> lease = started.flatMap(CallStart.Started::lease);
+        if (lease.isEmpty()) {
+            String why = "the session stayed busy until the call's deadline";
+            finish(pool, message, request, ToolReply.error(request.requestId(), ErrorCode.DEADLINE_EXCEEDED,
+                    why, workerId), Optional.of(ExecutionState.CANCELLED), why);
+            return;
+        }
+        boolean released = false;
         try (AutoCloseable watched = watchdog.watch(lease.get())) {
-            if (!markRunning(request, delivery)) {
-                log.info("call {} was already answered; acknowledging the duplicate delivery", request.requestId());
-                ack(pool, message);
-                return;
-            }
             AnalyzerOutcome outcome = runWithRetries(request);
             if (!outcome.succeeded() && outcome.error() == ErrorCode.ANALYZER_FAILED) {
                 handBack(pool, message, request, outcome.errorMessage());
@@ -135,12 +154,13 @@ public final class CallExecution implements EntryHandler {
                         lease.get().fence());
                 return;
             }
-            record(request, outcome.succeeded() ? ExecutionState.SUCCEEDED
-                    : outcome.cancelled() ? ExecutionState.CANCELLED : ExecutionState.FAILED, outcome.errorMessage());
-            replies.publish(request.replyTo(), outcome.succeeded()
-                    ? ToolReply.result(request.requestId(), outcome.result(), workerId)
-                    : ToolReply.error(request.requestId(), outcome.error(), outcome.errorMessage(), workerId));
-            ack(pool, message);
+            // The session is written: the next call of the session may start while the reply goes out.
+            watched.close();
+            releaseQuietly(lease.get());
+            released = true;
+            finish(pool, message, request, reply(request, outcome), Optional.of(outcome.succeeded()
+                    ? ExecutionState.SUCCEEDED : outcome.cancelled() ? ExecutionState.CANCELLED : ExecutionState.FAILED),
+                    outcome.errorMessage());
         } catch (InterruptedException e) {
             // shutdown past its grace period: someone else finishes the call
             Thread.currentThread().interrupt();
@@ -152,22 +172,39 @@ public final class CallExecution implements EntryHandler {
                     "the worker failed: " + e.getMessage(), workerId));
             ack(pool, message);
         } finally {
-            releaseQuietly(lease.get());
+            if (!released) {
+                releaseQuietly(lease.get());
+            }
         }
     }
 
-    /** Records RUNNING; false when the call is already final (a duplicate delivery of an answered call). */
-    private boolean markRunning(ToolRequest request, int delivery) {
+    /** The fast path of a sessionless tool: no lease, no session write, no execution record. */
+    private void runSessionless(String pool, StreamMessage<byte[], byte[]> message, ToolRequest request) {
         try {
-            executions.transitionAtAttempt(request.sessionId(), request.requestId(), ExecutionState.RUNNING,
-                    delivery, workerId, "");
-            return true;
-        } catch (IllegalTransitionException e) {
-            Optional<ExecutionState> state = executions.find(request.sessionId(), request.requestId())
-                    .map(ExecutionRecord::state);
-            // RUNNING here means its last holder died before the reclaimer could requeue it; we hold the lease now.
-            return state.map(s -> !s.isFinal()).orElse(true);
+            AnalyzerOutcome outcome = runWithRetries(request);
+            if (!outcome.succeeded() && outcome.error() == ErrorCode.ANALYZER_FAILED) {
+                handBack(pool, message, request, outcome.errorMessage());
+                return;
+            }
+            finish(pool, message, request, reply(request, outcome), Optional.empty(), "");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            handBack(pool, message, request, "the worker stopped mid-call");
         }
+    }
+
+    private ToolReply reply(ToolRequest request, AnalyzerOutcome outcome) {
+        return outcome.succeeded()
+                ? ToolReply.result(request.requestId(), outcome.result(), workerId)
+                : ToolReply.error(request.requestId(), outcome.error(), outcome.errorMessage(), workerId);
+    }
+
+    /** Hands the reply, the final record (if any) and the XACK to the batcher, which sends them in that order. */
+    private void finish(String pool, StreamMessage<byte[], byte[]> message, ToolRequest request, ToolReply reply,
+                        Optional<ExecutionState> state, String reason) {
+        batcher.complete(new ReplyBatcher.Completion(pool, message.getStream(), message.getId(), request.replyTo(),
+                reply, state.map(s -> new ReplyBatcher.Transition(request.sessionId(), request.requestId(), s,
+                        reason))));
     }
 
     private AnalyzerOutcome runWithRetries(ToolRequest request) throws InterruptedException {
@@ -192,7 +229,9 @@ public final class CallExecution implements EntryHandler {
     /** The analyzer crashed on every retry: let another delivery (maybe another worker) try, up to maxDeliveries. */
     private void handBack(String pool, StreamMessage<byte[], byte[]> message, ToolRequest request, String reason) {
         log.warn("call {}: analyzer failed on every retry ({}); handing the entry back", request.requestId(), reason);
-        record(request, ExecutionState.QUEUED, reason);
+        if (!sessionlessTools.contains(request.tool())) {
+            record(request, ExecutionState.QUEUED, reason);
+        }
         claims.handBack(pool, new String(message.getStream(), StandardCharsets.UTF_8), message.getId());
     }
 

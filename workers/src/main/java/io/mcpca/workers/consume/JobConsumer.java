@@ -7,9 +7,11 @@ import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
 import io.lettuce.core.api.sync.RedisStreamCommands;
 import io.mcpca.workers.recover.ClaimRefresher;
+import io.mcpca.workers.reply.ReplyBatcher;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * all partitions at once ({@code XREADGROUP ... BLOCK}); 3. each entry is held (its idle time kept
  * fresh by the {@link ClaimRefresher}) and goes to the executor, which runs it through the
  * {@link EntryHandler} and frees the slot; entries the reclaimer took over join the same executor;
- * 4. {@link #stop} ends reading at once, waits for the calls in flight up to the grace period, then
- * hands back whatever this consumer still has pending so a live worker takes it at once. No error ends
+ * 4. {@link #stop} ends reading at once, waits for the calls in flight up to the grace period and for
+ * the {@link ReplyBatcher} to send their replies and acknowledgements, then hands back whatever this consumer still has pending so a live worker takes it at once. No error ends
  * the loop: NOGROUP recreates the groups, a handler's exception is logged, anything else is logged
  * and retried after a pause.
  */
@@ -44,12 +46,21 @@ public final class JobConsumer {
     private final ExecutorService executor;
     private final Semaphore slots;
     private final Duration readBlock;
+    private final Optional<ReplyBatcher> batcher;
     private volatile boolean running;
     private Thread loop;
 
     public JobConsumer(String pool, String consumerName, RedisStreamCommands<byte[], byte[]> blockingRedis,
                        ConsumerGroups groups, EntryHandler handler, ClaimRefresher claims, ExecutorService executor,
                        int concurrency, Duration readBlock) {
+        this(pool, consumerName, blockingRedis, groups, handler, claims, executor, concurrency, readBlock,
+                Optional.empty());
+    }
+
+    /** @param batcher where the handler's replies and acknowledgements wait to be sent; flushed before a stop hands back */
+    public JobConsumer(String pool, String consumerName, RedisStreamCommands<byte[], byte[]> blockingRedis,
+                       ConsumerGroups groups, EntryHandler handler, ClaimRefresher claims, ExecutorService executor,
+                       int concurrency, Duration readBlock, Optional<ReplyBatcher> batcher) {
         this.pool = pool;
         this.consumerName = consumerName;
         this.blockingRedis = blockingRedis;
@@ -59,6 +70,7 @@ public final class JobConsumer {
         this.executor = executor;
         this.slots = new Semaphore(concurrency);
         this.readBlock = readBlock;
+        this.batcher = batcher;
     }
 
     public synchronized void start() {
@@ -98,6 +110,11 @@ public final class JobConsumer {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        // answers of finished calls go out (and their entries are acknowledged) before the rest is handed back
+        if (!batcher.map(b -> b.awaitIdle(grace)).orElse(true)) {
+            log.warn("pool {}: replies not flushed within {}; their entries are handed back and may run again", pool,
+                    grace);
         }
         List<String> streams = groups.streamsOf(pool).stream()
                 .map(s -> new String(s, StandardCharsets.UTF_8)).toList();

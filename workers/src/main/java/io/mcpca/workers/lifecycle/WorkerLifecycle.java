@@ -3,6 +3,7 @@ package io.mcpca.workers.lifecycle;
 import io.mcpca.workers.consume.JobConsumer;
 import io.mcpca.workers.recover.ClaimRefresher;
 import io.mcpca.workers.recover.PendingReclaimer;
+import io.mcpca.workers.reply.ReplyBatcher;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
@@ -26,16 +27,18 @@ public final class WorkerLifecycle implements SmartLifecycle {
     private final List<PendingReclaimer> reclaimers;
     private final ClaimRefresher claims;
     private final WorkerRegistry registry;
+    private final ReplyBatcher batcher;
     private final Duration grace;
     private final String workerId;
     private volatile boolean running;
 
     public WorkerLifecycle(List<JobConsumer> consumers, List<PendingReclaimer> reclaimers, ClaimRefresher claims,
-                           WorkerRegistry registry, Duration grace, String workerId) {
+                           WorkerRegistry registry, ReplyBatcher batcher, Duration grace, String workerId) {
         this.consumers = consumers;
         this.reclaimers = reclaimers;
         this.claims = claims;
         this.registry = registry;
+        this.batcher = batcher;
         this.grace = grace;
         this.workerId = workerId;
     }
@@ -44,6 +47,7 @@ public final class WorkerLifecycle implements SmartLifecycle {
     public void start() {
         registry.start();
         claims.start();
+        batcher.start();
         consumers.forEach(JobConsumer::start);
         reclaimers.forEach(PendingReclaimer::start);
         running = true;
@@ -55,6 +59,7 @@ public final class WorkerLifecycle implements SmartLifecycle {
         running = false;
         reclaimers.forEach(PendingReclaimer::close);
         consumers.parallelStream().forEach(c -> c.stop(grace));
+        batcher.close();
         claims.close();
         registry.stop();
         log.info("worker {} stopped", workerId);

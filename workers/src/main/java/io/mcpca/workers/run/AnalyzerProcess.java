@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,29 +21,43 @@ import org.slf4j.LoggerFactory;
 /**
  * One warm {@code mcpca-analyzer serve} child process, used by one call at a time.
  *
- * <p>Lifecycle: 1. {@link #start} spawns the binary (argument list, no shell) and a reader thread that
- * queues every stdout line, plus one that logs stderr; 2. {@link #call} writes one request line and
- * takes lines until the result or error line with the same id, passing progress lines on; 3. a call
- * that passes its deadline, or a process that dies, leaves the process {@linkplain #isUsable unusable}
- * and the pool replaces it; 4. {@link #cancel} kills it mid-call (the call ends cancelled, the pool
- * replaces the process); 5. {@link #close} kills it.
+ * <p>Lifecycle: 1. {@link #start} spawns the binary (argument list, no shell) and a thread that logs its
+ * stderr; 2. {@link #call} writes one request line and reads stdout itself, on the calling thread, until the
+ * result or error line with the same id, passing progress lines on (no reader thread in between: a no-op
+ * call costs one thread wake-up fewer); a timer kills the process if the call passes its deadline, which
+ * ends the read; 3. a call that passes its deadline, or a process that dies, leaves the process
+ * {@linkplain #isUsable unusable} and the pool replaces it; 4. {@link #cancel} kills it mid-call (the call
+ * ends cancelled, the pool replaces the process); 5. {@link #close} kills it.
  */
 public final class AnalyzerProcess implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AnalyzerProcess.class);
-    private static final String EOF_MARKER = "\u0000eof";
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
+    /** Kills processes whose call passed its deadline; one daemon thread for all, idle unless one does. */
+    private static final ScheduledThreadPoolExecutor DEADLINES = deadlineTimer();
 
     private final Process process;
     private final BufferedWriter stdin;
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final BufferedReader stdout;
     private final ObjectMapper json = new ObjectMapper();
     private volatile boolean usable = true;
     private volatile boolean cancelled;
+    private volatile boolean overran;
 
     private AnalyzerProcess(Process process) {
         this.process = process;
         this.stdin = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
+        this.stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    private static ScheduledThreadPoolExecutor deadlineTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "analyzer-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true); // a finished call's kill leaves the queue at once
+        return timer;
     }
 
     public static AnalyzerProcess start(Path binary) {
@@ -71,38 +85,45 @@ public final class AnalyzerProcess implements AutoCloseable {
      */
     public AnalyzerOutcome call(String id, String tool, Map<String, Object> args, Duration timeout,
                                 ProgressListener progress) {
-        long deadlineNanos = System.nanoTime() + timeout.toNanos();
+        if (timeout.isNegative() || timeout.isZero()) {
+            return AnalyzerOutcome.failure(ErrorCode.DEADLINE_EXCEEDED, "the call's deadline passed before it ran");
+        }
+        ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
+            overran = true;
+            usable = false;
+            kill();
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            return exchange(id, tool, args, timeout, progress);
+        } finally {
+            deadline.cancel(false);
+        }
+    }
+
+    private AnalyzerOutcome exchange(String id, String tool, Map<String, Object> args, Duration timeout,
+                                     ProgressListener progress) {
         try {
             stdin.write(json.writeValueAsString(Map.of("id", id, "tool", tool, "args", args)));
             stdin.write('\n');
             stdin.flush();
         } catch (IOException e) {
             usable = false;
-            return AnalyzerOutcome.failure(ErrorCode.ANALYZER_FAILED, "analyzer process stopped accepting requests: " + exitInfo());
+            return ended(timeout, "analyzer process stopped accepting requests: ");
         }
         while (true) {
-            long left = deadlineNanos - System.nanoTime();
             String line;
             try {
-                line = left <= 0 ? null : lines.poll(left, TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                usable = false;
-                return AnalyzerOutcome.failure(ErrorCode.ANALYZER_FAILED, "interrupted while waiting for the analyzer");
+                line = stdout.readLine();
+            } catch (IOException e) {
+                line = null;
             }
             if (line == null) {
                 usable = false;
-                process.destroyForcibly();
-                return AnalyzerOutcome.failure(ErrorCode.DEADLINE_EXCEEDED,
-                        "the analysis did not finish within " + timeout.toMillis() + " ms");
+                return ended(timeout, "analyzer process ended mid-call: ");
             }
             if (cancelled) {
                 usable = false;
                 return AnalyzerOutcome.cancelled("the call was cancelled; its analyzer process was killed");
-            }
-            if (EOF_MARKER.equals(line)) {
-                usable = false;
-                return AnalyzerOutcome.failure(ErrorCode.ANALYZER_FAILED, "analyzer process ended mid-call: " + exitInfo());
             }
             Map<String, Object> message;
             try {
@@ -131,6 +152,18 @@ public final class AnalyzerProcess implements AutoCloseable {
         }
     }
 
+    /** Why the process's output ended: cancelled, killed at the deadline, or it died by itself. */
+    private AnalyzerOutcome ended(Duration timeout, String died) {
+        if (cancelled) {
+            return AnalyzerOutcome.cancelled("the call was cancelled; its analyzer process was killed");
+        }
+        if (overran) {
+            return AnalyzerOutcome.failure(ErrorCode.DEADLINE_EXCEEDED,
+                    "the analysis did not finish within " + timeout.toMillis() + " ms");
+        }
+        return AnalyzerOutcome.failure(ErrorCode.ANALYZER_FAILED, died + exitInfo());
+    }
+
     /**
      * Kills the process in the middle of a call: its state is unknown, so it is never reused. The
      * waiting {@link #call} sees its output end and returns a cancelled outcome.
@@ -138,6 +171,15 @@ public final class AnalyzerProcess implements AutoCloseable {
     public void cancel() {
         cancelled = true;
         usable = false;
+        kill();
+    }
+
+    /**
+     * Kills the process and whatever it started: a child that inherited its stdout (a wrapper script's
+     * analyzer, say) would otherwise keep the pipe open and the waiting read with it.
+     */
+    private void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
     }
 
@@ -149,25 +191,10 @@ public final class AnalyzerProcess implements AutoCloseable {
         } catch (IOException ignored) {
             // the process is being killed anyway
         }
-        process.destroyForcibly();
+        kill();
     }
 
     private void startReaders() {
-        Thread out = new Thread(() -> {
-            try (BufferedReader reader = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                log.debug("analyzer {} stdout closed: {}", pid(), e.getMessage());
-            } finally {
-                lines.add(EOF_MARKER);
-            }
-        }, "analyzer-" + pid() + "-out");
-        out.setDaemon(true);
-        out.start();
         Thread err = new Thread(() -> {
             try (BufferedReader reader = new BufferedReader(
                     new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {

@@ -1,8 +1,8 @@
 package io.mcpca.workers.run;
 
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.redis.ChannelSubscription;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,34 +18,21 @@ public final class CancelListener implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CancelListener.class);
 
-    private final StatefulRedisPubSubConnection<String, String> connection;
+    private final ChannelSubscription subscription;
 
     public CancelListener(StatefulRedisPubSubConnection<String, String> connection, Keys keys,
                           List<AnalyzerPool> pools) {
-        this.connection = connection;
-        String channel = keys.cancelChannel();
-        connection.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String from, String requestId) {
-                if (!channel.equals(from)) {
-                    return;
-                }
-                for (AnalyzerPool pool : pools) {
-                    try {
-                        if (pool.cancel(requestId)) {
-                            log.info("call {} cancelled", requestId);
-                        }
-                    } catch (RuntimeException e) {
-                        log.warn("cancel of {} failed: {}", requestId, e.getMessage());
-                    }
+        this.subscription = ChannelSubscription.subscribe(connection, keys.cancelChannel(), requestId -> {
+            for (AnalyzerPool pool : pools) {
+                if (pool.cancel(requestId)) {
+                    log.info("call {} cancelled", requestId);
                 }
             }
         });
-        connection.sync().subscribe(channel);
     }
 
     @Override
     public void close() {
-        connection.close();
+        subscription.close();
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -85,18 +86,28 @@ public final class ToolRunner {
         return outcome;
     }
 
-    /** A single-file result names its file relative to the root, as directory results already do. */
+    /** Top-level result fields that name a location; reported relative to the root, never as server paths. */
+    private static final List<String> LOCATION_FIELDS = List.of("path", "root");
+
+    /**
+     * A result names its file or directory relative to the root, as the analyzer already reports the
+     * files inside a directory: callers can pass it to the next call, and the server's own layout
+     * (where the roots are) is not revealed.
+     */
     private static AnalyzerOutcome relativize(AnalyzerOutcome outcome, Path root) {
-        if (!outcome.succeeded() || !(outcome.result().get("path") instanceof String path)) {
-            return outcome;
-        }
-        Path p = Path.of(path);
-        if (!p.isAbsolute() || !p.startsWith(root)) {
+        if (!outcome.succeeded()) {
             return outcome;
         }
         Map<String, Object> result = new LinkedHashMap<>(outcome.result());
-        String relative = root.relativize(p).toString();
-        result.put("path", relative.isEmpty() ? "." : relative);
+        for (String field : LOCATION_FIELDS) {
+            if (result.get(field) instanceof String location) {
+                Path p = Path.of(location);
+                if (p.isAbsolute() && p.startsWith(root)) {
+                    String relative = root.relativize(p).toString();
+                    result.put(field, relative.isEmpty() ? "." : relative);
+                }
+            }
+        }
         return AnalyzerOutcome.success(result);
     }
 }

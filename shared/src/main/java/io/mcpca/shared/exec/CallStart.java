@@ -1,0 +1,81 @@
+package io.mcpca.shared.exec;
+
+import io.lettuce.core.api.sync.RedisScriptingCommands;
+import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.lock.LockLease;
+import io.mcpca.shared.scripts.LuaScript;
+import io.mcpca.shared.scripts.ScriptError;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Starts a session-locked call in one round trip ({@code startCall-3.lua}): the session lease with its
+ * fencing token, and the RUNNING record, where {@link io.mcpca.shared.lock.SessionLock} and
+ * {@link ExecutionStore} would take three. The transitions allowed come from {@link ExecutionState}, as for
+ * every other transition; the lease is the one {@code SessionLock} releases and extends.
+ */
+public final class CallStart {
+
+    private static final LuaScript START = LuaScript.load("startCall-3.lua");
+    private static final String RUNNING_FROM = names(ExecutionState.predecessorsOf(ExecutionState.RUNNING));
+    private static final String FINAL = names(EnumSet.allOf(ExecutionState.class).stream()
+            .filter(ExecutionState::isFinal).collect(Collectors.toSet()));
+
+    /** A started call: the lease, or none because the call was already final (a duplicate delivery). */
+    public record Started(Optional<LockLease> lease) {
+        public boolean alreadyFinal() {
+            return lease.isEmpty();
+        }
+    }
+
+    private final RedisScriptingCommands<String, String> redis;
+    private final Keys keys;
+    private final Duration recordTtl;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    /** @param recordTtl lifetime of the RUNNING record (as {@link ExecutionStore}'s non-final ttl) */
+    public CallStart(RedisScriptingCommands<String, String> redis, Keys keys, Duration recordTtl, Clock clock) {
+        this.redis = redis;
+        this.keys = keys;
+        this.recordTtl = recordTtl;
+        this.clock = clock;
+    }
+
+    /**
+     * Tries once. Empty: another call of the session holds the lease (back off and try again); else the
+     * call started, or was already final.
+     */
+    public Optional<Started> tryStart(String sessionId, String requestId, int delivery, String workerId,
+                                      Duration leaseTtl) {
+        String token = newToken();
+        long result = START.runForLong(redis,
+                new String[] {keys.lock(sessionId), keys.fence(sessionId), keys.execution(sessionId, requestId)},
+                token, Long.toString(leaseTtl.toMillis()), Long.toString(recordTtl.toMillis()),
+                Long.toString(clock.millis()), Integer.toString(ExecutionRecord.SCHEMA), Integer.toString(delivery),
+                workerId, requestId, sessionId, ExecutionState.INITIAL.name(), RUNNING_FROM, FINAL);
+        Optional<ScriptError> error = ScriptError.of(result);
+        if (error.isEmpty()) {
+            return Optional.of(new Started(Optional.of(new LockLease(sessionId, token, result))));
+        }
+        if (error.get() == ScriptError.ILLEGAL_TRANSITION) {
+            return Optional.of(new Started(Optional.empty()));
+        }
+        return Optional.empty();
+    }
+
+    private String newToken() {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    private static String names(java.util.Set<ExecutionState> states) {
+        return states.stream().map(Enum::name).sorted().collect(Collectors.joining(" "));
+    }
+}

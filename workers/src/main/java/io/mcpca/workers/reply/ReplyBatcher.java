@@ -1,0 +1,245 @@
+package io.mcpca.workers.reply;
+
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.mcpca.shared.codec.StreamEntries;
+import io.mcpca.shared.exec.ExecutionState;
+import io.mcpca.shared.exec.ExecutionStore;
+import io.mcpca.shared.exec.IllegalTransitionException;
+import io.mcpca.shared.scripts.ScriptError;
+import io.mcpca.shared.wire.ToolReply;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finishes calls in batches (group commit): a call's final reply, its final execution record (session-locked
+ * calls) and the XACK of its stream entry. Calls hand a {@link Completion} over and go on; one flusher thread
+ * takes whatever has gathered (one under light load, hundreds under heavy load) and sends it as one
+ * pipeline on connections of its own (auto-flush off): 1. every reply ({@code XADD ... NOMKSTREAM MAXLEN ~})
+ * and record transition, one flush, wait; 2. one {@code XACK} per stream for the entries whose reply was
+ * written, one flush, wait. So the XACK never precedes its reply (at-least-once: an entry whose reply failed
+ * stays pending and is reclaimed), and a batch costs two round trips however large it is.
+ *
+ * <p>Lifecycle: 1. {@link #start} starts the flusher; 2. {@link #complete} queues; 3. {@link #awaitIdle} waits
+ * until everything queued is flushed (graceful shutdown, before the consumer hands back what is left);
+ * 4. {@link #close} flushes what is queued and stops.
+ */
+public final class ReplyBatcher implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplyBatcher.class);
+    /** Calls per pipeline: 512 replies of a few hundred bytes are ~100 KB, one socket write or two. */
+    private static final int MAX_BATCH = 512;
+    /** Wait for a pipeline's answers: far above any healthy Redis, short enough to notice one that hangs. */
+    private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(10);
+
+    /** A call's final state to record with its reply (session-locked calls only). */
+    public record Transition(String sessionId, String requestId, ExecutionState state, String reason) {
+    }
+
+    /** One finished call: its reply, the record to write (if any), and the entry to acknowledge. */
+    public record Completion(String pool, byte[] stream, String entryId, String replyTo, ToolReply reply,
+                             Optional<Transition> record) {
+    }
+
+    private final StatefulRedisConnection<byte[], byte[]> streams;
+    private final StatefulRedisConnection<String, String> scripts;
+    private final StreamEntries entries;
+    private final ExecutionStore executions;
+    private final String workerId;
+    private final XAddArgs replyArgs;
+    private final BlockingQueue<Completion> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong outstanding = new AtomicLong();
+    private final Object idle = new Object();
+    private volatile boolean running;
+    private Thread flusher;
+
+    /**
+     * @param streams dedicated connection for replies and acks; its auto-flush is turned off here
+     * @param scripts dedicated connection for execution records; its auto-flush is turned off here
+     */
+    public ReplyBatcher(StatefulRedisConnection<byte[], byte[]> streams, StatefulRedisConnection<String, String> scripts,
+                        StreamEntries entries, ExecutionStore executions, String workerId, long replyMaxLen) {
+        this.streams = streams;
+        this.scripts = scripts;
+        this.entries = entries;
+        this.executions = executions;
+        this.workerId = workerId;
+        this.replyArgs = ReplyPublisher.replyArgs(replyMaxLen);
+        streams.setAutoFlushCommands(false);
+        scripts.setAutoFlushCommands(false);
+    }
+
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        flusher = new Thread(this::flushLoop, "reply-batcher");
+        flusher.setDaemon(true);
+        flusher.start();
+    }
+
+    public void complete(Completion completion) {
+        outstanding.incrementAndGet();
+        queue.add(completion);
+    }
+
+    /** Waits until every completion queued so far is flushed; false if {@code timeout} passed first. */
+    public boolean awaitIdle(Duration timeout) {
+        long until = System.nanoTime() + timeout.toNanos();
+        synchronized (idle) {
+            while (outstanding.get() > 0) {
+                long left = until - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(idle, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private void flushLoop() {
+        List<Completion> batch = new ArrayList<>(MAX_BATCH);
+        while (running || !queue.isEmpty()) {
+            try {
+                Completion first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                flush(batch);
+            } catch (InterruptedException e) {
+                if (!running) {
+                    break;
+                }
+            } catch (RuntimeException e) {
+                // never let one bad batch end the loop: its entries stay pending and are reclaimed
+                log.warn("a batch of {} replies failed: {}", batch.size(), e.toString());
+            } finally {
+                if (!batch.isEmpty()) {
+                    outstanding.addAndGet(-batch.size());
+                    batch.clear();
+                    synchronized (idle) {
+                        idle.notifyAll();
+                    }
+                }
+            }
+        }
+    }
+
+    /** Sends one batch: replies and records, then the acks of the entries whose reply was written. */
+    void flush(List<Completion> batch) {
+        List<RedisFuture<String>> replies = new ArrayList<>(batch.size());
+        List<RedisFuture<Long>> records = new ArrayList<>(batch.size());
+        for (Completion c : batch) {
+            replies.add(streams.async().xadd(c.replyTo().getBytes(StandardCharsets.UTF_8), replyArgs,
+                    entries.encode(c.reply())));
+            records.add(c.record().map(r -> executions.transitionPipelined(scripts.async(), r.sessionId(),
+                    r.requestId(), r.state(), workerId, r.reason())).orElse(null));
+        }
+        streams.flushCommands();
+        scripts.flushCommands();
+        long until = System.nanoTime() + FLUSH_TIMEOUT.toNanos();
+        Map<String, List<String>> acks = new LinkedHashMap<>();
+        Map<String, Completion> ackTarget = new LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            Completion c = batch.get(i);
+            settleRecord(c, records.get(i), until);
+            if (await(replies.get(i), until, "reply to " + c.reply().requestId())) {
+                // written, or dropped by NOMKSTREAM because its ingress is gone: either way the call is done
+                String key = c.pool() + '\u0000' + new String(c.stream(), StandardCharsets.UTF_8);
+                acks.computeIfAbsent(key, k -> new ArrayList<>()).add(c.entryId());
+                ackTarget.putIfAbsent(key, c);
+            }
+        }
+        List<RedisFuture<Long>> acked = new ArrayList<>(acks.size());
+        acks.forEach((key, ids) -> {
+            Completion c = ackTarget.get(key);
+            acked.add(streams.async().xack(c.stream(), c.pool().getBytes(StandardCharsets.UTF_8),
+                    ids.toArray(String[]::new)));
+        });
+        streams.flushCommands();
+        for (RedisFuture<Long> ack : acked) {
+            await(ack, until, "xack");
+        }
+    }
+
+    private void settleRecord(Completion c, RedisFuture<Long> record, long until) {
+        if (record == null) {
+            return;
+        }
+        Transition t = c.record().orElseThrow();
+        try {
+            long result = record.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (ScriptError.of(result).isPresent()) {
+                log.warn("call {}: execution record not moved to {} (it is in a state that does not allow it)",
+                        t.requestId(), t.state());
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RedisNoScriptException) {
+                retrySync(t); // Redis restarted or flushed its scripts: the store reloads it
+            } else {
+                log.warn("call {}: execution record not written: {}", t.requestId(), e.getCause().toString());
+            }
+        } catch (TimeoutException e) {
+            log.warn("call {}: execution record not confirmed within {}", t.requestId(), FLUSH_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void retrySync(Transition t) {
+        try {
+            executions.transition(t.sessionId(), t.requestId(), t.state(), ExecutionStore.Attempt.KEEP, workerId,
+                    t.reason());
+        } catch (IllegalTransitionException | io.lettuce.core.RedisException e) {
+            log.warn("call {}: execution record not written: {}", t.requestId(), e.getMessage());
+        }
+    }
+
+    private static boolean await(Future<?> future, long until, String what) {
+        try {
+            future.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            log.warn("{} failed: {}", what, e.getCause().toString());
+        } catch (TimeoutException e) {
+            log.warn("{} not confirmed within {}", what, FLUSH_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        awaitIdle(FLUSH_TIMEOUT);
+        running = false;
+        if (flusher != null) {
+            flusher.interrupt();
+        }
+    }
+}
