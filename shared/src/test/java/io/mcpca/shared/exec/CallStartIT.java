@@ -2,12 +2,10 @@ package io.mcpca.shared.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.mcpca.shared.exec.ExecutionStore.Attempt;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.lock.LockLease;
 import io.mcpca.shared.lock.SessionLock;
-import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.testing.RedisServerExtension;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,31 +24,17 @@ class CallStartIT {
 
     private static final Duration LEASE = Duration.ofSeconds(5);
 
-    static RedisConnections connections;
-    static StatefulRedisConnection<String, String> connection;
     Keys keys;
     CallStart starts;
     ExecutionStore executions;
     SessionLock lock;
 
-    @BeforeAll
-    static void connect() {
-        connections = new RedisConnections(REDIS.uri());
-        connection = connections.strings();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        connection.close();
-        connections.close();
-    }
-
     @BeforeEach
     void freshPrefix() {
         keys = new Keys(REDIS.newPrefix());
-        starts = new CallStart(connection.sync(), keys, Duration.ofMinutes(5), Clock.systemUTC());
-        executions = new ExecutionStore(connection.sync(), keys, Duration.ofMinutes(5), Clock.systemUTC());
-        lock = new SessionLock(connection.sync(), keys);
+        starts = new CallStart(REDIS.sync(), keys, Duration.ofMinutes(5), Clock.systemUTC());
+        executions = new ExecutionStore(REDIS.sync(), keys, Duration.ofMinutes(5), Clock.systemUTC());
+        lock = new SessionLock(REDIS.sync(), keys);
     }
 
     @Test
@@ -58,14 +42,14 @@ class CallStartIT {
         CallStart.Started first = starts.tryStart("s", "r1", 1, "w1", LEASE).orElseThrow();
         LockLease lease = first.lease().orElseThrow();
         assertThat(lease.fence()).isEqualTo(1);
-        assertThat(connection.sync().get(keys.lock("s"))).isEqualTo(lease.token());
-        assertThat(connection.sync().pttl(keys.lock("s"))).isBetween(1L, LEASE.toMillis());
+        assertThat(REDIS.sync().get(keys.lock("s"))).isEqualTo(lease.token());
+        assertThat(REDIS.sync().pttl(keys.lock("s"))).isBetween(1L, LEASE.toMillis());
         ExecutionRecord record = executions.find("s", "r1").orElseThrow();
         assertThat(record.state()).isEqualTo(ExecutionState.RUNNING);
         assertThat(record.previous()).isEqualTo(ExecutionState.QUEUED);
         assertThat(record.attempt()).isEqualTo(1);
         assertThat(record.workerId()).isEqualTo("w1");
-        assertThat(connection.sync().pttl(keys.execution("s", "r1"))).isBetween(1L, 300_000L);
+        assertThat(REDIS.sync().pttl(keys.execution("s", "r1"))).isBetween(1L, 300_000L);
 
         assertThat(lock.release(lease)).isEmpty(); // the lease is SessionLock's to release
         assertThat(starts.tryStart("s", "r2", 2, "w1", LEASE).orElseThrow().lease().orElseThrow().fence())
@@ -78,7 +62,7 @@ class CallStartIT {
         starts.tryStart("s", "r1", 1, "w1", LEASE).orElseThrow();
         assertThat(starts.tryStart("s", "r2", 1, "w2", LEASE)).isEmpty();
         assertThat(executions.find("s", "r2")).isEmpty();
-        assertThat(connection.sync().get(keys.fence("s"))).isEqualTo("1");
+        assertThat(REDIS.sync().get(keys.fence("s"))).isEqualTo("1");
     }
 
     @Test
@@ -88,8 +72,8 @@ class CallStartIT {
         Optional<CallStart.Started> again = starts.tryStart("s", "r1", 2, "w2", LEASE);
         assertThat(again).isPresent();
         assertThat(again.get().alreadyFinal()).isTrue();
-        assertThat(connection.sync().exists(keys.lock("s"))).isZero();
-        assertThat(connection.sync().exists(keys.fence("s"))).isZero();
+        assertThat(REDIS.sync().exists(keys.lock("s"))).isZero();
+        assertThat(REDIS.sync().exists(keys.fence("s"))).isZero();
         assertThat(executions.find("s", "r1").orElseThrow().state()).isEqualTo(ExecutionState.SUCCEEDED);
     }
 
@@ -105,7 +89,7 @@ class CallStartIT {
 
     @Test
     void theScriptIsLoadedAgainAfterAFlush() {
-        connection.sync().scriptFlush();
+        REDIS.sync().scriptFlush();
         assertThat(starts.tryStart("s", "r1", 1, "w1", LEASE).orElseThrow().lease()).isPresent();
     }
 }

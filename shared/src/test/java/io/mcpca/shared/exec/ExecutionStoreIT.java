@@ -3,10 +3,8 @@ package io.mcpca.shared.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.mcpca.shared.exec.ExecutionStore.Attempt;
 import io.mcpca.shared.keys.Keys;
-import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.testing.RedisServerExtension;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,27 +20,13 @@ class ExecutionStoreIT {
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
 
-    static RedisConnections connections;
-    static StatefulRedisConnection<String, String> connection;
     Keys keys;
     ExecutionStore store;
-
-    @BeforeAll
-    static void connect() {
-        connections = new RedisConnections(REDIS.uri());
-        connection = connections.strings();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        connection.close();
-        connections.close();
-    }
 
     @BeforeEach
     void freshPrefix() {
         keys = new Keys(REDIS.newPrefix());
-        store = new ExecutionStore(connection.sync(), keys, Duration.ofMinutes(5), Clock.systemUTC());
+        store = new ExecutionStore(REDIS.sync(), keys, Duration.ofMinutes(5), Clock.systemUTC());
     }
 
     @Test
@@ -55,7 +39,7 @@ class ExecutionStoreIT {
         assertThat(record.previous()).isEqualTo(ExecutionState.RUNNING);
         assertThat(record.workerId()).isEqualTo("w1");
         assertThat(record.schema()).isEqualTo(ExecutionRecord.SCHEMA);
-        assertThat(connection.sync().pttl(keys.execution("s", "r1"))).isBetween(1L, 300_000L);
+        assertThat(REDIS.sync().pttl(keys.execution("s", "r1"))).isBetween(1L, 300_000L);
     }
 
     @Test

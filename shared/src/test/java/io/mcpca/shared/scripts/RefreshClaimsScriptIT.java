@@ -9,9 +9,7 @@ import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.testing.RedisServerExtension;
 import java.util.List;
 import java.util.Map;
@@ -27,24 +25,10 @@ class RefreshClaimsScriptIT {
     static final RedisServerExtension REDIS = new RedisServerExtension();
 
     static final LuaScript REFRESH = LuaScript.load("refreshClaims-1.lua");
-    static RedisConnections connections;
-    static StatefulRedisConnection<String, String> connection;
-
-    @BeforeAll
-    static void connect() {
-        connections = new RedisConnections(REDIS.uri());
-        connection = connections.strings();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        connection.close();
-        connections.close();
-    }
 
     @Test
     void refreshesOnlyWhatTheConsumerStillOwnsWithoutCountingADelivery() throws InterruptedException {
-        RedisCommands<String, String> redis = connection.sync();
+        RedisCommands<String, String> redis = REDIS.sync();
         String stream = REDIS.newPrefix() + ":req:{fast.0}";
         redis.xgroupCreate(XReadArgs.StreamOffset.from(stream, "0"), "fast", io.lettuce.core.XGroupCreateArgs.Builder.mkstream());
         String a = redis.xadd(stream, Map.of("n", "a"));
@@ -74,7 +58,7 @@ class RefreshClaimsScriptIT {
 
     @Test
     void aMissingGroupIsAnError() {
-        RedisCommands<String, String> redis = connection.sync();
+        RedisCommands<String, String> redis = REDIS.sync();
         String stream = REDIS.newPrefix() + ":req:{fast.1}";
         redis.xadd(stream, Map.of("n", "a"));
         assertThatThrownBy(() -> REFRESH.runForLong(redis, new String[] {stream}, "fast", "w1", "0", "1-1"))

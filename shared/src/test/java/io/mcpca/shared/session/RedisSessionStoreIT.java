@@ -3,10 +3,8 @@ package io.mcpca.shared.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.lock.ContentionBackoff;
-import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.testing.RedisServerExtension;
 import java.time.Clock;
 import java.util.Map;
@@ -21,27 +19,13 @@ class RedisSessionStoreIT extends SessionStoreContract {
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
 
-    static RedisConnections connections;
-    static StatefulRedisConnection<String, String> connection;
     Keys keys;
-
-    @BeforeAll
-    static void connect() {
-        connections = new RedisConnections(REDIS.uri());
-        connection = connections.strings();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        connection.close();
-        connections.close();
-    }
 
     @Override
     SessionStore store() {
         keys = new Keys(REDIS.newPrefix());
         Clock clock = Clock.systemUTC();
-        return new RedisSessionStore(connection.sync(), keys, clock, ContentionBackoff.standard(clock));
+        return new RedisSessionStore(REDIS.sync(), keys, clock, ContentionBackoff.standard(clock));
     }
 
     @Test
@@ -49,26 +33,26 @@ class RedisSessionStoreIT extends SessionStoreContract {
         SessionStore store = store();
         long fence = store.tryAcquireLock("h1", TTL).orElseThrow().fence();
         store.compareAndSet("h1", 0, fence, Map.of("k", "v"), TTL);
-        Map<String, String> hash = connection.sync().hgetall(keys.session("h1"));
+        Map<String, String> hash = REDIS.sync().hgetall(keys.session("h1"));
         assertThat(hash).containsEntry("_version", "1").containsEntry("_fence", Long.toString(fence))
                 .containsEntry("_schema", "1").containsEntry("a:k", "v");
-        assertThat(connection.sync().pttl(keys.session("h1"))).isPositive();
+        assertThat(REDIS.sync().pttl(keys.session("h1"))).isPositive();
     }
 
     @Test
     void aRecordOfAnUnknownLayoutIsRefused() {
         SessionStore store = store();
         store.setSession("h2", Map.of(), TTL);
-        connection.sync().hset(keys.session("h2"), "_schema", "99");
+        REDIS.sync().hset(keys.session("h2"), "_schema", "99");
         assertThatThrownBy(() -> store.getSession("h2")).hasMessageContaining("layout 99");
     }
 
     @Test
     void scriptsAreReloadedAfterTheServerForgetsThem() {
         SessionStore store = store();
-        connection.sync().scriptFlush();
+        REDIS.sync().scriptFlush();
         assertThat(store.createSessionIfNotExists("h3", Map.of(), TTL)).isTrue();
-        connection.sync().scriptFlush();
+        REDIS.sync().scriptFlush();
         assertThat(store.compareAndSet("h3", 1, 0, Map.of(), TTL).version()).isEqualTo(2);
     }
 }

@@ -5,6 +5,8 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.redis.RedisServerProcess;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +26,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback {
 
     private RedisServerProcess server;
+    private RedisConnections connections;
+    private StatefulRedisConnection<String, String> connection;
     private String externalUri;
     private final List<String> prefixes = new ArrayList<>();
 
@@ -39,6 +43,11 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 
     @Override
     public void afterAll(ExtensionContext context) {
+        if (connection != null) {
+            connection.close();
+            connections.close();
+            connection = null;
+        }
         if (server != null) {
             server.close();
             server = null;
@@ -49,6 +58,15 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 
     public String uri() {
         return server != null ? server.uri() : externalUri;
+    }
+
+    /** Commands on one shared text connection to this server, opened on first use and closed after the class. */
+    public synchronized RedisCommands<String, String> sync() {
+        if (connection == null) {
+            connections = new RedisConnections(uri());
+            connection = connections.strings();
+        }
+        return connection.sync();
     }
 
     /** A fresh random key prefix, so tests never see each other's keys. */
