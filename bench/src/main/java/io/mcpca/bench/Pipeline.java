@@ -1,13 +1,6 @@
 package io.mcpca.bench;
 
-import io.lettuce.core.Consumer;
-import io.lettuce.core.RedisBusyException;
-import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XGroupCreateArgs;
-import io.lettuce.core.XReadArgs;
-import io.lettuce.core.XReadArgs.StreamOffset;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import io.mcpca.app.McpcaApplication;
 import io.mcpca.ingress.config.IngressConfiguration.IngressRuntime;
 import io.mcpca.ingress.reply.PendingCall;
@@ -17,7 +10,6 @@ import io.mcpca.shared.redis.RedisServerProcess;
 import io.mcpca.shared.wire.ReplyKind;
 import io.mcpca.shared.wire.ToolReply;
 import io.mcpca.shared.wire.ToolRequest;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,13 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -252,71 +239,11 @@ public final class Pipeline {
         return Double.parseDouble(rest.split("[,}]")[0]);
     }
 
-    /**
-     * The raw floor: each loop issues the pipeline's Redis commands for one call at a time, on a request
-     * stream of its own (as partitions are), so no loop waits on an entry another loop took.
-     */
+    /** The raw Redis floor (see {@link RedisFloor}), after a warm-up. */
     private static double floor(String uri, int calls, int loops) throws Exception {
         try (RedisConnections redis = new RedisConnections(uri)) {
-            try (StatefulRedisConnection<String, String> setup = redis.strings()) {
-                for (int id = 0; id < loops; id++) {
-                    try {
-                        setup.sync().xgroupCreate(StreamOffset.from("floor:req:" + id, "0"), "g",
-                                XGroupCreateArgs.Builder.mkstream());
-                    } catch (RedisBusyException exists) {
-                        // fine
-                    }
-                }
-            }
-            floorLoops(redis, 2_000, loops);
-            long start = System.nanoTime();
-            floorLoops(redis, calls, loops);
-            return calls / ((System.nanoTime() - start) / 1e9);
-        }
-    }
-
-    private static void floorLoops(RedisConnections redis, int calls, int loops) throws Exception {
-        AtomicInteger remaining = new AtomicInteger(calls);
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        CountDownLatch done = new CountDownLatch(loops);
-        ExecutorService pool = Executors.newFixedThreadPool(loops);
-        for (int t = 0; t < loops; t++) {
-            int id = t;
-            pool.execute(() -> {
-                String reply = "floor:reply:" + id;
-                String request = "floor:req:" + id;
-                try (StatefulRedisConnection<String, String> client = redis.strings();
-                     StatefulRedisConnection<String, String> worker = redis.strings()) {
-                    RedisCommands<String, String> c = client.sync();
-                    RedisCommands<String, String> w = worker.sync();
-                    Consumer<String> consumer = Consumer.from("g", "w" + id);
-                    String lastReply = "0-0";
-                    while (remaining.getAndDecrement() > 0) {
-                        c.xadd(request, Map.of("d", "ping"));
-                        List<StreamMessage<String, String>> got = w.xreadgroup(consumer,
-                                XReadArgs.Builder.count(1).block(Duration.ofSeconds(1)), StreamOffset.lastConsumed(request));
-                        for (StreamMessage<String, String> m : got) {
-                            w.xadd(reply, Map.of("d", "pong"));
-                            w.xack(request, "g", m.getId());
-                        }
-                        List<StreamMessage<String, String>> answer = c.xread(
-                                XReadArgs.Builder.count(1).block(Duration.ofSeconds(1)), StreamOffset.from(reply, lastReply));
-                        if (!answer.isEmpty()) {
-                            lastReply = answer.get(answer.size() - 1).getId();
-                        }
-                    }
-                    c.del(reply);
-                } catch (Exception e) {
-                    failure.compareAndSet(null, e);
-                } finally {
-                    done.countDown();
-                }
-            });
-        }
-        done.await();
-        pool.shutdown();
-        if (failure.get() != null) {
-            throw failure.get();
+            RedisFloor.run(redis, 2_000, loops, new Stats(2_000));
+            return RedisFloor.run(redis, calls, loops, new Stats(calls));
         }
     }
 }

@@ -1,13 +1,5 @@
 package io.mcpca.bench;
 
-import io.lettuce.core.Consumer;
-import io.lettuce.core.RedisBusyException;
-import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XGroupCreateArgs;
-import io.lettuce.core.XReadArgs;
-import io.lettuce.core.XReadArgs.StreamOffset;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import io.mcpca.app.McpcaApplication;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.redis.RedisServerProcess;
@@ -75,75 +67,12 @@ public final class Roundtrip {
     // ---- the raw floor: the pipeline's Redis commands, nothing else ----
 
     private static Result floor(String uri, int sequential, int inFlight, int throughputCalls) throws Exception {
-        String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-        String request = prefix + ":req";
         try (RedisConnections redis = new RedisConnections(uri)) {
-            try (StatefulRedisConnection<String, String> setup = redis.strings()) {
-                try {
-                    setup.sync().xgroupCreate(StreamOffset.from(request, "0"), "g", XGroupCreateArgs.Builder.mkstream());
-                } catch (RedisBusyException exists) {
-                    // fine
-                }
-            }
-            // warm-up, then measure
-            floorLoop(redis, request, prefix, 1_000, 1, new Stats(1_000));
+            RedisFloor.run(redis, 1_000, 1, new Stats(1_000));
             Stats latency = new Stats(sequential);
-            floorLoop(redis, request, prefix, sequential, 1, latency);
-            long start = System.nanoTime();
-            floorLoop(redis, request, prefix, throughputCalls, inFlight, new Stats(throughputCalls));
-            double perSecond = throughputCalls / ((System.nanoTime() - start) / 1e9);
-            try (StatefulRedisConnection<String, String> cleanup = redis.strings()) {
-                cleanup.sync().del(request);
-            }
+            RedisFloor.run(redis, sequential, 1, latency);
+            double perSecond = RedisFloor.run(redis, throughputCalls, inFlight, new Stats(throughputCalls));
             return new Result(latency.percentileMs(50), latency.percentileMs(99), perSecond);
-        }
-    }
-
-    /** {@code threads} loops, each with its own connections (a blocking read must not stall the others). */
-    private static void floorLoop(RedisConnections redis, String request, String prefix, int calls, int threads,
-                                  Stats stats) throws Exception {
-        AtomicInteger remaining = new AtomicInteger(calls);
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        CountDownLatch done = new CountDownLatch(threads);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        for (int t = 0; t < threads; t++) {
-            int id = t;
-            pool.execute(() -> {
-                String reply = prefix + ":reply:" + id;
-                try (StatefulRedisConnection<String, String> client = redis.strings();
-                     StatefulRedisConnection<String, String> worker = redis.strings()) {
-                    RedisCommands<String, String> c = client.sync();
-                    RedisCommands<String, String> w = worker.sync();
-                    Consumer<String> consumer = Consumer.from("g", "w" + id);
-                    String lastReply = "0-0";
-                    while (remaining.getAndDecrement() > 0) {
-                        long begin = System.nanoTime();
-                        c.xadd(request, Map.of("d", "ping"));
-                        List<StreamMessage<String, String>> got = w.xreadgroup(consumer,
-                                XReadArgs.Builder.count(1).block(Duration.ofSeconds(1)), StreamOffset.lastConsumed(request));
-                        for (StreamMessage<String, String> m : got) {
-                            w.xadd(reply, Map.of("d", "pong"));
-                            w.xack(request, "g", m.getId());
-                        }
-                        List<StreamMessage<String, String>> answer = c.xread(
-                                XReadArgs.Builder.count(1).block(Duration.ofSeconds(1)), StreamOffset.from(reply, lastReply));
-                        if (!answer.isEmpty()) {
-                            lastReply = answer.get(answer.size() - 1).getId();
-                        }
-                        stats.add(System.nanoTime() - begin);
-                    }
-                    c.del(reply);
-                } catch (Exception e) {
-                    failure.compareAndSet(null, e);
-                } finally {
-                    done.countDown();
-                }
-            });
-        }
-        done.await();
-        pool.shutdown();
-        if (failure.get() != null) {
-            throw failure.get();
         }
     }
 
