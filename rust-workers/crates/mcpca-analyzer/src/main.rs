@@ -123,7 +123,7 @@ fn main() -> Result<()> {
                 Some(d) if !no_cache => Some(std::sync::Arc::new(cache::Cache::open(&d, &symbols_cmd::analyzer_version())?)),
                 _ => None,
             };
-            let options = ScanOptions { max_file_bytes: max_file_size, cache: cache.clone() };
+            let options = ScanOptions { max_file_bytes: max_file_size, cache: cache.clone(), skip_generated: true };
             let mut results = Vec::new();
             for path in &paths {
                 if !path.exists() {
@@ -159,7 +159,7 @@ fn main() -> Result<()> {
         }
         Command::Summary { paths, format, jobs, max_file_size } => {
             configure_threads(jobs)?;
-            let options = ScanOptions { max_file_bytes: max_file_size, cache: None };
+            let options = ScanOptions { max_file_bytes: max_file_size, cache: None, skip_generated: true };
             for path in &paths {
                 if !path.exists() {
                     anyhow::bail!("no such file or directory: {}", path.display());
@@ -192,7 +192,7 @@ fn main() -> Result<()> {
                 }
             };
             // One cache for outlines and metrics (their salts differ).
-            let options = ScanOptions { max_file_bytes: max_file_size, cache: cache.clone() };
+            let options = ScanOptions { max_file_bytes: max_file_size, cache: cache.clone(), skip_generated: true };
             let writer = serve::LineWriter::new(std::io::stdout());
             let stdin = std::io::stdin();
             serve::run_with(stdin.lock(), &writer, serve::ServeConfig { scan: options, cache })

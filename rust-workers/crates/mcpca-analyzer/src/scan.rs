@@ -127,11 +127,14 @@ pub struct ScanOptions {
     pub max_file_bytes: u64,
     /// Per-file results by content hash (`--cache-dir`); `None` measures every file.
     pub cache: Option<Arc<cache::Cache>>,
+    /// Skip generated and minified files. On for walks (they would drown a tree's numbers); off when
+    /// a caller names one file, since asking for that file is asking for its numbers.
+    pub skip_generated: bool,
 }
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        ScanOptions { max_file_bytes: DEFAULT_MAX_FILE_BYTES, cache: None }
+        ScanOptions { max_file_bytes: DEFAULT_MAX_FILE_BYTES, cache: None, skip_generated: true }
     }
 }
 
@@ -162,8 +165,10 @@ pub fn measure_file(path: &Path, display: String, options: &ScanOptions, forced:
     let Some(lang) = forced.or_else(|| Language::detect(path, &source[..source.len().min(256)])) else {
         return FileOutcome::Skipped("unknown language".into());
     };
-    if let Some(reason) = lang::generated::skip_reason(path, &source) {
-        return FileOutcome::Skipped(reason.into());
+    if options.skip_generated {
+        if let Some(reason) = lang::generated::skip_reason(path, &source) {
+            return FileOutcome::Skipped(reason.into());
+        }
     }
     let compute = || metrics::analyze_source(lang, &source);
     let mut m = match &options.cache {

@@ -268,7 +268,8 @@ fn calculate_metrics(request: &Request, options: &ScanOptions) -> ToolResult {
         }
         Ok(_) => {}
     }
-    match scan::measure_file(p, path.clone(), options, forced) {
+    let named = ScanOptions { skip_generated: false, ..options.clone() };
+    match scan::measure_file(p, path.clone(), &named, forced) {
         FileOutcome::Measured(m) => to_value(id, &m),
         FileOutcome::Skipped(reason) if reason == "unknown language" => {
             Err(Response::error(id, ErrorCode::UnsupportedLanguage, format!("{path}: unknown language")))

@@ -136,3 +136,26 @@ fn analyze_metrics_streams_progress_then_one_result() {
     assert!(files.iter().any(|f| f["language"] == "json" && f["functions"].as_array().unwrap().is_empty()));
     assert!(s.finish().success());
 }
+
+/// Regression: a minified file named in calculate-metrics was refused as "skipped (minified)"; asking
+/// for one file is asking for its numbers, while directory walks still leave such files out.
+#[test]
+fn a_named_minified_file_is_measured_but_a_walk_skips_it() {
+    let dir = std::env::temp_dir().join(format!("mcpca-minified-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let minified = format!("function g(a){{return a&&2}}var x=[{}];\n", "1,".repeat(3000));
+    let file = dir.join("lib.min.js");
+    std::fs::write(&file, &minified).unwrap();
+
+    let mut server = Server::start();
+    let (_, one) = server.call(json!({"id": "f", "tool": "calculate-metrics", "args": {"path": file.to_str().unwrap()}}));
+    assert_eq!(one["type"], "result", "{one}");
+    assert_eq!(one["result"]["functions"][0]["cyclomatic"], 2, "{one}");
+
+    let (_, walk) = server.call(json!({"id": "d", "tool": "analyze-metrics", "args": {"path": dir.to_str().unwrap()}}));
+    assert_eq!(walk["type"], "result", "{walk}");
+    assert_eq!(walk["result"]["files"].as_array().unwrap().len(), 0, "{walk}");
+    assert_eq!(walk["result"]["skipped"][0]["reason"], "minified", "{walk}");
+    assert!(server.finish().success());
+    std::fs::remove_dir_all(&dir).ok();
+}

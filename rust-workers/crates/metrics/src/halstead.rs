@@ -39,17 +39,17 @@ pub struct Halstead {
     pub total_operands: u32,
     pub vocabulary: u32,
     pub length: u32,
-    #[serde(serialize_with = "crate::rollup::round3")]
+    #[serde(serialize_with = "crate::rollup::round3", skip_deserializing)]
     pub volume: f64,
-    #[serde(serialize_with = "crate::rollup::round3")]
+    #[serde(serialize_with = "crate::rollup::round3", skip_deserializing)]
     pub difficulty: f64,
-    #[serde(serialize_with = "crate::rollup::round3")]
+    #[serde(serialize_with = "crate::rollup::round3", skip_deserializing)]
     pub effort: f64,
     /// Seconds to write the code (effort / 18).
-    #[serde(serialize_with = "crate::rollup::round3")]
+    #[serde(serialize_with = "crate::rollup::round3", skip_deserializing)]
     pub time: f64,
     /// Delivered bugs estimate (volume / 3000).
-    #[serde(serialize_with = "crate::rollup::round3")]
+    #[serde(serialize_with = "crate::rollup::round3", skip_deserializing)]
     pub bugs: f64,
 }
 

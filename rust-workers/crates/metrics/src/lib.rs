@@ -171,7 +171,9 @@ pub struct FileMetrics {
     pub lines: FileLines,
     pub functions: Vec<FunctionMetrics>,
     pub classes: Vec<ClassMetrics>,
-    /// Sum/avg/min/max of the function and class metrics of this file.
+    /// Sum/avg/min/max of the function and class metrics of this file. Like the other derived
+    /// floats it is not read back from JSON: [`FileMetrics::restore_derived`] recomputes it.
+    #[serde(skip_deserializing)]
     pub totals: MetricStats,
     pub errors: Vec<SyntaxError>,
 }

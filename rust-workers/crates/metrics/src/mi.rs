@@ -15,11 +15,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MaintainabilityIndex {
-    #[serde(serialize_with = "crate::rollup::round3")]
+    #[serde(serialize_with = "crate::rollup::round3", skip_deserializing)]
     pub original: f64,
-    #[serde(serialize_with = "crate::rollup::round3")]
+    #[serde(serialize_with = "crate::rollup::round3", skip_deserializing)]
     pub sei: f64,
-    #[serde(serialize_with = "crate::rollup::round3")]
+    #[serde(serialize_with = "crate::rollup::round3", skip_deserializing)]
     pub visual_studio: f64,
 }
 

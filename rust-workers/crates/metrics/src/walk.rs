@@ -39,7 +39,7 @@ pub struct Abc {
     pub assignments: u32,
     pub branches: u32,
     pub conditions: u32,
-    #[serde(serialize_with = "crate::rollup::round3")]
+    #[serde(serialize_with = "crate::rollup::round3", skip_deserializing)]
     pub magnitude: f64,
 }
 
