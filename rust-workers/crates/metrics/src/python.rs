@@ -426,6 +426,15 @@ mod tests {
         );
     }
 
+    /// Regression: a class's qualified name repeated its own name ("Holder.Holder").
+    #[test]
+    fn class_records_name_the_class_once() {
+        let m = analyze_source(Language::Python, b"class Outer:\n    class Inner:\n        pass\n\nclass Holder:\n    def m(self):\n        pass\n");
+        let names: Vec<&str> = m.classes.iter().map(|c| c.qualified_name.as_str()).collect();
+        assert!(names.contains(&"Holder"), "{names:?}");
+        assert!(!names.iter().any(|n| n.contains("Holder.Holder")), "{names:?}");
+    }
+
     #[test]
     fn try_star_is_not_counted() {
         let src = "def f():\n    try:\n        pass\n    except* ValueError:\n        pass\n";

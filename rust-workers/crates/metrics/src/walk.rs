@@ -482,7 +482,11 @@ impl<'t> Context<'t> {
 
     /// Records a class-like declaration; methods opened directly inside it are attributed to it.
     pub fn open_class(&mut self, owner: Node<'t>, name: String, kind: &'static str, at: Node<'t>) -> usize {
-        let qualified: Vec<&str> = self.names.iter().map(|(_, n)| n.as_str()).chain(std::iter::once(name.as_str())).collect();
+        // The visitors push a class's own name before opening it; count it once.
+        let mut qualified: Vec<&str> = self.names.iter().map(|(_, n)| n.as_str()).collect();
+        if self.names.last().map(|(id, _)| *id) != Some(owner.id()) {
+            qualified.push(name.as_str());
+        }
         let qualified_name = qualified.join(".");
         self.classes.push(ClassMetrics::new(
             name,
