@@ -3,7 +3,6 @@ package io.mcpca.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -43,7 +42,6 @@ class FlowControlIT {
 
     static PipelineHarness harness;
     static Keys keys;
-    static RedisClient redisClient;
     static RedisCommands<String, String> redis;
 
     @BeforeAll
@@ -55,17 +53,13 @@ class FlowControlIT {
                 List.of("--mcpca.worker.concurrency=2"),
                 List.of("--mcpca.ingress.rate-limit-per-second=5", "--mcpca.ingress.max-inline-argument-bytes=1000",
                         "--mcpca.ingress.max-pool-backlog=5", "--mcpca.ingress.reply-stream-ttl=3s"), true);
-        redisClient = RedisClient.create(REDIS.uri());
-        redis = redisClient.connect().sync();
+        redis = REDIS.sync();
     }
 
     @AfterAll
     static void stop() {
         if (harness != null) {
             harness.close();
-        }
-        if (redisClient != null) {
-            redisClient.shutdown();
         }
     }
 

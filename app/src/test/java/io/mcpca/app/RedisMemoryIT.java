@@ -2,7 +2,6 @@ package io.mcpca.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.mcpca.ingress.config.IngressConfiguration.IngressRuntime;
@@ -49,7 +48,6 @@ class RedisMemoryIT {
     static final long BOUND_BYTES = 4L * 1024 * 1024;
 
     static PipelineHarness harness;
-    static RedisClient redisClient;
     static RedisCommands<String, String> redis;
 
     @BeforeAll
@@ -62,17 +60,13 @@ class RedisMemoryIT {
                 List.of("--mcpca.ingress.rate-limit-per-second=0", "--mcpca.request-stream-max-len=2000",
                         "--mcpca.reply-stream-max-len=2000"),
                 true);
-        redisClient = RedisClient.create(REDIS.uri());
-        redis = redisClient.connect().sync();
+        redis = REDIS.sync();
     }
 
     @AfterAll
     static void stop() {
         if (harness != null) {
             harness.close();
-        }
-        if (redisClient != null) {
-            redisClient.shutdown();
         }
     }
 
