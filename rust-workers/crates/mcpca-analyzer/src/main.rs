@@ -120,15 +120,13 @@ fn main() -> Result<()> {
         Command::Metrics { paths, format, pretty, jobs, max_file_size, cache_dir, no_cache } => {
             configure_threads(jobs)?;
             let cache = match cache_dir {
-                Some(d) if !no_cache => Some(std::sync::Arc::new(cache::Cache::open(&d, &symbols_cmd::analyzer_version())?)),
+                Some(d) if !no_cache => Some(std::sync::Arc::new(open_cache(&d)?)),
                 _ => None,
             };
             let options = ScanOptions { max_file_bytes: max_file_size, cache: cache.clone(), skip_generated: true };
             let mut results = Vec::new();
             for path in &paths {
-                if !path.exists() {
-                    anyhow::bail!("no such file or directory: {}", path.display());
-                }
+                check_exists(path)?;
                 results.push(scan::scan(path, None, &options, &|_, _, _| {}));
             }
             let stdout = std::io::stdout();
@@ -152,8 +150,7 @@ fn main() -> Result<()> {
             writeln!(out)?;
             out.flush()?;
             if let Some(c) = &cache {
-                let s = c.stats();
-                eprintln!("cache: {} hits, {} misses ({})", s.hits, s.misses, c.dir().display());
+                report_cache_stats(c);
             }
             Ok(())
         }
@@ -161,9 +158,7 @@ fn main() -> Result<()> {
             configure_threads(jobs)?;
             let options = ScanOptions { max_file_bytes: max_file_size, cache: None, skip_generated: true };
             for path in &paths {
-                if !path.exists() {
-                    anyhow::bail!("no such file or directory: {}", path.display());
-                }
+                check_exists(path)?;
             }
             let result = scan::summary(&paths, &options);
             let stdout = std::io::stdout();
@@ -183,7 +178,7 @@ fn main() -> Result<()> {
                 None
             } else {
                 let dir = cache_dir.unwrap_or_else(cache::Cache::default_dir);
-                match cache::Cache::open(&dir, &symbols_cmd::analyzer_version()) {
+                match open_cache(&dir) {
                     Ok(c) => Some(std::sync::Arc::new(c)),
                     Err(e) => {
                         eprintln!("mcpca-analyzer: cache disabled: {e}");
@@ -200,16 +195,14 @@ fn main() -> Result<()> {
         Command::Symbols { paths, query, limit, format, jobs, max_file_size, cache_dir } => {
             configure_threads(jobs)?;
             let cache = match cache_dir {
-                Some(d) => Some(cache::Cache::open(&d, &symbols_cmd::analyzer_version())?),
+                Some(d) => Some(open_cache(&d)?),
                 None => None,
             };
             let options = symbols_cmd::SymbolOptions { max_file_bytes: max_file_size, cache: cache.as_ref(), deadline: None, cancelled: None };
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
             for path in &paths {
-                if !path.exists() {
-                    anyhow::bail!("no such file or directory: {}", path.display());
-                }
+                check_exists(path)?;
                 let timeout = |_| anyhow::anyhow!("deadline exceeded");
                 match &query {
                     Some(q) => {
@@ -236,12 +229,30 @@ fn main() -> Result<()> {
             }
             out.flush()?;
             if let Some(c) = &cache {
-                let s = c.stats();
-                eprintln!("cache: {} hits, {} misses ({})", s.hits, s.misses, c.dir().display());
+                report_cache_stats(c);
             }
             Ok(())
         }
     }
+}
+
+/// Fails for a path argument that does not exist.
+fn check_exists(path: &std::path::Path) -> Result<()> {
+    if !path.exists() {
+        anyhow::bail!("no such file or directory: {}", path.display());
+    }
+    Ok(())
+}
+
+/// The per-file result cache in `dir`, keyed to this build of the analyzer.
+fn open_cache(dir: &std::path::Path) -> Result<cache::Cache, cache::Error> {
+    cache::Cache::open(dir, &symbols_cmd::analyzer_version())
+}
+
+/// The cache's hit/miss line on stderr after a CLI run.
+fn report_cache_stats(c: &cache::Cache) {
+    let s = c.stats();
+    eprintln!("cache: {} hits, {} misses ({})", s.hits, s.misses, c.dir().display());
 }
 
 fn configure_threads(jobs: Option<usize>) -> Result<()> {

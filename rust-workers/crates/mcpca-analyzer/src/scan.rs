@@ -144,26 +144,36 @@ pub enum FileOutcome {
     Skipped(String),
 }
 
-/// Reads, classifies (too large, binary, unknown language, generated or minified) and measures
-/// one file, through the cache when one is configured. `display` goes into the `path` field.
-pub fn measure_file(path: &Path, display: String, options: &ScanOptions, forced: Option<Language>) -> FileOutcome {
+/// Reads one file and detects its language (`forced` wins over detection); `Err` is the reason
+/// to skip it: a symlink, unreadable, too large, binary or of an unknown language.
+pub(crate) fn read_source(path: &Path, max_file_bytes: u64, forced: Option<Language>) -> Result<(Vec<u8>, Language), String> {
     let size = match std::fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_symlink() => return FileOutcome::Skipped("symlink".into()),
+        Ok(meta) if meta.file_type().is_symlink() => return Err("symlink".into()),
         Ok(meta) => meta.len(),
-        Err(e) => return FileOutcome::Skipped(format!("unreadable: {e}")),
+        Err(e) => return Err(format!("unreadable: {e}")),
     };
-    if size > options.max_file_bytes {
-        return FileOutcome::Skipped("too large".into());
+    if size > max_file_bytes {
+        return Err("too large".into());
     }
     let mut source = Vec::with_capacity(size as usize);
     if let Err(e) = std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut source)) {
-        return FileOutcome::Skipped(format!("unreadable: {e}"));
+        return Err(format!("unreadable: {e}"));
     }
     if source[..source.len().min(BINARY_SNIFF_BYTES)].contains(&0) {
-        return FileOutcome::Skipped("binary".into());
+        return Err("binary".into());
     }
     let Some(lang) = forced.or_else(|| Language::detect(path, &source[..source.len().min(256)])) else {
-        return FileOutcome::Skipped("unknown language".into());
+        return Err("unknown language".into());
+    };
+    Ok((source, lang))
+}
+
+/// Reads, classifies (too large, binary, unknown language, generated or minified) and measures
+/// one file, through the cache when one is configured. `display` goes into the `path` field.
+pub fn measure_file(path: &Path, display: String, options: &ScanOptions, forced: Option<Language>) -> FileOutcome {
+    let (source, lang) = match read_source(path, options.max_file_bytes, forced) {
+        Ok(found) => found,
+        Err(reason) => return FileOutcome::Skipped(reason),
     };
     if options.skip_generated {
         if let Some(reason) = lang::generated::skip_reason(path, &source) {
@@ -218,14 +228,25 @@ fn display_path(path: &Path, base: &Path) -> String {
     }
 }
 
-/// Scans `root` on the current rayon pool. `progress(done, total, path)` is called from worker
-/// threads about a hundred times per scan (and for the last file).
-pub fn scan(
+/// A walk of `root` with one result per file: `skipped` holds what the walk itself skipped
+/// (symlinks, walk errors), `outcomes` the per-file results in path order (`None` where the
+/// per-file function gave none).
+pub(crate) struct Walk<T> {
+    pub skipped: Vec<(String, String)>,
+    pub outcomes: Vec<Option<(String, T)>>,
+}
+
+/// Walks `root` (see `list_files`) and runs `per_file(path, display)` on every file on the
+/// current rayon pool, `display` relative to `relative_to` when `root` lies below it, else to
+/// `root` (its directory for a file). `progress(done, total, path)` is called from worker threads
+/// about a hundred times per walk (and for the last file); a file for which `per_file` gives
+/// `None` does not count as done.
+pub(crate) fn walk<T: Send>(
     root: &Path,
     relative_to: Option<&Path>,
-    options: &ScanOptions,
     progress: &(dyn Fn(u64, u64, &str) + Sync),
-) -> DirectoryResult {
+    per_file: impl Fn(&Path, &str) -> Option<T> + Sync,
+) -> Walk<T> {
     let mut walk_skips = Vec::new();
     let files = list_files(root, &mut walk_skips);
     let base: PathBuf = match relative_to {
@@ -236,30 +257,39 @@ pub fn scan(
     let total = files.len() as u64;
     let step = (total / 100).max(1);
     let done = AtomicU64::new(0);
-    let outcomes: Vec<(String, FileOutcome)> = files
+    let outcomes = files
         .par_iter()
         .map(|path| {
             let display = display_path(path, &base);
-            let outcome = measure_file(path, display.clone(), options, None);
+            let outcome = per_file(path, &display)?;
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
             if n % step == 0 || n == total {
                 progress(n, total, &display);
             }
-            (display, outcome)
+            Some((display, outcome))
         })
         .collect();
+    let skipped = walk_skips.into_iter().map(|(p, reason)| (display_path(&p, &base), reason)).collect();
+    Walk { skipped, outcomes }
+}
 
+/// Scans `root` on the current rayon pool. `progress(done, total, path)` is called from worker
+/// threads about a hundred times per scan (and for the last file).
+pub fn scan(
+    root: &Path,
+    relative_to: Option<&Path>,
+    options: &ScanOptions,
+    progress: &(dyn Fn(u64, u64, &str) + Sync),
+) -> DirectoryResult {
+    let walked = walk(root, relative_to, progress, |path, display| Some(measure_file(path, display.to_string(), options, None)));
     let mut result = DirectoryResult {
         root: root.to_string_lossy().into_owned(),
         files: Vec::new(),
         totals: Totals::default(),
         directories: Vec::new(),
-        skipped: walk_skips
-            .into_iter()
-            .map(|(p, reason)| Skipped { path: display_path(&p, &base), reason })
-            .collect(),
+        skipped: walked.skipped.into_iter().map(|(path, reason)| Skipped { path, reason }).collect(),
     };
-    for (display, outcome) in outcomes {
+    for (display, outcome) in walked.outcomes.into_iter().flatten() {
         match outcome {
             FileOutcome::Measured(m) => {
                 result.totals.all.add(&m);

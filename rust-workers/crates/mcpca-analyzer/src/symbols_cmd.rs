@@ -3,21 +3,16 @@
 //! a grammar in parallel — through the on-disk cache when one is configured — and answer the
 //! outlines or a ranked name search over them.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use lang::Language;
-use rayon::prelude::*;
 use serde::Serialize;
 use symbols::{FileSymbols, SymbolIndex};
 
 /// The cache salt's version of the outline format; bump when `symbols::Symbol` changes shape.
 const OUTLINE_FORMAT: &str = "symbols-1";
-
-/// A NUL byte in the first 8 KiB marks a binary file (git's and ripgrep's heuristic).
-const BINARY_SNIFF_BYTES: usize = 8 * 1024;
 
 /// Options shared by the CLI and serve.
 pub struct SymbolOptions<'a> {
@@ -53,36 +48,6 @@ enum Outcome {
     Skipped(String),
 }
 
-/// Files under `root` (or `root` itself): .gitignore honoured, hidden skipped, symlinks listed as
-/// skipped and never followed (so nothing outside the root is reached through one).
-fn list_files(root: &Path, skipped: &mut Vec<(PathBuf, String)>) -> Vec<PathBuf> {
-    if root.is_file() {
-        return vec![root.to_path_buf()];
-    }
-    let mut files = Vec::new();
-    for entry in ignore::WalkBuilder::new(root).follow_links(false).require_git(false).build() {
-        match entry {
-            Ok(e) => match e.file_type() {
-                Some(t) if t.is_file() => files.push(e.into_path()),
-                Some(t) if t.is_symlink() => skipped.push((e.into_path(), "symlink".into())),
-                _ => {}
-            },
-            Err(e) => skipped.push((root.to_path_buf(), format!("walk error: {e}"))),
-        }
-    }
-    files.sort();
-    files
-}
-
-fn display(path: &Path, base: &Path) -> String {
-    let rel = path.strip_prefix(base).unwrap_or(path).to_string_lossy().into_owned();
-    if rel.is_empty() {
-        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or(rel)
-    } else {
-        rel
-    }
-}
-
 /// The `root` a result reports: the path as given, or — with `relative_to` (serve's workspace
 /// root) — relative to it (`.` for the root itself, `..` steps if outside it), so a result never
 /// names a server path.
@@ -105,23 +70,9 @@ fn shown_root(root: &Path, relative_to: Option<&Path>) -> String {
 }
 
 fn outline_file(path: &Path, shown: String, options: &SymbolOptions<'_>) -> Outcome {
-    let size = match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => return Outcome::Skipped("symlink".into()),
-        Ok(m) => m.len(),
-        Err(e) => return Outcome::Skipped(format!("unreadable: {e}")),
-    };
-    if size > options.max_file_bytes {
-        return Outcome::Skipped("too large".into());
-    }
-    let mut source = Vec::with_capacity(size as usize);
-    if let Err(e) = std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut source)) {
-        return Outcome::Skipped(format!("unreadable: {e}"));
-    }
-    if source[..source.len().min(BINARY_SNIFF_BYTES)].contains(&0) {
-        return Outcome::Skipped("binary".into());
-    }
-    let Some(lang) = Language::detect(path, &source[..source.len().min(256)]) else {
-        return Outcome::Skipped("unknown language".into());
+    let (source, lang) = match crate::scan::read_source(path, options.max_file_bytes, None) {
+        Ok(found) => found,
+        Err(reason) => return Outcome::Skipped(reason),
     };
     if !lang.has_grammar() {
         return Outcome::Skipped("no grammar".into());
@@ -149,45 +100,26 @@ pub fn collect(
     options: &SymbolOptions<'_>,
     progress: &(dyn Fn(u64, u64, &str) + Sync),
 ) -> Result<SymbolsResult, DeadlineExceeded> {
-    let mut walk_skips = Vec::new();
-    let files = list_files(root, &mut walk_skips);
-    let base: PathBuf = match relative_to {
-        Some(b) if root.starts_with(b) => b.to_path_buf(),
-        _ if root.is_file() => root.parent().map(Path::to_path_buf).unwrap_or_default(),
-        _ => root.to_path_buf(),
-    };
-    let total = files.len() as u64;
-    let step = (total / 100).max(1);
-    let done = std::sync::atomic::AtomicU64::new(0);
     let expired = || {
         options.deadline.map(|d| Instant::now() >= d).unwrap_or(false)
             || options.cancelled.map(|c| c.load(Ordering::Relaxed)).unwrap_or(false)
     };
-    let outcomes: Vec<Option<(String, Outcome)>> = files
-        .par_iter()
-        .map(|path| {
-            if expired() {
-                return None;
-            }
-            let shown = display(path, &base);
-            let outcome = outline_file(path, shown.clone(), options);
-            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if n % step == 0 || n == total {
-                progress(n, total, &shown);
-            }
-            Some((shown, outcome))
-        })
-        .collect();
-    if expired() || outcomes.iter().any(Option::is_none) {
+    let walked = crate::scan::walk(root, relative_to, progress, |path, shown| {
+        if expired() {
+            return None;
+        }
+        Some(outline_file(path, shown.to_string(), options))
+    });
+    if expired() || walked.outcomes.iter().any(Option::is_none) {
         return Err(DeadlineExceeded);
     }
     let mut result = SymbolsResult {
         root: shown_root(root, relative_to),
         files: Vec::new(),
         total_symbols: 0,
-        skipped: walk_skips.into_iter().map(|(p, reason)| SkippedFile { path: display(&p, &base), reason }).collect(),
+        skipped: walked.skipped.into_iter().map(|(path, reason)| SkippedFile { path, reason }).collect(),
     };
-    for (shown, outcome) in outcomes.into_iter().flatten() {
+    for (shown, outcome) in walked.outcomes.into_iter().flatten() {
         match outcome {
             Outcome::Outlined(f) => {
                 result.total_symbols += f.symbols.len();

@@ -1,20 +1,10 @@
 //! Debugging aid: per-file cloc-style line counts, one `code comment blank physical language path`
 //! line per recognized file, for diffing two builds of the line counter over a large tree.
 //! `cargo run --release --example line_counts -- DIR...`
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for e in entries.flatten() {
-        let p = e.path();
-        let Ok(t) = e.file_type() else { continue };
-        if t.is_dir() {
-            files(&p, out);
-        } else if t.is_file() {
-            out.push(p);
-        }
-    }
-}
+mod common;
+use common::files;
 
 fn main() {
     let mut list = Vec::new();

@@ -1,19 +1,9 @@
 //! Profiling aid: CPU split between parsing and measuring.
 //! `cargo run --release --example parse_cost -- parse|walk|lines|full DIR`
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for e in entries.flatten() {
-        let p = e.path();
-        let Ok(t) = e.file_type() else { continue };
-        if t.is_dir() {
-            files(&p, out);
-        } else if t.is_file() {
-            out.push(p);
-        }
-    }
-}
+mod common;
+use common::files;
 
 fn main() {
     let mode = std::env::args().nth(1).expect("mode");
