@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mcpca.shared.testing.RedisServerExtension;
+import io.mcpca.workers.config.WorkerConfiguration.WorkerRuntime;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -18,6 +19,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -176,7 +178,25 @@ class PipelineIT {
         assertError(call("analyze-metrics", Map.of("path", "/")), "PATH_OUTSIDE_ROOTS");
         assertError(call("calculate-metrics", Map.of("path", "missing/Nope.java")), "NOT_FOUND");
 
+        assertError(call("ping", Map.of("via", "worker", "sleepMs", 5)), "BAD_ARGUMENTS");
+        assertError(call("ping", Map.of("via", "nobody")), "");
+
         assertThat(structured(call("ping", Map.of()))).containsEntry("pong", true);
+    }
+
+    @Test
+    void aPingViaTheWorkerIsAnsweredByTheWorkerItselfAndTheDefaultOneByAnAnalyzerProcess() {
+        Set<Long> analyzerPids = harness.worker().getBean(WorkerRuntime.class).analyzerPools().stream()
+                .flatMap(pool -> pool.pids().stream()).collect(java.util.stream.Collectors.toSet());
+        long workerPid = ProcessHandle.current().pid(); // the harness runs the worker in this JVM
+
+        Map<String, Object> viaWorker = structured(call("ping", Map.of("via", "worker")));
+        assertThat(viaWorker).containsEntry("pong", true);
+        assertThat(((Number) viaWorker.get("pid")).longValue()).isEqualTo(workerPid);
+
+        Map<String, Object> viaAnalyzer = structured(call("ping", Map.of("via", "analyzer")));
+        assertThat(analyzerPids).contains(((Number) viaAnalyzer.get("pid")).longValue());
+        assertThat(analyzerPids).contains(((Number) structured(call("ping", Map.of())).get("pid")).longValue());
     }
 
     @Test

@@ -23,11 +23,13 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * No-op ({@code ping}) calls through the pipeline: the ingress's Redis side in this JVM (register the
- * call, XADD it to the fast pool, wait for its reply on the ingress's reply stream) and 1, 2 and 4
- * worker processes (separate JVMs, each with {@code concurrency} warm analyzers), then once more with
- * one worker and {@code mcpca.worker.sessionless-fast-path=false}, so the same no-op takes the
- * session-locked path (lease, fence, RUNNING, session write, final record). The MCP HTTP layer is
+ * No-op calls ({@code ping} with {@code via: worker}, answered by the worker itself) through the pipeline:
+ * the ingress's Redis side in this JVM (register the call, XADD it to the fast pool, wait for its reply on
+ * the ingress's reply stream) and 1, 2 and 4 worker processes (separate JVMs, each with {@code concurrency}
+ * call threads and warm analyzers), then once more with one worker and
+ * {@code mcpca.worker.sessionless-fast-path=false}, so the same no-op takes the session-locked path
+ * (lease, fence, RUNNING, session write, final record), and once with the analyzer answering
+ * ({@code via: analyzer}: a pipe round trip to a warm analyzer process per call). The MCP HTTP layer is
  * left out on purpose (bench/roundtrip measures it): this is the queue. Beside it on the same Redis:
  * BullMQ (bench/pipeline/bullmq.mjs, same worker process counts and concurrency) and the raw Redis floor
  * (XADD -> XREADGROUP -> XADD reply -> XACK -> XREAD with Lettuce, {@code inFlight} loops).
@@ -38,6 +40,8 @@ public final class Pipeline {
 
     /** Sessions the calls are spread over: far more than the slots, so session locks rarely contend. */
     private static final int SESSIONS = 4096;
+    private static final Map<String, Object> VIA_WORKER = Map.of("via", "worker");
+    private static final Map<String, Object> VIA_ANALYZER = Map.of();
 
     public static void main(String[] args) throws Exception {
         int calls = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
@@ -54,8 +58,17 @@ public final class Pipeline {
             double[] ours = new double[5];
             double peak = 0;
             int peakWorkers = 1;
+            if (Boolean.getBoolean("bench.quick")) {
+                // one configuration per path, for profiling: -Dbench.quick=true
+                System.out.printf("quick: 1 worker %.0f calls/s; all %d in flight %.0f calls/s; locked %.0f calls/s%n",
+                        pipeline(redis.uri(), 1, concurrency, calls, inFlight, 0, 0, true, VIA_WORKER)[0], calls,
+                        pipeline(redis.uri(), 1, concurrency, calls, calls, 0, 0, true, VIA_WORKER)[0],
+                        pipeline(redis.uri(), 1, concurrency, calls, inFlight, 0, 0, false, VIA_WORKER)[0]);
+                redis.close();
+                System.exit(0);
+            }
             for (int workers : new int[] {1, 2, 4}) {
-                ours[workers] = pipeline(redis.uri(), workers, concurrency, calls, inFlight, 0, 0, true)[0];
+                ours[workers] = pipeline(redis.uri(), workers, concurrency, calls, inFlight, 0, 0, true, VIA_WORKER)[0];
                 System.out.printf("pipeline, %d worker process(es): %.0f calls/s%n", workers, ours[workers]);
                 if (ours[workers] > peak) {
                     peak = ours[workers];
@@ -63,11 +76,14 @@ public final class Pipeline {
                 }
             }
             // the same no-op through the session-locked path (lease, fence, RUNNING, session write, record)
-            double locked = pipeline(redis.uri(), 1, concurrency, calls, inFlight, 0, 0, false)[0];
+            double locked = pipeline(redis.uri(), 1, concurrency, calls, inFlight, 0, 0, false, VIA_WORKER)[0];
             System.out.printf("pipeline, 1 worker process, session-locked path: %.0f calls/s%n", locked);
+            double viaAnalyzer = pipeline(redis.uri(), 1, concurrency, calls, inFlight, 0, 0, true, VIA_ANALYZER)[0];
+            System.out.printf("pipeline, 1 worker process, answered by an analyzer process: %.0f calls/s%n",
+                    viaAnalyzer);
             double rate = peak / 2;
             double[] latency = pipeline(redis.uri(), peakWorkers, concurrency, (int) (rate * latencySeconds), inFlight,
-                    rate, latencySeconds, true);
+                    rate, latencySeconds, true, VIA_WORKER);
             System.out.printf("pipeline at half of peak (%.0f calls/s, %d workers): p50 %.2f ms, p99 %.2f ms%n",
                     rate, peakWorkers, latency[1], latency[2]);
 
@@ -89,6 +105,8 @@ public final class Pipeline {
             double answered1 = number(bull[1], "answerPerSecond");
             System.out.printf("%-12s %16.0f %18.0f %18.0f %11.2fx %11.2fx%n", "1 (locked)", locked, drain1, answered1,
                     locked / drain1, locked / answered1);
+            System.out.printf("%-12s %16.0f %18.0f %18.0f %11.2fx %11.2fx%n", "1 (analyzer)", viaAnalyzer, drain1,
+                    answered1, viaAnalyzer / drain1, viaAnalyzer / answered1);
             System.out.printf("pipeline peak / redis floor: %.2fx%n", peak / floor);
         } finally {
             redis.close();
@@ -102,7 +120,7 @@ public final class Pipeline {
      * {calls/s, p50 ms, p99 ms}.
      */
     private static double[] pipeline(String uri, int workers, int concurrency, int calls, int inFlight, double rate,
-                                     int seconds, boolean fastPath) throws Exception {
+                                     int seconds, boolean fastPath, Map<String, Object> pingArgs) throws Exception {
         String prefix = "bench" + UUID.randomUUID().toString().substring(0, 8);
         List<Process> processes = new ArrayList<>();
         ConfigurableApplicationContext ingress = McpcaApplication.start("--server.port=0", "--mcpca.redis-url=" + uri,
@@ -114,13 +132,13 @@ public final class Pipeline {
             }
             awaitConsumers(uri, new Keys(prefix), workers);
             IngressRuntime runtime = ingress.getBean(IngressRuntime.class);
-            closedLoop(runtime, Math.min(calls, 2_000), inFlight, new Stats(2_000)); // warm-up: JIT, connections
+            closedLoop(runtime, Math.min(calls, 2_000), inFlight, pingArgs, new Stats(2_000)); // warm-up: JIT, connections
             Stats stats = new Stats(calls);
             long start = System.nanoTime();
             if (rate <= 0) {
-                closedLoop(runtime, calls, inFlight, stats);
+                closedLoop(runtime, calls, inFlight, pingArgs, stats);
             } else {
-                openLoop(runtime, calls, rate, stats);
+                openLoop(runtime, calls, rate, pingArgs, stats);
             }
             double perSecond = calls / ((System.nanoTime() - start) / 1e9);
             return new double[] {perSecond, stats.percentileMs(50), stats.percentileMs(99)};
@@ -137,17 +155,19 @@ public final class Pipeline {
         }
     }
 
-    private static void closedLoop(IngressRuntime runtime, int calls, int inFlight, Stats stats) throws Exception {
+    private static void closedLoop(IngressRuntime runtime, int calls, int inFlight, Map<String, Object> pingArgs,
+                                   Stats stats) throws Exception {
         Semaphore window = new Semaphore(inFlight);
         List<CompletableFuture<ToolReply>> answers = new ArrayList<>(calls);
         for (int i = 0; i < calls; i++) {
             window.acquire();
-            answers.add(submit(runtime, i, stats).whenComplete((r, e) -> window.release()));
+            answers.add(submit(runtime, i, pingArgs, stats).whenComplete((r, e) -> window.release()));
         }
         check(answers);
     }
 
-    private static void openLoop(IngressRuntime runtime, int calls, double rate, Stats stats) throws Exception {
+    private static void openLoop(IngressRuntime runtime, int calls, double rate, Map<String, Object> pingArgs,
+                                 Stats stats) throws Exception {
         long intervalNanos = (long) (1e9 / rate);
         long next = System.nanoTime();
         List<CompletableFuture<ToolReply>> answers = new ArrayList<>(calls);
@@ -156,19 +176,20 @@ public final class Pipeline {
                 Thread.onSpinWait();
             }
             next += intervalNanos;
-            answers.add(submit(runtime, i, stats));
+            answers.add(submit(runtime, i, pingArgs, stats));
         }
         check(answers);
     }
 
-    private static CompletableFuture<ToolReply> submit(IngressRuntime runtime, int i, Stats stats) {
+    private static CompletableFuture<ToolReply> submit(IngressRuntime runtime, int i, Map<String, Object> pingArgs,
+                                                       Stats stats) {
         String id = UUID.randomUUID().toString();
         long begin = System.nanoTime();
         PendingCall pending = runtime.router().register(id, progress -> { });
         CompletableFuture<ToolReply> answer = pending.answer().whenComplete((r, e) -> stats.add(System.nanoTime() - begin));
         // async, as BullMQ's callers add jobs: concurrent submits share the connection's writes
         runtime.submitter().submitAsync("fast", new ToolRequest(ToolRequest.VERSION, id, "bench-" + (i % SESSIONS),
-                "bench", "ping", "1", Map.of(), runtime.replyStream(), System.currentTimeMillis() + 120_000, 1, id, ""))
+                "bench", "ping", "1", pingArgs, runtime.replyStream(), System.currentTimeMillis() + 120_000, 1, id, ""))
                 .whenComplete((entryId, e) -> {
                     if (e != null) {
                         pending.answer().completeExceptionally(e);
@@ -189,14 +210,19 @@ public final class Pipeline {
     private static Process startWorker(String uri, String prefix, int concurrency, int n, boolean fastPath)
             throws Exception {
         Path log = Files.createTempFile("bench-worker-" + n + "-", ".log");
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        String jvmOptions = System.getenv().getOrDefault("BENCH_WORKER_JVM_OPTS", "").trim();
+        if (!jvmOptions.isEmpty()) {
+            command.addAll(List.of(jvmOptions.replace("{n}", Integer.toString(n)).split("\\s+")));
+        }
+        command.addAll(List.of(
                 "-Dmcpca.analyzer.path=" + System.getProperty("mcpca.analyzer.path"),
                 "-cp", System.getProperty("java.class.path"), McpcaApplication.class.getName(),
                 "--mcpca.ingress.enabled=false", "--mcpca.redis-url=" + uri, "--mcpca.prefix=" + prefix,
                 "--mcpca.worker.pools=fast", "--mcpca.worker.concurrency=" + concurrency,
                 "--mcpca.worker.sessionless-fast-path=" + fastPath,
-                "--logging.level.root=WARN", "--spring.jmx.enabled=false")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "--logging.level.root=WARN", "--spring.jmx.enabled=false"));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     /** Waits until {@code workers} workers have registered themselves in {@code mcpca:workers}. */

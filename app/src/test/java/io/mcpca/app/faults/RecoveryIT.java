@@ -36,7 +36,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * request and passes everything else to the real analyzer: a poison call lands in the dead-letter
  * stream after maxDeliveries with a clear error for the client while other calls go on; a call longer
  * than minIdle is never redelivered while its worker lives; deleting the request streams under the
- * running worker (NOGROUP) does not stop calls.
+ * running worker (NOGROUP) does not stop calls; a call whose reply was lost after it finished is answered
+ * again from its record on redelivery, not run again.
  */
 class RecoveryIT {
 
@@ -150,6 +151,49 @@ class RecoveryIT {
         for (Call call : calls) {
             assertThat(call.answer().get(30, TimeUnit.SECONDS).kind()).isEqualTo(ReplyKind.RESULT);
         }
+    }
+
+    @Test
+    void aFinishedCallWhoseReplyWasLostIsAnsweredAgainFromItsRecordNotRunAgain() throws Exception {
+        // the reply key is not a stream: the worker's reply XADD fails after the call finished (session written,
+        // record SUCCEEDED with the reply kept), so the entry is not acknowledged and stays pending
+        String replyTo = ingress.keys.replyStream("lost-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+        ingress.strings.sync().set(replyTo, "not a stream");
+        String requestId = java.util.UUID.randomUUID().toString();
+        ingress.submitter.submit("fast", new io.mcpca.shared.wire.ToolRequest(io.mcpca.shared.wire.ToolRequest.VERSION,
+                requestId, "lost-session", "fault-test", "ping", "1", Map.of(), replyTo,
+                System.currentTimeMillis() + 120_000, 1, requestId, ""));
+        await().atMost(Duration.ofSeconds(20)).until(() -> executions.find("lost-session", requestId)
+                .map(r -> r.state() == ExecutionState.SUCCEEDED).orElse(false));
+        assertThat(deliveriesOf(requestId)).as("pending: its reply did not go out").isPositive();
+
+        // the reply stream comes back; the reclaim redelivers the entry, which answers from the record
+        ingress.strings.sync().del(replyTo);
+        ingress.strings.sync().xadd(replyTo, Map.of("opened", "1"));
+        List<ToolReply> finals = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            finals.clear();
+            for (StreamMessage<byte[], byte[]> m : ingress.commands.sync().xrange(
+                    replyTo.getBytes(java.nio.charset.StandardCharsets.UTF_8), Range.create("-", "+"))) {
+                if (m.getBody().size() > 1) { // not the opening entry
+                    ToolReply reply = ingress.entries.decodeReply(m.getBody());
+                    if (reply.kind().isFinal()) {
+                        finals.add(reply);
+                    }
+                }
+            }
+            return !finals.isEmpty();
+        });
+        assertThat(finals).hasSize(1);
+        assertThat(finals.get(0).kind()).isEqualTo(ReplyKind.RESULT);
+        assertThat(finals.get(0).requestId()).isEqualTo(requestId);
+        ExecutionRecord record = executions.find("lost-session", requestId).orElseThrow();
+        assertThat(record.state()).isEqualTo(ExecutionState.SUCCEEDED);
+        assertThat(record.attempt()).as("ran once").isEqualTo(1);
+        assertThat(ingress.strings.sync().hget(ingress.keys.session("lost-session"), "_version"))
+                .as("the session was written once").isEqualTo("1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> deliveriesOf(requestId) == 0
+                && !ingress.strings.sync().hexists(ingress.keys.execution("lost-session", requestId), "reply"));
     }
 
     /** The delivery count of the request's entry while it is pending, 0 when it is not. */

@@ -5,6 +5,7 @@ import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.config.McpcaProperties;
 import io.mcpca.shared.config.SharedConfiguration;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.exec.CallFinish;
 import io.mcpca.shared.exec.CallStart;
 import io.mcpca.shared.exec.ExecutionStore;
 import io.mcpca.shared.lock.ContentionBackoff;
@@ -118,7 +119,9 @@ public class WorkerConfiguration {
                     resultCache.getIfAvailable(() -> ResultCache.NONE));
             CallExecution execution = new CallExecution(shared.sync(), entries, sessions, contention, watchdog, runner,
                     replies, executions, deadLetters, claims, settings, ContentionBackoff.Sleeper.THREAD, workerId, clock,
-                    batcher, sessionless, new CallStart(strings.sync(), keys, worker.getExecutionTtl(), clock));
+                    batcher, sessionless, new CallStart(strings.sync(), keys, worker.getExecutionTtl(), clock),
+                    new CallFinish(strings.sync(), keys, worker.getTerminalExecutionTtl(),
+                            (int) worker.getMaxKeptReply().toBytes(), clock));
             StatefulRedisConnection<byte[], byte[]> blocking = redis.bytes();
             connections.add(blocking);
             JobConsumer consumer = new JobConsumer(pool, workerId, blocking.sync(), groups, execution, claims,

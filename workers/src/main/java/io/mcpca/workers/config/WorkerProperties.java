@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /** Worker settings ({@code mcpca.worker.*}). */
 @ConfigurationProperties("mcpca.worker")
@@ -63,6 +64,13 @@ public class WorkerProperties {
     private Duration terminalExecutionTtl = Duration.ofMinutes(10);
 
     /**
+     * A session-locked call's final record keeps its reply until the entry is acknowledged, so a redelivery
+     * (reply or XACK lost) answers again instead of running again; a larger reply is not kept (its redelivery
+     * answers with a retryable error).
+     */
+    private DataSize maxKeptReply = DataSize.ofMegabytes(1);
+
+    /**
      * Run tools whose contract says {@code "sessionless": true} (ping) without the session lease, fence,
      * session write and execution record. Off: every tool takes the session-locked path (tests of the
      * locking promises use ping that way).
@@ -72,6 +80,8 @@ public class WorkerProperties {
     /** Heartbeat period of this worker's entry in the worker registry. */
     private Duration heartbeatPeriod = Duration.ofSeconds(5);
 
+    public DataSize getMaxKeptReply() { return maxKeptReply; }
+    public void setMaxKeptReply(DataSize maxKeptReply) { this.maxKeptReply = maxKeptReply; }
     public boolean isEnabled() { return enabled; }
     public void setEnabled(boolean enabled) { this.enabled = enabled; }
     public List<String> getPools() { return pools; }

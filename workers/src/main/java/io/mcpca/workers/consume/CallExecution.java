@@ -4,6 +4,7 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.sync.RedisStreamCommands;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.codec.WireFormatException;
+import io.mcpca.shared.exec.CallFinish;
 import io.mcpca.shared.exec.CallStart;
 import io.mcpca.shared.exec.ExecutionState;
 import io.mcpca.shared.exec.ExecutionStore;
@@ -45,11 +46,11 @@ import org.slf4j.LoggerFactory;
  * duplicate and stop); 4. run the tool with the watchdog extending the lease, forwarding progress, retrying
  * an analyzer crash a few times with backoff (bad arguments are never retried); a crash on every retry
  * hands the entry back for another delivery, and the reclaimer dead-letters it after maxDeliveries;
- * 5. write the session under the lease's fence (version + 1): refused means the lease was lost and another
- * worker owns the call now, so this one drops its result without answering; 6. release the lease (the
- * session's next call may start); 7. the batcher records SUCCEEDED, FAILED or CANCELLED, publishes the reply
- * and then XACKs. A call that finished but whose reply did not go out stays pending and RUNNING, so a
- * reclaim runs it again rather than dropping it.
+ * 5. in one script ({@link CallFinish}): write the session under the lease's fence (version + 1), release the
+ * lease (the session's next call may start) and record SUCCEEDED, FAILED or CANCELLED keeping the reply;
+ * refused means the lease was lost and another worker owns the call now, so this one drops its result without
+ * answering; 6. the batcher publishes the reply, then XACKs, then drops the kept copy. A redelivery of a call
+ * already final (its reply or XACK was lost) sends the kept reply again instead of running the call again.
  */
 public final class CallExecution implements EntryHandler {
 
@@ -83,13 +84,14 @@ public final class CallExecution implements EntryHandler {
     private final ReplyBatcher batcher;
     private final Set<String> sessionlessTools;
     private final CallStart starts;
+    private final CallFinish finishes;
 
     public CallExecution(RedisStreamCommands<byte[], byte[]> redis, StreamEntries entries, SessionStore sessions,
                          ContentionBackoff contention, LockWatchdog watchdog, ToolRunner runner,
                          ReplyPublisher replies, ExecutionStore executions, DeadLetters deadLetters,
                          ClaimRefresher claims, Settings settings, ContentionBackoff.Sleeper sleeper,
                          String workerId, Clock clock, ReplyBatcher batcher, Set<String> sessionlessTools,
-                         CallStart starts) {
+                         CallStart starts, CallFinish finishes) {
         this.redis = redis;
         this.entries = entries;
         this.sessions = sessions;
@@ -107,6 +109,7 @@ public final class CallExecution implements EntryHandler {
         this.batcher = batcher;
         this.sessionlessTools = Set.copyOf(sessionlessTools);
         this.starts = starts;
+        this.finishes = finishes;
     }
 
     @Override
@@ -126,8 +129,7 @@ public final class CallExecution implements EntryHandler {
         Optional<CallStart.Started> started = contention.retry(() -> starts.tryStart(request.sessionId(),
                 request.requestId(), delivery, workerId, settings.lockTtl()), request.deadlineEpochMs());
         if (started.isPresent() && started.get().alreadyFinal()) {
-            log.info("call {} was already answered; acknowledging the duplicate delivery", request.requestId());
-            ack(pool, message);
+            answerAgain(pool, message, request);
             return;
         }
         Optional<LockLease> lease = started.flatMap(CallStart.Started::lease);
@@ -144,23 +146,28 @@ public final class CallExecution implements EntryHandler {
                 handBack(pool, message, request, outcome.errorMessage());
                 return;
             }
-            SessionWrite write = sessions.compareAndSet(request.sessionId(), SessionStore.ANY_VERSION,
-                    lease.get().fence(), Map.of("lastRequestId", request.requestId(), "lastTool", request.tool(),
+            watched.close();
+            ToolReply reply = reply(request, outcome);
+            ExecutionState state = outcome.succeeded() ? ExecutionState.SUCCEEDED
+                    : outcome.cancelled() ? ExecutionState.CANCELLED : ExecutionState.FAILED;
+            // one round trip: session write under the fence, lease released, record final with the reply kept
+            SessionWrite write = finishes.finish(lease.get(), request.requestId(), state, outcome.errorMessage(),
+                    Map.of("lastRequestId", request.requestId(), "lastTool", request.tool(),
                             "lastOutcome", outcome.succeeded() ? "SUCCEEDED" : outcome.error().name()),
-                    settings.sessionTtl());
+                    settings.sessionTtl(), workerId, reply);
             if (write.refusal().filter(ScriptError.STALE_FENCE::equals).isPresent()) {
                 log.warn("call {}: the lease on session {} (fence {}) was lost while it ran; another worker owns "
                         + "the call now, this result is dropped", request.requestId(), request.sessionId(),
                         lease.get().fence());
+                released = true; // not ours any more: nothing to release
                 return;
             }
-            // The session is written: the next call of the session may start while the reply goes out.
-            watched.close();
-            releaseQuietly(lease.get());
+            // The session is written and the lease released: the next call of the session may start while
+            // the reply goes out.
             released = true;
-            finish(pool, message, request, reply(request, outcome), Optional.of(outcome.succeeded()
-                    ? ExecutionState.SUCCEEDED : outcome.cancelled() ? ExecutionState.CANCELLED : ExecutionState.FAILED),
-                    outcome.errorMessage());
+            batcher.complete(new ReplyBatcher.Completion(pool, message.getStream(), message.getId(),
+                    request.replyTo(), reply, Optional.empty(),
+                    Optional.of(finishes.recordKey(request.sessionId(), request.requestId()))));
         } catch (InterruptedException e) {
             // shutdown past its grace period: someone else finishes the call
             Thread.currentThread().interrupt();
@@ -176,6 +183,42 @@ public final class CallExecution implements EntryHandler {
                 releaseQuietly(lease.get());
             }
         }
+    }
+
+    /** A sessionless call the worker answers itself (ping via worker) finishes on the reading thread. */
+    @Override
+    public boolean handleAtOnce(String pool, StreamMessage<byte[], byte[]> message, int delivery) {
+        ToolRequest request;
+        try {
+            request = entries.decodeRequest(message.getBody());
+        } catch (WireFormatException e) {
+            return false; // handle() dead-letters it
+        }
+        if (!sessionlessTools.contains(request.tool()) || !runner.answersItself(request)) {
+            return false;
+        }
+        finish(pool, message, request, reply(request, runner.run(request, ProgressListener.NONE)), Optional.empty(), "");
+        return true;
+    }
+
+    /**
+     * The call's record is final: an earlier delivery answered it, and its reply or its XACK may have been
+     * lost. Sends the reply that delivery kept in the record (the ingress drops it if the first one arrived),
+     * or, when none was kept, a retryable error, so the caller never waits for nothing; then acknowledges.
+     */
+    private void answerAgain(String pool, StreamMessage<byte[], byte[]> message, ToolRequest request) {
+        Optional<ToolReply> kept;
+        try {
+            kept = finishes.keptReply(request.sessionId(), request.requestId());
+        } catch (RuntimeException e) {
+            kept = Optional.empty();
+        }
+        log.info("call {} was answered on an earlier delivery; {} and acknowledging", request.requestId(),
+                kept.isPresent() ? "sending its kept reply again" : "its reply was not kept, answering with an error");
+        ToolReply again = kept.orElseGet(() -> ToolReply.error(request.requestId(), ErrorCode.INTERNAL,
+                "the call finished on an earlier delivery but its answer was lost; call again", workerId));
+        batcher.complete(new ReplyBatcher.Completion(pool, message.getStream(), message.getId(), request.replyTo(),
+                again, Optional.empty(), Optional.of(finishes.recordKey(request.sessionId(), request.requestId()))));
     }
 
     /** The fast path of a sessionless tool: no lease, no session write, no execution record. */

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * 2. the loop waits for a free slot, then reads up to as many entries as there are free slots from
  * all partitions at once ({@code XREADGROUP ... BLOCK}); 3. each entry is held (its idle time kept
  * fresh by the {@link ClaimRefresher}) and goes to the executor, which runs it through the
- * {@link EntryHandler} and frees the slot; entries the reclaimer took over join the same executor;
+ * {@link EntryHandler} and frees the slot (a call the worker answers itself finishes on the loop thread); entries the reclaimer took over join the same executor;
  * 4. {@link #stop} ends reading at once, waits for the calls in flight up to the grace period and for
  * the {@link ReplyBatcher} to send their replies and acknowledgements, then hands back whatever this consumer still has pending so a live worker takes it at once. No error ends
  * the loop: NOGROUP recreates the groups, a handler's exception is logged, anything else is logged
@@ -36,6 +36,8 @@ public final class JobConsumer {
     private static final Logger log = LoggerFactory.getLogger(JobConsumer.class);
     /** Pause after a failed read (Redis down, say): long enough not to spin, short enough to resume fast. */
     private static final Duration ERROR_PAUSE = Duration.ofMillis(500);
+    /** At most this many entries beyond the free slots per read (after a read the loop answered itself). */
+    private static final int MAX_EXTRA_READ = 512;
 
     private final String pool;
     private final String consumerName;
@@ -130,6 +132,7 @@ public final class JobConsumer {
         @SuppressWarnings("unchecked")
         StreamOffset<byte[]>[] offsets = groups.streamsOf(pool).stream()
                 .map(StreamOffset::lastConsumed).toArray(StreamOffset[]::new);
+        int answeredAtOnce = 0;
         while (running) {
             int free;
             try {
@@ -140,8 +143,10 @@ public final class JobConsumer {
             }
             List<StreamMessage<byte[], byte[]>> messages = List.of();
             try {
+                // entries the loop answered itself last time took no slot: read that many more (a stream of
+                // pings is read hundreds at a time; a stream of real calls, as many as there are free slots)
                 messages = blockingRedis.xreadgroup(consumer,
-                        XReadArgs.Builder.block(readBlock).count(free), offsets);
+                        XReadArgs.Builder.block(readBlock).count(free + answeredAtOnce), offsets);
             } catch (RedisCommandExecutionException e) {
                 if (String.valueOf(e.getMessage()).startsWith("NOGROUP")) {
                     log.warn("pool {}: consumer group missing (Redis restarted or stream deleted); recreating", pool);
@@ -158,14 +163,23 @@ public final class JobConsumer {
             // COUNT applies per stream, so a read over several partitions can return more entries than
             // free slots: the extra ones run too (queued in the executor, held and refreshed meanwhile).
             slots.release(Math.max(0, free - messages.size()));
+            int atOnce = 0;
             for (int i = 0; i < messages.size(); i++) {
                 try {
+                    if (handler.handleAtOnce(pool, messages.get(i), 1)) {
+                        atOnce++;
+                        if (i < free) {
+                            slots.release();
+                        }
+                        continue;
+                    }
                     dispatch(messages.get(i), 1, i < free);
                 } catch (RuntimeException e) {
                     // never let one entry end the loop; it stays pending and is reclaimed
                     log.error("pool {}: could not dispatch entry {}", pool, messages.get(i).getId(), e);
                 }
             }
+            answeredAtOnce = Math.min(MAX_EXTRA_READ, atOnce * 2);
         }
         log.info("pool {}: stopped reading", pool);
     }

@@ -5,6 +5,7 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.mcpca.shared.codec.StreamEntries;
+import io.mcpca.shared.exec.CallFinish;
 import io.mcpca.shared.exec.ExecutionState;
 import io.mcpca.shared.exec.ExecutionStore;
 import io.mcpca.shared.exec.IllegalTransitionException;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * pipeline on connections of its own (auto-flush off): 1. every reply ({@code XADD ... NOMKSTREAM MAXLEN ~})
  * and record transition, one flush, wait; 2. one {@code XACK} per stream for the entries whose reply was
  * written, one flush, wait. So the XACK never precedes its reply (at-least-once: an entry whose reply failed
- * stays pending and is reclaimed), and a batch costs two round trips however large it is.
+ * stays pending and is reclaimed), and a batch costs two round trips however large it is; 3. the replies kept in
+ * finished calls' records (session-locked calls) are deleted, not waited for.
  *
  * <p>Lifecycle: 1. {@link #start} starts the flusher; 2. {@link #complete} queues; 3. {@link #awaitIdle} waits
  * until everything queued is flushed (graceful shutdown, before the consumer hands back what is left);
@@ -52,9 +54,18 @@ public final class ReplyBatcher implements AutoCloseable {
     public record Transition(String sessionId, String requestId, ExecutionState state, String reason) {
     }
 
-    /** One finished call: its reply, the record to write (if any), and the entry to acknowledge. */
+    /**
+     * One finished call: its reply, the record to write (if any), the entry to acknowledge, and the execution
+     * record that kept a copy of the reply until the acknowledgement ({@link io.mcpca.shared.exec.CallFinish}),
+     * whose copy is deleted once the entry is acknowledged.
+     */
     public record Completion(String pool, byte[] stream, String entryId, String replyTo, ToolReply reply,
-                             Optional<Transition> record) {
+                             Optional<Transition> record, Optional<String> keptReplyRecord) {
+
+        public Completion(String pool, byte[] stream, String entryId, String replyTo, ToolReply reply,
+                          Optional<Transition> record) {
+            this(pool, stream, entryId, replyTo, reply, record, Optional.empty());
+        }
     }
 
     private final StatefulRedisConnection<byte[], byte[]> streams;
@@ -170,21 +181,50 @@ public final class ReplyBatcher implements AutoCloseable {
             settleRecord(c, records.get(i), until);
             if (await(replies.get(i), until, "reply to " + c.reply().requestId())) {
                 // written, or dropped by NOMKSTREAM because its ingress is gone: either way the call is done
-                String key = c.pool() + '\u0000' + new String(c.stream(), StandardCharsets.UTF_8);
+                String key = ackKey(c);
                 acks.computeIfAbsent(key, k -> new ArrayList<>()).add(c.entryId());
                 ackTarget.putIfAbsent(key, c);
             }
         }
         List<RedisFuture<Long>> acked = new ArrayList<>(acks.size());
+        List<String> ackKeys = new ArrayList<>(acks.size());
         acks.forEach((key, ids) -> {
             Completion c = ackTarget.get(key);
+            ackKeys.add(key);
             acked.add(streams.async().xack(c.stream(), c.pool().getBytes(StandardCharsets.UTF_8),
                     ids.toArray(String[]::new)));
         });
         streams.flushCommands();
-        for (RedisFuture<Long> ack : acked) {
-            await(ack, until, "xack");
+        java.util.Set<String> ackedKeys = new java.util.HashSet<>();
+        for (int i = 0; i < acked.size(); i++) {
+            if (await(acked.get(i), until, "xack")) {
+                ackedKeys.add(ackKeys.get(i));
+            }
         }
+        forgetKeptReplies(batch, ackedKeys);
+    }
+
+    /**
+     * Acknowledged entries are never delivered again: their records need not keep the reply any longer. Not
+     * waited for (a failed delete leaves a copy that expires with its record).
+     */
+    private void forgetKeptReplies(List<Completion> batch, java.util.Set<String> ackedKeys) {
+        boolean any = false;
+        for (Completion c : batch) {
+            if (c.keptReplyRecord().isPresent()
+                    && ackedKeys.contains(ackKey(c))) {
+                scripts.async().hdel(c.keptReplyRecord().get(), CallFinish.replyField());
+                any = true;
+            }
+        }
+        if (any) {
+            scripts.flushCommands();
+        }
+    }
+
+    /** Entries acknowledged together: one XACK per pool and stream. */
+    private static String ackKey(Completion c) {
+        return c.pool() + '\u0000' + new String(c.stream(), StandardCharsets.UTF_8);
     }
 
     private void settleRecord(Completion c, RedisFuture<Long> record, long until) {

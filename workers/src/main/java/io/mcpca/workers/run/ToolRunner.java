@@ -20,7 +20,8 @@ import java.util.Optional;
  * the ingress checked too, but a worker trusts no stream entry), looks the call up in the result cache
  * (keyed by the content digest of tool, version, arguments and input), hands the analyzer the real
  * path on a miss and stores a successful result, and reports paths back relative to their root so a
- * caller can pass them to the next call.
+ * caller can pass them to the next call. A {@code ping} with {@code via: worker} is answered here, without an
+ * analyzer: it measures the queue alone.
  */
 public final class ToolRunner {
 
@@ -47,7 +48,25 @@ public final class ToolRunner {
         return analyzers.cancel(requestId);
     }
 
+    /** The tool answered by the worker itself, without an analyzer. */
+    static final String PING = "ping";
+    private static final long PID = ProcessHandle.current().pid();
+
+    /**
+     * Whether the worker answers this call itself, at once and without blocking ({@code ping} with
+     * {@code via: worker}); such a call may run on the thread that read it.
+     */
+    public boolean answersItself(ToolRequest request) {
+        return PING.equals(request.tool()) && "worker".equals(request.arguments().get("via"));
+    }
+
     public AnalyzerOutcome run(ToolRequest request, ProgressListener progress) {
+        if (answersItself(request)) {
+            return request.arguments().containsKey("sleepMs")
+                    ? AnalyzerOutcome.failure(ErrorCode.BAD_ARGUMENTS, "sleepMs needs via: analyzer (the worker "
+                            + "answers a ping at once)")
+                    : AnalyzerOutcome.success(Map.of("pong", true, "pid", PID));
+        }
         Optional<ToolDescriptor> tool = catalog.find(request.tool());
         if (tool.isEmpty()) {
             return AnalyzerOutcome.failure(ErrorCode.UNKNOWN_TOOL, "unknown tool: " + request.tool());

@@ -1,0 +1,108 @@
+package io.mcpca.shared.exec;
+
+import io.lettuce.core.api.sync.RedisCommands;
+import io.mcpca.shared.codec.JacksonCodec;
+import io.mcpca.shared.codec.WireFormatException;
+import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.lock.LockLease;
+import io.mcpca.shared.scripts.LuaScript;
+import io.mcpca.shared.scripts.ScriptError;
+import io.mcpca.shared.session.Session;
+import io.mcpca.shared.session.SessionWrite;
+import io.mcpca.shared.wire.ToolReply;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Finishes a session-locked call in one round trip ({@code finishCall-4.lua}), before its reply goes out:
+ * the session write under the lease's fence, the lease's release and the final execution record, which
+ * keeps the reply (as JSON) until the entry is acknowledged. {@link CallStart}'s other half.
+ *
+ * <p>Why the record keeps the reply: once the record is final, a redelivery of the entry (its reply or its
+ * XACK was lost to a crash or a Redis error) must not run the call again, yet its caller still waits. The
+ * redelivery sends the kept reply instead ({@link #keptReply}); the ingress drops whichever copy comes
+ * second. The worker deletes the field once the entry is acknowledged ({@link #replyField}), so Redis does not
+ * hold every answer for the record's lifetime.
+ */
+public final class CallFinish {
+
+    private static final LuaScript FINISH = LuaScript.load("finishCall-4.lua");
+    private static final String REPLY_FIELD = "reply";
+    private static final JacksonCodec JSON = JacksonCodec.json();
+
+    private final RedisCommands<String, String> redis;
+    private final Keys keys;
+    private final Duration recordTtl;
+    private final int maxKeptReplyBytes;
+    private final Clock clock;
+
+    /**
+     * @param recordTtl         lifetime of the final record (as {@link ExecutionStore}'s terminal ttl)
+     * @param maxKeptReplyBytes a larger reply is not kept: its redelivery answers with a retryable error
+     */
+    public CallFinish(RedisCommands<String, String> redis, Keys keys, Duration recordTtl, int maxKeptReplyBytes,
+                      Clock clock) {
+        this.redis = redis;
+        this.keys = keys;
+        this.recordTtl = recordTtl;
+        this.maxKeptReplyBytes = maxKeptReplyBytes;
+        this.clock = clock;
+    }
+
+    /**
+     * Writes the session (merge, any version) under the lease's fence, releases the lease and moves the record
+     * to {@code state} keeping {@code reply}. Refused with {@link ScriptError#STALE_FENCE}, writing nothing,
+     * when the lease was lost while the call ran.
+     */
+    public SessionWrite finish(LockLease lease, String requestId, ExecutionState state, String reason,
+                               Map<String, String> attributes, Duration sessionTtl, String workerId, ToolReply reply) {
+        if (!state.isFinal()) {
+            throw new IllegalArgumentException(state + " is not a final state");
+        }
+        String kept = new String(JSON.encode(reply), StandardCharsets.UTF_8);
+        List<String> args = new ArrayList<>(List.of(Long.toString(lease.fence()), lease.token(),
+                Long.toString(sessionTtl.toMillis()), Long.toString(clock.millis()), Integer.toString(Session.SCHEMA),
+                state.name(), Long.toString(recordTtl.toMillis()), Integer.toString(ExecutionRecord.SCHEMA), workerId,
+                reason, requestId, lease.sessionId(), ExecutionState.INITIAL.name(),
+                ExecutionState.predecessorsOf(state).stream().map(Enum::name).sorted()
+                        .collect(Collectors.joining(" ")),
+                kept.length() <= maxKeptReplyBytes ? kept : ""));
+        attributes.forEach((k, v) -> {
+            args.add(k);
+            args.add(v);
+        });
+        String sessionId = lease.sessionId();
+        long result = FINISH.runForLong(redis, new String[] {keys.session(sessionId), keys.fence(sessionId),
+                keys.lock(sessionId), keys.execution(sessionId, requestId)}, args.toArray(String[]::new));
+        return ScriptError.of(result).map(SessionWrite::refused).orElseGet(() -> SessionWrite.written(result));
+    }
+
+    /** The reply a finished call kept in its record, if the record still has it and it reads. */
+    public Optional<ToolReply> keptReply(String sessionId, String requestId) {
+        String kept = redis.hget(keys.execution(sessionId, requestId), REPLY_FIELD);
+        if (kept == null || kept.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JSON.decode(kept.getBytes(StandardCharsets.UTF_8), ToolReply.class));
+        } catch (WireFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The execution record of a call (the key {@link #finish} writes). */
+    public String recordKey(String sessionId, String requestId) {
+        return keys.execution(sessionId, requestId);
+    }
+
+    /** The record's field holding the kept reply; deleted once the call's entry is acknowledged. */
+    public static String replyField() {
+        return REPLY_FIELD;
+    }
+}

@@ -1,0 +1,115 @@
+package io.mcpca.shared.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.lock.ContentionBackoff;
+import io.mcpca.shared.lock.LockLease;
+import io.mcpca.shared.scripts.ScriptError;
+import io.mcpca.shared.session.RedisSessionStore;
+import io.mcpca.shared.session.Session;
+import io.mcpca.shared.session.SessionWrite;
+import io.mcpca.shared.testing.RedisServerExtension;
+import io.mcpca.shared.wire.ErrorCode;
+import io.mcpca.shared.wire.ToolReply;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * finishCall-4.lua through {@link CallFinish}, on a real Redis: after {@link CallStart}, one script writes the
+ * session under the fence, releases the lease and makes the record final with the reply kept; a stale fence
+ * writes nothing; a reply over the limit is not kept.
+ */
+class CallFinishIT {
+
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    private static final Duration LEASE = Duration.ofSeconds(5);
+    private static final Duration SESSION_TTL = Duration.ofMinutes(30);
+
+    Keys keys;
+    CallStart starts;
+    CallFinish finishes;
+    ExecutionStore executions;
+    RedisSessionStore sessions;
+
+    @BeforeEach
+    void freshPrefix() {
+        keys = new Keys(REDIS.newPrefix());
+        starts = new CallStart(REDIS.sync(), keys, Duration.ofMinutes(5), Clock.systemUTC());
+        finishes = new CallFinish(REDIS.sync(), keys, Duration.ofMinutes(10), 2_000, Clock.systemUTC());
+        executions = new ExecutionStore(REDIS.sync(), keys, Duration.ofMinutes(5), Clock.systemUTC());
+        sessions = new RedisSessionStore(REDIS.sync(), keys, Clock.systemUTC(),
+                ContentionBackoff.standard(Clock.systemUTC()));
+    }
+
+    @Test
+    void finishingWritesTheSessionReleasesTheLeaseAndKeepsTheReplyInTheFinalRecord() {
+        LockLease lease = starts.tryStart("s", "r1", 1, "w1", LEASE).orElseThrow().lease().orElseThrow();
+        ToolReply reply = ToolReply.result("r1", Map.of("pong", true, "n", 3), "w1");
+
+        SessionWrite write = finishes.finish(lease, "r1", ExecutionState.SUCCEEDED, "", Map.of("lastTool", "ping"),
+                SESSION_TTL, "w1", reply);
+
+        assertThat(write.succeeded()).isTrue();
+        assertThat(write.version()).isEqualTo(1);
+        Session session = sessions.getSession("s").orElseThrow();
+        assertThat(session.version()).isEqualTo(1);
+        assertThat(session.fence()).isEqualTo(lease.fence());
+        assertThat(session.attributes()).containsEntry("lastTool", "ping");
+        assertThat(REDIS.sync().pttl(keys.session("s"))).isBetween(SESSION_TTL.toMillis() - 5_000, SESSION_TTL.toMillis());
+        assertThat(REDIS.sync().exists(keys.lock("s"))).as("lease released").isZero();
+        ExecutionRecord record = executions.find("s", "r1").orElseThrow();
+        assertThat(record.state()).isEqualTo(ExecutionState.SUCCEEDED);
+        assertThat(record.previous()).isEqualTo(ExecutionState.RUNNING);
+        assertThat(finishes.keptReply("s", "r1")).contains(reply);
+        assertThat(REDIS.sync().pttl(keys.execution("s", "r1"))).isBetween(1L, 600_000L);
+
+        // the next call of the session starts at once, with the next fence, and its finish bumps the version
+        LockLease next = starts.tryStart("s", "r2", 1, "w2", LEASE).orElseThrow().lease().orElseThrow();
+        assertThat(next.fence()).isEqualTo(lease.fence() + 1);
+        assertThat(finishes.finish(next, "r2", ExecutionState.FAILED, "bad", Map.of(), SESSION_TTL, "w2",
+                ToolReply.error("r2", ErrorCode.BAD_ARGUMENTS, "bad", "w2")).version()).isEqualTo(2);
+        assertThat(executions.find("s", "r2").orElseThrow().state()).isEqualTo(ExecutionState.FAILED);
+    }
+
+    @Test
+    void aStaleFenceWritesNothingAndLeavesTheNewHoldersLeaseAlone() {
+        LockLease stale = starts.tryStart("s", "r1", 1, "w1", LEASE).orElseThrow().lease().orElseThrow();
+        REDIS.sync().del(keys.lock("s")); // the lease ran out while w1 was stopped
+        LockLease current = starts.tryStart("s", "r1", 2, "w2", LEASE).orElseThrow().lease().orElseThrow();
+
+        SessionWrite write = finishes.finish(stale, "r1", ExecutionState.SUCCEEDED, "", Map.of("lastTool", "x"),
+                SESSION_TTL, "w1", ToolReply.result("r1", Map.of(), "w1"));
+
+        assertThat(write.refusal()).contains(ScriptError.STALE_FENCE);
+        assertThat(sessions.getSession("s")).isEmpty();
+        assertThat(REDIS.sync().get(keys.lock("s"))).isEqualTo(current.token());
+        assertThat(executions.find("s", "r1").orElseThrow().state()).isEqualTo(ExecutionState.RUNNING);
+        assertThat(finishes.keptReply("s", "r1")).isEmpty();
+    }
+
+    @Test
+    void aReplyOverTheLimitIsNotKeptButTheCallStillFinishes() {
+        LockLease lease = starts.tryStart("s", "r1", 1, "w1", LEASE).orElseThrow().lease().orElseThrow();
+        ToolReply large = ToolReply.result("r1", Map.of("text", "x".repeat(5_000)), "w1");
+
+        assertThat(finishes.finish(lease, "r1", ExecutionState.SUCCEEDED, "", Map.of(), SESSION_TTL, "w1", large)
+                .succeeded()).isTrue();
+
+        assertThat(executions.find("s", "r1").orElseThrow().state()).isEqualTo(ExecutionState.SUCCEEDED);
+        assertThat(finishes.keptReply("s", "r1")).isEmpty();
+    }
+
+    @Test
+    void onlyAFinalStateFinishesACall() {
+        LockLease lease = starts.tryStart("s", "r1", 1, "w1", LEASE).orElseThrow().lease().orElseThrow();
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> finishes.finish(lease,
+                "r1", ExecutionState.QUEUED, "", Map.of(), SESSION_TTL, "w1", ToolReply.result("r1", Map.of(), "w1")));
+    }
+}
