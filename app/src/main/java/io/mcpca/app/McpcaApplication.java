@@ -1,6 +1,7 @@
 package io.mcpca.app;
 
 import io.mcpca.app.cli.AnalyzeCommand;
+import io.mcpca.app.cli.CacheCommand;
 import io.mcpca.ingress.mcp.StdioSession;
 import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
@@ -19,6 +20,9 @@ public class McpcaApplication {
     public static void main(String[] args) throws InterruptedException {
         if (args.length > 0 && "analyze".equals(args[0])) {
             System.exit(AnalyzeCommand.run(Arrays.copyOfRange(args, 1, args.length)));
+        }
+        if (args.length > 0 && "cache".equals(args[0])) {
+            System.exit(CacheCommand.run(Arrays.copyOfRange(args, 1, args.length)));
         }
         ConfigurableApplicationContext context = start(args);
         if (context.containsBean("stdioSession")) {

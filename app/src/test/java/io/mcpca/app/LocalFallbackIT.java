@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.lock.LockLease;
+import io.mcpca.shared.session.LocalSessionStore;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.mcpca.workers.config.WorkerConfiguration.WorkerRuntime;
 import io.mcpca.workers.run.AnalyzerPool;
@@ -16,9 +18,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -29,7 +38,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code mcpca.fallback=local}: with Redis stopped the ingress answers calls in its own process; when
- * Redis is back (restarted empty) calls flow through Redis and the worker again.
+ * Redis is back (restarted empty) calls flow through Redis and the worker again. In-process calls keep the
+ * worker's session semantics on the ingress's {@link LocalSessionStore}: calls of one session run one at a
+ * time under its lease and each raises the session's version by one. The ingress's ping takes the session
+ * path (fast path off) and its local pool has four analyzers, so only the lease can keep calls apart.
  */
 class LocalFallbackIT {
 
@@ -48,8 +60,8 @@ class LocalFallbackIT {
         keys = new Keys(prefix);
         harness = PipelineHarness.fastPoolOnly(REDIS.uri(), prefix, Files.createDirectories(tmp.resolve("root")),
                 List.of("--mcpca.worker.concurrency=1"),
-                List.of("--mcpca.fallback=local", "--mcpca.fallback-concurrency=1",
-                        "--mcpca.ingress.redis-retry-after=1s"), true);
+                List.of("--mcpca.fallback=local", "--mcpca.fallback-concurrency=4",
+                        "--mcpca.worker.sessionless-fast-path=false", "--mcpca.ingress.redis-retry-after=1s"), true);
     }
 
     @AfterAll
@@ -73,14 +85,94 @@ class LocalFallbackIT {
             assertThat(localPids()).as("answered by the ingress's own analyzer").contains(pid);
         }
 
-        REDIS.restart();
-        // the breaker lets trial calls through after 1 s; Lettuce reconnects; the worker recreates its groups
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
-                .until(() -> workerPids.contains(pidOfPing(client)));
+        restartRedisAndAwaitTheWorker(client);
         assertThat(requestEntries()).as("the restarted (empty) Redis carries the calls again").isPositive();
         for (int i = 0; i < 3; i++) {
             assertThat(workerPids).contains(pidOfPing(client));
         }
+    }
+
+    @Test
+    void callsOfOneSessionRunOneAtATimeOnTheLocalSessionStoreAndRaiseItsVersionByOneEach() throws Exception {
+        McpSyncClient session = harness.client();
+        List<McpSyncClient> others = List.of(harness.client(), harness.client(), harness.client(), harness.client());
+        Set<Long> workerPids = workerPids();
+        LocalSessionStore store = harness.ingress().getBean(LocalSessionStore.class);
+        Set<String> known = Set.copyOf(store.getSessions());
+
+        REDIS.kill();
+        List<Map<String, Object>> runs = concurrently(8, i -> session, 100);
+        assertThat(runs).extracting(r -> ((Number) r.get("pid")).longValue()).as("answered in-process")
+                .allMatch(localPids()::contains);
+        runs.sort(Comparator.comparingLong(r -> micros(r, "startedAtMicros")));
+        for (int i = 1; i < runs.size(); i++) {
+            assertThat(micros(runs.get(i), "startedAtMicros")).as("call %d started before call %d ended", i, i - 1)
+                    .isGreaterThanOrEqualTo(micros(runs.get(i - 1), "endedAtMicros"));
+        }
+        List<String> written = store.getSessions().stream().filter(id -> !known.contains(id)).toList();
+        assertThat(written).as("the one session the calls ran on").hasSize(1);
+        assertThat(store.getSession(written.get(0)).orElseThrow().version()).isEqualTo(8);
+        LockLease free = store.tryAcquireLock(written.get(0), Duration.ofSeconds(1)).orElseThrow(() ->
+                new AssertionError("the session's lease was not released"));
+        assertThat(store.releaseLock(free)).isEmpty();
+
+        // calls of different sessions do run at once on the same pool: the lease kept the calls above apart
+        List<Map<String, Object>> parallel = concurrently(others.size(), others::get, 500);
+        long latestStart = parallel.stream().mapToLong(r -> micros(r, "startedAtMicros")).max().orElseThrow();
+        long earliestEnd = parallel.stream().mapToLong(r -> micros(r, "endedAtMicros")).min().orElseThrow();
+        assertThat(latestStart).as("all four 500 ms calls were running at one moment").isLessThan(earliestEnd);
+
+        // calls that ran locally while the breaker still held count too; the first through Redis does not
+        restartRedisAndAwaitTheWorker(session);
+        long localVersion = store.getSession(written.get(0)).orElseThrow().version();
+        assertThat(workerPids).contains(pidOfPing(session));
+        assertThat(store.getSession(written.get(0)).orElseThrow().version())
+                .as("a call through Redis leaves the local store alone").isEqualTo(localVersion);
+    }
+
+    /**
+     * Redis restarted empty: the breaker lets trial calls through after 1 s; Lettuce reconnects; the worker
+     * recreates its groups. A call caught in the switch may end with a retryable error (its reply stream was
+     * lost with the data); the next one is tried.
+     */
+    private static void restartRedisAndAwaitTheWorker(McpSyncClient client) {
+        Set<Long> workerPids = workerPids();
+        REDIS.restart();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> pidOfPingOrRetryableError(client).filter(workerPids::contains).isPresent());
+    }
+
+    private static Optional<Long> pidOfPingOrRetryableError(McpSyncClient client) {
+        CallToolResult result = client.callTool(new CallToolRequest("ping", Map.of()));
+        if (Boolean.TRUE.equals(result.isError())) {
+            assertThat(PipelineIT.text(result)).contains("(retryable)");
+            return Optional.empty();
+        }
+        return Optional.of(((Number) PipelineIT.structured(result).get("pid")).longValue());
+    }
+
+    private static List<Map<String, Object>> concurrently(int calls, IntFunction<McpSyncClient> clientFor, int sleepMs)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(calls);
+        try {
+            List<Future<Map<String, Object>>> futures = new ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                McpSyncClient c = clientFor.apply(i);
+                futures.add(pool.submit(() -> PipelineIT.structured(
+                        c.callTool(new CallToolRequest("ping", Map.of("sleepMs", sleepMs))))));
+            }
+            List<Map<String, Object>> results = new ArrayList<>();
+            for (Future<Map<String, Object>> f : futures) {
+                results.add(f.get());
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static long micros(Map<String, Object> run, String field) {
+        return ((Number) run.get(field)).longValue();
     }
 
     private static long pidOfPing(McpSyncClient client) {

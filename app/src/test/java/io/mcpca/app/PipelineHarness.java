@@ -51,7 +51,7 @@ public final class PipelineHarness implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
-    ConfigurableApplicationContext worker() {
+    public ConfigurableApplicationContext worker() {
         return worker.orElseThrow();
     }
 

@@ -9,10 +9,15 @@ import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
-/** Builds the MCP server, with one tool specification per catalog entry, over either transport. */
+/**
+ * Builds the MCP server, with one tool specification per catalog entry, over either transport. The tool
+ * handlers are made once, when the factory is.
+ */
 public final class McpServerFactory {
 
     public static final String SERVER_NAME = "mcp-code-analysis";
@@ -21,15 +26,28 @@ public final class McpServerFactory {
             + "analysis root (or absolute inside a configured root). Long directory analyses send progress "
             + "notifications when the call carries a progress token.";
 
-    private final List<ToolDescriptor> tools;
-    private final Function<ToolDescriptor, ToolCallHandler> handlers;
+    private final Map<ToolDescriptor, ToolCallHandler> handlers = new LinkedHashMap<>();
     private final McpJsonMapper json;
 
     public McpServerFactory(List<ToolDescriptor> tools, Function<ToolDescriptor, ToolCallHandler> handlers,
                             McpJsonMapper json) {
-        this.tools = tools;
-        this.handlers = handlers;
+        tools.forEach(tool -> this.handlers.put(tool, handlers.apply(tool)));
         this.json = json;
+    }
+
+    /**
+     * Where the tool handlers register their running calls, for a transport that delivers
+     * {@code notifications/cancelled} itself (stdio: {@link StdioCancellationFilter}). One registry: the
+     * handlers share one {@link FlowControl}.
+     */
+    public InFlightCalls inFlightCalls() {
+        List<InFlightCalls> registries = handlers.values().stream().map(ToolCallHandler::inFlightCalls)
+                .distinct().toList();
+        if (registries.size() > 1) {
+            throw new IllegalStateException("the tool handlers register their calls in " + registries.size()
+                    + " different registries; a cancel could not find its call");
+        }
+        return registries.isEmpty() ? new InFlightCalls() : registries.get(0);
     }
 
     public McpAsyncServer http(McpStreamableServerTransportProvider transport) {
@@ -47,8 +65,9 @@ public final class McpServerFactory {
     }
 
     private List<AsyncToolSpecification> specifications() {
-        return tools.stream().map(descriptor -> {
-            ToolCallHandler handler = handlers.apply(descriptor);
+        return handlers.entrySet().stream().map(entry -> {
+            ToolDescriptor descriptor = entry.getKey();
+            ToolCallHandler handler = entry.getValue();
             Tool tool = Tool.builder()
                     .name(descriptor.name())
                     .title(descriptor.title())

@@ -3,17 +3,24 @@ package io.mcpca.ingress.mcp;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
-import java.io.FilterInputStream;
-import java.io.IOException;
+import io.modelcontextprotocol.spec.McpServerSession;
+import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
+import reactor.core.publisher.Mono;
 
 /**
  * MCP over this process's stdin and stdout (one client, one session). stdout carries only protocol
- * messages; logs go to stderr. When the client closes stdin the session is over: {@link #awaitEnd}
- * lets the calls already in flight answer (within a grace period) and returns so the process can exit.
+ * messages; logs go to stderr. stdin passes through a {@link StdioCancellationFilter}, so a
+ * {@code notifications/cancelled} cancels its call as it does over HTTP. When the client closes stdin the
+ * session is over: {@link #awaitEnd} lets the calls already in flight answer (within a grace period) and
+ * returns so the process can exit.
  */
 public final class StdioSession implements AutoCloseable {
 
@@ -25,18 +32,11 @@ public final class StdioSession implements AutoCloseable {
     public StdioSession(McpServerFactory factory, McpJsonMapper json, IntSupplier callsInFlight, Duration grace) {
         this.callsInFlight = callsInFlight;
         this.grace = grace;
-        InputStream in = new FilterInputStream(System.in) {
-            @Override
-            public int read() throws IOException {
-                return signalEnd(super.read());
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                return signalEnd(super.read(b, off, len));
-            }
-        };
-        this.server = factory.stdio(new StdioServerTransportProvider(json, in, System.out));
+        AtomicReference<String> sessionId = new AtomicReference<>();
+        InputStream in = new StdioCancellationFilter(System.in, factory.inFlightCalls(),
+                () -> Optional.ofNullable(sessionId.get()), ended::countDown);
+        this.server = factory.stdio(new SessionIdCapture(new StdioServerTransportProvider(json, in, System.out),
+                sessionId::set));
     }
 
     public void awaitEnd() throws InterruptedException {
@@ -54,10 +54,45 @@ public final class StdioSession implements AutoCloseable {
         server.close();
     }
 
-    private int signalEnd(int read) {
-        if (read < 0) {
-            ended.countDown();
+    /**
+     * The stdio transport, passing on the id of the one MCP session the SDK creates on it: tool handlers
+     * register their calls under it ({@code exchange.sessionId()}), so the input filter cancels under it too.
+     */
+    private record SessionIdCapture(McpServerTransportProvider transport, Consumer<String> onSession)
+            implements McpServerTransportProvider {
+
+        @Override
+        public void setSessionFactory(McpServerSession.Factory sessions) {
+            transport.setSessionFactory(t -> {
+                McpServerSession session = sessions.create(t);
+                onSession.accept(session.getId());
+                return session;
+            });
         }
-        return read;
+
+        @Override
+        public Mono<Void> notifyClients(String method, Object params) {
+            return transport.notifyClients(method, params);
+        }
+
+        @Override
+        public Mono<Void> notifyClient(String sessionId, String method, Object params) {
+            return transport.notifyClient(sessionId, method, params);
+        }
+
+        @Override
+        public void close() {
+            transport.close();
+        }
+
+        @Override
+        public Mono<Void> closeGracefully() {
+            return transport.closeGracefully();
+        }
+
+        @Override
+        public List<String> protocolVersions() {
+            return transport.protocolVersions();
+        }
     }
 }

@@ -44,8 +44,9 @@ import reactor.core.scheduler.Schedulers;
  * {@code notifications/progress} when the client sent a progress token; 6. the final reply becomes the
  * result: {@code structuredContent} plus its JSON as text, or an error result naming the code and
  * whether a retry may help. A call cancelled by the client ({@code notifications/cancelled}, see
- * {@link CancellationFilter}), dropped by it, or past its deadline publishes a cancel so the worker kills
- * its analyzer process. Argument schemas are checked by the SDK before this runs.
+ * {@link CancellationFilter} for HTTP and {@link StdioCancellationFilter} for stdio), dropped by it, or past
+ * its deadline publishes a cancel so the worker kills its analyzer process (or, run in-process, the local
+ * fallback kills it). Argument schemas are checked by the SDK before this runs.
  */
 public final class ToolCallHandler {
 
@@ -119,9 +120,9 @@ public final class ToolCallHandler {
             }
         };
         Sinks.One<CallToolResult> cancelledByClient = Sinks.one();
-        Object jsonRpcId = exchange.transportContext().get(CancellationFilter.JSONRPC_ID_ATTRIBUTE);
-        AutoCloseable inFlight = jsonRpcId == null || exchange.sessionId() == null ? () -> { }
-                : flow.inFlight().register(exchange.sessionId(), jsonRpcId, () -> {
+        Optional<Object> jsonRpcId = jsonRpcId(exchange, call);
+        AutoCloseable inFlight = jsonRpcId.isEmpty() || exchange.sessionId() == null ? () -> { }
+                : flow.inFlight().register(exchange.sessionId(), jsonRpcId.get(), () -> {
                     cancelWork.run();
                     cancelledByClient.tryEmitValue(error(ErrorCode.CANCELLED, "cancelled by the client"));
                 });
@@ -154,6 +155,25 @@ public final class ToolCallHandler {
                         // removing a map entry does not fail
                     }
                 });
+    }
+
+    /** Where {@link StdioSession} finds the registry its cancels go to. */
+    InFlightCalls inFlightCalls() {
+        return flow.inFlight();
+    }
+
+    /**
+     * The JSON-RPC id of the call, which a {@code notifications/cancelled} names: put in the transport
+     * context by {@link CancellationFilter} over HTTP, in {@code _meta} by {@link StdioCancellationFilter}
+     * over stdio (which has no transport context). Empty when neither ran.
+     */
+    private static Optional<Object> jsonRpcId(McpAsyncServerExchange exchange, CallToolRequest call) {
+        Object fromHttp = exchange.transportContext().get(CancellationFilter.JSONRPC_ID_ATTRIBUTE);
+        if (fromHttp != null) {
+            return Optional.of(fromHttp);
+        }
+        Object fromStdio = call.meta() == null ? null : call.meta().get(StdioCancellationFilter.JSONRPC_ID_META);
+        return fromStdio instanceof Number || fromStdio instanceof String ? Optional.of(fromStdio) : Optional.empty();
     }
 
     /** The name of the first string argument longer than the inline limit (in UTF-8 bytes), if any. */

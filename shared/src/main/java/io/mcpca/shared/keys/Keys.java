@@ -73,6 +73,11 @@ public final class Keys {
         return prefix + ":result:{" + digest + "}";
     }
 
+    /** SCAN pattern of every {@link #result} key. */
+    public String resultPattern() {
+        return prefix + ":result:*";
+    }
+
     public String workers() {
         return prefix + ":workers";
     }

@@ -2,6 +2,9 @@ package io.mcpca.workers.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.mcpca.shared.keys.Keys;
@@ -40,6 +43,7 @@ public final class TieredResultCache implements ResultCache, AutoCloseable {
     private final Duration ttl;
     private final ResultDigest digests = new ResultDigest();
     private final ResultBytes bytes;
+    private final String analyzerBuild;
     private final Cache<String, Map<String, Object>> l1;
     private final Counter l1Hits;
     private final Counter l1Misses;
@@ -51,10 +55,13 @@ public final class TieredResultCache implements ResultCache, AutoCloseable {
      * @param ttl          lifetime of an entry in both levels
      * @param l1MaxBytes   bound of L1 by the stored (MessagePack, maybe deflated) size of its entries
      * @param compressAboveBytes stored results larger than this are deflated
+     * @param analyzerBuild which analyzer build computes the results ({@link io.mcpca.workers.run.AnalyzerBuild}):
+     *                      part of every key, so a new build never serves an old build's numbers
      */
     public TieredResultCache(RedisCommands<String, byte[]> redis, Keys keys, Set<String> cachedTools, Duration ttl,
-                             long l1MaxBytes, int compressAboveBytes, MeterRegistry meters) {
+                             long l1MaxBytes, int compressAboveBytes, String analyzerBuild, MeterRegistry meters) {
         this.redis = redis;
+        this.analyzerBuild = analyzerBuild;
         this.keys = keys;
         this.cachedTools = Set.copyOf(cachedTools);
         this.ttl = ttl;
@@ -76,7 +83,7 @@ public final class TieredResultCache implements ResultCache, AutoCloseable {
             return Optional.empty();
         }
         try {
-            return Optional.of(digests.of(tool.name(), tool.version(), arguments, input));
+            return Optional.of(digests.of(tool.name(), tool.version() + "+" + analyzerBuild, arguments, input));
         } catch (RuntimeException e) {
             log.debug("no cache key for {} ({}); running it", tool.name(), e.getMessage());
             return Optional.empty();
@@ -120,6 +127,27 @@ public final class TieredResultCache implements ResultCache, AutoCloseable {
         }
     }
 
+    /**
+     * Removes every result everywhere (an operator's {@code mcpca cache clear}): the Redis copies by SCAN (never
+     * KEYS) and UNLINK in chunks, then every process's L1 through the invalidate channel.
+     *
+     * @return how many Redis entries were removed
+     */
+    public long clearAll() {
+        long removed = 0;
+        ScanCursor cursor = ScanCursor.INITIAL;
+        ScanArgs match = ScanArgs.Builder.matches(keys.resultPattern()).limit(1_000);
+        do {
+            KeyScanCursor<String> page = redis.scan(cursor, match);
+            if (!page.getKeys().isEmpty()) {
+                removed += redis.unlink(page.getKeys().toArray(String[]::new));
+            }
+            cursor = page;
+        } while (!cursor.isFinished());
+        invalidateAllLocalCopies();
+        return removed;
+    }
+
     /** Removes a result everywhere: from Redis, and (through the invalidate channel) from every L1. */
     public void invalidate(String digest) {
         l1.invalidate(digest);
@@ -143,6 +171,11 @@ public final class TieredResultCache implements ResultCache, AutoCloseable {
     }
 
     /** Whether L1 holds {@code digest} now (for tests and diagnostics). */
+    /** Entries held in this process's L1 (approximate, as Caffeine counts them). */
+    public long l1Entries() {
+        return l1.estimatedSize();
+    }
+
     public boolean inL1(String digest) {
         return l1.getIfPresent(digest) != null;
     }

@@ -12,6 +12,7 @@ import io.mcpca.shared.keys.Keys;
 import io.mcpca.workers.cache.CacheInvalidations;
 import io.mcpca.workers.cache.ResultCache;
 import io.mcpca.workers.cache.TieredResultCache;
+import io.mcpca.workers.run.AnalyzerBuild;
 import io.mcpca.workers.run.CancelListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -45,7 +46,7 @@ public class WorkerEventsConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    WorkerEvents workerEvents(RedisLocator redis, Keys keys, ResultCacheProperties properties,
+    WorkerEvents workerEvents(RedisLocator redis, Keys keys, ResultCacheProperties properties, WorkerProperties worker,
                               ObjectProvider<MeterRegistry> meters) {
         RedisClient client = RedisClient.create(redis.uri());
         client.setOptions(ClientOptions.builder().autoReconnect(true)
@@ -54,7 +55,7 @@ public class WorkerEventsConfiguration {
                 client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
         TieredResultCache cache = new TieredResultCache(connection.sync(), keys, new HashSet<>(properties.getTools()),
                 properties.getResultTtl(), properties.getL1MaxBytes(), properties.getCompressAboveBytes(),
-                meters.getIfAvailable(SimpleMeterRegistry::new));
+                AnalyzerBuild.of(WorkerConfiguration.analyzerBinary(worker)), meters.getIfAvailable(SimpleMeterRegistry::new));
         CacheInvalidations invalidations = new CacheInvalidations(client.connectPubSub(), keys, cache::dropLocal);
         return new WorkerEvents(client, connection, cache, invalidations);
     }

@@ -12,7 +12,9 @@ import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.paths.PathGuard;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.mcpca.shared.tools.ToolCatalog;
+import io.mcpca.shared.tools.ToolDescriptor;
 import io.mcpca.shared.wire.ToolRequest;
+import io.mcpca.workers.run.AnalyzerBuild;
 import io.mcpca.workers.run.AnalyzerOutcome;
 import io.mcpca.workers.run.AnalyzerPool;
 import io.mcpca.workers.run.ProgressListener;
@@ -68,12 +70,16 @@ class ResultCacheIT {
 
     /** One "process": its own Redis client, cache and invalidation listener. */
     private TieredResultCache cache(Keys keys, Duration ttl, SimpleMeterRegistry meters) {
+        return cache(keys, ttl, meters, "build-1");
+    }
+
+    private TieredResultCache cache(Keys keys, Duration ttl, SimpleMeterRegistry meters, String analyzerBuild) {
         RedisClient client = RedisClient.create(REDIS.uri());
         closing.add(client::shutdown);
         StatefulRedisConnection<String, byte[]> connection =
                 client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
         TieredResultCache cache = new TieredResultCache(connection.sync(), keys,
-                Set.of("calculate-metrics", "analyze-metrics"), ttl, 1 << 20, 1024, meters);
+                Set.of("calculate-metrics", "analyze-metrics"), ttl, 1 << 20, 1024, analyzerBuild, meters);
         closing.add(new CacheInvalidations(client.connectPubSub(), keys, cache::dropLocal));
         return cache;
     }
@@ -140,6 +146,51 @@ class ResultCacheIT {
         assertThat(one.inL1(digest)).isTrue();
         other.invalidateAllLocalCopies();
         await().atMost(Duration.ofSeconds(5)).until(() -> !one.inL1(digest));
+    }
+
+    @Test
+    void clearingTheCacheRemovesEveryResultFromRedisAndEveryProcess() {
+        Keys keys = new Keys(REDIS.newPrefix());
+        TieredResultCache one = cache(keys, Duration.ofMinutes(5), new SimpleMeterRegistry());
+        TieredResultCache other = cache(keys, Duration.ofMinutes(5), new SimpleMeterRegistry());
+        List<String> digests = new ArrayList<>();
+        for (int i = 0; i < 2_500; i++) { // more than one SCAN page
+            String digest = "d" + i;
+            digests.add(digest);
+            one.put(digest, Map.of("n", i));
+        }
+        assertThat(other.get("d7")).contains(Map.of("n", 7));
+        REDIS.sync().set(keys.session("unrelated"), "kept");
+
+        assertThat(other.clearAll()).isEqualTo(2_500);
+
+        assertThat(REDIS.sync().keys(keys.resultPattern())).isEmpty();
+        assertThat(REDIS.sync().get(keys.session("unrelated"))).isEqualTo("kept");
+        assertThat(other.inL1("d7")).isFalse();
+        await().atMost(Duration.ofSeconds(5)).until(() -> digests.stream().noneMatch(one::inL1));
+        assertThat(one.get("d3")).isEmpty();
+    }
+
+    @Test
+    void anotherAnalyzerBuildNeverSeesTheResultsOfThePreviousOne() {
+        Keys keys = new Keys(REDIS.newPrefix());
+        TieredResultCache before = cache(keys, Duration.ofMinutes(5), new SimpleMeterRegistry(), "build-1");
+        TieredResultCache after = cache(keys, Duration.ofMinutes(5), new SimpleMeterRegistry(), "build-2");
+        ToolDescriptor tool = ToolCatalog.builtIn().find("calculate-metrics").orElseThrow();
+        Map<String, Object> args = Map.of("content", "x = 1", "language", "python");
+
+        String oldKey = before.keyOf(tool, args, Optional.empty()).orElseThrow();
+        assertThat(before.keyOf(tool, args, Optional.empty())).contains(oldKey);
+        assertThat(after.keyOf(tool, args, Optional.empty()).orElseThrow()).isNotEqualTo(oldKey);
+    }
+
+    @Test
+    void theBuildOfABinaryIsItsContentHash(@TempDir Path dir) throws IOException {
+        Path a = Files.writeString(dir.resolve("a"), "analyzer one");
+        Path b = Files.writeString(dir.resolve("b"), "analyzer two");
+        Path c = Files.writeString(dir.resolve("c"), "analyzer one");
+        assertThat(AnalyzerBuild.of(a)).hasSize(16).isEqualTo(AnalyzerBuild.of(c)).isNotEqualTo(AnalyzerBuild.of(b));
+        assertThat(AnalyzerBuild.of(dir.resolve("missing"))).isEqualTo("unknown");
     }
 
     @Test
