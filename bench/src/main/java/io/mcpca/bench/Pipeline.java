@@ -40,6 +40,8 @@ public final class Pipeline {
 
     /** Sessions the calls are spread over: far more than the slots, so session locks rarely contend. */
     private static final int SESSIONS = 4096;
+    /** Calls before each measured run. */
+    private static final int WARM_UP = 20_000;
     private static final Map<String, Object> VIA_WORKER = Map.of("via", "worker");
     private static final Map<String, Object> VIA_ANALYZER = Map.of();
 
@@ -61,8 +63,10 @@ public final class Pipeline {
             if (Boolean.getBoolean("bench.quick")) {
                 // one configuration per path, for profiling: -Dbench.quick=true
                 System.out.printf("quick: 1 worker %.0f calls/s; all %d in flight %.0f calls/s; locked %.0f calls/s%n",
-                        pipeline(redis.uri(), 1, concurrency, calls, inFlight, 0, 0, true, VIA_WORKER)[0], calls,
-                        pipeline(redis.uri(), 1, concurrency, calls, calls, 0, 0, true, VIA_WORKER)[0],
+                        Boolean.getBoolean("bench.lockedOnly") ? 0
+                                : pipeline(redis.uri(), 1, concurrency, calls, inFlight, 0, 0, true, VIA_WORKER)[0],
+                        calls, Boolean.getBoolean("bench.lockedOnly") ? 0
+                                : pipeline(redis.uri(), 1, concurrency, calls, calls, 0, 0, true, VIA_WORKER)[0],
                         pipeline(redis.uri(), 1, concurrency, calls, inFlight, 0, 0, false, VIA_WORKER)[0]);
                 redis.close();
                 System.exit(0);
@@ -132,8 +136,10 @@ public final class Pipeline {
             }
             awaitConsumers(uri, new Keys(prefix), workers);
             IngressRuntime runtime = ingress.getBean(IngressRuntime.class);
-            closedLoop(runtime, Math.min(calls, 2_000), inFlight, pingArgs, new Stats(2_000)); // warm-up: JIT, connections
+            // warm-up: connections, and the JIT of every JVM (short of it, C2 compiling takes half the workers' CPU)
+            closedLoop(runtime, WARM_UP, inFlight, pingArgs, new Stats(WARM_UP));
             Stats stats = new Stats(calls);
+            CpuTime cpu = new CpuTime(uri, processes);
             long start = System.nanoTime();
             if (rate <= 0) {
                 closedLoop(runtime, calls, inFlight, pingArgs, stats);
@@ -141,6 +147,7 @@ public final class Pipeline {
                 openLoop(runtime, calls, rate, pingArgs, stats);
             }
             double perSecond = calls / ((System.nanoTime() - start) / 1e9);
+            System.out.printf("  CPU per call: %s%n", cpu.perCall(calls));
             return new double[] {perSecond, stats.percentileMs(50), stats.percentileMs(99)};
         } finally {
             ingress.close();
@@ -263,6 +270,49 @@ public final class Pipeline {
         }
         String rest = json.substring(at + field.length() + 3);
         return Double.parseDouble(rest.split("[,}]")[0]);
+    }
+
+    /**
+     * CPU time the processes of one run spend, per call: the worker JVMs, this JVM (the ingress side and the
+     * load generator), and the Redis server. Far less sensitive than calls/s to whatever else the machine
+     * runs, so it is the number to compare across runs on a busy machine.
+     */
+    private static final class CpuTime {
+        private final List<ProcessHandle> workers;
+        private final java.util.Optional<ProcessHandle> redis;
+        private final long workersStart;
+        private final long selfStart;
+        private final long redisStart;
+
+        CpuTime(String uri, List<Process> processes) {
+            this.workers = processes.stream().map(Process::toHandle).toList();
+            String port = ":" + uri.substring(uri.lastIndexOf(':') + 1);
+            this.redis = ProcessHandle.allProcesses().filter(p -> cmdline(p).contains("redis-server")
+                    && cmdline(p).contains(port)).findFirst();
+            this.workersStart = nanos(workers);
+            this.selfStart = nanos(List.of(ProcessHandle.current()));
+            this.redisStart = nanos(redis.stream().toList());
+        }
+
+        String perCall(int calls) {
+            return String.format("workers %.1f us, ingress side + load %.1f us, redis %.1f us",
+                    (nanos(workers) - workersStart) / 1e3 / calls,
+                    (nanos(List.of(ProcessHandle.current())) - selfStart) / 1e3 / calls,
+                    (nanos(redis.stream().toList()) - redisStart) / 1e3 / calls);
+        }
+
+        /** As /proc shows it (redis-server rewrites its title to "redis-server host:port"). */
+        private static String cmdline(ProcessHandle p) {
+            try {
+                return Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline")).replace('\0', ' ');
+            } catch (java.io.IOException | RuntimeException gone) {
+                return "";
+            }
+        }
+
+        private static long nanos(List<ProcessHandle> handles) {
+            return handles.stream().mapToLong(h -> h.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
+        }
     }
 
     /** The raw Redis floor (see {@link RedisFloor}), after a warm-up. */

@@ -53,9 +53,18 @@ final class FaultIngress implements AutoCloseable {
 
     /** Submits a ping on {@code sessionId}; the future completes with the one final reply. */
     Call ping(String sessionId, int sleepMs) {
+        return ping(sessionId, Map.of("sleepMs", sleepMs));
+    }
+
+    /** Submits a ping the worker answers itself (no analyzer), on {@code sessionId}. */
+    Call pingViaWorker(String sessionId) {
+        return ping(sessionId, Map.of("via", "worker"));
+    }
+
+    private Call ping(String sessionId, Map<String, Object> arguments) {
         String requestId = UUID.randomUUID().toString();
         ToolRequest request = new ToolRequest(ToolRequest.VERSION, requestId, sessionId, "fault-test", "ping", "1",
-                Map.of("sleepMs", sleepMs), replyStream, System.currentTimeMillis() + 120_000, 1, requestId, "");
+                arguments, replyStream, System.currentTimeMillis() + 120_000, 1, requestId, "");
         PendingCall pending = router.register(requestId, progress -> { });
         submitter.submit("fast", request);
         return new Call(requestId, sessionId, pending.answer());

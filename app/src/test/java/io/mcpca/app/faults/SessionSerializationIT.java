@@ -1,9 +1,12 @@
 package io.mcpca.app.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.mcpca.app.McpcaApplication;
 import io.mcpca.app.faults.FaultIngress.Call;
+import io.mcpca.shared.exec.ExecutionState;
+import io.mcpca.shared.exec.ExecutionStore;
 import io.mcpca.shared.lock.ContentionBackoff;
 import io.mcpca.shared.session.RedisSessionStore;
 import io.mcpca.shared.testing.RedisServerExtension;
@@ -11,6 +14,7 @@ import io.mcpca.shared.wire.ReplyKind;
 import io.mcpca.shared.wire.ToolReply;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -81,6 +85,32 @@ class SessionSerializationIT {
         }
         List<ToolReply> replies = answers(calls);
         assertThat(maxOverlap(replies)).as("calls of different sessions running at once").isGreaterThan(1);
+    }
+
+    @Test
+    void callsTheWorkerAnswersItselfStartAndFinishInBatchesAndEachSessionCountsEveryCall() throws Exception {
+        // no analyzer: these start in one pipelined round trip per read and finish in the reply batches, so a
+        // read holds many calls of one session at once; all but one of them find it busy and wait their turn
+        List<Call> calls = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            calls.add(ingress.pingViaWorker("batched-" + (i % 8)));
+        }
+        answers(calls);
+        RedisSessionStore sessions = new RedisSessionStore(ingress.strings.sync(), ingress.keys, Clock.systemUTC(),
+                ContentionBackoff.standard(Clock.systemUTC()));
+        ExecutionStore executions = new ExecutionStore(ingress.strings.sync(), ingress.keys, Duration.ofMinutes(5),
+                Clock.systemUTC());
+        for (int s = 0; s < 8; s++) {
+            assertThat(sessions.getSession("batched-" + s).orElseThrow().version()).isEqualTo(50);
+            assertThat(ingress.strings.sync().exists(ingress.keys.lock("batched-" + s))).as("lease released").isZero();
+        }
+        for (Call call : calls) {
+            assertThat(executions.find(call.sessionId(), call.requestId()).orElseThrow().state())
+                    .isEqualTo(ExecutionState.SUCCEEDED);
+            assertThat(ingress.finalReplies().get(call.requestId())).hasSize(1);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> ingress.pendingByConsumer().values().stream()
+                .mapToLong(Long::longValue).sum() == 0);
     }
 
     private static List<ToolReply> answers(List<Call> calls) throws Exception {

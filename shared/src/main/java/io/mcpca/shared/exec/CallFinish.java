@@ -1,5 +1,7 @@
 package io.mcpca.shared.exec;
 
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.mcpca.shared.codec.JacksonCodec;
 import io.mcpca.shared.codec.WireFormatException;
@@ -56,31 +58,65 @@ public final class CallFinish {
     }
 
     /**
-     * Writes the session (merge, any version) under the lease's fence, releases the lease and moves the record
-     * to {@code state} keeping {@code reply}. Refused with {@link ScriptError#STALE_FENCE}, writing nothing,
-     * when the lease was lost while the call ran.
+     * How a session-locked call ends: its lease, final state and reason, the session attributes to write and
+     * the session's ttl, and the reply to keep.
      */
-    public SessionWrite finish(LockLease lease, String requestId, ExecutionState state, String reason,
-                               Map<String, String> attributes, Duration sessionTtl, String workerId, ToolReply reply) {
-        if (!state.isFinal()) {
-            throw new IllegalArgumentException(state + " is not a final state");
+    public record Finish(LockLease lease, String requestId, ExecutionState state, String reason,
+                         Map<String, String> attributes, Duration sessionTtl, String workerId, ToolReply reply) {
+
+        public Finish {
+            if (!state.isFinal()) {
+                throw new IllegalArgumentException(state + " is not a final state");
+            }
         }
-        String kept = new String(JSON.encode(reply), StandardCharsets.UTF_8);
-        List<String> args = new ArrayList<>(List.of(Long.toString(lease.fence()), lease.token(),
-                Long.toString(sessionTtl.toMillis()), Long.toString(clock.millis()), Integer.toString(Session.SCHEMA),
-                state.name(), Long.toString(recordTtl.toMillis()), Integer.toString(ExecutionRecord.SCHEMA), workerId,
-                reason, requestId, lease.sessionId(), ExecutionState.INITIAL.name(),
-                ExecutionState.predecessorsOf(state).stream().map(Enum::name).sorted()
+
+        public String sessionId() {
+            return lease.sessionId();
+        }
+    }
+
+    /**
+     * Writes the session (merge, any version) under the lease's fence, releases the lease and moves the record
+     * to the final state keeping the reply. Refused with {@link ScriptError#STALE_FENCE}, writing nothing, when
+     * the lease was lost while the call ran.
+     */
+    public SessionWrite finish(Finish finish) {
+        return outcome(FINISH.runForLong(redis, keysOf(finish), args(finish)));
+    }
+
+    /**
+     * As {@link #finish}, queued on {@code pipeline} (its auto-flush off) without waiting; {@link #outcome}
+     * reads the result. A NOSCRIPT failure is the caller's: {@link #finish} reloads the script.
+     */
+    public RedisFuture<Long> finishAsync(RedisScriptingAsyncCommands<String, String> pipeline, Finish finish) {
+        return FINISH.runAsync(pipeline, keysOf(finish), args(finish));
+    }
+
+    /** The script's result as a session write: the new version, or refused for a stale fence. */
+    public static SessionWrite outcome(long result) {
+        return ScriptError.of(result).map(SessionWrite::refused).orElseGet(() -> SessionWrite.written(result));
+    }
+
+    private String[] keysOf(Finish f) {
+        String sessionId = f.sessionId();
+        return new String[] {keys.session(sessionId), keys.fence(sessionId), keys.lock(sessionId),
+                keys.execution(sessionId, f.requestId())};
+    }
+
+    private String[] args(Finish f) {
+        String kept = new String(JSON.encode(f.reply()), StandardCharsets.UTF_8);
+        List<String> args = new ArrayList<>(List.of(Long.toString(f.lease().fence()), f.lease().token(),
+                Long.toString(f.sessionTtl().toMillis()), Long.toString(clock.millis()), Integer.toString(Session.SCHEMA),
+                f.state().name(), Long.toString(recordTtl.toMillis()), Integer.toString(ExecutionRecord.SCHEMA),
+                f.workerId(), f.reason(), f.requestId(), f.sessionId(), ExecutionState.INITIAL.name(),
+                ExecutionState.predecessorsOf(f.state()).stream().map(Enum::name).sorted()
                         .collect(Collectors.joining(" ")),
                 kept.length() <= maxKeptReplyBytes ? kept : ""));
-        attributes.forEach((k, v) -> {
+        f.attributes().forEach((k, v) -> {
             args.add(k);
             args.add(v);
         });
-        String sessionId = lease.sessionId();
-        long result = FINISH.runForLong(redis, new String[] {keys.session(sessionId), keys.fence(sessionId),
-                keys.lock(sessionId), keys.execution(sessionId, requestId)}, args.toArray(String[]::new));
-        return ScriptError.of(result).map(SessionWrite::refused).orElseGet(() -> SessionWrite.written(result));
+        return args.toArray(String[]::new);
     }
 
     /** The reply a finished call kept in its record, if the record still has it and it reads. */

@@ -1,16 +1,20 @@
 package io.mcpca.shared.exec;
 
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.api.sync.RedisScriptingCommands;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.lock.LeaseTokens;
 import io.mcpca.shared.lock.LockLease;
 import io.mcpca.shared.scripts.LuaScript;
 import io.mcpca.shared.scripts.ScriptError;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -37,7 +41,6 @@ public final class CallStart {
     private final Keys keys;
     private final Duration recordTtl;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
 
     /** @param recordTtl lifetime of the RUNNING record (as {@link ExecutionStore}'s non-final ttl) */
     public CallStart(RedisScriptingCommands<String, String> redis, Keys keys, Duration recordTtl, Clock clock) {
@@ -54,11 +57,48 @@ public final class CallStart {
     public Optional<Started> tryStart(String sessionId, String requestId, int delivery, String workerId,
                                       Duration leaseTtl) {
         String token = newToken();
-        long result = START.runForLong(redis,
-                new String[] {keys.lock(sessionId), keys.fence(sessionId), keys.execution(sessionId, requestId)},
-                token, Long.toString(leaseTtl.toMillis()), Long.toString(recordTtl.toMillis()),
+        return decode(sessionId, token, START.runForLong(redis, keysOf(sessionId, requestId),
+                args(sessionId, requestId, delivery, workerId, leaseTtl, token)));
+    }
+
+    /** A start queued on a pipeline: {@link #result} waits for it once the pipeline is flushed. */
+    public record PendingStart(String sessionId, String token, RedisFuture<Long> reply) {
+
+        /**
+         * As {@link CallStart#tryStart}'s result.
+         *
+         * @throws ExecutionException when Redis refused the script (NOSCRIPT after a restart, say): the caller
+         *                            falls back to {@link CallStart#tryStart}, which reloads it
+         */
+        public Optional<Started> result(Duration timeout) throws ExecutionException, TimeoutException,
+                InterruptedException {
+            return decode(sessionId, token, reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        }
+    }
+
+    /**
+     * As {@link #tryStart}, queued on {@code pipeline} (its auto-flush off) without waiting: a worker starts
+     * every session-locked call of one read in one round trip.
+     */
+    public PendingStart tryStartAsync(RedisScriptingAsyncCommands<String, String> pipeline, String sessionId,
+                                      String requestId, int delivery, String workerId, Duration leaseTtl) {
+        String token = newToken();
+        return new PendingStart(sessionId, token, START.runAsync(pipeline, keysOf(sessionId, requestId),
+                args(sessionId, requestId, delivery, workerId, leaseTtl, token)));
+    }
+
+    private String[] keysOf(String sessionId, String requestId) {
+        return new String[] {keys.lock(sessionId), keys.fence(sessionId), keys.execution(sessionId, requestId)};
+    }
+
+    private String[] args(String sessionId, String requestId, int delivery, String workerId, Duration leaseTtl,
+                          String token) {
+        return new String[] {token, Long.toString(leaseTtl.toMillis()), Long.toString(recordTtl.toMillis()),
                 Long.toString(clock.millis()), Integer.toString(ExecutionRecord.SCHEMA), Integer.toString(delivery),
-                workerId, requestId, sessionId, ExecutionState.INITIAL.name(), RUNNING_FROM, FINAL);
+                workerId, requestId, sessionId, ExecutionState.INITIAL.name(), RUNNING_FROM, FINAL};
+    }
+
+    private static Optional<Started> decode(String sessionId, String token, long result) {
         Optional<ScriptError> error = ScriptError.of(result);
         if (error.isEmpty()) {
             return Optional.of(new Started(Optional.of(new LockLease(sessionId, token, result))));
@@ -69,10 +109,8 @@ public final class CallStart {
         return Optional.empty();
     }
 
-    private String newToken() {
-        byte[] bytes = new byte[16];
-        random.nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
+    private static String newToken() {
+        return LeaseTokens.next();
     }
 
     private static String names(java.util.Set<ExecutionState> states) {

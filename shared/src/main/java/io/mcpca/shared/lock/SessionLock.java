@@ -4,13 +4,11 @@ import io.lettuce.core.api.sync.RedisScriptingCommands;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.scripts.LuaScript;
 import io.mcpca.shared.scripts.ScriptError;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * Per-session locks as leases: {@code SET NX PX} with a random token (plus a fencing token from
+ * Per-session locks as leases: {@code SET NX PX} with a unique token ({@link LeaseTokens}) (plus a fencing token from
  * {@code INCR} in the same slot), compare-and-delete to release, compare-and-extend to renew. All
  * three are Lua scripts so each check-then-act is atomic on the server.
  */
@@ -22,7 +20,6 @@ public final class SessionLock {
 
     private final RedisScriptingCommands<String, String> redis;
     private final Keys keys;
-    private final SecureRandom random = new SecureRandom();
 
     public SessionLock(RedisScriptingCommands<String, String> redis, Keys keys) {
         this.redis = redis;
@@ -51,9 +48,7 @@ public final class SessionLock {
                 lease.token(), Long.toString(ttl.toMillis())));
     }
 
-    private String newToken() {
-        byte[] bytes = new byte[16];
-        random.nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
+    private static String newToken() {
+        return LeaseTokens.next();
     }
 }

@@ -53,8 +53,8 @@ class CallFinishIT {
         LockLease lease = starts.tryStart("s", "r1", 1, "w1", LEASE).orElseThrow().lease().orElseThrow();
         ToolReply reply = ToolReply.result("r1", Map.of("pong", true, "n", 3), "w1");
 
-        SessionWrite write = finishes.finish(lease, "r1", ExecutionState.SUCCEEDED, "", Map.of("lastTool", "ping"),
-                SESSION_TTL, "w1", reply);
+        SessionWrite write = finishes.finish(new CallFinish.Finish(lease, "r1", ExecutionState.SUCCEEDED, "",
+                Map.of("lastTool", "ping"), SESSION_TTL, "w1", reply));
 
         assertThat(write.succeeded()).isTrue();
         assertThat(write.version()).isEqualTo(1);
@@ -73,8 +73,8 @@ class CallFinishIT {
         // the next call of the session starts at once, with the next fence, and its finish bumps the version
         LockLease next = starts.tryStart("s", "r2", 1, "w2", LEASE).orElseThrow().lease().orElseThrow();
         assertThat(next.fence()).isEqualTo(lease.fence() + 1);
-        assertThat(finishes.finish(next, "r2", ExecutionState.FAILED, "bad", Map.of(), SESSION_TTL, "w2",
-                ToolReply.error("r2", ErrorCode.BAD_ARGUMENTS, "bad", "w2")).version()).isEqualTo(2);
+        assertThat(finishes.finish(new CallFinish.Finish(next, "r2", ExecutionState.FAILED, "bad", Map.of(),
+                SESSION_TTL, "w2", ToolReply.error("r2", ErrorCode.BAD_ARGUMENTS, "bad", "w2"))).version()).isEqualTo(2);
         assertThat(executions.find("s", "r2").orElseThrow().state()).isEqualTo(ExecutionState.FAILED);
     }
 
@@ -84,8 +84,8 @@ class CallFinishIT {
         REDIS.sync().del(keys.lock("s")); // the lease ran out while w1 was stopped
         LockLease current = starts.tryStart("s", "r1", 2, "w2", LEASE).orElseThrow().lease().orElseThrow();
 
-        SessionWrite write = finishes.finish(stale, "r1", ExecutionState.SUCCEEDED, "", Map.of("lastTool", "x"),
-                SESSION_TTL, "w1", ToolReply.result("r1", Map.of(), "w1"));
+        SessionWrite write = finishes.finish(new CallFinish.Finish(stale, "r1", ExecutionState.SUCCEEDED, "",
+                Map.of("lastTool", "x"), SESSION_TTL, "w1", ToolReply.result("r1", Map.of(), "w1")));
 
         assertThat(write.refusal()).contains(ScriptError.STALE_FENCE);
         assertThat(sessions.getSession("s")).isEmpty();
@@ -99,8 +99,8 @@ class CallFinishIT {
         LockLease lease = starts.tryStart("s", "r1", 1, "w1", LEASE).orElseThrow().lease().orElseThrow();
         ToolReply large = ToolReply.result("r1", Map.of("text", "x".repeat(5_000)), "w1");
 
-        assertThat(finishes.finish(lease, "r1", ExecutionState.SUCCEEDED, "", Map.of(), SESSION_TTL, "w1", large)
-                .succeeded()).isTrue();
+        assertThat(finishes.finish(new CallFinish.Finish(lease, "r1", ExecutionState.SUCCEEDED, "", Map.of(),
+                SESSION_TTL, "w1", large)).succeeded()).isTrue();
 
         assertThat(executions.find("s", "r1").orElseThrow().state()).isEqualTo(ExecutionState.SUCCEEDED);
         assertThat(finishes.keptReply("s", "r1")).isEmpty();
@@ -109,7 +109,43 @@ class CallFinishIT {
     @Test
     void onlyAFinalStateFinishesACall() {
         LockLease lease = starts.tryStart("s", "r1", 1, "w1", LEASE).orElseThrow().lease().orElseThrow();
-        org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> finishes.finish(lease,
-                "r1", ExecutionState.QUEUED, "", Map.of(), SESSION_TTL, "w1", ToolReply.result("r1", Map.of(), "w1")));
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> new CallFinish.Finish(
+                lease, "r1", ExecutionState.QUEUED, "", Map.of(), SESSION_TTL, "w1", ToolReply.result("r1", Map.of(), "w1")));
+    }
+
+    @Test
+    void startsAndFinishesPipelinedOnOneConnectionAreOneRoundTripEach() throws Exception {
+        try (io.mcpca.shared.redis.RedisConnections redis = new io.mcpca.shared.redis.RedisConnections(REDIS.uri());
+             io.lettuce.core.api.StatefulRedisConnection<String, String> pipeline = redis.strings()) {
+            pipeline.setAutoFlushCommands(false);
+            java.util.List<CallStart.PendingStart> pending = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                pending.add(starts.tryStartAsync(pipeline.async(), "s" + (i % 10), "r" + i, 1, "w1", LEASE));
+            }
+            pipeline.flushCommands();
+            java.util.List<LockLease> leases = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                java.util.Optional<CallStart.Started> started = pending.get(i).result(Duration.ofSeconds(5));
+                if (i < 10) {
+                    leases.add(started.orElseThrow().lease().orElseThrow());
+                } else {
+                    assertThat(started).as("the session's lease is taken by call " + (i - 10)).isEmpty();
+                }
+            }
+            java.util.List<io.lettuce.core.RedisFuture<Long>> finished = new java.util.ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                finished.add(finishes.finishAsync(pipeline.async(), new CallFinish.Finish(leases.get(i), "r" + i,
+                        ExecutionState.SUCCEEDED, "", Map.of("n", Integer.toString(i)), SESSION_TTL, "w1",
+                        ToolReply.result("r" + i, Map.of("i", i), "w1"))));
+            }
+            pipeline.flushCommands();
+            for (int i = 0; i < 10; i++) {
+                assertThat(CallFinish.outcome(finished.get(i).get(5, java.util.concurrent.TimeUnit.SECONDS)).version())
+                        .isEqualTo(1);
+                assertThat(sessions.getSession("s" + i).orElseThrow().attributes()).containsEntry("n", Integer.toString(i));
+                assertThat(REDIS.sync().exists(keys.lock("s" + i))).isZero();
+                assertThat(finishes.keptReply("s" + i, "r" + i)).contains(ToolReply.result("r" + i, Map.of("i", i), "w1"));
+            }
+        }
     }
 }

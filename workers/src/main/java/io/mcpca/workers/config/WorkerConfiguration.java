@@ -97,7 +97,9 @@ public class WorkerConfiguration {
         StatefulRedisConnection<String, String> batchScripts = redis.strings();
         connections.add(batchStreams);
         connections.add(batchScripts);
-        ReplyBatcher batcher = new ReplyBatcher(batchStreams, batchScripts, entries, executions, workerId,
+        CallFinish finishes = new CallFinish(strings.sync(), keys, worker.getTerminalExecutionTtl(),
+                (int) worker.getMaxKeptReply().toBytes(), clock);
+        ReplyBatcher batcher = new ReplyBatcher(batchStreams, batchScripts, entries, executions, finishes, workerId,
                 common.getReplyStreamMaxLen());
         Set<String> sessionless = worker.isSessionlessFastPath()
                 ? catalog.all().stream().filter(ToolDescriptor::sessionless).map(ToolDescriptor::name)
@@ -115,13 +117,15 @@ public class WorkerConfiguration {
         for (String pool : worker.getPools()) {
             AnalyzerPool analyzers = new AnalyzerPool(binary, worker.getConcurrency());
             analyzerPools.add(analyzers);
+            // the pool's read loop starts the session-locked calls of a read on it, pipelined (auto-flush off)
+            StatefulRedisConnection<String, String> startPipeline = redis.strings();
+            connections.add(startPipeline);
             ToolRunner runner = new ToolRunner(catalog, paths, analyzers, clock,
                     resultCache.getIfAvailable(() -> ResultCache.NONE));
             CallExecution execution = new CallExecution(shared.sync(), entries, sessions, contention, watchdog, runner,
                     replies, executions, deadLetters, claims, settings, ContentionBackoff.Sleeper.THREAD, workerId, clock,
                     batcher, sessionless, new CallStart(strings.sync(), keys, worker.getExecutionTtl(), clock),
-                    new CallFinish(strings.sync(), keys, worker.getTerminalExecutionTtl(),
-                            (int) worker.getMaxKeptReply().toBytes(), clock));
+                    finishes, startPipeline);
             StatefulRedisConnection<byte[], byte[]> blocking = redis.bytes();
             connections.add(blocking);
             JobConsumer consumer = new JobConsumer(pool, workerId, blocking.sync(), groups, execution, claims,

@@ -1,6 +1,7 @@
 package io.mcpca.workers.consume;
 
 import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisStreamCommands;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.codec.WireFormatException;
@@ -12,9 +13,7 @@ import io.mcpca.shared.exec.ExecutionStore.Attempt;
 import io.mcpca.shared.exec.IllegalTransitionException;
 import io.mcpca.shared.lock.ContentionBackoff;
 import io.mcpca.shared.lock.LockLease;
-import io.mcpca.shared.scripts.ScriptError;
 import io.mcpca.shared.session.SessionStore;
-import io.mcpca.shared.session.SessionWrite;
 import io.mcpca.shared.wire.ErrorCode;
 import io.mcpca.shared.wire.ToolReply;
 import io.mcpca.shared.wire.ToolRequest;
@@ -29,6 +28,9 @@ import io.mcpca.workers.run.ToolRunner;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -42,21 +44,26 @@ import org.slf4j.LoggerFactory;
  * below) and hand the reply and the XACK to the {@link ReplyBatcher}: no lease, fence, session write or
  * execution record, because the tool neither reads nor writes the session. Every other tool: 3. take the
  * session lease with its fence and record RUNNING, in one script ({@link CallStart}), backing off at random
- * while another call of the session runs (a call already final was answered before: acknowledge the
- * duplicate and stop); 4. run the tool with the watchdog extending the lease, forwarding progress, retrying
- * an analyzer crash a few times with backoff (bad arguments are never retried); a crash on every retry
- * hands the entry back for another delivery, and the reclaimer dead-letters it after maxDeliveries;
- * 5. in one script ({@link CallFinish}): write the session under the lease's fence (version + 1), release the
- * lease (the session's next call may start) and record SUCCEEDED, FAILED or CANCELLED keeping the reply;
- * refused means the lease was lost and another worker owns the call now, so this one drops its result without
- * answering; 6. the batcher publishes the reply, then XACKs, then drops the kept copy. A redelivery of a call
- * already final (its reply or XACK was lost) sends the kept reply again instead of running the call again.
+ * while another call of the session runs (a call already final was answered before: send its kept reply
+ * again and acknowledge); 4. run the tool with the watchdog extending the lease, forwarding progress,
+ * retrying an analyzer crash a few times with backoff (bad arguments are never retried); a crash on every
+ * retry hands the entry back for another delivery, and the reclaimer dead-letters it after maxDeliveries;
+ * 5. the batcher, in one script per call ({@link CallFinish}, pipelined with the others of its batch), writes
+ * the session under the lease's fence (version + 1), releases the lease and records SUCCEEDED, FAILED or
+ * CANCELLED keeping the reply; a stale fence means the lease was lost and another worker owns the call now,
+ * so the result is dropped unanswered; 6. then it publishes the reply, XACKs, and drops the kept copy.
+ *
+ * <p>Fresh reads are first {@linkplain #admit admitted} together on the reading thread: the calls the worker
+ * answers itself finish there, and the session-locked calls of the read start in one pipelined round trip,
+ * so a batch of calls costs a few round trips in all rather than a few per call.
  */
 public final class CallExecution implements EntryHandler {
 
     private static final Logger log = LoggerFactory.getLogger(CallExecution.class);
     /** Progress is forwarded at most this often per call, so a 10,000-file walk does not flood the reply stream. */
     private static final long PROGRESS_INTERVAL_MS = 200;
+    /** Wait for a read's pipelined starts: far above any healthy Redis; past it the call starts alone. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(5);
 
     /**
      * @param lockTtl          session lease; the watchdog extends it every third
@@ -85,13 +92,14 @@ public final class CallExecution implements EntryHandler {
     private final Set<String> sessionlessTools;
     private final CallStart starts;
     private final CallFinish finishes;
+    private final StatefulRedisConnection<String, String> startPipeline;
 
     public CallExecution(RedisStreamCommands<byte[], byte[]> redis, StreamEntries entries, SessionStore sessions,
                          ContentionBackoff contention, LockWatchdog watchdog, ToolRunner runner,
                          ReplyPublisher replies, ExecutionStore executions, DeadLetters deadLetters,
                          ClaimRefresher claims, Settings settings, ContentionBackoff.Sleeper sleeper,
                          String workerId, Clock clock, ReplyBatcher batcher, Set<String> sessionlessTools,
-                         CallStart starts, CallFinish finishes) {
+                         CallStart starts, CallFinish finishes, StatefulRedisConnection<String, String> startPipeline) {
         this.redis = redis;
         this.entries = entries;
         this.sessions = sessions;
@@ -110,6 +118,8 @@ public final class CallExecution implements EntryHandler {
         this.sessionlessTools = Set.copyOf(sessionlessTools);
         this.starts = starts;
         this.finishes = finishes;
+        this.startPipeline = startPipeline;
+        startPipeline.setAutoFlushCommands(false);
     }
 
     @Override
@@ -139,35 +149,94 @@ public final class CallExecution implements EntryHandler {
                     why, workerId), Optional.of(ExecutionState.CANCELLED), why);
             return;
         }
-        boolean released = false;
-        try (AutoCloseable watched = watchdog.watch(lease.get())) {
+        runLocked(pool, message, request, lease.get());
+    }
+
+    /**
+     * Admits one read on the reading thread: sessionless calls the worker answers itself finish here; the
+     * session-locked calls all start in one pipelined round trip, and those the worker answers itself finish
+     * here too (their session write, lease release and record go out with the next batch). Everything else
+     * becomes a task: a started call runs with its lease, a busy session backs off in {@link #handle}.
+     */
+    @Override
+    public List<Optional<Runnable>> admit(String pool, List<StreamMessage<byte[], byte[]>> messages) {
+        List<Optional<Runnable>> tasks = new ArrayList<>(messages.size());
+        Map<Integer, ToolRequest> locked = new LinkedHashMap<>();
+        for (int i = 0; i < messages.size(); i++) {
+            StreamMessage<byte[], byte[]> message = messages.get(i);
+            tasks.add(Optional.of(() -> handle(pool, message, 1)));
+            ToolRequest request;
+            try {
+                request = entries.decodeRequest(message.getBody());
+            } catch (WireFormatException e) {
+                continue; // handle() dead-letters it
+            }
+            if (!sessionlessTools.contains(request.tool())) {
+                locked.put(i, request);
+            } else if (runner.answersItself(request)) {
+                finish(pool, message, request, reply(request, runner.run(request, ProgressListener.NONE)),
+                        Optional.empty(), "");
+                tasks.set(i, Optional.empty());
+            } else {
+                tasks.set(i, Optional.of(() -> runSessionless(pool, message, request)));
+            }
+        }
+        if (!locked.isEmpty()) {
+            startTogether(pool, messages, locked, tasks);
+        }
+        return tasks;
+    }
+
+    /** Starts the session-locked calls of one read in one round trip; see {@link #admit}. */
+    private void startTogether(String pool, List<StreamMessage<byte[], byte[]>> messages,
+                               Map<Integer, ToolRequest> locked, List<Optional<Runnable>> tasks) {
+        Map<Integer, CallStart.PendingStart> pending = new LinkedHashMap<>();
+        locked.forEach((i, request) -> pending.put(i, starts.tryStartAsync(startPipeline.async(),
+                request.sessionId(), request.requestId(), 1, workerId, settings.lockTtl())));
+        startPipeline.flushCommands();
+        pending.forEach((i, start) -> {
+            StreamMessage<byte[], byte[]> message = messages.get(i);
+            ToolRequest request = locked.get(i);
+            Optional<CallStart.Started> started;
+            try {
+                started = start.result(START_TIMEOUT);
+            } catch (Exception e) {
+                // NOSCRIPT after a restart, a timeout: handle() starts it on its own (and reloads the script)
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                log.debug("call {}: pipelined start failed ({}); starting it alone", request.requestId(), e.toString());
+                return;
+            }
+            if (started.isEmpty()) {
+                return; // the session is busy: handle() backs off until it is free
+            }
+            if (started.get().alreadyFinal()) {
+                tasks.set(i, Optional.of(() -> answerAgain(pool, message, request)));
+                return;
+            }
+            LockLease lease = started.get().lease().orElseThrow();
+            if (runner.answersItself(request)) {
+                finishLocked(pool, message, request, lease, runner.run(request, ProgressListener.NONE));
+                tasks.set(i, Optional.empty());
+            } else {
+                tasks.set(i, Optional.of(() -> runLocked(pool, message, request, lease)));
+            }
+        });
+    }
+
+    /** A started session-locked call: run it with the watchdog extending its lease, then finish it. */
+    private void runLocked(String pool, StreamMessage<byte[], byte[]> message, ToolRequest request, LockLease lease) {
+        boolean handedOver = false;
+        try (AutoCloseable watched = watchdog.watch(lease)) {
             AnalyzerOutcome outcome = runWithRetries(request);
             if (!outcome.succeeded() && outcome.error() == ErrorCode.ANALYZER_FAILED) {
                 handBack(pool, message, request, outcome.errorMessage());
                 return;
             }
             watched.close();
-            ToolReply reply = reply(request, outcome);
-            ExecutionState state = outcome.succeeded() ? ExecutionState.SUCCEEDED
-                    : outcome.cancelled() ? ExecutionState.CANCELLED : ExecutionState.FAILED;
-            // one round trip: session write under the fence, lease released, record final with the reply kept
-            SessionWrite write = finishes.finish(lease.get(), request.requestId(), state, outcome.errorMessage(),
-                    Map.of("lastRequestId", request.requestId(), "lastTool", request.tool(),
-                            "lastOutcome", outcome.succeeded() ? "SUCCEEDED" : outcome.error().name()),
-                    settings.sessionTtl(), workerId, reply);
-            if (write.refusal().filter(ScriptError.STALE_FENCE::equals).isPresent()) {
-                log.warn("call {}: the lease on session {} (fence {}) was lost while it ran; another worker owns "
-                        + "the call now, this result is dropped", request.requestId(), request.sessionId(),
-                        lease.get().fence());
-                released = true; // not ours any more: nothing to release
-                return;
-            }
-            // The session is written and the lease released: the next call of the session may start while
-            // the reply goes out.
-            released = true;
-            batcher.complete(new ReplyBatcher.Completion(pool, message.getStream(), message.getId(),
-                    request.replyTo(), reply, Optional.empty(),
-                    Optional.of(finishes.recordKey(request.sessionId(), request.requestId()))));
+            finishLocked(pool, message, request, lease, outcome);
+            handedOver = true;
         } catch (InterruptedException e) {
             // shutdown past its grace period: someone else finishes the call
             Thread.currentThread().interrupt();
@@ -179,26 +248,29 @@ public final class CallExecution implements EntryHandler {
                     "the worker failed: " + e.getMessage(), workerId));
             ack(pool, message);
         } finally {
-            if (!released) {
-                releaseQuietly(lease.get());
+            if (!handedOver) {
+                releaseQuietly(lease);
             }
         }
     }
 
-    /** A sessionless call the worker answers itself (ping via worker) finishes on the reading thread. */
-    @Override
-    public boolean handleAtOnce(String pool, StreamMessage<byte[], byte[]> message, int delivery) {
-        ToolRequest request;
-        try {
-            request = entries.decodeRequest(message.getBody());
-        } catch (WireFormatException e) {
-            return false; // handle() dead-letters it
-        }
-        if (!sessionlessTools.contains(request.tool()) || !runner.answersItself(request)) {
-            return false;
-        }
-        finish(pool, message, request, reply(request, runner.run(request, ProgressListener.NONE)), Optional.empty(), "");
-        return true;
+    /**
+     * Hands a finished session-locked call to the batcher, which in one script per call (all pipelined)
+     * writes the session under the fence, releases the lease and records the final state keeping the reply,
+     * and then publishes the reply and acknowledges; a stale fence drops the result unanswered (another
+     * worker owns the call now).
+     */
+    private void finishLocked(String pool, StreamMessage<byte[], byte[]> message, ToolRequest request,
+                              LockLease lease, AnalyzerOutcome outcome) {
+        ToolReply reply = reply(request, outcome);
+        ExecutionState state = outcome.succeeded() ? ExecutionState.SUCCEEDED
+                : outcome.cancelled() ? ExecutionState.CANCELLED : ExecutionState.FAILED;
+        CallFinish.Finish finish = new CallFinish.Finish(lease, request.requestId(), state, outcome.errorMessage(),
+                Map.of("lastRequestId", request.requestId(), "lastTool", request.tool(),
+                        "lastOutcome", outcome.succeeded() ? "SUCCEEDED" : outcome.error().name()),
+                settings.sessionTtl(), workerId, reply);
+        batcher.complete(ReplyBatcher.Completion.finishing(pool, message.getStream(), message.getId(),
+                request.replyTo(), finish, finishes.recordKey(request.sessionId(), request.requestId())));
     }
 
     /**

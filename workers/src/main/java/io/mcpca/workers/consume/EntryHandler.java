@@ -1,6 +1,9 @@
 package io.mcpca.workers.consume;
 
 import io.lettuce.core.StreamMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /** Runs one delivered request-stream entry to its end (answered, handed back, or dead-lettered). */
 @FunctionalInterface
@@ -14,12 +17,17 @@ public interface EntryHandler {
     void handle(String pool, StreamMessage<byte[], byte[]> message, int delivery);
 
     /**
-     * Finishes the entry on the reading thread if that takes no waiting (a call the worker answers
-     * itself, whose reply joins the next batch); otherwise does nothing and returns false, and the entry
-     * goes to {@link #handle} on a call thread. Must not throw for a bad entry: return false and let
-     * {@link #handle} deal with it.
+     * Takes every entry of one read on the reading thread, before any goes to a call thread: finishes what
+     * it can at once without waiting (a call the worker answers itself, whose reply joins the next batch) and
+     * does in one round trip what every entry needs (starting the session-locked calls). Returns, per entry
+     * and in order, what a call thread still has to do, or empty when the entry is done. Must not throw for
+     * a bad entry: leave it to {@link #handle}. The default hands every entry to {@link #handle}.
      */
-    default boolean handleAtOnce(String pool, StreamMessage<byte[], byte[]> message, int delivery) {
-        return false;
+    default List<Optional<Runnable>> admit(String pool, List<StreamMessage<byte[], byte[]>> messages) {
+        List<Optional<Runnable>> tasks = new ArrayList<>(messages.size());
+        for (StreamMessage<byte[], byte[]> message : messages) {
+            tasks.add(Optional.of(() -> handle(pool, message, 1)));
+        }
+        return tasks;
     }
 }

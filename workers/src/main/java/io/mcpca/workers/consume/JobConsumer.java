@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * 2. the loop waits for a free slot, then reads up to as many entries as there are free slots from
  * all partitions at once ({@code XREADGROUP ... BLOCK}); 3. each entry is held (its idle time kept
  * fresh by the {@link ClaimRefresher}) and goes to the executor, which runs it through the
- * {@link EntryHandler} and frees the slot (a call the worker answers itself finishes on the loop thread); entries the reclaimer took over join the same executor;
+ * {@link EntryHandler} and frees the slot (the handler first admits the whole read on the loop thread: what it
+ * finishes at once takes no slot, and session-locked calls start in one round trip); entries the reclaimer took over join the same executor;
  * 4. {@link #stop} ends reading at once, waits for the calls in flight up to the grace period and for
  * the {@link ReplyBatcher} to send their replies and acknowledgements, then hands back whatever this consumer still has pending so a live worker takes it at once. No error ends
  * the loop: NOGROUP recreates the groups, a handler's exception is logged, anything else is logged
@@ -163,20 +164,23 @@ public final class JobConsumer {
             // COUNT applies per stream, so a read over several partitions can return more entries than
             // free slots: the extra ones run too (queued in the executor, held and refreshed meanwhile).
             slots.release(Math.max(0, free - messages.size()));
+            List<Optional<Runnable>> tasks = admit(messages);
             int atOnce = 0;
             for (int i = 0; i < messages.size(); i++) {
+                StreamMessage<byte[], byte[]> message = messages.get(i);
                 try {
-                    if (handler.handleAtOnce(pool, messages.get(i), 1)) {
+                    Optional<Runnable> task = tasks.get(i);
+                    if (task.isEmpty()) {
                         atOnce++;
                         if (i < free) {
                             slots.release();
                         }
                         continue;
                     }
-                    dispatch(messages.get(i), 1, i < free);
+                    dispatch(message, task.get(), i < free);
                 } catch (RuntimeException e) {
                     // never let one entry end the loop; it stays pending and is reclaimed
-                    log.error("pool {}: could not dispatch entry {}", pool, messages.get(i).getId(), e);
+                    log.error("pool {}: could not dispatch entry {}", pool, message.getId(), e);
                 }
             }
             answeredAtOnce = Math.min(MAX_EXTRA_READ, atOnce * 2);
@@ -184,13 +188,35 @@ public final class JobConsumer {
         log.info("pool {}: stopped reading", pool);
     }
 
+    /** The handler's admission of one read; if it fails as a whole, every entry goes to a call thread as it is. */
+    private List<Optional<Runnable>> admit(List<StreamMessage<byte[], byte[]>> messages) {
+        if (messages.isEmpty()) {
+            return List.of();
+        }
+        try {
+            List<Optional<Runnable>> tasks = handler.admit(pool, messages);
+            if (tasks.size() == messages.size()) {
+                return tasks;
+            }
+            log.error("pool {}: admission returned {} tasks for {} entries; handling each on its own", pool,
+                    tasks.size(), messages.size());
+        } catch (RuntimeException e) {
+            log.error("pool {}: admission of {} entries failed; handling each on its own", pool, messages.size(), e);
+        }
+        return messages.stream().map(m -> Optional.<Runnable>of(() -> handler.handle(pool, m, 1))).toList();
+    }
+
     private void dispatch(StreamMessage<byte[], byte[]> message, int delivery, boolean holdsSlot) {
+        dispatch(message, () -> handler.handle(pool, message, delivery), holdsSlot);
+    }
+
+    private void dispatch(StreamMessage<byte[], byte[]> message, Runnable task, boolean holdsSlot) {
         String stream = new String(message.getStream(), StandardCharsets.UTF_8);
         claims.hold(pool, stream, message.getId());
         try {
             executor.execute(() -> {
                 try {
-                    handler.handle(pool, message, delivery);
+                    task.run();
                 } catch (RuntimeException e) {
                     // The handler answers every failure itself; this guard keeps the loop and the slot alive
                     // anyway. The entry stays pending: its idle time grows and a reclaim retries it.

@@ -9,6 +9,7 @@ import io.mcpca.shared.exec.CallFinish;
 import io.mcpca.shared.exec.ExecutionState;
 import io.mcpca.shared.exec.ExecutionStore;
 import io.mcpca.shared.exec.IllegalTransitionException;
+import io.mcpca.shared.session.SessionWrite;
 import io.mcpca.shared.scripts.ScriptError;
 import io.mcpca.shared.wire.ToolReply;
 import java.nio.charset.StandardCharsets;
@@ -29,14 +30,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finishes calls in batches (group commit): a call's final reply, its final execution record (session-locked
- * calls) and the XACK of its stream entry. Calls hand a {@link Completion} over and go on; one flusher thread
- * takes whatever has gathered (one under light load, hundreds under heavy load) and sends it as one
- * pipeline on connections of its own (auto-flush off): 1. every reply ({@code XADD ... NOMKSTREAM MAXLEN ~})
- * and record transition, one flush, wait; 2. one {@code XACK} per stream for the entries whose reply was
- * written, one flush, wait. So the XACK never precedes its reply (at-least-once: an entry whose reply failed
- * stays pending and is reclaimed), and a batch costs two round trips however large it is; 3. the replies kept in
- * finished calls' records (session-locked calls) are deleted, not waited for.
+ * Finishes calls in batches (group commit): a session-locked call's finish script, a call's final reply, its
+ * final execution record and the XACK of its stream entry. Calls hand a {@link Completion} over and go on; one
+ * flusher thread takes whatever has gathered (one under light load, hundreds under heavy load) and sends it in
+ * pipelines on connections of its own (auto-flush off): 0. the finish scripts of session-locked calls
+ * ({@link CallFinish}: session write under the fence, lease release, final record keeping the reply), one
+ * flush, wait: a call whose finish was refused (stale fence) or failed is not answered here; 1. every reply
+ * ({@code XADD ... NOMKSTREAM MAXLEN ~}) and other record transition, one flush, wait; 2. one {@code XACK} per
+ * stream for the entries whose reply was written, one flush, wait; 3. the kept replies of acknowledged calls
+ * are deleted, not waited for. So the XACK never precedes its reply (at-least-once: an entry whose reply failed
+ * stays pending and is reclaimed, and a reclaimed call already final answers from its kept reply), and a batch
+ * costs three round trips however large it is.
  *
  * <p>Lifecycle: 1. {@link #start} starts the flusher; 2. {@link #complete} queues; 3. {@link #awaitIdle} waits
  * until everything queued is flushed (graceful shutdown, before the consumer hands back what is left);
@@ -60,11 +64,27 @@ public final class ReplyBatcher implements AutoCloseable {
      * whose copy is deleted once the entry is acknowledged.
      */
     public record Completion(String pool, byte[] stream, String entryId, String replyTo, ToolReply reply,
-                             Optional<Transition> record, Optional<String> keptReplyRecord) {
+                             Optional<Transition> record, Optional<String> keptReplyRecord,
+                             Optional<CallFinish.Finish> finish) {
 
         public Completion(String pool, byte[] stream, String entryId, String replyTo, ToolReply reply,
                           Optional<Transition> record) {
-            this(pool, stream, entryId, replyTo, reply, record, Optional.empty());
+            this(pool, stream, entryId, replyTo, reply, record, Optional.empty(), Optional.empty());
+        }
+
+        public Completion(String pool, byte[] stream, String entryId, String replyTo, ToolReply reply,
+                          Optional<Transition> record, Optional<String> keptReplyRecord) {
+            this(pool, stream, entryId, replyTo, reply, record, keptReplyRecord, Optional.empty());
+        }
+
+        /**
+         * A session-locked call whose finish script ({@link CallFinish}: session write under the fence, lease
+         * release, final record keeping the reply) runs first; its reply goes out only if that succeeded.
+         */
+        public static Completion finishing(String pool, byte[] stream, String entryId, String replyTo,
+                                           CallFinish.Finish finish, String recordKey) {
+            return new Completion(pool, stream, entryId, replyTo, finish.reply(), Optional.empty(),
+                    Optional.of(recordKey), Optional.of(finish));
         }
     }
 
@@ -72,6 +92,7 @@ public final class ReplyBatcher implements AutoCloseable {
     private final StatefulRedisConnection<String, String> scripts;
     private final StreamEntries entries;
     private final ExecutionStore executions;
+    private final CallFinish finishes;
     private final String workerId;
     private final XAddArgs replyArgs;
     private final BlockingQueue<Completion> queue = new LinkedBlockingQueue<>();
@@ -85,7 +106,9 @@ public final class ReplyBatcher implements AutoCloseable {
      * @param scripts dedicated connection for execution records; its auto-flush is turned off here
      */
     public ReplyBatcher(StatefulRedisConnection<byte[], byte[]> streams, StatefulRedisConnection<String, String> scripts,
-                        StreamEntries entries, ExecutionStore executions, String workerId, long replyMaxLen) {
+                        StreamEntries entries, ExecutionStore executions, CallFinish finishes, String workerId,
+                        long replyMaxLen) {
+        this.finishes = finishes;
         this.streams = streams;
         this.scripts = scripts;
         this.entries = entries;
@@ -161,8 +184,13 @@ public final class ReplyBatcher implements AutoCloseable {
         }
     }
 
-    /** Sends one batch: replies and records, then the acks of the entries whose reply was written. */
-    void flush(List<Completion> batch) {
+    /**
+     * Sends one batch: the finish scripts of session-locked calls (if any) first, then the replies and records
+     * of what may be answered, then the acks of the entries whose reply was written.
+     */
+    void flush(List<Completion> all) {
+        long until = System.nanoTime() + FLUSH_TIMEOUT.toNanos();
+        List<Completion> batch = finishFirst(all, until);
         List<RedisFuture<String>> replies = new ArrayList<>(batch.size());
         List<RedisFuture<Long>> records = new ArrayList<>(batch.size());
         for (Completion c : batch) {
@@ -173,7 +201,6 @@ public final class ReplyBatcher implements AutoCloseable {
         }
         streams.flushCommands();
         scripts.flushCommands();
-        long until = System.nanoTime() + FLUSH_TIMEOUT.toNanos();
         Map<String, List<String>> acks = new LinkedHashMap<>();
         Map<String, Completion> ackTarget = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
@@ -220,6 +247,64 @@ public final class ReplyBatcher implements AutoCloseable {
         if (any) {
             scripts.flushCommands();
         }
+    }
+
+    /**
+     * Runs the finish scripts of the batch's session-locked calls, pipelined; returns the completions that may
+     * be answered: every one without a finish, and those whose finish was written. A stale fence (the lease was
+     * lost while the call ran: another worker owns it now) drops the call unanswered; a failed write leaves the
+     * entry pending for a reclaim.
+     */
+    private List<Completion> finishFirst(List<Completion> batch, long until) {
+        if (batch.stream().noneMatch(c -> c.finish().isPresent())) {
+            return batch;
+        }
+        List<RedisFuture<Long>> finished = new ArrayList<>(batch.size());
+        for (Completion c : batch) {
+            finished.add(c.finish().map(f -> finishes.finishAsync(scripts.async(), f)).orElse(null));
+        }
+        scripts.flushCommands();
+        List<Completion> answerable = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            Completion c = batch.get(i);
+            if (finished.get(i) == null || finishWritten(c.finish().orElseThrow(), finished.get(i), until)) {
+                answerable.add(c);
+            }
+        }
+        return answerable;
+    }
+
+    private boolean finishWritten(CallFinish.Finish f, RedisFuture<Long> result, long until) {
+        SessionWrite write;
+        try {
+            write = CallFinish.outcome(result.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS));
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof RedisNoScriptException)) {
+                log.warn("call {}: finish not written ({}); its entry stays pending for a reclaim", f.requestId(),
+                        e.getCause().toString());
+                return false;
+            }
+            try {
+                write = finishes.finish(f); // Redis restarted or flushed its scripts: this reloads it
+            } catch (RuntimeException again) {
+                log.warn("call {}: finish not written ({}); its entry stays pending for a reclaim", f.requestId(),
+                        again.toString());
+                return false;
+            }
+        } catch (TimeoutException e) {
+            log.warn("call {}: finish not confirmed within {}; its entry stays pending for a reclaim",
+                    f.requestId(), FLUSH_TIMEOUT);
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        if (write.refusal().filter(ScriptError.STALE_FENCE::equals).isPresent()) {
+            log.warn("call {}: the lease on session {} (fence {}) was lost while it ran; another worker owns the "
+                    + "call now, this result is dropped", f.requestId(), f.sessionId(), f.lease().fence());
+            return false;
+        }
+        return true;
     }
 
     /** Entries acknowledged together: one XACK per pool and stream. */
