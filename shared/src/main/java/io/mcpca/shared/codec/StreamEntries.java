@@ -53,6 +53,9 @@ public final class StreamEntries {
             throw new WireFormatException("unknown ToolRequest version " + request.version()
                     + " (this build reads " + ToolRequest.VERSION + ")");
         }
+        if (request.sessionId().isEmpty() || request.requestId().isEmpty()) {
+            throw new WireFormatException("a ToolRequest needs a non-empty sessionId and requestId");
+        }
         return request;
     }
 

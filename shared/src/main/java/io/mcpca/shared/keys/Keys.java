@@ -54,19 +54,30 @@ public final class Keys {
     }
 
     public String session(String sessionId) {
-        return prefix + ":session:{" + sessionId + "}";
+        return prefix + ":session:" + sessionTag(sessionId);
     }
 
     public String lock(String sessionId) {
-        return prefix + ":lock:{" + sessionId + "}";
+        return prefix + ":lock:" + sessionTag(sessionId);
     }
 
     public String fence(String sessionId) {
-        return prefix + ":fence:{" + sessionId + "}";
+        return prefix + ":fence:" + sessionTag(sessionId);
     }
 
     public String execution(String sessionId, String requestId) {
-        return prefix + ":exec:{" + sessionId + "}:" + requestId;
+        return prefix + ":exec:" + sessionTag(sessionId) + ":" + requestId;
+    }
+
+    /**
+     * A session's hash tag. An empty id is refused: {@code {}} is no hash tag at all (Redis Cluster then
+     * hashes the whole key), so the session's keys would land in different slots.
+     */
+    private static String sessionTag(String sessionId) {
+        if (sessionId == null || sessionId.isEmpty()) {
+            throw new IllegalArgumentException("a session id must not be empty");
+        }
+        return "{" + sessionId + "}";
     }
 
     public String result(String digest) {

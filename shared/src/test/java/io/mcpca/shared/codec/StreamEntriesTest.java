@@ -51,6 +51,15 @@ class StreamEntriesTest {
     }
 
     @Test
+    void aRequestWithoutASessionIsRefused() {
+        StreamEntries entries = new StreamEntries(JacksonCodec.messagePack());
+        Map<byte[], byte[]> body = entries.encode(new ToolRequest(ToolRequest.VERSION, "r1", "", "alice", "ping", "1",
+                Map.of(), "mcpca:reply:{i1}", 1_700_000_000_000L, 1, "c1", ""));
+        assertThatThrownBy(() -> entries.decodeRequest(body)).isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("non-empty sessionId");
+    }
+
+    @Test
     void corruptBytesAndUnknownCodecsAreRefused() {
         StreamEntries entries = new StreamEntries(JacksonCodec.messagePack());
         Map<byte[], byte[]> corrupt = new LinkedHashMap<>();
