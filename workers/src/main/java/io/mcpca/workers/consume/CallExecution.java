@@ -54,8 +54,9 @@ import org.slf4j.LoggerFactory;
  * so the result is dropped unanswered; 6. then it publishes the reply, XACKs, and drops the kept copy.
  *
  * <p>Fresh reads are first {@linkplain #admit admitted} together on the reading thread: the calls the worker
- * answers itself finish there, and the session-locked calls of the read start in one pipelined round trip,
- * so a batch of calls costs a few round trips in all rather than a few per call.
+ * answers itself finish there, session-locked or not (the locked ones start in one pipelined round trip), so
+ * a batch of such calls costs a few round trips in all rather than a few per call. A call that needs a call
+ * thread takes its lease there, never while it waits in the queue (which could deadlock the pool).
  */
 public final class CallExecution implements EntryHandler {
 
@@ -153,10 +154,10 @@ public final class CallExecution implements EntryHandler {
     }
 
     /**
-     * Admits one read on the reading thread: sessionless calls the worker answers itself finish here; the
-     * session-locked calls all start in one pipelined round trip, and those the worker answers itself finish
-     * here too (their session write, lease release and record go out with the next batch). Everything else
-     * becomes a task: a started call runs with its lease, a busy session backs off in {@link #handle}.
+     * Admits one read on the reading thread: the calls the worker answers itself finish here, the
+     * session-locked ones after starting together in one pipelined round trip (their session write, lease
+     * release and record go out with the next reply batch). Everything else becomes a task for a call thread,
+     * which takes the lease itself (a busy session backs off in {@link #handle}).
      */
     @Override
     public List<Optional<Runnable>> admit(String pool, List<StreamMessage<byte[], byte[]>> messages) {
@@ -172,7 +173,12 @@ public final class CallExecution implements EntryHandler {
                 continue; // handle() dead-letters it
             }
             if (!sessionlessTools.contains(request.tool())) {
-                locked.put(i, request);
+                // Only a call that finishes right here may take its lease here. A lease taken for a call that then
+                // waits in the executor's queue could sit behind every call thread, each backing off for that
+                // very lease: a deadlock until their deadlines. Those calls start on their call thread.
+                if (runner.answersItself(request)) {
+                    locked.put(i, request);
+                }
             } else if (runner.answersItself(request)) {
                 finish(pool, message, request, reply(request, runner.run(request, ProgressListener.NONE)),
                         Optional.empty(), "");
@@ -187,7 +193,7 @@ public final class CallExecution implements EntryHandler {
         return tasks;
     }
 
-    /** Starts the session-locked calls of one read in one round trip; see {@link #admit}. */
+    /** Starts the session-locked calls of one read the worker answers itself, in one round trip; see {@link #admit}. */
     private void startTogether(String pool, List<StreamMessage<byte[], byte[]>> messages,
                                Map<Integer, ToolRequest> locked, List<Optional<Runnable>> tasks) {
         Map<Integer, CallStart.PendingStart> pending = new LinkedHashMap<>();
@@ -216,12 +222,8 @@ public final class CallExecution implements EntryHandler {
                 return;
             }
             LockLease lease = started.get().lease().orElseThrow();
-            if (runner.answersItself(request)) {
-                finishLocked(pool, message, request, lease, runner.run(request, ProgressListener.NONE));
-                tasks.set(i, Optional.empty());
-            } else {
-                tasks.set(i, Optional.of(() -> runLocked(pool, message, request, lease)));
-            }
+            finishLocked(pool, message, request, lease, runner.run(request, ProgressListener.NONE));
+            tasks.set(i, Optional.empty());
         });
     }
 
