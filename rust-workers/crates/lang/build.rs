@@ -1,6 +1,9 @@
 //! Compiles the pinned tree-sitter grammars (grammars/node_modules, fetched by `npm ci`) into
 //! one static library per grammar.
 //!
+//! It also links Debian's static tree-sitter runtime whole, in place of the shared `libtree-sitter`
+//! that the `tree-sitter` crate names (see `link_static_runtime`).
+//!
 //! cc 1.0.73 names its objects after the source file (`parser.o`, `scanner.o`), so every
 //! grammar gets its own `out_dir`; sharing one would let parallel builds link the wrong objects.
 
@@ -32,6 +35,7 @@ fn main() {
     let modules = manifest.join("../../grammars/node_modules");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
     println!("cargo:rerun-if-changed=build.rs");
+    link_static_runtime();
     println!("cargo:rerun-if-changed={}", manifest.join("../../grammars/package-lock.json").display());
     for (_, dir) in GRAMMARS {
         let parser = modules.join(dir).join("src/parser.c");
@@ -59,6 +63,34 @@ fn main() {
             });
         }
     });
+}
+
+/// Links Debian's static tree-sitter runtime (`libtree-sitter.a` of `libtree-sitter-dev`) whole, in
+/// place of the shared library the `tree-sitter` crate names: the parser's small helpers are then
+/// direct calls instead of calls through the PLT with semantic interposition. Linked with
+/// `+whole-archive`, every `ts_*` symbol is defined before the linker reaches the crate's
+/// `-ltree-sitter`, which `--as-needed` then drops. No archive (another distribution): the shared
+/// library is used as before.
+fn link_static_runtime() {
+    let libdir = std::process::Command::new("pkg-config")
+        .args(["--variable=libdir", "tree-sitter"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .filter(|d| !d.is_empty());
+    let Some(libdir) = libdir else {
+        println!("cargo:warning=pkg-config does not know tree-sitter; linking the shared runtime");
+        return;
+    };
+    let archive = Path::new(&libdir).join("libtree-sitter.a");
+    println!("cargo:rerun-if-changed={}", archive.display());
+    if !archive.is_file() {
+        println!("cargo:warning=no {}; linking the shared runtime", archive.display());
+        return;
+    }
+    println!("cargo:rustc-link-search=native={libdir}");
+    println!("cargo:rustc-link-lib=static:+whole-archive,-bundle=tree-sitter");
 }
 
 fn compile(lib: &str, src: &Path, out_dir: &Path) {

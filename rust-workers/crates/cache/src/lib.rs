@@ -14,6 +14,10 @@
 //! is evicted here: the directory is a cache (`rm -rf` is always safe), and the version directory
 //! changes whenever the analyzer does, so old versions can be removed as a whole
 //! ([`Cache::prune_other_versions`]).
+//!
+//! Beside the entries, a [`PathIndex`] per scanned tree (`<dir>/<version-id>/index/`) maps each
+//! path to its stat signature and the caller's finished result, so a scan of an unchanged tree
+//! reads neither the files nor the entries (see `index.rs`).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -21,6 +25,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+
+mod index;
+pub use index::{FileSig, IndexWriter, PathIndex, SharedBytes, RACY_MARGIN_NS};
 
 /// Errors of this crate (only opening the directory can fail; reads and writes degrade to misses).
 #[derive(Debug)]
@@ -55,6 +62,8 @@ pub struct Cache {
     hits: AtomicU64,
     misses: AtomicU64,
     write_errors: AtomicU64,
+    /// See [`Cache::set_racy_margin_ns`].
+    racy_margin_ns: AtomicU64,
 }
 
 impl Cache {
@@ -71,6 +80,7 @@ impl Cache {
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
             write_errors: AtomicU64::new(0),
+            racy_margin_ns: AtomicU64::new(RACY_MARGIN_NS),
         })
     }
 
@@ -148,6 +158,31 @@ impl Cache {
         let v = compute();
         self.put(&key, &v);
         (v, false)
+    }
+
+    /// The index stored under `name` (a scan's identity: tool, root, options), empty if there is
+    /// none or it is unreadable.
+    pub fn load_index(&self, name: &str) -> PathIndex {
+        PathIndex::read(&index::file_of(&self.dir, name))
+    }
+
+    /// Replaces the index stored under `name` (best effort, like [`Cache::put`]).
+    pub fn store_index(&self, name: &str, writer: IndexWriter) {
+        let margin = self.racy_margin_ns.load(Ordering::Relaxed);
+        if writer.write(&index::file_of(&self.dir, name), margin).is_err() {
+            self.write_errors.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// How close to a scan's start a file's ctime may be for its index entry to be trusted
+    /// ([`RACY_MARGIN_NS`] unless changed; tests that write files and scan at once set 0).
+    pub fn set_racy_margin_ns(&self, ns: u64) {
+        self.racy_margin_ns.store(ns, Ordering::Relaxed);
+    }
+
+    /// Counts hits served by an index (they bypass [`Cache::get_or_compute`]).
+    pub fn record_hits(&self, n: u64) {
+        self.hits.fetch_add(n, Ordering::Relaxed);
     }
 
     pub fn stats(&self) -> CacheStats {

@@ -123,7 +123,9 @@ fn main() -> Result<()> {
                 Some(d) if !no_cache => Some(std::sync::Arc::new(open_cache(&d)?)),
                 _ => None,
             };
-            let options = ScanOptions { max_file_bytes: max_file_size, cache: cache.clone(), skip_generated: true };
+            // Compact JSON is written from the files' JSON bodies, made on the worker threads.
+            let json_bodies = format == Format::Json && !pretty;
+            let options = ScanOptions { max_file_bytes: max_file_size, cache: cache.clone(), skip_generated: true, json_bodies };
             let mut results = Vec::new();
             for path in &paths {
                 check_exists(path)?;
@@ -156,7 +158,7 @@ fn main() -> Result<()> {
         }
         Command::Summary { paths, format, jobs, max_file_size } => {
             configure_threads(jobs)?;
-            let options = ScanOptions { max_file_bytes: max_file_size, cache: None, skip_generated: true };
+            let options = ScanOptions { max_file_bytes: max_file_size, cache: None, skip_generated: true, json_bodies: false };
             for path in &paths {
                 check_exists(path)?;
             }
@@ -187,7 +189,7 @@ fn main() -> Result<()> {
                 }
             };
             // One cache for outlines and metrics (their salts differ).
-            let options = ScanOptions { max_file_bytes: max_file_size, cache: cache.clone(), skip_generated: true };
+            let options = ScanOptions { max_file_bytes: max_file_size, cache: cache.clone(), skip_generated: true, json_bodies: false };
             let writer = serve::LineWriter::new(std::io::stdout());
             let stdin = std::io::stdin();
             serve::run_with(stdin.lock(), &writer, serve::ServeConfig { scan: options, cache })
@@ -246,7 +248,7 @@ fn check_exists(path: &std::path::Path) -> Result<()> {
 
 /// The per-file result cache in `dir`, keyed to this build of the analyzer.
 fn open_cache(dir: &std::path::Path) -> Result<cache::Cache, cache::Error> {
-    cache::Cache::open(dir, &symbols_cmd::analyzer_version())
+    cache::Cache::open(dir, &symbols_cmd::analyzer_version_in(dir))
 }
 
 /// The cache's hit/miss line on stderr after a CLI run.
@@ -263,10 +265,11 @@ fn configure_threads(jobs: Option<usize>) -> Result<()> {
 }
 
 /// Compact JSON of a scan, byte-for-byte what `serde_json::to_writer` writes, with the per-file
-/// objects serialized in parallel (one thread writing 100+ MB of JSON would dominate a scan).
+/// objects serialized in parallel (one thread writing 100+ MB of JSON would dominate a scan) or,
+/// for JSON bodies (`ScanOptions::json_bodies`, the scan index), copied as they are.
 fn write_directory_json(out: &mut impl Write, r: &DirectoryResult) -> Result<()> {
     use rayon::prelude::*;
-    let files: Vec<Vec<u8>> = r.files.par_iter().map(serde_json::to_vec).collect::<Result<_, _>>()?;
+    let files: Vec<std::borrow::Cow<[u8]>> = r.files.par_iter().map(|f| f.json()).collect::<Result<_, _>>()?;
     out.write_all(b"{\"root\":")?;
     serde_json::to_writer(&mut *out, &r.root)?;
     out.write_all(b",\"files\":[")?;
@@ -345,8 +348,10 @@ fn write_table(out: &mut impl Write, results: &[DirectoryResult]) -> Result<()> 
     writeln!(out, "{rule}")?;
     writeln!(out, "skipped files: {skipped}")?;
 
+    let decoded: Vec<(&str, std::borrow::Cow<metrics::FileMetrics>)> =
+        results.iter().flat_map(|r| r.files.iter()).map(|f| Ok((f.path.as_str(), f.metrics()?))).collect::<Result<_>>()?;
     let mut functions: Vec<(&str, &metrics::FunctionMetrics)> =
-        results.iter().flat_map(|r| r.files.iter()).flat_map(|f| f.functions.iter().map(move |x| (f.path.as_str(), x))).collect();
+        decoded.iter().flat_map(|(path, m)| m.functions.iter().map(move |x| (*path, x))).collect();
     if !functions.is_empty() {
         functions.sort_by(|a, b| b.1.cyclomatic.cmp(&a.1.cyclomatic).then(a.0.cmp(b.0)).then(a.1.start_line.cmp(&b.1.start_line)));
         writeln!(out, "\nmost complex functions:")?;

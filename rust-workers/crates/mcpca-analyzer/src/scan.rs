@@ -2,6 +2,11 @@
 //! (too large / binary / unknown language), measure the rest in parallel, and total the results:
 //! per language, per directory (each directory with everything below it) and for the whole scan.
 //!
+//! With a cache, a scan also keeps a [`cache::PathIndex`] of the tree: per path, the file's stat
+//! signature and its finished result (the file's JSON and its roll-up numbers). A file whose
+//! signature has not changed since the last scan is neither read nor hashed nor decoded; its JSON
+//! goes to the output as stored. Other files go through the content-hash cache as before.
+//!
 //! [`summary`] is the fast path of `mcpca-analyzer summary`: line counts only, no parse, no
 //! per-file results kept (each worker thread reads into one reused buffer and folds counts into
 //! per-language totals).
@@ -14,9 +19,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use lang::Language;
-use metrics::{FileMetrics, LineCounts, MetricStats};
+use metrics::{FileMetrics, FileSummary, LineCounts, MetricStats};
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 /// Files larger than this are skipped (`--max-file-size`). 10 MiB: far above hand-written
 /// source; generated bundles above it would dominate the run and say little about the code.
@@ -47,14 +52,14 @@ pub struct LanguageTotals {
 }
 
 impl LanguageTotals {
-    pub fn add(&mut self, m: &FileMetrics) {
+    pub fn add(&mut self, m: &FileSummary) {
         self.files += 1;
         self.physical += m.lines.physical;
         self.code += m.lines.code;
         self.comment += m.lines.comment;
         self.blank += m.lines.blank;
         self.logical += m.lines.logical;
-        self.functions += m.functions.len() as u64;
+        self.functions += m.functions;
         self.metrics.merge(&m.totals);
     }
 
@@ -87,11 +92,56 @@ pub struct DirectoryTotals {
     pub totals: LanguageTotals,
 }
 
+/// A measured file of a scan: its roll-up numbers and its metrics, either decoded or as the
+/// finished compact JSON (from the scan index, or when [`ScanOptions::json_bodies`] is set).
+/// Serializes as the file's [`FileMetrics`] either way.
+#[derive(Debug, Clone)]
+pub struct ScannedFile {
+    pub path: String,
+    pub summary: FileSummary,
+    pub body: FileBody,
+}
+
+#[derive(Debug, Clone)]
+pub enum FileBody {
+    Metrics(FileMetrics),
+    /// `serde_json::to_vec` of the file's [`FileMetrics`] (often a view into the mapped index).
+    Json(cache::SharedBytes),
+}
+
+impl ScannedFile {
+    /// The file's metrics (decoded from the JSON body if need be).
+    pub fn metrics(&self) -> Result<std::borrow::Cow<'_, FileMetrics>, serde_json::Error> {
+        match &self.body {
+            FileBody::Metrics(m) => Ok(std::borrow::Cow::Borrowed(m)),
+            FileBody::Json(b) => {
+                let mut m: FileMetrics = serde_json::from_slice(b)?;
+                m.restore_derived();
+                Ok(std::borrow::Cow::Owned(m))
+            }
+        }
+    }
+
+    /// The compact JSON of the file, as `serde_json::to_vec(&metrics)` writes it.
+    pub fn json(&self) -> Result<std::borrow::Cow<'_, [u8]>, serde_json::Error> {
+        match &self.body {
+            FileBody::Metrics(m) => serde_json::to_vec(m).map(std::borrow::Cow::Owned),
+            FileBody::Json(b) => Ok(std::borrow::Cow::Borrowed(&b[..])),
+        }
+    }
+}
+
+impl Serialize for ScannedFile {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.metrics().map_err(serde::ser::Error::custom)?.serialize(s)
+    }
+}
+
 /// The `analyze-metrics` result.
 #[derive(Debug, Clone, Serialize)]
 pub struct DirectoryResult {
     pub root: String,
-    pub files: Vec<FileMetrics>,
+    pub files: Vec<ScannedFile>,
     pub totals: Totals,
     /// Every directory holding measured files, with its subdirectories rolled in, sorted by path.
     pub directories: Vec<DirectoryTotals>,
@@ -99,7 +149,7 @@ pub struct DirectoryResult {
 }
 
 /// Roll-up per directory: each file counts for its directory and every ancestor up to the root.
-pub fn directory_totals(files: &[FileMetrics]) -> Vec<DirectoryTotals> {
+pub fn directory_totals(files: &[ScannedFile]) -> Vec<DirectoryTotals> {
     let mut dirs: BTreeMap<&str, LanguageTotals> = BTreeMap::new();
     for f in files {
         let mut path = f.path.as_str();
@@ -108,7 +158,7 @@ pub fn directory_totals(files: &[FileMetrics]) -> Vec<DirectoryTotals> {
                 Some(i) => &path[..i],
                 None => "",
             };
-            dirs.entry(path).or_default().add(f);
+            dirs.entry(path).or_default().add(&f.summary);
             if path.is_empty() {
                 break;
             }
@@ -130,11 +180,14 @@ pub struct ScanOptions {
     /// Skip generated and minified files. On for walks (they would drown a tree's numbers); off when
     /// a caller names one file, since asking for that file is asking for its numbers.
     pub skip_generated: bool,
+    /// Keep measured files as their compact JSON ([`FileBody::Json`]) rather than decoded: for
+    /// callers that print the JSON (the CLI), so it is written once, on the worker threads.
+    pub json_bodies: bool,
 }
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        ScanOptions { max_file_bytes: DEFAULT_MAX_FILE_BYTES, cache: None, skip_generated: true }
+        ScanOptions { max_file_bytes: DEFAULT_MAX_FILE_BYTES, cache: None, skip_generated: true, json_bodies: false }
     }
 }
 
@@ -281,7 +334,16 @@ pub fn scan(
     options: &ScanOptions,
     progress: &(dyn Fn(u64, u64, &str) + Sync),
 ) -> DirectoryResult {
-    let walked = walk(root, relative_to, progress, |path, display| Some(measure_file(path, display.to_string(), options, None)));
+    let index_name = options.cache.as_ref().map(|_| index_name(root, relative_to, options));
+    let index = match (&options.cache, &index_name) {
+        (Some(c), Some(name)) => c.load_index(name),
+        _ => cache::PathIndex::default(),
+    };
+    let next_index = cache::IndexWriter::new();
+    let index_hits = AtomicU64::new(0);
+    let walked = walk(root, relative_to, progress, |path, display| {
+        Some(scan_file(path, display, options, &index, &next_index, &index_hits))
+    });
     let mut result = DirectoryResult {
         root: root.to_string_lossy().into_owned(),
         files: Vec::new(),
@@ -289,18 +351,115 @@ pub fn scan(
         directories: Vec::new(),
         skipped: walked.skipped.into_iter().map(|(path, reason)| Skipped { path, reason }).collect(),
     };
+    let mut seen = 0;
     for (display, outcome) in walked.outcomes.into_iter().flatten() {
+        seen += 1;
         match outcome {
-            FileOutcome::Measured(m) => {
-                result.totals.all.add(&m);
-                result.totals.by_language.entry(m.language.to_string()).or_default().add(&m);
-                result.files.push(m);
+            Ok(file) => {
+                result.totals.all.add(&file.summary);
+                result.totals.by_language.entry(file.summary.language.to_string()).or_default().add(&file.summary);
+                result.files.push(file);
             }
-            FileOutcome::Skipped(reason) => result.skipped.push(Skipped { path: display, reason }),
+            Err(reason) => result.skipped.push(Skipped { path: display, reason }),
         }
     }
     result.directories = directory_totals(&result.files);
+    if let (Some(c), Some(name)) = (&options.cache, &index_name) {
+        let hits = index_hits.load(Ordering::Relaxed);
+        c.record_hits(hits);
+        // Rewrite the index only when it would change: a file measured anew, or one gone.
+        if hits as usize != seen || index.len() != seen {
+            c.store_index(name, next_index);
+        }
+    }
     result
+}
+
+/// The scan index's name: everything a stored per-path result depends on besides the file and
+/// the analyzer version (which names the cache directory).
+fn index_name(root: &Path, relative_to: Option<&Path>, options: &ScanOptions) -> String {
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()).to_string_lossy().into_owned();
+    format!(
+        "{METRICS_FORMAT}/scan\0{}\0{}\0{}\0{}",
+        canonical(root),
+        relative_to.map(canonical).unwrap_or_default(),
+        options.max_file_bytes,
+        options.skip_generated
+    )
+}
+
+/// Index payloads: a measured file (its [`FileSummary`] bytes, then its JSON) or a skip reason.
+const PAYLOAD_MEASURED: u8 = 0;
+const PAYLOAD_SKIPPED: u8 = 1;
+
+/// One file of a scan: from the index when its signature is unchanged, else measured (through
+/// the content cache) and recorded for the next index.
+fn scan_file(
+    path: &Path,
+    display: &str,
+    options: &ScanOptions,
+    index: &cache::PathIndex,
+    next_index: &cache::IndexWriter,
+    index_hits: &AtomicU64,
+) -> Result<ScannedFile, String> {
+    let sig = match (&options.cache, std::fs::symlink_metadata(path)) {
+        (Some(_), Ok(meta)) if meta.file_type().is_file() => Some(cache::FileSig::of(&meta)),
+        _ => None,
+    };
+    if let Some(payload) = sig.as_ref().and_then(|sig| index.lookup(display, sig)) {
+        if let Some(found) = decode_payload(display, &payload, options.json_bodies) {
+            index_hits.fetch_add(1, Ordering::Relaxed);
+            next_index.add(display.to_string(), sig.expect("looked up by signature"), payload);
+            return found;
+        }
+    }
+    let outcome = measure_file(path, display.to_string(), options, None);
+    let (found, payload) = match outcome {
+        FileOutcome::Measured(m) => {
+            let summary = FileSummary::of(&m);
+            let needs_json = options.json_bodies || sig.is_some();
+            // The payload's tail is the JSON body: one buffer serves both.
+            let mut payload = vec![PAYLOAD_MEASURED];
+            summary.write_to(&mut payload);
+            let json_at = payload.len();
+            let json = needs_json && serde_json::to_writer(&mut payload, &m).is_ok();
+            let payload = json.then(|| cache::SharedBytes::new(payload));
+            let body = match &payload {
+                Some(p) if options.json_bodies => FileBody::Json(p.from_offset(json_at)),
+                _ => FileBody::Metrics(m),
+            };
+            let payload = payload.filter(|_| sig.is_some());
+            (Ok(ScannedFile { path: display.to_string(), summary, body }), payload)
+        }
+        FileOutcome::Skipped(reason) => {
+            // Unreadable files are not remembered: the next scan tries again.
+            let payload = (!reason.starts_with("unreadable")).then(|| cache::SharedBytes::new([&[PAYLOAD_SKIPPED][..], reason.as_bytes()].concat()));
+            (Err(reason), payload)
+        }
+    };
+    if let (Some(sig), Some(payload)) = (sig, payload) {
+        next_index.add(display.to_string(), sig, payload);
+    }
+    found
+}
+
+fn decode_payload(display: &str, payload: &cache::SharedBytes, json_bodies: bool) -> Option<Result<ScannedFile, String>> {
+    match *payload.first()? {
+        PAYLOAD_MEASURED => {
+            let (summary, used) = FileSummary::read_from(&payload[1..])?;
+            let json = payload.from_offset(1 + used);
+            let body = if json_bodies {
+                FileBody::Json(json)
+            } else {
+                let mut m: FileMetrics = serde_json::from_slice(&json).ok()?;
+                m.restore_derived();
+                FileBody::Metrics(m)
+            };
+            Some(Ok(ScannedFile { path: display.to_string(), summary, body }))
+        }
+        PAYLOAD_SKIPPED => Some(Err(std::str::from_utf8(&payload[1..]).ok()?.to_string())),
+        _ => None,
+    }
 }
 
 /// Line counts of one language in a summary.
@@ -503,6 +662,38 @@ mod tests {
         assert_eq!((stats.misses, stats.hits), (3, 3));
         assert_eq!(cold, plain);
         assert_eq!(warm, plain);
+        let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_dir_all(&store);
+    }
+
+    /// The scan index serves unchanged files without reading them and notices a changed or a
+    /// removed one; JSON bodies and decoded results print the same.
+    #[test]
+    fn scan_index_serves_unchanged_files_and_notices_changes() {
+        let dir = temp_dir("index");
+        std::fs::write(dir.join("A.java"), "class A { int f(int a) { return a > 1 ? 2 : 3; } }\n").unwrap();
+        std::fs::write(dir.join("b.py"), "def g(x):\n    return x or 1\n").unwrap();
+        std::fs::write(dir.join("c.js"), "function h(a) { return a && a.b; }\n").unwrap();
+        std::fs::write(dir.join("notes.txt"), "hello\n").unwrap();
+        let store = temp_dir("index-store");
+        let c = Arc::new(cache::Cache::open(&store, "test").unwrap());
+        c.set_racy_margin_ns(0); // the files were written just now; trust them anyway
+        let options = ScanOptions { cache: Some(c.clone()), ..Default::default() };
+        let json = ScanOptions { json_bodies: true, ..options.clone() };
+        let plain = |d: &Path| serde_json::to_string(&scan(d, None, &ScanOptions::default(), &|_, _, _| {})).unwrap();
+        let cold = serde_json::to_string(&scan(&dir, None, &options, &|_, _, _| {})).unwrap();
+        assert_eq!(cold, plain(&dir));
+        assert_eq!((c.stats().misses, c.stats().hits), (3, 0));
+        for opts in [&options, &json] {
+            let warm = scan(&dir, None, opts, &|_, _, _| {});
+            assert_eq!(serde_json::to_string(&warm).unwrap(), cold);
+        }
+        assert_eq!((c.stats().misses, c.stats().hits), (3, 8), "3 measured + 1 skipped, twice, from the index");
+        std::fs::write(dir.join("b.py"), "def g(x):\n    if x:\n        return 1\n    return 2\n").unwrap();
+        std::fs::remove_file(dir.join("c.js")).unwrap();
+        let changed = serde_json::to_string(&scan(&dir, None, &json, &|_, _, _| {})).unwrap();
+        assert_eq!(changed, plain(&dir));
+        assert_eq!((c.stats().misses, c.stats().hits), (4, 10));
         let _ = std::fs::remove_dir_all(&dir);
         let _ = std::fs::remove_dir_all(&store);
     }

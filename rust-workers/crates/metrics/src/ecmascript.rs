@@ -39,7 +39,7 @@
 
 use lang::tree_sitter::Node;
 
-use crate::walk::{count_named_children, operator, Context, Visitor};
+use crate::walk::{count_named_children, operator, Context, Visitor, NodeExt};
 
 const ATOMS: &[&str] = &["string", "template_string", "regex"];
 
@@ -63,7 +63,7 @@ impl<'t> Visitor<'t> for Eslint {
         // A class field's value is an implicit function of its own.
         if let Some(parent) = parent {
             if matches!(parent_kind, "field_definition" | "public_field_definition")
-                && parent.child_by_field_name("value").map(|v| v.id()) == Some(node.id())
+                && parent.field("value").map(|v| v.id()) == Some(node.id())
             {
                 let name = field_name(parent, cx);
                 let (line, column) = eslint_position(cx.source, node);
@@ -78,12 +78,12 @@ impl<'t> Visitor<'t> for Eslint {
                 _ => None,
             };
             let is_nested_child = match nested_field {
-                Some(field) => parent.child_by_field_name(field).map(|c| c.id()) == Some(node.id()),
+                Some(field) => parent.field(field).map(|c| c.id()) == Some(node.id()),
                 None => {
                     parent_kind == "ternary_expression"
                         && ["consequence", "alternative"]
                             .iter()
-                            .any(|f| parent.child_by_field_name(f).map(|c| c.id()) == Some(node.id()))
+                            .any(|f| parent.field(f).map(|c| c.id()) == Some(node.id()))
                 }
             };
             if is_nested_child {
@@ -110,7 +110,7 @@ impl<'t> Visitor<'t> for Eslint {
                 } else if cx.functions[i].class_index.is_some() {
                     cx.functions[i].class_index = None;
                 }
-                if kind == "arrow_function" && node.child_by_field_name("body").map(|b| b.kind() != "statement_block").unwrap_or(false) {
+                if kind == "arrow_function" && node.field("body").map(|b| b.kind() != "statement_block").unwrap_or(false) {
                     cx.exit_point();
                 }
                 if kind != "function_expression" && kind != "arrow_function" && kind != "generator_function" {
@@ -127,7 +127,7 @@ impl<'t> Visitor<'t> for Eslint {
                 if let Some(name) = &name {
                     cx.push_name(node, name.clone());
                 }
-                let at = node.child_by_field_name("name").unwrap_or(node);
+                let at = node.field("name").unwrap_or(node);
                 cx.open_class(node, name.unwrap_or_else(|| "<anonymous>".to_string()), "class", at);
                 if kind != "class" {
                     cx.logical(node, 1, true);
@@ -207,7 +207,7 @@ impl<'t> Visitor<'t> for Eslint {
             }
             "assignment_expression" | "update_expression" => cx.abc(1, 0, 0),
             "variable_declarator" => {
-                if node.child_by_field_name("value").is_some() {
+                if node.field("value").is_some() {
                     cx.abc(1, 0, 0);
                 }
             }
@@ -221,13 +221,13 @@ impl<'t> Visitor<'t> for Eslint {
             }
             "return_statement" => cx.exit_point(),
             "break_statement" | "continue_statement" => {
-                if node.child_by_field_name("label").is_some() || has_child(node, "statement_identifier") {
+                if node.field("label").is_some() || has_child(node, "statement_identifier") {
                     cx.cognitive_add_own(1);
                 }
             }
             // TS parameters carry their default in a `value` field instead of an assignment_pattern.
             "required_parameter" | "optional_parameter" => {
-                if node.child_by_field_name("value").is_some() {
+                if node.field("value").is_some() {
                     cx.add(1);
                 }
             }
@@ -247,7 +247,7 @@ fn and_runs(node: Node<'_>) -> u32 {
             n = n.named_child(0).unwrap();
         }
         let Some(op) = logical_operator(n) else { continue };
-        match (expanded, n.child_by_field_name("left"), n.child_by_field_name("right")) {
+        match (expanded, n.field("left"), n.field("right")) {
             (false, Some(l), Some(r)) => {
                 stack.push((r, false));
                 stack.push((n, true));
@@ -271,7 +271,7 @@ fn and_runs(node: Node<'_>) -> u32 {
 fn is_jsx_short_circuit(node: Node<'_>, outer: Option<Node<'_>>) -> bool {
     let in_jsx = outer.map(|p| p.kind() == "jsx_expression").unwrap_or(false);
     let right_is_jsx = node
-        .child_by_field_name("right")
+        .field("right")
         .map(|mut r| {
             while r.kind() == "parenthesized_expression" && r.named_child_count() == 1 {
                 r = r.named_child(0).unwrap();
@@ -295,15 +295,15 @@ fn is_else_if(_node: Node<'_>, parent_kind: &str) -> bool {
 
 /// Declared parameters of a function.
 fn parameter_count(function: Node<'_>) -> u32 {
-    if function.child_by_field_name("parameter").is_some() {
+    if function.field("parameter").is_some() {
         return 1; // `x => …`
     }
-    function.child_by_field_name("parameters").map(|p| count_named_children(p, &["comment"])).unwrap_or(0)
+    function.field("parameters").map(|p| count_named_children(p, &["comment"])).unwrap_or(0)
 }
 
 /// Not a `#private` name and no TS `private`/`protected` modifier.
-fn is_public_member(member: Node<'_>, name_field: &str) -> bool {
-    if member.child_by_field_name(name_field).map(|n| n.kind() == "private_property_identifier").unwrap_or(false) {
+fn is_public_member(member: Node<'_>, name_field: &'static str) -> bool {
+    if member.field(name_field).map(|n| n.kind() == "private_property_identifier").unwrap_or(false) {
         return false;
     }
     let mut cursor = member.walk();
@@ -319,8 +319,8 @@ fn is_public_member(member: Node<'_>, name_field: &str) -> bool {
 
 fn field_name<'t>(field: Node<'t>, cx: &Context<'t>) -> String {
     field
-        .child_by_field_name("property")
-        .or_else(|| field.child_by_field_name("name"))
+        .field("property")
+        .or_else(|| field.field("name"))
         .map(|n| cx.text(n))
         .unwrap_or_else(|| "<field>".to_string())
 }
@@ -350,7 +350,7 @@ fn head_node(node: Node<'_>) -> Node<'_> {
         return start_after_decorators(node);
     }
     if let Some(parent) = estree_parent(node) {
-        let is_value = parent.child_by_field_name("value").map(|v| v.id() == node.id() || contains(v, node)).unwrap_or(false);
+        let is_value = parent.field("value").map(|v| v.id() == node.id() || contains(v, node)).unwrap_or(false);
         if matches!(parent.kind(), "pair" | "field_definition" | "public_field_definition") && is_value {
             return start_after_decorators(parent);
         }
@@ -386,16 +386,16 @@ fn function_name<'t>(node: Node<'t>, cx: &Context<'t>) -> (String, &'static str)
         "arrow_function" => "arrow",
         _ => "function",
     };
-    if let Some(name) = node.child_by_field_name("name") {
+    if let Some(name) = node.field("name") {
         return (cx.text(name), kind);
     }
     let parent = estree_parent(node);
     let name = parent.and_then(|p| match p.kind() {
-        "variable_declarator" => p.child_by_field_name("name").map(|n| cx.text(n)),
-        "pair" => p.child_by_field_name("key").map(|n| cx.text(n)),
-        "field_definition" => p.child_by_field_name("property").map(|n| cx.text(n)),
-        "public_field_definition" => p.child_by_field_name("name").map(|n| cx.text(n)),
-        "assignment_expression" => p.child_by_field_name("left").map(|n| cx.text(n)),
+        "variable_declarator" => p.field("name").map(|n| cx.text(n)),
+        "pair" => p.field("key").map(|n| cx.text(n)),
+        "field_definition" => p.field("property").map(|n| cx.text(n)),
+        "public_field_definition" => p.field("name").map(|n| cx.text(n)),
+        "assignment_expression" => p.field("left").map(|n| cx.text(n)),
         _ => None,
     });
     let kind = match parent.map(|p| cx.kind(p)) {

@@ -35,7 +35,7 @@
 use lang::tree_sitter::Node;
 use lang::Language;
 
-use crate::walk::{Context, Visitor};
+use crate::walk::{Context, Visitor, NodeExt};
 
 /// The node kinds of one grammar.
 pub(crate) struct Rules {
@@ -381,7 +381,7 @@ impl Generic {
         if !self.rules.binaries.contains(&kind) {
             return None;
         }
-        let op = node.child_by_field_name("operator").filter(|o| !o.is_named()).or_else(|| {
+        let op = node.field("operator").filter(|o| !o.is_named()).or_else(|| {
             let mut cursor = node.walk();
             let found = node.children(&mut cursor).find(|c| !c.is_named() && LOGICAL_OPERATORS.contains(&c.kind()));
             found
@@ -421,7 +421,7 @@ impl Generic {
 
 /// An `if` with an `else` branch: an `alternative` field or an `else` token.
 fn has_else(node: Node<'_>) -> bool {
-    if node.child_by_field_name("alternative").is_some() {
+    if node.field("alternative").is_some() {
         return true;
     }
     let mut cursor = node.walk();
@@ -435,13 +435,13 @@ fn contains_word(text: &[u8], word: &[u8]) -> bool {
 
 /// The name of a function or class node.
 fn name_of<'t>(node: Node<'t>, cx: &Context<'t>) -> Option<String> {
-    if let Some(n) = node.child_by_field_name("name") {
+    if let Some(n) = node.field("name") {
         return Some(cx.text(n));
     }
     // C/C++: follow the declarator chain to the identifier.
     let mut current = node;
     for _ in 0..8 {
-        match current.child_by_field_name("declarator") {
+        match current.field("declarator") {
             Some(d) => {
                 if matches!(d.kind(), "identifier" | "field_identifier" | "qualified_identifier" | "destructor_name" | "operator_name") {
                     return Some(cx.text(d));
@@ -451,7 +451,7 @@ fn name_of<'t>(node: Node<'t>, cx: &Context<'t>) -> Option<String> {
             None => break,
         }
     }
-    if let Some(t) = node.child_by_field_name("type") {
+    if let Some(t) = node.field("type") {
         return Some(cx.text(t)); // Rust `impl Type`
     }
     let mut cursor = node.walk();
@@ -464,13 +464,13 @@ fn name_of<'t>(node: Node<'t>, cx: &Context<'t>) -> Option<String> {
 
 /// Declared parameters of a function node (first parameter list found on it or its declarator).
 fn parameter_count(node: Node<'_>, rules: &Rules) -> u32 {
-    let mut list = node.child_by_field_name("parameters");
+    let mut list = node.field("parameters");
     if list.is_none() {
         let mut current = node;
         for _ in 0..8 {
-            match current.child_by_field_name("declarator") {
+            match current.field("declarator") {
                 Some(d) => {
-                    if let Some(p) = d.child_by_field_name("parameters") {
+                    if let Some(p) = d.field("parameters") {
                         list = Some(p);
                         break;
                     }
@@ -649,7 +649,7 @@ impl<'t> Visitor<'t> for Generic {
             cx.abc(0, 1, 0);
         } else if r.assignments.contains(&kind) {
             let has_value = !matches!(kind, "let_declaration" | "init_declarator" | "variable_declarator" | "property_declaration")
-                || node.child_by_field_name("value").is_some()
+                || node.field("value").is_some()
                 || { let mut c = node.walk(); let f = node.children(&mut c).any(|x| x.kind() == "="); f };
             if has_value {
                 cx.abc(1, 0, 0);

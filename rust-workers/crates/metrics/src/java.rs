@@ -52,7 +52,7 @@
 
 use lang::tree_sitter::Node;
 
-use crate::walk::{descendants, operator, Context, ScopeKind, Visitor};
+use crate::walk::{descendants, operator, Context, ScopeKind, Visitor, NodeExt};
 
 /// Kinds whose whole subtree is one Halstead operand.
 const ATOMS: &[&str] = &["string_literal", "character_literal"];
@@ -110,12 +110,12 @@ impl<'t> Visitor<'t> for Pmd {
         match cx.kind(node) {
             kind @ ("class_declaration" | "interface_declaration" | "enum_declaration" | "record_declaration"
             | "annotation_type_declaration") => {
-                if let Some(name_node) = node.child_by_field_name("name") {
+                if let Some(name_node) = node.field("name") {
                     let name = cx.text(name_node);
                     cx.push_name(node, name.clone());
                     let class_kind = kind.trim_end_matches("_declaration").trim_end_matches("_type");
                     cx.open_class(node, name.clone(), class_kind, name_node);
-                    let members = node.child_by_field_name("body").map(|b| body_members(b, cx)).unwrap_or_default();
+                    let members = node.field("body").map(|b| body_members(b, cx)).unwrap_or_default();
                     self.types.push((node.id(), name, members));
                 }
                 if kind != "record_declaration" {
@@ -174,7 +174,7 @@ impl<'t> Visitor<'t> for Pmd {
             "block" if parent_kind == "class_body" => cx.logical(node, 1, true),
             "method_declaration" | "constructor_declaration" | "annotation_type_element_declaration" => {
                 let kind = if node.kind() == "constructor_declaration" { "constructor" } else { "method" };
-                let name_node = node.child_by_field_name("name").unwrap_or(node);
+                let name_node = node.field("name").unwrap_or(node);
                 let name = cx.text(name_node);
                 let index = cx.open_function(node, name.clone(), kind, name_node);
                 let signature = signature(node, cx);
@@ -187,9 +187,9 @@ impl<'t> Visitor<'t> for Pmd {
                 }
             }
             "if_statement" => {
-                let paths = node.child_by_field_name("condition").map(boolean_paths).unwrap_or(0);
+                let paths = node.field("condition").map(boolean_paths).unwrap_or(0);
                 cx.add(1 + paths);
-                let has_else = node.child_by_field_name("alternative").is_some();
+                let has_else = node.field("alternative").is_some();
                 cx.logical(node, 1 + has_else as u32, true);
                 if has_else {
                     cx.abc(0, 0, 1);
@@ -200,20 +200,20 @@ impl<'t> Visitor<'t> for Pmd {
                 }
             }
             "while_statement" | "do_statement" | "for_statement" => {
-                let paths = node.child_by_field_name("condition").map(boolean_paths).unwrap_or(0);
+                let paths = node.field("condition").map(boolean_paths).unwrap_or(0);
                 cx.add(1 + paths);
                 self.structural(node, cx);
                 cx.push_depth(node);
                 cx.logical(node, 1, true);
             }
             "ternary_expression" => {
-                let paths = node.child_by_field_name("condition").map(boolean_paths).unwrap_or(0);
+                let paths = node.field("condition").map(boolean_paths).unwrap_or(0);
                 cx.add(1 + paths);
                 self.structural(node, cx);
                 cx.abc(0, 0, 1);
             }
             "switch_expression" => {
-                let paths = node.child_by_field_name("condition").map(boolean_paths).unwrap_or(0);
+                let paths = node.field("condition").map(boolean_paths).unwrap_or(0);
                 cx.add(paths);
                 self.structural(node, cx);
                 cx.push_depth(node);
@@ -261,7 +261,7 @@ impl<'t> Visitor<'t> for Pmd {
                 cx.abc(0, 0, 1);
             }
             "resource" => {
-                if node.child_by_field_name("name").is_some() {
+                if node.field("name").is_some() {
                     cx.logical(node, 1, true);
                 }
             }
@@ -275,7 +275,7 @@ impl<'t> Visitor<'t> for Pmd {
                 if let (Some(ty), Some(m)) = (cx.field_text(node, "type"), self.methods.last_mut()) {
                     let mut cursor = node.walk();
                     for d in node.children_by_field_name("declarator", &mut cursor) {
-                        if let Some(n) = d.child_by_field_name("name") {
+                        if let Some(n) = d.field("name") {
                             m.2.push((cx.text(n), ty.clone()));
                         }
                     }
@@ -314,7 +314,7 @@ impl<'t> Visitor<'t> for Pmd {
             }
             "assignment_expression" | "update_expression" => cx.abc(1, 0, 0),
             "variable_declarator" => {
-                if node.child_by_field_name("value").is_some() {
+                if node.field("value").is_some() {
                     cx.abc(1, 0, 0);
                 }
             }
@@ -340,12 +340,12 @@ impl Pmd {
     /// costs `+1` and is nested (always).
     fn if_branch<'t>(&self, node: Node<'t>, if_node: Node<'t>, cx: &mut Context<'t>) {
         let id = Some(node.id());
-        if if_node.child_by_field_name("consequence").map(|c| c.id()) == id {
+        if if_node.field("consequence").map(|c| c.id()) == id {
             let if_is_else_if = cx.ancestor(1).map(|g| g.kind() == "if_statement").unwrap_or(false);
             if !if_is_else_if {
                 cx.push_cognitive_nesting(node);
             }
-        } else if if_node.child_by_field_name("alternative").map(|c| c.id()) == id {
+        } else if if_node.field("alternative").map(|c| c.id()) == id {
             cx.cognitive_add(1);
             cx.push_cognitive_nesting(node);
         }
@@ -359,12 +359,12 @@ impl Pmd {
         if self.methods.is_empty() {
             return false;
         }
-        let Some(name) = call.child_by_field_name("name") else { return false };
+        let Some(name) = call.field("name") else { return false };
         let name = cx.bytes(name);
         if !self.methods.iter().any(|(_, m, _)| m.name.as_bytes() == name) {
             return false;
         }
-        if let Some(object) = call.child_by_field_name("object") {
+        if let Some(object) = call.field("object") {
             let Some(own) = self.types.last().map(|t| t.1.as_str()) else { return false };
             let own_type = own.as_bytes() == cx.bytes(object)
                 || self.expression_type(object, cx).map(|t| normalize_type(&t) == own).unwrap_or(false);
@@ -372,7 +372,7 @@ impl Pmd {
                 return false;
             }
         }
-        let args: Vec<Node<'t>> = match call.child_by_field_name("arguments") {
+        let args: Vec<Node<'t>> = match call.field("arguments") {
             Some(a) => {
                 let mut cursor = a.walk();
                 let v = a.named_children(&mut cursor).filter(|c| !c.is_extra()).collect();
@@ -440,7 +440,7 @@ fn signature<'t>(method: Node<'t>, cx: &Context<'t>) -> Signature {
         returns: cx.field_text(method, "type").unwrap_or_default(),
         ..Default::default()
     };
-    let Some(params) = method.child_by_field_name("parameters") else { return sig };
+    let Some(params) = method.field("parameters") else { return sig };
     let mut cursor = params.walk();
     for p in params.named_children(&mut cursor) {
         if !matches!(p.kind(), "formal_parameter" | "spread_parameter") {
@@ -448,14 +448,14 @@ fn signature<'t>(method: Node<'t>, cx: &Context<'t>) -> Signature {
         }
         let mut c = p.walk();
         let ty = p
-            .child_by_field_name("type")
+            .field("type")
             .or_else(|| p.named_children(&mut c).find(|n| n.kind().ends_with("_type") || n.kind() == "type_identifier"))
             .map(|t| cx.text(t))
             .unwrap_or_default();
         let mut c = p.walk();
         let name = p
-            .child_by_field_name("name")
-            .or_else(|| p.named_children(&mut c).find(|n| n.kind() == "variable_declarator").and_then(|d| d.child_by_field_name("name")))
+            .field("name")
+            .or_else(|| p.named_children(&mut c).find(|n| n.kind() == "variable_declarator").and_then(|d| d.field("name")))
             .map(|n| cx.text(n))
             .unwrap_or_default();
         sig.types.push(ty);
@@ -476,7 +476,7 @@ fn body_members<'t>(body: Node<'t>, cx: &Context<'t>) -> Members {
                 let ty = cx.field_text(member, "type").unwrap_or_default();
                 let mut c = member.walk();
                 for d in member.children_by_field_name("declarator", &mut c) {
-                    if let Some(n) = d.child_by_field_name("name") {
+                    if let Some(n) = d.field("name") {
                         out.fields.push((cx.text(n), ty.clone()));
                     }
                 }
@@ -522,8 +522,8 @@ impl Pmd {
             "this" => own?.1.clone(),
             "binary_expression" => {
                 let op = operator(expr)?;
-                let left = self.expression_type_within(expr.child_by_field_name("left")?, cx, depth + 1)?;
-                let right = self.expression_type_within(expr.child_by_field_name("right")?, cx, depth + 1)?;
+                let left = self.expression_type_within(expr.field("left")?, cx, depth + 1)?;
+                let right = self.expression_type_within(expr.field("right")?, cx, depth + 1)?;
                 if op == "+" && (left == "String" || right == "String") {
                     return Some("String".to_string());
                 }
@@ -533,7 +533,7 @@ impl Pmd {
                 numeric_promotion(&left, &right)?
             }
             "unary_expression" => {
-                let operand = self.expression_type_within(expr.child_by_field_name("operand")?, cx, depth + 1)?;
+                let operand = self.expression_type_within(expr.field("operand")?, cx, depth + 1)?;
                 match operator(expr)? {
                     "-" | "+" | "~" => numeric_promotion(&operand, "int")?,
                     "!" => "boolean".to_string(),
@@ -553,21 +553,21 @@ impl Pmd {
                 own?.2.fields.iter().find(|(n, _)| n.as_bytes() == text)?.1.clone()
             }
             "field_access" => {
-                let object = expr.child_by_field_name("object")?;
+                let object = expr.field("object")?;
                 if object.kind() != "this" {
                     return None;
                 }
-                let field = cx.bytes(expr.child_by_field_name("field")?);
+                let field = cx.bytes(expr.field("field")?);
                 own?.2.fields.iter().find(|(n, _)| n.as_bytes() == field)?.1.clone()
             }
             "method_invocation" => {
-                if let Some(object) = expr.child_by_field_name("object") {
+                if let Some(object) = expr.field("object") {
                     if object.kind() != "this" {
                         return None;
                     }
                 }
-                let name = cx.bytes(expr.child_by_field_name("name")?);
-                let args = expr.child_by_field_name("arguments").map(|a| a.named_child_count()).unwrap_or(0);
+                let name = cx.bytes(expr.field("name")?);
+                let args = expr.field("arguments").map(|a| a.named_child_count()).unwrap_or(0);
                 let mut candidates = own?.2.methods.iter().filter(|m| m.name.as_bytes() == name && m.accepts(args));
                 let first = candidates.next()?;
                 if candidates.any(|m| normalize_type(&m.returns) != normalize_type(&first.returns)) {
@@ -640,7 +640,7 @@ fn boolean_paths(expr: Node<'_>) -> u32 {
         }
     }
     if expr.kind() == "ternary_expression" {
-        let part = |f: &str| expr.child_by_field_name(f).map(boolean_paths).unwrap_or(0);
+        let part = |f: &'static str| expr.field(f).map(boolean_paths).unwrap_or(0);
         return part("condition") + part("consequence") + part("alternative") + 2;
     }
     let mut count = 0;

@@ -141,7 +141,7 @@ pub use lines::{count_lines, count_lines_for, LineCounts, LineSyntax};
 pub use classes::ClassMetrics;
 pub use halstead::Halstead;
 pub use mi::MaintainabilityIndex;
-pub use rollup::{MetricStats, Stat};
+pub use rollup::{FileSummary, MetricStats, Stat};
 pub use walk::{Abc, FunctionLines, FunctionMetrics, SyntaxError};
 
 /// Line counts of a file: cloc's `physical`/`code`/`comment`/`blank` plus `logical` (statements

@@ -42,7 +42,7 @@
 
 use lang::tree_sitter::Node;
 
-use crate::walk::{count_named_children, descendants, Context, ScopeKind, Visitor};
+use crate::walk::{count_named_children, descendants, Context, ScopeKind, Visitor, NodeExt};
 
 const ATOMS: &[&str] = &["string", "concatenated_string"];
 
@@ -74,7 +74,7 @@ fn is_else_if(clause: Node<'_>) -> bool {
     if clause.kind() != "else_clause" {
         return false;
     }
-    let body = statements(clause.child_by_field_name("body"));
+    let body = statements(clause.field("body"));
     body.len() == 1 && body[0].kind() == "if_statement"
 }
 
@@ -100,7 +100,7 @@ fn logical_operator(n: Node<'_>) -> Option<&'static str> {
     if n.kind() != "boolean_operator" {
         return None;
     }
-    n.child_by_field_name("operator").map(|o| o.kind())
+    n.field("operator").map(|o| o.kind())
 }
 
 /// Python's public-name convention: no leading underscore, or a dunder.
@@ -154,11 +154,11 @@ impl<'t> Visitor<'t> for Radon {
                 let i = cx.open_function(node, name, fkind, node);
                 cx.functions[i].public = public;
                 cx.functions[i].nargs = node
-                    .child_by_field_name("parameters")
+                    .field("parameters")
                     .map(|p| count_named_children(p, &["positional_separator", "keyword_separator", "comment"]))
                     .unwrap_or(0);
                 cx.logical(node, 1, true);
-                let body = statements(node.child_by_field_name("body"));
+                let body = statements(node.field("body"));
                 if body.len() == 2
                     && matches!(body[0].kind(), "function_definition" | "decorated_definition")
                     && body[1].kind() == "return_statement"
@@ -174,7 +174,7 @@ impl<'t> Visitor<'t> for Radon {
                     cx.push_scope(node, ScopeKind::Dropped);
                 } else {
                     cx.push_scope(node, ScopeKind::Excluded);
-                    if let Some(name_node) = node.child_by_field_name("name") {
+                    if let Some(name_node) = node.field("name") {
                         let name = cx.text(name_node);
                         cx.push_name(node, name.clone());
                         cx.open_class(node, name, "class", name_node);
@@ -214,7 +214,7 @@ impl<'t> Visitor<'t> for Radon {
                 }
             }
             "for_statement" | "while_statement" => {
-                let has_else = node.child_by_field_name("alternative").is_some();
+                let has_else = node.field("alternative").is_some();
                 cx.add(1 + has_else as u32);
                 cx.push_depth(node);
             }
@@ -245,7 +245,7 @@ impl<'t> Visitor<'t> for Radon {
             "call" => {
                 cx.abc(0, 1, 0);
                 // Recursion: `name(…)` anywhere inside a def named `name` (the tool's check).
-                if let Some(f) = node.child_by_field_name("function").filter(|f| f.kind() == "identifier") {
+                if let Some(f) = node.field("function").filter(|f| f.kind() == "identifier") {
                     let name = cx.bytes(f);
                     for i in cx.open_records() {
                         if cx.functions[i].name.as_bytes() == name && !self.recursive.contains(&i) {
@@ -268,7 +268,7 @@ impl Radon {
         // Try: every AST child but the first (body statements, handlers, else and finally
         // statements) is one level deeper.
         if parent_kind == "block" && cx.ancestor(1).map(|t| t.kind() == "try_statement").unwrap_or(false) {
-            let is_body = cx.ancestor(1).and_then(|t| t.child_by_field_name("body")).map(|b| Some(b.id()) == parent.map(|p| p.id())).unwrap_or(false);
+            let is_body = cx.ancestor(1).and_then(|t| t.field("body")).map(|b| Some(b.id()) == parent.map(|p| p.id())).unwrap_or(false);
             if is_body && node.is_named() && kind != "comment" {
                 let first = statements(parent).first().map(|f| f.id()) == Some(node.id());
                 if !first {
@@ -319,7 +319,7 @@ impl Radon {
             // `async for` is ast.AsyncFor, which the tool does not count.
             "for_statement" if node.child(0).map(|c| c.kind() == "async").unwrap_or(false) => {}
             "for_statement" | "while_statement" => {
-                let has_else = node.child_by_field_name("alternative").is_some() as u32;
+                let has_else = node.field("alternative").is_some() as u32;
                 cx.cognitive_apply(|n| at_least_one(n + 1) + has_else);
                 cx.push_cognitive_nesting(node);
             }
@@ -328,13 +328,13 @@ impl Radon {
                 cx.push_cognitive_nesting(node);
             }
             "try_statement" => {
-                let body = statements(node.child_by_field_name("body")).len();
+                let body = statements(node.field("body")).len();
                 let mut cursor = node.walk();
                 let mut children = 0;
                 for c in node.named_children(&mut cursor) {
                     match c.kind() {
                         "except_clause" | "except_group_clause" => children += 1,
-                        "else_clause" => children += statements(c.child_by_field_name("body")).len(),
+                        "else_clause" => children += statements(c.field("body")).len(),
                         "finally_clause" => {
                             let mut cc = c.walk();
                             let block = c.named_children(&mut cc).find(|b| b.kind() == "block");
@@ -362,7 +362,7 @@ impl Radon {
 
     /// Class attributes: names assigned in a class body, `self.<name> = …` in its methods.
     fn attribute<'t>(&self, assignment: Node<'t>, parent_kind: &str, cx: &mut Context<'t>) {
-        let Some(left) = assignment.child_by_field_name("left") else { return };
+        let Some(left) = assignment.field("left") else { return };
         if left.kind() == "identifier" && parent_kind == "expression_statement" {
             let in_class_block = cx.ancestor(1).map(|b| b.kind() == "block").unwrap_or(false)
                 && cx.ancestor(2).map(|c| c.kind() == "class_definition").unwrap_or(false);
@@ -371,9 +371,9 @@ impl Radon {
                 cx.classes[class].add_attribute(Some(&name), is_public_name(&name));
             }
         } else if left.kind() == "attribute" {
-            let is_self = left.child_by_field_name("object").map(|o| cx.bytes(o) == b"self").unwrap_or(false);
+            let is_self = left.field("object").map(|o| cx.bytes(o) == b"self").unwrap_or(false);
             if let (true, Some(class)) = (is_self, cx.class_of_current_function()) {
-                if let Some(attr) = left.child_by_field_name("attribute") {
+                if let Some(attr) = left.field("attribute") {
                     let name = cx.text(attr);
                     cx.classes[class].add_attribute(Some(&name), is_public_name(&name));
                 }

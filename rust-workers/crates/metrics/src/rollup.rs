@@ -177,9 +177,88 @@ impl MetricStats {
     }
 }
 
+/// What the directory and language roll-ups need of one file, with an exact binary form for the
+/// scan index (a warm scan rolls up from it without decoding the file's metrics).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileSummary {
+    pub language: &'static str,
+    pub lines: crate::FileLines,
+    pub functions: u64,
+    pub totals: MetricStats,
+}
+
+impl FileSummary {
+    pub fn of(m: &crate::FileMetrics) -> FileSummary {
+        FileSummary { language: m.language, lines: m.lines, functions: m.functions.len() as u64, totals: m.totals.clone() }
+    }
+
+    /// Appends the binary form: language name (u8 length + bytes), then u64s (line counts,
+    /// functions, the roll-up's counts) and f64 bit patterns (so sums stay exact).
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        out.push(self.language.len() as u8);
+        out.extend_from_slice(self.language.as_bytes());
+        let l = &self.lines;
+        let t = &self.totals;
+        for v in [l.physical, l.code, l.comment, l.blank, l.logical, self.functions, t.functions, t.classes] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        for s in t.stats() {
+            out.extend_from_slice(&s.count.to_le_bytes());
+            for f in [s.sum, s.avg, s.min, s.max] {
+                out.extend_from_slice(&f.to_bits().to_le_bytes());
+            }
+        }
+    }
+
+    /// Reads what [`FileSummary::write_to`] wrote; returns the summary and the bytes it took.
+    pub fn read_from(b: &[u8]) -> Option<(FileSummary, usize)> {
+        let n = *b.first()? as usize;
+        let name = std::str::from_utf8(b.get(1..1 + n)?).ok()?;
+        let language = lang::Language::from_name(name).map(|l| l.name()).filter(|l| *l == name)?;
+        let mut at = 1 + n;
+        let u64_at = |at: &mut usize| -> Option<u64> {
+            let v = u64::from_le_bytes(b.get(*at..*at + 8)?.try_into().ok()?);
+            *at += 8;
+            Some(v)
+        };
+        let mut v = [0u64; 8];
+        for x in v.iter_mut() {
+            *x = u64_at(&mut at)?;
+        }
+        let lines = crate::FileLines {
+            counts: crate::LineCounts { physical: v[0], code: v[1], comment: v[2], blank: v[3] },
+            logical: v[4],
+        };
+        let mut totals = MetricStats { functions: v[6], classes: v[7], ..Default::default() };
+        for s in totals.stats_mut() {
+            s.count = u64_at(&mut at)?;
+            let mut f = [0f64; 4];
+            for x in f.iter_mut() {
+                *x = f64::from_bits(u64_at(&mut at)?);
+            }
+            [s.sum, s.avg, s.min, s.max] = f;
+        }
+        Some((FileSummary { language, lines, functions: v[5], totals }, at))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn summary_bytes_round_trip_exactly() {
+        let m = crate::analyze_source(lang::Language::Java, b"class A { int f(int a) { return a > 1 ? a / 3 : 0; } void g() {} }\n");
+        let s = FileSummary::of(&m);
+        let mut b = vec![];
+        s.write_to(&mut b);
+        b.extend_from_slice(b"rest");
+        let (back, used) = FileSummary::read_from(&b).unwrap();
+        assert_eq!(back, s);
+        assert_eq!(back.totals.cyclomatic.count(), 2);
+        assert_eq!(&b[used..], b"rest");
+        assert!(FileSummary::read_from(&b[..used - 1]).is_none());
+    }
 
     #[test]
     fn stats_merge_like_one_pass() {

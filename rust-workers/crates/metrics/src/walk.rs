@@ -141,8 +141,10 @@ pub(crate) fn walk<'t, V: Visitor<'t>>(tree: &'t Tree, source: &'t [u8], visitor
     let mut cursor = tree.walk();
     loop {
         let node = cursor.node();
-        if (node.is_error() || node.is_missing()) && cx.errors.len() < MAX_ERRORS {
-            let message = if node.is_missing() {
+        let kind_id = node.kind_id();
+        let missing = node.is_missing();
+        if (kind_id == u16::MAX || missing) && cx.errors.len() < MAX_ERRORS {
+            let message = if missing {
                 format!("syntax error: missing {}", node.kind())
             } else {
                 "syntax error".to_string()
@@ -150,7 +152,7 @@ pub(crate) fn walk<'t, V: Visitor<'t>>(tree: &'t Tree, source: &'t [u8], visitor
             cx.errors.push(SyntaxError { line: node.start_position().row as u32 + 1, message });
         }
         visitor.enter(node, &mut cx);
-        cx.token(node);
+        cx.token(node, kind_id, missing);
         if cursor.goto_first_child() {
             cx.ancestors.push(node);
             continue;
@@ -308,11 +310,11 @@ impl<'t> Context<'t> {
     }
 
     /// Collects Halstead tokens and row flags of a leaf (or a whole atom).
-    fn token(&mut self, node: Node<'t>) {
-        if self.atom_owner.is_some() || node.is_missing() {
+    fn token(&mut self, node: Node<'t>, kind_id: u16, missing: bool) {
+        if self.atom_owner.is_some() || missing {
             return;
         }
-        let class = self.token_class.get(node.kind_id() as usize).copied().unwrap_or(0);
+        let class = self.token_class.get(kind_id as usize).copied().unwrap_or(0);
         let leaf = node.child_count() == 0;
         if class == TOKEN_COMMENT && (leaf || node.is_extra()) {
             self.mark_rows(node, ROW_COMMENT);
@@ -320,7 +322,7 @@ impl<'t> Context<'t> {
             return;
         }
         let is_atom = class == TOKEN_ATOM;
-        let kind = if leaf && !is_atom && !node.is_named() { self.kind(node) } else { "" };
+        let kind = if leaf && !is_atom && !node.is_named() { self.kinds.get(kind_id as usize).copied().unwrap_or("") } else { "" };
         if !leaf && !is_atom {
             return;
         }
@@ -384,9 +386,10 @@ impl<'t> Context<'t> {
     /// The kind name of `node`, from the table.
     #[inline]
     pub fn kind(&self, node: Node<'t>) -> &'static str {
+        // One `ts_node_symbol` call: `is_error` would make a second (ERROR is u16::MAX).
         match self.kinds.get(node.kind_id() as usize) {
-            Some(k) if !node.is_error() => k,
-            _ => node.kind(),
+            Some(k) => k,
+            None => node.kind(),
         }
     }
 
@@ -647,8 +650,8 @@ impl<'t> Context<'t> {
     }
 
     /// Text of the named field, if present.
-    pub fn field_text(&self, node: Node<'t>, field: &str) -> Option<String> {
-        node.child_by_field_name(field).map(|n| self.text(n))
+    pub fn field_text(&self, node: Node<'t>, field: &'static str) -> Option<String> {
+        node.field(field).map(|n| self.text(n))
     }
 }
 
@@ -678,9 +681,51 @@ pub(crate) fn descendants<'t>(node: Node<'t>, prune: impl Fn(Node<'t>) -> bool, 
     }
 }
 
+/// `Node::child_by_field_name` with the field id cached per thread, grammar and name: the
+/// runtime resolves a name by `strncmp` over all of the grammar's field names on every call,
+/// which was a few percent of a whole `metrics` run.
+pub(crate) trait NodeExt<'t> {
+    fn field(&self, name: &'static str) -> Option<Node<'t>>;
+}
+
+impl<'t> NodeExt<'t> for Node<'t> {
+    #[inline]
+    fn field(&self, name: &'static str) -> Option<Node<'t>> {
+        self.child_by_field_id(field_id(self.language(), name)?)
+    }
+}
+
+thread_local! {
+    /// Per grammar: (name pointer, name length, field id). Names are `'static`, so a pointer
+    /// names one string for the life of the process.
+    static FIELD_IDS: std::cell::RefCell<Vec<(lang::tree_sitter::Language, Vec<(usize, usize, Option<u16>)>)>> =
+        std::cell::RefCell::new(Vec::new());
+}
+
+fn field_id(grammar: lang::tree_sitter::Language, name: &'static str) -> Option<u16> {
+    FIELD_IDS.with(|cell| {
+        let mut all = cell.borrow_mut();
+        let i = match all.iter().position(|(g, _)| *g == grammar) {
+            Some(i) => i,
+            None => {
+                all.push((grammar, Vec::new()));
+                all.len() - 1
+            }
+        };
+        let ids = &mut all[i].1;
+        let key = (name.as_ptr() as usize, name.len());
+        if let Some(&(_, _, id)) = ids.iter().find(|(p, l, _)| (*p, *l) == key) {
+            return id;
+        }
+        let id = grammar.field_id_for_name(name);
+        ids.push((key.0, key.1, id));
+        id
+    })
+}
+
 /// The operator token of a binary node (`&&`, `||`, `and`, ...), read from its `operator` field.
 pub(crate) fn operator<'t>(node: Node<'t>) -> Option<&'static str> {
-    node.child_by_field_name("operator").map(|op| op.kind())
+    node.field("operator").map(|op| op.kind())
 }
 
 /// Named children that are not comments.
