@@ -9,6 +9,8 @@
 //!   `.tsx` is parsed with the TSX grammar and reported as `typescript` (as cloc does).
 //! * [`kinds`]: per grammar, which node kinds declare functions, methods, classes, interfaces,
 //!   enums, structs, traits and modules, and where their name is (a table in the module docs).
+//! * [`members`]: who owns a member and who may see it where modifiers do not say (Go receivers
+//!   and exported names, Ruby `private`/`protected`/`public` sections and calls).
 //! * [`others`]: 100+ further languages without a grammar, counted for lines only
 //!   ([`Language::Other`]); their comment filters are generated from cloc's own tables.
 //! * [`generated`]: skip heuristics for generated and minified files.
@@ -23,6 +25,7 @@ pub use tree_sitter;
 
 pub mod generated;
 pub mod kinds;
+pub mod members;
 pub mod others;
 
 pub use kinds::{Decl, KindRule, NameRule, SymbolKind};

@@ -10,8 +10,12 @@
 //! * Python: the name does not start with `_`, or is a dunder (`__init__`). Attributes are the
 //!   names assigned in the class body and `self.<name>` targets assigned in its methods (each
 //!   name once).
+//! * Go: exported (capitalised) names; Ruby: the visibility Ruby gives the `def` (sections,
+//!   `private :name`, `private_class_method`; see `lang::members`); the other languages in
+//!   `generic.rs`.
 //! Classes are records for every class-like declaration the language has (Java classes,
-//! interfaces, enums, records, anonymous classes; JS/TS classes; Python classes).
+//! interfaces, enums, records, anonymous classes; JS/TS classes; Python classes; Go structs,
+//! interfaces and named types with methods, whose methods join them by receiver type).
 
 use serde::{Deserialize, Serialize};
 

@@ -27,13 +27,26 @@
 //! * **classes**: the class-like declarations of each grammar (Rust `impl`/`trait`/`struct`/`enum`,
 //!   C++ `class`/`struct`, C# and Kotlin classes/interfaces/objects, Ruby `class`/`module`,
 //!   PHP classes/interfaces/traits, Scala classes/objects/traits, Swift classes/protocols).
-//!   Go methods are declared outside their types, so Go has no class records. Public: C++
-//!   access sections (`class` private, `struct` public by default); C#/Rust/Kotlin/PHP/Swift
-//!   modifiers (`pub`, `public`; Kotlin, PHP, Swift default public; C# and Rust default
-//!   private); Ruby, Scala, Bash all public.
+//!   Public: C++ access sections (`class` private, `struct` public by default); C#/Rust/Kotlin/
+//!   PHP/Swift modifiers (`pub`, `public`; Kotlin, PHP, Swift default public; C# and Rust default
+//!   private); Ruby `private`/`protected`/`public` sections and calls, `private_class_method`
+//!   ([`lang::members`]); Scala, Bash all public.
+//! * **Go types**: Go declares methods outside their types, with a receiver. A named type
+//!   (`type_spec`) is a class record when it is a struct (kind `struct`) or an interface
+//!   (`interface`), wherever declared, or a package-level type of another kind (`type Celsius
+//!   float64`, kind `type`) with methods in this file. A method joins the package-level type its
+//!   receiver names (`(s *S)`, `(s S)`, `(l *List[T])`), declared before or after it, and is
+//!   qualified by it (`S.Start`); methods in other files of the package are not joined (the
+//!   analyzer sees one file), so their methods stay classless. Interface method signatures
+//!   (`method_elem`) are method records of cyclomatic 1 (as Java's abstract methods); embedded
+//!   interfaces are not. Attributes: one per field name (`a, b int` = 2), an embedded field
+//!   (`*Base`, `sync.Mutex`) one; public = exported (capitalised). Type aliases (`type A = B`)
+//!   are no records. The record's lines are the type declaration's, not its methods'.
 
 use lang::tree_sitter::Node;
 use lang::Language;
+
+use lang::members::go_exported;
 
 use crate::walk::{Context, Visitor, NodeExt};
 
@@ -71,6 +84,27 @@ pub(crate) struct Rules {
     fields: &'static [&'static str],
     /// Whether members are public without a modifier.
     public_by_default: bool,
+    /// How a member's visibility is decided.
+    access: Access,
+    /// Named type declarations (Go `type_spec`): class records when they declare a struct or an
+    /// interface, or when the file declares methods on them; methods declared outside the type
+    /// (with a receiver) are joined to it by the receiver's type name when the walk ends.
+    type_specs: &'static [&'static str],
+    /// Bodiless method signatures directly in a class record's interface (Go `method_elem`):
+    /// method records of that class (cyclomatic 1, like Java's abstract methods).
+    signatures: &'static [&'static str],
+}
+
+/// How the visibility of a member (method, attribute) is decided.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Access {
+    /// Modifier keywords (and C++ access sections), else `public_by_default`.
+    Modifiers,
+    /// Go: exported (capitalised) names are public ([`lang::members::go_exported`]).
+    ExportedNames,
+    /// Ruby: `private`/`protected`/`public` sections and calls
+    /// ([`lang::members::ruby_method_visibility`]).
+    RubyCalls,
 }
 
 const NONE: &[&str] = &[];
@@ -99,6 +133,9 @@ const RUST: Rules = Rules {
     atoms: &["string_literal", "raw_string_literal", "char_literal"],
     fields: &["field_declaration"],
     public_by_default: false,
+    access: Access::Modifiers,
+    type_specs: NONE,
+    signatures: NONE,
 };
 
 const GO: Rules = Rules {
@@ -123,8 +160,11 @@ const GO: Rules = Rules {
     statements: NONE,
     parameter_lists: &["parameter_list"],
     atoms: &["interpreted_string_literal", "raw_string_literal", "rune_literal"],
-    fields: NONE,
+    fields: &["field_declaration"],
     public_by_default: true,
+    access: Access::ExportedNames,
+    type_specs: &["type_spec"],
+    signatures: &["method_elem"],
 };
 
 const C: Rules = Rules {
@@ -151,6 +191,9 @@ const C: Rules = Rules {
     atoms: &["string_literal", "raw_string_literal", "char_literal", "concatenated_string", "system_lib_string"],
     fields: &["field_declaration"],
     public_by_default: true,
+    access: Access::Modifiers,
+    type_specs: NONE,
+    signatures: NONE,
 };
 
 const CSHARP: Rules = Rules {
@@ -185,6 +228,9 @@ const CSHARP: Rules = Rules {
     atoms: &["string_literal", "verbatim_string_literal", "raw_string_literal", "interpolated_string_expression", "character_literal"],
     fields: &["field_declaration", "property_declaration"],
     public_by_default: false,
+    access: Access::Modifiers,
+    type_specs: NONE,
+    signatures: NONE,
 };
 
 const RUBY: Rules = Rules {
@@ -211,6 +257,9 @@ const RUBY: Rules = Rules {
     atoms: &["string", "bare_string", "regex", "heredoc_body", "string_array", "symbol_array"],
     fields: NONE,
     public_by_default: true,
+    access: Access::RubyCalls,
+    type_specs: NONE,
+    signatures: NONE,
 };
 
 const PHP: Rules = Rules {
@@ -237,6 +286,9 @@ const PHP: Rules = Rules {
     atoms: &["string", "encapsed_string", "heredoc", "nowdoc"],
     fields: &["property_declaration"],
     public_by_default: true,
+    access: Access::Modifiers,
+    type_specs: NONE,
+    signatures: NONE,
 };
 
 const KOTLIN: Rules = Rules {
@@ -263,6 +315,9 @@ const KOTLIN: Rules = Rules {
     atoms: &["string_literal", "multiline_string_literal", "character_literal"],
     fields: &["property_declaration"],
     public_by_default: true,
+    access: Access::Modifiers,
+    type_specs: NONE,
+    signatures: NONE,
 };
 
 const SCALA: Rules = Rules {
@@ -289,6 +344,9 @@ const SCALA: Rules = Rules {
     atoms: &["string", "interpolated_string_expression", "character_literal"],
     fields: &["val_definition", "var_definition"],
     public_by_default: true,
+    access: Access::Modifiers,
+    type_specs: NONE,
+    signatures: NONE,
 };
 
 const SWIFT: Rules = Rules {
@@ -315,6 +373,9 @@ const SWIFT: Rules = Rules {
     atoms: &["line_string_literal", "multi_line_string_literal", "raw_string_literal"],
     fields: &["property_declaration"],
     public_by_default: true,
+    access: Access::Modifiers,
+    type_specs: NONE,
+    signatures: NONE,
 };
 
 const BASH: Rules = Rules {
@@ -341,6 +402,9 @@ const BASH: Rules = Rules {
     atoms: &["string", "raw_string", "ansi_c_string", "translated_string", "heredoc_body"],
     fields: NONE,
     public_by_default: true,
+    access: Access::Modifiers,
+    type_specs: NONE,
+    signatures: NONE,
 };
 
 /// The table of `lang`, if it has one.
@@ -366,11 +430,18 @@ pub(crate) struct Generic {
     rules: &'static Rules,
     /// C++ access section per open class (class owner id, public).
     access: Vec<(usize, bool)>,
+    /// Go: the receiver type names of the file's methods (read on entering the file), so that a
+    /// named type other than a struct or interface is a class record when it has methods here.
+    receiver_types: Vec<String>,
+    /// Go: (name, class index) of the class records of package-level named types.
+    package_types: Vec<(String, usize)>,
+    /// Go: (function index, receiver type name) of the methods, joined to their types in `finish`.
+    receivers: Vec<(usize, String)>,
 }
 
 impl Generic {
     pub fn new(rules: &'static Rules) -> Self {
-        Generic { rules, access: Vec::new() }
+        Generic { rules, access: Vec::new(), receiver_types: Vec::new(), package_types: Vec::new(), receivers: Vec::new() }
     }
 
     /// The logical operator of a node, if it is one.
@@ -389,7 +460,13 @@ impl Generic {
         LOGICAL_OPERATORS.iter().find(|o| **o == op.kind()).copied()
     }
 
-    fn member_public<'t>(&self, node: Node<'t>, cx: &Context<'t>) -> bool {
+    /// Whether the member `node` (named `name`) is public.
+    fn member_public<'t>(&self, node: Node<'t>, name: &str, cx: &Context<'t>) -> bool {
+        match self.rules.access {
+            Access::ExportedNames => return go_exported(name),
+            Access::RubyCalls => return lang::members::ruby_method_visibility(node, cx.source) == "public",
+            Access::Modifiers => {}
+        }
         if let Some(&(owner, public)) = self.access.last() {
             let class_owner = cx.current_class().map(|c| cx.class_owner(c));
             if class_owner == Some(owner) {
@@ -417,6 +494,48 @@ impl Generic {
         }
         self.rules.public_by_default
     }
+
+    /// The class record kind of a named type declaration, if it is one: `struct`, `interface`,
+    /// or (package level, with methods in this file) `type`.
+    fn type_record_kind<'t>(&self, node: Node<'t>, name: &str, cx: &Context<'t>) -> Option<&'static str> {
+        match node.field("type").map(|t| cx.kind(t)) {
+            Some("struct_type") => Some("struct"),
+            Some("interface_type") => Some("interface"),
+            _ if package_level(cx) && self.receiver_types.iter().any(|t| t == name) => Some("type"),
+            _ => None,
+        }
+    }
+
+    /// Go fields: one attribute per declared name, public when exported; an embedded field
+    /// (`*Base`, `io.Reader`) is one attribute named by its type. Fields of an anonymous struct
+    /// nested in a field's type are not the record's.
+    fn add_named_fields<'t>(&self, node: Node<'t>, cx: &mut Context<'t>) {
+        // field_declaration ← field_declaration_list ← struct_type ← type_spec
+        let Some(class) = member_of_current_class(cx, 2) else { return };
+        let mut cursor = node.walk();
+        let mut exported: Vec<bool> = node.children_by_field_name("name", &mut cursor).map(|n| go_exported(&cx.text(n))).collect();
+        if exported.is_empty() {
+            let embedded = node.field("type").and_then(lang::members::go_type_name);
+            exported.push(embedded.map(|t| go_exported(&cx.text(t))).unwrap_or(false));
+        }
+        for public in exported {
+            cx.classes[class].add_attribute(None, public);
+        }
+    }
+}
+
+/// The current class, when the current node is declared directly in it: its `depth`-th ancestor
+/// is the class's own node (Go: a field or interface method of the type being declared, not of
+/// an anonymous type nested in it).
+fn member_of_current_class(cx: &Context<'_>, depth: usize) -> Option<usize> {
+    let class = cx.current_class()?;
+    let owner = cx.ancestor(depth)?;
+    (owner.id() == cx.class_owner(class)).then_some(class)
+}
+
+/// Go: the current `type_spec` is declared at package level (`source_file` ← `type_declaration`).
+fn package_level(cx: &Context<'_>) -> bool {
+    cx.ancestor(1).map(|a| cx.kind(a) == "source_file").unwrap_or(false)
 }
 
 /// An `if` with an `else` branch: an `alternative` field or an `else` token.
@@ -538,6 +657,15 @@ impl<'t> Visitor<'t> for Generic {
         }
     }
 
+    /// Go: each method joins the package-level type of its receiver, if this file declares it.
+    fn finish(&mut self, cx: &mut Context<'t>) {
+        for (f, ty) in &self.receivers {
+            if let Some(&(_, class)) = self.package_types.iter().find(|(name, _)| name == ty) {
+                cx.functions[*f].class_index = Some(class as u32);
+            }
+        }
+    }
+
     fn enter(&mut self, node: Node<'t>, cx: &mut Context<'t>) {
         let r = self.rules;
         let kind = cx.kind(node);
@@ -546,11 +674,33 @@ impl<'t> Visitor<'t> for Generic {
         if node.is_named() && !node.is_extra() && (r.blocks.contains(&parent_kind) || r.statements.contains(&kind)) {
             cx.logical(node, 1, true);
         }
+        if !node.is_named() {
+            // The tables name syntax nodes; Ruby's keyword tokens share their names (`if`, `when`,
+            // `class`, `return`, ...) and would count a second time.
+            return;
+        }
+        if !r.type_specs.is_empty() && kind == "source_file" {
+            let mut cursor = node.walk();
+            self.receiver_types = node
+                .named_children(&mut cursor)
+                .filter(|c| c.kind() == "method_declaration")
+                .filter_map(lang::members::go_receiver_type)
+                .map(|t| cx.text(t))
+                .collect();
+        }
         if let Some(&(_, record_kind)) = r.functions.iter().find(|(k, _)| *k == kind) {
             cx.push_cognitive_nesting(node);
             let name = name_of(node, cx).unwrap_or_else(|| "<anonymous>".to_string());
-            let public = self.member_public(node, cx);
+            let public = self.member_public(node, &name, cx);
+            // Go: a method is qualified by its receiver's type and joined to it in `finish`.
+            let receiver = if r.type_specs.is_empty() { None } else { lang::members::go_receiver_type(node).map(|t| cx.text(t)) };
+            if let Some(ty) = &receiver {
+                cx.push_name(node, ty.clone());
+            }
             let i = cx.open_function(node, name, record_kind, node);
+            if let Some(ty) = receiver {
+                self.receivers.push((i, ty));
+            }
             let in_class = cx.functions[i].class_index.is_some();
             let f = &mut cx.functions[i];
             if in_class && record_kind == "function" {
@@ -565,6 +715,26 @@ impl<'t> Visitor<'t> for Generic {
             let i = cx.open_function(node, "<closure>".to_string(), "closure", node);
             cx.functions[i].class_index = None;
             cx.functions[i].nargs = parameter_count(node, r);
+            return;
+        }
+        if r.signatures.contains(&kind) && member_of_current_class(cx, 1).is_some() {
+            // method_elem ← interface_type ← type_spec
+            let name = name_of(node, cx).unwrap_or_else(|| "<anonymous>".to_string());
+            let public = self.member_public(node, &name, cx);
+            let i = cx.open_function(node, name, "method", node);
+            cx.functions[i].public = public;
+            cx.functions[i].nargs = parameter_count(node, r);
+            return;
+        }
+        if r.type_specs.contains(&kind) {
+            let name = name_of(node, cx).unwrap_or_else(|| "<anonymous>".to_string());
+            if let Some(class_kind) = self.type_record_kind(node, &name, cx) {
+                cx.push_name(node, name.clone());
+                let class = cx.open_class(node, name.clone(), class_kind, node);
+                if package_level(cx) {
+                    self.package_types.push((name, class));
+                }
+            }
             return;
         }
         if r.classes.contains(&kind) {
@@ -584,9 +754,13 @@ impl<'t> Visitor<'t> for Generic {
             return;
         }
         if r.fields.contains(&kind) && cx.current_class().is_some() {
-            let public = self.member_public(node, cx);
-            if let Some(class) = cx.current_class() {
-                cx.classes[class].add_attribute(None, public);
+            if r.access == Access::ExportedNames {
+                self.add_named_fields(node, cx);
+            } else {
+                let public = self.member_public(node, "", cx);
+                if let Some(class) = cx.current_class() {
+                    cx.classes[class].add_attribute(None, public);
+                }
             }
         }
         if r.ifs.contains(&kind) {
@@ -725,6 +899,32 @@ mod tests {
         assert_eq!(m.classes.len(), 1);
         assert_eq!((m.classes[0].methods, m.classes[0].public_methods), (2, 1));
         assert_eq!(m.functions.iter().map(|f| f.kind).collect::<Vec<_>>(), vec!["method", "method", "closure"]);
+    }
+
+    /// Regression: Ruby keyword tokens (`if`, `when`, `return`, `class`, ...) share their node's
+    /// kind name and were counted a second time (cyclomatic 5 here, two class records).
+    #[test]
+    fn ruby_keyword_tokens_do_not_count_twice() {
+        let src = "class K\n  def m(a)\n    if a then return 1 end\n    case a\n    when 1 then 2\n    end\n  end\nend\n";
+        let m = analyze_source(Language::Ruby, src.as_bytes());
+        // 1 + if + when = 3; one `return`; one class record
+        assert_eq!((m.functions[0].cyclomatic, m.functions[0].nexits), (3, 1));
+        assert_eq!(m.classes.len(), 1);
+        assert_eq!((m.classes[0].methods, m.classes[0].wmc), (1, 3));
+    }
+
+    #[test]
+    fn go_methods_join_their_receiver_type() {
+        // T: struct record; M (pointer receiver) and n (value receiver) join it, declared after
+        // and before it; X is a type of another file, so its method stays classless.
+        let src = "package p\nfunc (t T) n() {}\ntype T struct { A int; b, c string }\nfunc (t *T) M(x int) int { if x > 0 { return 1 }; return 0 }\nfunc (x *X) Y() {}\n";
+        let m = analyze_source(Language::Go, src.as_bytes());
+        let names: Vec<(&str, Option<u32>)> = m.functions.iter().map(|f| (f.qualified_name.as_str(), f.class_index)).collect();
+        assert_eq!(names, vec![("T.n", Some(0)), ("T.M", Some(0)), ("X.Y", None)]);
+        let t = &m.classes[0];
+        // methods n + M = 2, public M = 1, wmc 1 + 2 = 3; fields A, b, c = 3, public A = 1
+        assert_eq!((t.kind, t.methods, t.public_methods, t.wmc, t.attributes, t.public_attributes), ("struct", 2, 1, 3, 3, 1));
+        assert_eq!(m.functions[1].nargs, 1); // the receiver is not a parameter
     }
 
     #[test]

@@ -107,6 +107,8 @@ pub(crate) trait Visitor<'t> {
     fn enter(&mut self, node: Node<'t>, cx: &mut Context<'t>);
     /// Called when the walk leaves `node` (after its subtree), before the walk's own stacks pop.
     fn leave(&mut self, _node: Node<'t>, _cx: &mut Context<'t>) {}
+    /// Called once after the last node, before the records are finished (class counts, WMC).
+    fn finish(&mut self, _cx: &mut Context<'t>) {}
     /// Node kinds whose whole subtree is one Halstead operand (string literals, ...).
     fn atoms(&self) -> &'static [&'static str];
 }
@@ -165,6 +167,7 @@ pub(crate) fn walk<'t, V: Visitor<'t>>(tree: &'t Tree, source: &'t [u8], visitor
                 break;
             }
             if !cursor.goto_parent() {
+                visitor.finish(&mut cx);
                 return cx.finish();
             }
             cx.ancestors.pop();

@@ -3,6 +3,12 @@
 //! exactly the expected line counts, the same set of functions (matched by reported line, then
 //! by column order on a shared line) and the same cyclomatic complexity for each, and the same
 //! cognitive complexity where the expectation has one (Java, from PMD's CognitiveComplexity).
+//!
+//! Where an expectation carries them, also the function's `qualifiedName` and `class` (the name
+//! of the class record it counts for, `null` for none), and the `classes` in order (name, kind,
+//! line, methods, public methods, WMC, attributes, public attributes). The Go and Ruby class
+//! expectations have no reference tool here: they are derived by hand from the rules in
+//! `generic.rs` and `lang::members`, and each fixture says beside every declaration how.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -96,6 +102,18 @@ fn check(source: &Path, expected: &Path, compared_cognitive: &mut usize) -> Vec<
                             w["name"], o.qualified_name, o.cyclomatic
                         ));
                     }
+                    if let Some(q) = w.get("qualifiedName").and_then(Value::as_str) {
+                        if q != o.qualified_name {
+                            problems.push(format!("line {line}: qualifiedName expected {q}, got {}", o.qualified_name));
+                        }
+                    }
+                    if let Some(class) = w.get("class") {
+                        let ours = o.class_index.and_then(|c| got.classes.get(c as usize)).map(|c| Value::from(c.name.as_str()));
+                        let ours = ours.unwrap_or(Value::Null);
+                        if *class != ours {
+                            problems.push(format!("line {line} {}: class expected {class}, got {ours}", o.qualified_name));
+                        }
+                    }
                     if let Some(cognitive) = w.get("cognitive").and_then(Value::as_u64) {
                         *compared_cognitive += 1;
                         if cognitive != o.cognitive as u64 {
@@ -111,6 +129,31 @@ fn check(source: &Path, expected: &Path, compared_cognitive: &mut usize) -> Vec<
                     problems.push(format!("line {line}: extra function {} ({}, cyclomatic {})", o.qualified_name, o.kind, o.cyclomatic))
                 }
                 (None, None) => {}
+            }
+        }
+    }
+    if let Some(classes) = expected.get("classes").and_then(Value::as_array) {
+        if classes.len() != got.classes.len() {
+            let names: Vec<&str> = got.classes.iter().map(|c| c.name.as_str()).collect();
+            problems.push(format!("classes: expected {}, got {} {names:?}", classes.len(), got.classes.len()));
+        }
+        for (w, o) in classes.iter().zip(&got.classes) {
+            let ours = [
+                ("name", Value::from(o.name.as_str())),
+                ("kind", Value::from(o.kind)),
+                ("line", Value::from(o.start_line)),
+                ("methods", Value::from(o.methods)),
+                ("publicMethods", Value::from(o.public_methods)),
+                ("wmc", Value::from(o.wmc)),
+                ("attributes", Value::from(o.attributes)),
+                ("publicAttributes", Value::from(o.public_attributes)),
+            ];
+            for (key, value) in ours {
+                if let Some(want) = w.get(key) {
+                    if *want != value {
+                        problems.push(format!("class {} {key}: expected {want}, got {value}", w["name"]));
+                    }
+                }
             }
         }
     }

@@ -23,13 +23,15 @@
 //!   trait, impl, module, namespace, object, record, extension, type.
 //! * `parent`: the qualified name of the enclosing symbol, `null` at top level. A function
 //!   directly inside a class-like symbol is a `method`; Go methods take the receiver type as
-//!   parent, C++ `void C::m()` takes `C`, Rust `impl` blocks are symbols named after their type.
+//!   parent (`(l *List[T])` → `List`; also a type declared in another file), C++ `void C::m()` takes `C`, Rust `impl` blocks are symbols named after their type.
 //! * `signature`: the declaration head (modifiers, name, parameters, return type; no body) on one
 //!   line, whitespace collapsed, at most 200 characters.
 //! * `visibility`: `public`, `private`, `protected`, `internal`, `package`, `fileprivate`, `open`,
 //!   or Rust's text (`pub`, `pub(crate)`); language defaults apply when nothing is written (Java
-//!   `package`, C# members `private`, Swift `internal`, Go by capitalisation, Python by leading
-//!   underscores).
+//!   `package`, C# members `private`, Swift `internal`, Go by capitalisation (`public` exported,
+//!   else `package`), Python by leading underscores). Ruby methods get the visibility Ruby gives
+//!   them: `private`/`protected`/`public` sections, `private def`, later `private :name`,
+//!   `private_class_method` for `def self.x`, `initialize` always private (`lang::members`).
 //! * Lines and columns are 1-based; columns count bytes.
 //!
 //! A search (`search-symbols`): `{"query": "pars", "total": 12, "matches": [{"path": …,

@@ -124,13 +124,9 @@ fn declared(lang: Language, node: Node<'_>, source: &[u8], parent: Option<&Symbo
         }
     }
     if lang == Language::Go && node.kind() == "method_declaration" {
-        if let Some(receiver) = node.child_by_field_name("receiver") {
-            let t = text(receiver, source);
-            let ty = t.trim_matches(|c| c == '(' || c == ')').split_whitespace().last().unwrap_or("").trim_start_matches('*');
-            let ty = ty.split('[').next().unwrap_or(ty);
-            if !ty.is_empty() {
-                parent_name = Some(ty.to_string());
-            }
+        // `(s *S)`, `(List[T])`, `(m *Map[K, V])`: the receiver's type is the parent
+        if let Some(ty) = lang::members::go_receiver_type(node) {
+            parent_name = Some(text(ty, source).into_owned());
         }
     }
     if lang == Language::Rust && node.kind() == "impl_item" {
@@ -237,9 +233,7 @@ fn visibility(
 ) -> String {
     let member = parent_kind.map(|k| k.is_class_like()).unwrap_or(false);
     match lang {
-        Language::Go => {
-            return if name.chars().next().map(char::is_uppercase).unwrap_or(false) { "public" } else { "package" }.into()
-        }
+        Language::Go => return if lang::members::go_exported(name) { "public" } else { "package" }.into(),
         Language::Python => {
             return if name.starts_with("__") && !name.ends_with("__") {
                 "private"
@@ -254,6 +248,9 @@ fn visibility(
             let mut cursor = node.walk();
             let vis = node.children(&mut cursor).find(|c| c.kind() == "visibility_modifier").map(|v| text(v, source).into_owned());
             return vis.unwrap_or_else(|| "private".into());
+        }
+        Language::Ruby if matches!(node.kind(), "method" | "singleton_method") => {
+            return lang::members::ruby_method_visibility(node, source).into();
         }
         Language::Shell | Language::Ruby => return "public".into(),
         Language::C => {
@@ -417,6 +414,48 @@ mod tests {
                 t("method", "n.C.m", Some("n.C"), "public"),
                 t("method", "n.C.k", Some("n.C"), "private"),
                 t("method", "C.m2", Some("C"), "public"),
+            ]
+        );
+    }
+
+    #[test]
+    fn go_methods_take_their_receiver_type_as_parent() {
+        // parent: the receiver's named type, through `*`, type arguments (one or several) and
+        // value receivers; a type of another file (Client) is still named. Visibility: exported
+        // (capitalised) names `public`, the rest `package` (Go's unexported names are visible in
+        // the whole package, as Java's package-private members).
+        let go = "package p\ntype Map[K comparable, V any] struct{ m map[K]V }\nfunc (m *Map[K, V]) Get(k K) V { return m.m[k] }\nfunc (m Map[K, V]) size() int { return 0 }\ntype Celsius float64\nfunc (c Celsius) String() string { return \"\" }\nfunc (c *Client) Do() {}\nfunc helper() {}\n";
+        assert_eq!(
+            brief(Language::Go, go),
+            vec![
+                t("struct", "Map", None, "public"),
+                t("method", "Map.Get", Some("Map"), "public"),
+                t("method", "Map.size", Some("Map"), "package"),
+                t("type", "Celsius", None, "public"),
+                t("method", "Celsius.String", Some("Celsius"), "public"),
+                t("method", "Client.Do", Some("Client"), "public"),
+                t("function", "helper", None, "package"),
+            ]
+        );
+    }
+
+    /// Regression: every Ruby method was `public`; Ruby sets visibility with calls in the body.
+    #[test]
+    fn ruby_visibility_follows_sections_and_calls() {
+        let src = "class A\n  def a; end\n  private\n  def b; end\n  def self.c; end\n  protected def d; end\n  public\n  def initialize; end\n  def e; end\n  private :e\n  private_class_method :c\nend\nmodule M\n  def f; end\nend\ndef top; end\n";
+        assert_eq!(
+            brief(Language::Ruby, src),
+            vec![
+                t("class", "A", None, "public"),
+                t("method", "A.a", Some("A"), "public"),       // before any section
+                t("method", "A.b", Some("A"), "private"),      // `private` section
+                t("method", "A.c", Some("A"), "private"),      // sections skip `def self.`; private_class_method :c
+                t("method", "A.d", Some("A"), "protected"),    // `protected def d`
+                t("method", "A.initialize", Some("A"), "private"), // always private, even under `public`
+                t("method", "A.e", Some("A"), "private"),      // `public` section, then `private :e`
+                t("module", "M", None, "public"),
+                t("method", "M.f", Some("M"), "public"),
+                t("function", "top", None, "public"),          // outside any class body
             ]
         );
     }

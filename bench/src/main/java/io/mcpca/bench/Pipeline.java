@@ -41,7 +41,7 @@ public final class Pipeline {
     /** Sessions the calls are spread over: far more than the slots, so session locks rarely contend. */
     private static final int SESSIONS = 4096;
     /** Calls before each measured run. */
-    private static final int WARM_UP = 20_000;
+    private static final int WARM_UP = 60_000;
     private static final Map<String, Object> VIA_WORKER = Map.of("via", "worker");
     private static final Map<String, Object> VIA_ANALYZER = Map.of();
 
@@ -80,8 +80,11 @@ public final class Pipeline {
                 redis.close();
                 System.exit(0);
             }
+            double[] drains = new double[5];
             for (int workers : new int[] {1, 2, 4}) {
-                ours[workers] = pipeline(redis.uri(), workers, concurrency, calls, inFlight, 0, 0, true, VIA_WORKER)[0];
+                double[] run = pipeline(redis.uri(), workers, concurrency, calls, inFlight, 0, 0, true, VIA_WORKER);
+                ours[workers] = run[0];
+                drains[workers] = run[3];
                 System.out.printf("pipeline, %d worker process(es): %.0f calls/s%n", workers, ours[workers]);
                 if (ours[workers] > peak) {
                     peak = ours[workers];
@@ -89,16 +92,22 @@ public final class Pipeline {
                 }
             }
             // the same no-op through the session-locked path (lease, fence, RUNNING, session write, record)
-            double locked = pipeline(redis.uri(), 1, concurrency, calls, inFlight, 0, 0, false, VIA_WORKER)[0];
+            double[] lockedRun = pipeline(redis.uri(), 1, concurrency, calls, inFlight, 0, 0, false, VIA_WORKER);
+            double locked = lockedRun[0];
+            double lockedDrain = lockedRun[3];
             System.out.printf("pipeline, 1 worker process, session-locked path: %.0f calls/s%n", locked);
             double viaAnalyzer = pipeline(redis.uri(), 1, concurrency, calls, inFlight, 0, 0, true, VIA_ANALYZER)[0];
             System.out.printf("pipeline, 1 worker process, answered by an analyzer process: %.0f calls/s%n",
                     viaAnalyzer);
-            double rate = peak / 2;
-            double[] latency = pipeline(redis.uri(), peakWorkers, concurrency, (int) (rate * latencySeconds), inFlight,
-                    rate, latencySeconds, true, VIA_WORKER);
-            System.out.printf("pipeline at half of peak (%.0f calls/s, %d workers): p50 %.2f ms, p99 %.2f ms%n",
-                    rate, peakWorkers, latency[1], latency[2]);
+            // open loop at fractions of the peak: the half the issue asks about, and lower rates, where the
+            // machine is less busy, for the shape of the curve
+            for (double fraction : new double[] {0.5, 0.25, 0.1}) {
+                double rate = peak * fraction;
+                double[] latency = pipeline(redis.uri(), peakWorkers, concurrency, (int) (rate * latencySeconds),
+                        inFlight, rate, latencySeconds, true, VIA_WORKER);
+                System.out.printf("pipeline at %.0f%% of peak (%.0f calls/s, %d workers): p50 %.2f ms, p99 %.2f ms%n",
+                        fraction * 100, rate, peakWorkers, latency[1], latency[2]);
+            }
 
             String[] bull = new String[5];
             for (int workers : new int[] {1, 2, 4}) {
@@ -106,20 +115,16 @@ public final class Pipeline {
                 System.out.printf("bullmq, %d worker process(es): %s%n", workers, bull[workers]);
             }
             System.out.println();
-            System.out.printf("%-12s %16s %18s %18s %12s %12s%n", "workers", "pipeline calls/s", "bullmq drain/s",
-                    "bullmq answered/s", "vs drain", "vs answered");
+            System.out.println("answered: closed loop, " + inFlight + " calls in flight, each waited for; drain: "
+                    + calls + " calls queued while the workers are stopped, then the workers resume");
+            System.out.printf("%-12s %12s %12s %12s %12s %12s %12s%n", "workers", "ours answ/s", "bullmq answ/s",
+                    "ratio", "ours drain/s", "bullmq drain/s", "ratio");
             for (int workers : new int[] {1, 2, 4}) {
-                double drain = number(bull[workers], "drainPerSecond");
-                double answered = number(bull[workers], "answerPerSecond");
-                System.out.printf("%-12d %16.0f %18.0f %18.0f %11.2fx %11.2fx%n", workers, ours[workers], drain, answered,
-                        ours[workers] / drain, ours[workers] / answered);
+                row(Integer.toString(workers), ours[workers], drains[workers], bull[workers]);
             }
-            double drain1 = number(bull[1], "drainPerSecond");
-            double answered1 = number(bull[1], "answerPerSecond");
-            System.out.printf("%-12s %16.0f %18.0f %18.0f %11.2fx %11.2fx%n", "1 (locked)", locked, drain1, answered1,
-                    locked / drain1, locked / answered1);
-            System.out.printf("%-12s %16.0f %18.0f %18.0f %11.2fx %11.2fx%n", "1 (analyzer)", viaAnalyzer, drain1,
-                    answered1, viaAnalyzer / drain1, viaAnalyzer / answered1);
+            row("1 (locked)", locked, lockedDrain, bull[1]);
+            System.out.printf("%-12s %12.0f %12.0f %11.2fx%n", "1 (analyzer)", viaAnalyzer,
+                    number(bull[1], "answerPerSecond"), viaAnalyzer / number(bull[1], "answerPerSecond"));
             System.out.printf("pipeline peak / redis floor: %.2fx%n", peak / floor);
         } finally {
             redis.close();
@@ -148,6 +153,7 @@ public final class Pipeline {
             // warm-up: connections, and the JIT of every JVM (short of it, C2 compiling takes half the workers' CPU)
             closedLoop(runtime, WARM_UP, inFlight, pingArgs, new Stats(WARM_UP));
             Stats stats = new Stats(calls);
+            redisCommand(uri, c -> c.configResetstat());
             CpuTime cpu = new CpuTime(uri, processes);
             long start = System.nanoTime();
             if (rate <= 0) {
@@ -157,7 +163,10 @@ public final class Pipeline {
             }
             double perSecond = calls / ((System.nanoTime() - start) / 1e9);
             System.out.printf("  CPU per call: %s%n", cpu.perCall(calls));
-            return new double[] {perSecond, stats.percentileMs(50), stats.percentileMs(99)};
+            String commandStats = redisCommand(uri, c -> commandStats(c.info("commandstats"), calls));
+            System.out.printf("  redis usec per call by command: %s%n", commandStats);
+            double drain = rate <= 0 ? drain(runtime, processes, calls, pingArgs) : Double.NaN;
+            return new double[] {perSecond, stats.percentileMs(50), stats.percentileMs(99), drain};
         } finally {
             ingress.close();
             for (Process p : processes) {
@@ -215,6 +224,44 @@ public final class Pipeline {
                     }
                 });
         return answer;
+    }
+
+    /**
+     * BullMQ's drain shape, with answers: the workers are stopped ({@code SIGSTOP}, as BullMQ's queue is
+     * paused), {@code calls} requests are queued, the workers go on ({@code SIGCONT}), and the time runs until
+     * every call's answer is back at the ingress (BullMQ's drain stops the clock when its queue is empty,
+     * before any answer would travel back). Returns calls/s.
+     */
+    private static double drain(IngressRuntime runtime, List<Process> workers, int calls, Map<String, Object> pingArgs)
+            throws Exception {
+        signal(workers, "-STOP");
+        Answers answers = new Answers(calls);
+        List<CompletableFuture<String>> queued = new ArrayList<>(calls);
+        Stats ignored = new Stats(calls);
+        for (int i = 0; i < calls; i++) {
+            String id = UUID.randomUUID().toString();
+            PendingCall pending = runtime.router().register(id, progress -> { });
+            answers.watch(pending.answer());
+            queued.add(runtime.submitter().submitAsync("fast", new ToolRequest(ToolRequest.VERSION, id,
+                    "bench-" + (i % SESSIONS), "bench", "ping", "1", pingArgs, runtime.replyStream(),
+                    System.currentTimeMillis() + 300_000, 1, id, "")).toCompletableFuture());
+        }
+        CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        long start = System.nanoTime();
+        signal(workers, "-CONT");
+        answers.check();
+        double perSecond = calls / ((System.nanoTime() - start) / 1e9);
+        System.out.printf("  drain (%d queued while the workers were stopped): %.0f calls/s%n", calls, perSecond);
+        return perSecond;
+    }
+
+    /** kill(1) with a signal, no shell: SIGSTOP and SIGCONT have no Java API. */
+    private static void signal(List<Process> processes, String signal) throws Exception {
+        List<String> command = new ArrayList<>(List.of("kill", signal));
+        processes.forEach(p -> command.add(Long.toString(p.pid())));
+        if (new ProcessBuilder(command).inheritIO().start().waitFor() != 0) {
+            throw new IllegalStateException("kill " + signal + " failed");
+        }
     }
 
     /**
@@ -301,6 +348,13 @@ public final class Pipeline {
         return out.lines().reduce((a, b) -> b).orElse("{}");
     }
 
+    private static void row(String name, double answered, double drain, String bull) {
+        double bullAnswered = number(bull, "answerPerSecond");
+        double bullDrain = number(bull, "drainPerSecond");
+        System.out.printf("%-12s %12.0f %12.0f %11.2fx %12.0f %12.0f %11.2fx%n", name, answered, bullAnswered,
+                answered / bullAnswered, drain, bullDrain, drain / bullDrain);
+    }
+
     private static double number(String json, String field) {
         int at = json.indexOf("\"" + field + "\":");
         if (at < 0) {
@@ -351,6 +405,28 @@ public final class Pipeline {
         private static long nanos(List<ProcessHandle> handles) {
             return handles.stream().mapToLong(h -> h.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
         }
+    }
+
+    private static <T> T redisCommand(String uri, java.util.function.Function<
+            io.lettuce.core.api.sync.RedisCommands<String, String>, T> command) throws Exception {
+        try (RedisConnections redis = new RedisConnections(uri);
+             StatefulRedisConnection<String, String> c = redis.strings()) {
+            return command.apply(c.sync());
+        }
+    }
+
+    /** The commands that took most of Redis's time (INFO commandstats), in microseconds per call of the run. */
+    private static String commandStats(String info, int calls) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("cmdstat_([a-z|]+):calls=(\\d+),usec=(\\d+)")
+                .matcher(info);
+        List<Map.Entry<String, Long>> stats = new ArrayList<>();
+        while (m.find()) {
+            stats.add(Map.entry(m.group(1) + " x" + String.format("%.1f", Long.parseLong(m.group(2)) / (double) calls),
+                    Long.parseLong(m.group(3))));
+        }
+        stats.sort(Map.Entry.<String, Long>comparingByValue().reversed());
+        return stats.stream().limit(8).map(e -> String.format("%s %.1f", e.getKey(), e.getValue() / (double) calls))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** The raw Redis floor (see {@link RedisFloor}), after a warm-up. */
