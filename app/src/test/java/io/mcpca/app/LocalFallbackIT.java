@@ -18,16 +18,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -101,7 +96,7 @@ class LocalFallbackIT {
         Set<String> known = Set.copyOf(store.getSessions());
 
         REDIS.kill();
-        List<Map<String, Object>> runs = concurrently(8, i -> session, 100);
+        List<Map<String, Object>> runs = PipelineIT.concurrently(8, i -> session, 100);
         assertThat(runs).extracting(r -> ((Number) r.get("pid")).longValue()).as("answered in-process")
                 .allMatch(localPids()::contains);
         runs.sort(Comparator.comparingLong(r -> micros(r, "startedAtMicros")));
@@ -117,7 +112,7 @@ class LocalFallbackIT {
         assertThat(store.releaseLock(free)).isEmpty();
 
         // calls of different sessions do run at once on the same pool: the lease kept the calls above apart
-        List<Map<String, Object>> parallel = concurrently(others.size(), others::get, 500);
+        List<Map<String, Object>> parallel = PipelineIT.concurrently(others.size(), others::get, 500);
         long latestStart = parallel.stream().mapToLong(r -> micros(r, "startedAtMicros")).max().orElseThrow();
         long earliestEnd = parallel.stream().mapToLong(r -> micros(r, "endedAtMicros")).min().orElseThrow();
         assertThat(latestStart).as("all four 500 ms calls were running at one moment").isLessThan(earliestEnd);
@@ -149,26 +144,6 @@ class LocalFallbackIT {
             return Optional.empty();
         }
         return Optional.of(((Number) PipelineIT.structured(result).get("pid")).longValue());
-    }
-
-    private static List<Map<String, Object>> concurrently(int calls, IntFunction<McpSyncClient> clientFor, int sleepMs)
-            throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(calls);
-        try {
-            List<Future<Map<String, Object>>> futures = new ArrayList<>();
-            for (int i = 0; i < calls; i++) {
-                McpSyncClient c = clientFor.apply(i);
-                futures.add(pool.submit(() -> PipelineIT.structured(
-                        c.callTool(new CallToolRequest("ping", Map.of("sleepMs", sleepMs))))));
-            }
-            List<Map<String, Object>> results = new ArrayList<>();
-            for (Future<Map<String, Object>> f : futures) {
-                results.add(f.get());
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     private static long micros(Map<String, Object> run, String field) {

@@ -222,7 +222,8 @@ class PipelineIT {
         assertThat(latestStart).as("all four 500 ms calls were running at one moment").isLessThan(earliestEnd);
     }
 
-    private List<Map<String, Object>> concurrently(int calls, java.util.function.IntFunction<McpSyncClient> clientFor,
+    /** {@code calls} pings holding the analyzer {@code sleepMs} each, all at once, call i on {@code clientFor(i)}. */
+    static List<Map<String, Object>> concurrently(int calls, java.util.function.IntFunction<McpSyncClient> clientFor,
                                                    int sleepMs) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(calls);
         try {
