@@ -39,7 +39,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 public final class Pipeline {
 
     /** Sessions the calls are spread over: far more than the slots, so session locks rarely contend. */
-    private static final int SESSIONS = 4096;
+    private static final int SESSIONS = Integer.getInteger("bench.sessions", 4096);
     /** Calls before each measured run. */
     private static final int WARM_UP = 60_000;
     private static final Map<String, Object> VIA_WORKER = Map.of("via", "worker");

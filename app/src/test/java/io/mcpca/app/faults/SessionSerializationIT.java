@@ -109,6 +109,23 @@ class SessionSerializationIT {
                     .isEqualTo(ExecutionState.SUCCEEDED);
             assertThat(ingress.finalReplies().get(call.requestId())).hasSize(1);
         }
+        // calls of one session keep their order, those held back for their busy session included
+        java.util.Map<String, Integer> submitted = new java.util.HashMap<>();
+        for (int i = 0; i < calls.size(); i++) {
+            submitted.put(calls.get(i).requestId(), i);
+        }
+        java.util.Map<String, Integer> lastOfSession = new java.util.HashMap<>();
+        for (var m : ingress.commands.sync().xrange(ingress.replyStream.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                io.lettuce.core.Range.create("-", "+"))) {
+            ToolReply reply = ingress.entries.decodeReply(m.getBody());
+            Integer n = submitted.get(reply.requestId());
+            if (n != null && reply.kind().isFinal()) {
+                String session = calls.get(n).sessionId();
+                assertThat(n).as("answer order within " + session).isGreaterThan(lastOfSession.getOrDefault(session, -1));
+                lastOfSession.put(session, n);
+            }
+        }
+        assertThat(lastOfSession).hasSize(8);
         await().atMost(Duration.ofSeconds(10)).until(() -> ingress.pendingByConsumer().values().stream()
                 .mapToLong(Long::longValue).sum() == 0);
     }

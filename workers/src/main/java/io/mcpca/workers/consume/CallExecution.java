@@ -28,7 +28,9 @@ import io.mcpca.workers.run.ToolRunner;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +67,9 @@ public final class CallExecution implements EntryHandler {
     private static final long PROGRESS_INTERVAL_MS = 200;
     /** Wait for a read's pipelined starts: far above any healthy Redis; past it the call starts alone. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(5);
+    /** First pause of a call waiting on the loop for its busy session; doubles up to the second. */
+    private static final long FIRST_WAIT_NANOS = 500_000;
+    private static final long MAX_WAIT_NANOS = 50_000_000;
 
     /**
      * @param lockTtl          session lease; the watchdog extends it every third
@@ -94,6 +99,9 @@ public final class CallExecution implements EntryHandler {
     private final CallStart starts;
     private final CallFinish finishes;
     private final StatefulRedisConnection<String, String> startPipeline;
+    /** Calls held back on the read loop while their session is busy, per session in arrival order (loop thread only). */
+    private final Map<String, ArrayDeque<Waiting>> waiting = new LinkedHashMap<>();
+    private int waitingCount;
 
     public CallExecution(RedisStreamCommands<byte[], byte[]> redis, StreamEntries entries, SessionStore sessions,
                          ContentionBackoff contention, LockWatchdog watchdog, ToolRunner runner,
@@ -162,7 +170,9 @@ public final class CallExecution implements EntryHandler {
     @Override
     public List<Optional<Runnable>> admit(String pool, List<StreamMessage<byte[], byte[]>> messages) {
         List<Optional<Runnable>> tasks = new ArrayList<>(messages.size());
-        Map<Integer, ToolRequest> locked = new LinkedHashMap<>();
+        List<LoopCall> attempts = dueWaiting();
+        Set<String> attempted = new HashSet<>();
+        attempts.forEach(a -> attempted.add(a.request().sessionId()));
         for (int i = 0; i < messages.size(); i++) {
             StreamMessage<byte[], byte[]> message = messages.get(i);
             tasks.add(Optional.of(() -> handle(pool, message, 1)));
@@ -177,7 +187,15 @@ public final class CallExecution implements EntryHandler {
                 // waits in the executor's queue could sit behind every call thread, each backing off for that
                 // very lease: a deadlock until their deadlines. Those calls start on their call thread.
                 if (runner.answersItself(request)) {
-                    locked.put(i, request);
+                    String session = request.sessionId();
+                    if (waiting.containsKey(session) || !attempted.add(session)) {
+                        // a call of the session is ahead of it (waiting, or starting in this round): it waits its turn
+                        hold(new LoopCall(pool, message, request, -1, false), System.nanoTime(), FIRST_WAIT_NANOS,
+                                false);
+                        tasks.set(i, Optional.empty());
+                    } else {
+                        attempts.add(new LoopCall(pool, message, request, i, false));
+                    }
                 }
             } else if (runner.answersItself(request)) {
                 finish(pool, message, request, reply(request, runner.run(request, ProgressListener.NONE)),
@@ -187,44 +205,162 @@ public final class CallExecution implements EntryHandler {
                 tasks.set(i, Optional.of(() -> runSessionless(pool, message, request)));
             }
         }
-        if (!locked.isEmpty()) {
-            startTogether(pool, messages, locked, tasks);
+        if (!attempts.isEmpty()) {
+            startTogether(attempts, tasks);
         }
         return tasks;
     }
 
-    /** Starts the session-locked calls of one read the worker answers itself, in one round trip; see {@link #admit}. */
-    private void startTogether(String pool, List<StreamMessage<byte[], byte[]>> messages,
-                               Map<Integer, ToolRequest> locked, List<Optional<Runnable>> tasks) {
-        Map<Integer, CallStart.PendingStart> pending = new LinkedHashMap<>();
-        locked.forEach((i, request) -> pending.put(i, starts.tryStartAsync(startPipeline.async(),
-                request.sessionId(), request.requestId(), 1, workerId, settings.lockTtl())));
+    /**
+     * A session-locked call the loop answers itself, being started on the loop: fresh from this read (its index
+     * in it), or one that waited on the loop for its busy session ({@code waited}).
+     */
+    private record LoopCall(String pool, StreamMessage<byte[], byte[]> message, ToolRequest request, int index,
+                           boolean waited) {
+    }
+
+    /** A call held back on the loop while its session is busy, with when to try again and the next pause. */
+    private record Waiting(LoopCall attempt, long dueNanos, long pauseNanos) {
+    }
+
+    @Override
+    public Optional<Duration> retryIn() {
+        if (waiting.isEmpty()) {
+            return Optional.empty();
+        }
+        long now = System.nanoTime();
+        long due = waiting.values().stream().mapToLong(q -> q.peekFirst().dueNanos()).min().orElse(now);
+        return Optional.of(Duration.ofNanos(Math.max(0, due - now)));
+    }
+
+    @Override
+    public int heldBack() {
+        return waitingCount;
+    }
+
+    /** The first waiting call of every session whose pause is over, in the order their sessions first waited. */
+    private List<LoopCall> dueWaiting() {
+        List<LoopCall> due = new ArrayList<>();
+        long now = System.nanoTime();
+        waiting.values().forEach(queue -> {
+            if (queue.peekFirst().dueNanos() <= now) {
+                due.add(queue.peekFirst().attempt());
+            }
+        });
+        return due;
+    }
+
+    /**
+     * Holds a call back on the loop: a waited one stays first in its session's queue; a fresh one that found its
+     * session busy goes first too ({@code ahead}: every other call of the session in the queue came in the same
+     * read, after it); a fresh one behind a call of its session goes last.
+     */
+    private void hold(LoopCall attempt, long now, long pauseNanos, boolean ahead) {
+        Waiting w = new Waiting(new LoopCall(attempt.pool(), attempt.message(), attempt.request(), -1, true),
+                now + pauseNanos, pauseNanos);
+        ArrayDeque<Waiting> queue = waiting.computeIfAbsent(attempt.request().sessionId(), k -> new ArrayDeque<>());
+        if (attempt.waited()) {
+            queue.pollFirst();
+            queue.addFirst(w);
+        } else {
+            if (ahead) {
+                queue.addFirst(w);
+            } else {
+                queue.addLast(w);
+            }
+            waitingCount++;
+            claims.hold(attempt.pool(), new String(attempt.message().getStream(), StandardCharsets.UTF_8),
+                    attempt.message().getId());
+        }
+    }
+
+    /** A waited call is done (finished, answered again, or out of time): the next of its session may go. */
+    private void release(LoopCall attempt) {
+        if (!attempt.waited()) {
+            return;
+        }
+        String session = attempt.request().sessionId();
+        ArrayDeque<Waiting> queue = waiting.get(session);
+        queue.pollFirst();
+        waitingCount--;
+        if (queue.isEmpty()) {
+            waiting.remove(session);
+        }
+        claims.release(attempt.pool(), new String(attempt.message().getStream(), StandardCharsets.UTF_8),
+                attempt.message().getId());
+    }
+
+    /**
+     * Starts session-locked calls the worker answers itself in one round trip and finishes those that got their
+     * lease; one whose session is busy waits on the loop (random doubling pause, as {@link ContentionBackoff}
+     * but holding no thread) until the session is free or its deadline passes. See {@link #admit}.
+     */
+    private void startTogether(List<LoopCall> attempts, List<Optional<Runnable>> tasks) {
+        List<CallStart.PendingStart> pending = new ArrayList<>(attempts.size());
+        for (LoopCall a : attempts) {
+            pending.add(starts.tryStartAsync(startPipeline.async(), a.request().sessionId(), a.request().requestId(),
+                    1, workerId, settings.lockTtl()));
+        }
         startPipeline.flushCommands();
-        pending.forEach((i, start) -> {
-            StreamMessage<byte[], byte[]> message = messages.get(i);
-            ToolRequest request = locked.get(i);
+        for (int n = 0; n < attempts.size(); n++) {
+            LoopCall a = attempts.get(n);
+            ToolRequest request = a.request();
             Optional<CallStart.Started> started;
             try {
-                started = start.result(START_TIMEOUT);
+                started = pending.get(n).result(START_TIMEOUT);
             } catch (Exception e) {
-                // NOSCRIPT after a restart, a timeout: handle() starts it on its own (and reloads the script)
+                // NOSCRIPT after a restart, a timeout: a fresh call starts alone in handle() (which reloads the
+                // script); a waiting one tries again later
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }
-                log.debug("call {}: pipelined start failed ({}); starting it alone", request.requestId(), e.toString());
-                return;
+                log.debug("call {}: pipelined start failed ({})", request.requestId(), e.toString());
+                if (a.waited()) {
+                    waitAgain(a, tasks);
+                }
+                continue;
             }
             if (started.isEmpty()) {
-                return; // the session is busy: handle() backs off until it is free
+                waitAgain(a, tasks);
+            } else if (started.get().alreadyFinal()) {
+                if (a.waited()) {
+                    answerAgain(a.pool(), a.message(), request);
+                    release(a);
+                } else {
+                    tasks.set(a.index(), Optional.of(() -> answerAgain(a.pool(), a.message(), request)));
+                }
+            } else {
+                finishLocked(a.pool(), a.message(), request, started.get().lease().orElseThrow(),
+                        runner.run(request, ProgressListener.NONE));
+                release(a);
+                if (!a.waited()) {
+                    tasks.set(a.index(), Optional.empty());
+                }
             }
-            if (started.get().alreadyFinal()) {
-                tasks.set(i, Optional.of(() -> answerAgain(pool, message, request)));
-                return;
+        }
+    }
+
+    /** The session is still busy: wait again with a doubled pause, or answer DEADLINE_EXCEEDED past the deadline. */
+    private void waitAgain(LoopCall a, List<Optional<Runnable>> tasks) {
+        ToolRequest request = a.request();
+        if (clock.millis() >= request.deadlineEpochMs()) {
+            String why = "the session stayed busy until the call's deadline";
+            finish(a.pool(), a.message(), request, ToolReply.error(request.requestId(), ErrorCode.DEADLINE_EXCEEDED,
+                    why, workerId), Optional.of(ExecutionState.CANCELLED), why);
+            release(a);
+            if (!a.waited()) {
+                tasks.set(a.index(), Optional.empty());
             }
-            LockLease lease = started.get().lease().orElseThrow();
-            finishLocked(pool, message, request, lease, runner.run(request, ProgressListener.NONE));
-            tasks.set(i, Optional.empty());
-        });
+            return;
+        }
+        long pause = a.waited()
+                ? Math.min(MAX_WAIT_NANOS, waiting.get(request.sessionId()).peekFirst().pauseNanos() * 2)
+                : FIRST_WAIT_NANOS;
+        long jittered = pause / 2 + ThreadLocalRandom.current().nextLong(pause / 2 + 1);
+        hold(a, System.nanoTime(), jittered, true);
+        if (!a.waited()) {
+            tasks.set(a.index(), Optional.empty());
+        }
     }
 
     /** A started session-locked call: run it with the watchdog extending its lease, then finish it. */

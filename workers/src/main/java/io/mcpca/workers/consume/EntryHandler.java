@@ -1,6 +1,7 @@
 package io.mcpca.workers.consume;
 
 import io.lettuce.core.StreamMessage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +24,19 @@ public interface EntryHandler {
      * and in order, what a call thread still has to do, or empty when the entry is done. Must not throw for
      * a bad entry: leave it to {@link #handle}. The default hands every entry to {@link #handle}.
      */
+    /**
+     * How soon the calls the handler holds back on the reading thread (a busy session) want another
+     * {@link #admit}, which may then be called with no new entries; empty when it holds none back.
+     */
+    default Optional<Duration> retryIn() {
+        return Optional.empty();
+    }
+
+    /** How many entries the handler holds back on the reading thread; the loop stops reading at a limit. */
+    default int heldBack() {
+        return 0;
+    }
+
     default List<Optional<Runnable>> admit(String pool, List<StreamMessage<byte[], byte[]>> messages) {
         List<Optional<Runnable>> tasks = new ArrayList<>(messages.size());
         for (StreamMessage<byte[], byte[]> message : messages) {

@@ -39,6 +39,8 @@ public final class JobConsumer {
     private static final Duration ERROR_PAUSE = Duration.ofMillis(500);
     /** At most this many entries beyond the free slots per read (after a read the loop answered itself). */
     private static final int MAX_EXTRA_READ = 512;
+    /** Entries the handler may hold back on this thread (calls waiting for a busy session) before reading pauses. */
+    private static final int MAX_HELD_BACK = 4_096;
 
     private final String pool;
     private final String consumerName;
@@ -143,11 +145,21 @@ public final class JobConsumer {
                 break;
             }
             List<StreamMessage<byte[], byte[]>> messages = List.of();
+            // calls the handler holds back (a busy session) want another admission soon: block no longer
+            Optional<Duration> retry = handler.retryIn();
+            Duration block = retry.map(r -> r.compareTo(readBlock) < 0 ? r : readBlock).orElse(readBlock);
             try {
-                // entries the loop answered itself last time took no slot: read that many more (a stream of
-                // pings is read hundreds at a time; a stream of real calls, as many as there are free slots)
-                messages = blockingRedis.xreadgroup(consumer,
-                        XReadArgs.Builder.block(readBlock).count(free + answeredAtOnce), offsets);
+                if (handler.heldBack() >= MAX_HELD_BACK) {
+                    // enough held back: let them drain before reading more
+                    Thread.sleep(Math.max(1, block.toMillis()));
+                } else {
+                    // entries the loop answered itself last time took no slot: read that many more (a stream of
+                    // pings is read hundreds at a time; a stream of real calls, as many as there are free slots)
+                    messages = blockingRedis.xreadgroup(consumer, XReadArgs.Builder
+                            .block(Math.max(1, block.toMillis())).count(free + answeredAtOnce), offsets);
+                }
+            } catch (InterruptedException e) {
+                break;
             } catch (RedisCommandExecutionException e) {
                 if (String.valueOf(e.getMessage()).startsWith("NOGROUP")) {
                     log.warn("pool {}: consumer group missing (Redis restarted or stream deleted); recreating", pool);
@@ -190,7 +202,7 @@ public final class JobConsumer {
 
     /** The handler's admission of one read; if it fails as a whole, every entry goes to a call thread as it is. */
     private List<Optional<Runnable>> admit(List<StreamMessage<byte[], byte[]>> messages) {
-        if (messages.isEmpty()) {
+        if (messages.isEmpty() && handler.retryIn().isEmpty()) {
             return List.of();
         }
         try {
