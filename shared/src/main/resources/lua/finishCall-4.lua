@@ -29,20 +29,25 @@
            -3 stale fence (nothing written, the lease is not touched).
 ]]
 local fence = tonumber(ARGV[1])
-local written = tonumber(redis.call('HGET', KEYS[1], '_fence') or '0')
-local issued = tonumber(redis.call('GET', KEYS[2]) or '0')
-if issued > fence or written > fence then
-  return -3
+-- Still holding the lease means no newer fence exists (one is handed out only with the lease), so the
+-- fence reads are needed only when the lease ran out meanwhile.
+local held = redis.call('GET', KEYS[3]) == ARGV[2]
+if not held then
+  local issued = tonumber(redis.call('GET', KEYS[2]) or '0')
+  local written = tonumber(redis.call('HGET', KEYS[1], '_fence') or '0')
+  if issued > fence or written > fence then
+    return -3
+  end
 end
-local version = tonumber(redis.call('HGET', KEYS[1], '_version') or '0') + 1
-local fields = {'_schema', ARGV[5], '_version', version, '_updatedAtMs', ARGV[4], '_fence', fence}
+local version = redis.call('HINCRBY', KEYS[1], '_version', 1)
+local fields = {'_schema', ARGV[5], '_updatedAtMs', ARGV[4], '_fence', fence}
 for i = 16, #ARGV, 2 do
   table.insert(fields, 'a:' .. ARGV[i])
   table.insert(fields, ARGV[i + 1])
 end
 redis.call('HSET', KEYS[1], unpack(fields))
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
-if redis.call('GET', KEYS[3]) == ARGV[2] then
+if held then
   redis.call('DEL', KEYS[3])
 end
 local current = redis.call('HGET', KEYS[4], 'state') or ARGV[13]

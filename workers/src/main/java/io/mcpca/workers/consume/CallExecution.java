@@ -35,7 +35,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +72,8 @@ public final class CallExecution implements EntryHandler {
     /** First pause of a call waiting on the loop for its busy session; doubles up to the second. */
     private static final long FIRST_WAIT_NANOS = 500_000;
     private static final long MAX_WAIT_NANOS = 50_000_000;
+    /** While calls are held back, the loop looks for released leases at least this often. */
+    private static final long MAX_HOLD_POLL_NANOS = 1_000_000;
 
     /**
      * @param lockTtl          session lease; the watchdog extends it every third
@@ -102,6 +106,9 @@ public final class CallExecution implements EntryHandler {
     /** Calls held back on the read loop while their session is busy, per session in arrival order (loop thread only). */
     private final Map<String, ArrayDeque<Waiting>> waiting = new LinkedHashMap<>();
     private int waitingCount;
+    /** Sessions whose lease a finish released while calls were held back (from the batcher's thread). */
+    private final Queue<String> released = new ConcurrentLinkedQueue<>();
+    private volatile boolean holdingBack;
 
     public CallExecution(RedisStreamCommands<byte[], byte[]> redis, StreamEntries entries, SessionStore sessions,
                          ContentionBackoff contention, LockWatchdog watchdog, ToolRunner runner,
@@ -129,6 +136,11 @@ public final class CallExecution implements EntryHandler {
         this.finishes = finishes;
         this.startPipeline = startPipeline;
         startPipeline.setAutoFlushCommands(false);
+        batcher.onLeaseReleased(session -> {
+            if (holdingBack) {
+                released.add(session);
+            }
+        });
     }
 
     @Override
@@ -169,6 +181,7 @@ public final class CallExecution implements EntryHandler {
      */
     @Override
     public List<Optional<Runnable>> admit(String pool, List<StreamMessage<byte[], byte[]>> messages) {
+        holdingBack = true; // from here on releases are noted; cleared below when nothing is held back
         List<Optional<Runnable>> tasks = new ArrayList<>(messages.size());
         List<LoopCall> attempts = dueWaiting();
         Set<String> attempted = new HashSet<>();
@@ -208,6 +221,10 @@ public final class CallExecution implements EntryHandler {
         if (!attempts.isEmpty()) {
             startTogether(attempts, tasks);
         }
+        if (waiting.isEmpty()) {
+            holdingBack = false;
+            released.clear();
+        }
         return tasks;
     }
 
@@ -223,14 +240,21 @@ public final class CallExecution implements EntryHandler {
     private record Waiting(LoopCall attempt, long dueNanos, long pauseNanos) {
     }
 
+    /**
+     * While calls are held back: at once if a lease was released meanwhile, else at the earliest pause's end but
+     * within a millisecond, since a lease this worker holds is released by its batcher at any moment.
+     */
     @Override
     public Optional<Duration> retryIn() {
         if (waiting.isEmpty()) {
             return Optional.empty();
         }
+        if (!released.isEmpty()) {
+            return Optional.of(Duration.ZERO);
+        }
         long now = System.nanoTime();
         long due = waiting.values().stream().mapToLong(q -> q.peekFirst().dueNanos()).min().orElse(now);
-        return Optional.of(Duration.ofNanos(Math.max(0, due - now)));
+        return Optional.of(Duration.ofNanos(Math.min(MAX_HOLD_POLL_NANOS, Math.max(0, due - now))));
     }
 
     @Override
@@ -242,6 +266,14 @@ public final class CallExecution implements EntryHandler {
     private List<LoopCall> dueWaiting() {
         List<LoopCall> due = new ArrayList<>();
         long now = System.nanoTime();
+        // a session whose lease was just released: its first waiting call goes now
+        for (String session = released.poll(); session != null; session = released.poll()) {
+            ArrayDeque<Waiting> queue = waiting.get(session);
+            if (queue != null) {
+                Waiting head = queue.pollFirst();
+                queue.addFirst(new Waiting(head.attempt(), now, FIRST_WAIT_NANOS));
+            }
+        }
         waiting.values().forEach(queue -> {
             if (queue.peekFirst().dueNanos() <= now) {
                 due.add(queue.peekFirst().attempt());

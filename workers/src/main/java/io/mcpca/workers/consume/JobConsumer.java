@@ -155,8 +155,9 @@ public final class JobConsumer {
                 } else {
                     // entries the loop answered itself last time took no slot: read that many more (a stream of
                     // pings is read hundreds at a time; a stream of real calls, as many as there are free slots)
-                    messages = blockingRedis.xreadgroup(consumer, XReadArgs.Builder
-                            .block(Math.max(1, block.toMillis())).count(free + answeredAtOnce), offsets);
+                    XReadArgs args = block.toMillis() < 1 ? XReadArgs.Builder.count(free + answeredAtOnce)
+                            : XReadArgs.Builder.block(block.toMillis()).count(free + answeredAtOnce);
+                    messages = blockingRedis.xreadgroup(consumer, args, offsets);
                 }
             } catch (InterruptedException e) {
                 break;

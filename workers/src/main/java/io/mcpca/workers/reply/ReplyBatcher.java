@@ -93,6 +93,8 @@ public final class ReplyBatcher implements AutoCloseable {
     private final StreamEntries entries;
     private final ExecutionStore executions;
     private final CallFinish finishes;
+    private final List<java.util.function.Consumer<String>> leaseListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private final String workerId;
     private final XAddArgs replyArgs;
     private final BlockingQueue<Completion> queue = new LinkedBlockingQueue<>();
@@ -267,11 +269,23 @@ public final class ReplyBatcher implements AutoCloseable {
         List<Completion> answerable = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             Completion c = batch.get(i);
-            if (finished.get(i) == null || finishWritten(c.finish().orElseThrow(), finished.get(i), until)) {
+            if (finished.get(i) == null) {
                 answerable.add(c);
+            } else if (finishWritten(c.finish().orElseThrow(), finished.get(i), until)) {
+                answerable.add(c);
+                String session = c.finish().orElseThrow().sessionId();
+                leaseListeners.forEach(l -> l.accept(session));
             }
         }
         return answerable;
+    }
+
+    /**
+     * Tells {@code listener} the session id of every lease a finish script released, as it happens (on the
+     * flusher thread: the listener must only hand the id over), so a call waiting for that session can go.
+     */
+    public void onLeaseReleased(java.util.function.Consumer<String> listener) {
+        leaseListeners.add(listener);
     }
 
     private boolean finishWritten(CallFinish.Finish f, RedisFuture<Long> result, long until) {
