@@ -101,6 +101,13 @@ public class WorkerConfiguration {
                 (int) worker.getMaxKeptReply().toBytes(), clock);
         ReplyBatcher batcher = new ReplyBatcher(batchStreams, batchScripts, entries, executions, finishes, workerId,
                 common.getReplyStreamMaxLen());
+        for (int lane = 1; lane < worker.getReplyFlushers(); lane++) {
+            StatefulRedisConnection<byte[], byte[]> laneStreams = redis.bytes();
+            StatefulRedisConnection<String, String> laneScripts = redis.strings();
+            connections.add(laneStreams);
+            connections.add(laneScripts);
+            batcher.addLane(laneStreams, laneScripts);
+        }
         Set<String> sessionless = worker.isSessionlessFastPath()
                 ? catalog.all().stream().filter(ToolDescriptor::sessionless).map(ToolDescriptor::name)
                         .collect(Collectors.toUnmodifiableSet())

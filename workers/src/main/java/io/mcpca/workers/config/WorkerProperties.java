@@ -71,6 +71,12 @@ public class WorkerProperties {
     private DataSize maxKeptReply = DataSize.ofMegabytes(1);
 
     /**
+     * Reply flusher threads, each with two connections of its own: while one waits for Redis's answers to
+     * its batch, another sends the next.
+     */
+    private int replyFlushers = 2;
+
+    /**
      * Run tools whose contract says {@code "sessionless": true} (ping) without the session lease, fence,
      * session write and execution record. Off: every tool takes the session-locked path (tests of the
      * locking promises use ping that way).
@@ -80,6 +86,8 @@ public class WorkerProperties {
     /** Heartbeat period of this worker's entry in the worker registry. */
     private Duration heartbeatPeriod = Duration.ofSeconds(5);
 
+    public int getReplyFlushers() { return replyFlushers; }
+    public void setReplyFlushers(int replyFlushers) { this.replyFlushers = Math.max(1, replyFlushers); }
     public DataSize getMaxKeptReply() { return maxKeptReply; }
     public void setMaxKeptReply(DataSize maxKeptReply) { this.maxKeptReply = maxKeptReply; }
     public boolean isEnabled() { return enabled; }

@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Finishes calls in batches (group commit): a session-locked call's finish script, a call's final reply, its
- * final execution record and the XACK of its stream entry. Calls hand a {@link Completion} over and go on; one
- * flusher thread takes whatever has gathered (one under light load, hundreds under heavy load) and sends it in
- * pipelines on connections of its own (auto-flush off): 0. the finish scripts of session-locked calls
+ * final execution record and the XACK of its stream entry. Calls hand a {@link Completion} over and go on; a
+ * flusher thread per lane (two by default, so one sends while another waits for Redis; a session's calls always
+ * take the same lane, so their answers keep their order) takes whatever has gathered in its lane (one under
+ * light load, hundreds under heavy load) and sends it in pipelines on connections of its own (auto-flush off): 0. the finish scripts of session-locked calls
  * ({@link CallFinish}: session write under the fence, lease release, final record keeping the reply), one
  * flush, wait: a call whose finish was refused (stale fence) or failed is not answered here; 1. every reply
  * ({@code XADD ... NOMKSTREAM MAXLEN ~}) and other record transition, one flush, wait; 2. one {@code XACK} per
@@ -88,8 +89,6 @@ public final class ReplyBatcher implements AutoCloseable {
         }
     }
 
-    private final StatefulRedisConnection<byte[], byte[]> streams;
-    private final StatefulRedisConnection<String, String> scripts;
     private final StreamEntries entries;
     private final ExecutionStore executions;
     private final CallFinish finishes;
@@ -97,11 +96,17 @@ public final class ReplyBatcher implements AutoCloseable {
             new java.util.concurrent.CopyOnWriteArrayList<>();
     private final String workerId;
     private final XAddArgs replyArgs;
-    private final BlockingQueue<Completion> queue = new LinkedBlockingQueue<>();
     private final AtomicLong outstanding = new AtomicLong();
     private final Object idle = new Object();
     private volatile boolean running;
-    private Thread flusher;
+    /** One flusher thread per lane, each with connections of its own (auto-flush off): batches overlap. */
+    private record Lane(StatefulRedisConnection<byte[], byte[]> streams, StatefulRedisConnection<String, String> scripts,
+                        BlockingQueue<Completion> queue) {
+    }
+
+    private final List<Lane> lanes = new ArrayList<>();
+    private final ThreadLocal<Lane> lane = new ThreadLocal<>();
+    private final List<Thread> flushers = new ArrayList<>();
 
     /**
      * @param streams dedicated connection for replies and acks; its auto-flush is turned off here
@@ -111,14 +116,19 @@ public final class ReplyBatcher implements AutoCloseable {
                         StreamEntries entries, ExecutionStore executions, CallFinish finishes, String workerId,
                         long replyMaxLen) {
         this.finishes = finishes;
-        this.streams = streams;
-        this.scripts = scripts;
         this.entries = entries;
         this.executions = executions;
         this.workerId = workerId;
         this.replyArgs = ReplyPublisher.replyArgs(replyMaxLen);
+        addLane(streams, scripts);
+    }
+
+    /** Another flusher with its own two connections (their auto-flush is turned off here); before {@link #start}. */
+    public synchronized void addLane(StatefulRedisConnection<byte[], byte[]> streams,
+                                     StatefulRedisConnection<String, String> scripts) {
         streams.setAutoFlushCommands(false);
         scripts.setAutoFlushCommands(false);
+        lanes.add(new Lane(streams, scripts, new LinkedBlockingQueue<>()));
     }
 
     public synchronized void start() {
@@ -126,14 +136,24 @@ public final class ReplyBatcher implements AutoCloseable {
             return;
         }
         running = true;
-        flusher = new Thread(this::flushLoop, "reply-batcher");
-        flusher.setDaemon(true);
-        flusher.start();
+        for (int i = 0; i < lanes.size(); i++) {
+            Lane mine = lanes.get(i);
+            Thread flusher = new Thread(() -> {
+                lane.set(mine);
+                flushLoop(mine.queue());
+            }, "reply-batcher-" + (i + 1));
+            flusher.setDaemon(true);
+            flusher.start();
+            flushers.add(flusher);
+        }
     }
 
     public void complete(Completion completion) {
         outstanding.incrementAndGet();
-        queue.add(completion);
+        // a session's calls always take the same lane, so their answers leave in the order they finished
+        String key = completion.finish().map(CallFinish.Finish::sessionId)
+                .or(() -> completion.record().map(Transition::sessionId)).orElse(completion.entryId());
+        lanes.get(Math.floorMod(key.hashCode(), lanes.size())).queue().add(completion);
     }
 
     /** Waits until every completion queued so far is flushed; false if {@code timeout} passed first. */
@@ -156,7 +176,7 @@ public final class ReplyBatcher implements AutoCloseable {
         return true;
     }
 
-    private void flushLoop() {
+    private void flushLoop(BlockingQueue<Completion> queue) {
         List<Completion> batch = new ArrayList<>(MAX_BATCH);
         while (running || !queue.isEmpty()) {
             try {
@@ -196,13 +216,13 @@ public final class ReplyBatcher implements AutoCloseable {
         List<RedisFuture<String>> replies = new ArrayList<>(batch.size());
         List<RedisFuture<Long>> records = new ArrayList<>(batch.size());
         for (Completion c : batch) {
-            replies.add(streams.async().xadd(c.replyTo().getBytes(StandardCharsets.UTF_8), replyArgs,
+            replies.add(lane().streams().async().xadd(c.replyTo().getBytes(StandardCharsets.UTF_8), replyArgs,
                     entries.encode(c.reply())));
-            records.add(c.record().map(r -> executions.transitionPipelined(scripts.async(), r.sessionId(),
+            records.add(c.record().map(r -> executions.transitionPipelined(lane().scripts().async(), r.sessionId(),
                     r.requestId(), r.state(), workerId, r.reason())).orElse(null));
         }
-        streams.flushCommands();
-        scripts.flushCommands();
+        lane().streams().flushCommands();
+        lane().scripts().flushCommands();
         Map<String, List<String>> acks = new LinkedHashMap<>();
         Map<String, Completion> ackTarget = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
@@ -220,10 +240,10 @@ public final class ReplyBatcher implements AutoCloseable {
         acks.forEach((key, ids) -> {
             Completion c = ackTarget.get(key);
             ackKeys.add(key);
-            acked.add(streams.async().xack(c.stream(), c.pool().getBytes(StandardCharsets.UTF_8),
+            acked.add(lane().streams().async().xack(c.stream(), c.pool().getBytes(StandardCharsets.UTF_8),
                     ids.toArray(String[]::new)));
         });
-        streams.flushCommands();
+        lane().streams().flushCommands();
         java.util.Set<String> ackedKeys = new java.util.HashSet<>();
         for (int i = 0; i < acked.size(); i++) {
             if (await(acked.get(i), until, "xack")) {
@@ -242,12 +262,12 @@ public final class ReplyBatcher implements AutoCloseable {
         for (Completion c : batch) {
             if (c.keptReplyRecord().isPresent()
                     && ackedKeys.contains(ackKey(c))) {
-                scripts.async().hdel(c.keptReplyRecord().get(), CallFinish.replyField());
+                lane().scripts().async().hdel(c.keptReplyRecord().get(), CallFinish.replyField());
                 any = true;
             }
         }
         if (any) {
-            scripts.flushCommands();
+            lane().scripts().flushCommands();
         }
     }
 
@@ -263,9 +283,9 @@ public final class ReplyBatcher implements AutoCloseable {
         }
         List<RedisFuture<Long>> finished = new ArrayList<>(batch.size());
         for (Completion c : batch) {
-            finished.add(c.finish().map(f -> finishes.finishAsync(scripts.async(), f)).orElse(null));
+            finished.add(c.finish().map(f -> finishes.finishAsync(lane().scripts().async(), f)).orElse(null));
         }
-        scripts.flushCommands();
+        lane().scripts().flushCommands();
         List<Completion> answerable = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             Completion c = batch.get(i);
@@ -319,6 +339,12 @@ public final class ReplyBatcher implements AutoCloseable {
             return false;
         }
         return true;
+    }
+
+    /** The connections of the calling flusher thread (the first lane's elsewhere: tests flushing directly). */
+    private Lane lane() {
+        Lane mine = lane.get();
+        return mine != null ? mine : lanes.get(0);
     }
 
     /** Entries acknowledged together: one XACK per pool and stream. */
@@ -377,8 +403,6 @@ public final class ReplyBatcher implements AutoCloseable {
     public void close() {
         awaitIdle(FLUSH_TIMEOUT);
         running = false;
-        if (flusher != null) {
-            flusher.interrupt();
-        }
+        flushers.forEach(Thread::interrupt);
     }
 }
