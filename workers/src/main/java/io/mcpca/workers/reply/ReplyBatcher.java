@@ -9,23 +9,27 @@ import io.mcpca.shared.exec.CallFinish;
 import io.mcpca.shared.exec.ExecutionState;
 import io.mcpca.shared.exec.ExecutionStore;
 import io.mcpca.shared.exec.IllegalTransitionException;
-import io.mcpca.shared.session.SessionWrite;
 import io.mcpca.shared.scripts.ScriptError;
+import io.mcpca.shared.session.SessionWrite;
 import io.mcpca.shared.wire.ToolReply;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,8 +96,7 @@ public final class ReplyBatcher implements AutoCloseable {
     private final StreamEntries entries;
     private final ExecutionStore executions;
     private final CallFinish finishes;
-    private final List<java.util.function.Consumer<String>> leaseListeners =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> leaseListeners = new CopyOnWriteArrayList<>();
     private final String workerId;
     private final XAddArgs replyArgs;
     private final AtomicLong outstanding = new AtomicLong();
@@ -105,7 +108,6 @@ public final class ReplyBatcher implements AutoCloseable {
     }
 
     private final List<Lane> lanes = new ArrayList<>();
-    private final ThreadLocal<Lane> lane = new ThreadLocal<>();
     private final List<Thread> flushers = new ArrayList<>();
 
     /**
@@ -138,10 +140,7 @@ public final class ReplyBatcher implements AutoCloseable {
         running = true;
         for (int i = 0; i < lanes.size(); i++) {
             Lane mine = lanes.get(i);
-            Thread flusher = new Thread(() -> {
-                lane.set(mine);
-                flushLoop(mine.queue());
-            }, "reply-batcher-" + (i + 1));
+            Thread flusher = new Thread(() -> flushLoop(mine), "reply-batcher-" + (i + 1));
             flusher.setDaemon(true);
             flusher.start();
             flushers.add(flusher);
@@ -176,7 +175,8 @@ public final class ReplyBatcher implements AutoCloseable {
         return true;
     }
 
-    private void flushLoop(BlockingQueue<Completion> queue) {
+    private void flushLoop(Lane lane) {
+        BlockingQueue<Completion> queue = lane.queue();
         List<Completion> batch = new ArrayList<>(MAX_BATCH);
         while (running || !queue.isEmpty()) {
             try {
@@ -186,7 +186,7 @@ public final class ReplyBatcher implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
-                flush(batch);
+                flush(lane, batch);
             } catch (InterruptedException e) {
                 if (!running) {
                     break;
@@ -210,19 +210,19 @@ public final class ReplyBatcher implements AutoCloseable {
      * Sends one batch: the finish scripts of session-locked calls (if any) first, then the replies and records
      * of what may be answered, then the acks of the entries whose reply was written.
      */
-    void flush(List<Completion> all) {
+    private void flush(Lane lane, List<Completion> all) {
         long until = System.nanoTime() + FLUSH_TIMEOUT.toNanos();
-        List<Completion> batch = finishFirst(all, until);
+        List<Completion> batch = finishFirst(lane, all, until);
         List<RedisFuture<String>> replies = new ArrayList<>(batch.size());
         List<RedisFuture<Long>> records = new ArrayList<>(batch.size());
         for (Completion c : batch) {
-            replies.add(lane().streams().async().xadd(c.replyTo().getBytes(StandardCharsets.UTF_8), replyArgs,
+            replies.add(lane.streams().async().xadd(c.replyTo().getBytes(StandardCharsets.UTF_8), replyArgs,
                     entries.encode(c.reply())));
-            records.add(c.record().map(r -> executions.transitionPipelined(lane().scripts().async(), r.sessionId(),
+            records.add(c.record().map(r -> executions.transitionPipelined(lane.scripts().async(), r.sessionId(),
                     r.requestId(), r.state(), workerId, r.reason())).orElse(null));
         }
-        lane().streams().flushCommands();
-        lane().scripts().flushCommands();
+        lane.streams().flushCommands();
+        lane.scripts().flushCommands();
         Map<String, List<String>> acks = new LinkedHashMap<>();
         Map<String, Completion> ackTarget = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
@@ -240,34 +240,33 @@ public final class ReplyBatcher implements AutoCloseable {
         acks.forEach((key, ids) -> {
             Completion c = ackTarget.get(key);
             ackKeys.add(key);
-            acked.add(lane().streams().async().xack(c.stream(), c.pool().getBytes(StandardCharsets.UTF_8),
+            acked.add(lane.streams().async().xack(c.stream(), c.pool().getBytes(StandardCharsets.UTF_8),
                     ids.toArray(String[]::new)));
         });
-        lane().streams().flushCommands();
-        java.util.Set<String> ackedKeys = new java.util.HashSet<>();
+        lane.streams().flushCommands();
+        Set<String> ackedKeys = new HashSet<>();
         for (int i = 0; i < acked.size(); i++) {
             if (await(acked.get(i), until, "xack")) {
                 ackedKeys.add(ackKeys.get(i));
             }
         }
-        forgetKeptReplies(batch, ackedKeys);
+        forgetKeptReplies(lane, batch, ackedKeys);
     }
 
     /**
      * Acknowledged entries are never delivered again: their records need not keep the reply any longer. Not
      * waited for (a failed delete leaves a copy that expires with its record).
      */
-    private void forgetKeptReplies(List<Completion> batch, java.util.Set<String> ackedKeys) {
+    private void forgetKeptReplies(Lane lane, List<Completion> batch, Set<String> ackedKeys) {
         boolean any = false;
         for (Completion c : batch) {
-            if (c.keptReplyRecord().isPresent()
-                    && ackedKeys.contains(ackKey(c))) {
-                lane().scripts().async().hdel(c.keptReplyRecord().get(), CallFinish.replyField());
+            if (c.keptReplyRecord().isPresent() && ackedKeys.contains(ackKey(c))) {
+                lane.scripts().async().hdel(c.keptReplyRecord().get(), CallFinish.replyField());
                 any = true;
             }
         }
         if (any) {
-            lane().scripts().flushCommands();
+            lane.scripts().flushCommands();
         }
     }
 
@@ -277,15 +276,15 @@ public final class ReplyBatcher implements AutoCloseable {
      * lost while the call ran: another worker owns it now) drops the call unanswered; a failed write leaves the
      * entry pending for a reclaim.
      */
-    private List<Completion> finishFirst(List<Completion> batch, long until) {
+    private List<Completion> finishFirst(Lane lane, List<Completion> batch, long until) {
         if (batch.stream().noneMatch(c -> c.finish().isPresent())) {
             return batch;
         }
         List<RedisFuture<Long>> finished = new ArrayList<>(batch.size());
         for (Completion c : batch) {
-            finished.add(c.finish().map(f -> finishes.finishAsync(lane().scripts().async(), f)).orElse(null));
+            finished.add(c.finish().map(f -> finishes.finishAsync(lane.scripts().async(), f)).orElse(null));
         }
-        lane().scripts().flushCommands();
+        lane.scripts().flushCommands();
         List<Completion> answerable = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             Completion c = batch.get(i);
@@ -304,7 +303,7 @@ public final class ReplyBatcher implements AutoCloseable {
      * Tells {@code listener} the session id of every lease a finish script released, as it happens (on the
      * flusher thread: the listener must only hand the id over), so a call waiting for that session can go.
      */
-    public void onLeaseReleased(java.util.function.Consumer<String> listener) {
+    public void onLeaseReleased(Consumer<String> listener) {
         leaseListeners.add(listener);
     }
 
@@ -339,12 +338,6 @@ public final class ReplyBatcher implements AutoCloseable {
             return false;
         }
         return true;
-    }
-
-    /** The connections of the calling flusher thread (the first lane's elsewhere: tests flushing directly). */
-    private Lane lane() {
-        Lane mine = lane.get();
-        return mine != null ? mine : lanes.get(0);
     }
 
     /** Entries acknowledged together: one XACK per pool and stream. */
