@@ -105,7 +105,6 @@ public final class CallExecution implements EntryHandler {
     private final StatefulRedisConnection<String, String> startPipeline;
     /** Calls held back on the read loop while their session is busy, per session in arrival order (loop thread only). */
     private final Map<String, ArrayDeque<Waiting>> waiting = new LinkedHashMap<>();
-    private int waitingCount;
     /** Sessions whose lease a finish released while calls were held back (from the batcher's thread). */
     private final Queue<String> released = new ConcurrentLinkedQueue<>();
     private volatile boolean holdingBack;
@@ -165,9 +164,7 @@ public final class CallExecution implements EntryHandler {
         }
         Optional<LockLease> lease = started.flatMap(CallStart.Started::lease);
         if (lease.isEmpty()) {
-            String why = "the session stayed busy until the call's deadline";
-            finish(pool, message, request, ToolReply.error(request.requestId(), ErrorCode.DEADLINE_EXCEEDED,
-                    why, workerId), Optional.of(ExecutionState.CANCELLED), why);
+            busyUntilDeadline(pool, message, request);
             return;
         }
         runLocked(pool, message, request, lease.get());
@@ -182,13 +179,12 @@ public final class CallExecution implements EntryHandler {
     @Override
     public List<Optional<Runnable>> admit(String pool, List<StreamMessage<byte[], byte[]>> messages) {
         holdingBack = true; // from here on releases are noted; cleared below when nothing is held back
-        List<Optional<Runnable>> tasks = new ArrayList<>(messages.size());
+        List<Optional<Runnable>> tasks = EntryHandler.eachToHandle(this, pool, messages); // replaced below as decided
         List<LoopCall> attempts = dueWaiting();
         Set<String> attempted = new HashSet<>();
         attempts.forEach(a -> attempted.add(a.request().sessionId()));
         for (int i = 0; i < messages.size(); i++) {
             StreamMessage<byte[], byte[]> message = messages.get(i);
-            tasks.add(Optional.of(() -> handle(pool, message, 1)));
             ToolRequest request;
             try {
                 request = entries.decodeRequest(message.getBody());
@@ -259,7 +255,7 @@ public final class CallExecution implements EntryHandler {
 
     @Override
     public int heldBack() {
-        return waitingCount;
+        return waiting.values().stream().mapToInt(ArrayDeque::size).sum();
     }
 
     /** The first waiting call of every session whose pause is over, in the order their sessions first waited. */
@@ -300,9 +296,7 @@ public final class CallExecution implements EntryHandler {
             } else {
                 queue.addLast(w);
             }
-            waitingCount++;
-            claims.hold(attempt.pool(), new String(attempt.message().getStream(), StandardCharsets.UTF_8),
-                    attempt.message().getId());
+            claims.hold(attempt.pool(), streamOf(attempt.message()), attempt.message().getId());
         }
     }
 
@@ -314,12 +308,10 @@ public final class CallExecution implements EntryHandler {
         String session = attempt.request().sessionId();
         ArrayDeque<Waiting> queue = waiting.get(session);
         queue.pollFirst();
-        waitingCount--;
         if (queue.isEmpty()) {
             waiting.remove(session);
         }
-        claims.release(attempt.pool(), new String(attempt.message().getStream(), StandardCharsets.UTF_8),
-                attempt.message().getId());
+        claims.release(attempt.pool(), streamOf(attempt.message()), attempt.message().getId());
     }
 
     /**
@@ -376,9 +368,7 @@ public final class CallExecution implements EntryHandler {
     private void waitAgain(LoopCall a, List<Optional<Runnable>> tasks) {
         ToolRequest request = a.request();
         if (clock.millis() >= request.deadlineEpochMs()) {
-            String why = "the session stayed busy until the call's deadline";
-            finish(a.pool(), a.message(), request, ToolReply.error(request.requestId(), ErrorCode.DEADLINE_EXCEEDED,
-                    why, workerId), Optional.of(ExecutionState.CANCELLED), why);
+            busyUntilDeadline(a.pool(), a.message(), request);
             release(a);
             if (!a.waited()) {
                 tasks.set(a.index(), Optional.empty());
@@ -393,6 +383,13 @@ public final class CallExecution implements EntryHandler {
         if (!a.waited()) {
             tasks.set(a.index(), Optional.empty());
         }
+    }
+
+    /** The call never got its session's lease before its deadline: answered DEADLINE_EXCEEDED, recorded CANCELLED. */
+    private void busyUntilDeadline(String pool, StreamMessage<byte[], byte[]> message, ToolRequest request) {
+        String why = "the session stayed busy until the call's deadline";
+        finish(pool, message, request, ToolReply.error(request.requestId(), ErrorCode.DEADLINE_EXCEEDED, why,
+                workerId), Optional.of(ExecutionState.CANCELLED), why);
     }
 
     /** A started session-locked call: run it with the watchdog extending its lease, then finish it. */
@@ -517,7 +514,7 @@ public final class CallExecution implements EntryHandler {
         if (!sessionlessTools.contains(request.tool())) {
             record(request, ExecutionState.QUEUED, reason);
         }
-        claims.handBack(pool, new String(message.getStream(), StandardCharsets.UTF_8), message.getId());
+        claims.handBack(pool, streamOf(message), message.getId());
     }
 
     private void record(ToolRequest request, ExecutionState state, String reason) {
@@ -554,6 +551,10 @@ public final class CallExecution implements EntryHandler {
                 log.debug("progress of {} not sent: {}", request.requestId(), e.getMessage());
             }
         };
+    }
+
+    private static String streamOf(StreamMessage<byte[], byte[]> message) {
+        return new String(message.getStream(), StandardCharsets.UTF_8);
     }
 
     private void ack(String pool, StreamMessage<byte[], byte[]> message) {

@@ -38,9 +38,18 @@ public interface EntryHandler {
     }
 
     default List<Optional<Runnable>> admit(String pool, List<StreamMessage<byte[], byte[]>> messages) {
+        return eachToHandle(this, pool, messages);
+    }
+
+    /**
+     * One task per entry, each running it through {@code handler}'s {@link #handle} as a fresh delivery; the
+     * list may be changed by the caller.
+     */
+    static List<Optional<Runnable>> eachToHandle(EntryHandler handler, String pool,
+                                                 List<StreamMessage<byte[], byte[]>> messages) {
         List<Optional<Runnable>> tasks = new ArrayList<>(messages.size());
         for (StreamMessage<byte[], byte[]> message : messages) {
-            tasks.add(Optional.of(() -> handle(pool, message, 1)));
+            tasks.add(Optional.of(() -> handler.handle(pool, message, 1)));
         }
         return tasks;
     }

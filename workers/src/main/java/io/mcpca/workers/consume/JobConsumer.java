@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * all partitions at once ({@code XREADGROUP ... BLOCK}); 3. each entry is held (its idle time kept
  * fresh by the {@link ClaimRefresher}) and goes to the executor, which runs it through the
  * {@link EntryHandler} and frees the slot (the handler first admits the whole read on the loop thread: what it
- * finishes at once takes no slot, and session-locked calls start in one round trip); entries the reclaimer took over join the same executor;
- * 4. {@link #stop} ends reading at once, waits for the calls in flight up to the grace period and for
- * the {@link ReplyBatcher} to send their replies and acknowledgements, then hands back whatever this consumer still has pending so a live worker takes it at once. No error ends
+ * finishes at once takes no slot, and session-locked calls start in one round trip); entries the reclaimer
+ * took over join the same executor; 4. {@link #stop} ends reading at once, waits for the calls in flight up to
+ * the grace period and for the {@link ReplyBatcher} to send their replies and acknowledgements, then hands back
+ * whatever this consumer still has pending so a live worker takes it at once. No error ends
  * the loop: NOGROUP recreates the groups, a handler's exception is logged, anything else is logged
  * and retried after a pause.
  */
@@ -177,7 +178,7 @@ public final class JobConsumer {
             // COUNT applies per stream, so a read over several partitions can return more entries than
             // free slots: the extra ones run too (queued in the executor, held and refreshed meanwhile).
             slots.release(Math.max(0, free - messages.size()));
-            List<Optional<Runnable>> tasks = admit(messages);
+            List<Optional<Runnable>> tasks = admit(messages, retry.isPresent());
             int atOnce = 0;
             for (int i = 0; i < messages.size(); i++) {
                 StreamMessage<byte[], byte[]> message = messages.get(i);
@@ -201,9 +202,12 @@ public final class JobConsumer {
         log.info("pool {}: stopped reading", pool);
     }
 
-    /** The handler's admission of one read; if it fails as a whole, every entry goes to a call thread as it is. */
-    private List<Optional<Runnable>> admit(List<StreamMessage<byte[], byte[]>> messages) {
-        if (messages.isEmpty() && handler.retryIn().isEmpty()) {
+    /**
+     * The handler's admission of one read ({@code holdsBack}: the handler held calls back, which want an
+     * admission even when nothing new came); if it fails as a whole, every entry goes to a call thread as it is.
+     */
+    private List<Optional<Runnable>> admit(List<StreamMessage<byte[], byte[]>> messages, boolean holdsBack) {
+        if (messages.isEmpty() && !holdsBack) {
             return List.of();
         }
         try {
@@ -216,7 +220,7 @@ public final class JobConsumer {
         } catch (RuntimeException e) {
             log.error("pool {}: admission of {} entries failed; handling each on its own", pool, messages.size(), e);
         }
-        return messages.stream().map(m -> Optional.<Runnable>of(() -> handler.handle(pool, m, 1))).toList();
+        return EntryHandler.eachToHandle(handler, pool, messages);
     }
 
     private void dispatch(StreamMessage<byte[], byte[]> message, int delivery, boolean holdsSlot) {
