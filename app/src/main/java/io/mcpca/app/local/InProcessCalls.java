@@ -12,7 +12,6 @@ import io.mcpca.workers.run.AnalyzerOutcome;
 import io.mcpca.workers.run.ToolRunner;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -96,9 +95,7 @@ public final class InProcessCalls implements LocalCalls {
     /** The worker's session write: the same attributes, conditional on the lease's fence. */
     private void writeSession(ToolRequest request, LockLease lease, AnalyzerOutcome outcome) {
         SessionWrite write = sessions.compareAndSet(request.sessionId(), SessionStore.ANY_VERSION, lease.fence(),
-                Map.of("lastRequestId", request.requestId(), "lastTool", request.tool(),
-                        "lastOutcome", outcome.succeeded() ? "SUCCEEDED" : outcome.error().name()),
-                settings.sessionTtl());
+                outcome.sessionAttributes(request), settings.sessionTtl());
         if (write.refusal().filter(ScriptError.STALE_FENCE::equals).isPresent()) {
             // only a lease that ran out can be overtaken; the answer itself is still this call's to give
             log.warn("call {}: the lease on session {} (fence {}) ran out while it ran; the session was not written",
@@ -107,8 +104,6 @@ public final class InProcessCalls implements LocalCalls {
     }
 
     private ToolReply reply(ToolRequest request, AnalyzerOutcome outcome) {
-        return outcome.succeeded()
-                ? ToolReply.result(request.requestId(), outcome.result(), runnerId)
-                : ToolReply.error(request.requestId(), outcome.error(), outcome.errorMessage(), runnerId);
+        return outcome.toReply(request.requestId(), runnerId);
     }
 }

@@ -5,14 +5,12 @@ import io.mcpca.shared.lock.ContentionBackoff;
 import io.mcpca.shared.paths.PathGuard;
 import io.mcpca.shared.session.LocalSessionStore;
 import io.mcpca.shared.tools.ToolCatalog;
-import io.mcpca.shared.tools.ToolDescriptor;
 import io.mcpca.workers.run.AnalyzerPool;
 import io.mcpca.workers.run.ToolRunner;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -50,8 +48,7 @@ public class LocalFallbackConfiguration {
                           @Value("${mcpca.worker.sessionless-fast-path:true}") boolean sessionlessFastPath) {
         Clock clock = Clock.systemUTC();
         Set<String> sessionless = sessionlessFastPath
-                ? catalog.all().stream().filter(ToolDescriptor::sessionless).map(ToolDescriptor::name)
-                        .collect(Collectors.toUnmodifiableSet())
+                ? catalog.sessionlessNames()
                 : Set.of();
         return new InProcessCalls(new ToolRunner(catalog, paths, localAnalyzerPool, clock), localSessionStore,
                 sessionless, new InProcessCalls.Settings(lockTtl, sessionTtl), clock, "local");

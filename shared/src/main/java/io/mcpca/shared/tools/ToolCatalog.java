@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** The tools this build offers, loaded from the {@code tools/*.json} contract files on the classpath. */
 public final class ToolCatalog {
@@ -38,6 +40,12 @@ public final class ToolCatalog {
 
     public Optional<ToolDescriptor> find(String name) {
         return Optional.ofNullable(tools.get(name));
+    }
+
+    /** Names of the tools whose contract is sessionless (run without session lease, write or record). */
+    public Set<String> sessionlessNames() {
+        return all().stream().filter(ToolDescriptor::sessionless).map(ToolDescriptor::name)
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /** Tools run by the given pools. */

@@ -38,7 +38,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -109,8 +108,7 @@ public class WorkerConfiguration {
             batcher.addLane(laneStreams, laneScripts);
         }
         Set<String> sessionless = worker.isSessionlessFastPath()
-                ? catalog.all().stream().filter(ToolDescriptor::sessionless).map(ToolDescriptor::name)
-                        .collect(Collectors.toUnmodifiableSet())
+                ? catalog.sessionlessNames()
                 : Set.of();
         ClaimRefresher claims = new ClaimRefresher(strings.sync(), workerId, worker.getMinIdle());
         DeadLetters deadLetters = new DeadLetters(shared.sync(), keys, executions, replies, workerId);

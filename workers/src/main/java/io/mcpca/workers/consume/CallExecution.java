@@ -433,9 +433,7 @@ public final class CallExecution implements EntryHandler {
         ExecutionState state = outcome.succeeded() ? ExecutionState.SUCCEEDED
                 : outcome.cancelled() ? ExecutionState.CANCELLED : ExecutionState.FAILED;
         CallFinish.Finish finish = new CallFinish.Finish(lease, request.requestId(), state, outcome.errorMessage(),
-                Map.of("lastRequestId", request.requestId(), "lastTool", request.tool(),
-                        "lastOutcome", outcome.succeeded() ? "SUCCEEDED" : outcome.error().name()),
-                settings.sessionTtl(), workerId, reply);
+                outcome.sessionAttributes(request), settings.sessionTtl(), workerId, reply);
         batcher.complete(ReplyBatcher.Completion.finishing(pool, message.getStream(), message.getId(),
                 request.replyTo(), finish, finishes.recordKey(request.sessionId(), request.requestId())));
     }
@@ -476,9 +474,7 @@ public final class CallExecution implements EntryHandler {
     }
 
     private ToolReply reply(ToolRequest request, AnalyzerOutcome outcome) {
-        return outcome.succeeded()
-                ? ToolReply.result(request.requestId(), outcome.result(), workerId)
-                : ToolReply.error(request.requestId(), outcome.error(), outcome.errorMessage(), workerId);
+        return outcome.toReply(request.requestId(), workerId);
     }
 
     /** Hands the reply, the final record (if any) and the XACK to the batcher, which sends them in that order. */

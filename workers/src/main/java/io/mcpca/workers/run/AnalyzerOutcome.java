@@ -1,6 +1,8 @@
 package io.mcpca.workers.run;
 
 import io.mcpca.shared.wire.ErrorCode;
+import io.mcpca.shared.wire.ToolReply;
+import io.mcpca.shared.wire.ToolRequest;
 import java.util.Map;
 
 /**
@@ -30,5 +32,18 @@ public record AnalyzerOutcome(Map<String, Object> result, ErrorCode error, Strin
 
     public static AnalyzerOutcome cached(Map<String, Object> result) {
         return new AnalyzerOutcome(result, ErrorCode.INTERNAL, "", true, false, true);
+    }
+
+    /** The call's final reply, from whoever ran it ({@code answeredBy}: a worker id, or the local fallback). */
+    public ToolReply toReply(String requestId, String answeredBy) {
+        return succeeded
+                ? ToolReply.result(requestId, result, answeredBy)
+                : ToolReply.error(requestId, error, errorMessage, answeredBy);
+    }
+
+    /** What a session-locked call with this outcome writes to its session (the worker and the local fallback alike). */
+    public Map<String, String> sessionAttributes(ToolRequest request) {
+        return Map.of("lastRequestId", request.requestId(), "lastTool", request.tool(),
+                "lastOutcome", succeeded ? "SUCCEEDED" : error.name());
     }
 }
