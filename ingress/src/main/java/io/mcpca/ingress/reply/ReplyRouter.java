@@ -1,5 +1,8 @@
 package io.mcpca.ingress.reply;
 
+import static io.mcpca.shared.redis.InfoFields.field;
+import static io.mcpca.shared.redis.InfoFields.text;
+
 import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.StreamMessage;
@@ -221,18 +224,5 @@ public final class ReplyRouter {
         } catch (RuntimeException e) {
             return new long[] {-1, -1};
         }
-    }
-
-    private static Object field(List<Object> fields, String key) {
-        for (int i = 0; i + 1 < fields.size(); i += 2) {
-            if (key.equals(text(fields.get(i)))) {
-                return fields.get(i + 1);
-            }
-        }
-        return null;
-    }
-
-    private static String text(Object value) {
-        return value instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(value);
     }
 }

@@ -1,5 +1,8 @@
 package io.mcpca.ingress.submit;
 
+import static io.mcpca.shared.redis.InfoFields.field;
+import static io.mcpca.shared.redis.InfoFields.text;
+
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.api.sync.RedisStreamCommands;
 import io.mcpca.shared.keys.Keys;
@@ -74,19 +77,6 @@ public final class PoolBacklog {
             return number(field(fields, "lag")) + number(field(fields, "pending"));
         }
         return 0; // no group yet: no worker has come up; the stream's entries wait, but we cannot count them cheaply
-    }
-
-    private static Object field(List<?> fields, String key) {
-        for (int i = 0; i + 1 < fields.size(); i += 2) {
-            if (key.equals(text(fields.get(i)))) {
-                return fields.get(i + 1);
-            }
-        }
-        return null;
-    }
-
-    private static String text(Object value) {
-        return value instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(value);
     }
 
     /** lag is nil when Redis cannot tell (after XDEL or a trim past the group); count it as 0. */
