@@ -7,10 +7,8 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.workers.cache.TieredResultCache;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.Set;
 
 /**
  * {@code mcpca cache clear [--redis-url URL] [--prefix P]}: an operator drops every cached result, in Redis
@@ -53,10 +51,8 @@ public final class CacheCommand {
         }
         RedisClient client = RedisClient.create(url.contains("://") ? url : "redis://" + url);
         try (StatefulRedisConnection<String, byte[]> connection =
-                     client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
-             TieredResultCache cache = new TieredResultCache(connection.sync(), new Keys(prefix), Set.of(),
-                     Duration.ofMinutes(1), 1, Integer.MAX_VALUE, "none", new SimpleMeterRegistry())) {
-            long removed = cache.clearAll();
+                     client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE))) {
+            long removed = TieredResultCache.clearEverywhere(connection.sync(), new Keys(prefix));
             out.printf("removed %d cached result(s) from %s; running processes were told to drop their local copies%n",
                     removed, url);
             return 0;

@@ -134,6 +134,16 @@ public final class TieredResultCache implements ResultCache, AutoCloseable {
      * @return how many Redis entries were removed
      */
     public long clearAll() {
+        long removed = clearEverywhere(redis, keys);
+        l1.invalidateAll();
+        return removed;
+    }
+
+    /**
+     * As {@link #clearAll}, for a process without a cache of its own (the {@code mcpca cache clear} command):
+     * the Redis copies, then every running process's L1 through the invalidate channel.
+     */
+    public static long clearEverywhere(RedisCommands<String, byte[]> redis, Keys keys) {
         long removed = 0;
         ScanCursor cursor = ScanCursor.INITIAL;
         ScanArgs match = ScanArgs.Builder.matches(keys.resultPattern()).limit(1_000);
@@ -144,7 +154,7 @@ public final class TieredResultCache implements ResultCache, AutoCloseable {
             }
             cursor = page;
         } while (!cursor.isFinished());
-        invalidateAllLocalCopies();
+        redis.publish(keys.invalidateChannel(), ALL.getBytes(StandardCharsets.UTF_8));
         return removed;
     }
 
