@@ -216,14 +216,20 @@ public final class Pipeline {
         PendingCall pending = runtime.router().register(id, progress -> { });
         CompletableFuture<ToolReply> answer = pending.answer().whenComplete((r, e) -> stats.add(System.nanoTime() - begin));
         // async, as BullMQ's callers add jobs: concurrent submits share the connection's writes
-        runtime.submitter().submitAsync("fast", new ToolRequest(ToolRequest.VERSION, id, "bench-" + (i % SESSIONS),
-                "bench", "ping", "1", pingArgs, runtime.replyStream(), System.currentTimeMillis() + 120_000, 1, id, ""))
+        runtime.submitter().submitAsync("fast", ping(runtime, i, id, pingArgs, Duration.ofMinutes(2)))
                 .whenComplete((entryId, e) -> {
                     if (e != null) {
                         pending.answer().completeExceptionally(e);
                     }
                 });
         return answer;
+    }
+
+    /** Call {@code i}'s ping, on one of {@link #SESSIONS} sessions, answered to this ingress. */
+    private static ToolRequest ping(IngressRuntime runtime, int i, String id, Map<String, Object> pingArgs,
+                                    Duration deadline) {
+        return new ToolRequest(ToolRequest.VERSION, id, "bench-" + (i % SESSIONS), "bench", "ping", "1", pingArgs,
+                runtime.replyStream(), System.currentTimeMillis() + deadline.toMillis(), 1, id, "");
     }
 
     /**
@@ -237,14 +243,12 @@ public final class Pipeline {
         signal(workers, "-STOP");
         Answers answers = new Answers(calls);
         List<CompletableFuture<String>> queued = new ArrayList<>(calls);
-        Stats ignored = new Stats(calls);
         for (int i = 0; i < calls; i++) {
             String id = UUID.randomUUID().toString();
             PendingCall pending = runtime.router().register(id, progress -> { });
             answers.watch(pending.answer());
-            queued.add(runtime.submitter().submitAsync("fast", new ToolRequest(ToolRequest.VERSION, id,
-                    "bench-" + (i % SESSIONS), "bench", "ping", "1", pingArgs, runtime.replyStream(),
-                    System.currentTimeMillis() + 300_000, 1, id, "")).toCompletableFuture());
+            queued.add(runtime.submitter().submitAsync("fast", ping(runtime, i, id, pingArgs, Duration.ofMinutes(5)))
+                    .toCompletableFuture());
         }
         CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
         long start = System.nanoTime();
