@@ -165,6 +165,9 @@ public final class Pipeline {
             System.out.printf("  CPU per call: %s%n", cpu.perCall(calls));
             String commandStats = redisCommand(uri, c -> commandStats(c.info("commandstats"), calls));
             System.out.printf("  redis usec per call by command: %s%n", commandStats);
+            if (rate > 0 && Boolean.getBoolean("bench.timeline")) {
+                System.out.printf("  calls over 3 ms by 50 ms window: %s%n", stats.slowTimeline(3, 50));
+            }
             double drain = rate <= 0 ? drain(runtime, processes, calls, pingArgs) : Double.NaN;
             return new double[] {perSecond, stats.percentileMs(50), stats.percentileMs(99), drain};
         } finally {

@@ -25,6 +25,7 @@ import io.mcpca.workers.recover.ClaimRefresher;
 import io.mcpca.workers.recover.DeadLetters;
 import io.mcpca.workers.recover.PendingReclaimer;
 import io.mcpca.workers.lock.LockWatchdog;
+import io.mcpca.workers.reply.LoopReplies;
 import io.mcpca.workers.reply.ReplyBatcher;
 import io.mcpca.workers.reply.ReplyPublisher;
 import io.mcpca.workers.cache.ResultCache;
@@ -125,15 +126,17 @@ public class WorkerConfiguration {
             // the pool's read loop starts the session-locked calls of a read on it, pipelined (auto-flush off)
             StatefulRedisConnection<String, String> startPipeline = redis.strings();
             connections.add(startPipeline);
+            // the pool's read loop reads on it, and sends with each read the replies of the calls it answered
+            StatefulRedisConnection<byte[], byte[]> blocking = redis.bytes();
+            connections.add(blocking);
+            LoopReplies loopReplies = new LoopReplies(blocking, entries, common.getReplyStreamMaxLen());
             ToolRunner runner = new ToolRunner(catalog, paths, analyzers, clock,
                     resultCache.getIfAvailable(() -> ResultCache.NONE));
             CallExecution execution = new CallExecution(shared.sync(), entries, sessions, contention, watchdog, runner,
                     replies, executions, deadLetters, claims, settings, ContentionBackoff.Sleeper.THREAD, workerId, clock,
                     batcher, sessionless, new CallStart(strings.sync(), keys, worker.getExecutionTtl(), clock),
-                    finishes, startPipeline);
-            StatefulRedisConnection<byte[], byte[]> blocking = redis.bytes();
-            connections.add(blocking);
-            JobConsumer consumer = new JobConsumer(pool, workerId, blocking.sync(), groups, execution, claims,
+                    finishes, startPipeline, loopReplies);
+            JobConsumer consumer = new JobConsumer(pool, workerId, loopReplies, groups, execution, claims,
                     executor(pool, worker.getConcurrency()), worker.getConcurrency(), worker.getReadBlock(),
                     java.util.Optional.of(batcher));
             consumers.add(consumer);

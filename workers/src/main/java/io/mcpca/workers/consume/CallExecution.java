@@ -20,6 +20,7 @@ import io.mcpca.shared.wire.ToolRequest;
 import io.mcpca.workers.lock.LockWatchdog;
 import io.mcpca.workers.recover.ClaimRefresher;
 import io.mcpca.workers.recover.DeadLetters;
+import io.mcpca.workers.reply.LoopReplies;
 import io.mcpca.workers.reply.ReplyBatcher;
 import io.mcpca.workers.reply.ReplyPublisher;
 import io.mcpca.workers.run.AnalyzerOutcome;
@@ -103,6 +104,7 @@ public final class CallExecution implements EntryHandler {
     private final CallStart starts;
     private final CallFinish finishes;
     private final StatefulRedisConnection<String, String> startPipeline;
+    private final LoopReplies loopReplies;
     /** Calls held back on the read loop while their session is busy, per session in arrival order (loop thread only). */
     private final Map<String, ArrayDeque<Waiting>> waiting = new LinkedHashMap<>();
     /** Sessions whose lease a finish released while calls were held back (from the batcher's thread). */
@@ -114,7 +116,8 @@ public final class CallExecution implements EntryHandler {
                          ReplyPublisher replies, ExecutionStore executions, DeadLetters deadLetters,
                          ClaimRefresher claims, Settings settings, ContentionBackoff.Sleeper sleeper,
                          String workerId, Clock clock, ReplyBatcher batcher, Set<String> sessionlessTools,
-                         CallStart starts, CallFinish finishes, StatefulRedisConnection<String, String> startPipeline) {
+                         CallStart starts, CallFinish finishes, StatefulRedisConnection<String, String> startPipeline,
+                         LoopReplies loopReplies) {
         this.redis = redis;
         this.entries = entries;
         this.sessions = sessions;
@@ -134,6 +137,7 @@ public final class CallExecution implements EntryHandler {
         this.starts = starts;
         this.finishes = finishes;
         this.startPipeline = startPipeline;
+        this.loopReplies = loopReplies;
         startPipeline.setAutoFlushCommands(false);
         batcher.onLeaseReleased(session -> {
             if (holdingBack) {
@@ -207,8 +211,10 @@ public final class CallExecution implements EntryHandler {
                     }
                 }
             } else if (runner.answersItself(request)) {
-                finish(pool, message, request, reply(request, runner.run(request, ProgressListener.NONE)),
-                        Optional.empty(), "");
+                // no record, no script: the reply leaves with the loop's next read, the XACK with the one after
+                loopReplies.add(new ReplyBatcher.Completion(pool, message.getStream(), message.getId(),
+                        request.replyTo(), reply(request, runner.run(request, ProgressListener.NONE)),
+                        Optional.empty()));
                 tasks.set(i, Optional.empty());
             } else {
                 tasks.set(i, Optional.of(() -> runSessionless(pool, message, request)));

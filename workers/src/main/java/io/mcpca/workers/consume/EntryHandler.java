@@ -18,13 +18,6 @@ public interface EntryHandler {
     void handle(String pool, StreamMessage<byte[], byte[]> message, int delivery);
 
     /**
-     * Takes every entry of one read on the reading thread, before any goes to a call thread: finishes what
-     * it can at once without waiting (a call the worker answers itself, whose reply joins the next batch) and
-     * does in one round trip what every entry needs (starting the session-locked calls). Returns, per entry
-     * and in order, what a call thread still has to do, or empty when the entry is done. Must not throw for
-     * a bad entry: leave it to {@link #handle}. The default hands every entry to {@link #handle}.
-     */
-    /**
      * How soon the calls the handler holds back on the reading thread (a busy session) want another
      * {@link #admit}, which may then be called with no new entries; empty when it holds none back.
      */
@@ -37,6 +30,14 @@ public interface EntryHandler {
         return 0;
     }
 
+    /**
+     * Takes every entry of one read on the reading thread, before any goes to a call thread: finishes what
+     * it can at once without waiting (a call the worker answers itself, whose reply leaves with the loop's
+     * next read or joins the next batch) and does in one round trip what every entry needs (starting the
+     * session-locked calls). Returns, per entry
+     * and in order, what a call thread still has to do, or empty when the entry is done. Must not throw for
+     * a bad entry: leave it to {@link #handle}. The default hands every entry to {@link #handle}.
+     */
     default List<Optional<Runnable>> admit(String pool, List<StreamMessage<byte[], byte[]>> messages) {
         return eachToHandle(this, pool, messages);
     }

@@ -5,8 +5,8 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
-import io.lettuce.core.api.sync.RedisStreamCommands;
 import io.mcpca.workers.recover.ClaimRefresher;
+import io.mcpca.workers.reply.LoopReplies;
 import io.mcpca.workers.reply.ReplyBatcher;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,12 +23,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lifecycle: 1. {@link #start} makes sure the pool's groups exist and starts the loop thread;
  * 2. the loop waits for a free slot, then reads up to as many entries as there are free slots from
- * all partitions at once ({@code XREADGROUP ... BLOCK}); 3. each entry is held (its idle time kept
+ * all partitions at once ({@code XREADGROUP ... BLOCK}, on {@link LoopReplies}, which sends with each read the
+ * replies of the calls the loop answered itself and the acknowledgements owed); 3. each entry is held (its idle time kept
  * fresh by the {@link ClaimRefresher}) and goes to the executor, which runs it through the
  * {@link EntryHandler} and frees the slot (the handler first admits the whole read on the loop thread: what it
  * finishes at once takes no slot, and session-locked calls start in one round trip); entries the reclaimer
  * took over join the same executor; 4. {@link #stop} ends reading at once, waits for the calls in flight up to
- * the grace period and for the {@link ReplyBatcher} to send their replies and acknowledgements, then hands back
+ * the grace period, for the loop to send its own replies, and for the {@link ReplyBatcher} to send their replies and acknowledgements, then hands back
  * whatever this consumer still has pending so a live worker takes it at once. No error ends
  * the loop: NOGROUP recreates the groups, a handler's exception is logged, anything else is logged
  * and retried after a pause.
@@ -38,6 +39,8 @@ public final class JobConsumer {
     private static final Logger log = LoggerFactory.getLogger(JobConsumer.class);
     /** Pause after a failed read (Redis down, say): long enough not to spin, short enough to resume fast. */
     private static final Duration ERROR_PAUSE = Duration.ofMillis(500);
+    /** Beyond a read's block: how long the loop's last replies and acknowledgements may take when it stops. */
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
     /** At most this many entries beyond the free slots per read (after a read the loop answered itself). */
     private static final int MAX_EXTRA_READ = 512;
     /** Entries the handler may hold back on this thread (calls waiting for a busy session) before reading pauses. */
@@ -45,7 +48,7 @@ public final class JobConsumer {
 
     private final String pool;
     private final String consumerName;
-    private final RedisStreamCommands<byte[], byte[]> blockingRedis;
+    private final LoopReplies reads;
     private final ConsumerGroups groups;
     private final EntryHandler handler;
     private final ClaimRefresher claims;
@@ -56,20 +59,24 @@ public final class JobConsumer {
     private volatile boolean running;
     private Thread loop;
 
-    public JobConsumer(String pool, String consumerName, RedisStreamCommands<byte[], byte[]> blockingRedis,
-                       ConsumerGroups groups, EntryHandler handler, ClaimRefresher claims, ExecutorService executor,
-                       int concurrency, Duration readBlock) {
-        this(pool, consumerName, blockingRedis, groups, handler, claims, executor, concurrency, readBlock,
-                Optional.empty());
+    public JobConsumer(String pool, String consumerName, LoopReplies reads, ConsumerGroups groups,
+                       EntryHandler handler, ClaimRefresher claims, ExecutorService executor, int concurrency,
+                       Duration readBlock) {
+        this(pool, consumerName, reads, groups, handler, claims, executor, concurrency, readBlock, Optional.empty());
     }
 
-    /** @param batcher where the handler's replies and acknowledgements wait to be sent; flushed before a stop hands back */
-    public JobConsumer(String pool, String consumerName, RedisStreamCommands<byte[], byte[]> blockingRedis,
-                       ConsumerGroups groups, EntryHandler handler, ClaimRefresher claims, ExecutorService executor,
-                       int concurrency, Duration readBlock, Optional<ReplyBatcher> batcher) {
+    /**
+     * @param reads   the loop's read connection, which also carries the replies of calls the handler answered on
+     *                the loop (the handler adds them; they leave with the next read)
+     * @param batcher where the handler's other replies and acknowledgements wait to be sent; flushed before a
+     *                stop hands back
+     */
+    public JobConsumer(String pool, String consumerName, LoopReplies reads, ConsumerGroups groups,
+                       EntryHandler handler, ClaimRefresher claims, ExecutorService executor, int concurrency,
+                       Duration readBlock, Optional<ReplyBatcher> batcher) {
         this.pool = pool;
         this.consumerName = consumerName;
-        this.blockingRedis = blockingRedis;
+        this.reads = reads;
         this.groups = groups;
         this.handler = handler;
         this.claims = claims;
@@ -112,7 +119,8 @@ public final class JobConsumer {
                 executor.shutdownNow();
             }
             if (loop != null) {
-                loop.join(readBlock.toMillis() + 1000);
+                // the loop's last read may block in Redis for readBlock before the loop's replies can drain
+                loop.join(readBlock.plus(DRAIN_TIMEOUT).toMillis() + 1000);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -148,17 +156,20 @@ public final class JobConsumer {
             List<StreamMessage<byte[], byte[]>> messages = List.of();
             // calls the handler holds back (a busy session) want another admission soon: block no longer
             Optional<Duration> retry = handler.retryIn();
-            Duration block = retry.map(r -> r.compareTo(readBlock) < 0 ? r : readBlock).orElse(readBlock);
+            // and while answered entries wait for their acknowledgement, which leaves with the next read
+            Duration block = reads.blockFor(retry.map(r -> r.compareTo(readBlock) < 0 ? r : readBlock)
+                    .orElse(readBlock));
             try {
                 if (handler.heldBack() >= MAX_HELD_BACK) {
                     // enough held back: let them drain before reading more
+                    reads.send();
                     Thread.sleep(Math.max(1, block.toMillis()));
                 } else {
                     // entries the loop answered itself last time took no slot: read that many more (a stream of
                     // pings is read hundreds at a time; a stream of real calls, as many as there are free slots)
                     XReadArgs args = block.toMillis() < 1 ? XReadArgs.Builder.count(free + answeredAtOnce)
                             : XReadArgs.Builder.block(block.toMillis()).count(free + answeredAtOnce);
-                    messages = blockingRedis.xreadgroup(consumer, args, offsets);
+                    messages = reads.read(consumer, args, block, offsets);
                 }
             } catch (InterruptedException e) {
                 break;
@@ -198,6 +209,10 @@ public final class JobConsumer {
                 }
             }
             answeredAtOnce = Math.min(MAX_EXTRA_READ, atOnce * 2);
+        }
+        // the replies of calls answered on the loop, and the acknowledgements still owed, leave before the hand-back
+        if (!reads.drain(readBlock.plus(DRAIN_TIMEOUT))) {
+            log.warn("pool {}: replies of calls answered on the loop not confirmed; their entries stay pending", pool);
         }
         log.info("pool {}: stopped reading", pool);
     }

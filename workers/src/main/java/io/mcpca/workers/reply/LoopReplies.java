@@ -1,0 +1,225 @@
+package io.mcpca.workers.reply;
+
+import io.lettuce.core.Consumer;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.XReadArgs.StreamOffset;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisStreamAsyncCommands;
+import io.mcpca.shared.codec.StreamEntries;
+import io.mcpca.workers.reply.ReplyBatcher.Completion;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The read connection of one pool's read loop, which also carries the answers of the calls the loop finished
+ * itself (a no-op, say): each {@link #read} sends, in one pipeline and so in one round trip, 1. the
+ * {@code XACK}s of entries whose replies Redis has confirmed, 2. the replies of the calls answered since the
+ * last read ({@code XADD ... NOMKSTREAM MAXLEN ~}), 3. the {@code XREADGROUP} itself. No thread hand-off and
+ * no round trip of their own: under moderate load, where a read carries a call or two, the hops through the
+ * {@link ReplyBatcher}'s thread and its two waits per batch cost more CPU than the calls.
+ *
+ * <p>The promise is the batcher's: an entry is acknowledged only after its reply was confirmed, so the
+ * acknowledgement travels with the read after the one that carried the reply. While such acknowledgements
+ * are owed the loop blocks for at most {@link #ACK_WITHIN} ({@link #blockFor}), so an idle pool still
+ * acknowledges at once; a reply Redis refused (out of memory, say) leaves its entry pending, to be reclaimed
+ * and answered again. {@link #drain} sends whatever is left when the loop stops.
+ *
+ * <p>Lifecycle: the loop's thread only (it is not thread-safe); the connection is this object's alone (its
+ * auto-flush is turned off here).
+ */
+public final class LoopReplies {
+
+    private static final Logger log = LoggerFactory.getLogger(LoopReplies.class);
+    /** The longest a read blocks while acknowledgements are owed: the longest an answered entry stays pending. */
+    public static final Duration ACK_WITHIN = Duration.ofMillis(2);
+    /** Beyond a read's own block: far above any healthy Redis, short enough to notice one that hangs. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private record Sent(Completion completion, RedisFuture<String> written) {
+    }
+
+    private final StatefulRedisConnection<byte[], byte[]> connection;
+    private final RedisStreamAsyncCommands<byte[], byte[]> commands;
+    private final StreamEntries entries;
+    private final XAddArgs replyArgs;
+    private final List<Completion> unsent = new ArrayList<>();
+    private final List<Sent> unconfirmed = new ArrayList<>();
+    /** Confirmed replies' entries, per pool and stream: acknowledged with the next read. */
+    private final Map<String, List<Completion>> toAck = new LinkedHashMap<>();
+
+    public LoopReplies(StatefulRedisConnection<byte[], byte[]> connection, StreamEntries entries, long replyMaxLen) {
+        this.connection = connection;
+        this.commands = connection.async();
+        this.entries = entries;
+        this.replyArgs = ReplyPublisher.replyArgs(replyMaxLen);
+        connection.setAutoFlushCommands(false);
+    }
+
+    /**
+     * A call the loop answered: its reply leaves with the next read. Only a plain reply and acknowledgement:
+     * a call with a record to write or a finish script goes to the {@link ReplyBatcher}.
+     */
+    public void add(Completion completion) {
+        if (completion.record().isPresent() || completion.finish().isPresent()
+                || completion.keptReplyRecord().isPresent()) {
+            throw new IllegalArgumentException("the read loop sends plain replies only: " + completion.entryId());
+        }
+        unsent.add(completion);
+    }
+
+    /** {@code block}, or less while answered entries wait for their acknowledgement. */
+    public Duration blockFor(Duration block) {
+        boolean owed = !unsent.isEmpty() || !unconfirmed.isEmpty() || !toAck.isEmpty();
+        return owed && block.compareTo(ACK_WITHIN) > 0 ? ACK_WITHIN : block;
+    }
+
+    /**
+     * Sends the owed acknowledgements and the new replies, then reads; an error of the read (NOGROUP, a lost
+     * connection) is thrown as is, after the replies' outcomes are noted.
+     */
+    @SafeVarargs
+    public final List<StreamMessage<byte[], byte[]>> read(Consumer<byte[]> consumer, XReadArgs args,
+                                                          Duration block, StreamOffset<byte[]>... offsets)
+            throws InterruptedException {
+        sendAcks();
+        sendReplies();
+        RedisFuture<List<StreamMessage<byte[], byte[]>>> read = commands.xreadgroup(consumer, args, offsets);
+        connection.flushCommands();
+        try {
+            return read.get(block.plus(TIMEOUT).toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no answer to XREADGROUP within " + block.plus(TIMEOUT));
+        } finally {
+            // answered in order, so every reply sent before the read has its answer by now (unless the read failed)
+            noteConfirmations();
+        }
+    }
+
+    /** Sends the owed acknowledgements and the new replies without reading (the loop is not reading now). */
+    public void send() throws InterruptedException {
+        sendAcks();
+        sendReplies();
+        connection.flushCommands();
+        awaitConfirmations();
+    }
+
+    /**
+     * Sends and confirms everything owed: replies, then the acknowledgements of those confirmed; returns
+     * false if something was left (Redis failed or {@code timeout} passed: those entries stay pending).
+     */
+    public boolean drain(Duration timeout) {
+        boolean interrupted = Thread.interrupted(); // the stop interrupts the loop; this still has to go out
+        try {
+            long until = System.nanoTime() + timeout.toNanos();
+            sendReplies();
+            connection.flushCommands();
+            for (Sent s : unconfirmed) {
+                awaitQuietly(s.written(), until);
+            }
+            noteConfirmations();
+            List<RedisFuture<Long>> acks = sendAcks();
+            connection.flushCommands();
+            boolean all = unconfirmed.isEmpty();
+            for (RedisFuture<Long> ack : acks) {
+                all &= awaitQuietly(ack, until);
+            }
+            unconfirmed.clear();
+            return all;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void sendReplies() {
+        for (Completion c : unsent) {
+            unconfirmed.add(new Sent(c, commands.xadd(c.replyTo().getBytes(StandardCharsets.UTF_8), replyArgs,
+                    entries.encode(c.reply()))));
+        }
+        unsent.clear();
+    }
+
+    /** One XACK per pool and stream; not waited for (a lost one leaves its entry pending, answered again). */
+    private List<RedisFuture<Long>> sendAcks() {
+        List<RedisFuture<Long>> sent = new ArrayList<>(toAck.size());
+        toAck.values().forEach(batch -> {
+            Completion first = batch.get(0);
+            RedisFuture<Long> acked = commands.xack(first.stream(), first.pool().getBytes(StandardCharsets.UTF_8),
+                    batch.stream().map(Completion::entryId).toArray(String[]::new));
+            acked.whenComplete((n, e) -> {
+                if (e != null) {
+                    log.warn("xack of {} answered entries failed: {}", batch.size(), e.toString());
+                }
+            });
+            sent.add(acked);
+        });
+        toAck.clear();
+        return sent;
+    }
+
+    private void awaitConfirmations() throws InterruptedException {
+        long until = System.nanoTime() + TIMEOUT.toNanos();
+        for (Sent s : unconfirmed) {
+            try {
+                s.written().get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // noted below
+            }
+        }
+        noteConfirmations();
+    }
+
+    /**
+     * Moves the confirmed replies' entries to the acknowledgements owed; a refused reply is dropped (its entry
+     * stays pending for a reclaim); one still unanswered stays for the next look.
+     */
+    private void noteConfirmations() {
+        for (Iterator<Sent> it = unconfirmed.iterator(); it.hasNext(); ) {
+            Sent s = it.next();
+            if (!s.written().isDone()) {
+                continue;
+            }
+            it.remove();
+            Completion c = s.completion();
+            try {
+                s.written().get();
+                // written, or dropped by NOMKSTREAM because its ingress is gone: either way the call is done
+                toAck.computeIfAbsent(c.pool() + '\u0000' + new String(c.stream(), StandardCharsets.UTF_8),
+                        k -> new ArrayList<>()).add(c);
+            } catch (ExecutionException e) {
+                log.warn("reply to {} failed: {}; its entry stays pending", c.reply().requestId(),
+                        e.getCause().toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static boolean awaitQuietly(RedisFuture<?> future, long until) {
+        try {
+            future.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package io.mcpca.workers.reply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lettuce.core.Consumer;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.XReadArgs.StreamOffset;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.mcpca.shared.codec.JacksonCodec;
+import io.mcpca.shared.codec.StreamEntries;
+import io.mcpca.shared.redis.RedisConnections;
+import io.mcpca.shared.testing.RedisServerExtension;
+import io.mcpca.shared.wire.ToolReply;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The read loop's own replies on a real Redis: a reply leaves with the next read, its entry is acknowledged
+ * only with the read after that (once Redis confirmed the reply), a refused reply leaves its entry pending,
+ * the read blocks briefly while acknowledgements are owed, and a drain sends everything left.
+ */
+class LoopRepliesIT {
+
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    private static final StreamEntries ENTRIES = new StreamEntries(JacksonCodec.json());
+    private static final byte[] GROUP = bytes("fast");
+    private static final Consumer<byte[]> ME = Consumer.from(GROUP, bytes("w1"));
+
+    private String requests;
+    private String replies;
+
+    @BeforeEach
+    void streams() {
+        String prefix = REDIS.newPrefix();
+        requests = prefix + ":req:{fast.0}";
+        replies = prefix + ":rep:ingress-1";
+    }
+
+    @Test
+    void aReplyLeavesWithTheNextReadAndItsEntryIsAcknowledgedWithTheOneAfter() throws Exception {
+        try (RedisConnections redis = new RedisConnections(REDIS.uri());
+             StatefulRedisConnection<byte[], byte[]> loop = redis.bytes();
+             StatefulRedisConnection<byte[], byte[]> other = redis.bytes()) {
+            RedisCommands<byte[], byte[]> check = other.sync();
+            createStreams(check);
+            LoopReplies replyLoop = new LoopReplies(loop, ENTRIES, 1000);
+            check.xadd(bytes(requests), Map.of(bytes("n"), bytes("1")));
+            List<StreamMessage<byte[], byte[]>> first = read(replyLoop, Duration.ofSeconds(1));
+            assertThat(first).hasSize(1);
+            assertThat(replyLoop.blockFor(Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(1));
+
+            replyLoop.add(completion(first.get(0), "call-1"));
+            assertThat(replyLoop.blockFor(Duration.ofSeconds(1))).isEqualTo(LoopReplies.ACK_WITHIN);
+            assertThat(check.xlen(bytes(replies))).isZero(); // nothing leaves before the next read
+            assertThat(read(replyLoop, replyLoop.blockFor(Duration.ofSeconds(1)))).isEmpty();
+            assertThat(decodedReplies(check)).containsExactly("call-1");
+            assertThat(pending(check)).isEqualTo(1); // the reply is confirmed, its XACK is owed
+            assertThat(replyLoop.blockFor(Duration.ofSeconds(1))).isEqualTo(LoopReplies.ACK_WITHIN);
+
+            read(replyLoop, replyLoop.blockFor(Duration.ofSeconds(1)));
+            assertThat(pending(check)).isZero();
+            assertThat(replyLoop.blockFor(Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
+    void aRefusedReplyLeavesItsEntryPendingAndOthersAreAcknowledged() throws Exception {
+        try (RedisConnections redis = new RedisConnections(REDIS.uri());
+             StatefulRedisConnection<byte[], byte[]> loop = redis.bytes();
+             StatefulRedisConnection<byte[], byte[]> other = redis.bytes()) {
+            RedisCommands<byte[], byte[]> check = other.sync();
+            createStreams(check);
+            String broken = replies + "-not-a-stream";
+            check.set(bytes(broken), bytes("x")); // XADD to it fails with WRONGTYPE
+            LoopReplies replyLoop = new LoopReplies(loop, ENTRIES, 1000);
+            check.xadd(bytes(requests), Map.of(bytes("n"), bytes("1")));
+            check.xadd(bytes(requests), Map.of(bytes("n"), bytes("2")));
+            List<StreamMessage<byte[], byte[]>> read = read(replyLoop, Duration.ofSeconds(1));
+            assertThat(read).hasSize(2);
+            replyLoop.add(completion(read.get(0), "good"));
+            replyLoop.add(new ReplyBatcher.Completion("fast", read.get(1).getStream(), read.get(1).getId(), broken,
+                    ToolReply.result("refused", Map.of(), "w1"), Optional.empty()));
+
+            read(replyLoop, Duration.ofMillis(10));
+            read(replyLoop, Duration.ofMillis(10));
+            assertThat(decodedReplies(check)).containsExactly("good");
+            io.lettuce.core.models.stream.PendingMessages pending = check.xpending(bytes(requests), GROUP);
+            assertThat(pending.getCount()).isEqualTo(1L);
+            assertThat(pending.getMessageIds().getLower().getValue()).isEqualTo(read.get(1).getId());
+        }
+    }
+
+    @Test
+    void aDrainSendsTheRepliesAndAcknowledgementsLeft() throws Exception {
+        try (RedisConnections redis = new RedisConnections(REDIS.uri());
+             StatefulRedisConnection<byte[], byte[]> loop = redis.bytes();
+             StatefulRedisConnection<byte[], byte[]> other = redis.bytes()) {
+            RedisCommands<byte[], byte[]> check = other.sync();
+            createStreams(check);
+            LoopReplies replyLoop = new LoopReplies(loop, ENTRIES, 1000);
+            for (int i = 0; i < 3; i++) {
+                check.xadd(bytes(requests), Map.of(bytes("n"), bytes(Integer.toString(i))));
+            }
+            List<StreamMessage<byte[], byte[]>> read = read(replyLoop, Duration.ofSeconds(1));
+            assertThat(read).hasSize(3);
+            replyLoop.add(completion(read.get(0), "a"));
+            read(replyLoop, Duration.ofMillis(10)); // "a" sent and confirmed, its XACK owed
+            replyLoop.add(completion(read.get(1), "b"));
+            replyLoop.add(completion(read.get(2), "c"));
+
+            Thread.currentThread().interrupt(); // as the stop interrupts the loop: the drain still goes out
+            assertThat(replyLoop.drain(Duration.ofSeconds(5))).isTrue();
+            assertThat(Thread.interrupted()).isTrue();
+            assertThat(decodedReplies(check)).containsExactly("a", "b", "c");
+            assertThat(pending(check)).isZero();
+        }
+    }
+
+    @Test
+    void onlyPlainRepliesGoThroughTheLoop() {
+        try (RedisConnections redis = new RedisConnections(REDIS.uri());
+             StatefulRedisConnection<byte[], byte[]> loop = redis.bytes()) {
+            LoopReplies replyLoop = new LoopReplies(loop, ENTRIES, 1000);
+            assertThatThrownBy(() -> replyLoop.add(new ReplyBatcher.Completion("fast", bytes(requests), "1-1", replies,
+                    ToolReply.result("x", Map.of(), "w1"), Optional.of(new ReplyBatcher.Transition("s", "x",
+                    io.mcpca.shared.exec.ExecutionState.SUCCEEDED, ""))))).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    private void createStreams(RedisCommands<byte[], byte[]> check) {
+        check.xgroupCreate(StreamOffset.from(bytes(requests), "0"), GROUP, XGroupCreateArgs.Builder.mkstream());
+        check.xgroupCreate(StreamOffset.from(bytes(replies), "0"), bytes("keeper"), XGroupCreateArgs.Builder.mkstream());
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<StreamMessage<byte[], byte[]>> read(LoopReplies replyLoop, Duration block) throws Exception {
+        return replyLoop.read(ME, XReadArgs.Builder.block(block.toMillis()).count(16), block,
+                StreamOffset.lastConsumed(bytes(requests)));
+    }
+
+    private ReplyBatcher.Completion completion(StreamMessage<byte[], byte[]> entry, String requestId) {
+        return new ReplyBatcher.Completion("fast", entry.getStream(), entry.getId(), replies,
+                ToolReply.result(requestId, Map.of("ok", true), "w1"), Optional.empty());
+    }
+
+    private List<String> decodedReplies(RedisCommands<byte[], byte[]> check) {
+        return check.xrange(bytes(replies), io.lettuce.core.Range.create("-", "+")).stream()
+                .map(m -> ENTRIES.decodeReply(m.getBody()).requestId()).toList();
+    }
+
+    private long pending(RedisCommands<byte[], byte[]> check) {
+        return check.xpending(bytes(requests), GROUP).getCount();
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
