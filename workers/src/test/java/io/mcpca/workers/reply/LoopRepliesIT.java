@@ -8,7 +8,6 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.mcpca.shared.codec.JacksonCodec;
 import io.mcpca.shared.codec.StreamEntries;
@@ -20,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,108 +40,92 @@ class LoopRepliesIT {
 
     private String requests;
     private String replies;
+    private RedisConnections redis;
+    /** Checks from the side, on a connection of its own. */
+    private RedisCommands<byte[], byte[]> check;
+    private LoopReplies replyLoop;
 
     @BeforeEach
     void streams() {
         String prefix = REDIS.newPrefix();
         requests = prefix + ":req:{fast.0}";
         replies = prefix + ":rep:ingress-1";
+        redis = new RedisConnections(REDIS.uri());
+        check = redis.bytes().sync();
+        check.xgroupCreate(StreamOffset.from(bytes(requests), "0"), GROUP, XGroupCreateArgs.Builder.mkstream());
+        check.xgroupCreate(StreamOffset.from(bytes(replies), "0"), bytes("keeper"), XGroupCreateArgs.Builder.mkstream());
+        replyLoop = new LoopReplies(redis.bytes(), ENTRIES, 1000);
+    }
+
+    @AfterEach
+    void close() {
+        redis.close();
     }
 
     @Test
     void aReplyLeavesWithTheNextReadAndItsEntryIsAcknowledgedWithTheOneAfter() throws Exception {
-        try (RedisConnections redis = new RedisConnections(REDIS.uri());
-             StatefulRedisConnection<byte[], byte[]> loop = redis.bytes();
-             StatefulRedisConnection<byte[], byte[]> other = redis.bytes()) {
-            RedisCommands<byte[], byte[]> check = other.sync();
-            createStreams(check);
-            LoopReplies replyLoop = new LoopReplies(loop, ENTRIES, 1000);
-            check.xadd(bytes(requests), Map.of(bytes("n"), bytes("1")));
-            List<StreamMessage<byte[], byte[]>> first = read(replyLoop, Duration.ofSeconds(1));
-            assertThat(first).hasSize(1);
-            assertThat(replyLoop.blockFor(Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(1));
+        check.xadd(bytes(requests), Map.of(bytes("n"), bytes("1")));
+        List<StreamMessage<byte[], byte[]>> first = read(replyLoop, Duration.ofSeconds(1));
+        assertThat(first).hasSize(1);
+        assertThat(replyLoop.blockFor(Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(1));
 
-            replyLoop.add(completion(first.get(0), "call-1"));
-            assertThat(replyLoop.blockFor(Duration.ofSeconds(1))).isEqualTo(LoopReplies.ACK_WITHIN);
-            assertThat(check.xlen(bytes(replies))).isZero(); // nothing leaves before the next read
-            assertThat(read(replyLoop, replyLoop.blockFor(Duration.ofSeconds(1)))).isEmpty();
-            assertThat(decodedReplies(check)).containsExactly("call-1");
-            assertThat(pending(check)).isEqualTo(1); // the reply is confirmed, its XACK is owed
-            assertThat(replyLoop.blockFor(Duration.ofSeconds(1))).isEqualTo(LoopReplies.ACK_WITHIN);
+        replyLoop.add(completion(first.get(0), "call-1"));
+        assertThat(replyLoop.blockFor(Duration.ofSeconds(1))).isEqualTo(LoopReplies.ACK_WITHIN);
+        assertThat(check.xlen(bytes(replies))).isZero(); // nothing leaves before the next read
+        assertThat(read(replyLoop, replyLoop.blockFor(Duration.ofSeconds(1)))).isEmpty();
+        assertThat(decodedReplies()).containsExactly("call-1");
+        assertThat(pending()).isEqualTo(1); // the reply is confirmed, its XACK is owed
+        assertThat(replyLoop.blockFor(Duration.ofSeconds(1))).isEqualTo(LoopReplies.ACK_WITHIN);
 
-            read(replyLoop, replyLoop.blockFor(Duration.ofSeconds(1)));
-            assertThat(pending(check)).isZero();
-            assertThat(replyLoop.blockFor(Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(1));
-        }
+        read(replyLoop, replyLoop.blockFor(Duration.ofSeconds(1)));
+        assertThat(pending()).isZero();
+        assertThat(replyLoop.blockFor(Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(1));
     }
 
     @Test
     void aRefusedReplyLeavesItsEntryPendingAndOthersAreAcknowledged() throws Exception {
-        try (RedisConnections redis = new RedisConnections(REDIS.uri());
-             StatefulRedisConnection<byte[], byte[]> loop = redis.bytes();
-             StatefulRedisConnection<byte[], byte[]> other = redis.bytes()) {
-            RedisCommands<byte[], byte[]> check = other.sync();
-            createStreams(check);
-            String broken = replies + "-not-a-stream";
-            check.set(bytes(broken), bytes("x")); // XADD to it fails with WRONGTYPE
-            LoopReplies replyLoop = new LoopReplies(loop, ENTRIES, 1000);
-            check.xadd(bytes(requests), Map.of(bytes("n"), bytes("1")));
-            check.xadd(bytes(requests), Map.of(bytes("n"), bytes("2")));
-            List<StreamMessage<byte[], byte[]>> read = read(replyLoop, Duration.ofSeconds(1));
-            assertThat(read).hasSize(2);
-            replyLoop.add(completion(read.get(0), "good"));
-            replyLoop.add(new ReplyBatcher.Completion("fast", read.get(1).getStream(), read.get(1).getId(), broken,
-                    ToolReply.result("refused", Map.of(), "w1"), Optional.empty()));
+        String broken = replies + "-not-a-stream";
+        check.set(bytes(broken), bytes("x")); // XADD to it fails with WRONGTYPE
+        check.xadd(bytes(requests), Map.of(bytes("n"), bytes("1")));
+        check.xadd(bytes(requests), Map.of(bytes("n"), bytes("2")));
+        List<StreamMessage<byte[], byte[]>> read = read(replyLoop, Duration.ofSeconds(1));
+        assertThat(read).hasSize(2);
+        replyLoop.add(completion(read.get(0), "good"));
+        replyLoop.add(new ReplyBatcher.Completion("fast", read.get(1).getStream(), read.get(1).getId(), broken,
+                ToolReply.result("refused", Map.of(), "w1"), Optional.empty()));
 
-            read(replyLoop, Duration.ofMillis(10));
-            read(replyLoop, Duration.ofMillis(10));
-            assertThat(decodedReplies(check)).containsExactly("good");
-            io.lettuce.core.models.stream.PendingMessages pending = check.xpending(bytes(requests), GROUP);
-            assertThat(pending.getCount()).isEqualTo(1L);
-            assertThat(pending.getMessageIds().getLower().getValue()).isEqualTo(read.get(1).getId());
-        }
+        read(replyLoop, Duration.ofMillis(10));
+        read(replyLoop, Duration.ofMillis(10));
+        assertThat(decodedReplies()).containsExactly("good");
+        io.lettuce.core.models.stream.PendingMessages pending = check.xpending(bytes(requests), GROUP);
+        assertThat(pending.getCount()).isEqualTo(1L);
+        assertThat(pending.getMessageIds().getLower().getValue()).isEqualTo(read.get(1).getId());
     }
 
     @Test
     void aDrainSendsTheRepliesAndAcknowledgementsLeft() throws Exception {
-        try (RedisConnections redis = new RedisConnections(REDIS.uri());
-             StatefulRedisConnection<byte[], byte[]> loop = redis.bytes();
-             StatefulRedisConnection<byte[], byte[]> other = redis.bytes()) {
-            RedisCommands<byte[], byte[]> check = other.sync();
-            createStreams(check);
-            LoopReplies replyLoop = new LoopReplies(loop, ENTRIES, 1000);
-            for (int i = 0; i < 3; i++) {
-                check.xadd(bytes(requests), Map.of(bytes("n"), bytes(Integer.toString(i))));
-            }
-            List<StreamMessage<byte[], byte[]>> read = read(replyLoop, Duration.ofSeconds(1));
-            assertThat(read).hasSize(3);
-            replyLoop.add(completion(read.get(0), "a"));
-            read(replyLoop, Duration.ofMillis(10)); // "a" sent and confirmed, its XACK owed
-            replyLoop.add(completion(read.get(1), "b"));
-            replyLoop.add(completion(read.get(2), "c"));
-
-            Thread.currentThread().interrupt(); // as the stop interrupts the loop: the drain still goes out
-            assertThat(replyLoop.drain(Duration.ofSeconds(5))).isTrue();
-            assertThat(Thread.interrupted()).isTrue();
-            assertThat(decodedReplies(check)).containsExactly("a", "b", "c");
-            assertThat(pending(check)).isZero();
+        for (int i = 0; i < 3; i++) {
+            check.xadd(bytes(requests), Map.of(bytes("n"), bytes(Integer.toString(i))));
         }
+        List<StreamMessage<byte[], byte[]>> read = read(replyLoop, Duration.ofSeconds(1));
+        assertThat(read).hasSize(3);
+        replyLoop.add(completion(read.get(0), "a"));
+        read(replyLoop, Duration.ofMillis(10)); // "a" sent and confirmed, its XACK owed
+        replyLoop.add(completion(read.get(1), "b"));
+        replyLoop.add(completion(read.get(2), "c"));
+
+        Thread.currentThread().interrupt(); // as the stop interrupts the loop: the drain still goes out
+        assertThat(replyLoop.drain(Duration.ofSeconds(5))).isTrue();
+        assertThat(Thread.interrupted()).isTrue();
+        assertThat(decodedReplies()).containsExactly("a", "b", "c");
+        assertThat(pending()).isZero();
     }
 
     @Test
     void onlyPlainRepliesGoThroughTheLoop() {
-        try (RedisConnections redis = new RedisConnections(REDIS.uri());
-             StatefulRedisConnection<byte[], byte[]> loop = redis.bytes()) {
-            LoopReplies replyLoop = new LoopReplies(loop, ENTRIES, 1000);
-            assertThatThrownBy(() -> replyLoop.add(new ReplyBatcher.Completion("fast", bytes(requests), "1-1", replies,
-                    ToolReply.result("x", Map.of(), "w1"), Optional.of(new ReplyBatcher.Transition("s", "x",
-                    io.mcpca.shared.exec.ExecutionState.SUCCEEDED, ""))))).isInstanceOf(IllegalArgumentException.class);
-        }
-    }
-
-    private void createStreams(RedisCommands<byte[], byte[]> check) {
-        check.xgroupCreate(StreamOffset.from(bytes(requests), "0"), GROUP, XGroupCreateArgs.Builder.mkstream());
-        check.xgroupCreate(StreamOffset.from(bytes(replies), "0"), bytes("keeper"), XGroupCreateArgs.Builder.mkstream());
+        assertThatThrownBy(() -> replyLoop.add(new ReplyBatcher.Completion("fast", bytes(requests), "1-1", replies,
+                ToolReply.result("x", Map.of(), "w1"), Optional.of(new ReplyBatcher.Transition("s", "x",
+                io.mcpca.shared.exec.ExecutionState.SUCCEEDED, ""))))).isInstanceOf(IllegalArgumentException.class);
     }
 
     @SuppressWarnings("unchecked")
@@ -155,12 +139,12 @@ class LoopRepliesIT {
                 ToolReply.result(requestId, Map.of("ok", true), "w1"), Optional.empty());
     }
 
-    private List<String> decodedReplies(RedisCommands<byte[], byte[]> check) {
+    private List<String> decodedReplies() {
         return check.xrange(bytes(replies), io.lettuce.core.Range.create("-", "+")).stream()
                 .map(m -> ENTRIES.decodeReply(m.getBody()).requestId()).toList();
     }
 
-    private long pending(RedisCommands<byte[], byte[]> check) {
+    private long pending() {
         return check.xpending(bytes(requests), GROUP).getCount();
     }
 
