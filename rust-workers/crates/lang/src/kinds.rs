@@ -14,15 +14,15 @@
 //! | python | function_definition (`name`) | class_definition (`name`) | lambda |
 //! | javascript, typescript, tsx | function_declaration, generator_function_declaration, function_expression, method_definition, method_signature, abstract_method_signature, function_signature (`name`) | class_declaration, class, abstract_class_declaration, interface_declaration, enum_declaration, internal_module, module (`name`) | arrow_function, function_expression without name |
 //! | rust | function_item, function_signature_item (`name`) | struct_item, enum_item, union_item, trait_item, mod_item (`name`); impl_item (`type`) | closure_expression |
-//! | go | function_declaration, method_declaration (`name`) | type_spec (`name`; struct_type → struct, interface_type → interface) | func_literal |
+//! | go | function_declaration, method_declaration, method_elem (interface method spec; `name`) | type_spec (`name`; struct_type → struct, interface_type → interface) | func_literal |
 //! | c | function_definition (innermost `declarator`) | struct_specifier, union_specifier, enum_specifier (`name`) | — |
 //! | cpp | function_definition (innermost `declarator`) | class/struct/union/enum_specifier (`name`), namespace_definition (`name`) | lambda_expression |
 //! | csharp | method/constructor/destructor/operator_declaration, local_function_statement (`name`) | class/interface/struct/enum/record_declaration, namespace_declaration, file_scoped_namespace_declaration (`name`) | lambda_expression, anonymous_method_expression |
 //! | ruby | method, singleton_method (`name`) | class, module (`name`) | lambda, block, do_block |
 //! | php | function_definition, method_declaration (`name`) | class/interface/trait/enum_declaration, namespace_definition (`name`) | anonymous_function, arrow_function |
-//! | kotlin | function_declaration (first `simple_identifier` child), secondary_constructor | class_declaration (first `type_identifier`; `interface` keyword → interface), object_declaration | lambda_literal, anonymous_function |
+//! | kotlin | function_declaration (first `simple_identifier` child), secondary_constructor | class_declaration (first `type_identifier`; `interface` keyword → interface, `enum` → enum), object_declaration | lambda_literal, anonymous_function |
 //! | scala | function_definition, function_declaration (`name`) | class/object/trait/enum_definition (`name`) | lambda_expression |
-//! | swift | function_declaration (`name`), init_declaration, deinit_declaration | class_declaration (`name`; keyword class/struct/enum/extension/actor), protocol_declaration (`name`) | lambda_literal |
+//! | swift | function_declaration, protocol_function_declaration (`name`), init_declaration, deinit_declaration | class_declaration (`name`; keyword class/struct/enum/extension/actor), protocol_declaration (`name`) | lambda_literal |
 //! | shell | function_definition (`name`) | — | — |
 
 use crate::Language;
@@ -113,7 +113,7 @@ pub enum NameRule {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KindRule {
     Fixed(SymbolKind),
-    /// The first direct child whose kind is one of these keywords decides; else the default.
+    /// The first direct keyword token (anonymous child) among these decides; else the default.
     Keyword(&'static [(&'static str, SymbolKind)], SymbolKind),
     /// The kind of the node in this field decides; else the default.
     FieldKind(&'static str, &'static [(&'static str, SymbolKind)], SymbolKind),
@@ -177,6 +177,9 @@ const RUST: &[Decl] = &[
 const GO: &[Decl] = &[
     d("function_declaration", K::Function),
     d("method_declaration", K::Method),
+    // An interface's method spec (`Get(k string) (V, error)`); the outline keeps only those of a
+    // named interface type (`type I interface { … }`), whose record is their parent.
+    d("method_elem", K::Method),
     Decl {
         node: "type_spec",
         kind: KindRule::FieldKind("type", &[("struct_type", K::Struct), ("interface_type", K::Interface)], K::Type),
@@ -229,9 +232,12 @@ const PHP: &[Decl] = &[
 const KOTLIN: &[Decl] = &[
     dn("function_declaration", K::Function, NameRule::FirstChild(&["simple_identifier"])),
     dn("secondary_constructor", K::Constructor, NameRule::Fixed("constructor")),
+    // `class`, `interface`, `enum class` (and `data`/`sealed`/`annotation` classes) are all
+    // class_declaration; the keyword token after the modifiers tells them apart. `metrics` takes
+    // its class record kinds from this row too.
     Decl {
         node: "class_declaration",
-        kind: KindRule::Keyword(&[("interface", K::Interface)], K::Class),
+        kind: KindRule::Keyword(&[("interface", K::Interface), ("enum", K::Enum)], K::Class),
         name: NameRule::FirstChild(&["type_identifier"]),
     },
     dn("object_declaration", K::Object, NameRule::FirstChild(&["type_identifier"])),
@@ -246,6 +252,8 @@ const SCALA: &[Decl] = &[
 ];
 const SWIFT: &[Decl] = &[
     d("function_declaration", K::Function),
+    // A protocol's method requirement (`func m(x: Int) -> Int`, no body).
+    d("protocol_function_declaration", K::Function),
     dn("init_declaration", K::Constructor, NameRule::Fixed("init")),
     dn("deinit_declaration", K::Destructor, NameRule::Fixed("deinit")),
     Decl {
@@ -287,6 +295,16 @@ impl Language {
         self.decls().iter().find(|d| d.node == node_kind)
     }
 
+    /// The row for a syntax node, if it declares something. Only named nodes declare: keyword
+    /// tokens can share a declaring node's kind name (JavaScript's and Ruby's `class` keyword
+    /// beside the `class` node, TypeScript's and Ruby's `module`).
+    pub fn decl_of(self, node: tree_sitter::Node<'_>) -> Option<&'static Decl> {
+        if !node.is_named() {
+            return None;
+        }
+        self.decl(node.kind())
+    }
+
     /// Lambda / closure / anonymous function node kinds.
     pub fn anonymous_functions(self) -> &'static [&'static str] {
         match self {
@@ -314,7 +332,10 @@ impl Decl {
             KindRule::Fixed(k) => k,
             KindRule::Keyword(words, default) => {
                 let mut cursor = node.walk();
-                let found = node.children(&mut cursor).find_map(|c| words.iter().find(|(w, _)| *w == c.kind()).map(|(_, k)| *k));
+                let found = node
+                    .children(&mut cursor)
+                    .filter(|c| !c.is_named())
+                    .find_map(|c| words.iter().find(|(w, _)| *w == c.kind()).map(|(_, k)| *k));
                 found.unwrap_or(default)
             }
             KindRule::FieldKind(field, kinds, default) => node

@@ -353,6 +353,31 @@ mod tests {
         assert_eq!(Language::detect(Path::new("img.png"), b"\x89PNG"), None);
     }
 
+    /// Keyword tokens that share a declaring node's kind name (the `class` keyword in every
+    /// JavaScript class declaration, Ruby's `class`/`module`) declare nothing; Kotlin's
+    /// class_declaration takes its kind from its keyword token.
+    #[test]
+    fn only_named_nodes_declare() {
+        for (lang, src) in [(Language::JavaScript, "class A {}\n"), (Language::TypeScript, "class A {}\n"), (Language::Ruby, "class A\nend\n")] {
+            let tree = parse(lang, src.as_bytes()).unwrap();
+            let declaration = tree.root_node().named_child(0).unwrap();
+            let keyword = declaration.child(0).unwrap();
+            assert_eq!((keyword.kind(), keyword.is_named()), ("class", false), "{lang}");
+            assert!(lang.decl(keyword.kind()).is_some(), "{lang}: the clash this guards against");
+            assert!(lang.decl_of(keyword).is_none(), "{lang}");
+            assert_eq!(lang.decl_of(declaration).map(|d| d.kind_of(declaration)), Some(SymbolKind::Class), "{lang}");
+        }
+        let src = "interface I\nenum class E { A }\nclass C\n";
+        let tree = parse(Language::Kotlin, src.as_bytes()).unwrap();
+        let mut cursor = tree.root_node().walk();
+        let kinds: Vec<SymbolKind> = tree
+            .root_node()
+            .named_children(&mut cursor)
+            .map(|n| Language::Kotlin.decl_of(n).unwrap().kind_of(n))
+            .collect();
+        assert_eq!(kinds, vec![SymbolKind::Interface, SymbolKind::Enum, SymbolKind::Class]);
+    }
+
     #[test]
     fn names_round_trip() {
         for &lang in Language::ALL {

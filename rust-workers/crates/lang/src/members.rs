@@ -16,7 +16,9 @@
 //!      same body sets it again; the last such call wins;
 //!   4. `def self.x` (a singleton method) is `public` whatever the sections say; only
 //!      `private_class_method :x` / `private_class_method def self.x` (and `public_class_method`)
-//!      change it. Methods inside `class << self` follow rules 1–3 like instance methods.
+//!      change it. Methods inside `class << self` follow rules 1–3 within that body (its own
+//!      sections, starting `public`); being class methods of the enclosing class or module, a
+//!      later `private_class_method :x` in that class's body also sets them.
 //!
 //!   Not followed: a visibility call inside a conditional or `begin` of the body (only the direct
 //!   statements of the body count), `module_function`, calls with a receiver
@@ -103,6 +105,37 @@ pub fn ruby_method_visibility(def: Node<'_>, source: &[u8]) -> &'static str {
         }
     }
     // Rule 3 (and 4): later calls naming the method.
+    visibility = named_by_later_calls(statement, name, singleton, source, visibility);
+    // Rule 4 for the defs of `class << self`: they are class methods of the enclosing class or
+    // module, so a later `private_class_method :x` / `public_class_method :x` there names them.
+    if scope == "singleton_class" {
+        if let Some(outer) = body.parent().filter(|s| singleton_of_enclosing_self(*s)) {
+            visibility = named_by_later_calls(outer, name, true, source, visibility);
+        }
+    }
+    visibility
+}
+
+/// Ruby: a `class << self` statement directly in a class or module body (its defs are that
+/// class's or module's class methods).
+fn singleton_of_enclosing_self(singleton_class: Node<'_>) -> bool {
+    singleton_class.kind() == "singleton_class"
+        && singleton_class.child_by_field_name("value").map(|v| v.kind() == "self").unwrap_or(false)
+        && singleton_class.parent().filter(|b| b.kind() == "body_statement").and_then(|b| b.parent()).map(|c| matches!(c.kind(), "class" | "module")).unwrap_or(false)
+}
+
+/// The visibility a call word gives a `def` of this kind, if any (`private` does not touch
+/// `def self.x`; `private_class_method` touches only it).
+/// The visibility the last call after `statement` (among its siblings) that names the method
+/// gives it (`private :name`, or `private_class_method :name` for a `singleton` method), else
+/// `visibility`.
+fn named_by_later_calls(
+    statement: Node<'_>,
+    name: &[u8],
+    singleton: bool,
+    source: &[u8],
+    mut visibility: &'static str,
+) -> &'static str {
     let mut sibling = statement.next_named_sibling();
     while let Some(s) = sibling {
         if let Some(word) = visibility_call(s, source) {
@@ -117,8 +150,6 @@ pub fn ruby_method_visibility(def: Node<'_>, source: &[u8]) -> &'static str {
     visibility
 }
 
-/// The visibility a call word gives a `def` of this kind, if any (`private` does not touch
-/// `def self.x`; `private_class_method` touches only it).
 fn effect(word: &str, singleton: bool) -> Option<&'static str> {
     if singleton {
         CLASS_VISIBILITY.iter().find(|(w, _)| *w == word).map(|(_, v)| *v)
@@ -202,6 +233,27 @@ mod tests {
             ("initialize", "private"), // always private, even in a `public` section
             ("h", "private"),      // `private()` section of `class << self`
             ("top", "public"),     // outside any class body
+        ]
+        .iter()
+        .map(|(n, v)| (n.to_string(), *v))
+        .collect();
+        assert_eq!(got, want);
+    }
+
+    /// Defs of `class << self` are class methods of the enclosing class: its own sections apply
+    /// (rules 1–3), and a later `private_class_method` of the enclosing body (rule 4), but not
+    /// that body's `private :name` (instance methods only). A top-level `class << obj` follows
+    /// rules 1–3 of its body.
+    #[test]
+    fn ruby_class_self_defs_are_class_methods() {
+        let src = "class A\n  class << self\n    def a; end\n    def b; end\n    def initialize; end\n    private\n    def c; end\n    public :c\n  end\n  private_class_method :b\n  private :a\nend\nclass << obj\n  private\n  def d; end\nend\n";
+        let got = ruby(src);
+        let want: Vec<(String, &str)> = [
+            ("a", "public"),          // `private :a` of the class body names instance methods only
+            ("b", "private"),         // `private_class_method :b` after the `class << self`
+            ("initialize", "public"), // a singleton `initialize` is not forced private
+            ("c", "public"),          // `private` section, then `public :c` in the same body
+            ("d", "private"),         // `private` section of a top-level `class << obj`
         ]
         .iter()
         .map(|(n, v)| (n.to_string(), *v))

@@ -11,8 +11,10 @@
 //!   names assigned in the class body and `self.<name>` targets assigned in its methods (each
 //!   name once).
 //! * Go: exported (capitalised) names; Ruby: the visibility Ruby gives the `def` (sections,
-//!   `private :name`, `private_class_method`; see `lang::members`); the other languages in
-//!   `generic.rs`.
+//!   `private :name`, `private_class_method`; see `lang::members`); the defs of a
+//!   `class << self` are class methods of the enclosing class or module, counted in its record
+//!   (the singleton class is no record); the other languages in `generic.rs` (C# interface
+//!   members are public unless written otherwise).
 //! Classes are records for every class-like declaration the language has (Java classes,
 //! interfaces, enums, records, anonymous classes; JS/TS classes; Python classes; Go structs,
 //! interfaces and named types with methods, whose methods join them by receiver type).

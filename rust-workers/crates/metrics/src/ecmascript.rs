@@ -94,6 +94,12 @@ impl<'t> Visitor<'t> for Eslint {
                 }
             }
         }
+        if !node.is_named() {
+            // Keyword tokens can share a node's kind name: the `class` keyword of every class
+            // declaration is a token named `class`, like the class expression node (TypeScript's
+            // `module`, `string`, ... too); only named nodes are the syntax the rules below mean.
+            return;
+        }
         let kind = cx.kind(node);
         if kind.ends_with("_statement") && !matches!(kind, "statement_block" | "empty_statement" | "export_statement") {
             cx.logical(node, 1, true);
@@ -494,6 +500,23 @@ mod tests {
         assert_eq!(got, vec![(1, 15), (7, 1), (9, 1)]);
         assert_eq!((m.functions[0].nargs, m.functions[0].nexits, m.functions[0].nesting), (3, 1, 3));
         assert_eq!((m.functions[1].nargs, m.functions[1].nexits), (0, 1));
+    }
+
+    /// Regression: the `class` keyword token shares the class expression node's kind name, so
+    /// every class declaration also opened an empty `<anonymous>` class record (and a class
+    /// expression two records).
+    #[test]
+    fn one_class_record_per_class() {
+        let js = "class A {\n  m() { return 1; }\n}\nconst B = class {\n  n() {}\n};\nexport default class {\n  o() {}\n}\n";
+        let ts = "abstract class A {\n  m() { return 1; }\n}\nconst B = class {\n  n() {}\n};\nexport default class {\n  o() {}\n}\n";
+        for (lang, src) in [(Language::JavaScript, js), (Language::TypeScript, ts), (Language::Tsx, ts)] {
+            let m = analyze_source(lang, src.as_bytes());
+            assert!(m.errors.is_empty(), "{lang}: {:?}", m.errors);
+            let classes: Vec<(&str, &str, u32, u32)> = m.classes.iter().map(|c| (c.name.as_str(), c.kind, c.start_line, c.methods)).collect();
+            assert_eq!(classes, vec![("A", "class", 1, 1), ("<anonymous>", "class", 4, 1), ("<anonymous>", "class", 7, 1)], "{lang}");
+            let owners: Vec<Option<u32>> = m.functions.iter().map(|f| f.class_index).collect();
+            assert_eq!(owners, vec![Some(0), Some(1), Some(2)], "{lang}");
+        }
     }
 
     #[test]

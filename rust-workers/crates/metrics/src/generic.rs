@@ -27,10 +27,19 @@
 //! * **classes**: the class-like declarations of each grammar (Rust `impl`/`trait`/`struct`/`enum`,
 //!   C++ `class`/`struct`, C# and Kotlin classes/interfaces/objects, Ruby `class`/`module`,
 //!   PHP classes/interfaces/traits, Scala classes/objects/traits, Swift classes/protocols).
+//!   Kotlin's kinds are the outline's (`lang::kinds`): `interface`, `enum` (`enum class`),
+//!   `object` (also a `companion object`), else `class`.
+//!   Bodiless method declarations are method records of cyclomatic 1, as Java's abstract methods:
+//!   C#, Kotlin and PHP interface/abstract methods, Scala `def m(): Int` (`function_declaration`),
+//!   Swift protocol requirements `func m()` (`protocol_function_declaration`), Go interface method
+//!   specs (below). Ruby's `class << self … end` is no record: its defs are counted in the
+//!   enclosing class or module, as `def self.x` is (outside any class or module, `class << obj`'s
+//!   defs are classless, like top-level defs).
 //!   Public: C++ access sections (`class` private, `struct` public by default); C#/Rust/Kotlin/
 //!   PHP/Swift modifiers (`pub`, `public`; Kotlin, PHP, Swift default public; C# and Rust default
-//!   private); Ruby `private`/`protected`/`public` sections and calls, `private_class_method`
-//!   ([`lang::members`]); Scala, Bash all public.
+//!   private, but members of a C# interface default public, as Java's); Ruby `private`/
+//!   `protected`/`public` sections and calls, `private_class_method` ([`lang::members`]); Scala,
+//!   Bash all public.
 //! * **Go types**: Go declares methods outside their types, with a receiver. A named type
 //!   (`type_spec`) is a class record when it is a struct (kind `struct`) or an interface
 //!   (`interface`), wherever declared, or a package-level type of another kind (`type Celsius
@@ -93,6 +102,11 @@ pub(crate) struct Rules {
     /// Bodiless method signatures directly in a class record's interface (Go `method_elem`):
     /// method records of that class (cyclomatic 1, like Java's abstract methods).
     signatures: &'static [&'static str],
+    /// Named leaves that are a primitive type's keyword: Halstead operators (see `halstead.rs`).
+    type_keywords: &'static [&'static str],
+    /// Class-like node kinds whose record kind is the outline's (`lang::kinds`): Kotlin's
+    /// class_declaration is a class, an interface or an enum class by its keyword token.
+    outline_kinds: &'static [&'static str],
 }
 
 /// How the visibility of a member (method, attribute) is decided.
@@ -136,6 +150,8 @@ const RUST: Rules = Rules {
     access: Access::Modifiers,
     type_specs: NONE,
     signatures: NONE,
+    type_keywords: &["primitive_type"],
+    outline_kinds: NONE,
 };
 
 const GO: Rules = Rules {
@@ -165,6 +181,8 @@ const GO: Rules = Rules {
     access: Access::ExportedNames,
     type_specs: &["type_spec"],
     signatures: &["method_elem"],
+    type_keywords: NONE,
+    outline_kinds: NONE,
 };
 
 const C: Rules = Rules {
@@ -194,6 +212,8 @@ const C: Rules = Rules {
     access: Access::Modifiers,
     type_specs: NONE,
     signatures: NONE,
+    type_keywords: &["primitive_type"],
+    outline_kinds: NONE,
 };
 
 const CSHARP: Rules = Rules {
@@ -231,12 +251,16 @@ const CSHARP: Rules = Rules {
     access: Access::Modifiers,
     type_specs: NONE,
     signatures: NONE,
+    type_keywords: &["predefined_type"],
+    outline_kinds: NONE,
 };
 
 const RUBY: Rules = Rules {
     functions: &[("method", "method"), ("singleton_method", "method")],
     closures: &["lambda"],
-    classes: &["class", "module", "singleton_class"],
+    // Not `singleton_class`: `class << self … end` is no record of its own; its defs are class
+    // methods of the enclosing class or module (as `def self.x`), top-level functions outside any.
+    classes: &["class", "module"],
     ifs: &["if", "unless", "if_modifier", "unless_modifier"],
     elifs: &["elsif"],
     elses: &["else"],
@@ -260,6 +284,8 @@ const RUBY: Rules = Rules {
     access: Access::RubyCalls,
     type_specs: NONE,
     signatures: NONE,
+    type_keywords: NONE,
+    outline_kinds: NONE,
 };
 
 const PHP: Rules = Rules {
@@ -289,6 +315,8 @@ const PHP: Rules = Rules {
     access: Access::Modifiers,
     type_specs: NONE,
     signatures: NONE,
+    type_keywords: &["cast_type", "bottom_type"],
+    outline_kinds: NONE,
 };
 
 const KOTLIN: Rules = Rules {
@@ -318,10 +346,14 @@ const KOTLIN: Rules = Rules {
     access: Access::Modifiers,
     type_specs: NONE,
     signatures: NONE,
+    type_keywords: NONE,
+    outline_kinds: &["class_declaration", "object_declaration"],
 };
 
 const SCALA: Rules = Rules {
-    functions: &[("function_definition", "function")],
+    // function_declaration: an abstract `def m(x: Int): Int` (no body) in a trait or abstract
+    // class, a method record of cyclomatic 1 as Java's abstract methods.
+    functions: &[("function_definition", "function"), ("function_declaration", "function")],
     closures: &["lambda_expression"],
     classes: &["class_definition", "object_definition", "trait_definition"],
     ifs: &["if_expression"],
@@ -347,10 +379,19 @@ const SCALA: Rules = Rules {
     access: Access::Modifiers,
     type_specs: NONE,
     signatures: NONE,
+    type_keywords: NONE,
+    outline_kinds: NONE,
 };
 
 const SWIFT: Rules = Rules {
-    functions: &[("function_declaration", "function"), ("init_declaration", "constructor"), ("deinit_declaration", "destructor")],
+    // protocol_function_declaration: a protocol's `func m()` requirement (no body), a method
+    // record of cyclomatic 1 as Java's abstract methods.
+    functions: &[
+        ("function_declaration", "function"),
+        ("protocol_function_declaration", "function"),
+        ("init_declaration", "constructor"),
+        ("deinit_declaration", "destructor"),
+    ],
     closures: &["lambda_literal"],
     classes: &["class_declaration", "protocol_declaration"],
     ifs: &["if_statement", "guard_statement"],
@@ -376,6 +417,8 @@ const SWIFT: Rules = Rules {
     access: Access::Modifiers,
     type_specs: NONE,
     signatures: NONE,
+    type_keywords: NONE,
+    outline_kinds: NONE,
 };
 
 const BASH: Rules = Rules {
@@ -405,6 +448,8 @@ const BASH: Rules = Rules {
     access: Access::Modifiers,
     type_specs: NONE,
     signatures: NONE,
+    type_keywords: NONE,
+    outline_kinds: NONE,
 };
 
 /// The table of `lang`, if it has one.
@@ -427,6 +472,7 @@ pub(crate) fn rules(lang: Language) -> Option<&'static Rules> {
 const LOGICAL_OPERATORS: &[&str] = &["&&", "||", "and", "or"];
 
 pub(crate) struct Generic {
+    language: Language,
     rules: &'static Rules,
     /// C++ access section per open class (class owner id, public).
     access: Vec<(usize, bool)>,
@@ -440,8 +486,8 @@ pub(crate) struct Generic {
 }
 
 impl Generic {
-    pub fn new(rules: &'static Rules) -> Self {
-        Generic { rules, access: Vec::new(), receiver_types: Vec::new(), package_types: Vec::new(), receivers: Vec::new() }
+    pub fn new(language: Language, rules: &'static Rules) -> Self {
+        Generic { language, rules, access: Vec::new(), receiver_types: Vec::new(), package_types: Vec::new(), receivers: Vec::new() }
     }
 
     /// The logical operator of a node, if it is one.
@@ -492,7 +538,23 @@ impl Generic {
                 break;
             }
         }
-        self.rules.public_by_default
+        // Members of an interface are public unless written otherwise (C#, as Java).
+        self.rules.public_by_default || cx.current_class().map(|c| cx.classes[c].kind == "interface").unwrap_or(false)
+    }
+
+    /// The record kind of a class-like node: the outline's where the table says so (Kotlin), else
+    /// the node kind without its suffix (`impl_item` → `impl`, `class_specifier` → `class`).
+    fn class_kind(&self, node: Node<'_>, kind: &'static str) -> &'static str {
+        if self.rules.outline_kinds.contains(&kind) {
+            if let Some(decl) = self.language.decl_of(node) {
+                return decl.kind_of(node).name();
+            }
+        }
+        match kind {
+            // Kotlin: a companion object is an object declaration (no outline symbol of its own).
+            "companion_object" => "object",
+            _ => kind.trim_end_matches("_item").trim_end_matches("_declaration").trim_end_matches("_specifier").trim_end_matches("_definition"),
+        }
     }
 
     /// The class record kind of a named type declaration, if it is one: `struct`, `interface`,
@@ -651,6 +713,10 @@ impl<'t> Visitor<'t> for Generic {
         self.rules.atoms
     }
 
+    fn type_keywords(&self) -> &'static [&'static str] {
+        self.rules.type_keywords
+    }
+
     fn leave(&mut self, node: Node<'t>, _cx: &mut Context<'t>) {
         if self.access.last().map(|a| a.0 == node.id()).unwrap_or(false) {
             self.access.pop();
@@ -740,7 +806,7 @@ impl<'t> Visitor<'t> for Generic {
         if r.classes.contains(&kind) {
             let name = name_of(node, cx).unwrap_or_else(|| "<anonymous>".to_string());
             cx.push_name(node, name.clone());
-            let class_kind = kind.trim_end_matches("_item").trim_end_matches("_declaration").trim_end_matches("_specifier").trim_end_matches("_definition");
+            let class_kind = self.class_kind(node, kind);
             cx.open_class(node, name, class_kind, node);
             if kind.ends_with("_specifier") {
                 self.access.push((node.id(), kind != "class_specifier")); // C++ access sections
@@ -925,6 +991,72 @@ mod tests {
         // methods n + M = 2, public M = 1, wmc 1 + 2 = 3; fields A, b, c = 3, public A = 1
         assert_eq!((t.kind, t.methods, t.public_methods, t.wmc, t.attributes, t.public_attributes), ("struct", 2, 1, 3, 3, 1));
         assert_eq!(m.functions[1].nargs, 1); // the receiver is not a parameter
+    }
+
+    /// Bodiless methods are method records of cyclomatic 1 of their type, as Java's abstract
+    /// methods. Regressions: Scala's `function_declaration` and Swift's
+    /// `protocol_function_declaration` were no records; C# interface members counted as not
+    /// public (C# makes them public unless written otherwise).
+    #[test]
+    fn bodiless_methods_are_records_of_their_type() {
+        let classes = |lang: Language, src: &str| {
+            let m = analyze_source(lang, src.as_bytes());
+            let functions: Vec<(String, &str, u32, Option<u32>)> = m.functions.iter().map(|f| (f.qualified_name.clone(), f.kind, f.cyclomatic, f.class_index)).collect();
+            let classes: Vec<(String, &str, u32, u32, u32)> = m.classes.iter().map(|c| (c.name.clone(), c.kind, c.methods, c.public_methods, c.wmc)).collect();
+            (functions, classes)
+        };
+        let s = |x: &str| x.to_string();
+        // T: m (abstract) + d = 2 methods, both public (Scala default), wmc 1 + 1
+        let (f, c) = classes(Language::Scala, "trait T {\n  def m(x: Int): Int\n  def d(): Int = 1\n}\n");
+        assert_eq!(f, vec![(s("T.m"), "method", 1, Some(0)), (s("T.d"), "method", 1, Some(0))]);
+        assert_eq!(c, vec![(s("T"), "trait", 2, 2, 2)]);
+        // P: m + init = 2 methods, public (Swift default), wmc 2
+        let (f, c) = classes(Language::Swift, "protocol P {\n    func m(x: Int) -> Int\n    init(a: Int)\n}\n");
+        assert_eq!(f, vec![(s("P.m"), "method", 1, Some(0)), (s("P.init"), "constructor", 1, Some(0))]);
+        assert_eq!(c, vec![(s("P"), "protocol", 2, 2, 2)]);
+        assert_eq!(analyze_source(Language::Swift, b"protocol P {\n    func m(x: Int, y: Int) -> Int\n}\n").functions[0].nargs, 2);
+        // I: M (no modifier: public) + H (private) = 2 methods, public 1, wmc 1 + 1;
+        // C: N (no modifier: private) = 1 method, public 0
+        let (f, c) = classes(Language::CSharp, "interface I {\n    int M(int x);\n    private int H() { return 0; }\n}\nclass C { void N() {} }\n");
+        assert_eq!(f, vec![(s("I.M"), "method", 1, Some(0)), (s("I.H"), "method", 1, Some(0)), (s("C.N"), "method", 1, Some(1))]);
+        assert_eq!(c, vec![(s("I"), "interface", 2, 1, 2), (s("C"), "class", 1, 0, 1)]);
+    }
+
+    /// Regression: Kotlin interfaces and enum classes were class records of kind `class` (the
+    /// grammar makes all of them class_declaration) and companion objects of kind
+    /// `companion_object`; the kinds are now the outline's: `interface`, `enum`, `object`.
+    #[test]
+    fn kotlin_class_record_kinds_match_the_outline() {
+        let src = "interface I {\n    fun m(x: Int): Int\n}\nsealed interface S\nenum class E { A, B; fun f() {} }\npublic enum class P(val v: Int) { X(1) }\nobject O { fun g() {} }\nclass C {\n    companion object {\n        fun h() {}\n    }\n}\ndata class D(val x: Int)\n";
+        let m = analyze_source(Language::Kotlin, src.as_bytes());
+        assert!(m.errors.is_empty(), "{:?}", m.errors);
+        let kinds: Vec<(&str, &str)> = m.classes.iter().map(|c| (c.qualified_name.as_str(), c.kind)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("I", "interface"),
+                ("S", "interface"),
+                ("E", "enum"),
+                ("P", "enum"),
+                ("O", "object"),
+                ("C", "class"),
+                ("C.<anonymous>", "object"),
+                ("D", "class"),
+            ]
+        );
+    }
+
+    /// `class << self` is no class record: its defs are class methods of the enclosing class
+    /// (qualified by it, counted in its record); a top-level `class << obj`'s defs are classless.
+    #[test]
+    fn ruby_class_self_is_no_record() {
+        let src = "class A\n  def i; end\n  class << self\n    def x(a)\n      a ? 1 : 2\n    end\n    private\n    def y; end\n  end\nend\nclass << obj\n  def w; end\nend\n";
+        let m = analyze_source(Language::Ruby, src.as_bytes());
+        let f: Vec<(&str, u32, Option<u32>)> = m.functions.iter().map(|f| (f.qualified_name.as_str(), f.cyclomatic, f.class_index)).collect();
+        assert_eq!(f, vec![("A.i", 1, Some(0)), ("A.x", 2, Some(0)), ("A.y", 1, Some(0)), ("w", 1, None)]);
+        // A: i, x, y = 3 methods; public i, x = 2 (y in the `private` section); wmc 1 + 2 + 1
+        let c: Vec<(&str, u32, u32, u32)> = m.classes.iter().map(|c| (c.name.as_str(), c.methods, c.public_methods, c.wmc)).collect();
+        assert_eq!(c, vec![("A", 3, 2, 4)]);
     }
 
     #[test]

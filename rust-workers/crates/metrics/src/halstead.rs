@@ -13,6 +13,21 @@
 //!   operators (`+`, `&&`, `=`, `.`, `->`), and delimiters (`;`, `,`, `:`); a bracket pair
 //!   (`(`…`)`, `[`…`]`, `{`…`}`) is one operator, counted at its opening bracket. Distinct
 //!   operators are told apart by their token kind.
+//! * **primitive types** are operators, as the keywords most of them are, in every grammar that
+//!   marks them: Java `int`, `long`, `double`, ... (anonymous tokens), TypeScript `number`,
+//!   `string`, `boolean`, `void`, `any`, ... (`predefined_type`'s tokens), PHP `string`, `int`,
+//!   `float`, `bool`, `array`, `void`, `mixed`, `iterable`, `callable`, `null`, `false`, `true`
+//!   (`primitive_type`'s tokens); and the named leaves listed by each rule set's
+//!   `type_keywords`: Java `boolean_type`, `void_type`; C# `predefined_type` (`int`, `string`,
+//!   `object`, ...); C and C++ `primitive_type`; Rust `primitive_type` (`i32`, `bool`, `str`);
+//!   PHP `cast_type` (`(int)`) and `bottom_type` (`never`). A named type keyword is the same
+//!   operator as the grammar's anonymous token of that text (lower-cased: PHP's `(INT)` is its
+//!   `int`), else told apart by its text (C# `int` ≠ `string`). Types the language names by
+//!   ordinary identifiers stay operands like every type name: Go's predeclared `int`, `string`,
+//!   `error`; Kotlin, Scala and Swift `Int`, `String`; Python `int`; Java `String`; and PHP
+//!   `object`, `self`, `static` (the grammar parses them as class names, `named_type`). Atoms are
+//!   named node kinds only: PHP's and TypeScript's `string` type keyword is an anonymous token
+//!   sharing the name of their string literal node, and is an operator.
 //!
 //! A function's tokens are all tokens of its declaration, nested functions and lambdas included.
 //!
@@ -82,6 +97,8 @@ impl Halstead {
 #[derive(Default)]
 pub(crate) struct TokenSink {
     operators: Vec<u16>,
+    /// Operators told apart by their text (type keywords without an anonymous token of their own).
+    text_operators: Vec<u64>,
     operands: Vec<u64>,
 }
 
@@ -90,18 +107,26 @@ impl TokenSink {
         self.operators.push(kind);
     }
 
+    /// An operator identified by the hash of its (lower-case) text.
+    pub fn operator_text(&mut self, hash: u64) {
+        self.text_operators.push(hash);
+    }
+
     pub fn operand(&mut self, text: &[u8]) {
         self.operands.push(fnv1a(text));
     }
 
     pub fn finish(mut self) -> Halstead {
-        let total_operators = self.operators.len() as u32;
+        let total_operators = (self.operators.len() + self.text_operators.len()) as u32;
         let total_operands = self.operands.len() as u32;
         self.operators.sort_unstable();
         self.operators.dedup();
+        self.text_operators.sort_unstable();
+        self.text_operators.dedup();
         self.operands.sort_unstable();
         self.operands.dedup();
-        Halstead::from_counts(self.operators.len() as u32, self.operands.len() as u32, total_operators, total_operands)
+        let distinct_operators = (self.operators.len() + self.text_operators.len()) as u32;
+        Halstead::from_counts(distinct_operators, self.operands.len() as u32, total_operators, total_operands)
     }
 }
 
@@ -111,6 +136,16 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf29ce484222325;
     for &b in bytes {
         h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+/// [`fnv1a`] of the ASCII-lower-cased bytes (PHP's type keywords are case-insensitive).
+pub(crate) fn fnv1a_lowercase(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for &b in bytes {
+        h ^= b.to_ascii_lowercase() as u64;
         h = h.wrapping_mul(0x100000001b3);
     }
     h
@@ -143,6 +178,47 @@ mod tests {
         let h = m.functions[0].halstead;
         assert_eq!((h.n1, h.total_operators), (6, 7), "{h:?}");
         assert_eq!((h.n2, h.total_operands), (4, 6), "{h:?}");
+    }
+
+    fn counts(lang: Language, src: &str) -> Vec<(u32, u32, u32, u32)> {
+        let m = analyze_source(lang, src.as_bytes());
+        m.functions.iter().map(|f| (f.halstead.n1, f.halstead.n2, f.halstead.total_operators, f.halstead.total_operands)).collect()
+    }
+
+    /// Regression: PHP's `string` type keyword has the kind name of PHP's string literal node (an
+    /// atom), so it was counted as an operand while `int` was an operator; `f` gave
+    /// (n1, n2, N1, N2) = (7, 3, 8, 5).
+    #[test]
+    fn php_type_keywords_are_operators() {
+        // f: operators function ( string $ : string { return $ ; → N1 = 10 (closing brackets are
+        //    part of their pair), distinct {function, (, string, $, :, {, return, ;} = 8;
+        //    operands f s s → N2 = 3, distinct {f, s} = 2.
+        // g: operators function ( int $ , ? float $ , bool | array $ , mixed $ : void { $ = ( INT $ ;
+        //    → N1 = 25; the cast's `INT` is the keyword `int` (case-insensitive, one operator), so
+        //    distinct {function, (, int, $, ",", ?, float, bool, |, array, mixed, :, void, {, =, ;} = 16;
+        //    operands g a b c d e b → N2 = 7, distinct 6.
+        // h: operators function ( : never { → 5, distinct 5; operand h → 1, 1.
+        let src = "<?php\nfunction f(string $s): string { return $s; }\nfunction g(int $a, ?float $b, bool|array $c, mixed $d): void { $e = (INT) $b; }\nfunction h(): never { }\n";
+        assert_eq!(counts(Language::Php, src), vec![(8, 2, 10, 3), (16, 6, 25, 7), (5, 1, 5, 1)]);
+    }
+
+    /// Primitive types are operators in every grammar that marks them, whether as anonymous tokens
+    /// (Java `int`, TypeScript `number`) or named leaves (Java `boolean_type`/`void_type`, C#
+    /// `predefined_type`, C `primitive_type`); type names that are identifiers (Go's `int`) are
+    /// operands.
+    #[test]
+    fn primitive_types_are_operators_type_names_operands() {
+        // operators void int boolean ( , { = 6 (6 distinct); operands f a b = 3
+        assert_eq!(counts(Language::Java, "class A { void f(int a, boolean b) { } }"), vec![(6, 3, 6, 3)]);
+        // operators void int string ( , { = 6; operands f a b = 3 (`int` and `string` are two operators)
+        assert_eq!(counts(Language::CSharp, "class A { void f(int a, string b) { } }"), vec![(6, 3, 6, 3)]);
+        // operators function ( : number , : string : void { = 10, distinct 8; operands f a b = 3
+        // (`string` was an operand, as in PHP)
+        assert_eq!(counts(Language::TypeScript, "function f(a: number, b: string): void { }"), vec![(8, 3, 10, 3)]);
+        // operators int ( int , char { return ; = 8, distinct 7; operands f a b 1 = 4
+        assert_eq!(counts(Language::C, "int f(int a, char b) { return 1; }"), vec![(7, 4, 8, 4)]);
+        // operators func ( , { return = 5; operands f a int b string bool true = 7
+        assert_eq!(counts(Language::Go, "package p\nfunc f(a int, b string) bool { return true }\n"), vec![(5, 7, 5, 7)]);
     }
 
     #[test]

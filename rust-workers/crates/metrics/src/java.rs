@@ -56,6 +56,9 @@ use crate::walk::{descendants, operator, Context, ScopeKind, Visitor, NodeExt};
 
 /// Kinds whose whole subtree is one Halstead operand.
 const ATOMS: &[&str] = &["string_literal", "character_literal"];
+/// Primitive types the grammar gives as named leaves (`int`, `double`, ... are anonymous tokens
+/// inside `integral_type` / `floating_point_type`): Halstead operators like those.
+const TYPE_KEYWORDS: &[&str] = &["boolean_type", "void_type"];
 
 /// Parents in which a `switch` is a statement (PMD `ASTSwitchStatement`) rather than an expression.
 const STATEMENT_PARENTS: &[&str] = &[
@@ -86,6 +89,10 @@ pub(crate) struct Pmd {
 impl<'t> Visitor<'t> for Pmd {
     fn atoms(&self) -> &'static [&'static str] {
         ATOMS
+    }
+
+    fn type_keywords(&self) -> &'static [&'static str] {
+        TYPE_KEYWORDS
     }
 
     fn leave(&mut self, node: Node<'t>, _cx: &mut Context<'t>) {

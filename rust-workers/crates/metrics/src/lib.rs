@@ -290,7 +290,7 @@ fn try_functions(lang: Language, source: &[u8]) -> Result<walk::WalkResult, Erro
         Language::Python => walk::walk(&tree, source, &mut python::Radon::default()),
         Language::JavaScript | Language::TypeScript | Language::Tsx => walk::walk(&tree, source, &mut ecmascript::Eslint),
         other => match generic::rules(other) {
-            Some(rules) => walk::walk(&tree, source, &mut generic::Generic::new(rules)),
+            Some(rules) => walk::walk(&tree, source, &mut generic::Generic::new(other, rules)),
             None => return Err(Error::Parse(lang::Error::NoGrammar(other))),
         },
     })

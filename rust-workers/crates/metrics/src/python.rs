@@ -140,6 +140,11 @@ impl<'t> Visitor<'t> for Radon {
         if kind.ends_with("_statement") || matches!(kind, "elif_clause" | "else_clause" | "except_clause" | "finally_clause" | "class_definition") {
             cx.logical(node, 1, true);
         }
+        if !node.is_named() {
+            // The `lambda` and `type` keyword tokens share the names of the `lambda` and `type`
+            // nodes matched below.
+            return;
+        }
         match kind {
             "function_definition" => {
                 cx.push_cognitive_nesting(node);

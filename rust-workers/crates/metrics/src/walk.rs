@@ -111,6 +111,13 @@ pub(crate) trait Visitor<'t> {
     fn finish(&mut self, _cx: &mut Context<'t>) {}
     /// Node kinds whose whole subtree is one Halstead operand (string literals, ...).
     fn atoms(&self) -> &'static [&'static str];
+    /// Named leaf kinds that are a built-in type written with a keyword of the language (C#
+    /// `predefined_type`, Java `boolean_type`): Halstead operators like the keywords the other
+    /// grammars give such types as anonymous tokens (Java `int`, TypeScript `number`, PHP
+    /// `string`), not operands.
+    fn type_keywords(&self) -> &'static [&'static str] {
+        &[]
+    }
 }
 
 /// Result of a walk: records, classes, errors and file-level numbers.
@@ -135,11 +142,27 @@ pub(crate) fn walk<'t, V: Visitor<'t>>(tree: &'t Tree, source: &'t [u8], visitor
     let grammar = tree.language();
     cx.kinds = (0..grammar.node_kind_count()).map(|i| grammar.node_kind_for_id(i as u16).unwrap_or("")).collect();
     let atoms = visitor.atoms();
+    let type_keywords = visitor.type_keywords();
+    // Atoms and type keywords are named kinds: an anonymous token may share an atom's name (PHP's
+    // and TypeScript's `string` type keyword beside their `string` literal node).
     cx.token_class = cx
         .kinds
         .iter()
-        .map(|k| if k.contains("comment") { TOKEN_COMMENT } else if atoms.contains(k) { TOKEN_ATOM } else { 0 })
+        .enumerate()
+        .map(|(id, k)| {
+            let named = grammar.node_kind_is_named(id as u16);
+            if k.contains("comment") {
+                TOKEN_COMMENT
+            } else if named && atoms.contains(k) {
+                TOKEN_ATOM
+            } else if named && type_keywords.contains(k) {
+                TOKEN_TYPE_KEYWORD
+            } else {
+                0
+            }
+        })
         .collect();
+    cx.grammar = Some(grammar);
     let mut cursor = tree.walk();
     loop {
         let node = cursor.node();
@@ -217,8 +240,12 @@ pub(crate) struct Context<'t> {
     ancestors: Vec<Node<'t>>,
     /// Node kind names by kind id (`Node::kind` runs `strlen` and UTF-8 validation per call).
     kinds: Vec<&'static str>,
-    /// Per kind id: comment or atom (see `token`).
+    /// Per kind id: comment, atom or type keyword (see `token`).
     token_class: Vec<u8>,
+    grammar: Option<lang::tree_sitter::Language>,
+    /// Type keyword texts seen in this file: (text hash, id of the grammar's anonymous token of
+    /// that text, 0 when it has none).
+    type_keyword_ids: Vec<(u64, u16)>,
     scopes: Vec<Scope>,
     /// (owner node id, name) of enclosing named containers, for qualified names.
     names: Vec<(usize, String)>,
@@ -246,6 +273,7 @@ pub(crate) struct Context<'t> {
 
 const TOKEN_COMMENT: u8 = 1;
 const TOKEN_ATOM: u8 = 2;
+const TOKEN_TYPE_KEYWORD: u8 = 3;
 
 const ROW_CODE: u8 = 1;
 const ROW_COMMENT: u8 = 2;
@@ -258,6 +286,8 @@ impl<'t> Context<'t> {
             ancestors: Vec::new(),
             kinds: Vec::new(),
             token_class: Vec::new(),
+            grammar: None,
+            type_keyword_ids: Vec::new(),
             scopes: Vec::new(),
             names: Vec::new(),
             functions: Vec::new(),
@@ -336,11 +366,23 @@ impl<'t> Context<'t> {
         if is_atom {
             self.atom_owner = Some(node.id());
         }
+        let text = &self.source[node.byte_range()];
+        if class == TOKEN_TYPE_KEYWORD && leaf {
+            let (hash, id) = self.type_keyword_id(text);
+            for &(_, i) in &self.open {
+                let sink = &mut self.accumulators[i].tokens;
+                if id != 0 {
+                    sink.operator(id);
+                } else {
+                    sink.operator_text(hash);
+                }
+            }
+            return;
+        }
         let operand = is_atom || node.is_named();
         if !operand && matches!(kind, ")" | "]" | "}") {
             return; // a bracket pair is one operator
         }
-        let text = &self.source[node.byte_range()];
         for &(_, i) in &self.open {
             let sink = &mut self.accumulators[i].tokens;
             if operand {
@@ -349,6 +391,23 @@ impl<'t> Context<'t> {
                 sink.operator(node.kind_id());
             }
         }
+    }
+
+    /// A type keyword's operator identity: the kind id of the grammar's anonymous token with the
+    /// same (lower-case) text if there is one, so that PHP's cast `(int)` and parameter type `int`
+    /// are one operator; else the text's hash (C# `int` and `string` are two operators).
+    fn type_keyword_id(&mut self, text: &[u8]) -> (u64, u16) {
+        let hash = crate::halstead::fnv1a_lowercase(text);
+        if let Some(&(_, id)) = self.type_keyword_ids.iter().find(|(h, _)| *h == hash) {
+            return (hash, id);
+        }
+        let lower = text.to_ascii_lowercase();
+        let id = match (self.grammar, std::str::from_utf8(&lower)) {
+            (Some(g), Ok(t)) => g.id_for_node_kind(t, false),
+            _ => 0,
+        };
+        self.type_keyword_ids.push((hash, id));
+        (hash, id)
     }
 
     fn mark_rows(&mut self, node: Node<'t>, flag: u8) {

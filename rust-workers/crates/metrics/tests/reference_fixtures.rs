@@ -8,7 +8,8 @@
 //! of the class record it counts for, `null` for none), and the `classes` in order (name, kind,
 //! line, methods, public methods, WMC, attributes, public attributes). The Go and Ruby class
 //! expectations have no reference tool here: they are derived by hand from the rules in
-//! `generic.rs` and `lang::members`, and each fixture says beside every declaration how.
+//! `generic.rs` and `lang::members`, and each fixture says beside every declaration how; their
+//! line counts are cloc 1.96's.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -24,14 +24,24 @@
 //! * `parent`: the qualified name of the enclosing symbol, `null` at top level. A function
 //!   directly inside a class-like symbol is a `method`; Go methods take the receiver type as
 //!   parent (`(l *List[T])` → `List`; also a type declared in another file), C++ `void C::m()` takes `C`, Rust `impl` blocks are symbols named after their type.
+//!   Bodiless members are methods of their type like any other: Java, C#, Kotlin, PHP and
+//!   TypeScript interface and abstract methods, Scala trait `def`s, Swift protocol `func`
+//!   requirements, Rust trait `fn` signatures, and Go interface method specs
+//!   (`type Store interface { Get(k string) (V, error) }` → method `Store.Get`, signature
+//!   `Get(k string) (V, error)`; embedded interfaces and the methods of anonymous interface types
+//!   are no symbols). Ruby's `class << self … end` is no symbol: its defs are methods of the
+//!   enclosing class or module (top-level functions for a `class << obj` outside any).
 //! * `signature`: the declaration head (modifiers, name, parameters, return type; no body) on one
 //!   line, whitespace collapsed, at most 200 characters.
 //! * `visibility`: `public`, `private`, `protected`, `internal`, `package`, `fileprivate`, `open`,
 //!   or Rust's text (`pub`, `pub(crate)`); language defaults apply when nothing is written (Java
-//!   `package`, C# members `private`, Swift `internal`, Go by capitalisation (`public` exported,
-//!   else `package`), Python by leading underscores). Ruby methods get the visibility Ruby gives
-//!   them: `private`/`protected`/`public` sections, `private def`, later `private :name`,
-//!   `private_class_method` for `def self.x`, `initialize` always private (`lang::members`).
+//!   `package`, members of Java interfaces `public`; C# types `internal`, members `private`,
+//!   members of C# interfaces `public`; Swift `internal`, a protocol's requirements its own
+//!   access level; Go by capitalisation (`public` exported, else `package`), interface methods
+//!   too; Python by leading underscores). Ruby methods get the visibility Ruby gives them:
+//!   `private`/`protected`/`public` sections (also those of a `class << self` body), `private def`,
+//!   later `private :name`, `private_class_method` for `def self.x` and `class << self` defs,
+//!   `initialize` always private (`lang::members`).
 //! * Lines and columns are 1-based; columns count bytes.
 //!
 //! A search (`search-symbols`): `{"query": "pars", "total": 12, "matches": [{"path": …,

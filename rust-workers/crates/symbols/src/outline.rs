@@ -94,7 +94,7 @@ fn text<'s>(node: Node<'_>, source: &'s [u8]) -> std::borrow::Cow<'s, str> {
 
 /// The symbol `node` declares, if any.
 fn declared(lang: Language, node: Node<'_>, source: &[u8], parent: Option<&Symbol>) -> Option<Symbol> {
-    let (mut kind, mut name, name_node) = match lang.decl(node.kind()) {
+    let (mut kind, mut name, name_node) = match lang.decl_of(node) {
         Some(decl) => {
             let name_node = decl.name_node(node);
             (decl.kind_of(node), decl.name_of(node, source)?, name_node)
@@ -103,6 +103,9 @@ fn declared(lang: Language, node: Node<'_>, source: &[u8], parent: Option<&Symbo
     };
     if name.is_empty() {
         return None;
+    }
+    if lang == Language::Go && node.kind() == "method_elem" && !go_named_interface_member(node) {
+        return None; // a method of an anonymous interface (`func f(r interface{ Read() })`)
     }
     let mut parent_name = parent.map(|p| p.qualified_name.clone());
     let parent_kind = parent.and_then(|p| kind_from_name(&p.kind));
@@ -153,8 +156,13 @@ fn declared(lang: Language, node: Node<'_>, source: &[u8], parent: Option<&Symbo
     };
     let start = node.start_position();
     let end = node.end_position();
+    let visibility = match parent {
+        // Swift: a protocol's requirements have the protocol's access level (none can be written).
+        Some(p) if lang == Language::Swift && parent_kind == Some(SymbolKind::Interface) => p.visibility.clone(),
+        _ => visibility(lang, node, name_node, &name, kind, parent_kind, source),
+    };
     Some(Symbol {
-        visibility: visibility(lang, node, name_node, &name, kind, parent_kind, source),
+        visibility,
         signature: signature(node, source),
         name,
         qualified_name,
@@ -165,6 +173,17 @@ fn declared(lang: Language, node: Node<'_>, source: &[u8], parent: Option<&Symbo
         end_line: end.row as u32 + 1,
         end_column: end.column as u32 + 1,
     })
+}
+
+/// Go: a `method_elem` of a named interface type (`type I interface { M() }`): its interface is
+/// the `type` of a `type_spec`.
+fn go_named_interface_member(node: Node<'_>) -> bool {
+    let interface = node.parent().filter(|p| p.kind() == "interface_type");
+    let spec = interface.and_then(|i| i.parent()).filter(|s| s.kind() == "type_spec");
+    match (interface, spec) {
+        (Some(i), Some(s)) => s.child_by_field_name("type").map(|t| t.id()) == Some(i.id()),
+        _ => false,
+    }
 }
 
 fn kind_from_name(name: &str) -> Option<SymbolKind> {
@@ -299,7 +318,9 @@ fn visibility(
             }
         }
         Language::CSharp => {
-            if member && parent_kind != Some(SymbolKind::Interface) {
+            if parent_kind == Some(SymbolKind::Interface) {
+                "public" // interface members are public unless written otherwise
+            } else if member {
                 "private"
             } else {
                 "internal"
@@ -401,6 +422,7 @@ mod tests {
             vec![
                 t("struct", "S", None, "public"),
                 t("interface", "I", None, "public"),
+                t("method", "I.M", Some("I"), "public"),
                 t("method", "S.M", Some("S"), "public"),
                 t("function", "f", None, "package"),
             ]
@@ -435,6 +457,102 @@ mod tests {
                 t("method", "Celsius.String", Some("Celsius"), "public"),
                 t("method", "Client.Do", Some("Client"), "public"),
                 t("function", "helper", None, "package"),
+            ]
+        );
+    }
+
+    /// Regression: a Go interface's method specs were in the class records (`metrics`) but not in
+    /// the outline. Like Java's abstract interface methods they are methods of their interface;
+    /// visibility by capitalisation; embedded interfaces (`io.Closer`) are no symbols, nor are the
+    /// methods of an anonymous interface type (`drain`'s parameter).
+    #[test]
+    fn go_interface_method_specs_are_methods_of_their_interface() {
+        let go = "package p\ntype Store interface {\n\tGet(k string) (V, error)\n\tio.Closer\n\tput(v V)\n}\nfunc drain(r interface{ Read() int }) {}\n";
+        let s = outline(Language::Go, go.as_bytes());
+        let got: Vec<(&str, &str, Option<&str>, &str, &str, u32, u32, u32, u32)> = s
+            .iter()
+            .map(|s| {
+                let (k, q, p, v, sig) = (s.kind.as_str(), s.qualified_name.as_str(), s.parent.as_deref(), s.visibility.as_str(), s.signature.as_str());
+                (k, q, p, v, sig, s.start_line, s.start_column, s.end_line, s.end_column)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("interface", "Store", None, "public", "Store interface", 2, 6, 6, 2),
+                ("method", "Store.Get", Some("Store"), "public", "Get(k string) (V, error)", 3, 2, 3, 26),
+                ("method", "Store.put", Some("Store"), "package", "put(v V)", 5, 2, 5, 10),
+                ("function", "drain", None, "package", "func drain(r interface{ Read() int })", 7, 1, 7, 41),
+            ]
+        );
+        // The Java counterpart: an interface's abstract method is a method of the interface.
+        let java = brief(Language::Java, "interface Store { String get(String k); }\n");
+        assert_eq!(java, vec![t("interface", "Store", None, "package"), t("method", "Store.get", Some("Store"), "public")]);
+    }
+
+    /// Bodiless members of Kotlin interfaces and abstract classes, Scala traits, Swift protocols and
+    /// C# interfaces are methods of their type, as Java's. Regressions: Swift protocol methods
+    /// (`protocol_function_declaration`) were missing; C# interface members were `internal` (C#
+    /// makes them public unless written otherwise); Swift protocol requirements take the protocol's
+    /// access level.
+    #[test]
+    fn bodiless_members_of_interfaces_traits_and_protocols_are_methods() {
+        let kotlin = "interface I {\n    fun m(x: Int): Int\n}\nabstract class A { abstract fun n(): String }\n";
+        assert_eq!(
+            brief(Language::Kotlin, kotlin),
+            vec![
+                t("interface", "I", None, "public"),
+                t("method", "I.m", Some("I"), "public"),
+                t("class", "A", None, "public"),
+                t("method", "A.n", Some("A"), "public"),
+            ]
+        );
+        let scala = "trait T {\n  def m(x: Int): Int\n  def d(): Int = 1\n}\n";
+        assert_eq!(
+            brief(Language::Scala, scala),
+            vec![t("trait", "T", None, "public"), t("method", "T.m", Some("T"), "public"), t("method", "T.d", Some("T"), "public")]
+        );
+        let swift = "public protocol P {\n    func m(x: Int) -> Int\n    init(a: Int)\n}\nprotocol Q { func q() }\n";
+        assert_eq!(
+            brief(Language::Swift, swift),
+            vec![
+                t("interface", "P", None, "public"),
+                t("method", "P.m", Some("P"), "public"),
+                t("constructor", "P.init", Some("P"), "public"),
+                t("interface", "Q", None, "internal"),
+                t("method", "Q.q", Some("Q"), "internal"),
+            ]
+        );
+        let s = outline(Language::Swift, swift.as_bytes());
+        assert_eq!((s[1].signature.as_str(), s[1].start_line, s[1].end_line), ("func m(x: Int) -> Int", 2, 2));
+        let csharp = "public interface I {\n    int M(int x);\n    private int H() { return 0; }\n}\nclass C { void N() {} }\n";
+        assert_eq!(
+            brief(Language::CSharp, csharp),
+            vec![
+                t("interface", "I", None, "public"),
+                t("method", "I.M", Some("I"), "public"),
+                t("method", "I.H", Some("I"), "private"),
+                t("class", "C", None, "internal"),
+                t("method", "C.N", Some("C"), "private"),
+            ]
+        );
+    }
+
+    /// `class << self` is no symbol: its defs are methods of the enclosing class or module (their
+    /// visibility from the sections of its own body); a top-level `class << obj`'s defs are
+    /// top-level functions.
+    #[test]
+    fn ruby_class_self_defs_belong_to_the_enclosing_class() {
+        let src = "class A\n  class << self\n    def x; end\n    private\n    def y; end\n  end\nend\nmodule M\n  class << self\n    def z; end\n  end\nend\nclass << obj\n  def w; end\nend\n";
+        assert_eq!(
+            brief(Language::Ruby, src),
+            vec![
+                t("class", "A", None, "public"),
+                t("method", "A.x", Some("A"), "public"),
+                t("method", "A.y", Some("A"), "private"),
+                t("module", "M", None, "public"),
+                t("method", "M.z", Some("M"), "public"),
+                t("function", "w", None, "public"),
             ]
         );
     }
