@@ -42,6 +42,8 @@ public final class Pipeline {
     private static final int SESSIONS = Integer.getInteger("bench.sessions", 4096);
     /** Calls before each measured run. */
     private static final int WARM_UP = 60_000;
+    /** Seconds of open-loop calls at the measured rate before a latency run. */
+    private static final int OPEN_WARM_UP_SECONDS = Integer.getInteger("bench.openWarmUpSeconds", 10);
     private static final Map<String, Object> VIA_WORKER = Map.of("via", "worker");
     private static final Map<String, Object> VIA_ANALYZER = Map.of();
 
@@ -152,6 +154,13 @@ public final class Pipeline {
             IngressRuntime runtime = ingress.getBean(IngressRuntime.class);
             // warm-up: connections, and the JIT of every JVM (short of it, C2 compiling takes half the workers' CPU)
             closedLoop(runtime, WARM_UP, inFlight, pingArgs, new Stats(WARM_UP));
+            if (rate > 0) {
+                // and in the measured shape: an open loop at this rate takes other branches (reads of a call or
+                // two, short blocks while acknowledgements are owed) that the JIT would otherwise still be
+                // compiling during the first seconds measured
+                int warmOpen = (int) (rate * OPEN_WARM_UP_SECONDS);
+                openLoop(runtime, warmOpen, rate, pingArgs, new Stats(warmOpen));
+            }
             Stats stats = new Stats(calls);
             redisCommand(uri, c -> c.configResetstat());
             CpuTime cpu = new CpuTime(uri, processes);
