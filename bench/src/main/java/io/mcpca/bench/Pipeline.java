@@ -319,6 +319,7 @@ public final class Pipeline {
             throws Exception {
         Path log = Files.createTempFile("bench-worker-" + n + "-", ".log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(serviceJvmOptions()); // as ./mcpca starts a worker
         String jvmOptions = System.getenv().getOrDefault("BENCH_WORKER_JVM_OPTS", "").trim();
         if (!jvmOptions.isEmpty()) {
             command.addAll(List.of(jvmOptions.replace("{n}", Integer.toString(n)).split("\\s+")));
@@ -331,6 +332,12 @@ public final class Pipeline {
                 "--mcpca.worker.sessionless-fast-path=" + fastPath,
                 "--logging.level.root=WARN", "--spring.jmx.enabled=false"));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** The services' JVM flags, app/service-jvm.options (one per line, # comments), which ./mcpca uses too. */
+    static List<String> serviceJvmOptions() throws java.io.IOException {
+        return Files.readAllLines(Path.of("app", "service-jvm.options")).stream().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
     }
 
     /** Waits until {@code workers} workers have registered themselves in {@code mcpca:workers}. */

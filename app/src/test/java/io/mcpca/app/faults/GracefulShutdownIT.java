@@ -52,7 +52,7 @@ class GracefulShutdownIT {
                 ToolReply reply = call.answer().get(60, TimeUnit.SECONDS);
                 assertThat(reply.kind()).as(reply.errorMessage()).isEqualTo(ReplyKind.RESULT);
             }
-            assertThat(ingress.pendingByConsumer().values().stream().mapToLong(Long::longValue).sum()).isZero();
+            ingress.awaitNothingPending();
         }
     }
 }

@@ -113,7 +113,7 @@ class RecoveryIT {
 
         ExecutionRecord record = executions.find("poison-session", poison.requestId()).orElseThrow();
         assertThat(record.state()).isEqualTo(ExecutionState.DEAD_LETTERED);
-        assertThat(ingress.pendingByConsumer().values().stream().mapToLong(Long::longValue).sum()).isZero();
+        ingress.awaitNothingPending();
     }
 
     @Test

@@ -151,7 +151,7 @@ public class IngressConfiguration {
         String replyStream = keys.replyStream(id);
         StatefulRedisConnection<byte[], byte[]> shared = redis.bytes();
         StatefulRedisConnection<byte[], byte[]> blocking = redis.bytes();
-        ReplyRouter router = new ReplyRouter(blocking.sync(), entries, replyStream);
+        ReplyRouter router = new ReplyRouter(blocking, entries, replyStream);
         RequestSubmitter submitter = new RequestSubmitter(shared.sync(), Optional.of(shared.async()), entries, keys,
                 common.getPartitions(), common.getRequestStreamMaxLen());
         return new IngressRuntime(id, replyStream, router, submitter, shared, blocking);

@@ -102,8 +102,10 @@ public final class ToolCallHandler {
         Object progressToken = call.progressToken();
         Consumer<ToolReply> progressSink = progress -> {
             if (progressToken != null) {
+                // called on the reply router's I/O thread: the write to the client happens on another
                 exchange.progressNotification(new ProgressNotification(progressToken, (double) progress.progress(),
-                        progress.total() > 0 ? (double) progress.total() : null, progress.message())).subscribe();
+                        progress.total() > 0 ? (double) progress.total() : null, progress.message()))
+                        .subscribeOn(Schedulers.boundedElastic()).subscribe();
             }
         };
         PendingCall pending = replies.register(requestId, progressSink);
@@ -130,6 +132,9 @@ public final class ToolCallHandler {
         Mono<CallToolResult> viaRedis = Mono.fromCallable(() -> flow.gate().submit(tool.pool(), request))
                 .subscribeOn(Schedulers.boundedElastic())
                 .then(Mono.fromFuture(pending.answer()))
+                // the answer completes on the reply router's I/O thread: building the result and writing it to
+                // the client happen on another, so a large result or a slow client never holds up other replies
+                .publishOn(Schedulers.boundedElastic())
                 .map(this::toResult);
         Mono<CallToolResult> answered = viaRedis.onErrorResume(SubmitRefusedException.class, refused -> {
             replies.forget(requestId);

@@ -9,6 +9,8 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisStreamAsyncCommands;
 import io.lettuce.core.api.sync.RedisStreamCommands;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.codec.WireFormatException;
@@ -20,6 +22,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,15 +34,23 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads this ingress's reply stream and completes waiting calls by request id.
  *
- * <p>Lifecycle: 1. {@link #start} starts the read thread, which creates the stream (empty, with a group
- * nobody reads: workers append with {@code NOMKSTREAM}, so only its ingress creates it) and reads it from
+ * <p>The reads run on the connection's I/O thread: a read's answer is routed where it arrives and the next
+ * read is written from there, so a read costs one thread wake-up instead of three (the I/O thread, a reading
+ * thread, the I/O thread again to write the next read). What a {@link PendingCall}'s future and progress
+ * listener run must therefore be short, or hand the work to a thread of its own (the MCP handler does).
+ * Checking the stream (blocking commands) and pausing after an error happen on the router's own thread,
+ * between reads, which also cancels a read that Redis leaves unanswered far past its block.
+ *
+ * <p>Lifecycle: 1. {@link #start} checks the stream, creating it if missing (empty, with a group
+ * nobody reads: workers append with {@code NOMKSTREAM}, so only its ingress creates it), and reads it from
  * its beginning (the stream is this instance's own); 2. each reply goes to its {@link PendingCall}: progress
  * to the listener, the first final reply completes the future and removes the call, so a duplicate answer
  * (a call that ran twice after a crash) finds nothing and is dropped: exactly one answer; 3. after every
  * idle read (and every read error) it checks the stream: gone (Redis restarted empty, or was flushed) means
  * the calls waiting may never be answered, so they fail at once with a retryable UNAVAILABLE and the stream
  * is created again; a last-generated id below the last one read (a new stream with ids from an older
- * clock) resets the read position; 4. {@link #stop} ends the loop. A read error never ends the loop.
+ * clock) resets the read position; 4. {@link #stop} ends the reads (the last one within its block) and
+ * fails the calls still waiting. A read error never ends the reads.
  */
 public final class ReplyRouter {
 
@@ -43,31 +58,46 @@ public final class ReplyRouter {
     /** Block per read: bounds how fast stop is noticed; replies arrive as soon as they are written. */
     private static final Duration READ_BLOCK = Duration.ofSeconds(1);
     private static final Duration ERROR_PAUSE = Duration.ofMillis(500);
+    /** A read unanswered this long past its block is cancelled (a connection that hangs without closing). */
+    private static final Duration READ_TIMEOUT = READ_BLOCK.plusSeconds(10);
     private static final int READ_COUNT = 256;
     /** A group on the reply stream only so XGROUP CREATE ... MKSTREAM can create it empty; never read. */
     private static final byte[] KEEPER_GROUP = "keeper".getBytes(StandardCharsets.US_ASCII);
 
     private final RedisStreamCommands<byte[], byte[]> blockingRedis;
+    private final RedisStreamAsyncCommands<byte[], byte[]> reads;
     private final StreamEntries entries;
     private final byte[] stream;
     private final Map<String, PendingCall> pending = new ConcurrentHashMap<>();
     private volatile boolean running;
     private volatile String lastId = "0-0";
     private volatile Runnable onStreamCreated = () -> { };
-    private boolean streamSeen;
-    private Thread loop;
+    private volatile boolean streamSeen;
+    private volatile boolean check = true;
+    /** The read in flight and when it was issued (for the watchdog). */
+    private volatile Future<?> inFlight;
+    private volatile long issuedNanos;
+    /** Checks of the stream, pauses after errors, the read watchdog: blocking work kept off the I/O thread. */
+    private ScheduledExecutorService between;
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
-    public ReplyRouter(RedisStreamCommands<byte[], byte[]> blockingRedis, StreamEntries entries, String replyStream) {
-        this.blockingRedis = blockingRedis;
+    /** @param connection this router's own (a read blocks it for up to a second); null only in unit tests */
+    public ReplyRouter(StatefulRedisConnection<byte[], byte[]> connection, StreamEntries entries, String replyStream) {
+        this.blockingRedis = connection == null ? null : connection.sync();
+        this.reads = connection == null ? null : connection.async();
         this.entries = entries;
         this.stream = replyStream.getBytes(StandardCharsets.UTF_8);
     }
 
     public synchronized void start() {
         running = true;
-        loop = new Thread(this::readLoop, "reply-router");
-        loop.setDaemon(true);
-        loop.start();
+        between = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "reply-router");
+            t.setDaemon(true);
+            return t;
+        });
+        between.scheduleWithFixedDelay(this::cancelIfHung, 1, 1, TimeUnit.SECONDS);
+        between.execute(this::checkThenRead);
     }
 
     /** Runs after this router (re)created its stream, e.g. to set the stream's expiry at once. */
@@ -93,13 +123,14 @@ public final class ReplyRouter {
 
     public void stop() {
         running = false;
-        if (loop != null) {
-            loop.interrupt();
+        if (between != null) {
             try {
-                loop.join(READ_BLOCK.toMillis() + 1000);
+                // the read in flight returns within its block
+                stopped.await(READ_BLOCK.toMillis() + 1000, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            between.shutdownNow();
         }
         pending.values().forEach(call -> call.answer().completeExceptionally(
                 new IllegalStateException("the ingress is shutting down")));
@@ -121,17 +152,30 @@ public final class ReplyRouter {
         call.answer().complete(reply);
     }
 
+    /**
+     * Issues the next read: on the I/O thread when called from a read's answer, else (start, after a check or
+     * a pause) from the router's thread. After an idle read the stream is checked first, on the router's thread.
+     */
     @SuppressWarnings("unchecked")
-    private void readLoop() {
-        boolean check = true;
-        while (running) {
-            try {
-                if (check) {
-                    checkStream();
-                    check = false;
+    private void readNext() {
+        if (!running) {
+            stopped.countDown();
+            return;
+        }
+        if (check) {
+            between.execute(this::checkThenRead);
+            return;
+        }
+        try {
+            issuedNanos = System.nanoTime();
+            io.lettuce.core.RedisFuture<List<StreamMessage<byte[], byte[]>>> read =
+                    reads.xread(XReadArgs.Builder.block(READ_BLOCK).count(READ_COUNT), StreamOffset.from(stream, lastId));
+            inFlight = read;
+            read.whenComplete((messages, error) -> {
+                if (error != null) {
+                    failed(error);
+                    return;
                 }
-                List<StreamMessage<byte[], byte[]>> messages = blockingRedis.xread(
-                        XReadArgs.Builder.block(READ_BLOCK).count(READ_COUNT), StreamOffset.from(stream, lastId));
                 check = messages.isEmpty();
                 for (StreamMessage<byte[], byte[]> message : messages) {
                     lastId = message.getId();
@@ -139,20 +183,53 @@ public final class ReplyRouter {
                         route(entries.decodeReply(message.getBody()));
                     } catch (WireFormatException e) {
                         log.warn("dropped an undecodable reply {}: {}", message.getId(), e.getMessage());
+                    } catch (RuntimeException e) {
+                        log.warn("the caller of reply {} failed on it: {}", message.getId(), e.toString());
                     }
                 }
-            } catch (RuntimeException e) {
-                if (!running) {
-                    break;
-                }
-                check = true;
-                log.warn("reading replies failed ({}); retrying in {} ms", e.getMessage(), ERROR_PAUSE.toMillis());
-                try {
-                    Thread.sleep(ERROR_PAUSE.toMillis());
-                } catch (InterruptedException interrupted) {
-                    break;
-                }
-            }
+                readNext();
+            });
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    private void checkThenRead() {
+        if (!running) {
+            stopped.countDown();
+            return;
+        }
+        try {
+            checkStream();
+            check = false;
+        } catch (RuntimeException e) {
+            failed(e);
+            return;
+        }
+        readNext();
+    }
+
+    /** A read or a check failed: check the stream again after a pause, on the router's thread. */
+    private void failed(Throwable error) {
+        if (!running) {
+            stopped.countDown();
+            return;
+        }
+        check = true;
+        log.warn("reading replies failed ({}); retrying in {} ms", error.getMessage(), ERROR_PAUSE.toMillis());
+        try {
+            between.schedule(this::checkThenRead, ERROR_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            stopped.countDown();
+        }
+    }
+
+    /** A read Redis leaves unanswered far past its block (a connection hanging without closing) is cancelled. */
+    private void cancelIfHung() {
+        Future<?> read = inFlight;
+        if (read != null && !read.isDone() && System.nanoTime() - issuedNanos > READ_TIMEOUT.toNanos()) {
+            log.warn("a read of the reply stream went unanswered for {}; cancelling it", READ_TIMEOUT);
+            read.cancel(true);
         }
     }
 
