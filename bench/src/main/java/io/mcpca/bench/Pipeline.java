@@ -334,10 +334,14 @@ public final class Pipeline {
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
-    /** The services' JVM flags, app/service-jvm.options (one per line, # comments), which ./mcpca uses too. */
-    static List<String> serviceJvmOptions() throws java.io.IOException {
-        return Files.readAllLines(Path.of("app", "service-jvm.options")).stream().map(String::strip)
-                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    /** The services' JVM flags as ./mcpca starts the services ({@code ./mcpca jvm-options}). */
+    static List<String> serviceJvmOptions() throws java.io.IOException, InterruptedException {
+        Process launcher = new ProcessBuilder("./mcpca", "jvm-options").redirectErrorStream(true).start();
+        String flags = new String(launcher.getInputStream().readAllBytes()).strip();
+        if (launcher.waitFor() != 0) {
+            throw new IllegalStateException("./mcpca jvm-options failed: " + flags);
+        }
+        return flags.isEmpty() ? List.of() : List.of(flags.split("\\s+"));
     }
 
     /** Waits until {@code workers} workers have registered themselves in {@code mcpca:workers}. */

@@ -200,8 +200,7 @@ public final class LoopReplies {
             try {
                 s.written().get();
                 // written, or dropped by NOMKSTREAM because its ingress is gone: either way the call is done
-                toAck.computeIfAbsent(c.pool() + '\u0000' + new String(c.stream(), StandardCharsets.UTF_8),
-                        k -> new ArrayList<>()).add(c);
+                toAck.computeIfAbsent(ReplyBatcher.ackKey(c), k -> new ArrayList<>()).add(c);
             } catch (ExecutionException e) {
                 log.warn("reply to {} failed: {}; its entry stays pending", c.reply().requestId(),
                         e.getCause().toString());

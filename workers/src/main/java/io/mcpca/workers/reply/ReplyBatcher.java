@@ -341,7 +341,7 @@ public final class ReplyBatcher implements AutoCloseable {
     }
 
     /** Entries acknowledged together: one XACK per pool and stream. */
-    private static String ackKey(Completion c) {
+    static String ackKey(Completion c) {
         return c.pool() + '\u0000' + new String(c.stream(), StandardCharsets.UTF_8);
     }
 
