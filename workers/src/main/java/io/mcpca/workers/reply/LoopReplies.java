@@ -131,10 +131,10 @@ public final class LoopReplies {
             for (Sent s : unconfirmed) {
                 awaitQuietly(s.written(), until);
             }
-            noteConfirmations();
+            boolean all = noteConfirmations() == 0;
             List<RedisFuture<Long>> acks = sendAcks();
             connection.flushCommands();
-            boolean all = unconfirmed.isEmpty();
+            all &= unconfirmed.isEmpty();
             for (RedisFuture<Long> ack : acks) {
                 all &= awaitQuietly(ack, until);
             }
@@ -187,9 +187,10 @@ public final class LoopReplies {
 
     /**
      * Moves the confirmed replies' entries to the acknowledgements owed; a refused reply is dropped (its entry
-     * stays pending for a reclaim); one still unanswered stays for the next look.
+     * stays pending for a reclaim); one still unanswered stays for the next look. Returns how many were refused.
      */
-    private void noteConfirmations() {
+    private int noteConfirmations() {
+        int refused = 0;
         for (Iterator<Sent> it = unconfirmed.iterator(); it.hasNext(); ) {
             Sent s = it.next();
             if (!s.written().isDone()) {
@@ -202,12 +203,14 @@ public final class LoopReplies {
                 // written, or dropped by NOMKSTREAM because its ingress is gone: either way the call is done
                 toAck.computeIfAbsent(ReplyBatcher.ackKey(c), k -> new ArrayList<>()).add(c);
             } catch (ExecutionException e) {
+                refused++;
                 log.warn("reply to {} failed: {}; its entry stays pending", c.reply().requestId(),
                         e.getCause().toString());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
+        return refused;
     }
 
     private static boolean awaitQuietly(RedisFuture<?> future, long until) {

@@ -84,15 +84,7 @@ class LoopRepliesIT {
 
     @Test
     void aRefusedReplyLeavesItsEntryPendingAndOthersAreAcknowledged() throws Exception {
-        String broken = replies + "-not-a-stream";
-        check.set(bytes(broken), bytes("x")); // XADD to it fails with WRONGTYPE
-        check.xadd(bytes(requests), Map.of(bytes("n"), bytes("1")));
-        check.xadd(bytes(requests), Map.of(bytes("n"), bytes("2")));
-        List<StreamMessage<byte[], byte[]>> read = read(replyLoop, Duration.ofSeconds(1));
-        assertThat(read).hasSize(2);
-        replyLoop.add(completion(read.get(0), "good"));
-        replyLoop.add(new ReplyBatcher.Completion("fast", read.get(1).getStream(), read.get(1).getId(), broken,
-                ToolReply.result("refused", Map.of(), "w1"), Optional.empty()));
+        List<StreamMessage<byte[], byte[]>> read = twoAnsweredTheSecondRefused();
 
         read(replyLoop, Duration.ofMillis(10));
         read(replyLoop, Duration.ofMillis(10));
@@ -122,10 +114,33 @@ class LoopRepliesIT {
     }
 
     @Test
+    void aDrainWithARefusedReplySaysSoAndLeavesItsEntryPending() throws Exception {
+        twoAnsweredTheSecondRefused();
+
+        assertThat(replyLoop.drain(Duration.ofSeconds(5))).isFalse();
+        assertThat(decodedReplies()).containsExactly("good");
+        assertThat(pending()).isEqualTo(1); // the refused one, for a reclaim
+    }
+
+    @Test
     void onlyPlainRepliesGoThroughTheLoop() {
         assertThatThrownBy(() -> replyLoop.add(new ReplyBatcher.Completion("fast", bytes(requests), "1-1", replies,
                 ToolReply.result("x", Map.of(), "w1"), Optional.of(new ReplyBatcher.Transition("s", "x",
                 io.mcpca.shared.exec.ExecutionState.SUCCEEDED, ""))))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Two entries read and answered: "good", and "refused", whose reply key is no stream (WRONGTYPE). */
+    private List<StreamMessage<byte[], byte[]>> twoAnsweredTheSecondRefused() throws Exception {
+        String broken = replies + "-not-a-stream";
+        check.set(bytes(broken), bytes("x"));
+        check.xadd(bytes(requests), Map.of(bytes("n"), bytes("1")));
+        check.xadd(bytes(requests), Map.of(bytes("n"), bytes("2")));
+        List<StreamMessage<byte[], byte[]>> read = read(replyLoop, Duration.ofSeconds(1));
+        assertThat(read).hasSize(2);
+        replyLoop.add(completion(read.get(0), "good"));
+        replyLoop.add(new ReplyBatcher.Completion("fast", read.get(1).getStream(), read.get(1).getId(), broken,
+                ToolReply.result("refused", Map.of(), "w1"), Optional.empty()));
+        return read;
     }
 
     @SuppressWarnings("unchecked")
