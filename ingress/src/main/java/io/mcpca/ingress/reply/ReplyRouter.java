@@ -24,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -39,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * thread, the I/O thread again to write the next read). What a {@link PendingCall}'s future and progress
  * listener run must therefore be short, or hand the work to a thread of its own (the MCP handler does).
  * Checking the stream (blocking commands) and pausing after an error happen on the router's own thread,
- * between reads, which also cancels a read that Redis leaves unanswered far past its block.
+ * between reads. (A Redis that vanishes without closing the connection is noticed by TCP keepalive, see
+ * {@link io.mcpca.shared.redis.RedisConnections}; the read then fails and the router goes on.)
  *
  * <p>Lifecycle: 1. {@link #start} checks the stream, creating it if missing (empty, with a group
  * nobody reads: workers append with {@code NOMKSTREAM}, so only its ingress creates it), and reads it from
@@ -58,8 +58,6 @@ public final class ReplyRouter {
     /** Block per read: bounds how fast stop is noticed; replies arrive as soon as they are written. */
     private static final Duration READ_BLOCK = Duration.ofSeconds(1);
     private static final Duration ERROR_PAUSE = Duration.ofMillis(500);
-    /** A read unanswered this long past its block is cancelled (a connection that hangs without closing). */
-    private static final Duration READ_TIMEOUT = READ_BLOCK.plusSeconds(10);
     private static final int READ_COUNT = 256;
     /** A group on the reply stream only so XGROUP CREATE ... MKSTREAM can create it empty; never read. */
     private static final byte[] KEEPER_GROUP = "keeper".getBytes(StandardCharsets.US_ASCII);
@@ -74,10 +72,7 @@ public final class ReplyRouter {
     private volatile Runnable onStreamCreated = () -> { };
     private volatile boolean streamSeen;
     private volatile boolean check = true;
-    /** The read in flight and when it was issued (for the watchdog). */
-    private volatile Future<?> inFlight;
-    private volatile long issuedNanos;
-    /** Checks of the stream, pauses after errors, the read watchdog: blocking work kept off the I/O thread. */
+    /** Checks of the stream and pauses after errors: blocking work kept off the I/O thread. */
     private ScheduledExecutorService between;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -96,7 +91,6 @@ public final class ReplyRouter {
             t.setDaemon(true);
             return t;
         });
-        between.scheduleWithFixedDelay(this::cancelIfHung, 1, 1, TimeUnit.SECONDS);
         between.execute(this::checkThenRead);
     }
 
@@ -167,28 +161,25 @@ public final class ReplyRouter {
             return;
         }
         try {
-            issuedNanos = System.nanoTime();
-            io.lettuce.core.RedisFuture<List<StreamMessage<byte[], byte[]>>> read =
-                    reads.xread(XReadArgs.Builder.block(READ_BLOCK).count(READ_COUNT), StreamOffset.from(stream, lastId));
-            inFlight = read;
-            read.whenComplete((messages, error) -> {
-                if (error != null) {
-                    failed(error);
-                    return;
-                }
-                check = messages.isEmpty();
-                for (StreamMessage<byte[], byte[]> message : messages) {
-                    lastId = message.getId();
-                    try {
-                        route(entries.decodeReply(message.getBody()));
-                    } catch (WireFormatException e) {
-                        log.warn("dropped an undecodable reply {}: {}", message.getId(), e.getMessage());
-                    } catch (RuntimeException e) {
-                        log.warn("the caller of reply {} failed on it: {}", message.getId(), e.toString());
-                    }
-                }
-                readNext();
-            });
+            reads.xread(XReadArgs.Builder.block(READ_BLOCK).count(READ_COUNT), StreamOffset.from(stream, lastId))
+                    .whenComplete((messages, error) -> {
+                        if (error != null) {
+                            failed(error);
+                            return;
+                        }
+                        check = messages.isEmpty();
+                        for (StreamMessage<byte[], byte[]> message : messages) {
+                            lastId = message.getId();
+                            try {
+                                route(entries.decodeReply(message.getBody()));
+                            } catch (WireFormatException e) {
+                                log.warn("dropped an undecodable reply {}: {}", message.getId(), e.getMessage());
+                            } catch (RuntimeException e) {
+                                log.warn("the caller of reply {} failed on it: {}", message.getId(), e.toString());
+                            }
+                        }
+                        readNext();
+                    });
         } catch (RuntimeException e) {
             failed(e);
         }
@@ -221,15 +212,6 @@ public final class ReplyRouter {
             between.schedule(this::checkThenRead, ERROR_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException stopping) {
             stopped.countDown();
-        }
-    }
-
-    /** A read Redis leaves unanswered far past its block (a connection hanging without closing) is cancelled. */
-    private void cancelIfHung() {
-        Future<?> read = inFlight;
-        if (read != null && !read.isDone() && System.nanoTime() - issuedNanos > READ_TIMEOUT.toNanos()) {
-            log.warn("a read of the reply stream went unanswered for {}; cancelling it", READ_TIMEOUT);
-            read.cancel(true);
         }
     }
 
