@@ -39,6 +39,16 @@ fn kotlin_interfaces_enums_and_objects() {
     assert_eq!(outline(Language::Kotlin, src), expected);
 }
 
+/// Regression: Swift structs, enums, extensions and protocols were class records of kind `class`
+/// and `protocol` (outline: `struct`, `enum`, `extension`, `interface`).
+#[test]
+fn swift_structs_enums_extensions_and_protocols() {
+    let src = "protocol Shape {\n    func area() -> Double\n}\nstruct Square: Shape {\n    func area() -> Double { return 1 }\n}\nenum Kind { case a, b }\nclass Box {}\nextension Box {\n    func open() {}\n}\n";
+    let kinds: Vec<String> = records(Language::Swift, src).into_iter().map(|(_, k, _)| k).collect();
+    assert_eq!(kinds, ["interface", "struct", "enum", "class", "extension"]);
+    assert_eq!(records(Language::Swift, src), outline(Language::Swift, src));
+}
+
 #[test]
 fn javascript_and_typescript_classes() {
     let js = "class A {\n  m() {}\n}\nexport class B extends A {}\n";

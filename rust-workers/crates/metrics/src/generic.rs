@@ -418,7 +418,7 @@ const SWIFT: Rules = Rules {
     type_specs: NONE,
     signatures: NONE,
     type_keywords: NONE,
-    outline_kinds: NONE,
+    outline_kinds: &["class_declaration", "protocol_declaration"],
 };
 
 const BASH: Rules = Rules {
@@ -542,7 +542,7 @@ impl Generic {
         self.rules.public_by_default || cx.current_class().map(|c| cx.classes[c].kind == "interface").unwrap_or(false)
     }
 
-    /// The record kind of a class-like node: the outline's where the table says so (Kotlin), else
+    /// The record kind of a class-like node: the outline's where the table says so (Kotlin, Swift), else
     /// the node kind without its suffix (`impl_item` → `impl`, `class_specifier` → `class`).
     fn class_kind(&self, node: Node<'_>, kind: &'static str) -> &'static str {
         if self.rules.outline_kinds.contains(&kind) {
@@ -1013,7 +1013,7 @@ mod tests {
         // P: m + init = 2 methods, public (Swift default), wmc 2
         let (f, c) = classes(Language::Swift, "protocol P {\n    func m(x: Int) -> Int\n    init(a: Int)\n}\n");
         assert_eq!(f, vec![(s("P.m"), "method", 1, Some(0)), (s("P.init"), "constructor", 1, Some(0))]);
-        assert_eq!(c, vec![(s("P"), "protocol", 2, 2, 2)]);
+        assert_eq!(c, vec![(s("P"), "interface", 2, 2, 2)]); // the outline's kind for a protocol
         assert_eq!(analyze_source(Language::Swift, b"protocol P {\n    func m(x: Int, y: Int) -> Int\n}\n").functions[0].nargs, 2);
         // I: M (no modifier: public) + H (private) = 2 methods, public 1, wmc 1 + 1;
         // C: N (no modifier: private) = 1 method, public 0
