@@ -288,10 +288,7 @@ mod tests {
     use super::*;
 
     fn temp(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("mcpca-index-test-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        d
+        crate::tests::temp(&format!("index-{name}"))
     }
 
     fn old_sig(size: u64) -> FileSig {

@@ -209,12 +209,14 @@ impl Cache {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn temp(name: &str) -> PathBuf {
+    /// An empty scratch directory for one test (unique per test name and process).
+    pub(crate) fn temp(name: &str) -> PathBuf {
         let d = std::env::temp_dir().join(format!("mcpca-cache-test-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
         d
     }
 

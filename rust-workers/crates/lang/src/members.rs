@@ -203,6 +203,11 @@ mod tests {
     use crate::Language;
 
     /// (name, visibility) of every `def` in `src`, in source order.
+    /// (name, visibility) pairs borrowed, to compare with a literal list.
+    fn by_name<'a>(got: &'a [(String, &'static str)]) -> Vec<(&'a str, &'static str)> {
+        got.iter().map(|(n, v)| (n.as_str(), *v)).collect()
+    }
+
     fn ruby(src: &str) -> Vec<(String, &'static str)> {
         let tree = crate::parse(Language::Ruby, src.as_bytes()).unwrap();
         let mut out = Vec::new();
@@ -223,7 +228,7 @@ mod tests {
     fn ruby_sections_named_calls_and_singletons() {
         let src = "class A\n  def a; end\n  private\n  def b; end\n  protected def c; end\n  def d; end\n  public\n  def self.e; end\n  def f; end\n  private :a, \"f\"\n  private_class_method :e\n  def initialize; end\n  private %i[g]\n  class << self\n    private()\n    def h; end\n  end\nend\ndef top; end\n";
         let got = ruby(src);
-        let want: Vec<(String, &str)> = [
+        let want = [
             ("a", "private"),      // `private :a` after it
             ("b", "private"),      // in the `private` section
             ("c", "protected"),    // `protected def c`
@@ -233,11 +238,8 @@ mod tests {
             ("initialize", "private"), // always private, even in a `public` section
             ("h", "private"),      // `private()` section of `class << self`
             ("top", "public"),     // outside any class body
-        ]
-        .iter()
-        .map(|(n, v)| (n.to_string(), *v))
-        .collect();
-        assert_eq!(got, want);
+        ];
+        assert_eq!(by_name(&got), want);
     }
 
     /// Defs of `class << self` are class methods of the enclosing class: its own sections apply
@@ -248,17 +250,14 @@ mod tests {
     fn ruby_class_self_defs_are_class_methods() {
         let src = "class A\n  class << self\n    def a; end\n    def b; end\n    def initialize; end\n    private\n    def c; end\n    public :c\n  end\n  private_class_method :b\n  private :a\nend\nclass << obj\n  private\n  def d; end\nend\n";
         let got = ruby(src);
-        let want: Vec<(String, &str)> = [
+        let want = [
             ("a", "public"),          // `private :a` of the class body names instance methods only
             ("b", "private"),         // `private_class_method :b` after the `class << self`
             ("initialize", "public"), // a singleton `initialize` is not forced private
             ("c", "public"),          // `private` section, then `public :c` in the same body
             ("d", "private"),         // `private` section of a top-level `class << obj`
-        ]
-        .iter()
-        .map(|(n, v)| (n.to_string(), *v))
-        .collect();
-        assert_eq!(got, want);
+        ];
+        assert_eq!(by_name(&got), want);
     }
 
     #[test]

@@ -400,9 +400,7 @@ mod tests {
 
     #[test]
     fn symbols_tools_answer_outlines_and_searches() {
-        let dir = std::env::temp_dir().join(format!("mcpca-serve-symbols-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = crate::test_dirs::empty("serve", "symbols");
         std::fs::write(dir.join("a.go"), "package p\nfunc Load() {}\n").unwrap();
         let path = dir.to_string_lossy();
         let out = exchange(&format!(

@@ -219,10 +219,7 @@ mod tests {
     use super::*;
 
     fn temp(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("mcpca-symbols-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        d
+        crate::test_dirs::empty("symbols", name)
     }
 
     fn options<'a>(c: Option<&'a cache::Cache>) -> SymbolOptions<'a> {
