@@ -115,7 +115,10 @@ public final class LoopReplies {
         sendAcks();
         sendReplies();
         connection.flushCommands();
-        awaitConfirmations();
+        confirm(System.nanoTime() + TIMEOUT.toNanos());
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
     }
 
     /**
@@ -128,10 +131,7 @@ public final class LoopReplies {
             long until = System.nanoTime() + timeout.toNanos();
             sendReplies();
             connection.flushCommands();
-            for (Sent s : unconfirmed) {
-                awaitQuietly(s.written(), until);
-            }
-            boolean all = noteConfirmations() == 0;
+            boolean all = confirm(until) == 0;
             List<RedisFuture<Long>> acks = sendAcks();
             connection.flushCommands();
             all &= unconfirmed.isEmpty();
@@ -173,16 +173,12 @@ public final class LoopReplies {
         return sent;
     }
 
-    private void awaitConfirmations() throws InterruptedException {
-        long until = System.nanoTime() + TIMEOUT.toNanos();
+    /** Waits for the sent replies' answers until {@code until}, then notes them; returns how many were refused. */
+    private int confirm(long until) {
         for (Sent s : unconfirmed) {
-            try {
-                s.written().get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                // noted below
-            }
+            awaitQuietly(s.written(), until);
         }
-        noteConfirmations();
+        return noteConfirmations();
     }
 
     /**
