@@ -63,11 +63,14 @@ public final class Pipeline {
             double peak = 0;
             int peakWorkers = 1;
             if (Integer.getInteger("bench.latencyAt", 0) > 0) {
-                // only the latency run, at the given rate, one worker: -Dbench.latencyAt=10000
+                // only the latency run, at the given rate, with -Dbench.latencyWorkers worker JVMs (default 1):
+                // -Dbench.latencyAt=10000
                 int at = Integer.getInteger("bench.latencyAt");
-                double[] latency = pipeline(redis.uri(), 1, concurrency, at * latencySeconds, inFlight, at,
+                int latencyWorkers = Integer.getInteger("bench.latencyWorkers", 1);
+                double[] latency = pipeline(redis.uri(), latencyWorkers, concurrency, at * latencySeconds, inFlight, at,
                         latencySeconds, true, VIA_WORKER);
-                System.out.printf("latency at %d calls/s: p50 %.2f ms, p99 %.2f ms%n", at, latency[1], latency[2]);
+                System.out.printf("latency at %d calls/s, %d worker(s): p50 %.2f ms, p99 %.2f ms%n", at, latencyWorkers,
+                        latency[1], latency[2]);
                 redis.close();
                 System.exit(0);
             }
