@@ -57,3 +57,58 @@ fn javascript_and_typescript_classes() {
     assert_eq!(records(Language::TypeScript, ts), outline(Language::TypeScript, ts));
     assert_eq!(records(Language::TypeScript, ts).len(), 2);
 }
+
+/// Regression: a Java annotation type (`@interface`) was a class record of kind `annotation` but
+/// an outline symbol of kind `interface`; both say `annotation` now.
+#[test]
+fn java_classes_interfaces_enums_records_and_annotation_types() {
+    let src = "package p;\npublic class A {\n  interface I { void m(); }\n  @interface Inner { int n() default 0; }\n}\nenum E { X; void f() {} }\nrecord R(int x) {}\npublic @interface Ann {\n  String value() default \"\";\n  enum Level { LOW }\n}\n";
+    let want = |q: &str, k: &str, l: u32| (q.to_string(), k.to_string(), l);
+    let expected = vec![
+        want("A", "class", 2),
+        want("A.I", "interface", 3),
+        want("A.Inner", "annotation", 4),
+        want("E", "enum", 6),
+        want("R", "record", 7),
+        want("Ann", "annotation", 8),
+        want("Ann.Level", "enum", 10),
+    ];
+    assert_eq!(records(Language::Java, src), expected);
+    assert_eq!(outline(Language::Java, src), expected);
+}
+
+/// Regression: a Kotlin `companion object` was a class record (`C.<anonymous>` when unnamed)
+/// holding its functions, but no outline symbol, so the outline made its functions methods of the
+/// enclosing class (`C.create`) where metrics said `C.<anonymous>.create`. Both now name it as
+/// Kotlin does (`Companion` unless declared with a name), kind `object`, its functions its own.
+#[test]
+fn kotlin_companion_objects_named_and_unnamed() {
+    let src = "class C {\n    fun a() {}\n    companion object {\n        fun create(): C = C()\n    }\n}\nclass D {\n    private companion object Factory : Base() {\n        fun make() {}\n    }\n}\n";
+    let want = |q: &str, k: &str, l: u32| (q.to_string(), k.to_string(), l);
+    let expected = vec![want("C", "class", 1), want("C.Companion", "object", 3), want("D", "class", 7), want("D.Factory", "object", 8)];
+    assert_eq!(records(Language::Kotlin, src), expected);
+    assert_eq!(outline(Language::Kotlin, src), expected);
+    // Functions: the same qualified names in both, each counted in its own record.
+    let m = metrics::analyze_source(Language::Kotlin, src.as_bytes());
+    let functions: Vec<(String, Option<String>)> = m
+        .functions
+        .iter()
+        .map(|f| (f.qualified_name.clone(), f.class_index.map(|c| m.classes[c as usize].qualified_name.clone())))
+        .collect();
+    let methods: Vec<(String, Option<String>)> = symbols::outline(Language::Kotlin, src.as_bytes())
+        .into_iter()
+        .filter(|s| s.kind == "method")
+        .map(|s| (s.qualified_name, s.parent))
+        .collect();
+    assert_eq!(functions, methods);
+    assert_eq!(
+        methods,
+        vec![
+            ("C.a".to_string(), Some("C".to_string())),
+            ("C.Companion.create".to_string(), Some("C.Companion".to_string())),
+            ("D.Factory.make".to_string(), Some("D.Factory".to_string())),
+        ]
+    );
+    let counts: Vec<(&str, u32, u32)> = m.classes.iter().map(|c| (c.qualified_name.as_str(), c.methods, c.public_methods)).collect();
+    assert_eq!(counts, vec![("C", 1, 1), ("C.Companion", 1, 1), ("D", 0, 0), ("D.Factory", 1, 1)]);
+}
