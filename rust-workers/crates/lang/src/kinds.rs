@@ -10,7 +10,7 @@
 //!
 //! | language | function-like (name) | class-like (name) | anonymous |
 //! |---|---|---|---|
-//! | java | method_declaration, constructor_declaration, compact_constructor_declaration (`name`) | class/interface/enum/record/annotation_type_declaration (`name`) | lambda_expression |
+//! | java | method_declaration, constructor_declaration, compact_constructor_declaration, annotation_type_element_declaration (`name`) | class/interface/enum/record_declaration, annotation_type_declaration (`@interface`; `name`; → annotation) | lambda_expression |
 //! | python | function_definition (`name`) | class_definition (`name`) | lambda |
 //! | javascript, typescript, tsx | function_declaration, generator_function_declaration, function_expression, method_definition, method_signature, abstract_method_signature, function_signature (`name`) | class_declaration, class, abstract_class_declaration, interface_declaration, enum_declaration, internal_module, module (`name`) | arrow_function, function_expression without name |
 //! | rust | function_item, function_signature_item (`name`) | struct_item, enum_item, union_item, trait_item, mod_item (`name`); impl_item (`type`) | closure_expression |
@@ -20,7 +20,7 @@
 //! | csharp | method/constructor/destructor/operator_declaration, local_function_statement (`name`) | class/interface/struct/enum/record_declaration, namespace_declaration, file_scoped_namespace_declaration (`name`) | lambda_expression, anonymous_method_expression |
 //! | ruby | method, singleton_method (`name`) | class, module (`name`) | lambda, block, do_block |
 //! | php | function_definition, method_declaration (`name`) | class/interface/trait/enum_declaration, namespace_definition (`name`) | anonymous_function, arrow_function |
-//! | kotlin | function_declaration (first `simple_identifier` child), secondary_constructor | class_declaration (first `type_identifier`; `interface` keyword → interface, `enum` → enum), object_declaration | lambda_literal, anonymous_function |
+//! | kotlin | function_declaration (first `simple_identifier` child), secondary_constructor | class_declaration (first `type_identifier`; `interface` keyword → interface, `enum` → enum), object_declaration, companion_object (→ object; first `type_identifier`, else `Companion`) | lambda_literal, anonymous_function |
 //! | scala | function_definition, function_declaration (`name`) | class/object/trait/enum_definition (`name`) | lambda_expression |
 //! | swift | function_declaration, protocol_function_declaration (`name`), init_declaration, deinit_declaration | class_declaration (`name`; keyword class/struct/enum/extension/actor), protocol_declaration (`name`) | lambda_literal |
 //! | shell | function_definition (`name`) | — | — |
@@ -36,6 +36,8 @@ pub enum SymbolKind {
     Destructor,
     Class,
     Interface,
+    /// A Java annotation type (`@interface Foo { … }`).
+    Annotation,
     Enum,
     Struct,
     Union,
@@ -50,6 +52,33 @@ pub enum SymbolKind {
 }
 
 impl SymbolKind {
+    /// Every kind, in declaration order.
+    pub const ALL: &'static [SymbolKind] = &[
+        SymbolKind::Function,
+        SymbolKind::Method,
+        SymbolKind::Constructor,
+        SymbolKind::Destructor,
+        SymbolKind::Class,
+        SymbolKind::Interface,
+        SymbolKind::Annotation,
+        SymbolKind::Enum,
+        SymbolKind::Struct,
+        SymbolKind::Union,
+        SymbolKind::Trait,
+        SymbolKind::Impl,
+        SymbolKind::Module,
+        SymbolKind::Namespace,
+        SymbolKind::Object,
+        SymbolKind::Record,
+        SymbolKind::Extension,
+        SymbolKind::Type,
+    ];
+
+    /// The kind named `name` (the inverse of [`SymbolKind::name`]).
+    pub fn from_name(name: &str) -> Option<SymbolKind> {
+        SymbolKind::ALL.iter().copied().find(|k| k.name() == name)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             SymbolKind::Function => "function",
@@ -58,6 +87,7 @@ impl SymbolKind {
             SymbolKind::Destructor => "destructor",
             SymbolKind::Class => "class",
             SymbolKind::Interface => "interface",
+            SymbolKind::Annotation => "annotation",
             SymbolKind::Enum => "enum",
             SymbolKind::Struct => "struct",
             SymbolKind::Union => "union",
@@ -83,6 +113,7 @@ impl SymbolKind {
             self,
             SymbolKind::Class
                 | SymbolKind::Interface
+                | SymbolKind::Annotation
                 | SymbolKind::Enum
                 | SymbolKind::Struct
                 | SymbolKind::Union
@@ -107,6 +138,9 @@ pub enum NameRule {
     FirstChild(&'static [&'static str]),
     /// A fixed name (Swift `init`/`deinit`, Kotlin secondary `constructor`).
     Fixed(&'static str),
+    /// [`NameRule::FirstChild`], else this fixed name (Kotlin's unnamed `companion object` is
+    /// `Companion`, the name Kotlin gives it).
+    FirstChildOr(&'static [&'static str], &'static str),
 }
 
 /// How to decide the kind.
@@ -145,7 +179,9 @@ const JAVA: &[Decl] = &[
     d("interface_declaration", K::Interface),
     d("enum_declaration", K::Enum),
     d("record_declaration", K::Record),
-    d("annotation_type_declaration", K::Interface),
+    d("annotation_type_declaration", K::Annotation),
+    // `int value() default 0;`: an element of an annotation type (a method record in metrics)
+    d("annotation_type_element_declaration", K::Function),
 ];
 const PYTHON: &[Decl] = &[d("function_definition", K::Function), d("class_definition", K::Class)];
 const ECMASCRIPT: &[Decl] = &[
@@ -241,6 +277,9 @@ const KOTLIN: &[Decl] = &[
         name: NameRule::FirstChild(&["type_identifier"]),
     },
     dn("object_declaration", K::Object, NameRule::FirstChild(&["type_identifier"])),
+    // `companion object` / `companion object Factory`: an object inside its class, whose
+    // functions are its own (as in `metrics`); unnamed, Kotlin calls it `Companion`.
+    dn("companion_object", K::Object, NameRule::FirstChildOr(&["type_identifier"], "Companion")),
 ];
 const SCALA: &[Decl] = &[
     d("function_definition", K::Function),
@@ -350,7 +389,7 @@ impl Decl {
         match self.name {
             NameRule::Field(f) => node.child_by_field_name(f),
             NameRule::Fixed(_) => None,
-            NameRule::FirstChild(kinds) => {
+            NameRule::FirstChild(kinds) | NameRule::FirstChildOr(kinds, _) => {
                 let mut cursor = node.walk();
                 let found = node.named_children(&mut cursor).find(|c| kinds.contains(&c.kind()));
                 found
@@ -374,8 +413,58 @@ impl Decl {
         if let NameRule::Fixed(name) = self.name {
             return Some(name.to_string());
         }
-        let n = self.name_node(node)?;
+        let Some(n) = self.name_node(node) else {
+            return match self.name {
+                NameRule::FirstChildOr(_, default) => Some(default.to_string()),
+                _ => None,
+            };
+        };
         let text = String::from_utf8_lossy(&source[n.start_byte()..n.end_byte()]);
         Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kind_names_round_trip_and_are_distinct() {
+        for &kind in SymbolKind::ALL {
+            assert_eq!(SymbolKind::from_name(kind.name()), Some(kind));
+        }
+        let names: std::collections::BTreeSet<&str> = SymbolKind::ALL.iter().map(|k| k.name()).collect();
+        assert_eq!(names.len(), SymbolKind::ALL.len());
+        assert_eq!(SymbolKind::from_name("protocol"), None);
+    }
+
+    /// Java annotation types are `annotation` (they were `interface`); a Kotlin companion object
+    /// is an `object` named `Companion` unless it declares a name.
+    #[test]
+    fn java_annotation_types_and_kotlin_companion_objects() {
+        let kinds_and_names = |lang: Language, src: &str, node_kind: &str| {
+            let tree = crate::parse(lang, src.as_bytes()).unwrap();
+            let mut found = Vec::new();
+            let mut stack = vec![tree.root_node()];
+            while let Some(n) = stack.pop() {
+                if n.kind() == node_kind {
+                    let decl = lang.decl_of(n).unwrap();
+                    found.push((n.start_position().row, decl.kind_of(n), decl.name_of(n, src.as_bytes())));
+                }
+                let mut cursor = n.walk();
+                stack.extend(n.named_children(&mut cursor));
+            }
+            found.sort();
+            found.into_iter().map(|(_, k, n)| (k, n)).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            kinds_and_names(Language::Java, "@interface A { int v(); }\n", "annotation_type_declaration"),
+            vec![(SymbolKind::Annotation, Some("A".to_string()))]
+        );
+        let kotlin = "class C {\n    companion object { fun f() {} }\n}\nclass D {\n    companion object Factory : Base()\n}\n";
+        assert_eq!(
+            kinds_and_names(Language::Kotlin, kotlin, "companion_object"),
+            vec![(SymbolKind::Object, Some("Companion".to_string())), (SymbolKind::Object, Some("Factory".to_string()))]
+        );
     }
 }

@@ -20,23 +20,32 @@ fn outline(lang: Language, src: &str) -> Vec<(String, String, u32)> {
         .collect()
 }
 
+/// Asserts that both the class records and the class-like outline symbols are exactly `expected`
+/// ((qualified name, kind, line), in source order).
+fn assert_both(lang: Language, src: &str, expected: &[(&str, &str, u32)]) {
+    let expected: Vec<(String, String, u32)> = expected.iter().map(|(q, k, l)| (q.to_string(), k.to_string(), *l)).collect();
+    assert_eq!(records(lang, src), expected, "{lang}: metrics class records");
+    assert_eq!(outline(lang, src), expected, "{lang}: outline symbols");
+}
+
 /// Regression: Kotlin interfaces were class records of kind `class` (outline: `interface`).
 /// Kotlin `enum class` is `enum` in both now (it was `class` in both).
 #[test]
 fn kotlin_interfaces_enums_and_objects() {
     let src = "interface I {\n    fun m(x: Int): Int\n}\nsealed interface S\nenum class E { A, B; fun f() {} }\npublic enum class P(val v: Int) { X(1) }\nobject O { fun g() {} }\nclass C { fun h() {} }\ndata class D(val x: Int)\n";
-    let want = |q: &str, k: &str, l: u32| (q.to_string(), k.to_string(), l);
-    let expected = vec![
-        want("I", "interface", 1),
-        want("S", "interface", 4),
-        want("E", "enum", 5),
-        want("P", "enum", 6),
-        want("O", "object", 7),
-        want("C", "class", 8),
-        want("D", "class", 9),
-    ];
-    assert_eq!(records(Language::Kotlin, src), expected);
-    assert_eq!(outline(Language::Kotlin, src), expected);
+    assert_both(
+        Language::Kotlin,
+        src,
+        &[
+        ("I", "interface", 1),
+        ("S", "interface", 4),
+        ("E", "enum", 5),
+        ("P", "enum", 6),
+        ("O", "object", 7),
+        ("C", "class", 8),
+        ("D", "class", 9),
+    ],
+    );
 }
 
 /// Regression: Swift structs, enums, extensions and protocols were class records of kind `class`
@@ -63,18 +72,29 @@ fn javascript_and_typescript_classes() {
 #[test]
 fn java_classes_interfaces_enums_records_and_annotation_types() {
     let src = "package p;\npublic class A {\n  interface I { void m(); }\n  @interface Inner { int n() default 0; }\n}\nenum E { X; void f() {} }\nrecord R(int x) {}\npublic @interface Ann {\n  String value() default \"\";\n  enum Level { LOW }\n}\n";
-    let want = |q: &str, k: &str, l: u32| (q.to_string(), k.to_string(), l);
-    let expected = vec![
-        want("A", "class", 2),
-        want("A.I", "interface", 3),
-        want("A.Inner", "annotation", 4),
-        want("E", "enum", 6),
-        want("R", "record", 7),
-        want("Ann", "annotation", 8),
-        want("Ann.Level", "enum", 10),
-    ];
-    assert_eq!(records(Language::Java, src), expected);
-    assert_eq!(outline(Language::Java, src), expected);
+    assert_both(
+        Language::Java,
+        src,
+        &[
+        ("A", "class", 2),
+        ("A.I", "interface", 3),
+        ("A.Inner", "annotation", 4),
+        ("E", "enum", 6),
+        ("R", "record", 7),
+        ("Ann", "annotation", 8),
+        ("Ann.Level", "enum", 10),
+    ],
+    );
+    // Annotation elements are methods in both (the outline had none).
+    let m = metrics::analyze_source(Language::Java, src.as_bytes());
+    let functions: Vec<(String, u32)> = m.functions.iter().map(|f| (f.qualified_name.clone(), f.start_line)).collect();
+    let methods: Vec<(String, u32)> = symbols::outline(Language::Java, src.as_bytes())
+        .into_iter()
+        .filter(|s| s.kind == "method")
+        .map(|s| (s.qualified_name, s.start_line))
+        .collect();
+    assert_eq!(functions, methods);
+    assert!(methods.contains(&("A.Inner.n".to_string(), 4)) && methods.contains(&("Ann.value".to_string(), 9)), "{methods:?}");
 }
 
 /// Regression: a Kotlin `companion object` was a class record (`C.<anonymous>` when unnamed)
@@ -84,10 +104,11 @@ fn java_classes_interfaces_enums_records_and_annotation_types() {
 #[test]
 fn kotlin_companion_objects_named_and_unnamed() {
     let src = "class C {\n    fun a() {}\n    companion object {\n        fun create(): C = C()\n    }\n}\nclass D {\n    private companion object Factory : Base() {\n        fun make() {}\n    }\n}\n";
-    let want = |q: &str, k: &str, l: u32| (q.to_string(), k.to_string(), l);
-    let expected = vec![want("C", "class", 1), want("C.Companion", "object", 3), want("D", "class", 7), want("D.Factory", "object", 8)];
-    assert_eq!(records(Language::Kotlin, src), expected);
-    assert_eq!(outline(Language::Kotlin, src), expected);
+    assert_both(
+        Language::Kotlin,
+        src,
+        &[("C", "class", 1), ("C.Companion", "object", 3), ("D", "class", 7), ("D.Factory", "object", 8)],
+    );
     // Functions: the same qualified names in both, each counted in its own record.
     let m = metrics::analyze_source(Language::Kotlin, src.as_bytes());
     let functions: Vec<(String, Option<String>)> = m

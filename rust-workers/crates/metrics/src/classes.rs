@@ -16,7 +16,7 @@
 //!   (the singleton class is no record); the other languages in `generic.rs` (C# interface
 //!   members are public unless written otherwise).
 //! Classes are records for every class-like declaration the language has (Java classes,
-//! interfaces, enums, records, anonymous classes; JS/TS classes; Python classes; Go structs,
+//! interfaces, enums, records, annotation types, anonymous classes; JS/TS classes; Python classes; Go structs,
 //! interfaces and named types with methods, whose methods join them by receiver type).
 
 use serde::{Deserialize, Serialize};

@@ -27,8 +27,10 @@
 //! * **classes**: the class-like declarations of each grammar (Rust `impl`/`trait`/`struct`/`enum`,
 //!   C++ `class`/`struct`, C# and Kotlin classes/interfaces/objects, Ruby `class`/`module`,
 //!   PHP classes/interfaces/traits, Scala classes/objects/traits, Swift classes/protocols).
-//!   Kotlin's kinds are the outline's (`lang::kinds`): `interface`, `enum` (`enum class`),
-//!   `object` (also a `companion object`), else `class`.
+//!   Kotlin's kinds and names are the outline's (`lang::kinds`): `interface`, `enum`
+//!   (`enum class`), `object` (also a `companion object`, named `Companion` unless it declares a
+//!   name, as Kotlin names it; its functions are its methods, not the enclosing class's), else
+//!   `class`.
 //!   Bodiless method declarations are method records of cyclomatic 1, as Java's abstract methods:
 //!   C#, Kotlin and PHP interface/abstract methods, Scala `def m(): Int` (`function_declaration`),
 //!   Swift protocol requirements `func m()` (`protocol_function_declaration`), Go interface method
@@ -104,8 +106,9 @@ pub(crate) struct Rules {
     signatures: &'static [&'static str],
     /// Named leaves that are a primitive type's keyword: Halstead operators (see `halstead.rs`).
     type_keywords: &'static [&'static str],
-    /// Class-like node kinds whose record kind is the outline's (`lang::kinds`): Kotlin's
-    /// class_declaration is a class, an interface or an enum class by its keyword token.
+    /// Class-like node kinds whose record kind and name are the outline's (`lang::kinds`):
+    /// Kotlin's class_declaration is a class, an interface or an enum class by its keyword token,
+    /// and an unnamed companion object is `Companion`.
     outline_kinds: &'static [&'static str],
 }
 
@@ -347,7 +350,7 @@ const KOTLIN: Rules = Rules {
     type_specs: NONE,
     signatures: NONE,
     type_keywords: NONE,
-    outline_kinds: &["class_declaration", "object_declaration"],
+    outline_kinds: &["class_declaration", "object_declaration", "companion_object"],
 };
 
 const SCALA: Rules = Rules {
@@ -550,11 +553,18 @@ impl Generic {
                 return decl.kind_of(node).name();
             }
         }
-        match kind {
-            // Kotlin: a companion object is an object declaration (no outline symbol of its own).
-            "companion_object" => "object",
-            _ => kind.trim_end_matches("_item").trim_end_matches("_declaration").trim_end_matches("_specifier").trim_end_matches("_definition"),
+        kind.trim_end_matches("_item").trim_end_matches("_declaration").trim_end_matches("_specifier").trim_end_matches("_definition")
+    }
+
+    /// The record name of a class-like node: the outline's where the table says so (a Kotlin
+    /// companion object without a name of its own is `Companion`), else the declared name.
+    fn class_name<'t>(&self, node: Node<'t>, kind: &str, cx: &Context<'t>) -> Option<String> {
+        if self.rules.outline_kinds.contains(&kind) {
+            if let Some(name) = self.language.decl_of(node).and_then(|d| d.name_of(node, cx.source)) {
+                return Some(name);
+            }
         }
+        name_of(node, cx)
     }
 
     /// The class record kind of a named type declaration, if it is one: `struct`, `interface`,
@@ -804,7 +814,7 @@ impl<'t> Visitor<'t> for Generic {
             return;
         }
         if r.classes.contains(&kind) {
-            let name = name_of(node, cx).unwrap_or_else(|| "<anonymous>".to_string());
+            let name = self.class_name(node, kind, cx).unwrap_or_else(|| "<anonymous>".to_string());
             cx.push_name(node, name.clone());
             let class_kind = self.class_kind(node, kind);
             cx.open_class(node, name, class_kind, node);
@@ -1024,7 +1034,9 @@ mod tests {
 
     /// Regression: Kotlin interfaces and enum classes were class records of kind `class` (the
     /// grammar makes all of them class_declaration) and companion objects of kind
-    /// `companion_object`; the kinds are now the outline's: `interface`, `enum`, `object`.
+    /// `companion_object`; the kinds are now the outline's: `interface`, `enum`, `object`. An
+    /// unnamed companion object was `<anonymous>`; it is `Companion`, as Kotlin and the outline
+    /// name it.
     #[test]
     fn kotlin_class_record_kinds_match_the_outline() {
         let src = "interface I {\n    fun m(x: Int): Int\n}\nsealed interface S\nenum class E { A, B; fun f() {} }\npublic enum class P(val v: Int) { X(1) }\nobject O { fun g() {} }\nclass C {\n    companion object {\n        fun h() {}\n    }\n}\ndata class D(val x: Int)\n";
@@ -1040,10 +1052,12 @@ mod tests {
                 ("P", "enum"),
                 ("O", "object"),
                 ("C", "class"),
-                ("C.<anonymous>", "object"),
+                ("C.Companion", "object"),
                 ("D", "class"),
             ]
         );
+        let h = m.functions.iter().find(|f| f.name == "h").unwrap();
+        assert_eq!((h.qualified_name.as_str(), h.kind, h.class_index), ("C.Companion.h", "method", Some(6)));
     }
 
     /// `class << self` is no class record: its defs are class methods of the enclosing class

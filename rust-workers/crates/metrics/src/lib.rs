@@ -78,7 +78,7 @@
 //! CLASS = {
 //!   "name": "A", "qualifiedName": "pkg.A",
 //!   "kind": "class" | "interface" | "enum" | "record" | "annotation" | "anonymous-class" |
-//!           "impl" | "trait" | "struct" | "module" | "object" | "protocol" | ...,
+//!           "impl" | "trait" | "struct" | "module" | "object" | "extension" | ...,
 //!   "startLine", "endLine",
 //!   "wmc": 7,                                       // sum of the cyclomatic of its methods
 //!   "methods", "publicMethods", "attributes", "publicAttributes"

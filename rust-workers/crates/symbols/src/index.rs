@@ -152,7 +152,7 @@ fn score(name: &str, lower_name: &str, query: &str, lower_query: &str) -> Option
 
 fn kind_rank(kind: &str) -> u8 {
     match kind {
-        "class" | "interface" | "enum" | "struct" | "trait" | "record" | "object" | "union" => 0,
+        "class" | "interface" | "annotation" | "enum" | "struct" | "trait" | "record" | "object" | "union" => 0,
         "function" | "method" | "constructor" | "destructor" => 1,
         _ => 2,
     }
@@ -194,6 +194,19 @@ mod tests {
         assert_eq!(r.total, 7);
         assert_eq!(index().search("parse", 2).matches.len(), 2);
         assert_eq!(index().search("parse", 2).total, 7);
+    }
+
+    /// Annotation types rank as types, as they did when the outline called them `interface`.
+    #[test]
+    fn annotation_types_rank_before_functions() {
+        let mut ix = SymbolIndex::new();
+        let files = [("a/x.py", Language::Python, "def Marker(): pass\n"), ("b/Marker.java", Language::Java, "@interface Marker {}\n")];
+        for (path, lang, src) in files {
+            ix.add(FileSymbols { path: path.into(), language: lang.name().into(), symbols: crate::outline(lang, src.as_bytes()) });
+        }
+        let result = ix.search("Marker", 10);
+        let kinds: Vec<(&str, &str)> = result.matches.iter().map(|m| (m.path.as_str(), m.symbol.kind.as_str())).collect();
+        assert_eq!(kinds, vec![("b/Marker.java", "annotation"), ("a/x.py", "function")]);
     }
 
     #[test]

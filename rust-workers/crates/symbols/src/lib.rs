@@ -1,5 +1,6 @@
-//! `symbols`: an outline per file — functions, methods, constructors, classes, interfaces, enums,
-//! structs, traits, modules and namespaces — and a repository-wide index searchable by name.
+//! `symbols`: an outline per file — functions, methods, constructors, classes, interfaces,
+//! annotation types, enums, structs, traits, objects, modules and namespaces — and a
+//! repository-wide index searchable by name.
 //!
 //! The outline is one iterative pre-order walk of the tree-sitter tree (no recursion: deeply
 //! nested code cannot overflow the stack). Which node kinds declare what, and where their name
@@ -19,8 +20,9 @@
 //!     "signature": "public int f(int x)", "visibility": "public",
 //!     "startLine": 5, "startColumn": 3, "endLine": 9, "endColumn": 4}]}
 //! ```
-//! * `kind`: function, method, constructor, destructor, class, interface, enum, struct, union,
-//!   trait, impl, module, namespace, object, record, extension, type.
+//! * `kind`: function, method, constructor, destructor, class, interface, annotation (a Java
+//!   `@interface`), enum, struct, union, trait, impl, module, namespace, object (also a Kotlin
+//!   `companion object`, named `Companion` unless it declares a name), record, extension, type.
 //! * `parent`: the qualified name of the enclosing symbol, `null` at top level. A function
 //!   directly inside a class-like symbol is a `method`; Go methods take the receiver type as
 //!   parent (`(l *List[T])` → `List`; also a type declared in another file), C++ `void C::m()` takes `C`, Rust `impl` blocks are symbols named after their type.
@@ -35,8 +37,8 @@
 //!   line, whitespace collapsed, at most 200 characters.
 //! * `visibility`: `public`, `private`, `protected`, `internal`, `package`, `fileprivate`, `open`,
 //!   or Rust's text (`pub`, `pub(crate)`); language defaults apply when nothing is written (Java
-//!   `package`, members of Java interfaces `public`; C# types `internal`, members `private`,
-//!   members of C# interfaces `public`; Swift `internal`, a protocol's requirements its own
+//!   `package`, members of Java interfaces and annotation types `public`; C# types `internal`,
+//!   members `private`, members of C# interfaces `public`; Swift `internal`, a protocol's requirements its own
 //!   access level; Go by capitalisation (`public` exported, else `package`), interface methods
 //!   too; Python by leading underscores). Ruby methods get the visibility Ruby gives them:
 //!   `private`/`protected`/`public` sections (also those of a `class << self` body), `private def`,

@@ -108,7 +108,7 @@ fn declared(lang: Language, node: Node<'_>, source: &[u8], parent: Option<&Symbo
         return None; // a method of an anonymous interface (`func f(r interface{ Read() })`)
     }
     let mut parent_name = parent.map(|p| p.qualified_name.clone());
-    let parent_kind = parent.and_then(|p| kind_from_name(&p.kind));
+    let parent_kind = parent.and_then(|p| SymbolKind::from_name(&p.kind));
     if kind == SymbolKind::Function {
         if parent_kind.map(|k| k.is_class_like()).unwrap_or(false) {
             kind = SymbolKind::Method;
@@ -186,16 +186,6 @@ fn go_named_interface_member(node: Node<'_>) -> bool {
     }
 }
 
-fn kind_from_name(name: &str) -> Option<SymbolKind> {
-    use SymbolKind as K;
-    [
-        K::Function, K::Method, K::Constructor, K::Destructor, K::Class, K::Interface, K::Enum, K::Struct, K::Union,
-        K::Trait, K::Impl, K::Module, K::Namespace, K::Object, K::Record, K::Extension, K::Type,
-    ]
-    .into_iter()
-    .find(|k| k.name() == name)
-}
-
 /// JS/TS `const f = () => {}` / `const f = function () {}`: a function named by its variable.
 fn named_function_value<'t>(lang: Language, node: Node<'t>, source: &[u8]) -> Option<(SymbolKind, String, Option<Node<'t>>)> {
     if !matches!(lang, Language::JavaScript | Language::TypeScript | Language::Tsx) || node.kind() != "variable_declarator" {
@@ -212,21 +202,25 @@ fn named_function_value<'t>(lang: Language, node: Node<'t>, source: &[u8]) -> Op
     Some((SymbolKind::Function, text(name, source).into_owned(), Some(name)))
 }
 
-/// The declaration head: from the node's start to its body, on one line.
-fn signature(node: Node<'_>, source: &[u8]) -> String {
+/// Where the declaration head ends: at its body, else at the end of its first line.
+fn head_end(node: Node<'_>, source: &[u8]) -> usize {
     let body = node.child_by_field_name("body").or_else(|| {
         let mut cursor = node.walk();
         let found = node.named_children(&mut cursor).find(|c| BODY_KINDS.contains(&c.kind()));
         found
     });
-    let head_end = match body {
+    match body {
         Some(b) if b.start_byte() > node.start_byte() => b.start_byte(),
         _ => {
             let nl = source[node.start_byte()..node.end_byte()].iter().position(|&b| b == b'\n');
             node.start_byte() + nl.unwrap_or(node.end_byte() - node.start_byte())
         }
-    };
-    let head = String::from_utf8_lossy(&source[node.start_byte()..head_end]);
+    }
+}
+
+/// The declaration head: from the node's start to its body, on one line.
+fn signature(node: Node<'_>, source: &[u8]) -> String {
+    let head = String::from_utf8_lossy(&source[node.start_byte()..head_end(node, source)]);
     let mut one_line = head.split_whitespace().collect::<Vec<_>>().join(" ");
     while one_line.ends_with('{') || one_line.ends_with(':') || one_line.ends_with('=') {
         one_line.pop();
@@ -289,9 +283,10 @@ fn visibility(
         }
         _ => {}
     }
-    // Modifier keywords written before the name.
-    let head_end = name_node.map(|n| n.start_byte()).unwrap_or_else(|| node.end_byte()).max(node.start_byte());
-    let head = String::from_utf8_lossy(&source[node.start_byte()..head_end]);
+    // Modifier keywords written before the name (without a name node, in the head: the body of
+    // an unnamed Kotlin `companion object` holds its members' modifiers, not its own).
+    let modifiers_end = name_node.map(|n| n.start_byte()).unwrap_or_else(|| head_end(node, source)).max(node.start_byte());
+    let head = String::from_utf8_lossy(&source[node.start_byte()..modifiers_end]);
     if let Some(word) = head
         .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
         .find(|w| VISIBILITY_WORDS.contains(w))
@@ -311,7 +306,8 @@ fn visibility(
     }
     match lang {
         Language::Java => {
-            if parent_kind == Some(SymbolKind::Interface) {
+            // members of interfaces and annotation types are public unless written otherwise
+            if matches!(parent_kind, Some(SymbolKind::Interface | SymbolKind::Annotation)) {
                 "public"
             } else {
                 "package"
@@ -366,6 +362,51 @@ mod tests {
         assert_eq!(s[0].signature, "public class A extends B");
         assert_eq!(s[2].signature, "private int f(int x)");
         assert_eq!((s[2].start_line, s[2].end_line, s[2].start_column), (4, 6, 3));
+    }
+
+    /// Regression: a Java annotation type (`@interface`) was an `interface` symbol (metrics says
+    /// `annotation`), and its elements were no symbols (metrics: methods). Its members stay public
+    /// unless written otherwise, as an interface's.
+    #[test]
+    fn java_annotation_types_are_annotations() {
+        let src = "public @interface Ann {\n  String value() default \"\";\n  enum Level { LOW }\n  class Holder { void h() {} }\n}\ninterface I { class J {} }\n";
+        assert_eq!(
+            brief(Language::Java, src),
+            vec![
+                t("annotation", "Ann", None, "public"),
+                t("method", "Ann.value", Some("Ann"), "public"),
+                t("enum", "Ann.Level", Some("Ann"), "public"),
+                t("class", "Ann.Holder", Some("Ann"), "public"),
+                t("method", "Ann.Holder.h", Some("Ann.Holder"), "package"),
+                t("interface", "I", None, "package"),
+                t("class", "I.J", Some("I"), "public"),
+            ]
+        );
+        assert_eq!(outline(Language::Java, src.as_bytes())[0].signature, "public @interface Ann");
+    }
+
+    /// Regression: a Kotlin `companion object` was no symbol, so its functions were methods of the
+    /// enclosing class (`C.create`); metrics has a class record for it. It is an `object` named
+    /// `Companion` (Kotlin's name for it) unless it declares a name, its functions its methods.
+    /// An unnamed one's visibility comes from its head, not from its members' modifiers.
+    #[test]
+    fn kotlin_companion_objects_own_their_functions() {
+        let src = "class C {\n    fun a() {}\n    companion object {\n        private fun create(): C = C()\n    }\n}\nclass D {\n    private companion object Factory : Base() {\n        fun make() {}\n    }\n}\n";
+        assert_eq!(
+            brief(Language::Kotlin, src),
+            vec![
+                t("class", "C", None, "public"),
+                t("method", "C.a", Some("C"), "public"),
+                t("object", "C.Companion", Some("C"), "public"),
+                t("method", "C.Companion.create", Some("C.Companion"), "private"),
+                t("class", "D", None, "public"),
+                t("object", "D.Factory", Some("D"), "private"),
+                t("method", "D.Factory.make", Some("D.Factory"), "public"),
+            ]
+        );
+        let s = outline(Language::Kotlin, src.as_bytes());
+        assert_eq!((s[2].signature.as_str(), s[2].start_line, s[2].end_line), ("companion object", 3, 5));
+        assert_eq!(s[5].signature, "private companion object Factory : Base()");
     }
 
     #[test]
