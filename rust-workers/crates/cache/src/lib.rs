@@ -18,10 +18,16 @@
 //! Beside the entries, a [`PathIndex`] per scanned tree (`<dir>/<version-id>/index/`) maps each
 //! path to its stat signature and the caller's finished result, so a scan of an unchanged tree
 //! reads neither the files nor the entries (see `index.rs`).
+//!
+//! Sharing across machines: an [`EntryCollector`] passed to [`Cache::get_or_compute_collected`]
+//! receives the exact bytes of every entry computed, so a caller can hand them to another
+//! machine, which stores them with [`Cache::put_json`] and gets a byte-identical entry.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -52,6 +58,37 @@ pub struct CacheStats {
     pub hits: u64,
     pub misses: u64,
     pub write_errors: u64,
+}
+
+/// The entries computed (cache misses) by the lookups it was passed to, as the JSON bytes the
+/// cache stored, by key. Opt-in per call rather than a switch on [`Cache`]: a cache is shared by
+/// requests that may overlap (a timed-out request's scan still runs), and each must collect
+/// only its own entries.
+#[derive(Debug, Default)]
+pub struct EntryCollector {
+    entries: Mutex<BTreeMap<String, Vec<u8>>>,
+}
+
+impl EntryCollector {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn record(&self, key: &str, json: &[u8]) {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner()).insert(key.to_string(), json.to_vec());
+    }
+
+    /// Everything collected so far (one entry per key, however often it was computed), leaving
+    /// the collector empty.
+    pub fn take(&self) -> BTreeMap<String, Vec<u8>> {
+        std::mem::take(&mut *self.entries.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+}
+
+/// Whether `key` has the shape of [`Cache::key`]'s output (64 lowercase hex digits). Keys that
+/// arrive from outside are checked with this before they become file names.
+pub fn is_key(key: &str) -> bool {
+    key.len() == 64 && key.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// An open cache directory for one analyzer version.
@@ -117,6 +154,11 @@ impl Cache {
         self.dir.join(&key[..2]).join(format!("{}.json", &key[2..]))
     }
 
+    /// Whether an entry for `key` exists (it may still turn out unreadable: then it is a miss).
+    pub fn contains(&self, key: &str) -> bool {
+        self.path_of(key).is_file()
+    }
+
     /// The cached value, if present and readable.
     pub fn get<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
         let bytes = std::fs::read(self.path_of(key)).ok()?;
@@ -125,9 +167,27 @@ impl Cache {
 
     /// Stores `value` (best effort: a full disk or a read-only directory only costs speed).
     pub fn put<T: Serialize>(&self, key: &str, value: &T) {
+        match serde_json::to_vec(value) {
+            Ok(bytes) => {
+                self.write_entry(key, &bytes);
+            }
+            Err(_) => {
+                self.write_errors.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Stores an entry given as its JSON, e.g. one another machine's cache computed (its
+    /// [`EntryCollector`] bytes). The caller checks that `json` is what the salt's readers expect;
+    /// here only the key is checked, since it becomes a file name. Returns whether it was written.
+    pub fn put_json(&self, key: &str, json: &[u8]) -> bool {
+        is_key(key) && self.write_entry(key, json)
+    }
+
+    /// Writes an entry to a temporary file and renames it into place; counts a failure.
+    fn write_entry(&self, key: &str, bytes: &[u8]) -> bool {
         let path = self.path_of(key);
         let ok = (|| -> std::io::Result<()> {
-            let bytes = serde_json::to_vec(value).map_err(std::io::Error::other)?;
             let parent = path.parent().expect("entry has a parent");
             std::fs::create_dir_all(parent)?;
             static SEQ: AtomicU64 = AtomicU64::new(0);
@@ -140,11 +200,21 @@ impl Cache {
         if ok.is_err() {
             self.write_errors.fetch_add(1, Ordering::Relaxed);
         }
+        ok.is_ok()
     }
 
     /// The cached result for (`salt`, `content`), or `compute()`'s, stored for next time.
     /// Returns the value and whether it came from the cache.
     pub fn get_or_compute<T, F>(&self, salt: &str, content: &[u8], compute: F) -> (T, bool)
+    where
+        T: Serialize + DeserializeOwned,
+        F: FnOnce() -> T,
+    {
+        self.get_or_compute_collected(salt, content, compute, None)
+    }
+
+    /// [`Cache::get_or_compute`] that also hands a computed entry's stored JSON to `collector`.
+    pub fn get_or_compute_collected<T, F>(&self, salt: &str, content: &[u8], compute: F, collector: Option<&EntryCollector>) -> (T, bool)
     where
         T: Serialize + DeserializeOwned,
         F: FnOnce() -> T,
@@ -156,7 +226,17 @@ impl Cache {
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
         let v = compute();
-        self.put(&key, &v);
+        match serde_json::to_vec(&v) {
+            Ok(bytes) => {
+                self.write_entry(&key, &bytes);
+                if let Some(c) = collector {
+                    c.record(&key, &bytes);
+                }
+            }
+            Err(_) => {
+                self.write_errors.fetch_add(1, Ordering::Relaxed);
+            }
+        }
         (v, false)
     }
 
@@ -242,6 +322,41 @@ pub(crate) mod tests {
         let c2 = Cache::open(&root, "2.0").unwrap();
         assert_eq!(c2.get_or_compute("t/java", b"a", || 4u32), (4, false));
         assert_eq!(c2.prune_other_versions().unwrap(), 1);
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    /// The collector must see exactly the bytes the cache stored (another machine writes them
+    /// with `put_json` and must end up with an identical entry), and only misses.
+    #[test]
+    fn collected_entries_are_the_stored_bytes_and_only_misses() {
+        let root = temp("collect");
+        let c = Cache::open(&root, "1.0").unwrap();
+        c.get_or_compute("t/java", b"old", || vec![7u32]);
+        let collector = EntryCollector::new();
+        c.get_or_compute_collected("t/java", b"old", || vec![8u32], Some(&collector));
+        c.get_or_compute_collected("t/java", b"new", || vec![1u32, 2], Some(&collector));
+        let key = c.key("t/java", b"new");
+        let collected = collector.take();
+        assert_eq!(collected.keys().collect::<Vec<_>>(), vec![&key]);
+        assert_eq!(collected[&key], std::fs::read(c.path_of(&key)).unwrap());
+        assert!(collector.take().is_empty());
+
+        let other = Cache::open(&temp("collect-other"), "1.0").unwrap();
+        assert!(!other.contains(&key));
+        assert!(other.put_json(&key, &collected[&key]));
+        assert_eq!(std::fs::read(other.path_of(&key)).unwrap(), collected[&key]);
+        assert_eq!(other.get_or_compute("t/java", b"new", || -> Vec<u32> { panic!("must be a hit") }), (vec![1, 2], true));
+        let _ = std::fs::remove_dir_all(&root);
+        let _ = std::fs::remove_dir_all(other.root.clone());
+    }
+
+    #[test]
+    fn put_json_refuses_keys_that_are_not_hex_digests() {
+        let root = temp("put-json");
+        let c = Cache::open(&root, "1.0").unwrap();
+        assert!(!c.put_json("../../escape", b"1"));
+        assert!(!c.put_json(&"A".repeat(64), b"1"));
+        assert!(c.put_json(&c.key("s", b"x"), b"1"));
         let _ = std::fs::remove_dir_all(&root);
     }
 

@@ -6,8 +6,8 @@
 //!   section "Output schema").
 //! * `mcpca-analyzer summary <path>... [--format json|table] [--jobs N]` — line counts per
 //!   language only (no parse; the fast path).
-//! * `mcpca-analyzer serve` — JSON lines on stdin/stdout for the Java workers (see `serve.rs`
-//!   and the `protocol` crate).
+//! * `mcpca-analyzer serve [--shared-cache-wait-ms MS]` — JSON lines on stdin/stdout for the Java
+//!   workers (see `serve.rs`, `shared_cache.rs` and the `protocol` crate).
 //!
 //! This is the only crate using `anyhow`; the libraries return typed errors.
 
@@ -15,6 +15,7 @@ mod scan;
 #[cfg(test)]
 mod test_dirs;
 mod serve;
+mod shared_cache;
 mod symbols_cmd;
 
 use std::io::Write;
@@ -87,6 +88,10 @@ enum Command {
         /// Address-space limit (setrlimit RLIMIT_AS) in MiB; 0 = unlimited.
         #[arg(long, default_value_t = serve::DEFAULT_MEMORY_LIMIT_MB)]
         memory_limit_mb: u64,
+        /// How long a `sharedCache` request waits for the worker's `cacheEntries` line before it
+        /// measures everything itself (never longer than the request's deadline).
+        #[arg(long, default_value_t = shared_cache::DEFAULT_WAIT_MS)]
+        shared_cache_wait_ms: u64,
     },
     /// Outline files (functions, classes, ...) or, with --query, search the symbols by name.
     Symbols {
@@ -127,7 +132,7 @@ fn main() -> Result<()> {
             };
             // Compact JSON is written from the files' JSON bodies, made on the worker threads.
             let json_bodies = format == Format::Json && !pretty;
-            let options = ScanOptions { max_file_bytes: max_file_size, cache: cache.clone(), skip_generated: true, json_bodies };
+            let options = ScanOptions { max_file_bytes: max_file_size, cache: cache.clone(), skip_generated: true, json_bodies, collector: None };
             let mut results = Vec::new();
             for path in &paths {
                 check_exists(path)?;
@@ -160,7 +165,7 @@ fn main() -> Result<()> {
         }
         Command::Summary { paths, format, jobs, max_file_size } => {
             configure_threads(jobs)?;
-            let options = ScanOptions { max_file_bytes: max_file_size, cache: None, skip_generated: true, json_bodies: false };
+            let options = ScanOptions { max_file_bytes: max_file_size, cache: None, skip_generated: true, json_bodies: false, collector: None };
             for path in &paths {
                 check_exists(path)?;
             }
@@ -175,7 +180,7 @@ fn main() -> Result<()> {
             out.flush()?;
             Ok(())
         }
-        Command::Serve { jobs, max_file_size, cache_dir, no_cache, memory_limit_mb } => {
+        Command::Serve { jobs, max_file_size, cache_dir, no_cache, memory_limit_mb, shared_cache_wait_ms } => {
             configure_threads(jobs)?;
             serve::set_memory_limit(memory_limit_mb).context("set the memory limit")?;
             let cache = if no_cache {
@@ -191,10 +196,12 @@ fn main() -> Result<()> {
                 }
             };
             // One cache for outlines and metrics (their salts differ).
-            let options = ScanOptions { max_file_bytes: max_file_size, cache: cache.clone(), skip_generated: true, json_bodies: false };
+            let options = ScanOptions { max_file_bytes: max_file_size, cache: cache.clone(), skip_generated: true, json_bodies: false, collector: None };
             let writer = serve::LineWriter::new(std::io::stdout());
-            let stdin = std::io::stdin();
-            serve::run_with(stdin.lock(), &writer, serve::ServeConfig { scan: options, cache })
+            // Not `stdin().lock()`: the lock cannot move to serve's reader thread.
+            let stdin = std::io::BufReader::new(std::io::stdin());
+            let shared_cache_wait = std::time::Duration::from_millis(shared_cache_wait_ms);
+            serve::run_with(stdin, &writer, serve::ServeConfig { scan: options, cache, shared_cache_wait })
         }
         Command::Symbols { paths, query, limit, format, jobs, max_file_size, cache_dir } => {
             configure_threads(jobs)?;

@@ -183,11 +183,14 @@ pub struct ScanOptions {
     /// Keep measured files as their compact JSON ([`FileBody::Json`]) rather than decoded: for
     /// callers that print the JSON (the CLI), so it is written once, on the worker threads.
     pub json_bodies: bool,
+    /// Receives every per-file entry this scan computes (cache misses), for `serve`'s shared
+    /// cache; `None` outside such a request.
+    pub collector: Option<Arc<cache::EntryCollector>>,
 }
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        ScanOptions { max_file_bytes: DEFAULT_MAX_FILE_BYTES, cache: None, skip_generated: true, json_bodies: false }
+        ScanOptions { max_file_bytes: DEFAULT_MAX_FILE_BYTES, cache: None, skip_generated: true, json_bodies: false, collector: None }
     }
 }
 
@@ -221,22 +224,34 @@ pub(crate) fn read_source(path: &Path, max_file_bytes: u64, forced: Option<Langu
     Ok((source, lang))
 }
 
+/// Reads and classifies one file as [`measure_file`] does: `Err` is the reason to skip it (see
+/// [`read_source`]; also generated or minified when `options.skip_generated`).
+fn read_measurable(path: &Path, options: &ScanOptions, forced: Option<Language>) -> Result<(Vec<u8>, Language), String> {
+    let (source, lang) = read_source(path, options.max_file_bytes, forced)?;
+    if options.skip_generated {
+        if let Some(reason) = lang::generated::skip_reason(path, &source) {
+            return Err(reason.into());
+        }
+    }
+    Ok((source, lang))
+}
+
+/// The content cache's salt for a file's metrics. Tsx and TypeScript share a name but not a
+/// grammar, hence `{lang:?}`.
+fn metrics_salt(lang: Language) -> String {
+    format!("{METRICS_FORMAT}/{lang:?}")
+}
+
 /// Reads, classifies (too large, binary, unknown language, generated or minified) and measures
 /// one file, through the cache when one is configured. `display` goes into the `path` field.
 pub fn measure_file(path: &Path, display: String, options: &ScanOptions, forced: Option<Language>) -> FileOutcome {
-    let (source, lang) = match read_source(path, options.max_file_bytes, forced) {
+    let (source, lang) = match read_measurable(path, options, forced) {
         Ok(found) => found,
         Err(reason) => return FileOutcome::Skipped(reason),
     };
-    if options.skip_generated {
-        if let Some(reason) = lang::generated::skip_reason(path, &source) {
-            return FileOutcome::Skipped(reason.into());
-        }
-    }
     let compute = || metrics::analyze_source(lang, &source);
     let mut m = match &options.cache {
-        // Tsx and TypeScript share a name but not a grammar, hence `{lang:?}` in the salt.
-        Some(c) => match c.get_or_compute(&format!("{METRICS_FORMAT}/{lang:?}"), &source, compute) {
+        Some(c) => match c.get_or_compute_collected(&metrics_salt(lang), &source, compute, options.collector.as_deref()) {
             (mut cached, true) => {
                 cached.restore_derived();
                 cached
@@ -247,6 +262,44 @@ pub fn measure_file(path: &Path, display: String, options: &ScanOptions, forced:
     };
     m.path = display;
     FileOutcome::Measured(m)
+}
+
+/// The content key under which [`measure_file`] would look `path` up, if it would measure the file
+/// through the cache and the cache has no entry for it yet (`None` without a cache, for a file
+/// it would skip, or one the cache already holds).
+pub fn unserved_key(path: &Path, options: &ScanOptions, forced: Option<Language>) -> Option<String> {
+    let cache = options.cache.as_ref()?;
+    let (source, lang) = read_measurable(path, options, forced).ok()?;
+    let key = cache.key(&metrics_salt(lang), &source);
+    (!cache.contains(&key)).then_some(key)
+}
+
+/// The content keys a [`scan`] of `root` would look up and not find: files neither served by the
+/// scan index (unchanged signature) nor held by the content cache. Sorted, without duplicates.
+/// Such files are read twice (here and in the scan); only files the index does not serve are, and
+/// reading is cheap next to parsing.
+pub fn unserved_keys(root: &Path, relative_to: Option<&Path>, options: &ScanOptions) -> Vec<String> {
+    let Some(cache) = &options.cache else { return Vec::new() };
+    let index = cache.load_index(&index_name(root, relative_to, options));
+    let walked = walk(root, relative_to, &|_, _, _| {}, |path, display| {
+        let served_by_index = std::fs::symlink_metadata(path)
+            .ok()
+            .filter(|meta| meta.file_type().is_file())
+            .and_then(|meta| index.lookup(display, &cache::FileSig::of(&meta)))
+            .is_some();
+        if served_by_index {
+            return None;
+        }
+        unserved_key(path, options, None)
+    });
+    let keys: std::collections::BTreeSet<String> = walked.outcomes.into_iter().flatten().map(|(_, key)| key).collect();
+    keys.into_iter().collect()
+}
+
+/// Whether `json` is a per-file metrics entry as [`measure_file`] stores it in the content cache
+/// (an entry from elsewhere is written to the cache only if it is).
+pub fn is_metrics_entry(json: &str) -> bool {
+    serde_json::from_str::<FileMetrics>(json).is_ok()
 }
 
 /// Lists the files under `root` (or `root` itself if it is a file): .gitignore/.ignore honoured

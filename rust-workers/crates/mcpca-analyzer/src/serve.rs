@@ -1,7 +1,9 @@
 //! `serve`: the long-lived mode the Java workers keep warm.
 //!
 //! Lifecycle:
-//! 1. Read one line from stdin (bytes; invalid UTF-8 is replaced, never fatal).
+//! 1. Read one line from stdin (bytes; invalid UTF-8 is replaced, never fatal). A reader thread
+//!    reads ahead: a `cacheEntries` line goes straight to the request waiting for it (or is
+//!    dropped with a note on stderr if none does); every other line queues for step 2.
 //! 2. Parse it; a bad line gets an error line (id `""` if none was readable) and we go on.
 //! 3. Run the tool on a handler thread; its progress lines (`analyze-metrics`, `symbols`) are
 //!    forwarded as they come.
@@ -10,6 +12,19 @@
 //!    is a `DEADLINE_EXCEEDED` error at the deadline; the handler is told to stop (the symbol walk
 //!    checks between files) and anything it still sends for that request is dropped.
 //! 5. On EOF, exit 0. A panic inside a tool becomes an `INTERNAL` error line; the loop goes on.
+//!
+//! Shared cache: a request line with the top-level field `"sharedCache": true` makes
+//! `calculate-metrics` and `analyze-metrics` (when serve has a cache) exchange per-file entries
+//! with the worker before their result line, so worker machines share what they computed:
+//! * out `{"id","type":"cacheLookup","keys":["<version>:<hex key>",...]}` — once, before measuring,
+//!   for the files neither the scan index nor the local cache serves (not sent if there are none);
+//! * in `{"id","type":"cacheEntries","entries":{"<key>": <entry JSON>,...}}` — the worker's answer,
+//!   awaited at most `--shared-cache-wait-ms` (default 10000) and never past the deadline; without
+//!   it the request measures everything itself;
+//! * out `{"id","type":"cacheStore","entries":{...}}` — the entries the request computed, as the
+//!   local cache stored them, ~1 MiB of entry JSON per line; the worker answers nothing.
+//!
+//! The result then carries `"sharedCache": {"looked", "received", "stored"}` (see `shared_cache.rs`).
 //!
 //! Requests are handled one at a time; parallelism is inside the tools (rayon) and across
 //! processes (the worker's pool).
@@ -44,6 +59,7 @@ use lang::Language;
 use protocol::{AnalyzeMetricsArgs, CalculateMetricsArgs, ErrorCode, PingArgs, Pong, Request, Response, Tool};
 
 use crate::scan::{self, FileOutcome, ScanOptions};
+use crate::shared_cache::{self, Inbox, Session, SessionContext};
 use crate::symbols_cmd::{self, SymbolOptions};
 
 /// Default `--memory-limit-mb`: 2 GiB of address space holds a 10 MiB file's tree (tree-sitter
@@ -63,6 +79,8 @@ const DEFAULT_SEARCH_LIMIT: usize = 50;
 pub struct ServeConfig {
     pub scan: ScanOptions,
     pub cache: Option<Arc<cache::Cache>>,
+    /// How long a `sharedCache` request waits for its `cacheEntries` line (`--shared-cache-wait-ms`).
+    pub shared_cache_wait: Duration,
 }
 
 /// Caps this process's address space (`RLIMIT_AS`); 0 leaves it unlimited.
@@ -92,7 +110,11 @@ impl<W: Write> LineWriter<W> {
     }
 
     pub fn send(&self, response: &Response) {
-        let line = response.to_line();
+        self.send_line(&response.to_line());
+    }
+
+    /// Writes one line that is not a [`Response`] (the shared-cache lines).
+    pub fn send_line(&self, line: &str) {
         let mut out = self.out.lock().unwrap_or_else(|p| p.into_inner());
         // A closed stdout means the parent is gone; the next read will see EOF and we exit.
         let _ = out.write_all(line.as_bytes()).and_then(|_| out.write_all(b"\n")).and_then(|_| out.flush());
@@ -101,50 +123,94 @@ impl<W: Write> LineWriter<W> {
 
 /// Runs the request loop until EOF on `input` (no cache).
 #[cfg(test)]
-pub fn run<R: BufRead, W: Write + Send>(input: R, writer: &LineWriter<W>, options: &ScanOptions) -> Result<()> {
-    run_with(input, writer, ServeConfig { scan: options.clone(), cache: None })
+pub fn run<R: BufRead + Send, W: Write + Send>(input: R, writer: &LineWriter<W>, options: &ScanOptions) -> Result<()> {
+    run_with(input, writer, ServeConfig { scan: options.clone(), cache: None, shared_cache_wait: Duration::from_millis(shared_cache::DEFAULT_WAIT_MS) })
 }
 
 /// What a handler thread sends back.
 enum Message {
     Progress(Response),
+    /// A shared-cache line (`cacheLookup`, `cacheStore`), written in order with the progress.
+    Line(String),
     Done(Response),
 }
 
 /// Runs the request loop until EOF on `input`.
-pub fn run_with<R: BufRead, W: Write + Send>(mut input: R, writer: &LineWriter<W>, config: ServeConfig) -> Result<()> {
+pub fn run_with<R: BufRead + Send, W: Write + Send>(input: R, writer: &LineWriter<W>, config: ServeConfig) -> Result<()> {
     let config = Arc::new(config);
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        if input.read_until(b'\n', &mut buf)? == 0 {
-            return Ok(());
-        }
-        let line = String::from_utf8_lossy(&buf);
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        match protocol::parse_request(line) {
-            Ok(request) => {
-                let deadline = deadline_of(line, &request).map(|ms| Instant::now() + Duration::from_millis(ms));
-                dispatch(request, deadline, writer, &config);
+    let inbox = Arc::new(Inbox::default());
+    std::thread::scope(|scope| {
+        let (tx, lines) = mpsc::channel();
+        let reader_inbox = Arc::clone(&inbox);
+        scope.spawn(move || read_lines(input, &reader_inbox, &tx));
+        for buf in lines {
+            let buf = buf?;
+            let line = String::from_utf8_lossy(&buf);
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
             }
-            Err(e) => writer.send(&e.into_response()),
+            match protocol::parse_request(line) {
+                Ok(request) => {
+                    let flags = RequestFlags::of(line, &request);
+                    dispatch(request, flags, writer, &config, &inbox);
+                }
+                Err(e) => writer.send(&e.into_response()),
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The stdin reader: sends each line to the request loop, except `cacheEntries` answers, which
+/// go to the waiting request through `inbox` (it waits while the loop is busy with it). Ends at
+/// EOF or after passing on a read error.
+fn read_lines<R: BufRead>(mut input: R, inbox: &Inbox, lines: &mpsc::Sender<std::io::Result<Vec<u8>>>) {
+    loop {
+        let mut buf = Vec::new();
+        match input.read_until(b'\n', &mut buf) {
+            Ok(0) => return,
+            Ok(_) => {
+                if let Some((id, entries)) = shared_cache::parse_entries_line(&buf) {
+                    if !inbox.deliver(&id, entries) {
+                        eprintln!("mcpca-analyzer: dropped a cacheEntries line for `{id}`: no request waits for it");
+                    }
+                } else if lines.send(Ok(buf)).is_err() {
+                    return;
+                }
+            }
+            Err(e) => {
+                let _ = lines.send(Err(e));
+                return;
+            }
         }
     }
 }
 
-/// `deadlineMs` from `args`, else from the top level of the request line.
-fn deadline_of(line: &str, request: &Request) -> Option<u64> {
-    request.args.get("deadlineMs").and_then(serde_json::Value::as_u64).or_else(|| {
-        serde_json::from_str::<serde_json::Value>(line).ok()?.get("deadlineMs")?.as_u64()
-    })
+/// What a request line says besides `id`, `tool` and `args`.
+struct RequestFlags {
+    deadline: Option<Instant>,
+    /// Top-level `"sharedCache": true`.
+    shared_cache: bool,
+}
+
+impl RequestFlags {
+    fn of(line: &str, request: &Request) -> RequestFlags {
+        let top: Option<serde_json::Value> = serde_json::from_str(line).ok();
+        let top_level = |name: &str| top.as_ref().and_then(|v| v.get(name)).cloned();
+        let deadline_ms = request.args.get("deadlineMs").and_then(serde_json::Value::as_u64).or_else(|| top_level("deadlineMs")?.as_u64());
+        RequestFlags {
+            deadline: deadline_ms.map(|ms| Instant::now() + Duration::from_millis(ms)),
+            shared_cache: top_level("sharedCache").and_then(|v| v.as_bool()) == Some(true),
+        }
+    }
 }
 
 /// Runs one request on a handler thread and writes its progress and its one final line.
-fn dispatch<W: Write + Send>(request: Request, deadline: Option<Instant>, writer: &LineWriter<W>, config: &Arc<ServeConfig>) {
+fn dispatch<W: Write + Send>(request: Request, flags: RequestFlags, writer: &LineWriter<W>, config: &Arc<ServeConfig>, inbox: &Arc<Inbox>) {
     let id = request.id.clone();
+    let deadline = flags.deadline;
+    let handler_inbox = Arc::clone(inbox);
     let (tx, rx) = mpsc::channel::<Message>();
     let cancelled = Arc::new(AtomicBool::new(false));
     let handler_config = Arc::clone(config);
@@ -154,7 +220,19 @@ fn dispatch<W: Write + Send>(request: Request, deadline: Option<Instant>, writer
         let progress = move |r: Response| {
             let _ = progress_tx.send(Message::Progress(r));
         };
-        let cx = Cx { config: &handler_config, deadline, cancelled: &handler_cancelled, progress: &progress };
+        let line_tx = Mutex::new(tx.clone());
+        let send_line = move |line: String| {
+            let _ = line_tx.lock().unwrap_or_else(|p| p.into_inner()).send(Message::Line(line));
+        };
+        let cx = Cx {
+            config: &handler_config,
+            deadline,
+            cancelled: &handler_cancelled,
+            progress: &progress,
+            send_line: &send_line,
+            shared_cache: flags.shared_cache,
+            inbox: &handler_inbox,
+        };
         let response = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle(&request, &cx))).unwrap_or_else(|panic| {
             let message = panic
                 .downcast_ref::<&str>()
@@ -176,6 +254,7 @@ fn dispatch<W: Write + Send>(request: Request, deadline: Option<Instant>, writer
         };
         match received {
             Ok(Message::Progress(p)) => writer.send(&p),
+            Ok(Message::Line(line)) => writer.send_line(&line),
             Ok(Message::Done(r)) => return writer.send(&r),
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 cancelled.store(true, Ordering::Relaxed);
@@ -194,6 +273,26 @@ struct Cx<'a> {
     deadline: Option<Instant>,
     cancelled: &'a AtomicBool,
     progress: &'a (dyn Fn(Response) + Sync),
+    send_line: &'a (dyn Fn(String) + Sync),
+    /// The request asked for the shared cache (top-level `"sharedCache": true`).
+    shared_cache: bool,
+    inbox: &'a Inbox,
+}
+
+impl Cx<'_> {
+    /// The request's shared-cache session: only when it asked for one and serve has a cache.
+    fn shared_cache_session<'s>(&'s self, id: &'s str) -> Option<Session<'s>> {
+        let cache = self.config.scan.cache.clone().filter(|_| self.shared_cache)?;
+        Some(Session::new(SessionContext {
+            id,
+            cache,
+            inbox: self.inbox,
+            send_line: self.send_line,
+            wait: self.config.shared_cache_wait,
+            deadline: self.deadline,
+            cancelled: self.cancelled,
+        }))
+    }
 }
 
 fn now_micros() -> u64 {
@@ -202,15 +301,14 @@ fn now_micros() -> u64 {
 
 fn handle(request: &Request, cx: &Cx<'_>) -> Response {
     let id = request.id.clone();
-    let options = &cx.config.scan;
     let outcome = match request.tool.as_str() {
         "symbols" => symbols_tool(request, cx),
         "search-symbols" => search_symbols_tool(request, cx),
         name => match Tool::from_name(name) {
             None => return Response::error(id, ErrorCode::BadArguments, format!("unknown tool `{}`", request.tool)),
             Some(Tool::Ping) => ping(request),
-            Some(Tool::CalculateMetrics) => calculate_metrics(request, options),
-            Some(Tool::AnalyzeMetrics) => analyze_metrics(request, cx.progress, options),
+            Some(Tool::CalculateMetrics) => measuring_tool(request, cx, calculate_metrics),
+            Some(Tool::AnalyzeMetrics) => measuring_tool(request, cx, analyze_metrics),
         },
     };
     match outcome {
@@ -220,6 +318,24 @@ fn handle(request: &Request, cx: &Cx<'_>) -> Response {
 }
 
 type ToolResult = std::result::Result<serde_json::Value, Response>;
+
+/// Runs a tool that measures files through the content cache, inside a shared-cache session when
+/// the request has one: the tool calls `fetch` on it with the keys it would compute, and the
+/// session then stores what it computed and adds its counts to the result.
+fn measuring_tool(
+    request: &Request,
+    cx: &Cx<'_>,
+    tool: fn(&Request, &Cx<'_>, &ScanOptions, Option<&mut Session<'_>>) -> ToolResult,
+) -> ToolResult {
+    match cx.shared_cache_session(&request.id) {
+        None => tool(request, cx, &cx.config.scan, None),
+        Some(mut session) => {
+            let options = session.options(&cx.config.scan);
+            let result = tool(request, cx, &options, Some(&mut session));
+            session.finish(result)
+        }
+    }
+}
 
 fn to_value<T: serde::Serialize>(id: &str, value: &T) -> ToolResult {
     serde_json::to_value(value).map_err(|e| Response::error(id, ErrorCode::Internal, e.to_string()))
@@ -244,7 +360,7 @@ fn language_arg(id: &str, name: Option<&str>) -> std::result::Result<Option<Lang
     }
 }
 
-fn calculate_metrics(request: &Request, options: &ScanOptions) -> ToolResult {
+fn calculate_metrics(request: &Request, _cx: &Cx<'_>, options: &ScanOptions, shared: Option<&mut Session<'_>>) -> ToolResult {
     let id = request.id.as_str();
     let args: CalculateMetricsArgs = protocol::decode_args(request)?;
     let forced = language_arg(id, args.language.as_deref())?;
@@ -269,6 +385,9 @@ fn calculate_metrics(request: &Request, options: &ScanOptions) -> ToolResult {
         Ok(_) => {}
     }
     let named = ScanOptions { skip_generated: false, ..options.clone() };
+    if let Some(session) = shared {
+        session.fetch(scan::unserved_key(p, &named, forced));
+    }
     match scan::measure_file(p, path.clone(), &named, forced) {
         FileOutcome::Measured(m) => to_value(id, &m),
         FileOutcome::Skipped(reason) if reason == "unknown language" => {
@@ -278,17 +397,21 @@ fn calculate_metrics(request: &Request, options: &ScanOptions) -> ToolResult {
     }
 }
 
-fn analyze_metrics(request: &Request, send: &(dyn Fn(Response) + Sync), options: &ScanOptions) -> ToolResult {
+fn analyze_metrics(request: &Request, cx: &Cx<'_>, options: &ScanOptions, shared: Option<&mut Session<'_>>) -> ToolResult {
     let id = request.id.as_str();
     let args: AnalyzeMetricsArgs = protocol::decode_args(request)?;
     let root = Path::new(&args.path);
     if !root.exists() {
         return Err(Response::error(id, ErrorCode::NotFound, format!("no such directory: {}", args.path)));
     }
+    let relative_to = args.relative_to.as_deref().map(Path::new);
+    if let Some(session) = shared {
+        session.fetch(scan::unserved_keys(root, relative_to, options));
+    }
     let progress = |done: u64, total: u64, path: &str| {
-        send(Response::Progress { id: id.to_string(), progress: done, total, message: path.to_string() });
+        (cx.progress)(Response::Progress { id: id.to_string(), progress: done, total, message: path.to_string() });
     };
-    let result = scan::scan(root, args.relative_to.as_deref().map(Path::new), options, &progress);
+    let result = scan::scan(root, relative_to, options, &progress);
     to_value(id, &result)
 }
 

@@ -89,6 +89,19 @@ public final class Keys {
         return prefix + ":result:*";
     }
 
+    /**
+     * One file's analyzer result shared between workers: {@code key} is the analyzer's own name for it (its
+     * build and the file's content hash), so an edited file or another analyzer build is another key.
+     */
+    public String sharedFile(String key) {
+        return prefix + ":file:{" + key + "}";
+    }
+
+    /** SCAN pattern of every {@link #sharedFile} key. */
+    public String sharedFilePattern() {
+        return prefix + ":file:*";
+    }
+
     public String workers() {
         return prefix + ":workers";
     }

@@ -27,6 +27,23 @@ public class ResultCacheProperties {
     /** Stored results larger than this are deflated (same threshold as stream entries). */
     private int compressAboveBytes = 8 * 1024;
 
+    /**
+     * Share per-file analyzer results between workers through Redis: a worker whose analyzer has not
+     * measured a file yet (another machine, a fresh one) reads what any worker measured, keyed by the
+     * analyzer build and the file's content hash, instead of parsing it.
+     */
+    private boolean sharedFiles = true;
+
+    /**
+     * Lifetime of a shared per-file result in Redis. A day outlives an agent's working session on a
+     * repository; an edited file is another key, so the TTL only bounds memory, never staleness.
+     */
+    private Duration sharedFileTtl = Duration.ofHours(24);
+
+    public boolean isSharedFiles() { return sharedFiles; }
+    public void setSharedFiles(boolean sharedFiles) { this.sharedFiles = sharedFiles; }
+    public Duration getSharedFileTtl() { return sharedFileTtl; }
+    public void setSharedFileTtl(Duration sharedFileTtl) { this.sharedFileTtl = sharedFileTtl; }
     public boolean isEnabled() { return enabled; }
     public void setEnabled(boolean enabled) { this.enabled = enabled; }
     public List<String> getTools() { return tools; }

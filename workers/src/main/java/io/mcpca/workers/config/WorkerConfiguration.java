@@ -29,6 +29,7 @@ import io.mcpca.workers.reply.LoopReplies;
 import io.mcpca.workers.reply.ReplyBatcher;
 import io.mcpca.workers.reply.ReplyPublisher;
 import io.mcpca.workers.cache.ResultCache;
+import io.mcpca.workers.cache.SharedFileResults;
 import io.mcpca.workers.run.AnalyzerPool;
 import io.mcpca.workers.run.ToolRunner;
 import java.lang.management.ManagementFactory;
@@ -75,7 +76,8 @@ public class WorkerConfiguration {
     @Bean(destroyMethod = "close")
     WorkerRuntime workerRuntime(WorkerProperties worker, McpcaProperties common, RedisConnections redis, Keys keys,
                                 StreamEntries entries, ToolCatalog catalog, PathGuard paths,
-                                ObjectProvider<ResultCache> resultCache) {
+                                ObjectProvider<ResultCache> resultCache,
+                                ObjectProvider<SharedFileResults> sharedFiles) {
         String workerId = ManagementFactory.getRuntimeMXBean().getName().replace('@', '-') + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
         Clock clock = Clock.systemUTC();
@@ -121,7 +123,8 @@ public class WorkerConfiguration {
         List<JobConsumer> consumers = new ArrayList<>();
         List<AnalyzerPool> analyzerPools = new ArrayList<>();
         for (String pool : worker.getPools()) {
-            AnalyzerPool analyzers = new AnalyzerPool(binary, worker.getConcurrency());
+            AnalyzerPool analyzers = new AnalyzerPool(binary, worker.getConcurrency(), List.of(),
+                    sharedFiles.getIfAvailable(() -> SharedFileResults.NONE));
             analyzerPools.add(analyzers);
             // the pool's read loop starts the session-locked calls of a read on it, pipelined (auto-flush off)
             StatefulRedisConnection<String, String> startPipeline = redis.strings();

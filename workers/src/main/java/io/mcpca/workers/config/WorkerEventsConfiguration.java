@@ -10,7 +10,9 @@ import io.mcpca.shared.config.RedisLocator;
 import io.mcpca.shared.config.SharedConfiguration;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.workers.cache.CacheInvalidations;
+import io.mcpca.workers.cache.RedisSharedFileResults;
 import io.mcpca.workers.cache.ResultCache;
+import io.mcpca.workers.cache.SharedFileResults;
 import io.mcpca.workers.cache.TieredResultCache;
 import io.mcpca.workers.run.AnalyzerBuild;
 import io.mcpca.workers.run.CancelListener;
@@ -58,6 +60,19 @@ public class WorkerEventsConfiguration {
                 AnalyzerBuild.of(WorkerConfiguration.analyzerBinary(worker)), meters.getIfAvailable(SimpleMeterRegistry::new));
         CacheInvalidations invalidations = new CacheInvalidations(client.connectPubSub(), keys, cache::dropLocal);
         return new WorkerEvents(client, connection, cache, invalidations);
+    }
+
+    /** Per-file results shared with other workers, on a connection of their own (see RedisSharedFileResults). */
+    @Bean
+    SharedFileResults sharedFileResults(WorkerEvents events, Keys keys, ResultCacheProperties properties,
+                                        ObjectProvider<MeterRegistry> meters) {
+        if (!properties.isSharedFiles()) {
+            return SharedFileResults.NONE;
+        }
+        StatefulRedisConnection<String, byte[]> connection =
+                events.client().connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+        return new RedisSharedFileResults(connection, keys, properties.getSharedFileTtl(),
+                meters.getIfAvailable(SimpleMeterRegistry::new));
     }
 
     @Bean

@@ -3,6 +3,7 @@ package io.mcpca.workers.run;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.mcpca.shared.wire.ErrorCode;
+import io.mcpca.workers.cache.SharedFileResults;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +34,8 @@ public final class AnalyzerPool implements AutoCloseable {
     private static final long MAX_EARLY_CANCELS = 100_000;
 
     private final Path binary;
+    private final List<String> serveOptions;
+    private final SharedFileResults shared;
     private final BlockingQueue<AnalyzerProcess> idle;
     private final List<AnalyzerProcess> all = new ArrayList<>();
     private final Map<String, AnalyzerProcess> running = new ConcurrentHashMap<>();
@@ -41,14 +44,24 @@ public final class AnalyzerPool implements AutoCloseable {
     private volatile boolean closed;
 
     public AnalyzerPool(Path binary, int size) {
+        this(binary, size, List.of(), SharedFileResults.NONE);
+    }
+
+    /**
+     * @param serveOptions options of every {@code mcpca-analyzer serve} (separate arguments, no shell)
+     * @param shared       where the processes share per-file results with other workers
+     */
+    public AnalyzerPool(Path binary, int size, List<String> serveOptions, SharedFileResults shared) {
         if (!Files.isExecutable(binary)) {
             throw new IllegalStateException("analyzer binary not found or not executable: " + binary
                     + " (build it with: cd rust-workers && cargo build --release, or run ./mcpca which builds it)");
         }
         this.binary = binary;
+        this.serveOptions = List.copyOf(serveOptions);
+        this.shared = shared;
         this.idle = new LinkedBlockingQueue<>();
         for (int i = 0; i < size; i++) {
-            AnalyzerProcess process = AnalyzerProcess.start(binary);
+            AnalyzerProcess process = AnalyzerProcess.start(binary, this.serveOptions, this.shared);
             register(process);
             idle.add(process);
         }
@@ -130,7 +143,7 @@ public final class AnalyzerPool implements AutoCloseable {
         }
         process.close();
         log.warn("analyzer process {} replaced (it died, overran a deadline or was cancelled)", process.pid());
-        AnalyzerProcess fresh = AnalyzerProcess.start(binary);
+        AnalyzerProcess fresh = AnalyzerProcess.start(binary, this.serveOptions, this.shared);
         register(fresh);
         idle.add(fresh);
     }

@@ -2,7 +2,12 @@ package io.mcpca.workers.run;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.mcpca.shared.wire.ErrorCode;
+import io.mcpca.workers.cache.SharedFileResults;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -11,7 +16,11 @@ import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -28,11 +37,17 @@ import org.slf4j.LoggerFactory;
  * ends the read; 3. a call that passes its deadline, or a process that dies, leaves the process
  * {@linkplain #isUsable unusable} and the pool replaces it; 4. {@link #cancel} kills it mid-call (the call
  * ends cancelled, the pool replaces the process); 5. {@link #close} kills it.
+ *
+ * <p>With a {@link SharedFileResults} tier, requests carry {@code sharedCache}: the analyzer asks for the
+ * per-file results its own cache lacks ({@code cacheLookup}, answered here with one {@code cacheEntries}
+ * line) and hands over those it measured ({@code cacheStore}), both before its result line.
  */
 public final class AnalyzerProcess implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AnalyzerProcess.class);
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
+    /** Marks the lines worth reading as a stream first: cacheStore lines are large and only passed on. */
+    private static final String CACHE_STORE = "\"cacheStore\"";
     /** Kills processes whose call passed its deadline; one daemon thread for all, idle unless one does. */
     private static final ScheduledThreadPoolExecutor DEADLINES = deadlineTimer();
 
@@ -40,12 +55,15 @@ public final class AnalyzerProcess implements AutoCloseable {
     private final BufferedWriter stdin;
     private final BufferedReader stdout;
     private final ObjectMapper json = new ObjectMapper();
+    private final ObjectReader strictJson = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private final SharedFileResults shared;
     private volatile boolean usable = true;
     private volatile boolean cancelled;
     private volatile boolean overran;
 
-    private AnalyzerProcess(Process process) {
+    private AnalyzerProcess(Process process, SharedFileResults shared) {
         this.process = process;
+        this.shared = shared;
         this.stdin = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
         this.stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
@@ -61,9 +79,20 @@ public final class AnalyzerProcess implements AutoCloseable {
     }
 
     public static AnalyzerProcess start(Path binary) {
+        return start(binary, List.of(), SharedFileResults.NONE);
+    }
+
+    /**
+     * @param serveOptions options of {@code mcpca-analyzer serve} ({@code --cache-dir DIR}, say), as separate
+     *                     arguments (no shell)
+     * @param shared       where per-file results are shared with other workers
+     */
+    public static AnalyzerProcess start(Path binary, List<String> serveOptions, SharedFileResults shared) {
         try {
-            Process process = new ProcessBuilder(binary.toString(), "serve").start();
-            AnalyzerProcess analyzer = new AnalyzerProcess(process);
+            List<String> command = new ArrayList<>(List.of(binary.toString(), "serve"));
+            command.addAll(serveOptions);
+            Process process = new ProcessBuilder(command).start();
+            AnalyzerProcess analyzer = new AnalyzerProcess(process, shared);
             analyzer.startReaders();
             return analyzer;
         } catch (IOException e) {
@@ -103,7 +132,11 @@ public final class AnalyzerProcess implements AutoCloseable {
     private AnalyzerOutcome exchange(String id, String tool, Map<String, Object> args, Duration timeout,
                                      ProgressListener progress) {
         try {
-            stdin.write(json.writeValueAsString(Map.of("id", id, "tool", tool, "args", args)));
+            Map<String, Object> request = new LinkedHashMap<>(Map.of("id", id, "tool", tool, "args", args));
+            if (shared.enabled()) {
+                request.put("sharedCache", true);
+            }
+            stdin.write(json.writeValueAsString(request));
             stdin.write('\n');
             stdin.flush();
         } catch (IOException e) {
@@ -125,6 +158,13 @@ public final class AnalyzerProcess implements AutoCloseable {
                 usable = false;
                 return AnalyzerOutcome.cancelled("the call was cancelled; its analyzer process was killed");
             }
+            if (line.contains(CACHE_STORE)) {
+                Optional<Map<String, String>> stored = storedEntries(id, line);
+                if (stored.isPresent()) {
+                    shared.store(stored.get());
+                    continue;
+                }
+            }
             Map<String, Object> message;
             try {
                 message = json.readValue(line, MAP);
@@ -142,6 +182,12 @@ public final class AnalyzerProcess implements AutoCloseable {
                 case "result" -> {
                     return AnalyzerOutcome.success(asMap(message.get("result")));
                 }
+                case "cacheLookup" -> {
+                    if (!answerLookup(id, message.get("keys"))) {
+                        usable = false;
+                        return ended(timeout, "analyzer process stopped accepting input mid-call: ");
+                    }
+                }
                 case "error" -> {
                     Map<String, Object> error = asMap(message.get("error"));
                     return AnalyzerOutcome.failure(ErrorCode.fromAnalyzer(String.valueOf(error.get("code"))),
@@ -150,6 +196,89 @@ public final class AnalyzerProcess implements AutoCloseable {
                 default -> log.warn("analyzer {} sent an unknown line type: {}", pid(), abbreviate(line));
             }
         }
+    }
+
+    /**
+     * Answers a {@code cacheLookup} with one {@code cacheEntries} line: what the shared tier has of the keys
+     * asked for, each entry's JSON text passed on as stored (so both analyzers' caches hold the same bytes).
+     * An entry that is not one JSON value (damaged in Redis) is left out, so the analyzer parses that file.
+     *
+     * @return false if the process no longer takes input
+     */
+    private boolean answerLookup(String id, Object keys) {
+        List<String> wanted = keys instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of();
+        StringBuilder answer = new StringBuilder(256);
+        try {
+            answer.append("{\"id\":").append(json.writeValueAsString(id))
+                    .append(",\"type\":\"cacheEntries\",\"entries\":{");
+            boolean first = true;
+            for (Map.Entry<String, String> entry : shared.lookup(wanted).entrySet()) {
+                if (!isOneJsonValue(entry.getValue())) {
+                    log.warn("shared file result {} is not JSON; the analyzer measures that file again", entry.getKey());
+                    continue;
+                }
+                answer.append(first ? "" : ",").append(json.writeValueAsString(entry.getKey())).append(':')
+                        .append(entry.getValue());
+                first = false;
+            }
+            answer.append("}}\n");
+            stdin.write(answer.toString());
+            stdin.flush();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private boolean isOneJsonValue(String text) {
+        try {
+            strictJson.readTree(text);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The entries of a {@code cacheStore} line of request {@code id}, by key, each as its exact JSON text (a
+     * slice of the line: not parsed into objects and written again, which could reformat numbers); empty if
+     * the line is something else.
+     */
+    private Optional<Map<String, String>> storedEntries(String id, String line) {
+        Map<String, String> entries = new LinkedHashMap<>();
+        String type = null;
+        String lineId = null;
+        try (JsonParser p = json.getFactory().createParser(line)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return Optional.empty();
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("type".equals(field) || "id".equals(field)) {
+                    if ("type".equals(field)) {
+                        type = p.getValueAsString();
+                    } else {
+                        lineId = p.getValueAsString();
+                    }
+                } else if ("entries".equals(field) && value == JsonToken.START_OBJECT) {
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String key = p.currentName();
+                        p.nextToken();
+                        int start = (int) p.currentTokenLocation().getCharOffset();
+                        p.skipChildren();
+                        int end = (int) p.currentLocation().getCharOffset();
+                        entries.put(key, line.substring(start, end));
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("analyzer {} sent a cacheStore line that cannot be read: {}", pid(), abbreviate(line));
+            return Optional.empty();
+        }
+        return "cacheStore".equals(type) && id.equals(lineId) ? Optional.of(entries) : Optional.empty();
     }
 
     /** Why the process's output ended: cancelled, killed at the deadline, or it died by itself. */

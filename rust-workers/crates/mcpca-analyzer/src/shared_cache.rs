@@ -1,0 +1,287 @@
+//! `serve`'s shared cache: per-file metrics entries exchanged with the worker, which keeps them
+//! in Redis for every worker machine (the analyzer never talks to Redis itself; it only writes
+//! and reads JSON lines).
+//!
+//! One request with `"sharedCache": true` (`calculate-metrics`, `analyze-metrics`, and serve has
+//! a cache) is a [`Session`]:
+//! 1. The tool lists the content keys it would compute (files served neither by the scan index
+//!    nor by the local cache) and [`Session::fetch`] writes one `cacheLookup` line with them.
+//! 2. It waits for the worker's `cacheEntries` line, which the stdin reader hands over through
+//!    the [`Inbox`], at most `--shared-cache-wait-ms` and never past the request's deadline. Each
+//!    entry that was asked for and reads as a per-file result is written to the local cache, so
+//!    the tool then finds it there; anything else is ignored (the tool computes that file).
+//! 3. The tool runs with a [`cache::EntryCollector`]; [`Session::finish`] sends what it computed
+//!    as `cacheStore` lines and adds `"sharedCache": {looked, received, stored}` to the result.
+//!
+//! Wire keys are `<cache version>:<hex content key>`: the version (the analyzer build) keeps the
+//! entries of different builds apart in the shared store, as it does on disk.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+use crate::scan::{self, ScanOptions};
+
+/// Default `--shared-cache-wait-ms`: the worker answers from one Redis lookup, milliseconds even
+/// for thousands of keys; 10 s bounds what a stuck worker or Redis costs before we measure alone.
+pub const DEFAULT_WAIT_MS: u64 = 10_000;
+
+/// A `cacheStore` line carries at most about this much entry JSON (an entry larger than that goes
+/// alone): the worker can store line by line without holding a whole scan's entries at once.
+const STORE_LINE_BYTES: usize = 1024 * 1024;
+
+/// The result's `sharedCache` field.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SharedCacheStats {
+    /// Keys sent in the `cacheLookup` line.
+    pub looked: u64,
+    /// Entries of the `cacheEntries` answer written to the local cache.
+    pub received: u64,
+    /// Entries sent in `cacheStore` lines (computed by this request).
+    pub stored: u64,
+}
+
+/// The request waiting for its `cacheEntries` line, if any: set by the handler before it asks,
+/// taken by the stdin reader when the answer comes (so a second answer finds nobody waiting).
+#[derive(Default)]
+pub struct Inbox {
+    waiting: Mutex<Option<(String, mpsc::Sender<Box<RawValue>>)>>,
+}
+
+impl Inbox {
+    fn slot(&self) -> std::sync::MutexGuard<'_, Option<(String, mpsc::Sender<Box<RawValue>>)>> {
+        self.waiting.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn register(&self, id: &str) -> mpsc::Receiver<Box<RawValue>> {
+        let (tx, rx) = mpsc::channel();
+        *self.slot() = Some((id.to_string(), tx));
+        rx
+    }
+
+    fn unregister(&self, id: &str) {
+        let mut slot = self.slot();
+        if slot.as_ref().is_some_and(|(waiting, _)| waiting == id) {
+            *slot = None;
+        }
+    }
+
+    /// Hands `entries` to request `id` if it is waiting; `false` if nobody waits for it.
+    pub fn deliver(&self, id: &str, entries: Box<RawValue>) -> bool {
+        let mut slot = self.slot();
+        match slot.take() {
+            Some((waiting, tx)) if waiting == id => tx.send(entries).is_ok(),
+            other => {
+                *slot = other;
+                false
+            }
+        }
+    }
+}
+
+/// The id and `entries` of a `cacheEntries` line (`entries` is `{}` when absent); `None` for any
+/// other line, which the serve loop treats as a request.
+pub fn parse_entries_line(line: &[u8]) -> Option<(String, Box<RawValue>)> {
+    #[derive(Deserialize)]
+    struct Envelope {
+        #[serde(default)]
+        id: Option<Value>,
+        #[serde(default, rename = "type")]
+        kind: Option<String>,
+        #[serde(default)]
+        entries: Option<Box<RawValue>>,
+    }
+    // Requests can be megabytes of inline content: only parse lines that can be an answer.
+    if !line.windows(b"cacheEntries".len()).any(|w| w == b"cacheEntries") {
+        return None;
+    }
+    let envelope: Envelope = serde_json::from_slice(line).ok()?;
+    if envelope.kind.as_deref() != Some("cacheEntries") {
+        return None;
+    }
+    let id = match envelope.id {
+        Some(Value::String(s)) => s,
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    let empty = || RawValue::from_string("{}".to_string()).expect("{} is JSON");
+    Some((id, envelope.entries.unwrap_or_else(empty)))
+}
+
+/// What a [`Session`] needs from its request and from serve.
+pub struct SessionContext<'a> {
+    pub id: &'a str,
+    pub cache: Arc<cache::Cache>,
+    pub inbox: &'a Inbox,
+    /// Writes one line to stdout (in order with the request's progress lines).
+    pub send_line: &'a (dyn Fn(String) + Sync),
+    pub wait: Duration,
+    pub deadline: Option<Instant>,
+    pub cancelled: &'a AtomicBool,
+}
+
+/// One request's exchange with the shared cache (see the module docs).
+pub struct Session<'a> {
+    cx: SessionContext<'a>,
+    collector: Arc<cache::EntryCollector>,
+    stats: SharedCacheStats,
+}
+
+#[derive(Serialize)]
+struct LookupLine<'a> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    keys: &'a BTreeSet<String>,
+}
+
+impl<'a> Session<'a> {
+    pub fn new(cx: SessionContext<'a>) -> Session<'a> {
+        Session { cx, collector: Arc::new(cache::EntryCollector::new()), stats: SharedCacheStats::default() }
+    }
+
+    /// `base` with this session's collector, for the tool's measurements.
+    pub fn options(&self, base: &ScanOptions) -> ScanOptions {
+        ScanOptions { collector: Some(Arc::clone(&self.collector)), ..base.clone() }
+    }
+
+    fn wire_key(&self, hex: &str) -> String {
+        format!("{}:{hex}", self.cx.cache.version())
+    }
+
+    /// Asks the worker for `hex_keys` (content keys) and writes the entries it has into the local
+    /// cache. Does nothing without keys, or once the request is cancelled or past its deadline
+    /// (a late handler must not take the inbox from the next request).
+    pub fn fetch(&mut self, hex_keys: impl IntoIterator<Item = String>) {
+        let asked: BTreeSet<String> = hex_keys.into_iter().map(|k| self.wire_key(&k)).collect();
+        if asked.is_empty() || self.cx.cancelled.load(Ordering::Relaxed) {
+            return;
+        }
+        let wait = match self.cx.deadline {
+            Some(d) => self.cx.wait.min(d.saturating_duration_since(Instant::now())),
+            None => self.cx.wait,
+        };
+        if wait.is_zero() {
+            return;
+        }
+        self.stats.looked = asked.len() as u64;
+        let answer = self.cx.inbox.register(self.cx.id);
+        let lookup = LookupLine { id: self.cx.id, kind: "cacheLookup", keys: &asked };
+        (self.cx.send_line)(serde_json::to_string(&lookup).expect("strings serialize"));
+        let entries = answer.recv_timeout(wait);
+        self.cx.inbox.unregister(self.cx.id);
+        match entries {
+            Ok(entries) => self.stats.received = self.accept(&asked, &entries),
+            Err(_) => eprintln!("mcpca-analyzer: no cacheEntries for `{}` within {} ms; measuring locally", self.cx.id, wait.as_millis()),
+        }
+    }
+
+    /// Writes the asked-for, well-formed entries of `entries` to the local cache; their count.
+    fn accept(&self, asked: &BTreeSet<String>, entries: &RawValue) -> u64 {
+        let Ok(entries) = serde_json::from_str::<BTreeMap<String, Box<RawValue>>>(entries.get()) else {
+            eprintln!("mcpca-analyzer: cacheEntries for `{}` is not an object; ignored", self.cx.id);
+            return 0;
+        };
+        let prefix = self.wire_key("");
+        let accepted = entries
+            .par_iter()
+            .filter(|(key, json)| {
+                let Some(hex) = key.strip_prefix(&prefix).filter(|_| asked.contains(*key)) else { return false };
+                scan::is_metrics_entry(json.get()) && self.cx.cache.put_json(hex, json.get().as_bytes())
+            })
+            .count();
+        if accepted < entries.len() {
+            eprintln!("mcpca-analyzer: {} of {} cacheEntries for `{}` not asked for or not results; ignored", entries.len() - accepted, entries.len(), self.cx.id);
+        }
+        accepted as u64
+    }
+
+    /// Sends what the tool computed as `cacheStore` lines and adds the `sharedCache` counts to a
+    /// successful result.
+    pub fn finish<E>(mut self, result: Result<Value, E>) -> Result<Value, E> {
+        let entries = self.collector.take();
+        self.stats.stored = entries.len() as u64;
+        for line in store_lines(self.cx.id, &self.wire_key(""), &entries) {
+            (self.cx.send_line)(line);
+        }
+        result.map(|mut value| {
+            if let Value::Object(fields) = &mut value {
+                fields.insert("sharedCache".to_string(), serde_json::to_value(self.stats).expect("counts serialize"));
+            }
+            value
+        })
+    }
+}
+
+/// `cacheStore` lines holding `entries` (content key → stored JSON) under `<prefix><key>`, each
+/// with at most [`STORE_LINE_BYTES`] of entry JSON unless one entry alone is larger.
+fn store_lines(id: &str, prefix: &str, entries: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let line = |body: &str| format!("{{\"id\":{},\"type\":\"cacheStore\",\"entries\":{{{body}}}}}", Value::from(id));
+    let mut lines = Vec::new();
+    let mut body = String::new();
+    for (key, json) in entries {
+        let json = String::from_utf8_lossy(json);
+        if !body.is_empty() && body.len() + json.len() > STORE_LINE_BYTES {
+            lines.push(line(&body));
+            body.clear();
+        }
+        if !body.is_empty() {
+            body.push(',');
+        }
+        body.push_str(&Value::from(format!("{prefix}{key}")).to_string());
+        body.push(':');
+        body.push_str(&json);
+    }
+    if !body.is_empty() {
+        lines.push(line(&body));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_cache_entries_lines_are_taken_from_the_request_stream() {
+        let (id, entries) = parse_entries_line(br#"{"id":"r1","type":"cacheEntries","entries":{"v:ab":{"x":1}}}"#).unwrap();
+        assert_eq!((id.as_str(), entries.get()), ("r1", r#"{"v:ab":{"x":1}}"#));
+        assert_eq!(parse_entries_line(br#"{"id":7,"type":"cacheEntries"}"#).map(|(id, e)| (id, e.get().to_string())), Some(("7".into(), "{}".into())));
+        assert!(parse_entries_line(br#"{"id":"r","tool":"calculate-metrics","args":{"content":"cacheEntries"}}"#).is_none());
+        assert!(parse_entries_line(b"cacheEntries, not json").is_none());
+    }
+
+    #[test]
+    fn an_answer_reaches_only_the_request_that_waits_for_it() {
+        let inbox = Inbox::default();
+        let raw = || RawValue::from_string("{}".into()).unwrap();
+        assert!(!inbox.deliver("a", raw()), "nobody waits");
+        let rx = inbox.register("a");
+        assert!(!inbox.deliver("b", raw()), "wrong id");
+        assert!(inbox.deliver("a", raw()));
+        assert!(!inbox.deliver("a", raw()), "a second answer is late");
+        assert_eq!(rx.recv().unwrap().get(), "{}");
+    }
+
+    /// Lines stay near the limit, keep every entry whole and byte-exact, and one entry larger
+    /// than the limit still goes out (alone).
+    #[test]
+    fn store_lines_split_near_the_limit_and_keep_entries_exact() {
+        let big = format!("{{\"s\":\"{}\"}}", "x".repeat(STORE_LINE_BYTES));
+        let small = format!("{{\"s\":\"{}\"}}", "y".repeat(STORE_LINE_BYTES / 3));
+        let entries: BTreeMap<String, Vec<u8>> =
+            [("a", &small), ("b", &small), ("c", &small), ("d", &big), ("e", &small)].iter().map(|(k, v)| (k.to_string(), v.as_bytes().to_vec())).collect();
+        let lines = store_lines("r\"1", "v:", &entries);
+        let parsed: Vec<Value> = lines.iter().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let keys: Vec<Vec<String>> = parsed.iter().map(|v| v["entries"].as_object().unwrap().keys().cloned().collect()).collect();
+        assert_eq!(keys, vec![vec!["v:a", "v:b"], vec!["v:c"], vec!["v:d"], vec!["v:e"]]);
+        assert!(parsed.iter().all(|v| v["id"] == "r\"1" && v["type"] == "cacheStore"));
+        assert!(lines[2].contains(&big));
+    }
+}

@@ -1,0 +1,157 @@
+package io.mcpca.workers.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.testing.RedisServerExtension;
+import io.mcpca.workers.run.AnalyzerOutcome;
+import io.mcpca.workers.run.AnalyzerPool;
+import io.mcpca.workers.run.ProgressListener;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Per-file results shared between workers through a real Redis: real analyzer processes, each with its own
+ * on-disk cache (as on two machines), answering {@code cacheLookup} / {@code cacheStore} through
+ * {@link RedisSharedFileResults}.
+ */
+class SharedFileResultsIT {
+
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    private static final Path BINARY = Path.of(System.getProperty("mcpca.analyzer.path",
+            "../rust-workers/target/release/mcpca-analyzer"));
+
+    @TempDir
+    Path tmp;
+
+    private final List<AutoCloseable> closing = new ArrayList<>();
+    private Keys keys;
+    private RedisClient client;
+    private Path project;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        keys = new Keys(REDIS.newPrefix());
+        client = RedisClient.create(REDIS.uri());
+        closing.add(client::shutdown);
+        project = Files.createDirectories(tmp.resolve("project"));
+        Files.writeString(project.resolve("A.java"), "class A {\n  int f(int x) { return x > 0 ? 1 : 2; }\n}\n");
+        Files.writeString(project.resolve("b.py"), "def g(a):\n    if a:\n        return 1\n    return 2\n");
+        Files.writeString(project.resolve("c.js"), "function h(x) { return x && x.y ? 1 : 0; }\n");
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (int i = closing.size() - 1; i >= 0; i--) {
+            closing.get(i).close();
+        }
+    }
+
+    /** A "worker": its own analyzer process with its own empty cache directory, sharing through Redis. */
+    private AnalyzerPool worker(String name, SharedFileResults shared) throws IOException {
+        Path cacheDir = Files.createDirectories(tmp.resolve("cache-" + name));
+        AnalyzerPool pool = new AnalyzerPool(BINARY, 1, List.of("--cache-dir", cacheDir.toString()), shared);
+        closing.add(pool);
+        return pool;
+    }
+
+    private RedisSharedFileResults redisTier() {
+        StatefulRedisConnection<String, byte[]> connection =
+                client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+        closing.add(connection);
+        return new RedisSharedFileResults(connection, keys, Duration.ofMinutes(5), new SimpleMeterRegistry());
+    }
+
+    private Map<String, Object> analyze(AnalyzerPool pool) {
+        AnalyzerOutcome outcome = pool.call(UUID.randomUUID().toString(), "analyze-metrics",
+                Map.of("path", project.toString()), Duration.ofSeconds(60), ProgressListener.NONE);
+        assertThat(outcome.succeeded()).as(outcome.errorMessage()).isTrue();
+        return outcome.result();
+    }
+
+    /** The analyzer's own cache file of content hash {@code hash} (stored as {@code <hh>/<rest>.json}). */
+    private static Path localEntry(Path cacheDir, String hash) throws IOException {
+        try (var files = Files.walk(cacheDir)) {
+            return files.filter(f -> f.getFileName().toString().equals(hash.substring(2) + ".json")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no local cache entry " + hash + " under " + cacheDir));
+        }
+    }
+
+    private List<String> storedKeys() {
+        return client.connect().sync().scan(ScanArgs.Builder.matches(keys.sharedFilePattern()).limit(1000)).getKeys();
+    }
+
+    @Test
+    void aSecondWorkerReadsWhatTheFirstMeasuredInsteadOfParsing() throws IOException {
+        Map<String, Object> first = analyze(worker("a", redisTier()));
+        assertThat(first.get("sharedCache")).isEqualTo(Map.of("looked", 3, "received", 0, "stored", 3));
+        assertThat(storedKeys()).hasSize(3);
+        // what Redis holds is, byte for byte, what the first analyzer keeps in its own cache
+        var raw = client.connect().sync();
+        for (String key : storedKeys()) {
+            String hash = key.substring(key.lastIndexOf(':') + 1).replace("}", "");
+            Path local = localEntry(tmp.resolve("cache-a"), hash);
+            assertThat(raw.get(key)).isEqualTo(Files.readString(local));
+        }
+
+        Map<String, Object> second = analyze(worker("b", redisTier()));
+        assertThat(second.get("sharedCache")).isEqualTo(Map.of("looked", 3, "received", 3, "stored", 0));
+        assertThat(second.get("files")).isEqualTo(first.get("files"));
+        assertThat(second.get("totals")).isEqualTo(first.get("totals"));
+    }
+
+    @Test
+    void damagedEntriesInRedisAreMeasuredAgainAndReplaced() throws IOException {
+        Map<String, Object> first = analyze(worker("a", redisTier()));
+        var raw = client.connect().sync();
+        for (String key : storedKeys()) {
+            raw.set(key, "{not json");
+        }
+        Map<String, Object> again = analyze(worker("c", redisTier()));
+        assertThat(again.get("sharedCache")).isEqualTo(Map.of("looked", 3, "received", 0, "stored", 3));
+        assertThat(again.get("files")).isEqualTo(first.get("files"));
+        assertThat(storedKeys()).allSatisfy(key -> assertThat(raw.get(key)).startsWith("{\""));
+    }
+
+    @Test
+    void withRedisGoneTheAnalyzerMeasuresEverything() throws Exception {
+        RedisClient gone = RedisClient.create(REDIS.uri());
+        RedisSharedFileResults tier = new RedisSharedFileResults(
+                gone.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE)), keys, Duration.ofMinutes(5),
+                new SimpleMeterRegistry());
+        AnalyzerPool pool = worker("d", tier);
+        gone.shutdown(); // its connection closes: every lookup and store fails at once
+        Map<String, Object> result = analyze(pool);
+        assertThat(result.get("sharedCache")).isEqualTo(Map.of("looked", 3, "received", 0, "stored", 3));
+        assertThat((List<?>) result.get("files")).hasSize(3);
+        assertThat(storedKeys()).isEmpty();
+    }
+
+    @Test
+    void withoutSharingRequestsAndResultsAreAsBefore() throws IOException {
+        Map<String, Object> result = analyze(worker("e", SharedFileResults.NONE));
+        assertThat(result).doesNotContainKey("sharedCache");
+        assertThat((List<?>) result.get("files")).hasSize(3);
+        assertThat(storedKeys()).isEmpty();
+    }
+}
