@@ -222,7 +222,7 @@ fn main() -> Result<()> {
                             Format::Json => serde_json::to_writer_pretty(&mut out, &r)?,
                             Format::Table => {
                                 for m in &r.search.matches {
-                                    writeln!(out, "{:>3} {:<9} {}:{}  {} {}", m.score, m.symbol.kind, m.path, m.symbol.start_line, m.symbol.qualified_name, m.symbol.signature)?;
+                                    writeln!(out, "{:>3} {:<11} {}:{}  {} {}", m.score, m.symbol.kind, m.path, m.symbol.start_line, m.symbol.qualified_name, m.symbol.signature)?;
                                 }
                                 write!(out, "{} of {} matches", r.search.matches.len(), r.search.total)?;
                             }
