@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lettuce.core.ScanArgs;
+import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.mcpca.workers.config.WorkerConfiguration.WorkerRuntime;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -14,6 +16,7 @@ import io.modelcontextprotocol.spec.McpSchema.Tool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -24,6 +27,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,6 +48,7 @@ class PipelineIT {
     static Path tmp;
 
     static Path root;
+    static String prefix;
     static PipelineHarness harness;
     static McpSyncClient client;
 
@@ -55,8 +60,10 @@ class PipelineIT {
         Files.writeString(outside.resolve("Secret.java"), "class Secret { void s() {} }\n");
         Files.createSymbolicLink(root.resolve("escape.java"), outside.resolve("Secret.java"));
         // ping is sessionless; with the fast path off it takes the session lock these tests are about
-        harness = new PipelineHarness(REDIS.uri(), REDIS.newPrefix(), root,
-                "--mcpca.worker.sessionless-fast-path=false");
+        prefix = REDIS.newPrefix();
+        // an analyzer cache of this run's own, so what the analyzers measure (and share) is this run's
+        harness = new PipelineHarness(REDIS.uri(), prefix, root, "--mcpca.worker.sessionless-fast-path=false",
+                "--mcpca.worker.analyzer-cache-dir=" + tmp.resolve("analyzer-cache"));
         client = harness.client();
     }
 
@@ -127,6 +134,12 @@ class PipelineIT {
             assertThat(s.get("path")).isEqualTo("tree/image.png");
             assertThat(String.valueOf(s.get("reason"))).contains("binary");
         });
+        // the worker's analyzer measured both files and handed them to the other workers through Redis (the
+        // counts of that exchange are the worker's business: not in the answer)
+        assertThat(result).doesNotContainKey("sharedCache");
+        Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+                REDIS.sync().scan(ScanArgs.Builder.matches(new Keys(prefix).sharedFilePattern()).limit(10_000))
+                        .getKeys()).hasSize(2));
     }
 
     @Test

@@ -123,7 +123,7 @@ public class WorkerConfiguration {
         List<JobConsumer> consumers = new ArrayList<>();
         List<AnalyzerPool> analyzerPools = new ArrayList<>();
         for (String pool : worker.getPools()) {
-            AnalyzerPool analyzers = new AnalyzerPool(binary, worker.getConcurrency(), List.of(),
+            AnalyzerPool analyzers = new AnalyzerPool(binary, worker.getConcurrency(), serveOptions(worker),
                     sharedFiles.getIfAvailable(() -> SharedFileResults.NONE));
             analyzerPools.add(analyzers);
             // the pool's read loop starts the session-locked calls of a read on it, pipelined (auto-flush off)
@@ -170,6 +170,12 @@ public class WorkerConfiguration {
             return Path.of(fromSystem).toAbsolutePath();
         }
         return Path.of("rust-workers", "target", "release", "mcpca-analyzer").toAbsolutePath();
+    }
+
+    /** The options every analyzer process of this worker is started with. */
+    static List<String> serveOptions(WorkerProperties worker) {
+        String cacheDir = worker.getAnalyzerCacheDir().toString();
+        return cacheDir.isEmpty() ? List.of() : List.of("--cache-dir", worker.getAnalyzerCacheDir().toAbsolutePath().toString());
     }
 
     private static ExecutorService executor(String pool, int threads) {

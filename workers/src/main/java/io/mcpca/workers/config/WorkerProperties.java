@@ -23,6 +23,12 @@ public class WorkerProperties {
     /** The analyzer binary; empty means the one built in rust-workers/target/release. */
     private Path analyzerPath = Path.of("");
 
+    /**
+     * The analyzers' on-disk cache of per-file results ({@code serve --cache-dir}); empty means the analyzer's
+     * default, {@code ~/.cache/mcpca}, which every worker of one user on the machine shares.
+     */
+    private Path analyzerCacheDir = Path.of("");
+
     /** Session lock lease; the watchdog extends it every third of this while a call runs. */
     private Duration lockTtl = Duration.ofSeconds(30);
 
@@ -96,6 +102,8 @@ public class WorkerProperties {
     public void setPools(List<String> pools) { this.pools = pools; }
     public int getConcurrency() { return concurrency; }
     public void setConcurrency(int concurrency) { this.concurrency = concurrency; }
+    public Path getAnalyzerCacheDir() { return analyzerCacheDir; }
+    public void setAnalyzerCacheDir(Path analyzerCacheDir) { this.analyzerCacheDir = analyzerCacheDir; }
     public Path getAnalyzerPath() { return analyzerPath; }
     public void setAnalyzerPath(Path analyzerPath) { this.analyzerPath = analyzerPath; }
     public Duration getLockTtl() { return lockTtl; }

@@ -97,12 +97,30 @@ public final class ToolRunner {
                 return AnalyzerOutcome.cached(cached.get());
             }
         }
-        AnalyzerOutcome ran = analyzers.call(request.requestId(), request.tool(), args, left, progress);
+        AnalyzerOutcome ran = withoutWorkerDetails(analyzers.call(request.requestId(), request.tool(), args, left,
+                progress));
         AnalyzerOutcome outcome = root.map(r -> relativize(ran, r)).orElse(ran);
         if (outcome.succeeded() && key.isPresent()) {
             cache.put(key.get(), outcome.result());
         }
         return outcome;
+    }
+
+    /**
+     * Top-level result fields about how this worker's analyzer got the answer, not about the code: the shared
+     * per-file cache's counts ({@code sharedCache}). Left out of what callers see and what the result cache
+     * keeps (a cached answer would repeat counts of a run that did not happen); the worker's
+     * {@code mcpca.cache.files} counters tell operators the same.
+     */
+    private static final List<String> WORKER_DETAILS = List.of("sharedCache");
+
+    private static AnalyzerOutcome withoutWorkerDetails(AnalyzerOutcome outcome) {
+        if (!outcome.succeeded() || WORKER_DETAILS.stream().noneMatch(outcome.result()::containsKey)) {
+            return outcome;
+        }
+        Map<String, Object> result = new LinkedHashMap<>(outcome.result());
+        WORKER_DETAILS.forEach(result::remove);
+        return AnalyzerOutcome.success(result);
     }
 
     /** Top-level result fields that name a location; reported relative to the root, never as server paths. */
