@@ -52,9 +52,11 @@ public final class CacheCommand {
         RedisClient client = RedisClient.create(url.contains("://") ? url : "redis://" + url);
         try (StatefulRedisConnection<String, byte[]> connection =
                      client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE))) {
-            long removed = TieredResultCache.clearEverywhere(connection.sync(), new Keys(prefix));
-            out.printf("removed %d cached result(s) from %s; running processes were told to drop their local copies%n",
-                    removed, url);
+            Keys keys = new Keys(prefix);
+            long removed = TieredResultCache.clearEverywhere(connection.sync(), keys);
+            long files = TieredResultCache.clearSharedFiles(connection.sync(), keys);
+            out.printf("removed %d cached result(s) and %d shared per-file result(s) from %s; running processes were "
+                    + "told to drop their local copies%n", removed, files, url);
             return 0;
         } catch (RuntimeException e) {
             err.println("mcpca cache: " + e.getMessage());

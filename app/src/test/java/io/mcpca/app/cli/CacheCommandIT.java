@@ -38,7 +38,9 @@ class CacheCommandIT {
     static void start() throws Exception {
         Files.writeString(root.resolve("A.java"), "class A {\n  int f(int x) {\n    return x > 0 ? 1 : 2;\n  }\n}\n");
         prefix = REDIS.newPrefix();
-        harness = new PipelineHarness(REDIS.uri(), prefix, root);
+        // an analyzer cache of its own: A.java is measured (and shared) by this run, not found on disk
+        harness = new PipelineHarness(REDIS.uri(), prefix, root,
+                "--mcpca.worker.analyzer-cache-dir=" + Files.createTempDirectory("cache-command-it"));
     }
 
     @AfterAll
@@ -55,6 +57,7 @@ class CacheCommandIT {
         TieredResultCache cache = harness.worker().getBean(WorkerEvents.class).cache();
         Keys keys = new Keys(prefix);
         assertThat(REDIS.sync().keys(keys.resultPattern())).hasSize(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> REDIS.sync().keys(keys.sharedFilePattern()).size() == 1);
         assertThat(cache.l1Entries()).isEqualTo(1);
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -62,8 +65,10 @@ class CacheCommandIT {
                 new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
 
         assertThat(exit).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("removed 1 cached result(s)");
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("removed 1 cached result(s) and 1 shared per-file result(s)");
         assertThat(REDIS.sync().keys(keys.resultPattern())).isEmpty();
+        assertThat(REDIS.sync().keys(keys.sharedFilePattern())).isEmpty();
         await().atMost(Duration.ofSeconds(5)).until(() -> cache.l1Entries() == 0);
     }
 

@@ -144,9 +144,26 @@ public final class TieredResultCache implements ResultCache, AutoCloseable {
      * the Redis copies, then every running process's L1 through the invalidate channel.
      */
     public static long clearEverywhere(RedisCommands<String, byte[]> redis, Keys keys) {
+        long removed = unlinkMatching(redis, keys.resultPattern());
+        redis.publish(keys.invalidateChannel(), ALL.getBytes(StandardCharsets.UTF_8));
+        return removed;
+    }
+
+    /**
+     * Removes every per-file result shared between workers ({@link RedisSharedFileResults}); the analyzers'
+     * own disk caches keep theirs.
+     *
+     * @return how many were removed
+     */
+    public static long clearSharedFiles(RedisCommands<String, byte[]> redis, Keys keys) {
+        return unlinkMatching(redis, keys.sharedFilePattern());
+    }
+
+    /** SCAN (never KEYS) and UNLINK, a page at a time. */
+    private static long unlinkMatching(RedisCommands<String, byte[]> redis, String pattern) {
         long removed = 0;
         ScanCursor cursor = ScanCursor.INITIAL;
-        ScanArgs match = ScanArgs.Builder.matches(keys.resultPattern()).limit(1_000);
+        ScanArgs match = ScanArgs.Builder.matches(pattern).limit(1_000);
         do {
             KeyScanCursor<String> page = redis.scan(cursor, match);
             if (!page.getKeys().isEmpty()) {
@@ -154,7 +171,6 @@ public final class TieredResultCache implements ResultCache, AutoCloseable {
             }
             cursor = page;
         } while (!cursor.isFinished());
-        redis.publish(keys.invalidateChannel(), ALL.getBytes(StandardCharsets.UTF_8));
         return removed;
     }
 
