@@ -282,12 +282,7 @@ pub fn unserved_keys(root: &Path, relative_to: Option<&Path>, options: &ScanOpti
     let Some(cache) = &options.cache else { return Vec::new() };
     let index = cache.load_index(&index_name(root, relative_to, options));
     let walked = walk(root, relative_to, &|_, _, _| {}, |path, display| {
-        let served_by_index = std::fs::symlink_metadata(path)
-            .ok()
-            .filter(|meta| meta.file_type().is_file())
-            .and_then(|meta| index.lookup(display, &cache::FileSig::of(&meta)))
-            .is_some();
-        if served_by_index {
+        if file_sig(path).and_then(|sig| index.lookup(display, &sig)).is_some() {
             return None;
         }
         unserved_key(path, options, None)
@@ -441,6 +436,12 @@ fn index_name(root: &Path, relative_to: Option<&Path>, options: &ScanOptions) ->
     )
 }
 
+/// The stat signature the scan index keys a regular file by (`None` for a symlink or a file that
+/// cannot be stat'ed, which the index never serves).
+fn file_sig(path: &Path) -> Option<cache::FileSig> {
+    std::fs::symlink_metadata(path).ok().filter(|meta| meta.file_type().is_file()).map(|meta| cache::FileSig::of(&meta))
+}
+
 /// Index payloads: a measured file (its [`FileSummary`] bytes, then its JSON) or a skip reason.
 const PAYLOAD_MEASURED: u8 = 0;
 const PAYLOAD_SKIPPED: u8 = 1;
@@ -455,10 +456,7 @@ fn scan_file(
     next_index: &cache::IndexWriter,
     index_hits: &AtomicU64,
 ) -> Result<ScannedFile, String> {
-    let sig = match (&options.cache, std::fs::symlink_metadata(path)) {
-        (Some(_), Ok(meta)) if meta.file_type().is_file() => Some(cache::FileSig::of(&meta)),
-        _ => None,
-    };
+    let sig = options.cache.as_ref().and_then(|_| file_sig(path));
     if let Some(payload) = sig.as_ref().and_then(|sig| index.lookup(display, sig)) {
         if let Some(found) = decode_payload(display, &payload, options.json_bodies) {
             index_hits.fetch_add(1, Ordering::Relaxed);

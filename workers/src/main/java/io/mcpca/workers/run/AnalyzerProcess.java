@@ -255,12 +255,10 @@ public final class AnalyzerProcess implements AutoCloseable {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
-                if ("type".equals(field) || "id".equals(field)) {
-                    if ("type".equals(field)) {
-                        type = p.getValueAsString();
-                    } else {
-                        lineId = p.getValueAsString();
-                    }
+                if ("type".equals(field)) {
+                    type = p.getValueAsString();
+                } else if ("id".equals(field)) {
+                    lineId = p.getValueAsString();
                 } else if ("entries".equals(field) && value == JsonToken.START_OBJECT) {
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String key = p.currentName();
