@@ -167,14 +167,17 @@ impl Cache {
 
     /// Stores `value` (best effort: a full disk or a read-only directory only costs speed).
     pub fn put<T: Serialize>(&self, key: &str, value: &T) {
-        match serde_json::to_vec(value) {
-            Ok(bytes) => {
-                self.write_entry(key, &bytes);
-            }
-            Err(_) => {
-                self.write_errors.fetch_add(1, Ordering::Relaxed);
-            }
-        }
+        self.store(key, value);
+    }
+
+    /// [`Cache::put`], returning the JSON bytes it stored (`None` if `value` does not serialize).
+    fn store<T: Serialize>(&self, key: &str, value: &T) -> Option<Vec<u8>> {
+        let Ok(bytes) = serde_json::to_vec(value) else {
+            self.write_errors.fetch_add(1, Ordering::Relaxed);
+            return None;
+        };
+        self.write_entry(key, &bytes);
+        Some(bytes)
     }
 
     /// Stores an entry given as its JSON, e.g. one another machine's cache computed (its
@@ -226,16 +229,8 @@ impl Cache {
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
         let v = compute();
-        match serde_json::to_vec(&v) {
-            Ok(bytes) => {
-                self.write_entry(&key, &bytes);
-                if let Some(c) = collector {
-                    c.record(&key, &bytes);
-                }
-            }
-            Err(_) => {
-                self.write_errors.fetch_add(1, Ordering::Relaxed);
-            }
+        if let (Some(bytes), Some(c)) = (self.store(&key, &v), collector) {
+            c.record(&key, &bytes);
         }
         (v, false)
     }
