@@ -3,7 +3,8 @@
 //! * `mcpca-analyzer metrics <path>... [--format json|table] [--jobs N] [--cache-dir DIR]
 //!   [--no-cache]` — every metric of every
 //!   file, function and class, rolled up per directory and language (schema: `rust-workers/README.md`,
-//!   section "Output schema").
+//!   section "Output schema"). `--parse-only` parses and counts lines but measures nothing else:
+//!   the cost of tree-sitter's parse alone, which `bench/analyzer` prints beside `metrics`.
 //! * `mcpca-analyzer summary <path>... [--format json|table] [--jobs N]` — line counts per
 //!   language only (no parse; the fast path).
 //! * `mcpca-analyzer serve [--shared-cache-wait-ms MS]` — JSON lines on stdin/stdout for the Java
@@ -57,6 +58,10 @@ enum Command {
         /// Disable the cache even if --cache-dir is given.
         #[arg(long)]
         no_cache: bool,
+        /// Parse every file and measure nothing else (lines are counted; functions, classes and
+        /// errors stay empty): the cost of tree-sitter's parse alone, for benchmarks.
+        #[arg(long, conflicts_with = "cache_dir")]
+        parse_only: bool,
     },
     /// Line counts per language only (no parsing): the fast overview.
     Summary {
@@ -124,7 +129,7 @@ enum Format {
 fn main() -> Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Metrics { paths, format, pretty, jobs, max_file_size, cache_dir, no_cache } => {
+        Command::Metrics { paths, format, pretty, jobs, max_file_size, cache_dir, no_cache, parse_only } => {
             configure_threads(jobs)?;
             let cache = match cache_dir {
                 Some(d) if !no_cache => Some(std::sync::Arc::new(open_cache(&d)?)),
@@ -132,7 +137,7 @@ fn main() -> Result<()> {
             };
             // Compact JSON is written from the files' JSON bodies, made on the worker threads.
             let json_bodies = format == Format::Json && !pretty;
-            let options = ScanOptions { max_file_bytes: max_file_size, cache: cache.clone(), skip_generated: true, json_bodies, collector: None };
+            let options = ScanOptions { max_file_bytes: max_file_size, cache: cache.clone(), json_bodies, parse_only, ..Default::default() };
             let mut results = Vec::new();
             for path in &paths {
                 check_exists(path)?;
@@ -165,7 +170,7 @@ fn main() -> Result<()> {
         }
         Command::Summary { paths, format, jobs, max_file_size } => {
             configure_threads(jobs)?;
-            let options = ScanOptions { max_file_bytes: max_file_size, cache: None, skip_generated: true, json_bodies: false, collector: None };
+            let options = ScanOptions { max_file_bytes: max_file_size, ..Default::default() };
             for path in &paths {
                 check_exists(path)?;
             }
@@ -196,7 +201,7 @@ fn main() -> Result<()> {
                 }
             };
             // One cache for outlines and metrics (their salts differ).
-            let options = ScanOptions { max_file_bytes: max_file_size, cache: cache.clone(), skip_generated: true, json_bodies: false, collector: None };
+            let options = ScanOptions { max_file_bytes: max_file_size, cache: cache.clone(), ..Default::default() };
             let writer = serve::LineWriter::new(std::io::stdout());
             // Not `stdin().lock()`: the lock cannot move to serve's reader thread.
             let stdin = std::io::BufReader::new(std::io::stdin());

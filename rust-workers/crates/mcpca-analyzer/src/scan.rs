@@ -186,11 +186,14 @@ pub struct ScanOptions {
     /// Receives every per-file entry this scan computes (cache misses), for `serve`'s shared
     /// cache; `None` outside such a request.
     pub collector: Option<Arc<cache::EntryCollector>>,
+    /// Parse every file and measure nothing else (`metrics --parse-only`, a benchmark aid: the
+    /// cost of tree-sitter's parse alone). The cache is not used: such results are incomplete.
+    pub parse_only: bool,
 }
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        ScanOptions { max_file_bytes: DEFAULT_MAX_FILE_BYTES, cache: None, skip_generated: true, json_bodies: false, collector: None }
+        ScanOptions { max_file_bytes: DEFAULT_MAX_FILE_BYTES, cache: None, skip_generated: true, json_bodies: false, collector: None, parse_only: false }
     }
 }
 
@@ -249,6 +252,11 @@ pub fn measure_file(path: &Path, display: String, options: &ScanOptions, forced:
         Ok(found) => found,
         Err(reason) => return FileOutcome::Skipped(reason),
     };
+    if options.parse_only {
+        let mut m = metrics::parse_only(lang, &source);
+        m.path = display;
+        return FileOutcome::Measured(m);
+    }
     let compute = || metrics::analyze_source(lang, &source);
     let mut m = match &options.cache {
         Some(c) => match c.get_or_compute_collected(&metrics_salt(lang), &source, compute, options.collector.as_deref()) {

@@ -266,6 +266,26 @@ pub fn analyze_source(lang: Language, source: &[u8]) -> FileMetrics {
     }
 }
 
+/// Counts the lines of `source` and parses it, and measures nothing else: no functions, classes,
+/// logical lines or errors. The cost of tree-sitter's parse alone (`metrics --parse-only`), the
+/// floor under [`analyze_source`] that `bench/analyzer` prints.
+pub fn parse_only(lang: Language, source: &[u8]) -> FileMetrics {
+    let counts = count_lines_for(lang, source);
+    if has_function_metrics(lang) {
+        // The tree is dropped at once: deleting it is part of the cost of a parse.
+        drop(lang::parse(lang, source));
+    }
+    FileMetrics {
+        path: String::new(),
+        language: lang.name(),
+        lines: FileLines { counts, logical: 0 },
+        functions: Vec::new(),
+        classes: Vec::new(),
+        totals: MetricStats::of(&[], &[]),
+        errors: Vec::new(),
+    }
+}
+
 /// Reads and measures a file; `display_path` is what goes into the `path` field.
 pub fn analyze_file(path: &Path, lang: Language, display_path: String) -> Result<FileMetrics, Error> {
     let source = std::fs::read(path).map_err(|e| Error::Io(path.to_path_buf(), e))?;

@@ -140,28 +140,9 @@ impl WalkResult {
 pub(crate) fn walk<'t, V: Visitor<'t>>(tree: &'t Tree, source: &'t [u8], visitor: &mut V) -> WalkResult {
     let mut cx = Context::new(source);
     let grammar = tree.language();
-    cx.kinds = (0..grammar.node_kind_count()).map(|i| grammar.node_kind_for_id(i as u16).unwrap_or("")).collect();
-    let atoms = visitor.atoms();
-    let type_keywords = visitor.type_keywords();
-    // Atoms and type keywords are named kinds: an anonymous token may share an atom's name (PHP's
-    // and TypeScript's `string` type keyword beside their `string` literal node).
-    cx.token_class = cx
-        .kinds
-        .iter()
-        .enumerate()
-        .map(|(id, k)| {
-            let named = grammar.node_kind_is_named(id as u16);
-            if k.contains("comment") {
-                TOKEN_COMMENT
-            } else if named && atoms.contains(k) {
-                TOKEN_ATOM
-            } else if named && type_keywords.contains(k) {
-                TOKEN_TYPE_KEYWORD
-            } else {
-                0
-            }
-        })
-        .collect();
+    let tables = kind_tables(grammar, visitor.atoms(), visitor.type_keywords());
+    cx.kinds = tables.kinds;
+    cx.token_class = tables.token_class;
     cx.grammar = Some(grammar);
     let mut cursor = tree.walk();
     loop {
@@ -196,6 +177,52 @@ pub(crate) fn walk<'t, V: Visitor<'t>>(tree: &'t Tree, source: &'t [u8], visitor
             cx.ancestors.pop();
         }
     }
+}
+
+/// Per-grammar lookup tables of the walk: kind names by id, and each kind's token class.
+#[derive(Clone, Copy)]
+struct KindTables {
+    kinds: &'static [&'static str],
+    token_class: &'static [u8],
+}
+
+thread_local! {
+    /// Tables per (grammar, atoms, type keywords): built once per thread and kept for the life of
+    /// the process (a few grammars times a few rule sets, some KiB each). Building them took tens
+    /// of microseconds per file (a `strlen` and UTF-8 check per kind name, then string searches).
+    static KIND_TABLES: std::cell::RefCell<Vec<((lang::tree_sitter::Language, usize, usize), KindTables)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn kind_tables(grammar: lang::tree_sitter::Language, atoms: &'static [&'static str], type_keywords: &'static [&'static str]) -> KindTables {
+    let key = (grammar, atoms.as_ptr() as usize, type_keywords.as_ptr() as usize);
+    KIND_TABLES.with(|cell| {
+        if let Some((_, t)) = cell.borrow().iter().find(|(k, _)| *k == key) {
+            return *t;
+        }
+        let kinds: Vec<&'static str> = (0..grammar.node_kind_count()).map(|i| grammar.node_kind_for_id(i as u16).unwrap_or("")).collect();
+        // Atoms and type keywords are named kinds: an anonymous token may share an atom's name
+        // (PHP's and TypeScript's `string` type keyword beside their `string` literal node).
+        let token_class: Vec<u8> = kinds
+            .iter()
+            .enumerate()
+            .map(|(id, k)| {
+                let named = grammar.node_kind_is_named(id as u16);
+                if k.contains("comment") {
+                    TOKEN_COMMENT
+                } else if named && atoms.contains(k) {
+                    TOKEN_ATOM
+                } else if named && type_keywords.contains(k) {
+                    TOKEN_TYPE_KEYWORD
+                } else {
+                    0
+                }
+            })
+            .collect();
+        let tables = KindTables { kinds: Vec::leak(kinds), token_class: Vec::leak(token_class) };
+        cell.borrow_mut().push((key, tables));
+        tables
+    })
 }
 
 /// How decision points inside a scope are attributed.
@@ -239,9 +266,9 @@ pub(crate) struct Context<'t> {
     /// root on every call; this stack is free).
     ancestors: Vec<Node<'t>>,
     /// Node kind names by kind id (`Node::kind` runs `strlen` and UTF-8 validation per call).
-    kinds: Vec<&'static str>,
+    kinds: &'static [&'static str],
     /// Per kind id: comment, atom or type keyword (see `token`).
-    token_class: Vec<u8>,
+    token_class: &'static [u8],
     grammar: Option<lang::tree_sitter::Language>,
     /// Type keyword texts seen in this file: (text hash, id of the grammar's anonymous token of
     /// that text, 0 when it has none).
@@ -284,8 +311,8 @@ impl<'t> Context<'t> {
         Context {
             source,
             ancestors: Vec::new(),
-            kinds: Vec::new(),
-            token_class: Vec::new(),
+            kinds: &[],
+            token_class: &[],
             grammar: None,
             type_keyword_ids: Vec::new(),
             scopes: Vec::new(),
