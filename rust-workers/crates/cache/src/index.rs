@@ -61,6 +61,13 @@ impl FileSig {
             ctime_ns: ns(meta.ctime(), meta.ctime_nsec()),
         }
     }
+
+    /// Whether the file may have changed in the same clock tick as a look at it that started at
+    /// `started_ns`, so that a later change could keep this signature (see the module docs).
+    pub fn is_racy(&self, started_ns: u64, racy_margin_ns: u64) -> bool {
+        let trusted_before = started_ns.saturating_sub(racy_margin_ns);
+        self.ctime_ns >= trusted_before || self.mtime_ns >= trusted_before
+    }
 }
 
 /// Bytes shared without copying: a payload inside a mapped index, or a buffer of its own.
@@ -160,7 +167,8 @@ pub struct IndexWriter {
     entries: std::sync::Mutex<Vec<(String, FileSig, SharedBytes)>>,
 }
 
-pub(crate) fn now_ns() -> u64 {
+/// Now, in nanoseconds since the epoch (the clock of [`FileSig::is_racy`]'s `started_ns`).
+pub fn now_ns() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0)
 }
 
@@ -228,14 +236,13 @@ impl IndexWriter {
         b.extend_from_slice(MAGIC);
         b.extend_from_slice(&self.started_ns.to_le_bytes());
         b.extend_from_slice(&(entries.len() as u64).to_le_bytes());
-        let trusted_before = self.started_ns.saturating_sub(racy_margin_ns);
         for (path, sig, payload) in &entries {
             b.extend_from_slice(&(path.len() as u32).to_le_bytes());
             b.extend_from_slice(path.as_bytes());
             for v in [sig.dev, sig.ino, sig.size, sig.mtime_ns, sig.ctime_ns] {
                 b.extend_from_slice(&v.to_le_bytes());
             }
-            b.push((sig.ctime_ns >= trusted_before || sig.mtime_ns >= trusted_before) as u8);
+            b.push(sig.is_racy(self.started_ns, racy_margin_ns) as u8);
             b.extend_from_slice(&(payload.len() as u32).to_le_bytes());
             b.extend_from_slice(payload);
         }

@@ -21,7 +21,8 @@
 //!
 //! Sharing across machines: an [`EntryCollector`] passed to [`Cache::get_or_compute_collected`]
 //! receives the exact bytes of every entry computed, so a caller can hand them to another
-//! machine, which stores them with [`Cache::put_json`] and gets a byte-identical entry.
+//! machine, which stores them with [`Cache::put_json`] and gets a byte-identical entry. The
+//! receiving machine's scan is served from memory meanwhile ([`ReceivedEntries`]).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -33,7 +34,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 mod index;
-pub use index::{FileSig, IndexWriter, PathIndex, SharedBytes, RACY_MARGIN_NS};
+mod received;
+pub use index::{now_ns, FileSig, IndexWriter, PathIndex, SharedBytes, RACY_MARGIN_NS};
+pub use received::{KnownKey, ReceivedEntries};
 
 /// Errors of this crate (only opening the directory can fail; reads and writes degrade to misses).
 #[derive(Debug)]
@@ -222,15 +225,23 @@ impl Cache {
         T: Serialize + DeserializeOwned,
         F: FnOnce() -> T,
     {
-        let key = self.key(salt, content);
-        if let Some(v) = self.get(&key) {
+        self.get_or_compute_keyed(&self.key(salt, content), compute, collector)
+    }
+
+    /// [`Cache::get_or_compute_collected`] for a key the caller already computed with [`Cache::key`].
+    pub fn get_or_compute_keyed<T, F>(&self, key: &str, compute: F, collector: Option<&EntryCollector>) -> (T, bool)
+    where
+        T: Serialize + DeserializeOwned,
+        F: FnOnce() -> T,
+    {
+        if let Some(v) = self.get(key) {
             self.hits.fetch_add(1, Ordering::Relaxed);
             return (v, true);
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
         let v = compute();
-        if let (Some(bytes), Some(c)) = (self.store(&key, &v), collector) {
-            c.record(&key, &bytes);
+        if let (Some(bytes), Some(c)) = (self.store(key, &v), collector) {
+            c.record(key, &bytes);
         }
         (v, false)
     }
@@ -255,7 +266,14 @@ impl Cache {
         self.racy_margin_ns.store(ns, Ordering::Relaxed);
     }
 
-    /// Counts hits served by an index (they bypass [`Cache::get_or_compute`]).
+    /// Whether a file with signature `sig`, looked at by a scan or listing that started at
+    /// `started_ns` ([`now_ns`]), may change later without its signature changing (the scan
+    /// index's racy entries, with this cache's margin).
+    pub fn is_racy(&self, sig: &FileSig, started_ns: u64) -> bool {
+        sig.is_racy(started_ns, self.racy_margin_ns.load(Ordering::Relaxed))
+    }
+
+    /// Counts hits served by an index or from memory (they bypass [`Cache::get_or_compute`]).
     pub fn record_hits(&self, n: u64) {
         self.hits.fetch_add(n, Ordering::Relaxed);
     }

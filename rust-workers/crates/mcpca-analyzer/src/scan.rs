@@ -12,7 +12,7 @@
 //! per-language totals).
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -186,6 +186,10 @@ pub struct ScanOptions {
     /// Receives every per-file entry this scan computes (cache misses), for `serve`'s shared
     /// cache; `None` outside such a request.
     pub collector: Option<Arc<cache::EntryCollector>>,
+    /// Entries `serve`'s shared cache received for this scan, used before the content cache (by
+    /// key, and by path for files unchanged since [`unserved_keys`] hashed them); `None` outside
+    /// such a request.
+    pub received: Option<Arc<cache::ReceivedEntries<FileMetrics>>>,
     /// Parse every file and measure nothing else (`metrics --parse-only`, a benchmark aid: the
     /// cost of tree-sitter's parse alone). The cache is not used: such results are incomplete.
     pub parse_only: bool,
@@ -193,7 +197,7 @@ pub struct ScanOptions {
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        ScanOptions { max_file_bytes: DEFAULT_MAX_FILE_BYTES, cache: None, skip_generated: true, json_bodies: false, collector: None, parse_only: false }
+        ScanOptions { max_file_bytes: DEFAULT_MAX_FILE_BYTES, cache: None, skip_generated: true, json_bodies: false, collector: None, received: None, parse_only: false }
     }
 }
 
@@ -259,13 +263,20 @@ pub fn measure_file(path: &Path, display: String, options: &ScanOptions, forced:
     }
     let compute = || metrics::analyze_source(lang, &source);
     let mut m = match &options.cache {
-        Some(c) => match c.get_or_compute_collected(&metrics_salt(lang), &source, compute, options.collector.as_deref()) {
-            (mut cached, true) => {
-                cached.restore_derived();
-                cached
+        Some(c) => {
+            let key = c.key(&metrics_salt(lang), &source);
+            let (mut m, stored) = match options.received.as_ref().and_then(|r| r.take(&key)) {
+                Some(received) => {
+                    c.record_hits(1);
+                    (received, true)
+                }
+                None => c.get_or_compute_keyed(&key, compute, options.collector.as_deref()),
+            };
+            if stored {
+                m.restore_derived();
             }
-            (fresh, false) => fresh,
-        },
+            m
+        }
         None => compute(),
     };
     m.path = display;
@@ -282,27 +293,48 @@ pub fn unserved_key(path: &Path, options: &ScanOptions, forced: Option<Language>
     (!cache.contains(&key)).then_some(key)
 }
 
-/// The content keys a [`scan`] of `root` would look up and not find: files neither served by the
-/// scan index (unchanged signature) nor held by the content cache. Sorted, without duplicates.
-/// Such files are read twice (here and in the scan); only files the index does not serve are, and
-/// reading is cheap next to parsing.
-pub fn unserved_keys(root: &Path, relative_to: Option<&Path>, options: &ScanOptions) -> Vec<String> {
-    let Some(cache) = &options.cache else { return Vec::new() };
-    let index = cache.load_index(&index_name(root, relative_to, options));
-    let walked = walk(root, relative_to, &|_, _, _| {}, |path, display| {
-        if file_sig(path).and_then(|sig| index.lookup(display, &sig)).is_some() {
-            return None;
-        }
-        unserved_key(path, options, None)
-    });
-    let keys: std::collections::BTreeSet<String> = walked.outcomes.into_iter().flatten().map(|(_, key)| key).collect();
-    keys.into_iter().collect()
+/// What [`unserved_keys`] found.
+#[derive(Debug, Default)]
+pub struct Unserved {
+    /// The content keys a scan would look up and not find. Sorted, without duplicates.
+    pub keys: Vec<String>,
+    /// Those files' keys by display path, with the stat signature each file had before it was
+    /// read, for the files whose signature is sure to change with their content (not racy): while
+    /// it is unchanged, the scan finds a received entry without reading the file again
+    /// ([`cache::ReceivedEntries::take_unchanged`]).
+    pub keys_by_path: HashMap<String, cache::KnownKey>,
 }
 
-/// Whether `json` is a per-file metrics entry as [`measure_file`] stores it in the content cache
-/// (an entry from elsewhere is written to the cache only if it is).
-pub fn is_metrics_entry(json: &str) -> bool {
-    serde_json::from_str::<FileMetrics>(json).is_ok()
+/// The content keys a [`scan`] of `root` would look up and not find: files neither served by the
+/// scan index (unchanged signature) nor held by the content cache.
+pub fn unserved_keys(root: &Path, relative_to: Option<&Path>, options: &ScanOptions) -> Unserved {
+    let Some(cache) = &options.cache else { return Unserved::default() };
+    let index = cache.load_index(&index_name(root, relative_to, options));
+    let started_ns = cache::now_ns();
+    let walked = walk(root, relative_to, &|_, _, _| {}, |path, display| {
+        // Stat before reading: a change after this point changes the signature the scan sees.
+        let sig = file_sig(path);
+        if sig.as_ref().and_then(|sig| index.lookup(display, sig)).is_some() {
+            return None;
+        }
+        let key = unserved_key(path, options, None)?;
+        Some((sig.filter(|sig| !cache.is_racy(sig, started_ns)), key))
+    });
+    let mut keys = BTreeSet::new();
+    let mut keys_by_path = HashMap::new();
+    for (display, (sig, key)) in walked.outcomes.into_iter().flatten() {
+        if let Some(sig) = sig {
+            keys_by_path.insert(display, cache::KnownKey { sig, key: key.clone() });
+        }
+        keys.insert(key);
+    }
+    Unserved { keys: keys.into_iter().collect(), keys_by_path }
+}
+
+/// `json` decoded as a per-file metrics entry as [`measure_file`] stores it in the content cache
+/// (an entry from elsewhere is used only if it decodes).
+pub fn metrics_entry(json: &str) -> Option<FileMetrics> {
+    serde_json::from_str(json).ok()
 }
 
 /// Lists the files under `root` (or `root` itself if it is a file): .gitignore/.ignore honoured
@@ -454,8 +486,9 @@ fn file_sig(path: &Path) -> Option<cache::FileSig> {
 const PAYLOAD_MEASURED: u8 = 0;
 const PAYLOAD_SKIPPED: u8 = 1;
 
-/// One file of a scan: from the index when its signature is unchanged, else measured (through
-/// the content cache) and recorded for the next index.
+/// One file of a scan: from the index when its signature is unchanged, else from the received
+/// entries when its signature is unchanged since its key was computed, else measured (through the
+/// received entries and the content cache); recorded for the next index either way.
 fn scan_file(
     path: &Path,
     display: &str,
@@ -472,7 +505,10 @@ fn scan_file(
             return found;
         }
     }
-    let outcome = measure_file(path, display.to_string(), options, None);
+    let outcome = match sig.as_ref().and_then(|sig| received_unchanged(display, sig, options)) {
+        Some(m) => FileOutcome::Measured(m),
+        None => measure_file(path, display.to_string(), options, None),
+    };
     let (found, payload) = match outcome {
         FileOutcome::Measured(m) => {
             let summary = FileSummary::of(&m);
@@ -500,6 +536,18 @@ fn scan_file(
         next_index.add(display.to_string(), sig, payload);
     }
     found
+}
+
+/// The received entry of a file whose signature is still the one it had when its key was computed
+/// (so neither read nor hashed again), completed as [`measure_file`] completes a cached one.
+fn received_unchanged(display: &str, sig: &cache::FileSig, options: &ScanOptions) -> Option<FileMetrics> {
+    let mut m = options.received.as_ref()?.take_unchanged(display, sig)?;
+    if let Some(c) = &options.cache {
+        c.record_hits(1);
+    }
+    m.restore_derived();
+    m.path = display.to_string();
+    Some(m)
 }
 
 fn decode_payload(display: &str, payload: &cache::SharedBytes, json_bodies: bool) -> Option<Result<ScannedFile, String>> {
@@ -750,6 +798,50 @@ mod tests {
         let changed = serde_json::to_string(&scan(&dir, None, &json, &|_, _, _| {})).unwrap();
         assert_eq!(changed, plain(&dir));
         assert_eq!((c.stats().misses, c.stats().hits), (4, 10));
+        let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_dir_all(&store);
+    }
+
+    /// Entries as serve's shared cache receives them (decoded and in the local cache), each the
+    /// result of the Python `source` it is paired with, not of the file keyed to it: the numbers
+    /// show where a file's result came from.
+    fn received(c: &cache::Cache, entries: &[(&str, &str)], keys_by_path: HashMap<String, cache::KnownKey>) -> Option<Arc<cache::ReceivedEntries<FileMetrics>>> {
+        let entries = entries.iter().map(|(key, source)| {
+            let json = serde_json::to_string(&metrics::analyze_source(Language::Python, source.as_bytes())).unwrap();
+            assert!(c.put_json(key, json.as_bytes()));
+            (key.to_string(), metrics_entry(&json).unwrap())
+        });
+        Some(Arc::new(cache::ReceivedEntries::new(entries, keys_by_path)))
+    }
+
+    /// A file unchanged since the lookup hashed it is served its received entry by path, without
+    /// being read (c.py: had it been read, its content would have found another entry); a second
+    /// one with the same key (d.py) finds the entry in the cache. A file changed after the lookup
+    /// (a.py) is read, and its new content has no entry, so it is measured.
+    #[test]
+    fn received_entries_serve_files_unchanged_since_the_lookup_without_reading_them() {
+        let dir = temp_dir("received");
+        for name in ["a.py", "b.py", "c.py", "d.py"] {
+            std::fs::write(dir.join(name), "def f(x):\n    return x\n").unwrap();
+        }
+        let store = temp_dir("received-store");
+        let c = Arc::new(cache::Cache::open(&store, "test").unwrap());
+        c.set_racy_margin_ns(0); // the files were written just now; trust their signatures anyway
+        let options = ScanOptions { cache: Some(c.clone()), ..Default::default() };
+
+        let unserved = unserved_keys(&dir, None, &options);
+        assert_eq!((unserved.keys.len(), unserved.keys_by_path.len()), (1, 4), "one content, four paths");
+        let mut keys_by_path = unserved.keys_by_path;
+        let other = c.key("other", b"");
+        keys_by_path.get_mut("c.py").unwrap().key = other.clone();
+        std::fs::write(dir.join("a.py"), "def h(x):\n    return 10\n").unwrap();
+        let two = "def f(x):\n    return x\ndef g(y):\n    return y\n";
+        let three = "def f():\n    pass\ndef g():\n    pass\ndef h():\n    pass\n";
+        let served = ScanOptions { received: received(&c, &[(&unserved.keys[0], two), (&other, three)], keys_by_path), ..options.clone() };
+        let r = scan(&dir, None, &served, &|_, _, _| {});
+        let functions: Vec<(&str, u64)> = r.files.iter().map(|f| (f.path.as_str(), f.summary.functions)).collect();
+        assert_eq!(functions, vec![("a.py", 1), ("b.py", 2), ("c.py", 3), ("d.py", 2)]);
+        assert_eq!((c.stats().misses, c.stats().hits), (1, 3), "a.py measured; c.py and b.py or d.py from memory, the other from the cache");
         let _ = std::fs::remove_dir_all(&dir);
         let _ = std::fs::remove_dir_all(&store);
     }

@@ -20,7 +20,8 @@
 //!   for the files neither the scan index nor the local cache serves (not sent if there are none);
 //! * in `{"id","type":"cacheEntries","entries":{"<key>": <entry JSON>,...}}` — the worker's answer,
 //!   awaited at most `--shared-cache-wait-ms` (default 10000) and never past the deadline; without
-//!   it the request measures everything itself;
+//!   it the request measures everything itself. The entries are decoded once, written to the
+//!   local cache and used from memory (a file unchanged since the lookup read it is not read again);
 //! * out `{"id","type":"cacheStore","entries":{...}}` — the entries the request computed, as the
 //!   local cache stored them, ~1 MiB of entry JSON per line; the worker answers nothing.
 //!
@@ -320,8 +321,9 @@ fn handle(request: &Request, cx: &Cx<'_>) -> Response {
 type ToolResult = std::result::Result<serde_json::Value, Response>;
 
 /// Runs a tool that measures files through the content cache, inside a shared-cache session when
-/// the request has one: the tool calls `fetch` on it with the keys it would compute, and the
-/// session then stores what it computed and adds its counts to the result.
+/// the request has one: the tool calls `fetch` on it with the keys it would compute and measures
+/// with its `options`, and the session then stores what it computed and adds its counts to the
+/// result.
 fn measuring_tool(
     request: &Request,
     cx: &Cx<'_>,
@@ -330,8 +332,7 @@ fn measuring_tool(
     match cx.shared_cache_session(&request.id) {
         None => tool(request, cx, &cx.config.scan, None),
         Some(mut session) => {
-            let options = session.options(&cx.config.scan);
-            let result = tool(request, cx, &options, Some(&mut session));
+            let result = tool(request, cx, &cx.config.scan, Some(&mut session));
             session.finish(result)
         }
     }
@@ -385,9 +386,13 @@ fn calculate_metrics(request: &Request, _cx: &Cx<'_>, options: &ScanOptions, sha
         Ok(_) => {}
     }
     let named = ScanOptions { skip_generated: false, ..options.clone() };
-    if let Some(session) = shared {
-        session.fetch(scan::unserved_key(p, &named, forced));
-    }
+    let named = match shared {
+        Some(session) => {
+            session.fetch(scan::Unserved { keys: scan::unserved_key(p, &named, forced).into_iter().collect(), ..Default::default() });
+            session.options(&named)
+        }
+        None => named,
+    };
     match scan::measure_file(p, path.clone(), &named, forced) {
         FileOutcome::Measured(m) => to_value(id, &m),
         FileOutcome::Skipped(reason) if reason == "unknown language" => {
@@ -405,13 +410,18 @@ fn analyze_metrics(request: &Request, cx: &Cx<'_>, options: &ScanOptions, shared
         return Err(Response::error(id, ErrorCode::NotFound, format!("no such directory: {}", args.path)));
     }
     let relative_to = args.relative_to.as_deref().map(Path::new);
-    if let Some(session) = shared {
-        session.fetch(scan::unserved_keys(root, relative_to, options));
-    }
+    let options = match shared {
+        Some(session) => {
+            session.fetch(scan::unserved_keys(root, relative_to, options));
+            session.options(options)
+        }
+        None => options.clone(),
+    };
     let progress = |done: u64, total: u64, path: &str| {
         (cx.progress)(Response::Progress { id: id.to_string(), progress: done, total, message: path.to_string() });
     };
-    let result = scan::scan(root, relative_to, options, &progress);
+    let result = scan::scan(root, relative_to, &options, &progress);
+    drop(options); // the shared cache's received entries: freed once written, not kept while encoding
     to_value(id, &result)
 }
 

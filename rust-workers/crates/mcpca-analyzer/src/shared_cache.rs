@@ -5,22 +5,30 @@
 //! One request with `"sharedCache": true` (`calculate-metrics`, `analyze-metrics`, and serve has
 //! a cache) is a [`Session`]:
 //! 1. The tool lists the content keys it would compute (files served neither by the scan index
-//!    nor by the local cache) and [`Session::fetch`] writes one `cacheLookup` line with them.
+//!    nor by the local cache; [`scan::unserved_keys`] reads and hashes them, and remembers each
+//!    one's key by path with the stat signature it had) and [`Session::fetch`] writes one
+//!    `cacheLookup` line with them.
 //! 2. It waits for the worker's `cacheEntries` line, which the stdin reader hands over through
 //!    the [`Inbox`], at most `--shared-cache-wait-ms` and never past the request's deadline. Each
-//!    entry that was asked for and reads as a per-file result is written to the local cache, so
-//!    the tool then finds it there; anything else is ignored (the tool computes that file).
-//! 3. The tool runs with a [`cache::EntryCollector`]; [`Session::finish`] sends what it computed
-//!    as `cacheStore` lines and adds `"sharedCache": {looked, received, stored}` to the result.
+//!    entry that was asked for and decodes as a per-file result (decoded once, here) is written
+//!    to the local cache byte for byte, for later requests (and for a second file with the same
+//!    content), and kept decoded in a [`cache::ReceivedEntries`]; anything else is ignored (the
+//!    tool computes that file).
+//! 3. The tool runs with [`Session::options`]: the received entries, served from memory (a file
+//!    whose signature is unchanged since step 1 is not read again, any other file is found by its
+//!    content key), and a [`cache::EntryCollector`]. [`Session::finish`] sends what the tool
+//!    computed as `cacheStore` lines and adds `"sharedCache": {looked, received, stored}` to the
+//!    result.
 //!
 //! Wire keys are `<cache version>:<hex content key>`: the version (the analyzer build) keeps the
 //! entries of different builds apart in the shared store, as it does on disk.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use metrics::FileMetrics;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -41,7 +49,7 @@ const STORE_LINE_BYTES: usize = 1024 * 1024;
 pub struct SharedCacheStats {
     /// Keys sent in the `cacheLookup` line.
     pub looked: u64,
-    /// Entries of the `cacheEntries` answer written to the local cache.
+    /// Entries of the `cacheEntries` answer used (asked for and decoded as per-file results).
     pub received: u64,
     /// Entries sent in `cacheStore` lines (computed by this request).
     pub stored: u64,
@@ -130,6 +138,7 @@ pub struct SessionContext<'a> {
 pub struct Session<'a> {
     cx: SessionContext<'a>,
     collector: Arc<cache::EntryCollector>,
+    received: Option<Arc<cache::ReceivedEntries<FileMetrics>>>,
     stats: SharedCacheStats,
 }
 
@@ -143,23 +152,25 @@ struct LookupLine<'a> {
 
 impl<'a> Session<'a> {
     pub fn new(cx: SessionContext<'a>) -> Session<'a> {
-        Session { cx, collector: Arc::new(cache::EntryCollector::new()), stats: SharedCacheStats::default() }
+        Session { cx, collector: Arc::new(cache::EntryCollector::new()), received: None, stats: SharedCacheStats::default() }
     }
 
-    /// `base` with this session's collector, for the tool's measurements.
-    pub fn options(&self, base: &ScanOptions) -> ScanOptions {
-        ScanOptions { collector: Some(Arc::clone(&self.collector)), ..base.clone() }
+    /// `base` with this session's collector and the entries [`Session::fetch`] received, for the
+    /// tool's measurements. The entries go with the options (the session keeps none), so they
+    /// are freed once the tool drops its options.
+    pub fn options(&mut self, base: &ScanOptions) -> ScanOptions {
+        ScanOptions { collector: Some(Arc::clone(&self.collector)), received: self.received.take(), ..base.clone() }
     }
 
     fn wire_key(&self, hex: &str) -> String {
         format!("{}:{hex}", self.cx.cache.version())
     }
 
-    /// Asks the worker for `hex_keys` (content keys) and writes the entries it has into the local
-    /// cache. Does nothing without keys, or once the request is cancelled or past its deadline
-    /// (a late handler must not take the inbox from the next request).
-    pub fn fetch(&mut self, hex_keys: impl IntoIterator<Item = String>) {
-        let asked: BTreeSet<String> = hex_keys.into_iter().map(|k| self.wire_key(&k)).collect();
+    /// Asks the worker for the `unserved` keys, writes the entries it has into the local cache and
+    /// keeps them for [`Session::options`]. Does nothing without keys, or once the request is
+    /// cancelled or past its deadline (a late handler must not take the inbox from the next request).
+    pub fn fetch(&mut self, unserved: scan::Unserved) {
+        let asked: BTreeSet<String> = unserved.keys.iter().map(|k| self.wire_key(k)).collect();
         if asked.is_empty() || self.cx.cancelled.load(Ordering::Relaxed) {
             return;
         }
@@ -177,29 +188,37 @@ impl<'a> Session<'a> {
         let entries = answer.recv_timeout(wait);
         self.cx.inbox.unregister(self.cx.id);
         match entries {
-            Ok(entries) => self.stats.received = self.accept(&asked, &entries),
+            Ok(entries) => self.accept(&asked, &entries, unserved.keys_by_path),
             Err(_) => eprintln!("mcpca-analyzer: no cacheEntries for `{}` within {} ms; measuring locally", self.cx.id, wait.as_millis()),
         }
     }
 
-    /// Writes the asked-for, well-formed entries of `entries` to the local cache; their count.
-    fn accept(&self, asked: &BTreeSet<String>, entries: &RawValue) -> u64 {
-        let Ok(entries) = serde_json::from_str::<BTreeMap<String, Box<RawValue>>>(entries.get()) else {
+    /// Writes the asked-for entries of `entries` that decode as per-file results to the local
+    /// cache and keeps them, decoded.
+    fn accept(&mut self, asked: &BTreeSet<String>, entries: &RawValue, keys_by_path: HashMap<String, cache::KnownKey>) {
+        let Ok(entries) = serde_json::from_str::<BTreeMap<String, &RawValue>>(entries.get()) else {
             eprintln!("mcpca-analyzer: cacheEntries for `{}` is not an object; ignored", self.cx.id);
-            return 0;
+            return;
         };
         let prefix = self.wire_key("");
-        let accepted = entries
+        let accepted: Vec<(String, FileMetrics)> = entries
             .par_iter()
-            .filter(|(key, json)| {
-                let Some(hex) = key.strip_prefix(&prefix).filter(|_| asked.contains(*key)) else { return false };
-                scan::is_metrics_entry(json.get()) && self.cx.cache.put_json(hex, json.get().as_bytes())
+            .filter_map(|(key, json)| {
+                let hex = key.strip_prefix(&prefix).filter(|_| asked.contains(key))?;
+                let metrics = scan::metrics_entry(json.get())?;
+                // Best effort: a failed write costs a later request, not this one.
+                self.cx.cache.put_json(hex, json.get().as_bytes());
+                Some((hex.to_string(), metrics))
             })
-            .count();
-        if accepted < entries.len() {
-            eprintln!("mcpca-analyzer: {} of {} cacheEntries for `{}` not asked for or not results; ignored", entries.len() - accepted, entries.len(), self.cx.id);
+            .collect();
+        if accepted.len() < entries.len() {
+            eprintln!("mcpca-analyzer: {} of {} cacheEntries for `{}` not asked for or not results; ignored", entries.len() - accepted.len(), entries.len(), self.cx.id);
         }
-        accepted as u64
+        self.stats.received = accepted.len() as u64;
+        if accepted.is_empty() {
+            return;
+        }
+        self.received = Some(Arc::new(cache::ReceivedEntries::new(accepted, keys_by_path)));
     }
 
     /// Sends what the tool computed as `cacheStore` lines and adds the `sharedCache` counts to a

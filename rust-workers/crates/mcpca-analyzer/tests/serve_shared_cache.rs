@@ -273,3 +273,102 @@ fn without_shared_cache_no_cache_lines_are_written() {
         let _ = std::fs::remove_dir_all(d);
     }
 }
+
+/// A file changed after the lookup hashed it (here: while the worker answers) is measured anew,
+/// never served the entry received for its old content, whether its size changed or not. The
+/// files are older than the racy margin, so the scan does trust the signatures the lookup saw.
+#[test]
+fn a_file_changed_after_the_lookup_is_measured_anew_not_served_its_old_entry() {
+    let dir = fixture("changed");
+    std::thread::sleep(std::time::Duration::from_millis(2_500)); // cache::RACY_MARGIN_NS is 2 s
+    let (seed_cache, cache) = (scratch("changed-seed-cache"), scratch("changed-cache"));
+    let mut seed = Server::start(Some(&seed_cache), 10_000);
+    let before = seed.call(analyze("s", &dir), |_| Some(entries_line("s", &[])));
+    seed.finish();
+    let all: Vec<(&str, &str)> = before.stored.iter().map(|(k, v)| (k.as_str(), v.get())).collect();
+
+    let mut s = Server::start(Some(&cache), 10_000);
+    let got = s.call(analyze("c", &dir), |_| {
+        std::fs::write(dir.join("p/b.py"), "def g(x):\n    return x and y or xy and 1\n").unwrap(); // same size
+        std::fs::write(dir.join("A.java"), "class A { int f(int a) { return a; } }\n").unwrap();
+        Some(entries_line("c", &all))
+    });
+    s.finish();
+    assert_eq!(got.last["result"]["sharedCache"], json!({"looked": 3, "received": 3, "stored": 2}), "p/same.py and c.ts served");
+    let mut plain = Server::start(None, 10_000);
+    let fresh = plain.call(json!({"id": "c", "tool": "analyze-metrics", "args": {"path": dir}}), |_| panic!("no cache, no lookup"));
+    plain.finish();
+    assert_eq!(without_counts(&got.last["result"]), fresh.last["result"]);
+    let file = |result: &Value, path: &str| result["files"].as_array().unwrap().iter().find(|f| f["path"] == path).cloned();
+    for path in ["A.java", "p/b.py"] {
+        assert_ne!(file(&before.last["result"], path), file(&fresh.last["result"], path), "{path}: the change shows in its numbers");
+    }
+    for d in [dir, seed_cache, cache] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+}
+
+/// Received entries are in the local cache, byte for byte, by the time the result line comes: a
+/// later request without `sharedCache` gives the same result, and the CLI on a copy of the tree
+/// (no scan index for it) finds every file in the cache and parses nothing.
+#[test]
+fn received_entries_are_in_the_local_cache_for_later_requests() {
+    let dir = fixture("later");
+    let (seed_cache, cache) = (scratch("later-seed-cache"), scratch("later-cache"));
+    let mut seed = Server::start(Some(&seed_cache), 10_000);
+    let seeded = seed.call(analyze("s", &dir), |_| Some(entries_line("s", &[])));
+    seed.finish();
+    let all: Vec<(&str, &str)> = seeded.stored.iter().map(|(k, v)| (k.as_str(), v.get())).collect();
+
+    let mut s = Server::start(Some(&cache), 10_000);
+    let got = s.call(analyze("r", &dir), |_| Some(entries_line("r", &all)));
+    assert_eq!(got.last["result"]["sharedCache"], json!({"looked": 3, "received": 3, "stored": 0}));
+    for (key, json) in &seeded.stored {
+        assert_eq!(local_entry(&cache, key), json.get().as_bytes());
+    }
+    let mut plain = analyze("p", &dir);
+    plain.as_object_mut().unwrap().remove("sharedCache");
+    let again = s.call(plain, |_| panic!("no lookup without sharedCache"));
+    assert_eq!(again.last["result"], without_counts(&got.last["result"]));
+    s.finish();
+
+    let copy = fixture("later-copy");
+    let cli = Command::new(env!("CARGO_BIN_EXE_mcpca-analyzer")).arg("metrics").arg("--cache-dir").arg(&cache).arg(&copy).output().unwrap();
+    assert!(cli.status.success(), "{}", String::from_utf8_lossy(&cli.stderr));
+    let stderr = String::from_utf8_lossy(&cli.stderr);
+    assert!(stderr.contains("cache: 4 hits, 0 misses"), "{stderr}");
+    for d in [dir, copy, seed_cache, cache] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+}
+
+/// calculate-metrics uses a received entry for its one file (from memory, and it is then in the
+/// local cache too): nothing is measured, and the result is the file's as the seed measured it.
+#[test]
+fn calculate_metrics_uses_a_received_entry() {
+    let dir = fixture("calculate");
+    let (seed_cache, cache) = (scratch("calculate-seed-cache"), scratch("calculate-cache"));
+    let mut seed = Server::start(Some(&seed_cache), 10_000);
+    let seeded = seed.call(analyze("s", &dir), |_| Some(entries_line("s", &[])));
+    seed.finish();
+    let all: Vec<(&str, &str)> = seeded.stored.iter().map(|(k, v)| (k.as_str(), v.get())).collect();
+
+    let file = dir.join("A.java");
+    let request = json!({"id": "f", "tool": "calculate-metrics", "sharedCache": true, "args": {"path": file}});
+    let mut s = Server::start(Some(&cache), 10_000);
+    let got = s.call(request, |lookup| {
+        assert_eq!(keys(lookup).len(), 1);
+        Some(entries_line("f", &all))
+    });
+    s.finish();
+    assert_eq!(got.last["result"]["sharedCache"], json!({"looked": 1, "received": 1, "stored": 0}));
+    let java = seeded.last["result"]["files"].as_array().unwrap().iter().find(|f| f["path"] == "A.java").unwrap().clone();
+    let mut measured = without_counts(&got.last["result"]);
+    measured["path"] = json!("A.java");
+    assert_eq!(measured, java);
+    let key = keys(&got.lookups[0]).remove(0);
+    assert_eq!(local_entry(&cache, &key), seeded.stored[&key].get().as_bytes());
+    for d in [dir, seed_cache, cache] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+}
