@@ -223,19 +223,23 @@ impl<'a> Session<'a> {
 
     /// Sends what the tool computed as `cacheStore` lines and adds the `sharedCache` counts to a
     /// successful result.
-    pub fn finish<E>(mut self, result: Result<Value, E>) -> Result<Value, E> {
+    pub fn finish<E>(mut self, result: Result<Box<RawValue>, E>) -> Result<Box<RawValue>, E> {
         let entries = self.collector.take();
         self.stats.stored = entries.len() as u64;
         for line in store_lines(self.cx.id, &self.wire_key(""), &entries) {
             (self.cx.send_line)(line);
         }
-        result.map(|mut value| {
-            if let Value::Object(fields) = &mut value {
-                fields.insert("sharedCache".to_string(), serde_json::to_value(self.stats).expect("counts serialize"));
-            }
-            value
-        })
+        result.map(|raw| with_field(raw, "sharedCache", &serde_json::to_string(&self.stats).expect("counts serialize")))
     }
+}
+
+/// `object` (a JSON object's text) with one more field appended; anything else is returned as is.
+fn with_field(object: Box<RawValue>, name: &str, value_json: &str) -> Box<RawValue> {
+    let text = object.get().trim_end();
+    let Some(body) = text.strip_suffix('}').filter(|_| text.starts_with('{')) else { return object };
+    let separator = if body[1..].trim().is_empty() { "" } else { "," };
+    let joined = format!("{body}{separator}{}:{value_json}}}", Value::from(name));
+    RawValue::from_string(joined).unwrap_or(object)
 }
 
 /// `cacheStore` lines holding `entries` (content key → stored JSON) under `<prefix><key>`, each
@@ -265,6 +269,16 @@ fn store_lines(id: &str, prefix: &str, entries: &BTreeMap<String, Vec<u8>>) -> V
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn with_field_appends_to_objects_only() {
+        let raw = |t: &str| RawValue::from_string(t.to_string()).unwrap();
+        assert_eq!(with_field(raw(r#"{"a":1}"#), "n", "2").get(), r#"{"a":1,"n":2}"#);
+        assert_eq!(with_field(raw("{ }"), "n", "2").get(), r#"{ "n":2}"#);
+        assert_eq!(with_field(raw("[1]"), "n", "2").get(), "[1]");
+        let v: Value = serde_json::from_str(with_field(raw(r#"{"a":{"b":[]}}"#), "s", r#"{"x":0}"#).get()).unwrap();
+        assert_eq!(v, serde_json::json!({"a": {"b": []}, "s": {"x": 0}}));
+    }
+
     use super::*;
 
     #[test]

@@ -13,6 +13,7 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 /// Protocol version; bumped on incompatible changes of the wire.
@@ -107,11 +108,13 @@ pub struct ErrorBody {
 }
 
 /// A response line.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum Response {
     Progress { id: String, progress: u64, total: u64, message: String },
-    Result { id: String, result: Value },
+    /// The tool's result as the JSON it was serialized to once (a whole tree's metrics can be
+    /// tens of MB: going through a `Value` would cost a second copy many times its size).
+    Result { id: String, result: Box<RawValue> },
     Error { id: String, error: ErrorBody },
 }
 
