@@ -24,6 +24,14 @@ struct Exchange {
     last: Value,
 }
 
+impl Exchange {
+    /// The `cacheStore` entries as (wire key, JSON text) pairs, in key order: what a worker would
+    /// hand another analyzer (`entries_line`).
+    fn stored_pairs(&self) -> Vec<(&str, &str)> {
+        self.stored.iter().map(|(k, v)| (k.as_str(), v.get())).collect()
+    }
+}
+
 impl Server {
     fn start(cache: Option<&Path>, wait_ms: u64) -> Server {
         let mut command = Command::new(env!("CARGO_BIN_EXE_mcpca-analyzer"));
@@ -92,6 +100,15 @@ impl Server {
 }
 
 /// A `cacheEntries` line for `id` holding `entries` byte for byte.
+/// What a first analyzer, with its own empty cache at `seed_cache`, measures of `dir` and hands
+/// over in `cacheStore` lines (its worker had nothing for it).
+fn seed(dir: &Path, seed_cache: &Path) -> Exchange {
+    let mut seed = Server::start(Some(seed_cache), 10_000);
+    let seeded = seed.call(analyze("s", dir), |_| Some(entries_line("s", &[])));
+    seed.finish();
+    seeded
+}
+
 fn entries_line(id: &str, entries: &[(&str, &str)]) -> String {
     let body: Vec<String> = entries.iter().map(|(k, v)| format!("{}:{v}", Value::from(*k))).collect();
     format!("{{\"id\":{},\"type\":\"cacheEntries\",\"entries\":{{{}}}}}", Value::from(id), body.join(","))
@@ -165,7 +182,7 @@ fn a_second_worker_gets_the_first_ones_entries_instead_of_parsing() {
     first.finish();
 
     let mut second = Server::start(Some(&cache2), 10_000);
-    let all: Vec<(&str, &str)> = one.stored.iter().map(|(k, v)| (k.as_str(), v.get())).collect();
+    let all = one.stored_pairs();
     let two = second.call(analyze("r2", &dir), |_| Some(entries_line("r2", &all)));
     assert_eq!(two.lookups.len(), 1);
     assert_eq!(keys(&two.lookups[0]), looked);
@@ -217,10 +234,8 @@ fn without_an_answer_the_request_is_measured_after_the_wait() {
 fn corrupt_foreign_and_unasked_entries_are_ignored_and_the_files_measured() {
     let dir = fixture("corrupt");
     let (seed_cache, cache) = (scratch("corrupt-seed-cache"), scratch("corrupt-cache"));
-    let mut seed = Server::start(Some(&seed_cache), 10_000);
-    let reference = seed.call(analyze("s", &dir), |_| Some(entries_line("s", &[])));
-    seed.finish();
-    let good: Vec<(&String, &str)> = reference.stored.iter().map(|(k, v)| (k, v.get())).collect();
+    let reference = seed(&dir, &seed_cache);
+    let good = reference.stored_pairs();
     let foreign = format!("0.0.0-other:{}", good[1].0.split_once(':').unwrap().1);
     let unasked = format!("{}:{}", good[0].0.split_once(':').unwrap().0, "f".repeat(64));
 
@@ -229,8 +244,7 @@ fn corrupt_foreign_and_unasked_entries_are_ignored_and_the_files_measured() {
     let got = s.call(analyze("c", &dir), |_| Some(answer.clone()));
     assert_eq!(got.last["result"]["sharedCache"], json!({"looked": 3, "received": 1, "stored": 2}));
     assert_eq!(without_counts(&got.last["result"]), without_counts(&reference.last["result"]));
-    let stored: Vec<(&String, &str)> = got.stored.iter().map(|(k, v)| (k, v.get())).collect();
-    assert_eq!(stored, vec![good[0], good[1]], "the corrupt and the foreign file were measured and stored like on the seed");
+    assert_eq!(got.stored_pairs(), vec![good[0], good[1]], "the corrupt and the foreign file were measured and stored like on the seed");
 
     // Also for calculate-metrics: a corrupt entry for its one file is measured anyway.
     let file = dir.join("A.java");
@@ -282,10 +296,8 @@ fn a_file_changed_after_the_lookup_is_measured_anew_not_served_its_old_entry() {
     let dir = fixture("changed");
     std::thread::sleep(std::time::Duration::from_millis(2_500)); // cache::RACY_MARGIN_NS is 2 s
     let (seed_cache, cache) = (scratch("changed-seed-cache"), scratch("changed-cache"));
-    let mut seed = Server::start(Some(&seed_cache), 10_000);
-    let before = seed.call(analyze("s", &dir), |_| Some(entries_line("s", &[])));
-    seed.finish();
-    let all: Vec<(&str, &str)> = before.stored.iter().map(|(k, v)| (k.as_str(), v.get())).collect();
+    let before = seed(&dir, &seed_cache);
+    let all = before.stored_pairs();
 
     let mut s = Server::start(Some(&cache), 10_000);
     let got = s.call(analyze("c", &dir), |_| {
@@ -315,10 +327,8 @@ fn a_file_changed_after_the_lookup_is_measured_anew_not_served_its_old_entry() {
 fn received_entries_are_in_the_local_cache_for_later_requests() {
     let dir = fixture("later");
     let (seed_cache, cache) = (scratch("later-seed-cache"), scratch("later-cache"));
-    let mut seed = Server::start(Some(&seed_cache), 10_000);
-    let seeded = seed.call(analyze("s", &dir), |_| Some(entries_line("s", &[])));
-    seed.finish();
-    let all: Vec<(&str, &str)> = seeded.stored.iter().map(|(k, v)| (k.as_str(), v.get())).collect();
+    let seeded = seed(&dir, &seed_cache);
+    let all = seeded.stored_pairs();
 
     let mut s = Server::start(Some(&cache), 10_000);
     let got = s.call(analyze("r", &dir), |_| Some(entries_line("r", &all)));
@@ -348,10 +358,8 @@ fn received_entries_are_in_the_local_cache_for_later_requests() {
 fn calculate_metrics_uses_a_received_entry() {
     let dir = fixture("calculate");
     let (seed_cache, cache) = (scratch("calculate-seed-cache"), scratch("calculate-cache"));
-    let mut seed = Server::start(Some(&seed_cache), 10_000);
-    let seeded = seed.call(analyze("s", &dir), |_| Some(entries_line("s", &[])));
-    seed.finish();
-    let all: Vec<(&str, &str)> = seeded.stored.iter().map(|(k, v)| (k.as_str(), v.get())).collect();
+    let seeded = seed(&dir, &seed_cache);
+    let all = seeded.stored_pairs();
 
     let file = dir.join("A.java");
     let request = json!({"id": "f", "tool": "calculate-metrics", "sharedCache": true, "args": {"path": file}});
