@@ -19,7 +19,7 @@
 //! path to its stat signature and the caller's finished result, so a scan of an unchanged tree
 //! reads neither the files nor the entries (see `index.rs`).
 //!
-//! Sharing across machines: an [`EntryCollector`] passed to [`Cache::get_or_compute_collected`]
+//! Sharing across machines: an [`EntryCollector`] passed to [`Cache::get_or_compute_keyed`]
 //! receives the exact bytes of every entry computed, so a caller can hand them to another
 //! machine, which stores them with [`Cache::put_json`] and gets a byte-identical entry. The
 //! receiving machine's scan is served from memory meanwhile ([`ReceivedEntries`]).
@@ -216,19 +216,11 @@ impl Cache {
         T: Serialize + DeserializeOwned,
         F: FnOnce() -> T,
     {
-        self.get_or_compute_collected(salt, content, compute, None)
+        self.get_or_compute_keyed(&self.key(salt, content), compute, None)
     }
 
-    /// [`Cache::get_or_compute`] that also hands a computed entry's stored JSON to `collector`.
-    pub fn get_or_compute_collected<T, F>(&self, salt: &str, content: &[u8], compute: F, collector: Option<&EntryCollector>) -> (T, bool)
-    where
-        T: Serialize + DeserializeOwned,
-        F: FnOnce() -> T,
-    {
-        self.get_or_compute_keyed(&self.key(salt, content), compute, collector)
-    }
-
-    /// [`Cache::get_or_compute_collected`] for a key the caller already computed with [`Cache::key`].
+    /// [`Cache::get_or_compute`] for a key the caller computed with [`Cache::key`]; also hands a
+    /// computed entry's stored JSON to `collector`.
     pub fn get_or_compute_keyed<T, F>(&self, key: &str, compute: F, collector: Option<&EntryCollector>) -> (T, bool)
     where
         T: Serialize + DeserializeOwned,
@@ -346,8 +338,8 @@ pub(crate) mod tests {
         let c = Cache::open(&root, "1.0").unwrap();
         c.get_or_compute("t/java", b"old", || vec![7u32]);
         let collector = EntryCollector::new();
-        c.get_or_compute_collected("t/java", b"old", || vec![8u32], Some(&collector));
-        c.get_or_compute_collected("t/java", b"new", || vec![1u32, 2], Some(&collector));
+        c.get_or_compute_keyed(&c.key("t/java", b"old"), || vec![8u32], Some(&collector));
+        c.get_or_compute_keyed(&c.key("t/java", b"new"), || vec![1u32, 2], Some(&collector));
         let key = c.key("t/java", b"new");
         let collected = collector.take();
         assert_eq!(collected.keys().collect::<Vec<_>>(), vec![&key]);

@@ -269,6 +269,8 @@ fn store_lines(id: &str, prefix: &str, entries: &BTreeMap<String, Vec<u8>>) -> V
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn with_field_appends_to_objects_only() {
         let raw = |t: &str| RawValue::from_string(t.to_string()).unwrap();
@@ -278,8 +280,6 @@ mod tests {
         let v: Value = serde_json::from_str(with_field(raw(r#"{"a":{"b":[]}}"#), "s", r#"{"x":0}"#).get()).unwrap();
         assert_eq!(v, serde_json::json!({"a": {"b": []}, "s": {"x": 0}}));
     }
-
-    use super::*;
 
     #[test]
     fn only_cache_entries_lines_are_taken_from_the_request_stream() {
