@@ -188,8 +188,8 @@ struct KindTables {
 
 thread_local! {
     /// Tables per (grammar, atoms, type keywords): built once per thread and kept for the life of
-    /// the process (a few grammars times a few rule sets, some KiB each). Building them took tens
-    /// of microseconds per file (a `strlen` and UTF-8 check per kind name, then string searches).
+    /// the process (a few grammars times a few rule sets, some KiB each). They used to be built
+    /// for every file: a `strlen` and a UTF-8 check per kind name, then string searches.
     static KIND_TABLES: std::cell::RefCell<Vec<((lang::tree_sitter::Language, usize, usize), KindTables)>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
