@@ -12,6 +12,8 @@
 //!
 //! This is the only crate using `anyhow`; the libraries return typed errors.
 
+mod metrics_page;
+mod paging;
 mod scan;
 #[cfg(test)]
 mod test_dirs;

@@ -30,13 +30,32 @@
 //! Requests are handled one at a time; parallelism is inside the tools (rayon) and across
 //! processes (the worker's pool).
 //!
-//! Tools: `ping`, `calculate-metrics`, `analyze-metrics` (see `protocol`), and
-//! * `symbols` — args `{"path": file or dir, "relativeTo"?}` → `{"root", "files": [{"path",
-//!   "language", "symbols": [...]}], "totalSymbols", "skipped": [{"path","reason"}]}` (symbol
-//!   fields in the `symbols` crate docs); emits progress lines.
+//! Tools: `ping`, `calculate-metrics` (see `protocol`), and
+//! * `analyze-metrics` — args `{"path": dir, "relativeTo"?, "detail"?: "functions" | "files" |
+//!   "summary", "limit"?: 100, "cursor"?, "hotspots"?: 10, "directoryDepth"?}` → `{"root", "page": {"offset",
+//!   "count", "totalFiles"}, "nextCursor", "files", "totals", "directories", "hotspots": [{"path",
+//!   "name", "kind", "startLine", "endLine", "cyclomatic", "cognitive"}], "skipped"}`: one page of
+//!   the files (`metrics_page.rs`; `"files"` leaves out each file's `functions` and `classes`,
+//!   `"summary"` every file); the rest describes the whole tree on every page. `hotspots` (0 to
+//!   1000) lists the tree's most complex functions: cyclomatic, then cognitive descending, then
+//!   path and start line. `directoryDepth` lists only the directories at most that many levels
+//!   below the analysed one (default: all). Emits progress lines.
+//! * `symbols` — args `{"path": file or dir, "relativeTo"?, "limit"?: 200, "cursor"?}` →
+//!   `{"root", "page", "nextCursor", "files": [{"path", "language", "symbols": [...]}],
+//!   "totalSymbols", "skipped": [{"path","reason"}]}` (symbol fields in the `symbols` crate
+//!   docs): one page of the outlined files; `totalSymbols` and `skipped` are the whole tree's.
+//!   Emits progress lines.
 //! * `search-symbols` — args `{"path": dir, "query": "...", "limit"?: 50, "relativeTo"?}` →
 //!   `{"root", "files", "symbols", "query", "total", "matches": [{"path","language","match",
 //!   "score", ...symbol}]}`.
+//!
+//! Paging (`paging.rs`): a page holds at most `limit` files (1 to 10000; more is taken as 10000)
+//! and at most 4 MiB of JSON in all (the files get what the tree-wide parts leave), but at least
+//! one file while any remain; `nextCursor` (an opaque string, `null` on the last page) passed as
+//! `cursor` asks for the next page. Each page
+//! scans the tree again, answered from the caches while it is unchanged. A zero `limit`, a cursor
+//! serve did not write, an unknown `detail` or `hotspots` above 1000 is `BAD_ARGUMENTS`; a cursor
+//! past the end gives an empty page. The CLI's `metrics` and `symbols` print everything.
 //!
 //! With `relativeTo` (the worker passes its workspace root) every `path` and the `root` are
 //! relative to it (`root` is `.` for the workspace itself), so no answer names a server path.
@@ -60,9 +79,11 @@ use lang::Language;
 use protocol::{AnalyzeMetricsArgs, CalculateMetricsArgs, ErrorCode, PingArgs, Pong, Request, Response, Tool};
 use serde_json::value::RawValue;
 
+use crate::metrics_page;
+use crate::paging::{self, Page, PageRequest};
 use crate::scan::{self, FileOutcome, ScanOptions};
 use crate::shared_cache::{self, Inbox, Session, SessionContext};
-use crate::symbols_cmd::{self, SymbolOptions};
+use crate::symbols_cmd::{self, SkippedFile, SymbolOptions};
 
 /// Default `--memory-limit-mb`: 2 GiB of address space holds a 10 MiB file's tree (tree-sitter
 /// needs ~100 bytes per node) many times over plus rayon's stacks, and keeps four analyzers per
@@ -75,6 +96,9 @@ const HANDLER_STACK_BYTES: usize = 16 * 1024 * 1024;
 
 /// `search-symbols` answers at most this many matches unless `limit` says otherwise.
 const DEFAULT_SEARCH_LIMIT: usize = 50;
+
+/// `symbols` answers at most this many files per page unless `limit` says otherwise.
+const DEFAULT_SYMBOLS_PAGE_FILES: usize = 200;
 
 /// Everything a request handler needs; shared with the handler threads.
 #[derive(Clone)]
@@ -413,6 +437,11 @@ fn calculate_metrics(request: &Request, _cx: &Cx<'_>, options: &ScanOptions, sha
 fn analyze_metrics(request: &Request, cx: &Cx<'_>, options: &ScanOptions, shared: Option<&mut Session<'_>>) -> ToolResult {
     let id = request.id.as_str();
     let args: AnalyzeMetricsArgs = protocol::decode_args(request)?;
+    let page = PageRequest::of(id, args.limit, args.cursor.as_deref(), metrics_page::DEFAULT_PAGE_FILES)?;
+    let hotspots = args.hotspots.unwrap_or(metrics_page::DEFAULT_HOTSPOTS);
+    if hotspots > metrics_page::MAX_HOTSPOTS {
+        return Err(Response::error(id, ErrorCode::BadArguments, format!("`hotspots` must be at most {}", metrics_page::MAX_HOTSPOTS)));
+    }
     let root = Path::new(&args.path);
     if !root.exists() {
         return Err(Response::error(id, ErrorCode::NotFound, format!("no such directory: {}", args.path)));
@@ -430,7 +459,16 @@ fn analyze_metrics(request: &Request, cx: &Cx<'_>, options: &ScanOptions, shared
     };
     let result = scan::scan(root, relative_to, &options, &progress);
     drop(options); // the shared cache's received entries: freed once written, not kept while encoding
-    to_json(id, &result)
+    // directory paths are relative to `relativeTo` when the root lies under it, else to the root
+    let root_components = relative_to.and_then(|base| root.strip_prefix(base).ok()).map_or(0, |r| r.components().count());
+    let deepest_directory = args.directory_depth.map(|depth| root_components + depth);
+    let answer = metrics_page::metrics_page(&result, args.detail, &page, hotspots, deepest_directory).map_err(|e| internal(id, e))?;
+    to_json(id, &answer)
+}
+
+/// The error for a result that could not be serialized.
+fn internal(id: &str, e: serde_json::Error) -> Response {
+    Response::error(id, ErrorCode::Internal, e.to_string())
 }
 
 #[derive(serde::Deserialize)]
@@ -439,6 +477,24 @@ struct SymbolsArgs {
     path: String,
     #[serde(default)]
     relative_to: Option<String>,
+    /// Files per page (see `paging`).
+    #[serde(default)]
+    limit: Option<usize>,
+    #[serde(default)]
+    cursor: Option<String>,
+}
+
+/// The `symbols` result: one page of the outlined files; `totalSymbols` and `skipped` are the
+/// whole tree's.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SymbolsPage<'a> {
+    root: &'a str,
+    page: Page,
+    next_cursor: Option<String>,
+    files: Vec<Box<RawValue>>,
+    total_symbols: usize,
+    skipped: &'a [SkippedFile],
 }
 
 #[derive(serde::Deserialize)]
@@ -468,6 +524,7 @@ fn deadline_error(id: &str) -> Response {
 fn symbols_tool(request: &Request, cx: &Cx<'_>) -> ToolResult {
     let id = request.id.as_str();
     let args: SymbolsArgs = protocol::decode_args(request)?;
+    let page = PageRequest::of(id, args.limit, args.cursor.as_deref(), DEFAULT_SYMBOLS_PAGE_FILES)?;
     let root = Path::new(&args.path);
     if std::fs::symlink_metadata(root).is_err() {
         return Err(Response::error(id, ErrorCode::NotFound, format!("no such file or directory: {}", args.path)));
@@ -477,7 +534,21 @@ fn symbols_tool(request: &Request, cx: &Cx<'_>) -> ToolResult {
     };
     let result = symbols_cmd::collect(root, args.relative_to.as_deref().map(Path::new), &symbol_options(cx), &progress)
         .map_err(|_| deadline_error(id))?;
-    to_json(id, &result)
+    let mut answer = SymbolsPage {
+        root: &result.root,
+        page: Page { offset: 0, count: 0, total_files: 0 },
+        next_cursor: None,
+        files: Vec::new(),
+        total_symbols: result.total_symbols,
+        skipped: &result.skipped,
+    };
+    // the skipped files come with every page, so the outlines get what they leave of the budget
+    let budget = serde_json::to_vec(&answer).map(|fixed| paging::files_budget(fixed.len())).map_err(|e| internal(id, e))?;
+    let paged = paging::paginate(&result.files, &page, budget, serde_json::value::to_raw_value).map_err(|e| internal(id, e))?;
+    answer.page = paged.page;
+    answer.next_cursor = paged.next_cursor;
+    answer.files = paged.items;
+    to_json(id, &answer)
 }
 
 fn search_symbols_tool(request: &Request, cx: &Cx<'_>) -> ToolResult {

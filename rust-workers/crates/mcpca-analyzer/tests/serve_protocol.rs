@@ -1,9 +1,10 @@
 //! `serve` end to end: spawns the built binary and exchanges JSON lines over real pipes.
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
 
 use serde_json::{json, Value};
+
+mod common;
 
 struct Server {
     child: std::process::Child,
@@ -13,15 +14,7 @@ struct Server {
 
 impl Server {
     fn start() -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_mcpca-analyzer"))
-            .arg("serve")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn mcpca-analyzer serve");
-        let stdin = child.stdin.take().unwrap();
-        let stdout = BufReader::new(child.stdout.take().unwrap());
+        let common::Pipes { child, stdin, stdout } = common::spawn_serve::<[&str; 0], &str>([]);
         Server { child, stdin, stdout }
     }
 

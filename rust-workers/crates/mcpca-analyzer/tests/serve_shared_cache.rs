@@ -2,12 +2,15 @@
 //! playing the Java worker (and its Redis) between them.
 
 use std::collections::BTreeMap;
+use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
+
+mod common;
 
 struct Server {
     child: std::process::Child,
@@ -34,15 +37,12 @@ impl Exchange {
 
 impl Server {
     fn start(cache: Option<&Path>, wait_ms: u64) -> Server {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_mcpca-analyzer"));
-        command.arg("serve").arg("--shared-cache-wait-ms").arg(wait_ms.to_string());
+        let mut args: Vec<OsString> = vec!["--shared-cache-wait-ms".into(), wait_ms.to_string().into()];
         match cache {
-            Some(dir) => command.arg("--cache-dir").arg(dir),
-            None => command.arg("--no-cache"),
-        };
-        let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("spawn serve");
-        let stdin = child.stdin.take().unwrap();
-        let stdout = BufReader::new(child.stdout.take().unwrap());
+            Some(dir) => args.extend(["--cache-dir".into(), dir.as_os_str().to_owned()]),
+            None => args.push("--no-cache".into()),
+        }
+        let common::Pipes { child, stdin, stdout } = common::spawn_serve(args);
         Server { child, stdin, stdout }
     }
 

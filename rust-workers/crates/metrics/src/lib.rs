@@ -30,7 +30,8 @@
 //! `mcpca-analyzer metrics <path>...` prints one JSON object per path (an array of them for
 //! several paths); compact by default, `--pretty` indents it. All names are camelCase; fields are
 //! only ever added, never renamed. The `serve` tools `calculate-metrics` (one file object) and
-//! `analyze-metrics` (the directory object) return the same shapes.
+//! `analyze-metrics` (the directory object, one page of its files; see `serve.rs`) return the
+//! same shapes.
 //!
 //! ```text
 //! {

@@ -79,13 +79,43 @@ pub struct CalculateMetricsArgs {
     pub name: Option<String>,
 }
 
-/// `analyze-metrics` arguments.
+/// `analyze-metrics` arguments. The answer is one page of the tree's files (a whole tree's
+/// metrics can be tens of MB, more than an MCP client accepts in one message); the tree's
+/// totals, directories, hotspots and skipped files come with every page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AnalyzeMetricsArgs {
     pub path: String,
     #[serde(default)]
     pub relative_to: Option<String>,
+    #[serde(default)]
+    pub detail: Detail,
+    /// Files per page: at least 1; default 100, more than 10000 is taken as 10000.
+    #[serde(default)]
+    pub limit: Option<usize>,
+    /// The `nextCursor` of the previous page (opaque); none for the first page.
+    #[serde(default)]
+    pub cursor: Option<String>,
+    /// How many of the tree's most complex functions to list: 0 to 1000, default 10.
+    #[serde(default)]
+    pub hotspots: Option<usize>,
+    /// List only the directories at most this many levels below the analysed one (0: itself);
+    /// default all. A tree of thousands of directories needs it to stay within one answer.
+    #[serde(default)]
+    pub directory_depth: Option<usize>,
+}
+
+/// How much of each file an `analyze-metrics` page holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Detail {
+    /// Every file with its `functions` and `classes`.
+    #[default]
+    Functions,
+    /// Every file without its `functions` and `classes` (lines, totals, errors).
+    Files,
+    /// No files: the tree's totals, directories, hotspots and skipped files only.
+    Summary,
 }
 
 /// Error codes on the wire.
@@ -228,6 +258,21 @@ mod tests {
         let r = parse_request(r#"{"id":"r","tool":"analyze-metrics","args":{}}"#).unwrap();
         match decode_args::<AnalyzeMetricsArgs>(&r) {
             Err(Response::Error { error, .. }) => assert_eq!(error.code, ErrorCode::BadArguments),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn analyze_metrics_args_default_and_name_the_allowed_details() {
+        let r = parse_request(r#"{"id":"r","tool":"analyze-metrics","args":{"path":"src","limit":5,"cursor":"c"}}"#).unwrap();
+        let a: AnalyzeMetricsArgs = decode_args(&r).unwrap();
+        assert_eq!((a.detail, a.limit, a.cursor.as_deref(), a.hotspots), (Detail::Functions, Some(5), Some("c"), None));
+        let r = parse_request(r#"{"id":"r","tool":"analyze-metrics","args":{"path":"src","detail":"everything"}}"#).unwrap();
+        match decode_args::<AnalyzeMetricsArgs>(&r) {
+            Err(Response::Error { error, .. }) => {
+                assert_eq!(error.code, ErrorCode::BadArguments);
+                assert!(error.message.contains("`functions`, `files`, `summary`"), "{}", error.message);
+            }
             other => panic!("{other:?}"),
         }
     }
