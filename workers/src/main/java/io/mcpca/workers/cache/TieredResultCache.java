@@ -21,7 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Two-level result cache: L1 in this process (Caffeine, bounded by the stored size of its entries),
+ * Two-level result cache: L1 in this process (Caffeine, holding each result as its stored bytes, so the
+ * bound is the heap it takes: a decoded analyze-metrics page is tens of times its deflated bytes, and an L1
+ * of decoded maps weighed by those bytes held gigabytes after a few pages of a large tree),
  * L2 in Redis ({@code mcpca:result:{<digest>}}, with a TTL so results expire and memory stays flat).
  *
  * <p>A lookup tries L1, then L2 (an L2 hit is copied into L1); a put writes both. Results are
@@ -44,7 +46,7 @@ public final class TieredResultCache implements ResultCache, AutoCloseable {
     private final ResultDigest digests = new ResultDigest();
     private final ResultBytes bytes;
     private final String analyzerBuild;
-    private final Cache<String, Map<String, Object>> l1;
+    private final Cache<String, byte[]> l1;
     private final Counter l1Hits;
     private final Counter l1Misses;
     private final Counter l2Hits;
@@ -68,7 +70,7 @@ public final class TieredResultCache implements ResultCache, AutoCloseable {
         this.bytes = new ResultBytes(compressAboveBytes);
         this.l1 = Caffeine.newBuilder()
                 .maximumWeight(l1MaxBytes)
-                .weigher((String key, Map<String, Object> value) -> weightOf(value))
+                .weigher((String key, byte[] stored) -> Math.max(1, stored.length))
                 .expireAfterWrite(ttl)
                 .build();
         this.l1Hits = counter(meters, "l1", "hit");
@@ -92,10 +94,10 @@ public final class TieredResultCache implements ResultCache, AutoCloseable {
 
     @Override
     public Optional<Map<String, Object>> get(String digest) {
-        Map<String, Object> local = l1.getIfPresent(digest);
+        byte[] local = l1.getIfPresent(digest);
         if (local != null) {
             l1Hits.increment();
-            return Optional.of(local);
+            return Optional.of(bytes.decode(local));
         }
         l1Misses.increment();
         try {
@@ -105,7 +107,7 @@ public final class TieredResultCache implements ResultCache, AutoCloseable {
                 return Optional.empty();
             }
             Map<String, Object> result = bytes.decode(stored);
-            l1.put(digest, result);
+            l1.put(digest, stored);
             l2Hits.increment();
             return Optional.of(result);
         } catch (RuntimeException e) {
@@ -119,7 +121,7 @@ public final class TieredResultCache implements ResultCache, AutoCloseable {
     @Override
     public void put(String digest, Map<String, Object> result) {
         byte[] stored = bytes.encode(result);
-        l1.put(digest, result);
+        l1.put(digest, stored);
         try {
             redis.set(keys.result(digest), stored, SetArgs.Builder.px(ttl.toMillis()));
         } catch (RuntimeException e) {
@@ -209,11 +211,6 @@ public final class TieredResultCache implements ResultCache, AutoCloseable {
     @Override
     public void close() {
         l1.invalidateAll();
-    }
-
-    private int weightOf(Map<String, Object> value) {
-        // the stored size is a fair stand-in for the heap size of the decoded map (which is a few times more)
-        return Math.max(1, bytes.encode(value).length);
     }
 
     private static Counter counter(MeterRegistry meters, String level, String outcome) {
