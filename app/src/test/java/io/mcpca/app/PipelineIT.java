@@ -2,6 +2,7 @@ package io.mcpca.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.ScanArgs;
@@ -142,9 +143,78 @@ class PipelineIT {
                         .getKeys()).hasSize(2));
     }
 
+    /**
+     * Pages of a tree cover every file once, in order, while totals and hotspots (whole-tree) are the same on
+     * every page; m{i}.py's f has i ifs, so cyclomatic i + 1 (radon).
+     */
+    @Test
+    void analyzeMetricsComesInPagesThatCoverTheTreeOnce() throws IOException {
+        Path dir = Files.createDirectories(root.resolve("paged"));
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            Files.writeString(dir.resolve("m" + i + ".py"), "def f(a):\n" + "    if a:\n        a += 1\n".repeat(i)
+                    + "    return a\n");
+            expected.add("paged/m" + i + ".py");
+        }
+        Map<String, Object> arguments = new HashMap<>(Map.of("path", "paged", "limit", 3, "hotspots", 2));
+        List<String> paths = new ArrayList<>();
+        List<Integer> pageSizes = new ArrayList<>();
+        Object totals = null;
+        while (true) {
+            Map<String, Object> page = structured(call("analyze-metrics", arguments));
+            List<Map<String, Object>> files = asList(page.get("files"));
+            pageSizes.add(files.size());
+            files.forEach(f -> paths.add((String) f.get("path")));
+            assertThat(asMap(page.get("page"))).containsEntry("offset", paths.size() - files.size())
+                    .containsEntry("count", files.size()).containsEntry("totalFiles", 7);
+            totals = totals == null ? page.get("totals") : totals;
+            assertThat(page.get("totals")).isEqualTo(totals);
+            assertThat(asList(page.get("hotspots"))).extracting(h -> h.get("path"), h -> h.get("cyclomatic"))
+                    .containsExactly(tuple("paged/m6.py", 7), tuple("paged/m5.py", 6));
+            if (!(page.get("nextCursor") instanceof String cursor)) {
+                break;
+            }
+            arguments.put("cursor", cursor);
+        }
+        assertThat(pageSizes).containsExactly(3, 3, 1);
+        assertThat(paths).isEqualTo(expected);
+        assertThat(asMap(totals)).containsEntry("files", 7).containsEntry("functions", 7);
+
+        Map<String, Object> summary = structured(call("analyze-metrics", Map.of("path", "paged", "detail", "summary")));
+        assertThat(asList(summary.get("files"))).isEmpty();
+        assertThat(summary.get("totals")).isEqualTo(totals);
+        Map<String, Object> lean = structured(call("analyze-metrics", Map.of("path", "paged", "detail", "files")));
+        assertThat(asList(lean.get("files"))).hasSize(7).allSatisfy(f -> assertThat(f).containsKey("lines")
+                .doesNotContainKey("functions"));
+
+        assertError(call("analyze-metrics", Map.of("path", "paged", "cursor", "garbage")), "BAD_ARGUMENTS");
+        assertError(call("analyze-metrics", Map.of("path", "paged", "limit", 0)), "");
+        assertError(call("analyze-metrics", Map.of("path", "paged", "detail", "everything")), "");
+    }
+
+    /**
+     * One answer is bounded: a single file whose metrics alone are larger than an MCP message may be (15,000
+     * functions: ~8 MB of JSON, over the worker's default 6 MiB) is refused at once with a clear, not
+     * retryable error, and the worker goes on.
+     */
+    @Test
+    void aResultTooLargeForOneAnswerIsRefusedClearly() throws IOException {
+        StringBuilder huge = new StringBuilder();
+        for (int f = 0; f < 15_000; f++) {
+            huge.append("def f").append(f).append("(a, b):\n    if a and b:\n        return a\n    return b\n\n\n");
+        }
+        Files.writeString(Files.createDirectories(root.resolve("huge")).resolve("huge.py"), huge);
+        CallToolResult result = call("calculate-metrics", Map.of("path", "huge/huge.py"));
+        assertError(result, "RESULT_TOO_LARGE");
+        assertThat(text(result)).contains("not retryable").contains("MiB");
+        assertThat(result.meta()).containsEntry("errorCode", "RESULT_TOO_LARGE").containsEntry("retryable", false);
+        assertThat(structured(call("calculate-metrics", Map.of("content", "x = 1\n", "language", "python"))))
+                .containsKey("lines");
+    }
+
     @Test
     void analyzeMetricsOfTheFixturesMatchesTheFixtureExpectations() {
-        Map<String, Object> result = structured(call("analyze-metrics", Map.of("path", "java")));
+        Map<String, Object> result = structured(call("analyze-metrics", Map.of("path", "java", "limit", 10_000)));
         Map<String, JsonNode> expected = new HashMap<>();
         Fixtures.withExpectations(root).stream().filter(f -> f.startsWith("java/"))
                 .forEach(f -> expected.put(f, Fixtures.expected(root, f)));

@@ -9,20 +9,24 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintStream;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * {@code mcpca analyze <dir> [--json] [--url URL] [--token TOKEN]}: runs {@code analyze-metrics} through
- * an MCP server and prints a per-language table (or the raw JSON). With {@code --url} (or MCPCA_URL) it
+ * an MCP server and prints a per-language table with the hotspots (or, with {@code --json}, the JSON of every
+ * page as one object). With {@code --url} (or MCPCA_URL) it
  * talks to that running server, whose roots must contain the directory; otherwise it starts an embedded
  * server (ingress and workers in this JVM) rooted at the directory and talks to it over loopback HTTP,
  * so the answer always comes through the real pipeline.
@@ -31,6 +35,8 @@ public final class AnalyzeCommand {
 
     /** A whole-repository walk of a large tree can take minutes on 2 cores. */
     private static final Duration CALL_TIMEOUT = Duration.ofMinutes(30);
+    /** Files asked per page by {@code --json}; the server also ends a page at ~4 MiB of files. */
+    private static final int PAGE_FILES = 1000;
 
     private AnalyzeCommand() {
     }
@@ -64,8 +70,7 @@ public final class AnalyzeCommand {
                 url = "http://127.0.0.1:" + embedded.getEnvironment().getProperty("local.server.port") + "/mcp";
             }
             String path = embedded != null ? "." : dir.toString();
-            CallToolResult result = call(url, options.token(), path);
-            return print(result, options.json(), out);
+            return call(url, options.token(), path, options.json(), out);
         } catch (RuntimeException e) {
             System.err.println("mcpca analyze: " + e.getMessage());
             return 1;
@@ -76,7 +81,11 @@ public final class AnalyzeCommand {
         }
     }
 
-    private static CallToolResult call(String url, Optional<String> token, String path) {
+    /**
+     * The table needs the whole-tree totals only ({@code detail: summary}, one small answer); {@code --json}
+     * follows {@code nextCursor} through every page (no single MCP answer may carry the files of a large tree).
+     */
+    private static int call(String url, Optional<String> token, String path, boolean json, PrintStream out) {
         int split = url.indexOf("/", url.indexOf("://") + 3);
         String base = split < 0 ? url : url.substring(0, split);
         String endpoint = split < 0 ? "/mcp" : url.substring(split);
@@ -96,31 +105,85 @@ public final class AnalyzeCommand {
                 })
                 .build()) {
             client.initialize();
-            CallToolResult result = client.callTool(CallToolRequest.builder("analyze-metrics")
-                    .arguments(Map.of("path", path)).progressToken("analyze").build());
-            if (terminal) {
-                System.err.print("\r\033[K");
+            if (json) {
+                return printAllPages(client, path, out, terminal);
             }
-            return result;
+            CallToolResult result = client.callTool(CallToolRequest.builder("analyze-metrics")
+                    .arguments(Map.of("path", path, "detail", "summary")).progressToken("analyze").build());
+            clearProgress(terminal);
+            if (failed(result)) {
+                return 1;
+            }
+            out.print(LanguageTable.render(asMap(result.structuredContent())));
+            return 0;
         }
     }
 
-    static int print(CallToolResult result, boolean json, PrintStream out) {
-        if (Boolean.TRUE.equals(result.isError())) {
-            result.content().stream().filter(TextContent.class::isInstance)
-                    .forEach(c -> System.err.println("mcpca analyze: " + ((TextContent) c).text()));
-            return 1;
-        }
-        if (json) {
-            try {
-                out.println(McpJsonDefaults.getMapper().writeValueAsString(result.structuredContent()));
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
+    /**
+     * Prints one JSON object with the files of every page, in order, written as each page arrives (memory
+     * stays at one page however large the tree), then the whole-tree parts of the first page. A failed page
+     * ends the output early with exit code 1 and the error on stderr.
+     */
+    private static int printAllPages(McpSyncClient client, String path, PrintStream out, boolean terminal) {
+        Map<String, Object> arguments = new LinkedHashMap<>(Map.of("path", path, "limit", PAGE_FILES));
+        Map<String, Object> first = null;
+        boolean anyFile = false;
+        while (true) {
+            CallToolResult page = client.callTool(CallToolRequest.builder("analyze-metrics").arguments(arguments)
+                    .progressToken("analyze").build());
+            clearProgress(terminal);
+            if (failed(page)) {
+                return 1;
             }
-            return 0;
+            Map<String, Object> content = asMap(page.structuredContent());
+            if (first == null) {
+                first = content;
+                out.print("{\"root\":" + write(content.get("root")) + ",\"files\":[");
+            } else if (!Objects.equals(asMap(content.get("page")).get("totalFiles"),
+                    asMap(first.get("page")).get("totalFiles"))) {
+                System.err.println("mcpca analyze: the tree changed while its pages were read; run again for a"
+                        + " consistent result");
+            }
+            if (content.get("files") instanceof List<?> files) {
+                for (Object file : files) {
+                    out.print((anyFile ? "," : "") + write(file));
+                    anyFile = true;
+                }
+            }
+            if (!(content.get("nextCursor") instanceof String cursor)) {
+                break;
+            }
+            arguments.put("cursor", cursor);
         }
-        out.print(LanguageTable.render(asMap(result.structuredContent())));
+        out.print("]");
+        for (String wholeTree : List.of("totals", "directories", "hotspots", "skipped")) {
+            out.print(",\"" + wholeTree + "\":" + write(first.get(wholeTree)));
+        }
+        out.println("}");
         return 0;
+    }
+
+    private static boolean failed(CallToolResult result) {
+        if (!Boolean.TRUE.equals(result.isError())) {
+            return false;
+        }
+        result.content().stream().filter(TextContent.class::isInstance)
+                .forEach(c -> System.err.println("mcpca analyze: " + ((TextContent) c).text()));
+        return true;
+    }
+
+    private static void clearProgress(boolean terminal) {
+        if (terminal) {
+            System.err.print("\r\033[K");
+        }
+    }
+
+    private static String write(Object value) {
+        try {
+            return McpJsonDefaults.getMapper().writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @SuppressWarnings("unchecked")

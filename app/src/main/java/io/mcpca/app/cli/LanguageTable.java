@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Renders an analyze-metrics result as a per-language table, largest language first. */
+/** Renders an analyze-metrics result as a per-language table, largest language first, then its hotspots. */
 final class LanguageTable {
 
     private static final String[] COLUMNS = {"files", "code", "comment", "blank", "functions"};
@@ -30,8 +30,16 @@ final class LanguageTable {
         out.append(line(format, "total", totals));
         Object skipped = result.get("skipped");
         if (skipped instanceof List<?> list && !list.isEmpty()) {
-            out.append(String.format("%d file(s) skipped (binary, unknown language or too large); --json lists them%n",
+            out.append(String.format("%d file(s) skipped (binary, generated, unknown language or too large); --json lists them%n",
                     list.size()));
+        }
+        if (result.get("hotspots") instanceof List<?> hotspots && !hotspots.isEmpty()) {
+            out.append(String.format("%nmost complex functions%n%10s %10s  %s%n", "cyclomatic", "cognitive", "where"));
+            for (Object hotspot : hotspots) {
+                Map<String, Object> h = AnalyzeCommand.asMap(hotspot);
+                out.append(String.format("%10d %10d  %s:%d %s%n", number(h, "cyclomatic"), number(h, "cognitive"),
+                        h.get("path"), number(h, "startLine"), h.get("name")));
+            }
         }
         return out.toString();
     }

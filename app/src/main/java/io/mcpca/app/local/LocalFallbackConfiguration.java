@@ -5,16 +5,19 @@ import io.mcpca.shared.lock.ContentionBackoff;
 import io.mcpca.shared.paths.PathGuard;
 import io.mcpca.shared.session.LocalSessionStore;
 import io.mcpca.shared.tools.ToolCatalog;
+import io.mcpca.workers.cache.SharedFileResults;
 import io.mcpca.workers.run.AnalyzerPool;
 import io.mcpca.workers.run.ToolRunner;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.unit.DataSize;
 
 /**
  * {@code mcpca.fallback=local}: the ingress runs calls in this process while Redis is unreachable. The
@@ -30,8 +33,10 @@ public class LocalFallbackConfiguration {
 
     @Bean(destroyMethod = "close")
     AnalyzerPool localAnalyzerPool(@Value("${mcpca.fallback-concurrency:2}") int concurrency,
-                                   @Value("${mcpca.worker.analyzer-path:}") String configured) {
-        return new AnalyzerPool(analyzerBinary(configured), concurrency);
+                                   @Value("${mcpca.worker.analyzer-path:}") String configured,
+                                   @Value("${mcpca.worker.max-result-size:6MB}") DataSize maxResultSize) {
+        return new AnalyzerPool(analyzerBinary(configured), concurrency, List.of(), SharedFileResults.NONE,
+                maxResultSize.toBytes());
     }
 
     /** The sessions of calls run here; not carried over to Redis when it is back (nor back from it). */

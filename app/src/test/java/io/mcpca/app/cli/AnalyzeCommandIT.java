@@ -10,6 +10,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,6 +53,49 @@ class AnalyzeCommandIT {
         assertThat(table).containsPattern("(?m)^python\\s+1\\s+4\\s+0\\s+2\\s+2$");
         assertThat(table).containsPattern("(?m)^total\\s+2\\s+9\\s+1\\s+2\\s+3$");
         assertThat(table).contains("1 file(s) skipped");
+        // the ternary makes A.f the most complex function (cyclomatic 2: PMD); b.py's g and h have 2 and 1
+        assertThat(table).containsPattern("(?m)^most complex functions$")
+                .containsPattern("(?m)^\\s+2\\s+1\\s+A\\.java:3 f$");
+    }
+
+    /**
+     * A tree whose files' metrics (~20 MB of JSON) are more than one MCP answer may carry (the SDK client
+     * refuses a message over 16 MiB; before paging this call failed, or hung): the table comes from the
+     * summary, and {@code --json} gathers every page, each file once, in order.
+     */
+    @Test
+    void aTreeTooLargeForOneAnswerComesThroughInPages(@TempDir Path big) throws Exception {
+        int files = 200;
+        int functionsPerFile = 200; // each: 4 code lines and 2 blank ones
+        StringBuilder module = new StringBuilder();
+        for (int f = 0; f < functionsPerFile; f++) {
+            module.append("def f").append(f).append("(a, b):\n    if a and b:\n        return ").append(f)
+                    .append("\n    return b\n\n\n");
+        }
+        for (int i = 0; i < files; i++) {
+            Files.writeString(big.resolve(String.format("m%03d.py", i)), module);
+        }
+
+        ByteArrayOutputStream table = new ByteArrayOutputStream();
+        int exit = AnalyzeCommand.run(new String[] {big.toString()}, new PrintStream(table, true, StandardCharsets.UTF_8));
+        assertThat(exit).as(table.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(table.toString(StandardCharsets.UTF_8))
+                .containsPattern("(?m)^python\\s+" + files + "\\s+" + files * functionsPerFile * 4 + "\\s+0\\s+"
+                        + files * functionsPerFile * 2 + "\\s+" + files * functionsPerFile + "$");
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        exit = AnalyzeCommand.run(new String[] {big.toString(), "--json"}, new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertThat(exit).isZero();
+        assertThat(out.size()).as("the gathered JSON is larger than one answer may be").isGreaterThan(16 << 20);
+        JsonNode json = new ObjectMapper().readTree(out.toByteArray());
+        List<String> paths = new ArrayList<>();
+        json.path("files").forEach(file -> {
+            paths.add(file.path("path").asText());
+            assertThat(file.path("functions").size()).isEqualTo(functionsPerFile);
+        });
+        assertThat(paths).hasSize(files).doesNotHaveDuplicates().isSorted();
+        assertThat(json.path("totals").path("functions").asInt()).isEqualTo(files * functionsPerFile);
+        assertThat(json.has("nextCursor")).isFalse();
     }
 
     @Test

@@ -10,6 +10,11 @@ public enum ErrorCode {
     PATH_OUTSIDE_ROOTS(false),
     UNSUPPORTED_LANGUAGE(false),
     UNKNOWN_TOOL(false),
+    /**
+     * The answer would be larger than one MCP message may be (the worker's {@code max-result-size}); asking
+     * again the same way fails the same way, asking for less (a page, a detail level, a subdirectory) works.
+     */
+    RESULT_TOO_LARGE(false),
     /** The call failed on every delivery (maxDeliveries) and was moved to the dead-letter stream. */
     DEAD_LETTERED(false),
     DEADLINE_EXCEEDED(true),

@@ -124,7 +124,7 @@ public class WorkerConfiguration {
         List<AnalyzerPool> analyzerPools = new ArrayList<>();
         for (String pool : worker.getPools()) {
             AnalyzerPool analyzers = new AnalyzerPool(binary, worker.getConcurrency(), serveOptions(worker),
-                    sharedFiles.getIfAvailable(() -> SharedFileResults.NONE));
+                    sharedFiles.getIfAvailable(() -> SharedFileResults.NONE), worker.getMaxResultSize().toBytes());
             analyzerPools.add(analyzers);
             // the pool's read loop starts the session-locked calls of a read on it, pipelined (auto-flush off)
             StatefulRedisConnection<String, String> startPipeline = redis.strings();

@@ -1,5 +1,6 @@
 package io.mcpca.workers.config;
 
+import io.mcpca.workers.run.AnalyzerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,12 +90,21 @@ public class WorkerProperties {
      */
     private boolean sessionlessFastPath = true;
 
+    /**
+     * The largest analyzer result a call may answer with. An MCP answer carries it twice (structured content
+     * and text) and the official SDK clients refuse a message over 16 MiB, so a larger result fails fast with
+     * RESULT_TOO_LARGE (not retryable), telling the caller to page or narrow the call.
+     */
+    private DataSize maxResultSize = DataSize.ofBytes(AnalyzerProcess.DEFAULT_MAX_RESULT_CHARS);
+
     /** Heartbeat period of this worker's entry in the worker registry. */
     private Duration heartbeatPeriod = Duration.ofSeconds(5);
 
     public int getReplyFlushers() { return replyFlushers; }
     public void setReplyFlushers(int replyFlushers) { this.replyFlushers = Math.max(1, replyFlushers); }
     public DataSize getMaxKeptReply() { return maxKeptReply; }
+    public DataSize getMaxResultSize() { return maxResultSize; }
+    public void setMaxResultSize(DataSize maxResultSize) { this.maxResultSize = maxResultSize; }
     public void setMaxKeptReply(DataSize maxKeptReply) { this.maxKeptReply = maxKeptReply; }
     public boolean isEnabled() { return enabled; }
     public void setEnabled(boolean enabled) { this.enabled = enabled; }

@@ -48,6 +48,11 @@ public final class AnalyzerProcess implements AutoCloseable {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
     /** Marks the lines worth reading as a stream first: cacheStore lines are large and only passed on. */
     private static final String CACHE_STORE = "\"cacheStore\"";
+    /**
+     * Default bound of one result line: an MCP answer carries the result twice (structured content and the
+     * same JSON as text), and the official MCP SDK clients refuse a message line over 16 MiB.
+     */
+    public static final long DEFAULT_MAX_RESULT_CHARS = 6L * 1024 * 1024;
     /** Kills processes whose call passed its deadline; one daemon thread for all, idle unless one does. */
     private static final ScheduledThreadPoolExecutor DEADLINES = deadlineTimer();
 
@@ -57,13 +62,15 @@ public final class AnalyzerProcess implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final ObjectReader strictJson = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private final SharedFileResults shared;
+    private final long maxResultChars;
     private volatile boolean usable = true;
     private volatile boolean cancelled;
     private volatile boolean overran;
 
-    private AnalyzerProcess(Process process, SharedFileResults shared) {
+    private AnalyzerProcess(Process process, SharedFileResults shared, long maxResultChars) {
         this.process = process;
         this.shared = shared;
+        this.maxResultChars = maxResultChars;
         this.stdin = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
         this.stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
@@ -88,11 +95,20 @@ public final class AnalyzerProcess implements AutoCloseable {
      * @param shared       where per-file results are shared with other workers
      */
     public static AnalyzerProcess start(Path binary, List<String> serveOptions, SharedFileResults shared) {
+        return start(binary, serveOptions, shared, DEFAULT_MAX_RESULT_CHARS);
+    }
+
+    /**
+     * @param maxResultChars a result line longer than this is not parsed: the call fails with
+     *                       {@link ErrorCode#RESULT_TOO_LARGE}, and the process stays in use
+     */
+    public static AnalyzerProcess start(Path binary, List<String> serveOptions, SharedFileResults shared,
+                                        long maxResultChars) {
         try {
             List<String> command = new ArrayList<>(List.of(binary.toString(), "serve"));
             command.addAll(serveOptions);
             Process process = new ProcessBuilder(command).start();
-            AnalyzerProcess analyzer = new AnalyzerProcess(process, shared);
+            AnalyzerProcess analyzer = new AnalyzerProcess(process, shared, maxResultChars);
             analyzer.startReaders();
             return analyzer;
         } catch (IOException e) {
@@ -165,6 +181,12 @@ public final class AnalyzerProcess implements AutoCloseable {
                     continue;
                 }
             }
+            if (line.length() > maxResultChars) {
+                Optional<AnalyzerOutcome> tooLarge = oversized(id, line);
+                if (tooLarge.isPresent()) {
+                    return tooLarge.get();
+                }
+            }
             Map<String, Object> message;
             try {
                 message = json.readValue(line, MAP);
@@ -196,6 +218,41 @@ public final class AnalyzerProcess implements AutoCloseable {
                 default -> log.warn("analyzer {} sent an unknown line type: {}", pid(), abbreviate(line));
             }
         }
+    }
+
+    /**
+     * The outcome of an over-long line when it is the result of request {@code id} (read as a stream up to
+     * its {@code result} field, never decoded whole): a {@link ErrorCode#RESULT_TOO_LARGE} failure that says
+     * how to ask for less. Empty for any other line (an error line with a long message, say).
+     */
+    private Optional<AnalyzerOutcome> oversized(String id, String line) {
+        String type = null;
+        String lineId = null;
+        try (JsonParser p = json.getFactory().createParser(line)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return Optional.empty();
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME && (type == null || lineId == null)) {
+                String field = p.currentName();
+                p.nextToken();
+                switch (field) {
+                    case "type" -> type = p.getValueAsString();
+                    case "id" -> lineId = p.getValueAsString();
+                    default -> p.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        if (!"result".equals(type) || !id.equals(lineId)) {
+            return Optional.empty();
+        }
+        log.warn("analyzer {} answered {} with {} characters, over the limit of {}; answered RESULT_TOO_LARGE",
+                pid(), id, line.length(), maxResultChars);
+        return Optional.of(AnalyzerOutcome.failure(ErrorCode.RESULT_TOO_LARGE, String.format(
+                "the result is %.1f MiB, more than one answer may carry here (%.1f MiB, mcpca.worker.max-result-size);"
+                        + " ask for less: a smaller limit, detail 'files' or 'summary', a directoryDepth, or a subdirectory",
+                line.length() / 1048576.0, maxResultChars / 1048576.0)));
     }
 
     /**
