@@ -1,10 +1,11 @@
 //! `serve` end to end for `symbols`, `search-symbols` and deadlines: spawns the built binary
 //! with its own cache directory and exchanges JSON lines over real pipes.
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
+use std::io::{BufRead, Write};
 
 use serde_json::{json, Value};
+
+mod common;
 
 fn temp(name: &str) -> std::path::PathBuf {
     let d = std::env::temp_dir().join(format!("mcpca-serve-symbols-it-{name}-{}", std::process::id()));
@@ -15,20 +16,12 @@ fn temp(name: &str) -> std::path::PathBuf {
 
 /// Sends all requests, closes stdin, returns the final (non-progress) line per request.
 fn exchange(cache: &std::path::Path, requests: &[Value]) -> Vec<Value> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mcpca-analyzer"))
-        .args(["serve", "--cache-dir"])
-        .arg(cache)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn serve");
-    let mut stdin = child.stdin.take().unwrap();
+    let common::Pipes { mut child, mut stdin, stdout } = common::spawn_serve([std::ffi::OsStr::new("--cache-dir"), cache.as_os_str()]);
     for r in requests {
         writeln!(stdin, "{r}").unwrap();
     }
     drop(stdin);
-    let out: Vec<Value> = BufReader::new(child.stdout.take().unwrap())
+    let out: Vec<Value> = stdout
         .lines()
         .map(|l| serde_json::from_str(&l.unwrap()).unwrap())
         .filter(|v: &Value| v["type"] != "progress")
