@@ -187,6 +187,20 @@ class PipelineIT {
         assertThat(asList(lean.get("files"))).hasSize(7).allSatisfy(f -> assertThat(f).containsKey("lines")
                 .doesNotContainKey("functions"));
 
+        // symbols of the same tree page the same way (its outputSchema declares page and nextCursor)
+        List<String> outlined = new ArrayList<>();
+        Map<String, Object> symbolArguments = new HashMap<>(Map.of("path", "paged", "limit", 4));
+        while (true) {
+            Map<String, Object> page = structured(call("symbols", symbolArguments));
+            asList(page.get("files")).forEach(f -> outlined.add((String) f.get("path")));
+            assertThat(page).containsEntry("totalSymbols", 7);
+            if (!(page.get("nextCursor") instanceof String cursor)) {
+                break;
+            }
+            symbolArguments.put("cursor", cursor);
+        }
+        assertThat(outlined).isEqualTo(expected);
+
         assertError(call("analyze-metrics", Map.of("path", "paged", "cursor", "garbage")), "BAD_ARGUMENTS");
         assertError(call("analyze-metrics", Map.of("path", "paged", "limit", 0)), "");
         assertError(call("analyze-metrics", Map.of("path", "paged", "detail", "everything")), "");
