@@ -75,10 +75,9 @@ pub fn metrics_page<'a>(result: &'a DirectoryResult, detail: Detail, request: &P
         skipped: &result.skipped,
     };
     // the tree-wide parts come with every page, so the files get what they leave of the budget
-    let budget = paging::files_budget(serde_json::to_vec(&page)?.len());
     let paged = match detail {
-        Detail::Functions => paging::paginate(&decoded, request, budget, to_raw_value)?,
-        Detail::Files => paging::paginate(&decoded, request, budget, |m| to_raw_value(&overview(m)))?,
+        Detail::Functions => paging::paginate_beside(&page, &decoded, request, to_raw_value)?,
+        Detail::Files => paging::paginate_beside(&page, &decoded, request, |m| to_raw_value(&overview(m)))?,
         Detail::Summary => Paged::empty(request, result.files.len()),
     };
     page.page = paged.page;

@@ -12,11 +12,11 @@ use serde_json::value::RawValue;
 /// The most JSON one answer holds, its files and its tree-wide parts together (one file larger
 /// than what is left still makes a page): the worker refuses result lines over 6 MiB by default,
 /// since an MCP answer carries the result twice and clients refuse messages over 16 MiB.
-pub const PAGE_BUDGET_BYTES: usize = 4 * 1024 * 1024;
+const PAGE_BUDGET_BYTES: usize = 4 * 1024 * 1024;
 
 /// What is left of [`PAGE_BUDGET_BYTES`] for the files of an answer whose other parts (totals,
 /// directories, skipped files...) take `fixed` bytes of JSON.
-pub fn files_budget(fixed: usize) -> usize {
+fn files_budget(fixed: usize) -> usize {
     PAGE_BUDGET_BYTES.saturating_sub(fixed)
 }
 
@@ -88,9 +88,17 @@ impl Paged {
     }
 }
 
-/// The requested page of `items`, at most `budget` bytes of them. Each item is encoded once, by `encode`: the length of its JSON
-/// (and the comma after it) decides whether it fits the page, the JSON itself goes into the answer.
-pub fn paginate<T>(items: &[T], request: &PageRequest, budget: usize, encode: impl Fn(&T) -> serde_json::Result<Box<RawValue>>) -> serde_json::Result<Paged> {
+/// The requested page of `items` for an answer whose other parts are `rest` (serialized here to
+/// measure them): the items get what `rest` leaves of [`PAGE_BUDGET_BYTES`].
+pub fn paginate_beside<T>(rest: &impl Serialize, items: &[T], request: &PageRequest, encode: impl Fn(&T) -> serde_json::Result<Box<RawValue>>) -> serde_json::Result<Paged> {
+    let budget = files_budget(serde_json::to_vec(rest)?.len());
+    paginate(items, request, budget, encode)
+}
+
+/// The requested page of `items`, at most `budget` bytes of them. Each item is encoded once, by
+/// `encode`: the length of its JSON (and the comma after it) decides whether it fits the page,
+/// the JSON itself goes into the answer.
+fn paginate<T>(items: &[T], request: &PageRequest, budget: usize, encode: impl Fn(&T) -> serde_json::Result<Box<RawValue>>) -> serde_json::Result<Paged> {
     let offset = request.offset.min(items.len());
     let mut encoded = Vec::new();
     let sizes = items[offset..].iter().map(|item| {

@@ -52,10 +52,9 @@
 //! Paging (`paging.rs`): a page holds at most `limit` files (1 to 10000; more is taken as 10000)
 //! and at most 4 MiB of JSON in all (the files get what the tree-wide parts leave), but at least
 //! one file while any remain; `nextCursor` (an opaque string, `null` on the last page) passed as
-//! `cursor` asks for the next page. Each page
-//! scans the tree again, answered from the caches while it is unchanged. A zero `limit`, a cursor
-//! serve did not write, an unknown `detail` or `hotspots` above 1000 is `BAD_ARGUMENTS`; a cursor
-//! past the end gives an empty page. The CLI's `metrics` and `symbols` print everything.
+//! `cursor` asks for the next page. Each page scans the tree again, answered from the caches while
+//! it is unchanged. A zero `limit`, a cursor serve did not write, an unknown `detail` or
+//! `hotspots` above 1000 is `BAD_ARGUMENTS`; a cursor past the end gives an empty page. The CLI's `metrics` and `symbols` print everything.
 //!
 //! With `relativeTo` (the worker passes its workspace root) every `path` and the `root` are
 //! relative to it (`root` is `.` for the workspace itself), so no answer names a server path.
@@ -369,9 +368,7 @@ fn measuring_tool(
 /// CPU of an `analyze-metrics` answered from caches, and a peak of memory many times the result's
 /// size.
 fn to_json<T: serde::Serialize>(id: &str, value: &T) -> ToolResult {
-    serde_json::to_string(value)
-        .and_then(RawValue::from_string)
-        .map_err(|e| Response::error(id, ErrorCode::Internal, e.to_string()))
+    serde_json::to_string(value).and_then(RawValue::from_string).map_err(|e| internal(id, e))
 }
 
 fn ping(request: &Request) -> ToolResult {
@@ -543,8 +540,7 @@ fn symbols_tool(request: &Request, cx: &Cx<'_>) -> ToolResult {
         skipped: &result.skipped,
     };
     // the skipped files come with every page, so the outlines get what they leave of the budget
-    let budget = serde_json::to_vec(&answer).map(|fixed| paging::files_budget(fixed.len())).map_err(|e| internal(id, e))?;
-    let paged = paging::paginate(&result.files, &page, budget, serde_json::value::to_raw_value).map_err(|e| internal(id, e))?;
+    let paged = paging::paginate_beside(&answer, &result.files, &page, serde_json::value::to_raw_value).map_err(|e| internal(id, e))?;
     answer.page = paged.page;
     answer.next_cursor = paged.next_cursor;
     answer.files = paged.items;
