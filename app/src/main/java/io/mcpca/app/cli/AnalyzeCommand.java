@@ -35,7 +35,7 @@ public final class AnalyzeCommand {
 
     /** A whole-repository walk of a large tree can take minutes on 2 cores. */
     private static final Duration CALL_TIMEOUT = Duration.ofMinutes(30);
-    /** Files asked per page by {@code --json}; the server also ends a page at ~4 MiB of files. */
+    /** Files asked per page by {@code --json}; the server also ends a page at ~4 MiB of JSON. */
     private static final int PAGE_FILES = 1000;
 
     private AnalyzeCommand() {

@@ -7,6 +7,7 @@ import io.mcpca.shared.session.LocalSessionStore;
 import io.mcpca.shared.tools.ToolCatalog;
 import io.mcpca.workers.cache.SharedFileResults;
 import io.mcpca.workers.run.AnalyzerPool;
+import io.mcpca.workers.run.AnalyzerProcess;
 import io.mcpca.workers.run.ToolRunner;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,7 +35,7 @@ public class LocalFallbackConfiguration {
     @Bean(destroyMethod = "close")
     AnalyzerPool localAnalyzerPool(@Value("${mcpca.fallback-concurrency:2}") int concurrency,
                                    @Value("${mcpca.worker.analyzer-path:}") String configured,
-                                   @Value("${mcpca.worker.max-result-size:6MB}") DataSize maxResultSize) {
+                                   @Value("${mcpca.worker.max-result-size:" + AnalyzerProcess.DEFAULT_MAX_RESULT_CHARS + "B}") DataSize maxResultSize) {
         return new AnalyzerPool(analyzerBinary(configured), concurrency, List.of(), SharedFileResults.NONE,
                 maxResultSize.toBytes());
     }

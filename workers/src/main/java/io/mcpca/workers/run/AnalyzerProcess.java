@@ -86,19 +86,13 @@ public final class AnalyzerProcess implements AutoCloseable {
     }
 
     public static AnalyzerProcess start(Path binary) {
-        return start(binary, List.of(), SharedFileResults.NONE);
+        return start(binary, List.of(), SharedFileResults.NONE, DEFAULT_MAX_RESULT_CHARS);
     }
 
     /**
-     * @param serveOptions options of {@code mcpca-analyzer serve} ({@code --cache-dir DIR}, say), as separate
-     *                     arguments (no shell)
-     * @param shared       where per-file results are shared with other workers
-     */
-    public static AnalyzerProcess start(Path binary, List<String> serveOptions, SharedFileResults shared) {
-        return start(binary, serveOptions, shared, DEFAULT_MAX_RESULT_CHARS);
-    }
-
-    /**
+     * @param serveOptions   options of {@code mcpca-analyzer serve} ({@code --cache-dir DIR}, say), as separate
+     *                       arguments (no shell)
+     * @param shared         where per-file results are shared with other workers
      * @param maxResultChars a result line longer than this is not parsed: the call fails with
      *                       {@link ErrorCode#RESULT_TOO_LARGE}, and the process stays in use
      */
