@@ -18,7 +18,7 @@ import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.tools.ToolCatalog;
 import io.mcpca.workers.consume.CallExecution;
 import io.mcpca.workers.consume.ConsumerGroups;
-import io.mcpca.workers.consume.JobConsumer;
+import io.mcpca.workers.consume.CallConsumer;
 import io.mcpca.workers.lifecycle.WorkerLifecycle;
 import io.mcpca.workers.lifecycle.WorkerRegistry;
 import io.mcpca.workers.recover.ClaimRefresher;
@@ -57,7 +57,7 @@ import org.springframework.context.annotation.Bean;
 public class WorkerConfiguration {
 
     /** The pieces one worker owns, closed together on shutdown. */
-    public record WorkerRuntime(String workerId, List<JobConsumer> consumers, List<AnalyzerPool> analyzerPools,
+    public record WorkerRuntime(String workerId, List<CallConsumer> consumers, List<AnalyzerPool> analyzerPools,
                                 LockWatchdog watchdog, List<StatefulRedisConnection<?, ?>> connections,
                                 List<PendingReclaimer> reclaimers, ClaimRefresher claims, WorkerRegistry registry,
                                 ExecutionStore executions, SessionStore sessions, ReplyBatcher batcher)
@@ -120,7 +120,7 @@ public class WorkerConfiguration {
         List<PendingReclaimer> reclaimers = new ArrayList<>();
         Path binary = analyzerBinary(worker);
 
-        List<JobConsumer> consumers = new ArrayList<>();
+        List<CallConsumer> consumers = new ArrayList<>();
         List<AnalyzerPool> analyzerPools = new ArrayList<>();
         for (String pool : worker.getPools()) {
             AnalyzerPool analyzers = new AnalyzerPool(binary, worker.getConcurrency(), serveOptions(worker),
@@ -139,7 +139,7 @@ public class WorkerConfiguration {
                     replies, executions, deadLetters, claims, settings, ContentionBackoff.Sleeper.THREAD, workerId, clock,
                     batcher, sessionless, new CallStart(strings.sync(), keys, worker.getExecutionTtl(), clock),
                     finishes, startPipeline, loopReplies);
-            JobConsumer consumer = new JobConsumer(pool, workerId, loopReplies, groups, execution, claims,
+            CallConsumer consumer = new CallConsumer(pool, workerId, loopReplies, groups, execution, claims,
                     executor(pool, worker.getConcurrency()), worker.getConcurrency(), worker.getReadBlock(),
                     java.util.Optional.of(batcher));
             consumers.add(consumer);

@@ -1,6 +1,6 @@
 package io.mcpca.workers.lifecycle;
 
-import io.mcpca.workers.consume.JobConsumer;
+import io.mcpca.workers.consume.CallConsumer;
 import io.mcpca.workers.recover.ClaimRefresher;
 import io.mcpca.workers.recover.PendingReclaimer;
 import io.mcpca.workers.reply.ReplyBatcher;
@@ -23,7 +23,7 @@ public final class WorkerLifecycle implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerLifecycle.class);
 
-    private final List<JobConsumer> consumers;
+    private final List<CallConsumer> consumers;
     private final List<PendingReclaimer> reclaimers;
     private final ClaimRefresher claims;
     private final WorkerRegistry registry;
@@ -32,7 +32,7 @@ public final class WorkerLifecycle implements SmartLifecycle {
     private final String workerId;
     private volatile boolean running;
 
-    public WorkerLifecycle(List<JobConsumer> consumers, List<PendingReclaimer> reclaimers, ClaimRefresher claims,
+    public WorkerLifecycle(List<CallConsumer> consumers, List<PendingReclaimer> reclaimers, ClaimRefresher claims,
                            WorkerRegistry registry, ReplyBatcher batcher, Duration grace, String workerId) {
         this.consumers = consumers;
         this.reclaimers = reclaimers;
@@ -48,7 +48,7 @@ public final class WorkerLifecycle implements SmartLifecycle {
         registry.start();
         claims.start();
         batcher.start();
-        consumers.forEach(JobConsumer::start);
+        consumers.forEach(CallConsumer::start);
         reclaimers.forEach(PendingReclaimer::start);
         running = true;
         log.info("worker {} consuming {} pool(s)", workerId, consumers.size());

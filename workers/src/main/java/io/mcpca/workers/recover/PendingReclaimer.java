@@ -16,7 +16,7 @@ import io.mcpca.shared.exec.ExecutionStore;
 import io.mcpca.shared.exec.IllegalTransitionException;
 import io.mcpca.shared.wire.ToolRequest;
 import io.mcpca.workers.consume.ConsumerGroups;
-import io.mcpca.workers.consume.JobConsumer;
+import io.mcpca.workers.consume.CallConsumer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -49,7 +49,7 @@ public final class PendingReclaimer implements AutoCloseable {
     private final StreamEntries entries;
     private final ExecutionStore executions;
     private final DeadLetters deadLetters;
-    private final JobConsumer consumer;
+    private final CallConsumer consumer;
     private final Duration minIdle;
     private final Duration period;
     private final int maxDeliveries;
@@ -57,7 +57,7 @@ public final class PendingReclaimer implements AutoCloseable {
 
     public PendingReclaimer(String pool, String workerId, RedisStreamCommands<byte[], byte[]> redis,
                             ConsumerGroups groups, StreamEntries entries, ExecutionStore executions,
-                            DeadLetters deadLetters, JobConsumer consumer, Duration minIdle, Duration period,
+                            DeadLetters deadLetters, CallConsumer consumer, Duration minIdle, Duration period,
                             int maxDeliveries) {
         this.pool = pool;
         this.workerId = workerId;

@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * the loop: NOGROUP recreates the groups, a handler's exception is logged, anything else is logged
  * and retried after a pause.
  */
-public final class JobConsumer {
+public final class CallConsumer {
 
-    private static final Logger log = LoggerFactory.getLogger(JobConsumer.class);
+    private static final Logger log = LoggerFactory.getLogger(CallConsumer.class);
     /** Pause after a failed read (Redis down, say): long enough not to spin, short enough to resume fast. */
     private static final Duration ERROR_PAUSE = Duration.ofMillis(500);
     /** Beyond a read's block: how long the loop's last replies and acknowledgements may take when it stops. */
@@ -60,7 +60,7 @@ public final class JobConsumer {
     private volatile boolean running;
     private Thread loop;
 
-    public JobConsumer(String pool, String consumerName, LoopReplies reads, ConsumerGroups groups,
+    public CallConsumer(String pool, String consumerName, LoopReplies reads, ConsumerGroups groups,
                        EntryHandler handler, ClaimRefresher claims, ExecutorService executor, int concurrency,
                        Duration readBlock) {
         this(pool, consumerName, reads, groups, handler, claims, executor, concurrency, readBlock, Optional.empty());
@@ -72,7 +72,7 @@ public final class JobConsumer {
      * @param batcher where the handler's other replies and acknowledgements wait to be sent; flushed before a
      *                stop hands back
      */
-    public JobConsumer(String pool, String consumerName, LoopReplies reads, ConsumerGroups groups,
+    public CallConsumer(String pool, String consumerName, LoopReplies reads, ConsumerGroups groups,
                        EntryHandler handler, ClaimRefresher claims, ExecutorService executor, int concurrency,
                        Duration readBlock, Optional<ReplyBatcher> batcher) {
         this.pool = pool;

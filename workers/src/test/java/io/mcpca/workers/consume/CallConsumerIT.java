@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The read loop against a real Redis: a handler that throws never stops it, and a deleted stream/group is recreated. */
-class JobConsumerIT {
+class CallConsumerIT {
 
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
@@ -48,7 +48,7 @@ class JobConsumerIT {
                 }
                 commands.sync().xack(message.getStream(), bytes(pool), message.getId());
             };
-            JobConsumer consumer = new JobConsumer("fast", "w1",
+            CallConsumer consumer = new CallConsumer("fast", "w1",
                     new LoopReplies(blocking, new StreamEntries(JacksonCodec.json()), 1000), groups, handler, claims,
                     Executors.newFixedThreadPool(2), 2, Duration.ofMillis(200));
             consumer.start();
@@ -111,7 +111,7 @@ class JobConsumerIT {
                 }
             };
             // a read blocks for 5 s when nothing is owed: acknowledgements must not wait for that
-            JobConsumer consumer = new JobConsumer("fast", "w1", loopReplies, groups, handler, claims,
+            CallConsumer consumer = new CallConsumer("fast", "w1", loopReplies, groups, handler, claims,
                     Executors.newFixedThreadPool(2), 2, Duration.ofSeconds(5));
             consumer.start();
             try {
