@@ -16,7 +16,14 @@ import io.mcpca.shared.tools.ToolDescriptor;
 import io.mcpca.shared.paths.PathGuard;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.tools.ToolCatalog;
-import io.mcpca.workers.consume.CallExecution;
+import io.mcpca.workers.consume.Admission;
+import io.mcpca.workers.consume.AnalyzerAttempts;
+import io.mcpca.workers.consume.Answers;
+import io.mcpca.workers.consume.CallHandler;
+import io.mcpca.workers.consume.HandBacks;
+import io.mcpca.workers.consume.LockedRun;
+import io.mcpca.workers.consume.SessionlessRun;
+import io.mcpca.workers.consume.WaitingCalls;
 import io.mcpca.workers.consume.ConsumerGroups;
 import io.mcpca.workers.consume.CallConsumer;
 import io.mcpca.workers.lifecycle.WorkerLifecycle;
@@ -115,8 +122,11 @@ public class WorkerConfiguration {
                 : Set.of();
         ClaimRefresher claims = new ClaimRefresher(strings.sync(), workerId, worker.getMinIdle());
         DeadLetters deadLetters = new DeadLetters(shared.sync(), keys, executions, replies, workerId);
-        CallExecution.Settings settings = new CallExecution.Settings(worker.getLockTtl(), worker.getSessionTtl(),
-                worker.getTransientRetries(), worker.getRetryBackoff());
+        AnalyzerAttempts.Retries retries = new AnalyzerAttempts.Retries(worker.getTransientRetries(),
+                worker.getRetryBackoff());
+        HandBacks handBacks = new HandBacks(claims, executions, workerId);
+        Answers answers = new Answers(batcher, finishes, worker.getSessionTtl(), workerId);
+        CallStart starts = new CallStart(strings.sync(), keys, worker.getExecutionTtl(), clock);
         List<PendingReclaimer> reclaimers = new ArrayList<>();
         Path binary = analyzerBinary(worker);
 
@@ -135,11 +145,17 @@ public class WorkerConfiguration {
             LoopReplies loopReplies = new LoopReplies(blocking, entries, common.getReplyStreamMaxLen());
             ToolRunner runner = new ToolRunner(catalog, paths, analyzers, clock,
                     resultCache.getIfAvailable(() -> ResultCache.NONE));
-            CallExecution execution = new CallExecution(shared.sync(), entries, sessions, contention, watchdog, runner,
-                    replies, executions, deadLetters, claims, settings, ContentionBackoff.Sleeper.THREAD, workerId, clock,
-                    batcher, sessionless, new CallStart(strings.sync(), keys, worker.getExecutionTtl(), clock),
-                    finishes, startPipeline, loopReplies);
-            CallConsumer consumer = new CallConsumer(pool, workerId, loopReplies, groups, execution, claims,
+            AnalyzerAttempts attempts = new AnalyzerAttempts(runner, replies, retries, ContentionBackoff.Sleeper.THREAD,
+                    clock, workerId);
+            Admission admission = new Admission(runner, sessionless, loopReplies,
+                    new Admission.Starts(starts, startPipeline, worker.getLockTtl(), workerId), answers,
+                    new WaitingCalls(claims), clock);
+            batcher.onLeaseReleased(admission::leaseReleased);
+            CallHandler handler = new CallHandler(entries, deadLetters, sessionless, admission,
+                    new SessionlessRun(attempts, handBacks, answers),
+                    new LockedRun(starts, contention, watchdog, attempts, handBacks, answers, lock, worker.getLockTtl(),
+                            workerId));
+            CallConsumer consumer = new CallConsumer(pool, workerId, loopReplies, groups, handler, claims,
                     executor(pool, worker.getConcurrency()), worker.getConcurrency(), worker.getReadBlock(),
                     java.util.Optional.of(batcher));
             consumers.add(consumer);
