@@ -103,8 +103,8 @@ class RedisMemoryIT {
             String id = UUID.randomUUID().toString();
             PendingCall pending = ingress.router().register(id, progress -> { });
             pending.answer().whenComplete((reply, error) -> window.release());
-            ToolRequest request = new ToolRequest(ToolRequest.VERSION, id, "load-" + (i % SESSIONS), "bench", "ping",
-                    "1", Map.of(), ingress.replyStream(), System.currentTimeMillis() + 60_000, 1, id, "");
+            ToolRequest request = new ToolRequest(ToolRequest.VERSION, id, "load-" + (i % SESSIONS), "ping",
+                    Map.of(), ingress.replyStream(), System.currentTimeMillis() + 60_000);
             ingress.submitter().submit("fast", request);
             answers.add(pending.answer());
         }

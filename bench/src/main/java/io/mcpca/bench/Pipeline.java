@@ -243,8 +243,8 @@ public final class Pipeline {
     /** Call {@code i}'s ping, on one of {@link #SESSIONS} sessions, answered to this ingress. */
     private static ToolRequest ping(IngressRuntime runtime, int i, String id, Map<String, Object> pingArgs,
                                     Duration deadline) {
-        return new ToolRequest(ToolRequest.VERSION, id, "bench-" + (i % SESSIONS), "bench", "ping", "1", pingArgs,
-                runtime.replyStream(), System.currentTimeMillis() + deadline.toMillis(), 1, id, "");
+        return new ToolRequest(ToolRequest.VERSION, id, "bench-" + (i % SESSIONS), "ping",
+                pingArgs, runtime.replyStream(), System.currentTimeMillis() + deadline.toMillis());
     }
 
     /**

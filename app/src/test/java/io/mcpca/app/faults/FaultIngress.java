@@ -63,8 +63,8 @@ final class FaultIngress implements AutoCloseable {
 
     private Call ping(String sessionId, Map<String, Object> arguments) {
         String requestId = UUID.randomUUID().toString();
-        ToolRequest request = new ToolRequest(ToolRequest.VERSION, requestId, sessionId, "fault-test", "ping", "1",
-                arguments, replyStream, System.currentTimeMillis() + 120_000, 1, requestId, "");
+        ToolRequest request = new ToolRequest(ToolRequest.VERSION, requestId, sessionId, "ping",
+                arguments, replyStream, System.currentTimeMillis() + 120_000);
         PendingCall pending = router.register(requestId, progress -> { });
         submitter.submit("fast", request);
         return new Call(requestId, sessionId, pending.answer());

@@ -161,8 +161,7 @@ class RecoveryIT {
         ingress.strings.sync().set(replyTo, "not a stream");
         String requestId = java.util.UUID.randomUUID().toString();
         ingress.submitter.submit("fast", new io.mcpca.shared.wire.ToolRequest(io.mcpca.shared.wire.ToolRequest.VERSION,
-                requestId, "lost-session", "fault-test", "ping", "1", Map.of(), replyTo,
-                System.currentTimeMillis() + 120_000, 1, requestId, ""));
+                requestId, "lost-session", "ping", Map.of(), replyTo, System.currentTimeMillis() + 120_000));
         await().atMost(Duration.ofSeconds(20)).until(() -> executions.find("lost-session", requestId)
                 .map(r -> r.state() == ExecutionState.SUCCEEDED).orElse(false));
         assertThat(deliveriesOf(requestId)).as("pending: its reply did not go out").isPositive();

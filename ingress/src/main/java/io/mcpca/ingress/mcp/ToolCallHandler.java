@@ -97,8 +97,8 @@ public final class ToolCallHandler {
         }
         String requestId = UUID.randomUUID().toString();
         String sessionId = exchange.sessionId() == null ? principal : exchange.sessionId();
-        ToolRequest request = new ToolRequest(ToolRequest.VERSION, requestId, sessionId, principal, tool.name(),
-                tool.version(), arguments, replyStream, clock.millis() + callTimeout.toMillis(), 1, requestId, "");
+        ToolRequest request = new ToolRequest(ToolRequest.VERSION, requestId, sessionId, tool.name(),
+                arguments, replyStream, clock.millis() + callTimeout.toMillis());
         Object progressToken = call.progressToken();
         Consumer<ToolReply> progressSink = progress -> {
             if (progressToken != null) {

@@ -82,13 +82,4 @@ public final class SubmitGate {
                     "the call could not be queued: " + e.getMessage(), Optional.of(openFor), e);
         }
     }
-
-    /** Whether Redis is currently judged unreachable (breaker open); trial calls are let through when half-open. */
-    public boolean redisDown() {
-        return breaker.getState() == CircuitBreaker.State.OPEN;
-    }
-
-    public CircuitBreaker breaker() {
-        return breaker;
-    }
 }

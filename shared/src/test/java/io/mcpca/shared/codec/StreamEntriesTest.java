@@ -16,9 +16,8 @@ import org.junit.jupiter.api.Test;
 class StreamEntriesTest {
 
     private static ToolRequest request(int version) {
-        return new ToolRequest(version, "r1", "s1", "alice", "calculate-metrics", "1",
-                Map.of("path", "src/A.java", "nested", List.of(1, 2, 3)), "mcpca:reply:{i1}",
-                1_700_000_000_000L, 1, "c1", "");
+        return new ToolRequest(version, "r1", "s1", "calculate-metrics",
+                Map.of("path", "src/A.java", "nested", List.of(1, 2, 3)), "mcpca:reply:{i1}", 1_700_000_000_000L);
     }
 
     @Test
@@ -27,7 +26,6 @@ class StreamEntriesTest {
             StreamEntries entries = new StreamEntries(codec);
             ToolRequest decoded = entries.decodeRequest(entries.encode(request(ToolRequest.VERSION)));
             assertThat(decoded).isEqualTo(request(ToolRequest.VERSION));
-            assertThat(decoded.batch()).isEmpty();
         }
     }
 
@@ -53,8 +51,8 @@ class StreamEntriesTest {
     @Test
     void aRequestWithoutASessionIsRefused() {
         StreamEntries entries = new StreamEntries(JacksonCodec.messagePack());
-        Map<byte[], byte[]> body = entries.encode(new ToolRequest(ToolRequest.VERSION, "r1", "", "alice", "ping", "1",
-                Map.of(), "mcpca:reply:{i1}", 1_700_000_000_000L, 1, "c1", ""));
+        Map<byte[], byte[]> body = entries.encode(new ToolRequest(ToolRequest.VERSION, "r1", "", "ping", Map.of(),
+                "mcpca:reply:{i1}", 1_700_000_000_000L));
         assertThatThrownBy(() -> entries.decodeRequest(body)).isInstanceOf(WireFormatException.class)
                 .hasMessageContaining("non-empty sessionId");
     }

@@ -86,8 +86,8 @@ class ResultCacheIT {
 
     private static ToolRequest request(String tool, Map<String, Object> arguments) {
         String id = UUID.randomUUID().toString();
-        return new ToolRequest(ToolRequest.VERSION, id, "s1", "alice", tool, "1", arguments, "unused",
-                System.currentTimeMillis() + 30_000, 1, id, "");
+        return new ToolRequest(ToolRequest.VERSION, id, "s1", tool,
+                arguments, "unused", System.currentTimeMillis() + 30_000);
     }
 
     private static double count(SimpleMeterRegistry meters, String level, String outcome) {

@@ -114,8 +114,8 @@ final class WorkerCore implements AutoCloseable {
     static ToolRequest call(String session, String tool, Map<String, Object> arguments, String replyTo,
                             Duration deadline) {
         String id = UUID.randomUUID().toString();
-        return new ToolRequest(ToolRequest.VERSION, id, session, "alice", tool, "1", arguments, replyTo,
-                System.currentTimeMillis() + deadline.toMillis(), 1, id, "");
+        return new ToolRequest(ToolRequest.VERSION, id, session, tool,
+                arguments, replyTo, System.currentTimeMillis() + deadline.toMillis());
     }
 
     ToolRequest ping(String session, String via) {
