@@ -19,21 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The read loop of one pool in one worker.
- *
- * <p>Lifecycle: 1. {@link #start} makes sure the pool's groups exist and starts the loop thread;
- * 2. the loop waits for a free slot, then reads up to as many entries as there are free slots from
- * all partitions at once ({@code XREADGROUP ... BLOCK}, on {@link LoopReplies}, which sends with each read
- * the replies of the calls the loop answered itself and the acknowledgements owed); 3. each entry is held
- * (its idle time kept fresh by the {@link ClaimRefresher}) and goes to the executor, which runs it through
- * the {@link EntryHandler} and frees the slot (the handler first admits the whole read on the loop thread:
- * what it finishes at once takes no slot, and session-locked calls start in one round trip); entries the
- * reclaimer took over join the same executor; 4. {@link #stop} ends reading at once, waits for the calls in
- * flight up to the grace period, for the loop to send its own replies, and for the {@link ReplyBatcher} to
- * send the others and their acknowledgements, then hands back
- * whatever this consumer still has pending so a live worker takes it at once. No error ends
- * the loop: NOGROUP recreates the groups, a handler's exception is logged, anything else is logged
- * and retried after a pause.
+ * The read loop of one pool in one worker. Lifecycle: 1. {@link #start} makes sure the pool's groups exist and
+ * starts the loop; 2. the loop reads up to as many entries as there are free slots from all partitions
+ * ({@code XREADGROUP ... BLOCK} on {@link LoopReplies}), has the {@link EntryHandler} admit the read on the loop
+ * thread, and runs what is left on the executor, each entry held fresh by the {@link ClaimRefresher}; 3.
+ * {@link #stop} stops reading, waits for calls in flight up to the grace period and for the replies to leave,
+ * then hands back what is still pending. No error ends the loop: NOGROUP recreates the groups.
  */
 public final class CallConsumer {
 

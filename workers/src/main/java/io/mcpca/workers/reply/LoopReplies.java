@@ -25,20 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The read connection of one pool's read loop, which also carries the answers of the calls the loop finished
- * itself (a no-op, say): each {@link #read} sends, in one pipeline and so in one round trip, 1. the
- * {@code XACK}s of entries whose replies Redis has confirmed, 2. the replies of the calls answered since the
- * last read ({@code XADD ... NOMKSTREAM MAXLEN ~}), 3. the {@code XREADGROUP} itself. No thread hand-off and
- * no round trip of their own: under moderate load, where a read carries a call or two, the hops through the
- * {@link ReplyBatcher}'s thread and its two waits per batch cost more CPU than the calls.
- *
- * <p>The promise is the batcher's: an entry is acknowledged only after its reply was confirmed, so the
- * acknowledgement travels with the read after the one that carried the reply. While such acknowledgements
- * are owed the loop blocks for at most {@link #ACK_WITHIN} ({@link #blockFor}), so an idle pool still
- * acknowledges at once; a reply Redis refused (out of memory, say) leaves its entry pending, to be reclaimed
- * and answered again. {@link #drain} sends whatever is left when the loop stops.
- *
- * <p>Lifecycle: the loop's thread only (it is not thread-safe); the connection is this object's alone (its
- * auto-flush is turned off here).
+ * itself: each {@link #read} sends in one pipeline the XACKs of entries whose replies Redis confirmed, the replies
+ * answered since the last read, and the XREADGROUP. An entry is acknowledged only after its reply was confirmed
+ * (the batcher's promise), so while acknowledgements are owed a read blocks at most {@link #ACK_WITHIN}. Loop
+ * thread only; the connection is its own (auto-flush off). Why: docs/decisions (reply batching).
  */
 public final class LoopReplies {
 

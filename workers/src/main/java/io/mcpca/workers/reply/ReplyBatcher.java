@@ -34,22 +34,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finishes calls in batches (group commit): a session-locked call's finish script, a call's final reply, its
- * final execution record and the XACK of its stream entry. Calls hand a {@link Completion} over and go on; a
- * flusher thread per lane (two by default, so one sends while another waits for Redis; a session's calls always
- * take the same lane, so their answers keep their order) takes whatever has gathered in its lane (one under
- * light load, hundreds under heavy load) and sends it in pipelines on connections of its own (auto-flush off): 0. the finish scripts of session-locked calls
- * ({@link CallFinish}: session write under the fence, lease release, final record keeping the reply), one
- * flush, wait: a call whose finish was refused (stale fence) or failed is not answered here; 1. every reply
- * ({@code XADD ... NOMKSTREAM MAXLEN ~}) and other record transition, one flush, wait; 2. one {@code XACK} per
- * stream for the entries whose reply was written, one flush, wait; 3. the kept replies of acknowledged calls
- * are deleted, not waited for. So the XACK never precedes its reply (at-least-once: an entry whose reply failed
- * stays pending and is reclaimed, and a reclaimed call already final answers from its kept reply), and a batch
- * costs three round trips however large it is.
- *
- * <p>Lifecycle: 1. {@link #start} starts the flusher; 2. {@link #complete} queues; 3. {@link #awaitIdle} waits
- * until everything queued is flushed (graceful shutdown, before the consumer hands back what is left);
- * 4. {@link #close} flushes what is queued and stops.
+ * Finishes calls in batches (group commit): per lane, a flusher thread sends whatever has gathered in three
+ * pipelined round trips, in this order: 0. the finish scripts of session-locked calls ({@link CallFinish}; a call
+ * whose finish was refused for a stale fence is not answered), 1. the replies and other record transitions,
+ * 2. one XACK per stream for the entries whose reply was written (3. kept replies of acknowledged calls are
+ * deleted, unawaited). So an XACK never precedes its reply. A session's calls always take the same lane, so its
+ * answers keep their order. Lifecycle: {@link #start}, {@link #complete}, {@link #awaitIdle}, {@link #close}.
  */
 public final class ReplyBatcher implements AutoCloseable {
 
