@@ -9,7 +9,7 @@ import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.lock.LockLease;
 import io.mcpca.shared.session.LocalSessionStore;
 import io.mcpca.shared.testing.RedisServerExtension;
-import io.mcpca.workers.config.WorkerConfiguration.WorkerRuntime;
+import io.mcpca.workers.config.WorkerRuntime;
 import io.mcpca.workers.run.AnalyzerPool;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;

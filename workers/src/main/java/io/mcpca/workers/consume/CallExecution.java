@@ -13,7 +13,7 @@ import io.mcpca.shared.exec.ExecutionStore.Attempt;
 import io.mcpca.shared.exec.IllegalTransitionException;
 import io.mcpca.shared.lock.ContentionBackoff;
 import io.mcpca.shared.lock.LockLease;
-import io.mcpca.shared.session.SessionStore;
+import io.mcpca.shared.lock.SessionLock;
 import io.mcpca.shared.wire.ErrorCode;
 import io.mcpca.shared.wire.ToolReply;
 import io.mcpca.shared.wire.ToolRequest;
@@ -87,7 +87,7 @@ public final class CallExecution implements EntryHandler {
 
     private final RedisStreamCommands<byte[], byte[]> redis;
     private final StreamEntries entries;
-    private final SessionStore sessions;
+    private final SessionLock lock;
     private final ContentionBackoff contention;
     private final LockWatchdog watchdog;
     private final ToolRunner runner;
@@ -111,7 +111,7 @@ public final class CallExecution implements EntryHandler {
     private final Queue<String> released = new ConcurrentLinkedQueue<>();
     private volatile boolean holdingBack;
 
-    public CallExecution(RedisStreamCommands<byte[], byte[]> redis, StreamEntries entries, SessionStore sessions,
+    public CallExecution(RedisStreamCommands<byte[], byte[]> redis, StreamEntries entries, SessionLock lock,
                          ContentionBackoff contention, LockWatchdog watchdog, ToolRunner runner,
                          ReplyPublisher replies, ExecutionStore executions, DeadLetters deadLetters,
                          ClaimRefresher claims, Settings settings, ContentionBackoff.Sleeper sleeper,
@@ -120,7 +120,7 @@ public final class CallExecution implements EntryHandler {
                          LoopReplies loopReplies) {
         this.redis = redis;
         this.entries = entries;
-        this.sessions = sessions;
+        this.lock = lock;
         this.contention = contention;
         this.watchdog = watchdog;
         this.runner = runner;
@@ -532,7 +532,7 @@ public final class CallExecution implements EntryHandler {
 
     private void releaseQuietly(LockLease lease) {
         try {
-            sessions.releaseLock(lease).ifPresent(error ->
+            lock.release(lease).ifPresent(error ->
                     log.warn("session {} lease was lost before release ({})", lease.sessionId(), error));
         } catch (RuntimeException e) {
             log.warn("session {} lease not released ({}); it expires by itself", lease.sessionId(), e.getMessage());
