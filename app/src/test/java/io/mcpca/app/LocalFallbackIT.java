@@ -8,7 +8,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.app.local.PrivateWorkerCalls;
 import io.mcpca.ingress.local.LocalCalls;
-import io.mcpca.shared.session.RedisSessionStore;
+import io.mcpca.shared.session.SessionStore;
 import io.mcpca.shared.session.Session;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.mcpca.workers.config.WorkerRuntime;
@@ -96,8 +96,7 @@ class LocalFallbackIT {
         Set<Long> workerPids = workerPids();
         RedisClient privateClient = RedisClient.create(local().worker().uri());
         StatefulRedisConnection<String, String> privateRedis = privateClient.connect();
-        RedisSessionStore store = new RedisSessionStore(privateRedis.sync(), keys, java.time.Clock.systemUTC(),
-                io.mcpca.shared.lock.ContentionBackoff.standard(java.time.Clock.systemUTC()));
+        SessionStore store = new SessionStore(privateRedis.sync(), keys);
         Set<String> known = Set.copyOf(store.getSessions());
         try {
 
