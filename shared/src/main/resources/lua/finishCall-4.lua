@@ -1,10 +1,12 @@
 --[[
   Finish a session-locked call in one round trip, before its reply goes out: write the session under the
-  lease's fence (as updateSession-2.lua, merge mode, any version), release the lease (as releaseLock-1.lua)
-  and move the execution record to its final state (as transitionExecution-1.lua) keeping the encoded
-  reply in it, so a redelivery of the entry (the reply or the XACK was lost) answers again instead of
-  running again. Nothing is written when the fence is stale: the lease was lost and another worker owns
-  the call now.
+  lease's fence (the only session write there is), release the lease (as releaseLock-1.lua) and move the
+  execution record to its final state (as transitionExecution-1.lua) keeping the encoded reply in it, so a
+  redelivery of the entry (the reply or the XACK was lost) answers again instead of running again. Nothing
+  is written when the fence is stale: the lease was lost and another worker owns the call now.
+  The session record is a hash: _schema (record layout version), _version (+1 per write, so it counts the
+  session's calls), _fence (the fence of the last write, the highest: a lower one is refused),
+  _updatedAtMs, and one field per attribute, named 'a:<name>', merged into those already there.
   KEYS[1]  session key    (mcpca:session:{sid})
   KEYS[2]  fence key      (mcpca:fence:{sid})
   KEYS[3]  lock key       (mcpca:lock:{sid})

@@ -1,7 +1,8 @@
 --[[
-  Start a session-locked call in one round trip: take the session lease (as acquireLock-2.lua), hand out
-  a fencing token and record the call RUNNING (as transitionExecution-1.lua), so a worker does not pay
-  three round trips per call. A call whose record is final was answered on an earlier delivery: nothing
+  Start a session-locked call in one round trip: take the session lease (SET NX PX with a token unique
+  per acquisition; the only place a lease is taken), hand out a fencing token (INCR, strictly increasing
+  per session) and record the call RUNNING (as transitionExecution-1.lua), so a worker does not pay three
+  round trips per call. A call whose record is final was answered on an earlier delivery: nothing
   is taken or written.
   KEYS[1]  lock key       (mcpca:lock:{sid})
   KEYS[2]  fence key      (mcpca:fence:{sid})

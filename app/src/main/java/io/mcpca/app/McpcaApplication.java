@@ -2,6 +2,7 @@ package io.mcpca.app;
 
 import io.mcpca.app.cli.AnalyzeCommand;
 import io.mcpca.app.cli.CacheCommand;
+import io.mcpca.app.cli.SessionsCommand;
 import io.mcpca.ingress.mcp.StdioSession;
 import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
@@ -23,6 +24,9 @@ public class McpcaApplication {
         }
         if (args.length > 0 && "cache".equals(args[0])) {
             System.exit(CacheCommand.run(Arrays.copyOfRange(args, 1, args.length)));
+        }
+        if (args.length > 0 && "sessions".equals(args[0])) {
+            System.exit(SessionsCommand.run(Arrays.copyOfRange(args, 1, args.length)));
         }
         ConfigurableApplicationContext context = start(args);
         if (context.containsBean("stdioSession")) {

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mcpca.shared.testing.RedisServerExtension;
-import io.mcpca.workers.config.WorkerConfiguration.WorkerRuntime;
+import io.mcpca.workers.config.WorkerRuntime;
 import io.mcpca.workers.run.AnalyzerPool;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import java.io.IOException;

@@ -6,11 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.mcpca.shared.keys.Keys;
-import io.mcpca.shared.lock.LockLease;
-import io.mcpca.shared.session.LocalSessionStore;
+import io.mcpca.app.local.PrivateWorkerCalls;
+import io.mcpca.ingress.local.LocalCalls;
+import io.mcpca.shared.session.SessionStore;
+import io.mcpca.shared.session.Session;
 import io.mcpca.shared.testing.RedisServerExtension;
-import io.mcpca.workers.config.WorkerConfiguration.WorkerRuntime;
-import io.mcpca.workers.run.AnalyzerPool;
+import io.mcpca.workers.config.WorkerRuntime;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -33,10 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code mcpca.fallback=local}: with Redis stopped the ingress answers calls in its own process; when
- * Redis is back (restarted empty) calls flow through Redis and the worker again. In-process calls keep the
- * worker's session semantics on the ingress's {@link LocalSessionStore}: calls of one session run one at a
- * time under its lease and each raises the session's version by one. The ingress's ping takes the session
- * path (fast path off) and its local pool has four analyzers, so only the lease can keep calls apart.
+ * Redis is back (restarted empty) calls flow through Redis and the worker again. In-process calls run the
+ * worker's own code on the ingress's private redis-server: calls of one session run one at a time under its
+ * lease and each raises the session's version by one there (finishCall's write, fence and release). The
+ * ingress's ping takes the session path (fast path off) and its local pool has four analyzers, so only the
+ * lease can keep calls apart.
  */
 class LocalFallbackIT {
 
@@ -88,12 +90,15 @@ class LocalFallbackIT {
     }
 
     @Test
-    void callsOfOneSessionRunOneAtATimeOnTheLocalSessionStoreAndRaiseItsVersionByOneEach() throws Exception {
+    void callsOfOneSessionRunOneAtATimeOnThePrivateRedisAndRaiseItsVersionByOneEach() throws Exception {
         McpSyncClient session = harness.client();
         List<McpSyncClient> others = List.of(harness.client(), harness.client(), harness.client(), harness.client());
         Set<Long> workerPids = workerPids();
-        LocalSessionStore store = harness.ingress().getBean(LocalSessionStore.class);
+        RedisClient privateClient = RedisClient.create(local().worker().uri());
+        StatefulRedisConnection<String, String> privateRedis = privateClient.connect();
+        SessionStore store = new SessionStore(privateRedis.sync(), keys);
         Set<String> known = Set.copyOf(store.getSessions());
+        try {
 
         REDIS.kill();
         List<Map<String, Object>> runs = PipelineIT.concurrently(8, i -> session, 100);
@@ -106,10 +111,12 @@ class LocalFallbackIT {
         }
         List<String> written = store.getSessions().stream().filter(id -> !known.contains(id)).toList();
         assertThat(written).as("the one session the calls ran on").hasSize(1);
-        assertThat(store.getSession(written.get(0)).orElseThrow().version()).isEqualTo(8);
-        LockLease free = store.tryAcquireLock(written.get(0), Duration.ofSeconds(1)).orElseThrow(() ->
-                new AssertionError("the session's lease was not released"));
-        assertThat(store.releaseLock(free)).isEmpty();
+        Session local = store.getSession(written.get(0)).orElseThrow();
+        assertThat(local.version()).as("one finishCall write per call").isEqualTo(8);
+        assertThat(local.fence()).as("written under a lease's fence").isPositive();
+        assertThat(privateRedis.sync().exists(keys.lock(written.get(0)))).as("the lease was released").isZero();
+        assertThat(privateRedis.sync().keys(keys.execution(written.get(0), "*")))
+                .as("the worker's execution records").hasSizeGreaterThanOrEqualTo(8);
 
         // calls of different sessions do run at once on the same pool: the lease kept the calls above apart
         List<Map<String, Object>> parallel = PipelineIT.concurrently(others.size(), others::get, 500);
@@ -122,7 +129,11 @@ class LocalFallbackIT {
         long localVersion = store.getSession(written.get(0)).orElseThrow().version();
         assertThat(workerPids).contains(pidOfPing(session));
         assertThat(store.getSession(written.get(0)).orElseThrow().version())
-                .as("a call through Redis leaves the local store alone").isEqualTo(localVersion);
+                .as("a call through Redis leaves the private Redis alone").isEqualTo(localVersion);
+        } finally {
+            privateRedis.close();
+            privateClient.shutdown();
+        }
     }
 
     /**
@@ -161,7 +172,12 @@ class LocalFallbackIT {
     }
 
     private static Set<Long> localPids() {
-        return harness.ingress().getBean("localAnalyzerPool", AnalyzerPool.class).pids();
+        return local().worker().runtime().analyzerPools().stream()
+                .flatMap(pool -> pool.pids().stream()).collect(Collectors.toSet());
+    }
+
+    private static PrivateWorkerCalls local() {
+        return (PrivateWorkerCalls) harness.ingress().getBean(LocalCalls.class);
     }
 
     /** Entries in the fast pool's request streams. */

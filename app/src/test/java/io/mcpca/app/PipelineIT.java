@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.ScanArgs;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.testing.RedisServerExtension;
-import io.mcpca.workers.config.WorkerConfiguration.WorkerRuntime;
+import io.mcpca.workers.config.WorkerRuntime;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;

@@ -10,7 +10,7 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.testing.RedisServerExtension;
-import io.mcpca.workers.config.WorkerConfiguration.WorkerRuntime;
+import io.mcpca.workers.config.WorkerRuntime;
 import io.mcpca.workers.run.AnalyzerPool;
 import java.io.BufferedReader;
 import java.io.IOException;

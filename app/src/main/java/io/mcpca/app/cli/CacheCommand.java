@@ -9,6 +9,7 @@ import io.mcpca.shared.keys.Keys;
 import io.mcpca.workers.cache.TieredResultCache;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * {@code mcpca cache clear [--redis-url URL] [--prefix P]}: an operator drops every cached result, in Redis
@@ -28,31 +29,24 @@ public final class CacheCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        String url = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
-        String prefix = "mcpca";
         if (args.length == 0 || !"clear".equals(args[0])) {
             err.println("mcpca cache: " + (args.length == 0 ? "missing subcommand" : "unknown subcommand " + args[0]));
             err.println(USAGE);
             return 2;
         }
-        for (int i = 1; i < args.length; i += 2) {
-            String value = i + 1 < args.length ? args[i + 1] : "";
-            if (value.isBlank() || !(args[i].equals("--redis-url") || args[i].equals("--prefix"))) {
-                err.println("mcpca cache: " + (value.isBlank() && args[i].startsWith("--")
-                        ? args[i] + " needs a value" : "unknown option " + args[i]));
-                err.println(USAGE);
-                return 2;
-            }
-            if (args[i].equals("--redis-url")) {
-                url = value;
-            } else {
-                prefix = value;
-            }
+        RedisOptions options;
+        try {
+            options = RedisOptions.parse(args, 1, Set.of());
+        } catch (IllegalArgumentException e) {
+            err.println("mcpca cache: " + e.getMessage());
+            err.println(USAGE);
+            return 2;
         }
-        RedisClient client = RedisClient.create(url.contains("://") ? url : "redis://" + url);
+        String url = options.url();
+        RedisClient client = RedisClient.create(options.uri());
         try (StatefulRedisConnection<String, byte[]> connection =
                      client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE))) {
-            Keys keys = new Keys(prefix);
+            Keys keys = new Keys(options.prefix());
             long removed = TieredResultCache.clearEverywhere(connection.sync(), keys);
             long files = TieredResultCache.clearSharedFiles(connection.sync(), keys);
             out.printf("removed %d cached result(s) and %d shared per-file result(s) from %s; running processes were "

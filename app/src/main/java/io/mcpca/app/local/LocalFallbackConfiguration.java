@@ -1,74 +1,65 @@
 package io.mcpca.app.local;
 
+import io.mcpca.ingress.config.IngressProperties;
 import io.mcpca.ingress.local.LocalCalls;
-import io.mcpca.shared.lock.ContentionBackoff;
+import io.mcpca.shared.codec.StreamEntries;
+import io.mcpca.shared.config.McpcaProperties;
+import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.paths.PathGuard;
-import io.mcpca.shared.session.LocalSessionStore;
+import io.mcpca.shared.redis.RedisServerProcess;
 import io.mcpca.shared.tools.ToolCatalog;
-import io.mcpca.workers.cache.SharedFileResults;
-import io.mcpca.workers.run.AnalyzerPool;
-import io.mcpca.workers.run.AnalyzerProcess;
-import io.mcpca.workers.run.ToolRunner;
-import java.nio.file.Path;
+import io.mcpca.shared.tools.ToolDescriptor;
+import io.mcpca.workers.config.WorkerProperties;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
-import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.util.unit.DataSize;
+import org.springframework.core.env.Environment;
 
 /**
- * {@code mcpca.fallback=local}: the ingress runs calls in this process while Redis is unreachable. The
- * analyzer pool is started with the ingress (warm, like a worker's), sized by
- * {@code mcpca.fallback-concurrency} (default 2: enough to keep answering, small beside real workers).
- * Sessions and their leases live in a {@link LocalSessionStore} of this process; the worker's settings
- * apply to them as they would on Redis ({@code mcpca.worker.lock-ttl}, {@code session-ttl},
- * {@code sessionless-fast-path}, with the worker's defaults).
+ * {@code mcpca.fallback=local}: the ingress runs calls in this process while Redis is unreachable, on the
+ * workers' own code: a {@link PrivateWorker} on a private redis-server, started with the ingress (warm
+ * analyzers, like a worker's) and stopped with it. It runs every pool of the catalog, each with
+ * {@code mcpca.fallback-concurrency} calls and analyzers (default 2: enough to keep answering, small beside
+ * real workers); the other worker settings ({@code mcpca.worker.*}: lock-ttl, session-ttl,
+ * sessionless-fast-path, ...) apply as on a worker. Without redis-server the ingress still starts, logs one
+ * line, and answers a call that would fall back with UNAVAILABLE saying what is missing.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "mcpca", name = "fallback", havingValue = "local")
 public class LocalFallbackConfiguration {
 
-    @Bean(destroyMethod = "close")
-    AnalyzerPool localAnalyzerPool(@Value("${mcpca.fallback-concurrency:2}") int concurrency,
-                                   @Value("${mcpca.worker.analyzer-path:}") String configured,
-                                   @Value("${mcpca.worker.max-result-size:" + AnalyzerProcess.DEFAULT_MAX_RESULT_CHARS + "B}") DataSize maxResultSize) {
-        return new AnalyzerPool(analyzerBinary(configured), concurrency, List.of(), SharedFileResults.NONE,
-                maxResultSize.toBytes());
-    }
-
-    /** The sessions of calls run here; not carried over to Redis when it is back (nor back from it). */
-    @Bean
-    LocalSessionStore localSessionStore() {
-        Clock clock = Clock.systemUTC();
-        return new LocalSessionStore(clock, ContentionBackoff.standard(clock));
-    }
+    private static final Logger log = LoggerFactory.getLogger(LocalFallbackConfiguration.class);
 
     @Bean
-    LocalCalls localCalls(AnalyzerPool localAnalyzerPool, LocalSessionStore localSessionStore, ToolCatalog catalog,
-                          PathGuard paths, @Value("${mcpca.worker.lock-ttl:30s}") Duration lockTtl,
-                          @Value("${mcpca.worker.session-ttl:24h}") Duration sessionTtl,
-                          @Value("${mcpca.worker.sessionless-fast-path:true}") boolean sessionlessFastPath) {
+    LocalCalls localCalls(Environment environment, @Value("${mcpca.fallback-concurrency:2}") int concurrency,
+                          McpcaProperties common, IngressProperties ingress, Keys keys, StreamEntries entries,
+                          ToolCatalog catalog, PathGuard paths) {
+        if (RedisServerProcess.findExecutable().isEmpty()) {
+            log.warn("mcpca.fallback=local is off: it needs redis-server on the PATH (Debian: apt-get install "
+                    + "redis-server); calls fail with UNAVAILABLE while Redis is unreachable");
+            return new NoLocalRedis("the local fallback needs redis-server on the PATH, which is not installed");
+        }
+        RedisServerProcess server;
+        try {
+            server = RedisServerProcess.start();
+        } catch (RuntimeException e) {
+            log.warn("mcpca.fallback=local is off: its private redis-server did not start ({})", e.getMessage());
+            return new NoLocalRedis("the local fallback's private redis-server did not start: " + e.getMessage());
+        }
         Clock clock = Clock.systemUTC();
-        Set<String> sessionless = sessionlessFastPath
-                ? catalog.sessionlessNames()
-                : Set.of();
-        return new InProcessCalls(new ToolRunner(catalog, paths, localAnalyzerPool, clock), localSessionStore,
-                sessionless, new InProcessCalls.Settings(lockTtl, sessionTtl), clock, "local");
-    }
-
-    /** Same search as the worker's: configured path, -Dmcpca.analyzer.path / MCPCA_ANALYZER, the cargo build. */
-    static Path analyzerBinary(String configured) {
-        if (!configured.isBlank()) {
-            return Path.of(configured).toAbsolutePath();
-        }
-        String fromSystem = System.getProperty("mcpca.analyzer.path", System.getenv("MCPCA_ANALYZER"));
-        if (fromSystem != null && !fromSystem.isBlank()) {
-            return Path.of(fromSystem).toAbsolutePath();
-        }
-        return Path.of("rust-workers", "target", "release", "mcpca-analyzer").toAbsolutePath();
+        WorkerProperties worker = Binder.get(environment).bind("mcpca.worker", WorkerProperties.class)
+                .orElseGet(WorkerProperties::new);
+        worker.setPools(catalog.all().stream().map(ToolDescriptor::pool).distinct().toList());
+        worker.setConcurrency(concurrency);
+        PrivateWorker local = PrivateWorker.start(server, worker, common, keys, entries, catalog, paths, clock);
+        log.info("mcpca.fallback=local: a worker on a private redis-server (port {}) runs calls while Redis is "
+                + "unreachable", server.port());
+        return new PrivateWorkerCalls(local, keys, entries, catalog, common.getPartitions(),
+                common.getRequestStreamMaxLen(), ingress.getReplyStreamTtl(), clock);
     }
 }

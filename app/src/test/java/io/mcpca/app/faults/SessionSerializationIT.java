@@ -7,8 +7,7 @@ import io.mcpca.app.McpcaApplication;
 import io.mcpca.app.faults.FaultIngress.Call;
 import io.mcpca.shared.exec.ExecutionState;
 import io.mcpca.shared.exec.ExecutionStore;
-import io.mcpca.shared.lock.ContentionBackoff;
-import io.mcpca.shared.session.RedisSessionStore;
+import io.mcpca.shared.session.SessionStore;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.mcpca.shared.wire.ReplyKind;
 import io.mcpca.shared.wire.ToolReply;
@@ -72,8 +71,7 @@ class SessionSerializationIT {
         }
         List<ToolReply> replies = answers(calls);
         assertThat(maxOverlap(replies)).as("calls of one session running at once").isEqualTo(1);
-        RedisSessionStore sessions = new RedisSessionStore(ingress.strings.sync(), ingress.keys, Clock.systemUTC(),
-                ContentionBackoff.standard(Clock.systemUTC()));
+        SessionStore sessions = new SessionStore(ingress.strings.sync(), ingress.keys);
         assertThat(sessions.getSession("one-session").orElseThrow().version()).isEqualTo(50);
     }
 
@@ -96,8 +94,7 @@ class SessionSerializationIT {
             calls.add(ingress.pingViaWorker("batched-" + (i % 8)));
         }
         answers(calls);
-        RedisSessionStore sessions = new RedisSessionStore(ingress.strings.sync(), ingress.keys, Clock.systemUTC(),
-                ContentionBackoff.standard(Clock.systemUTC()));
+        SessionStore sessions = new SessionStore(ingress.strings.sync(), ingress.keys);
         ExecutionStore executions = new ExecutionStore(ingress.strings.sync(), ingress.keys, Duration.ofMinutes(5),
                 Clock.systemUTC());
         for (int s = 0; s < 8; s++) {

@@ -7,8 +7,7 @@ import io.mcpca.app.faults.FaultIngress.Call;
 import io.mcpca.shared.exec.ExecutionRecord;
 import io.mcpca.shared.exec.ExecutionState;
 import io.mcpca.shared.exec.ExecutionStore;
-import io.mcpca.shared.lock.ContentionBackoff;
-import io.mcpca.shared.session.RedisSessionStore;
+import io.mcpca.shared.session.SessionStore;
 import io.mcpca.shared.session.Session;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.mcpca.shared.wire.ReplyKind;
@@ -52,8 +51,7 @@ class StalledWorkerIT {
                     .until(() -> ingress.workerRegistered(first) && ingress.workerRegistered(second));
             ExecutionStore executions = new ExecutionStore(ingress.strings.sync(), ingress.keys, Duration.ofMinutes(5),
                     Clock.systemUTC());
-            RedisSessionStore sessions = new RedisSessionStore(ingress.strings.sync(), ingress.keys,
-                    Clock.systemUTC(), ContentionBackoff.standard(Clock.systemUTC()));
+            SessionStore sessions = new SessionStore(ingress.strings.sync(), ingress.keys);
 
             Call call = ingress.ping("stalled-session", CALL_MS);
             ExecutionRecord running = await().atMost(30, TimeUnit.SECONDS).until(

@@ -137,7 +137,7 @@ public class IngressConfiguration {
                 ingress.getRedisRetryAfter());
         StatefulRedisConnection<String, String> events = redis.strings();
         Optional<LocalCalls> fallback = Optional.ofNullable(local.getIfAvailable());
-        fallback.ifPresent(l -> log.info("mcpca.fallback=local: calls run in this process while Redis is unreachable"));
+        fallback.ifPresent(l -> log.info("mcpca.fallback=local: calls that find Redis unreachable go to the local fallback"));
         FlowControl flow = new FlowControl(gate, new PrincipalRateLimits(ingress.getRateLimitPerSecond()),
                 ingress.getMaxInlineArgumentBytes(), new CancelPublisher(events.async(), keys), new InFlightCalls(),
                 fallback);

@@ -19,9 +19,10 @@ import java.util.stream.Collectors;
 
 /**
  * Starts a session-locked call in one round trip ({@code startCall-3.lua}): the session lease with its
- * fencing token, and the RUNNING record, where {@link io.mcpca.shared.lock.SessionLock} and
- * {@link ExecutionStore} would take three. The transitions allowed come from {@link ExecutionState}, as for
- * every other transition; the lease is the one {@code SessionLock} releases and extends.
+ * fencing token, and the RUNNING record. It is the only way a lease is taken; {@link CallFinish} writes the
+ * session under its fence and releases it, {@link io.mcpca.shared.lock.SessionLock} releases a call's lease
+ * that ends without a finish and extends a running one. The transitions allowed come from
+ * {@link ExecutionState}, as for every other transition.
  */
 public final class CallStart {
 

@@ -40,12 +40,10 @@ public final class ContentionBackoff {
         return new ContentionBackoff(clock, Sleeper.THREAD, 2, 50);
     }
 
-    /** Calls {@code attempt} until it yields a lease or {@code deadlineEpochMs} passes (or the thread is interrupted). */
-    public Optional<LockLease> acquire(Supplier<Optional<LockLease>> attempt, long deadlineEpochMs) {
-        return retry(attempt, deadlineEpochMs);
-    }
-
-    /** As {@link #acquire}, for any attempt that answers empty while the session is busy. */
+    /**
+     * Calls {@code attempt} until it yields a value (a started call, say) or {@code deadlineEpochMs} passes (or the
+     * thread is interrupted); an attempt answers empty while the session is busy.
+     */
     public <T> Optional<T> retry(Supplier<Optional<T>> attempt, long deadlineEpochMs) {
         long bound = minMs;
         do {

@@ -8,13 +8,13 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Per-session locks as leases: {@code SET NX PX} with a unique token ({@link LeaseTokens}) (plus a fencing token from
- * {@code INCR} in the same slot), compare-and-delete to release, compare-and-extend to renew. All
- * three are Lua scripts so each check-then-act is atomic on the server.
+ * A held session lease's two other moves: compare-and-delete to release it ({@code releaseLock-1.lua}, when a
+ * call ends without its finish, which releases it itself) and compare-and-extend to renew it
+ * ({@code extendLock-1.lua}, the watchdog). Both are Lua scripts so each check-then-act is atomic on the server.
+ * A lease is taken only with its call's start ({@link io.mcpca.shared.exec.CallStart}).
  */
 public final class SessionLock {
 
-    private static final LuaScript ACQUIRE = LuaScript.load("acquireLock-2.lua");
     private static final LuaScript RELEASE = LuaScript.load("releaseLock-1.lua");
     private static final LuaScript EXTEND = LuaScript.load("extendLock-1.lua");
 
@@ -26,17 +26,6 @@ public final class SessionLock {
         this.keys = keys;
     }
 
-    /** Tries once; empty when another holder has the session. */
-    public Optional<LockLease> tryAcquire(String sessionId, Duration ttl) {
-        String token = newToken();
-        long fence = ACQUIRE.runForLong(redis, new String[] {keys.lock(sessionId), keys.fence(sessionId)},
-                token, Long.toString(ttl.toMillis()));
-        if (ScriptError.of(fence).isPresent()) {
-            return Optional.empty();
-        }
-        return Optional.of(new LockLease(sessionId, token, fence));
-    }
-
     /** Releases the lease; empty when released, else why not (it expired, or another holder took it). */
     public Optional<ScriptError> release(LockLease lease) {
         return ScriptError.of(RELEASE.runForLong(redis, new String[] {keys.lock(lease.sessionId())}, lease.token()));
@@ -46,9 +35,5 @@ public final class SessionLock {
     public Optional<ScriptError> extend(LockLease lease, Duration ttl) {
         return ScriptError.of(EXTEND.runForLong(redis, new String[] {keys.lock(lease.sessionId())},
                 lease.token(), Long.toString(ttl.toMillis())));
-    }
-
-    private static String newToken() {
-        return LeaseTokens.next();
     }
 }

@@ -8,6 +8,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -63,6 +64,11 @@ public final class RedisConnections implements AutoCloseable {
     /** A new connection for stream entries (binary MessagePack bodies). */
     public StatefulRedisConnection<byte[], byte[]> bytes() {
         return client.connect(ByteArrayCodec.INSTANCE);
+    }
+
+    /** A new pub/sub connection for text channels and messages (cancel events, say). */
+    public StatefulRedisPubSubConnection<String, String> pubSub() {
+        return client.connectPubSub(StringCodec.UTF8);
     }
 
     public <K, V> StatefulRedisConnection<K, V> connect(RedisCodec<K, V> codec) {

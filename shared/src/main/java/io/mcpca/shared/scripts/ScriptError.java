@@ -11,10 +11,6 @@ public enum ScriptError {
     NO_LOCK(-2),
     /** A newer fencing token was handed out: the writer's lease ran out and another holder took the session. */
     STALE_FENCE(-3),
-    /** The record's version is not the one the writer read (optimistic concurrency lost a race). */
-    VERSION_MISMATCH(-4),
-    /** The record does not exist (never created, cleared, or expired). */
-    NO_RECORD(-5),
     /** The execution record is in a state from which the requested transition is not allowed. */
     ILLEGAL_TRANSITION(-6),
     /** The stream entry is owned by another consumer (it was reclaimed from us). */

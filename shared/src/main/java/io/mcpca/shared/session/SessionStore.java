@@ -1,62 +1,96 @@
 package io.mcpca.shared.session;
 
-import io.mcpca.shared.lock.LockLease;
-import io.mcpca.shared.scripts.ScriptError;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.mcpca.shared.keys.Keys;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
- * Session state and per-session leases: the seed design's whole interface plus a versioned, fenced
- * compare-and-set. Two implementations with one contract ({@code SessionStoreContract} runs against
- * both): {@link RedisSessionStore} for the distributed pipeline and {@link LocalSessionStore} for
- * in-process use when no Redis is there.
+ * Reads and administers sessions (the seed design's get, list, clear and TTL operations) over the keys a call
+ * writes: a session is a hash at {@code mcpca:session:{sid}} in the layout {@code finishCall-4.lua} writes
+ * ({@code _schema}, {@code _version}, {@code _fence}, {@code _updatedAtMs}, {@code a:<name>} per attribute).
+ * There is no write here: a session is written only by a call's finish, under its lease's fence
+ * ({@link io.mcpca.shared.exec.CallFinish}), so the lifecycle has one implementation.
  */
-public interface SessionStore {
+public final class SessionStore {
 
-    /** Expected version meaning "whatever it is now" (an unconditional write). */
-    long ANY_VERSION = -1;
-    /** Fence meaning "not written under a lease". */
-    long UNFENCED = 0;
+    /** SCAN page size: large enough for few round trips, small enough not to stall the server. */
+    private static final int SCAN_COUNT = 500;
+    private static final String ATTRIBUTE = "a:";
 
-    Optional<Session> getSession(String sessionId);
+    private final RedisCommands<String, String> redis;
+    private final Keys keys;
 
-    /** Replaces the session's attributes (creating it if missing), unconditionally; returns the new version. */
-    long setSession(String sessionId, Map<String, String> attributes, Duration ttl);
+    public SessionStore(RedisCommands<String, String> redis, Keys keys) {
+        this.redis = redis;
+        this.keys = keys;
+    }
 
-    /** Deletes the session; true if it existed. Its lock and fence counter are left alone. */
-    boolean clearSession(String sessionId);
+    /** The session, if it exists; a record of a layout this build does not know is refused. */
+    public Optional<Session> getSession(String sessionId) {
+        Map<String, String> hash = redis.hgetall(keys.session(sessionId));
+        if (hash == null || hash.isEmpty()) {
+            return Optional.empty();
+        }
+        int schema = Integer.parseInt(hash.getOrDefault("_schema", "0"));
+        if (schema != Session.SCHEMA) {
+            throw new IllegalStateException("session " + sessionId + " has record layout " + schema
+                    + " (this build reads " + Session.SCHEMA + ")");
+        }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        hash.forEach((field, value) -> {
+            if (field.startsWith(ATTRIBUTE)) {
+                attributes.put(field.substring(ATTRIBUTE.length()), value);
+            }
+        });
+        return Optional.of(new Session(schema, sessionId, Long.parseLong(hash.getOrDefault("_version", "0")),
+                Long.parseLong(hash.getOrDefault("_fence", "0")), attributes,
+                Long.parseLong(hash.getOrDefault("_updatedAtMs", "0"))));
+    }
 
-    /** Ids of all live sessions (incremental SCAN on Redis, never KEYS). */
-    List<String> getSessions();
-
-    /** Creates the session with version 1 unless it exists; true if created. */
-    boolean createSessionIfNotExists(String sessionId, Map<String, String> attributes, Duration ttl);
+    /** Ids of all live sessions, sorted (incremental SCAN, never KEYS). */
+    public List<String> getSessions() {
+        String pattern = keys.session("*");
+        String head = pattern.substring(0, pattern.length() - 2);
+        TreeSet<String> ids = new TreeSet<>();
+        ScanCursor cursor = ScanCursor.INITIAL;
+        do {
+            KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.matches(pattern).limit(SCAN_COUNT));
+            for (String key : page.getKeys()) {
+                ids.add(key.substring(head.length(), key.length() - 1));
+            }
+            cursor = page;
+        } while (!cursor.isFinished());
+        return List.copyOf(ids);
+    }
 
     /**
-     * Merges {@code attributes} into the session if its version is {@code expectedVersion} (or any
-     * version for {@link #ANY_VERSION}; a missing session has version 0) and, for a {@code fence}
-     * other than {@link #UNFENCED}, if no newer lease fence was handed out for the session.
+     * Deletes the session; true if it existed. Its lease and fence counter are left alone, so a call running
+     * meanwhile still finishes under its fence (and writes the session anew).
      */
-    SessionWrite compareAndSet(String sessionId, long expectedVersion, long fence, Map<String, String> attributes,
-                               Duration ttl);
+    public boolean clearSession(String sessionId) {
+        return redis.unlink(keys.session(sessionId)) > 0;
+    }
 
     /** Sets the session's time to live; false if it does not exist. */
-    boolean extendSessionTtl(String sessionId, Duration ttl);
+    public boolean extendSessionTtl(String sessionId, Duration ttl) {
+        return Boolean.TRUE.equals(redis.pexpire(keys.session(sessionId), ttl.toMillis()));
+    }
 
-    /** Time the session has left; empty if it does not exist. */
-    Optional<Duration> getSessionTtl(String sessionId);
-
-    /** Tries once to take the session's lease; empty while another holder has it. */
-    Optional<LockLease> tryAcquireLock(String sessionId, Duration leaseTtl);
-
-    /** Takes the session's lease, retrying with random backoff for up to {@code timeout}. */
-    Optional<LockLease> acquireLock(String sessionId, Duration leaseTtl, Duration timeout);
-
-    /** Releases the lease; empty when released, else why not ({@link ScriptError#HELD_BY_OTHER}, {@link ScriptError#NO_LOCK}). */
-    Optional<ScriptError> releaseLock(LockLease lease);
-
-    /** Extends the lease to {@code leaseTtl} from now; empty when extended, else why not. */
-    Optional<ScriptError> extendLock(LockLease lease, Duration leaseTtl);
+    /** Time the session has left; empty if it does not exist (forever for a record without expiry). */
+    public Optional<Duration> getSessionTtl(String sessionId) {
+        long pttl = redis.pttl(keys.session(sessionId));
+        if (pttl == -2) {
+            return Optional.empty();
+        }
+        return Optional.of(pttl == -1 ? ChronoUnit.FOREVER.getDuration() : Duration.ofMillis(pttl));
+    }
 }

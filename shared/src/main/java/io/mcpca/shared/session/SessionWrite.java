@@ -4,12 +4,11 @@ import io.mcpca.shared.scripts.ScriptError;
 import java.util.Optional;
 
 /**
- * What a conditional session write ended with.
+ * What a call's fenced session write ({@link io.mcpca.shared.exec.CallFinish}) ended with.
  *
  * @param version the session's version after the write (0 when refused)
- * @param refusal why it was refused: {@link ScriptError#VERSION_MISMATCH} (another writer came
- *                first; re-read and retry) or {@link ScriptError#STALE_FENCE} (the writer's lease ran
- *                out and a newer holder exists; the writer must drop its work); empty when written
+ * @param refusal why it was refused: {@link ScriptError#STALE_FENCE} (the writer's lease ran out and a newer
+ *                holder exists; the writer must drop its work); empty when written
  */
 public record SessionWrite(long version, Optional<ScriptError> refusal) {
 

@@ -3,10 +3,9 @@ package io.mcpca.shared.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mcpca.shared.keys.Keys;
-import io.mcpca.shared.lock.ContentionBackoff;
 import io.mcpca.shared.lock.LockLease;
 import io.mcpca.shared.scripts.ScriptError;
-import io.mcpca.shared.session.RedisSessionStore;
+import io.mcpca.shared.session.SessionStore;
 import io.mcpca.shared.session.Session;
 import io.mcpca.shared.session.SessionWrite;
 import io.mcpca.shared.testing.RedisServerExtension;
@@ -36,7 +35,7 @@ class CallFinishIT {
     CallStart starts;
     CallFinish finishes;
     ExecutionStore executions;
-    RedisSessionStore sessions;
+    SessionStore sessions;
 
     @BeforeEach
     void freshPrefix() {
@@ -44,8 +43,7 @@ class CallFinishIT {
         starts = new CallStart(REDIS.sync(), keys, Duration.ofMinutes(5), Clock.systemUTC());
         finishes = new CallFinish(REDIS.sync(), keys, Duration.ofMinutes(10), 2_000, Clock.systemUTC());
         executions = new ExecutionStore(REDIS.sync(), keys, Duration.ofMinutes(5), Clock.systemUTC());
-        sessions = new RedisSessionStore(REDIS.sync(), keys, Clock.systemUTC(),
-                ContentionBackoff.standard(Clock.systemUTC()));
+        sessions = new SessionStore(REDIS.sync(), keys);
     }
 
     @Test
@@ -92,6 +90,41 @@ class CallFinishIT {
         assertThat(REDIS.sync().get(keys.lock("s"))).isEqualTo(current.token());
         assertThat(executions.find("s", "r1").orElseThrow().state()).isEqualTo(ExecutionState.RUNNING);
         assertThat(finishes.keptReply("s", "r1")).isEmpty();
+    }
+
+    @Test
+    void aLeaseThatRanOutWithNoNewerHolderStillWritesUnderItsFence() {
+        LockLease lapsed = starts.tryStart("s", "r1", 1, "w1", LEASE).orElseThrow().lease().orElseThrow();
+        REDIS.sync().del(keys.lock("s")); // the lease ran out, and nobody took the session since
+
+        SessionWrite write = finishes.finish(new CallFinish.Finish(lapsed, "r1", ExecutionState.SUCCEEDED, "",
+                Map.of("lastTool", "x"), SESSION_TTL, "w1", ToolReply.result("r1", Map.of(), "w1")));
+
+        assertThat(write.version()).isEqualTo(1);
+        assertThat(sessions.getSession("s").orElseThrow().fence()).isEqualTo(lapsed.fence());
+        assertThat(REDIS.sync().exists(keys.lock("s"))).as("no lease created").isZero();
+        assertThat(executions.find("s", "r1").orElseThrow().state()).isEqualTo(ExecutionState.SUCCEEDED);
+    }
+
+    @Test
+    void aFenceBelowTheOneThatLastWroteIsStaleEvenWithNoLeaseHeld() {
+        LockLease old = starts.tryStart("s", "r1", 1, "w1", LEASE).orElseThrow().lease().orElseThrow();
+        REDIS.sync().del(keys.lock("s"));
+        LockLease newer = starts.tryStart("s", "r2", 1, "w2", LEASE).orElseThrow().lease().orElseThrow();
+        finishes.finish(new CallFinish.Finish(newer, "r2", ExecutionState.SUCCEEDED, "", Map.of("by", "w2"),
+                SESSION_TTL, "w2", ToolReply.result("r2", Map.of(), "w2")));
+
+        assertThat(finishes.finish(new CallFinish.Finish(old, "r1", ExecutionState.SUCCEEDED, "", Map.of("by", "w1"),
+                SESSION_TTL, "w1", ToolReply.result("r1", Map.of(), "w1"))).refusal()).contains(ScriptError.STALE_FENCE);
+        assertThat(sessions.getSession("s").orElseThrow().attributes()).containsEntry("by", "w2");
+    }
+
+    @Test
+    void theScriptIsLoadedAgainAfterAFlush() {
+        LockLease lease = starts.tryStart("s", "r1", 1, "w1", LEASE).orElseThrow().lease().orElseThrow();
+        REDIS.sync().scriptFlush();
+        assertThat(finishes.finish(new CallFinish.Finish(lease, "r1", ExecutionState.SUCCEEDED, "", Map.of(),
+                SESSION_TTL, "w1", ToolReply.result("r1", Map.of(), "w1"))).version()).isEqualTo(1);
     }
 
     @Test

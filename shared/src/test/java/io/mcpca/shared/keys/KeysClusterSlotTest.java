@@ -21,7 +21,7 @@ class KeysClusterSlotTest {
     void aSessionsLockFenceRecordAndCallRecordsShareOneSlot() {
         Keys keys = new Keys("mcpca");
         for (String sid : SESSION_IDS) {
-            // acquireLock-2, startCall-3, updateSession-2, finishCall-4, transitionExecution-1 take these together
+            // startCall-3, finishCall-4, transitionExecution-1 take these together
             Set<Integer> slots = new HashSet<>(List.of(slot(keys.lock(sid)), slot(keys.fence(sid)),
                     slot(keys.session(sid)), slot(keys.execution(sid, "r1")), slot(keys.execution(sid, "other"))));
             assertThat(slots).as("slots of session %s", sid).hasSize(1);

@@ -3,18 +3,23 @@ package io.mcpca.shared.lock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.mcpca.shared.exec.CallStart;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.scripts.ScriptError;
 import io.mcpca.shared.testing.RedisServerExtension;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The three lock scripts against a real Redis, including the mismatch and missing cases. */
+/**
+ * releaseLock-1.lua and extendLock-1.lua through {@link SessionLock} against a real Redis, on leases a call's
+ * start took ({@link CallStart}, the only way to take one), including the mismatch and missing cases.
+ */
 class SessionLockIT {
 
     @RegisterExtension
@@ -24,6 +29,7 @@ class SessionLockIT {
     private StatefulRedisConnection<String, String> connection;
     private Keys keys;
     private SessionLock lock;
+    private CallStart starts;
 
     @BeforeEach
     void connect() {
@@ -31,6 +37,7 @@ class SessionLockIT {
         connection = connections.strings();
         keys = new Keys(REDIS.newPrefix());
         lock = new SessionLock(connection.sync(), keys);
+        starts = new CallStart(connection.sync(), keys, Duration.ofMinutes(1), Clock.systemUTC());
     }
 
     @AfterEach
@@ -39,35 +46,22 @@ class SessionLockIT {
         connections.close();
     }
 
-    @Test
-    void acquireSetsTheTokenWithTtlAndHandsOutIncreasingFences() {
-        LockLease first = lock.tryAcquire("s1", Duration.ofSeconds(5)).orElseThrow();
-        assertThat(connection.sync().get(keys.lock("s1"))).isEqualTo(first.token());
-        assertThat(connection.sync().pttl(keys.lock("s1"))).isBetween(1L, 5000L);
-        assertThat(lock.release(first)).isEmpty();
-
-        LockLease second = lock.tryAcquire("s1", Duration.ofSeconds(5)).orElseThrow();
-        assertThat(second.fence()).isEqualTo(first.fence() + 1);
-        assertThat(second.token()).isNotEqualTo(first.token());
+    private LockLease take(String sessionId, Duration ttl) {
+        return starts.tryStart(sessionId, UUID.randomUUID().toString(), 1, "w", ttl).orElseThrow().lease()
+                .orElseThrow();
     }
 
     @Test
-    void aHeldLockCannotBeTakenAgain() {
-        assertThat(lock.tryAcquire("s2", Duration.ofSeconds(5))).isPresent();
-        assertThat(lock.tryAcquire("s2", Duration.ofSeconds(5))).isEmpty();
-        assertThat(lock.tryAcquire("other-session", Duration.ofSeconds(5))).isPresent();
-    }
-
-    @Test
-    void releaseWithTheRightTokenDeletesTheLock() {
-        LockLease lease = lock.tryAcquire("s3", Duration.ofSeconds(5)).orElseThrow();
+    void releaseWithTheRightTokenDeletesTheLockAndFreesTheSession() {
+        LockLease lease = take("s3", Duration.ofSeconds(5));
         assertThat(lock.release(lease)).isEmpty();
         assertThat(connection.sync().exists(keys.lock("s3"))).isZero();
+        assertThat(take("s3", Duration.ofSeconds(5)).fence()).isEqualTo(lease.fence() + 1);
     }
 
     @Test
     void releaseWithAWrongTokenIsRefusedAndKeepsTheLock() {
-        LockLease lease = lock.tryAcquire("s4", Duration.ofSeconds(5)).orElseThrow();
+        LockLease lease = take("s4", Duration.ofSeconds(5));
         LockLease forged = new LockLease("s4", "not-the-token", lease.fence());
         assertThat(lock.release(forged)).contains(ScriptError.HELD_BY_OTHER);
         assertThat(connection.sync().get(keys.lock("s4"))).isEqualTo(lease.token());
@@ -75,7 +69,7 @@ class SessionLockIT {
 
     @Test
     void releaseOfAnExpiredLockReportsNoLock() throws InterruptedException {
-        LockLease lease = lock.tryAcquire("s5", Duration.ofMillis(50)).orElseThrow();
+        LockLease lease = take("s5", Duration.ofMillis(50));
         Thread.sleep(120);
         assertThat(connection.sync().exists(keys.lock("s5"))).isZero();
         assertThat(lock.release(lease)).contains(ScriptError.NO_LOCK);
@@ -83,29 +77,34 @@ class SessionLockIT {
 
     @Test
     void anExpiredLockCanBeTakenByTheNextHolderAndTheOldHolderCannotReleaseIt() throws InterruptedException {
-        LockLease stale = lock.tryAcquire("s6", Duration.ofMillis(50)).orElseThrow();
+        LockLease stale = take("s6", Duration.ofMillis(50));
         Thread.sleep(120);
-        LockLease fresh = lock.tryAcquire("s6", Duration.ofSeconds(5)).orElseThrow();
+        LockLease fresh = take("s6", Duration.ofSeconds(5));
         assertThat(fresh.fence()).isGreaterThan(stale.fence());
         assertThat(lock.release(stale)).contains(ScriptError.HELD_BY_OTHER);
+        assertThat(lock.extend(stale, Duration.ofSeconds(5))).contains(ScriptError.HELD_BY_OTHER);
         assertThat(connection.sync().get(keys.lock("s6"))).isEqualTo(fresh.token());
     }
 
     @Test
     void extendRenewsOnlyForTheHolder() {
-        LockLease lease = lock.tryAcquire("s7", Duration.ofMillis(300)).orElseThrow();
+        LockLease lease = take("s7", Duration.ofMillis(300));
         assertThat(lock.extend(lease, Duration.ofSeconds(10))).isEmpty();
         assertThat(connection.sync().pttl(keys.lock("s7"))).isGreaterThan(5000L);
         assertThat(lock.extend(new LockLease("s7", "wrong", 0), Duration.ofSeconds(10)))
                 .contains(ScriptError.HELD_BY_OTHER);
+        assertThat(connection.sync().get(keys.lock("s7"))).isEqualTo(lease.token());
         lock.release(lease);
         assertThat(lock.extend(lease, Duration.ofSeconds(10))).contains(ScriptError.NO_LOCK);
+        assertThat(connection.sync().exists(keys.lock("s7"))).as("a missing lock is not created").isZero();
     }
 
     @Test
     void scriptsAreReloadedAfterTheServerForgetsThem() {
+        LockLease lease = take("s8", Duration.ofSeconds(5));
         connection.sync().scriptFlush();
-        Optional<LockLease> lease = lock.tryAcquire("s8", Duration.ofSeconds(5));
-        assertThat(lease).isPresent();
+        assertThat(lock.extend(lease, Duration.ofSeconds(5))).isEmpty();
+        connection.sync().scriptFlush();
+        assertThat(lock.release(lease)).isEmpty();
     }
 }

@@ -1,201 +1,40 @@
 package io.mcpca.workers.config;
 
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.config.McpcaProperties;
 import io.mcpca.shared.config.SharedConfiguration;
 import io.mcpca.shared.keys.Keys;
-import io.mcpca.shared.exec.CallFinish;
-import io.mcpca.shared.exec.CallStart;
-import io.mcpca.shared.exec.ExecutionStore;
-import io.mcpca.shared.lock.ContentionBackoff;
-import io.mcpca.shared.lock.SessionLock;
-import io.mcpca.shared.session.RedisSessionStore;
-import io.mcpca.shared.session.SessionStore;
-import io.mcpca.shared.tools.ToolDescriptor;
 import io.mcpca.shared.paths.PathGuard;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.tools.ToolCatalog;
-import io.mcpca.workers.consume.Admission;
-import io.mcpca.workers.consume.AnalyzerAttempts;
-import io.mcpca.workers.consume.Answers;
-import io.mcpca.workers.consume.CallHandler;
-import io.mcpca.workers.consume.HandBacks;
-import io.mcpca.workers.consume.LockedRun;
-import io.mcpca.workers.consume.SessionlessRun;
-import io.mcpca.workers.consume.WaitingCalls;
-import io.mcpca.workers.consume.ConsumerGroups;
-import io.mcpca.workers.consume.CallConsumer;
-import io.mcpca.workers.lifecycle.WorkerLifecycle;
-import io.mcpca.workers.lifecycle.WorkerRegistry;
-import io.mcpca.workers.recover.ClaimRefresher;
-import io.mcpca.workers.recover.DeadLetters;
-import io.mcpca.workers.recover.PendingReclaimer;
-import io.mcpca.workers.lock.LockWatchdog;
-import io.mcpca.workers.reply.LoopReplies;
-import io.mcpca.workers.reply.ReplyBatcher;
-import io.mcpca.workers.reply.ReplyPublisher;
 import io.mcpca.workers.cache.ResultCache;
 import io.mcpca.workers.cache.SharedFileResults;
-import io.mcpca.workers.run.AnalyzerPool;
-import io.mcpca.workers.run.ToolRunner;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
+import io.mcpca.workers.lifecycle.WorkerLifecycle;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
-/** Wires the worker role: one consumer, executor and analyzer pool per configured pool. */
+/** Wires the worker role: the worker {@link WorkerAssembly} builds on this process's Redis, and its lifecycle. */
 @AutoConfiguration(after = SharedConfiguration.class)
 @ConditionalOnProperty(prefix = "mcpca.worker", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(WorkerProperties.class)
 public class WorkerConfiguration {
-
-    /** The pieces one worker owns, closed together on shutdown. */
-    public record WorkerRuntime(String workerId, List<CallConsumer> consumers, List<AnalyzerPool> analyzerPools,
-                                LockWatchdog watchdog, List<StatefulRedisConnection<?, ?>> connections,
-                                List<PendingReclaimer> reclaimers, ClaimRefresher claims, WorkerRegistry registry,
-                                ExecutionStore executions, SessionStore sessions, ReplyBatcher batcher)
-            implements AutoCloseable {
-        @Override
-        public void close() {
-            reclaimers.forEach(PendingReclaimer::close);
-            batcher.close();
-            claims.close();
-            watchdog.close();
-            analyzerPools.forEach(AnalyzerPool::close);
-            connections.forEach(StatefulRedisConnection::close);
-        }
-    }
 
     @Bean(destroyMethod = "close")
     WorkerRuntime workerRuntime(WorkerProperties worker, McpcaProperties common, RedisConnections redis, Keys keys,
                                 StreamEntries entries, ToolCatalog catalog, PathGuard paths,
                                 ObjectProvider<ResultCache> resultCache,
                                 ObjectProvider<SharedFileResults> sharedFiles) {
-        String workerId = ManagementFactory.getRuntimeMXBean().getName().replace('@', '-') + "-"
-                + UUID.randomUUID().toString().substring(0, 8);
-        Clock clock = Clock.systemUTC();
-        List<StatefulRedisConnection<?, ?>> connections = new ArrayList<>();
-        StatefulRedisConnection<byte[], byte[]> shared = redis.bytes();
-        StatefulRedisConnection<String, String> strings = redis.strings();
-        connections.add(shared);
-        connections.add(strings);
-        SessionLock lock = new SessionLock(strings.sync(), keys);
-        LockWatchdog watchdog = new LockWatchdog(lock, worker.getLockTtl());
-        ReplyPublisher replies = new ReplyPublisher(shared.sync(), entries, common.getReplyStreamMaxLen());
-        ConsumerGroups groups = new ConsumerGroups(shared.sync(), keys, common.getPartitions());
-        ContentionBackoff contention = ContentionBackoff.standard(clock);
-        SessionStore sessions = new RedisSessionStore(strings.sync(), keys, clock, contention);
-        ExecutionStore executions = new ExecutionStore(strings.sync(), keys, worker.getExecutionTtl(),
-                worker.getTerminalExecutionTtl(), clock);
-        // the batcher's connections are its own: auto-flush is off on them, so nothing else may share them
-        StatefulRedisConnection<byte[], byte[]> batchStreams = redis.bytes();
-        StatefulRedisConnection<String, String> batchScripts = redis.strings();
-        connections.add(batchStreams);
-        connections.add(batchScripts);
-        CallFinish finishes = new CallFinish(strings.sync(), keys, worker.getTerminalExecutionTtl(),
-                (int) worker.getMaxKeptReply().toBytes(), clock);
-        ReplyBatcher batcher = new ReplyBatcher(batchStreams, batchScripts, entries, executions, finishes, workerId,
-                common.getReplyStreamMaxLen());
-        for (int lane = 1; lane < worker.getReplyFlushers(); lane++) {
-            StatefulRedisConnection<byte[], byte[]> laneStreams = redis.bytes();
-            StatefulRedisConnection<String, String> laneScripts = redis.strings();
-            connections.add(laneStreams);
-            connections.add(laneScripts);
-            batcher.addLane(laneStreams, laneScripts);
-        }
-        Set<String> sessionless = worker.isSessionlessFastPath()
-                ? catalog.sessionlessNames()
-                : Set.of();
-        ClaimRefresher claims = new ClaimRefresher(strings.sync(), workerId, worker.getMinIdle());
-        DeadLetters deadLetters = new DeadLetters(shared.sync(), keys, executions, replies, workerId);
-        AnalyzerAttempts.Retries retries = new AnalyzerAttempts.Retries(worker.getTransientRetries(),
-                worker.getRetryBackoff());
-        HandBacks handBacks = new HandBacks(claims, executions, workerId);
-        Answers answers = new Answers(batcher, finishes, worker.getSessionTtl(), workerId);
-        CallStart starts = new CallStart(strings.sync(), keys, worker.getExecutionTtl(), clock);
-        List<PendingReclaimer> reclaimers = new ArrayList<>();
-        Path binary = analyzerBinary(worker);
-
-        List<CallConsumer> consumers = new ArrayList<>();
-        List<AnalyzerPool> analyzerPools = new ArrayList<>();
-        for (String pool : worker.getPools()) {
-            AnalyzerPool analyzers = new AnalyzerPool(binary, worker.getConcurrency(), serveOptions(worker),
-                    sharedFiles.getIfAvailable(() -> SharedFileResults.NONE), worker.getMaxResultSize().toBytes());
-            analyzerPools.add(analyzers);
-            // the pool's read loop starts the session-locked calls of a read on it, pipelined (auto-flush off)
-            StatefulRedisConnection<String, String> startPipeline = redis.strings();
-            connections.add(startPipeline);
-            // the pool's read loop reads on it, and sends with each read the replies of the calls it answered
-            StatefulRedisConnection<byte[], byte[]> blocking = redis.bytes();
-            connections.add(blocking);
-            LoopReplies loopReplies = new LoopReplies(blocking, entries, common.getReplyStreamMaxLen());
-            ToolRunner runner = new ToolRunner(catalog, paths, analyzers, clock,
-                    resultCache.getIfAvailable(() -> ResultCache.NONE));
-            AnalyzerAttempts attempts = new AnalyzerAttempts(runner, replies, retries, ContentionBackoff.Sleeper.THREAD,
-                    clock, workerId);
-            Admission admission = new Admission(runner, sessionless, loopReplies,
-                    new Admission.Starts(starts, startPipeline, worker.getLockTtl(), workerId), answers,
-                    new WaitingCalls(claims), clock);
-            batcher.onLeaseReleased(admission::leaseReleased);
-            CallHandler handler = new CallHandler(entries, deadLetters, sessionless, admission,
-                    new SessionlessRun(attempts, handBacks, answers),
-                    new LockedRun(starts, contention, watchdog, attempts, handBacks, answers, lock, worker.getLockTtl(),
-                            workerId));
-            CallConsumer consumer = new CallConsumer(pool, workerId, loopReplies, groups, handler, claims,
-                    executor(pool, worker.getConcurrency()), worker.getConcurrency(), worker.getReadBlock(),
-                    java.util.Optional.of(batcher));
-            consumers.add(consumer);
-            reclaimers.add(new PendingReclaimer(pool, workerId, shared.sync(), groups, entries, executions, deadLetters,
-                    consumer, worker.getMinIdle(), worker.getReclaimPeriod(), worker.getMaxDeliveries()));
-        }
-        Map<String, String> tools = new LinkedHashMap<>();
-        catalog.inPools(worker.getPools()).forEach((ToolDescriptor t) -> tools.put(t.name(), t.version()));
-        WorkerRegistry registry = new WorkerRegistry(strings.sync(), keys, workerId, worker.getPools(), tools,
-                worker.getConcurrency(), worker.getHeartbeatPeriod(), clock);
-        return new WorkerRuntime(workerId, consumers, analyzerPools, watchdog, connections, reclaimers, claims,
-                registry, executions, sessions, batcher);
+        return WorkerAssembly.assemble(worker, common, redis, keys, entries, catalog, paths,
+                resultCache.getIfAvailable(() -> ResultCache.NONE),
+                sharedFiles.getIfAvailable(() -> SharedFileResults.NONE), Clock.systemUTC());
     }
 
     @Bean
     WorkerLifecycle workerLifecycle(WorkerRuntime runtime, WorkerProperties worker) {
-        return new WorkerLifecycle(runtime.consumers(), runtime.reclaimers(), runtime.claims(), runtime.registry(),
-                runtime.batcher(), worker.getShutdownGrace(), runtime.workerId());
-    }
-
-    /** The analyzer binary: the configured path, else -Dmcpca.analyzer.path, else the one cargo builds here. */
-    static Path analyzerBinary(WorkerProperties worker) {
-        if (!worker.getAnalyzerPath().toString().isEmpty()) {
-            return worker.getAnalyzerPath().toAbsolutePath();
-        }
-        String fromSystem = System.getProperty("mcpca.analyzer.path", System.getenv("MCPCA_ANALYZER"));
-        if (fromSystem != null && !fromSystem.isBlank()) {
-            return Path.of(fromSystem).toAbsolutePath();
-        }
-        return Path.of("rust-workers", "target", "release", "mcpca-analyzer").toAbsolutePath();
-    }
-
-    /** The options every analyzer process of this worker is started with. */
-    static List<String> serveOptions(WorkerProperties worker) {
-        String cacheDir = worker.getAnalyzerCacheDir().toString();
-        return cacheDir.isEmpty() ? List.of() : List.of("--cache-dir", worker.getAnalyzerCacheDir().toAbsolutePath().toString());
-    }
-
-    private static ExecutorService executor(String pool, int threads) {
-        AtomicInteger n = new AtomicInteger();
-        return Executors.newFixedThreadPool(threads, r -> new Thread(r, "call-" + pool + "-" + n.incrementAndGet()));
+        return WorkerAssembly.lifecycle(runtime, worker);
     }
 }

@@ -57,7 +57,7 @@ public class WorkerEventsConfiguration {
                 client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
         TieredResultCache cache = new TieredResultCache(connection.sync(), keys, new HashSet<>(properties.getTools()),
                 properties.getResultTtl(), properties.getL1MaxBytes(), properties.getCompressAboveBytes(),
-                AnalyzerBuild.of(WorkerConfiguration.analyzerBinary(worker)), meters.getIfAvailable(SimpleMeterRegistry::new));
+                AnalyzerBuild.of(WorkerAssembly.analyzerBinary(worker)), meters.getIfAvailable(SimpleMeterRegistry::new));
         CacheInvalidations invalidations = new CacheInvalidations(client.connectPubSub(), keys, cache::dropLocal);
         return new WorkerEvents(client, connection, cache, invalidations);
     }
@@ -81,7 +81,7 @@ public class WorkerEventsConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    CancelListener cancelListener(WorkerEvents events, Keys keys, WorkerConfiguration.WorkerRuntime runtime) {
+    CancelListener cancelListener(WorkerEvents events, Keys keys, WorkerRuntime runtime) {
         return new CancelListener(events.client().connectPubSub(), keys, runtime.analyzerPools());
     }
 }

@@ -3,11 +3,13 @@ package io.mcpca.workers.lock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.mcpca.shared.exec.CallStart;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.lock.LockLease;
 import io.mcpca.shared.lock.SessionLock;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.testing.RedisServerExtension;
+import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,16 +28,17 @@ class LockWatchdogIT {
         try (RedisConnections redis = new RedisConnections(REDIS.uri());
              StatefulRedisConnection<String, String> strings = redis.strings()) {
             SessionLock lock = new SessionLock(strings.sync(), keys);
+            CallStart starts = new CallStart(strings.sync(), keys, Duration.ofMinutes(1), Clock.systemUTC());
             try (LockWatchdog watchdog = new LockWatchdog(lock, ttl)) {
-                LockLease lease = lock.tryAcquire("s", ttl).orElseThrow();
+                LockLease lease = starts.tryStart("s", "r1", 1, "w", ttl).orElseThrow().lease().orElseThrow();
                 try (AutoCloseable watched = watchdog.watch(lease)) {
                     Thread.sleep(ttl.toMillis() * 3);
                     assertThat(strings.sync().get(keys.lock("s"))).isEqualTo(lease.token());
-                    assertThat(lock.tryAcquire("s", ttl)).isEmpty();
+                    assertThat(starts.tryStart("s", "r2", 1, "w", ttl)).as("the session stays busy").isEmpty();
                 }
                 Thread.sleep(ttl.toMillis() * 2 + 200);
                 assertThat(strings.sync().exists(keys.lock("s"))).isZero();
-                assertThat(lock.tryAcquire("s", ttl)).isPresent();
+                assertThat(starts.tryStart("s", "r2", 1, "w", ttl)).isPresent();
             }
         }
     }
