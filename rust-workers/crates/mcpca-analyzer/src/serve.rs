@@ -34,7 +34,7 @@
 //! Requests are handled one at a time; parallelism is inside the tools (rayon) and across
 //! processes (the worker's pool).
 //!
-//! Tools: `ping`, `calculate-metrics` (args `{"path", "relativeTo"?}` or `{"content", "language"?,
+//! Tools (`protocol::Tool`, their args types there too): `ping`, `calculate-metrics` (args `{"path", "relativeTo"?}` or `{"content", "language"?,
 //! "name"?}`; see `protocol`), and
 //! * `analyze-metrics` — args `{"path": dir, "relativeTo"?, "detail"?: "functions" | "files" |
 //!   "summary", "limit"?: 100, "cursor"?, "hotspots"?: 10, "directoryDepth"?}` → `{"root", "page": {"offset",
@@ -81,7 +81,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::Result;
 use lang::Language;
-use protocol::{AnalyzeMetricsArgs, CalculateMetricsArgs, ErrorCode, PingArgs, Pong, Request, Response, Tool};
+use protocol::{AnalyzeMetricsArgs, CalculateMetricsArgs, ErrorCode, PingArgs, Pong, Request, Response, SearchSymbolsArgs, SymbolsArgs, Tool};
 use serde_json::value::RawValue;
 
 use crate::metrics_page;
@@ -352,15 +352,15 @@ fn now_micros() -> u64 {
 
 fn handle(request: &Request, cx: &Cx<'_>) -> Response {
     let id = request.id.clone();
-    let outcome = match request.tool.as_str() {
-        "symbols" => symbols_tool(request, cx),
-        "search-symbols" => search_symbols_tool(request, cx),
-        name => match Tool::from_name(name) {
-            None => return Response::error(id, ErrorCode::BadArguments, format!("unknown tool `{}`", request.tool)),
-            Some(Tool::Ping) => ping(request),
-            Some(Tool::CalculateMetrics) => measuring_tool(request, cx, calculate_metrics),
-            Some(Tool::AnalyzeMetrics) => measuring_tool(request, cx, analyze_metrics),
-        },
+    let Some(tool) = Tool::from_name(&request.tool) else {
+        return Response::error(id, ErrorCode::BadArguments, format!("unknown tool `{}`", request.tool));
+    };
+    let outcome = match tool {
+        Tool::Ping => ping(request),
+        Tool::CalculateMetrics => measuring_tool(request, cx, calculate_metrics),
+        Tool::AnalyzeMetrics => measuring_tool(request, cx, analyze_metrics),
+        Tool::Symbols => symbols_tool(request, cx),
+        Tool::SearchSymbols => search_symbols_tool(request, cx),
     };
     match outcome {
         Ok(result) => Response::Result { id, result },
@@ -495,19 +495,6 @@ fn internal(id: &str, e: serde_json::Error) -> Response {
     Response::error(id, ErrorCode::Internal, e.to_string())
 }
 
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SymbolsArgs {
-    path: String,
-    #[serde(default)]
-    relative_to: Option<String>,
-    /// Files per page (see `paging`).
-    #[serde(default)]
-    limit: Option<usize>,
-    #[serde(default)]
-    cursor: Option<String>,
-}
-
 /// The `symbols` result: one page of the outlined files; `totalSymbols` and `skipped` are the
 /// whole tree's.
 #[derive(serde::Serialize)]
@@ -519,17 +506,6 @@ struct SymbolsPage<'a> {
     files: Vec<Box<RawValue>>,
     total_symbols: usize,
     skipped: &'a [SkippedFile],
-}
-
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SearchSymbolsArgs {
-    path: String,
-    query: String,
-    #[serde(default)]
-    limit: Option<usize>,
-    #[serde(default)]
-    relative_to: Option<String>,
 }
 
 fn symbol_options<'a>(cx: &'a Cx<'a>) -> SymbolOptions<'a> {

@@ -31,22 +31,33 @@ pub struct Request {
     pub args: Value,
 }
 
-/// The tools `serve` knows.
+/// The tools `serve` knows: every request is dispatched through this one list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tool {
     Ping,
     CalculateMetrics,
     AnalyzeMetrics,
+    Symbols,
+    SearchSymbols,
 }
 
 impl Tool {
+    /// Every tool, with its name on the wire.
+    pub const ALL: &'static [(Tool, &'static str)] = &[
+        (Tool::Ping, "ping"),
+        (Tool::CalculateMetrics, "calculate-metrics"),
+        (Tool::AnalyzeMetrics, "analyze-metrics"),
+        (Tool::Symbols, "symbols"),
+        (Tool::SearchSymbols, "search-symbols"),
+    ];
+
     pub fn from_name(name: &str) -> Option<Tool> {
-        match name {
-            "ping" => Some(Tool::Ping),
-            "calculate-metrics" => Some(Tool::CalculateMetrics),
-            "analyze-metrics" => Some(Tool::AnalyzeMetrics),
-            _ => None,
-        }
+        Tool::ALL.iter().find(|(_, n)| *n == name).map(|(tool, _)| *tool)
+    }
+
+    /// The tool's name on the wire.
+    pub fn name(self) -> &'static str {
+        Tool::ALL.iter().find(|(tool, _)| *tool == self).map(|(_, n)| *n).expect("every tool is listed")
     }
 }
 
@@ -109,6 +120,33 @@ pub struct AnalyzeMetricsArgs {
     /// default all. A tree of thousands of directories needs it to stay within one answer.
     #[serde(default)]
     pub directory_depth: Option<usize>,
+}
+
+/// `symbols` arguments: a file or a directory, one page of its outlined files at a time.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SymbolsArgs {
+    pub path: String,
+    #[serde(default)]
+    pub relative_to: Option<String>,
+    /// Files per page: at least 1; default 200, more than 10000 is taken as 10000.
+    #[serde(default)]
+    pub limit: Option<usize>,
+    /// The `nextCursor` of the previous page (opaque); none for the first page.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// `search-symbols` arguments (not paged: `limit` matches, default 50).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchSymbolsArgs {
+    pub path: String,
+    pub query: String,
+    #[serde(default)]
+    pub limit: Option<usize>,
+    #[serde(default)]
+    pub relative_to: Option<String>,
 }
 
 /// How much of each file an `analyze-metrics` page holds.
@@ -304,6 +342,14 @@ mod tests {
         let head = r#"{"id":"r\"1","type":"result","result":"#;
         assert!(line.starts_with(head), "{line}");
         assert_eq!(&line[head.len()..line.len() - 1], r#"{"root":".","files":[{"path":"a}b"}]}"#);
+    }
+
+    #[test]
+    fn tools_are_found_by_their_wire_names() {
+        for (tool, name) in Tool::ALL {
+            assert_eq!((Tool::from_name(name), tool.name()), (Some(*tool), *name));
+        }
+        assert_eq!(Tool::from_name("dance"), None);
     }
 
     #[test]
