@@ -8,6 +8,13 @@
 //! from the parent; Go's `method_declaration` is a method by itself). [`anonymous_functions`] lists
 //! the lambda/closure kinds, which have no name of their own.
 //!
+//! It is the one list of declarations for the outline (`symbols`) and the metrics records
+//! (`metrics`' generic visitor): each row also says what it is to metrics ([`MetricsRecord`]).
+//! The two differ on purpose where the reference tools count otherwise than an outline shows:
+//! Rust trait `fn` signatures, unions and modules, C/C++ unions, enums and namespaces, C# enums
+//! and namespaces, PHP namespaces and Scala enums are outline symbols but no metrics records; C#
+//! property accessors and conversion operators are metrics records but no outline symbols.
+//!
 //! | language | function-like (name) | class-like (name) | anonymous |
 //! |---|---|---|---|
 //! | java | method_declaration, constructor_declaration, compact_constructor_declaration, annotation_type_element_declaration (`name`) | class/interface/enum/record_declaration, annotation_type_declaration (`@interface`; `name`; → annotation) | lambda_expression |
@@ -18,7 +25,7 @@
 //! | c | function_definition (innermost `declarator`) | struct_specifier, union_specifier, enum_specifier (`name`) | — |
 //! | cpp | function_definition (innermost `declarator`) | class/struct/union/enum_specifier (`name`), namespace_definition (`name`) | lambda_expression |
 //! | csharp | method/constructor/destructor/operator_declaration, local_function_statement (`name`) | class/interface/struct/enum/record_declaration, namespace_declaration, file_scoped_namespace_declaration (`name`) | lambda_expression, anonymous_method_expression |
-//! | ruby | method, singleton_method (`name`) | class, module (`name`) | lambda, block, do_block |
+//! | ruby | method, singleton_method (`name`) | class, module (`name`) | lambda |
 //! | php | function_definition, method_declaration (`name`) | class/interface/trait/enum_declaration, namespace_definition (`name`) | anonymous_function, arrow_function |
 //! | kotlin | function_declaration (first `simple_identifier` child), secondary_constructor | class_declaration (first `type_identifier`; `interface` keyword → interface, `enum` → enum), object_declaration, companion_object (→ object; first `type_identifier`, else `Companion`) | lambda_literal, anonymous_function |
 //! | scala | function_definition, function_declaration (`name`) | class/object/trait/enum_definition (`name`) | lambda_expression |
@@ -153,20 +160,71 @@ pub enum KindRule {
     FieldKind(&'static str, &'static [(&'static str, SymbolKind)], SymbolKind),
 }
 
-/// One declaring node kind.
+/// What a declaring node is to the per-function metrics of the `metrics` crate's generic visitor
+/// (Rust, Go, C, C++, C#, Ruby, PHP, Kotlin, Scala, Swift, Bash). The Java, Python and
+/// JavaScript/TypeScript visitors follow PMD, radon and ESLint node by node and do not read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetricsRecord {
+    /// No record of its own (an outline-only row: its code counts in the enclosing record).
+    None,
+    /// A function record of this kind (`function`, `method`, `constructor`, `operator`, ...);
+    /// a `function` directly in a class record is a `method`.
+    Function(&'static str),
+    /// A class record, its kind the node kind without its suffix (`impl_item` → `impl`,
+    /// `class_specifier` → `class`).
+    Class,
+    /// A class record whose kind and name are this row's, as in the outline (Kotlin, Swift).
+    OutlineClass,
+    /// Go's named type declaration: a class record when it declares a struct or an interface,
+    /// or when the file declares methods on it.
+    TypeSpec,
+    /// A bodiless method signature directly in a class record's interface (Go `method_elem`): a
+    /// method record of that class, cyclomatic 1 as Java's abstract methods.
+    Signature,
+}
+
+/// One declaring node kind. Most rows serve both the outline and the metrics; a row that serves
+/// only one says so (`outline: false`, or `metrics: MetricsRecord::None`), because the reference
+/// tools count some declarations the outline leaves out and the other way round.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Decl {
     pub node: &'static str,
     pub kind: KindRule,
     pub name: NameRule,
+    /// The outline (`symbols`) shows it.
+    pub outline: bool,
+    pub metrics: MetricsRecord,
 }
 
+/// An outline-only row named by its `name` field (the builders below add its metrics record).
 const fn d(node: &'static str, kind: SymbolKind) -> Decl {
-    Decl { node, kind: KindRule::Fixed(kind), name: NameRule::Field("name") }
+    dn(node, kind, NameRule::Field("name"))
 }
 
 const fn dn(node: &'static str, kind: SymbolKind, name: NameRule) -> Decl {
-    Decl { node, kind: KindRule::Fixed(kind), name }
+    Decl { node, kind: KindRule::Fixed(kind), name, outline: true, metrics: MetricsRecord::None }
+}
+
+impl Decl {
+    /// Also a function record of kind `record` in metrics.
+    const fn f(self, record: &'static str) -> Decl {
+        Decl { metrics: MetricsRecord::Function(record), ..self }
+    }
+
+    /// Also a class record in metrics.
+    const fn c(self) -> Decl {
+        Decl { metrics: MetricsRecord::Class, ..self }
+    }
+
+    /// Also a class record in metrics, of the outline's kind and name.
+    const fn oc(self) -> Decl {
+        Decl { metrics: MetricsRecord::OutlineClass, ..self }
+    }
+
+    /// Only a metrics record: no outline symbol (C# accessors and conversion operators).
+    const fn metrics_only(self) -> Decl {
+        Decl { outline: false, ..self }
+    }
 }
 
 use SymbolKind as K;
@@ -200,74 +258,87 @@ const ECMASCRIPT: &[Decl] = &[
     d("internal_module", K::Namespace),
     d("module", K::Module),
 ];
+// Rust: trait `fn` signatures, unions and modules are outline symbols but no metrics records.
 const RUST: &[Decl] = &[
-    d("function_item", K::Function),
+    d("function_item", K::Function).f("function"),
     d("function_signature_item", K::Function),
-    d("struct_item", K::Struct),
-    d("enum_item", K::Enum),
+    d("struct_item", K::Struct).c(),
+    d("enum_item", K::Enum).c(),
     d("union_item", K::Union),
-    d("trait_item", K::Trait),
+    d("trait_item", K::Trait).c(),
     d("mod_item", K::Module),
-    dn("impl_item", K::Impl, NameRule::Field("type")),
+    dn("impl_item", K::Impl, NameRule::Field("type")).c(),
 ];
 const GO: &[Decl] = &[
-    d("function_declaration", K::Function),
-    d("method_declaration", K::Method),
+    d("function_declaration", K::Function).f("function"),
+    d("method_declaration", K::Method).f("method"),
     // An interface's method spec (`Get(k string) (V, error)`); the outline keeps only those of a
     // named interface type (`type I interface { … }`), whose record is their parent.
-    d("method_elem", K::Method),
+    Decl { metrics: MetricsRecord::Signature, ..d("method_elem", K::Method) },
     Decl {
         node: "type_spec",
         kind: KindRule::FieldKind("type", &[("struct_type", K::Struct), ("interface_type", K::Interface)], K::Type),
         name: NameRule::Field("name"),
+        outline: true,
+        metrics: MetricsRecord::TypeSpec,
     },
 ];
+// C and C++: unions, enums and namespaces are outline symbols but no metrics records.
 const C: &[Decl] = &[
-    dn("function_definition", K::Function, NameRule::Declarator),
-    d("struct_specifier", K::Struct),
+    dn("function_definition", K::Function, NameRule::Declarator).f("function"),
+    d("struct_specifier", K::Struct).c(),
     d("union_specifier", K::Union),
     d("enum_specifier", K::Enum),
 ];
 const CPP: &[Decl] = &[
-    dn("function_definition", K::Function, NameRule::Declarator),
-    d("class_specifier", K::Class),
-    d("struct_specifier", K::Struct),
+    dn("function_definition", K::Function, NameRule::Declarator).f("function"),
+    d("class_specifier", K::Class).c(),
+    d("struct_specifier", K::Struct).c(),
     d("union_specifier", K::Union),
     d("enum_specifier", K::Enum),
     d("namespace_definition", K::Namespace),
 ];
+// C#: enums and namespaces are no metrics records; property accessors and conversion operators
+// are metrics records but no outline symbols.
 const CSHARP: &[Decl] = &[
-    d("method_declaration", K::Function),
-    d("local_function_statement", K::Function),
-    d("constructor_declaration", K::Constructor),
-    d("destructor_declaration", K::Destructor),
-    dn("operator_declaration", K::Function, NameRule::Field("operator")),
-    d("class_declaration", K::Class),
-    d("interface_declaration", K::Interface),
-    d("struct_declaration", K::Struct),
+    d("method_declaration", K::Function).f("method"),
+    d("local_function_statement", K::Function).f("function"),
+    d("constructor_declaration", K::Constructor).f("constructor"),
+    d("destructor_declaration", K::Destructor).f("destructor"),
+    dn("operator_declaration", K::Function, NameRule::Field("operator")).f("operator"),
+    d("conversion_operator_declaration", K::Function).f("operator").metrics_only(),
+    d("accessor_declaration", K::Function).f("accessor").metrics_only(),
+    d("class_declaration", K::Class).c(),
+    d("interface_declaration", K::Interface).c(),
+    d("struct_declaration", K::Struct).c(),
     d("enum_declaration", K::Enum),
-    d("record_declaration", K::Record),
+    d("record_declaration", K::Record).c(),
     d("namespace_declaration", K::Namespace),
     d("file_scoped_namespace_declaration", K::Namespace),
 ];
+// Ruby: every `def` is a `method` record in metrics, a top-level one too; the outline calls a
+// `def` outside any class or module a function. Not `singleton_class`: `class << self … end` is
+// no record and no symbol of its own; its defs are class methods of the enclosing class or module
+// (as `def self.x`).
 const RUBY: &[Decl] = &[
-    d("method", K::Function),
-    d("singleton_method", K::Function),
-    d("class", K::Class),
-    d("module", K::Module),
+    d("method", K::Function).f("method"),
+    d("singleton_method", K::Function).f("method"),
+    d("class", K::Class).c(),
+    d("module", K::Module).c(),
 ];
+// PHP: namespaces are no metrics records.
 const PHP: &[Decl] = &[
-    d("function_definition", K::Function),
-    d("method_declaration", K::Function),
-    d("class_declaration", K::Class),
-    d("interface_declaration", K::Interface),
-    d("trait_declaration", K::Trait),
-    d("enum_declaration", K::Enum),
+    d("function_definition", K::Function).f("function"),
+    d("method_declaration", K::Function).f("method"),
+    d("class_declaration", K::Class).c(),
+    d("interface_declaration", K::Interface).c(),
+    d("trait_declaration", K::Trait).c(),
+    d("enum_declaration", K::Enum).c(),
     d("namespace_definition", K::Namespace),
 ];
 const KOTLIN: &[Decl] = &[
-    dn("function_declaration", K::Function, NameRule::FirstChild(&["simple_identifier"])),
-    dn("secondary_constructor", K::Constructor, NameRule::Fixed("constructor")),
+    dn("function_declaration", K::Function, NameRule::FirstChild(&["simple_identifier"])).f("function"),
+    dn("secondary_constructor", K::Constructor, NameRule::Fixed("constructor")).f("constructor"),
     // `class`, `interface`, `enum class` (and `data`/`sealed`/`annotation` classes) are all
     // class_declaration; the keyword token after the modifiers tells them apart. `metrics` takes
     // its class record kinds from this row too.
@@ -275,26 +346,30 @@ const KOTLIN: &[Decl] = &[
         node: "class_declaration",
         kind: KindRule::Keyword(&[("interface", K::Interface), ("enum", K::Enum)], K::Class),
         name: NameRule::FirstChild(&["type_identifier"]),
+        outline: true,
+        metrics: MetricsRecord::OutlineClass,
     },
-    dn("object_declaration", K::Object, NameRule::FirstChild(&["type_identifier"])),
+    dn("object_declaration", K::Object, NameRule::FirstChild(&["type_identifier"])).oc(),
     // `companion object` / `companion object Factory`: an object inside its class, whose
     // functions are its own (as in `metrics`); unnamed, Kotlin calls it `Companion`.
-    dn("companion_object", K::Object, NameRule::FirstChildOr(&["type_identifier"], "Companion")),
+    dn("companion_object", K::Object, NameRule::FirstChildOr(&["type_identifier"], "Companion")).oc(),
 ];
+// Scala: enums are no metrics records.
 const SCALA: &[Decl] = &[
-    d("function_definition", K::Function),
-    d("function_declaration", K::Function),
-    d("class_definition", K::Class),
-    d("object_definition", K::Object),
-    d("trait_definition", K::Trait),
+    d("function_definition", K::Function).f("function"),
+    d("function_declaration", K::Function).f("function"),
+    d("class_definition", K::Class).c(),
+    d("object_definition", K::Object).c(),
+    d("trait_definition", K::Trait).c(),
     d("enum_definition", K::Enum),
 ];
 const SWIFT: &[Decl] = &[
-    d("function_declaration", K::Function),
-    // A protocol's method requirement (`func m(x: Int) -> Int`, no body).
-    d("protocol_function_declaration", K::Function),
-    dn("init_declaration", K::Constructor, NameRule::Fixed("init")),
-    dn("deinit_declaration", K::Destructor, NameRule::Fixed("deinit")),
+    d("function_declaration", K::Function).f("function"),
+    // A protocol's method requirement (`func m(x: Int) -> Int`, no body): a method record of
+    // cyclomatic 1 in metrics, as Java's abstract methods.
+    d("protocol_function_declaration", K::Function).f("function"),
+    dn("init_declaration", K::Constructor, NameRule::Fixed("init")).f("constructor"),
+    dn("deinit_declaration", K::Destructor, NameRule::Fixed("deinit")).f("destructor"),
     Decl {
         node: "class_declaration",
         kind: KindRule::Keyword(
@@ -302,10 +377,12 @@ const SWIFT: &[Decl] = &[
             K::Class,
         ),
         name: NameRule::Field("name"),
+        outline: true,
+        metrics: MetricsRecord::OutlineClass,
     },
-    d("protocol_declaration", K::Interface),
+    d("protocol_declaration", K::Interface).oc(),
 ];
-const SHELL: &[Decl] = &[d("function_definition", K::Function)];
+const SHELL: &[Decl] = &[d("function_definition", K::Function).f("function")];
 
 impl Language {
     /// The declaring node kinds of this language's grammar (empty without a grammar).
@@ -329,14 +406,14 @@ impl Language {
         }
     }
 
-    /// The row for a node kind, if it declares something.
+    /// The outline's row for a node kind, if it declares a symbol.
     pub fn decl(self, node_kind: &str) -> Option<&'static Decl> {
-        self.decls().iter().find(|d| d.node == node_kind)
+        self.decls().iter().find(|d| d.outline && d.node == node_kind)
     }
 
-    /// The row for a syntax node, if it declares something. Only named nodes declare: keyword
-    /// tokens can share a declaring node's kind name (JavaScript's and Ruby's `class` keyword
-    /// beside the `class` node, TypeScript's and Ruby's `module`).
+    /// The outline's row for a syntax node, if it declares a symbol. Only named nodes declare:
+    /// keyword tokens can share a declaring node's kind name (JavaScript's and Ruby's `class`
+    /// keyword beside the `class` node, TypeScript's and Ruby's `module`).
     pub fn decl_of(self, node: tree_sitter::Node<'_>) -> Option<&'static Decl> {
         if !node.is_named() {
             return None;
@@ -344,7 +421,15 @@ impl Language {
         self.decl(node.kind())
     }
 
-    /// Lambda / closure / anonymous function node kinds.
+    /// What a node kind is to the metrics' generic visitor ([`MetricsRecord::None`] for a node
+    /// that declares nothing or only an outline symbol). The caller checks that the node is named.
+    pub fn metrics_record(self, node_kind: &str) -> MetricsRecord {
+        self.decls().iter().find(|d| d.node == node_kind).map_or(MetricsRecord::None, |d| d.metrics)
+    }
+
+    /// Lambda / closure / anonymous function node kinds: each a `closure` record in metrics.
+    /// Ruby's blocks (`block`, `do_block`) are not: a block's code counts in its method, as a
+    /// loop body would.
     pub fn anonymous_functions(self) -> &'static [&'static str] {
         match self {
             Language::Java => &["lambda_expression"],
@@ -354,7 +439,7 @@ impl Language {
             Language::Go => &["func_literal"],
             Language::Cpp => &["lambda_expression"],
             Language::CSharp => &["lambda_expression", "anonymous_method_expression"],
-            Language::Ruby => &["lambda", "block", "do_block"],
+            Language::Ruby => &["lambda"],
             Language::Php => &["anonymous_function", "arrow_function"],
             Language::Kotlin => &["lambda_literal", "anonymous_function"],
             Language::Scala => &["lambda_expression"],
@@ -436,6 +521,23 @@ mod tests {
         let names: std::collections::BTreeSet<&str> = SymbolKind::ALL.iter().map(|k| k.name()).collect();
         assert_eq!(names.len(), SymbolKind::ALL.len());
         assert_eq!(SymbolKind::from_name("protocol"), None);
+    }
+
+    /// The one table serves both purposes; the rows where metrics and the outline differ say so.
+    #[test]
+    fn rows_say_what_they_are_to_the_outline_and_to_metrics() {
+        use MetricsRecord as M;
+        let both = |lang: Language, node: &str| (lang.decl(node).is_some(), lang.metrics_record(node));
+        assert_eq!(both(Language::Rust, "function_item"), (true, M::Function("function")));
+        assert_eq!(both(Language::Rust, "function_signature_item"), (true, M::None));
+        assert_eq!(both(Language::Rust, "impl_item"), (true, M::Class));
+        assert_eq!(both(Language::CSharp, "accessor_declaration"), (false, M::Function("accessor")));
+        assert_eq!(both(Language::CSharp, "enum_declaration"), (true, M::None));
+        assert_eq!(both(Language::Ruby, "method"), (true, M::Function("method")));
+        assert_eq!(both(Language::Go, "type_spec"), (true, M::TypeSpec));
+        assert_eq!(both(Language::Go, "method_elem"), (true, M::Signature));
+        assert_eq!(both(Language::Kotlin, "companion_object"), (true, M::OutlineClass));
+        assert_eq!(both(Language::Go, "block"), (false, M::None));
     }
 
     /// Java annotation types are `annotation` (they were `interface`); a Kotlin companion object

@@ -28,7 +28,7 @@ pub mod kinds;
 pub mod members;
 pub mod others;
 
-pub use kinds::{Decl, KindRule, NameRule, SymbolKind};
+pub use kinds::{Decl, KindRule, MetricsRecord, NameRule, SymbolKind};
 pub use others::{Filter, LineLanguage, OtherLanguage};
 
 /// A language we recognise. Only some have a grammar (see [`Language::has_grammar`]).

@@ -1,5 +1,7 @@
 //! Function metrics for the languages without a reference tool here (Rust, Go, C, C++, C#,
-//! Ruby, PHP, Kotlin, Scala, Swift, Bash), from one table of node kinds per grammar.
+//! Ruby, PHP, Kotlin, Scala, Swift, Bash), from one table of node kinds per grammar. Which nodes
+//! declare function and class records (and closures) is not in that table but in the outline's,
+//! `lang::kinds` (its `metrics` column), so metrics and symbols read one list of declarations.
 //!
 //! The definitions follow the closest reference tool, ESLint's (every function is its own
 //! record; a nested function's or closure's decisions are its own):
@@ -55,18 +57,14 @@
 //!   are no records. The record's lines are the type declaration's, not its methods'.
 
 use lang::tree_sitter::Node;
-use lang::Language;
+use lang::{Language, MetricsRecord};
 
 use lang::members::go_exported;
 
 use crate::walk::{Context, Visitor, NodeExt};
 
-/// The node kinds of one grammar.
+/// The node kinds of one grammar (besides the declarations: those are in `lang::kinds`).
 pub(crate) struct Rules {
-    /// Named function records: (kind, record kind).
-    functions: &'static [(&'static str, &'static str)],
-    closures: &'static [&'static str],
-    classes: &'static [&'static str],
     ifs: &'static [&'static str],
     /// `elif`-like clauses: +1 cyclomatic, +1 cognitive.
     elifs: &'static [&'static str],
@@ -97,19 +95,11 @@ pub(crate) struct Rules {
     public_by_default: bool,
     /// How a member's visibility is decided.
     access: Access,
-    /// Named type declarations (Go `type_spec`): class records when they declare a struct or an
-    /// interface, or when the file declares methods on them; methods declared outside the type
-    /// (with a receiver) are joined to it by the receiver's type name when the walk ends.
-    type_specs: &'static [&'static str],
-    /// Bodiless method signatures directly in a class record's interface (Go `method_elem`):
-    /// method records of that class (cyclomatic 1, like Java's abstract methods).
-    signatures: &'static [&'static str],
+    /// Methods are declared outside their types, with a receiver (Go): they join the type their
+    /// receiver names when the walk ends.
+    methods_by_receiver: bool,
     /// Named leaves that are a primitive type's keyword: Halstead operators (see `halstead.rs`).
     type_keywords: &'static [&'static str],
-    /// Class-like node kinds whose record kind and name are the outline's (`lang::kinds`):
-    /// Kotlin's class_declaration is a class, an interface or an enum class by its keyword token,
-    /// and an unnamed companion object is `Companion`.
-    outline_kinds: &'static [&'static str],
 }
 
 /// How the visibility of a member (method, attribute) is decided.
@@ -127,9 +117,6 @@ pub(crate) enum Access {
 const NONE: &[&str] = &[];
 
 const RUST: Rules = Rules {
-    functions: &[("function_item", "function")],
-    closures: &["closure_expression"],
-    classes: &["impl_item", "trait_item", "struct_item", "enum_item"],
     ifs: &["if_expression"],
     elifs: NONE,
     elses: &["else_clause"],
@@ -151,16 +138,11 @@ const RUST: Rules = Rules {
     fields: &["field_declaration"],
     public_by_default: false,
     access: Access::Modifiers,
-    type_specs: NONE,
-    signatures: NONE,
+    methods_by_receiver: false,
     type_keywords: &["primitive_type"],
-    outline_kinds: NONE,
 };
 
 const GO: Rules = Rules {
-    functions: &[("function_declaration", "function"), ("method_declaration", "method")],
-    closures: &["func_literal"],
-    classes: NONE,
     ifs: &["if_statement"],
     elifs: NONE,
     elses: NONE,
@@ -182,16 +164,11 @@ const GO: Rules = Rules {
     fields: &["field_declaration"],
     public_by_default: true,
     access: Access::ExportedNames,
-    type_specs: &["type_spec"],
-    signatures: &["method_elem"],
+    methods_by_receiver: true,
     type_keywords: NONE,
-    outline_kinds: NONE,
 };
 
 const C: Rules = Rules {
-    functions: &[("function_definition", "function")],
-    closures: &["lambda_expression"],
-    classes: &["class_specifier", "struct_specifier"],
     ifs: &["if_statement"],
     elifs: NONE,
     elses: &["else_clause"],
@@ -213,24 +190,11 @@ const C: Rules = Rules {
     fields: &["field_declaration"],
     public_by_default: true,
     access: Access::Modifiers,
-    type_specs: NONE,
-    signatures: NONE,
+    methods_by_receiver: false,
     type_keywords: &["primitive_type"],
-    outline_kinds: NONE,
 };
 
 const CSHARP: Rules = Rules {
-    functions: &[
-        ("method_declaration", "method"),
-        ("constructor_declaration", "constructor"),
-        ("destructor_declaration", "destructor"),
-        ("operator_declaration", "operator"),
-        ("conversion_operator_declaration", "operator"),
-        ("local_function_statement", "function"),
-        ("accessor_declaration", "accessor"),
-    ],
-    closures: &["lambda_expression", "anonymous_method_expression"],
-    classes: &["class_declaration", "struct_declaration", "interface_declaration", "record_declaration"],
     ifs: &["if_statement"],
     elifs: NONE,
     elses: NONE,
@@ -252,18 +216,11 @@ const CSHARP: Rules = Rules {
     fields: &["field_declaration", "property_declaration"],
     public_by_default: false,
     access: Access::Modifiers,
-    type_specs: NONE,
-    signatures: NONE,
+    methods_by_receiver: false,
     type_keywords: &["predefined_type"],
-    outline_kinds: NONE,
 };
 
 const RUBY: Rules = Rules {
-    functions: &[("method", "method"), ("singleton_method", "method")],
-    closures: &["lambda"],
-    // Not `singleton_class`: `class << self … end` is no record of its own; its defs are class
-    // methods of the enclosing class or module (as `def self.x`), top-level functions outside any.
-    classes: &["class", "module"],
     ifs: &["if", "unless", "if_modifier", "unless_modifier"],
     elifs: &["elsif"],
     elses: &["else"],
@@ -285,16 +242,11 @@ const RUBY: Rules = Rules {
     fields: NONE,
     public_by_default: true,
     access: Access::RubyCalls,
-    type_specs: NONE,
-    signatures: NONE,
+    methods_by_receiver: false,
     type_keywords: NONE,
-    outline_kinds: NONE,
 };
 
 const PHP: Rules = Rules {
-    functions: &[("function_definition", "function"), ("method_declaration", "method")],
-    closures: &["anonymous_function", "arrow_function"],
-    classes: &["class_declaration", "interface_declaration", "trait_declaration", "enum_declaration"],
     ifs: &["if_statement"],
     elifs: &["else_if_clause"],
     elses: &["else_clause"],
@@ -316,16 +268,11 @@ const PHP: Rules = Rules {
     fields: &["property_declaration"],
     public_by_default: true,
     access: Access::Modifiers,
-    type_specs: NONE,
-    signatures: NONE,
+    methods_by_receiver: false,
     type_keywords: &["cast_type", "bottom_type"],
-    outline_kinds: NONE,
 };
 
 const KOTLIN: Rules = Rules {
-    functions: &[("function_declaration", "function"), ("secondary_constructor", "constructor")],
-    closures: &["lambda_literal", "anonymous_function"],
-    classes: &["class_declaration", "object_declaration", "companion_object"],
     ifs: &["if_expression"],
     elifs: NONE,
     elses: NONE,
@@ -347,18 +294,11 @@ const KOTLIN: Rules = Rules {
     fields: &["property_declaration"],
     public_by_default: true,
     access: Access::Modifiers,
-    type_specs: NONE,
-    signatures: NONE,
+    methods_by_receiver: false,
     type_keywords: NONE,
-    outline_kinds: &["class_declaration", "object_declaration", "companion_object"],
 };
 
 const SCALA: Rules = Rules {
-    // function_declaration: an abstract `def m(x: Int): Int` (no body) in a trait or abstract
-    // class, a method record of cyclomatic 1 as Java's abstract methods.
-    functions: &[("function_definition", "function"), ("function_declaration", "function")],
-    closures: &["lambda_expression"],
-    classes: &["class_definition", "object_definition", "trait_definition"],
     ifs: &["if_expression"],
     elifs: NONE,
     elses: NONE,
@@ -380,23 +320,11 @@ const SCALA: Rules = Rules {
     fields: &["val_definition", "var_definition"],
     public_by_default: true,
     access: Access::Modifiers,
-    type_specs: NONE,
-    signatures: NONE,
+    methods_by_receiver: false,
     type_keywords: NONE,
-    outline_kinds: NONE,
 };
 
 const SWIFT: Rules = Rules {
-    // protocol_function_declaration: a protocol's `func m()` requirement (no body), a method
-    // record of cyclomatic 1 as Java's abstract methods.
-    functions: &[
-        ("function_declaration", "function"),
-        ("protocol_function_declaration", "function"),
-        ("init_declaration", "constructor"),
-        ("deinit_declaration", "destructor"),
-    ],
-    closures: &["lambda_literal"],
-    classes: &["class_declaration", "protocol_declaration"],
     ifs: &["if_statement", "guard_statement"],
     elifs: NONE,
     elses: NONE,
@@ -418,16 +346,11 @@ const SWIFT: Rules = Rules {
     fields: &["property_declaration"],
     public_by_default: true,
     access: Access::Modifiers,
-    type_specs: NONE,
-    signatures: NONE,
+    methods_by_receiver: false,
     type_keywords: NONE,
-    outline_kinds: &["class_declaration", "protocol_declaration"],
 };
 
 const BASH: Rules = Rules {
-    functions: &[("function_definition", "function")],
-    closures: NONE,
-    classes: NONE,
     ifs: &["if_statement"],
     elifs: &["elif_clause"],
     elses: &["else_clause"],
@@ -449,10 +372,8 @@ const BASH: Rules = Rules {
     fields: NONE,
     public_by_default: true,
     access: Access::Modifiers,
-    type_specs: NONE,
-    signatures: NONE,
+    methods_by_receiver: false,
     type_keywords: NONE,
-    outline_kinds: NONE,
 };
 
 /// The table of `lang`, if it has one.
@@ -547,8 +468,8 @@ impl Generic {
 
     /// The record kind of a class-like node: the outline's where the table says so (Kotlin, Swift), else
     /// the node kind without its suffix (`impl_item` → `impl`, `class_specifier` → `class`).
-    fn class_kind(&self, node: Node<'_>, kind: &'static str) -> &'static str {
-        if self.rules.outline_kinds.contains(&kind) {
+    fn class_kind(&self, node: Node<'_>, kind: &'static str, outline: bool) -> &'static str {
+        if outline {
             if let Some(decl) = self.language.decl_of(node) {
                 return decl.kind_of(node).name();
             }
@@ -558,8 +479,8 @@ impl Generic {
 
     /// The record name of a class-like node: the outline's where the table says so (a Kotlin
     /// companion object without a name of its own is `Companion`), else the declared name.
-    fn class_name<'t>(&self, node: Node<'t>, kind: &str, cx: &Context<'t>) -> Option<String> {
-        if self.rules.outline_kinds.contains(&kind) {
+    fn class_name<'t>(&self, node: Node<'t>, outline: bool, cx: &Context<'t>) -> Option<String> {
+        if outline {
             if let Some(name) = self.language.decl_of(node).and_then(|d| d.name_of(node, cx.source)) {
                 return Some(name);
             }
@@ -755,7 +676,7 @@ impl<'t> Visitor<'t> for Generic {
             // `class`, `return`, ...) and would count a second time.
             return;
         }
-        if !r.type_specs.is_empty() && kind == "source_file" {
+        if r.methods_by_receiver && kind == "source_file" {
             let mut cursor = node.walk();
             self.receiver_types = node
                 .named_children(&mut cursor)
@@ -764,12 +685,13 @@ impl<'t> Visitor<'t> for Generic {
                 .map(|t| cx.text(t))
                 .collect();
         }
-        if let Some(&(_, record_kind)) = r.functions.iter().find(|(k, _)| *k == kind) {
+        let record = self.language.metrics_record(kind);
+        if let MetricsRecord::Function(record_kind) = record {
             cx.push_cognitive_nesting(node);
             let name = name_of(node, cx).unwrap_or_else(|| "<anonymous>".to_string());
             let public = self.member_public(node, &name, cx);
             // Go: a method is qualified by its receiver's type and joined to it in `finish`.
-            let receiver = if r.type_specs.is_empty() { None } else { lang::members::go_receiver_type(node).map(|t| cx.text(t)) };
+            let receiver = if r.methods_by_receiver { lang::members::go_receiver_type(node).map(|t| cx.text(t)) } else { None };
             if let Some(ty) = &receiver {
                 cx.push_name(node, ty.clone());
             }
@@ -786,14 +708,14 @@ impl<'t> Visitor<'t> for Generic {
             f.nargs = parameter_count(node, r);
             return;
         }
-        if r.closures.contains(&kind) {
+        if self.language.anonymous_functions().contains(&kind) {
             cx.push_cognitive_nesting(node);
             let i = cx.open_function(node, "<closure>".to_string(), "closure", node);
             cx.functions[i].class_index = None;
             cx.functions[i].nargs = parameter_count(node, r);
             return;
         }
-        if r.signatures.contains(&kind) && member_of_current_class(cx, 1).is_some() {
+        if record == MetricsRecord::Signature && member_of_current_class(cx, 1).is_some() {
             // method_elem ← interface_type ← type_spec
             let name = name_of(node, cx).unwrap_or_else(|| "<anonymous>".to_string());
             let public = self.member_public(node, &name, cx);
@@ -802,7 +724,7 @@ impl<'t> Visitor<'t> for Generic {
             cx.functions[i].nargs = parameter_count(node, r);
             return;
         }
-        if r.type_specs.contains(&kind) {
+        if record == MetricsRecord::TypeSpec {
             let name = name_of(node, cx).unwrap_or_else(|| "<anonymous>".to_string());
             if let Some(class_kind) = self.type_record_kind(node, &name, cx) {
                 cx.push_name(node, name.clone());
@@ -813,10 +735,11 @@ impl<'t> Visitor<'t> for Generic {
             }
             return;
         }
-        if r.classes.contains(&kind) {
-            let name = self.class_name(node, kind, cx).unwrap_or_else(|| "<anonymous>".to_string());
+        if matches!(record, MetricsRecord::Class | MetricsRecord::OutlineClass) {
+            let outline = record == MetricsRecord::OutlineClass;
+            let name = self.class_name(node, outline, cx).unwrap_or_else(|| "<anonymous>".to_string());
             cx.push_name(node, name.clone());
-            let class_kind = self.class_kind(node, kind);
+            let class_kind = self.class_kind(node, kind, outline);
             cx.open_class(node, name, class_kind, node);
             if kind.ends_with("_specifier") {
                 self.access.push((node.id(), kind != "class_specifier")); // C++ access sections
