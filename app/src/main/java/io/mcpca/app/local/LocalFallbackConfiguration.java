@@ -35,7 +35,7 @@ public class LocalFallbackConfiguration {
     @Bean(destroyMethod = "close")
     AnalyzerPool localAnalyzerPool(@Value("${mcpca.fallback-concurrency:2}") int concurrency,
                                    @Value("${mcpca.worker.analyzer-path:}") String configured,
-                                   @Value("${mcpca.worker.max-result-size:" + AnalyzerProcess.DEFAULT_MAX_RESULT_CHARS + "B}") DataSize maxResultSize) {
+                                   @Value("${mcpca.worker.max-result-size:" + AnalyzerProcess.DEFAULT_MAX_RESULT_BYTES + "B}") DataSize maxResultSize) {
         return new AnalyzerPool(analyzerBinary(configured), concurrency, List.of(), SharedFileResults.NONE,
                 maxResultSize.toBytes());
     }

@@ -11,6 +11,7 @@ import io.mcpca.shared.session.Session;
 import io.mcpca.shared.session.SessionWrite;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.mcpca.shared.wire.ErrorCode;
+import io.mcpca.shared.wire.JsonBytes;
 import io.mcpca.shared.wire.ToolReply;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,7 +52,7 @@ class CallFinishIT {
     @Test
     void finishingWritesTheSessionReleasesTheLeaseAndKeepsTheReplyInTheFinalRecord() {
         LockLease lease = starts.tryStart("s", "r1", 1, "w1", LEASE).orElseThrow().lease().orElseThrow();
-        ToolReply reply = ToolReply.result("r1", Map.of("pong", true, "n", 3), "w1");
+        ToolReply reply = ToolReply.result("r1", JsonBytes.of("{\"pong\":true,\"n\":3}"), "w1");
 
         SessionWrite write = finishes.finish(new CallFinish.Finish(lease, "r1", ExecutionState.SUCCEEDED, "",
                 Map.of("lastTool", "ping"), SESSION_TTL, "w1", reply));
@@ -85,7 +86,7 @@ class CallFinishIT {
         LockLease current = starts.tryStart("s", "r1", 2, "w2", LEASE).orElseThrow().lease().orElseThrow();
 
         SessionWrite write = finishes.finish(new CallFinish.Finish(stale, "r1", ExecutionState.SUCCEEDED, "",
-                Map.of("lastTool", "x"), SESSION_TTL, "w1", ToolReply.result("r1", Map.of(), "w1")));
+                Map.of("lastTool", "x"), SESSION_TTL, "w1", ToolReply.result("r1", JsonBytes.of("{}"), "w1")));
 
         assertThat(write.refusal()).contains(ScriptError.STALE_FENCE);
         assertThat(sessions.getSession("s")).isEmpty();
@@ -97,7 +98,7 @@ class CallFinishIT {
     @Test
     void aReplyOverTheLimitIsNotKeptButTheCallStillFinishes() {
         LockLease lease = starts.tryStart("s", "r1", 1, "w1", LEASE).orElseThrow().lease().orElseThrow();
-        ToolReply large = ToolReply.result("r1", Map.of("text", "x".repeat(5_000)), "w1");
+        ToolReply large = ToolReply.result("r1", JsonBytes.of("{\"text\":\"" + "x".repeat(5_000) + "\"}"), "w1");
 
         assertThat(finishes.finish(new CallFinish.Finish(lease, "r1", ExecutionState.SUCCEEDED, "", Map.of(),
                 SESSION_TTL, "w1", large)).succeeded()).isTrue();
@@ -110,7 +111,7 @@ class CallFinishIT {
     void onlyAFinalStateFinishesACall() {
         LockLease lease = starts.tryStart("s", "r1", 1, "w1", LEASE).orElseThrow().lease().orElseThrow();
         org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> new CallFinish.Finish(
-                lease, "r1", ExecutionState.QUEUED, "", Map.of(), SESSION_TTL, "w1", ToolReply.result("r1", Map.of(), "w1")));
+                lease, "r1", ExecutionState.QUEUED, "", Map.of(), SESSION_TTL, "w1", ToolReply.result("r1", JsonBytes.of("{}"), "w1")));
     }
 
     @Test
@@ -136,7 +137,7 @@ class CallFinishIT {
             for (int i = 0; i < 10; i++) {
                 finished.add(finishes.finishAsync(pipeline.async(), new CallFinish.Finish(leases.get(i), "r" + i,
                         ExecutionState.SUCCEEDED, "", Map.of("n", Integer.toString(i)), SESSION_TTL, "w1",
-                        ToolReply.result("r" + i, Map.of("i", i), "w1"))));
+                        ToolReply.result("r" + i, JsonBytes.of("{\"i\":" + i + "}"), "w1"))));
             }
             pipeline.flushCommands();
             for (int i = 0; i < 10; i++) {
@@ -144,7 +145,7 @@ class CallFinishIT {
                         .isEqualTo(1);
                 assertThat(sessions.getSession("s" + i).orElseThrow().attributes()).containsEntry("n", Integer.toString(i));
                 assertThat(REDIS.sync().exists(keys.lock("s" + i))).isZero();
-                assertThat(finishes.keptReply("s" + i, "r" + i)).contains(ToolReply.result("r" + i, Map.of("i", i), "w1"));
+                assertThat(finishes.keptReply("s" + i, "r" + i)).contains(ToolReply.result("r" + i, JsonBytes.of("{\"i\":" + i + "}"), "w1"));
             }
         }
     }
