@@ -359,6 +359,27 @@ fn list_files(root: &Path, skipped: &mut Vec<(PathBuf, String)>) -> Vec<PathBuf>
     files
 }
 
+/// The `root` (or a named file's `path`) a result reports: the path as given, or — with `relative_to` (serve's workspace
+/// root) — relative to it (`.` for the root itself, `..` steps if outside it), so a result never
+/// names a server path.
+pub(crate) fn shown_root(root: &Path, relative_to: Option<&Path>) -> String {
+    let Some(base) = relative_to else { return root.to_string_lossy().into_owned() };
+    let (root_parts, base_parts): (Vec<_>, Vec<_>) = (root.components().collect(), base.components().collect());
+    let common = root_parts.iter().zip(&base_parts).take_while(|(a, b)| a == b).count();
+    let mut rel = PathBuf::new();
+    for _ in common..base_parts.len() {
+        rel.push("..");
+    }
+    for part in &root_parts[common..] {
+        rel.push(part);
+    }
+    if rel.as_os_str().is_empty() {
+        ".".into()
+    } else {
+        rel.to_string_lossy().into_owned()
+    }
+}
+
 fn display_path(path: &Path, base: &Path) -> String {
     let rel = path.strip_prefix(base).unwrap_or(path);
     let s = rel.to_string_lossy().into_owned();
@@ -433,7 +454,7 @@ pub fn scan(
         Some(scan_file(path, display, options, &index, &next_index, &index_hits))
     });
     let mut result = DirectoryResult {
-        root: root.to_string_lossy().into_owned(),
+        root: shown_root(root, relative_to),
         files: Vec::new(),
         totals: Totals::default(),
         directories: Vec::new(),

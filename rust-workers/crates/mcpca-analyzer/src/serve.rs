@@ -8,6 +8,9 @@
 //! 3. Run the tool on a handler thread; its progress lines (`analyze-metrics`, `symbols`) are
 //!    forwarded as they come.
 //! 4. Write exactly one result or error line and flush, so the caller never waits on a buffer.
+//!    Every line is `{"id":…,"type":…,…}`; a result line is `{"id","type":"result","result":…}`
+//!    with the result last, so the worker takes the result's bytes (the slice from its value to
+//!    the line's last `}`) without parsing or rewriting them: results are final here.
 //!    If the request's deadline (`"deadlineMs"`, in `args` or top-level) passes first, the answer
 //!    is a `DEADLINE_EXCEEDED` error at the deadline; the handler is told to stop (the symbol walk
 //!    checks between files) and anything it still sends for that request is dropped.
@@ -25,12 +28,14 @@
 //! * out `{"id","type":"cacheStore","entries":{...}}` — the entries the request computed, as the
 //!   local cache stored them, ~1 MiB of entry JSON per line; the worker answers nothing.
 //!
-//! The result then carries `"sharedCache": {"looked", "received", "stored"}` (see `shared_cache.rs`).
+//! * out `{"id","type":"cacheStats","sharedCache":{"looked","received","stored"}}` — just before
+//!   a successful result line (the result itself carries no counts; see `shared_cache.rs`).
 //!
 //! Requests are handled one at a time; parallelism is inside the tools (rayon) and across
 //! processes (the worker's pool).
 //!
-//! Tools: `ping`, `calculate-metrics` (see `protocol`), and
+//! Tools: `ping`, `calculate-metrics` (args `{"path", "relativeTo"?}` or `{"content", "language"?,
+//! "name"?}`; see `protocol`), and
 //! * `analyze-metrics` — args `{"path": dir, "relativeTo"?, "detail"?: "functions" | "files" |
 //!   "summary", "limit"?: 100, "cursor"?, "hotspots"?: 10, "directoryDepth"?}` → `{"root", "page": {"offset",
 //!   "count", "totalFiles"}, "nextCursor", "files", "totals", "directories", "hotspots": [{"path",
@@ -56,8 +61,9 @@
 //! it is unchanged. A zero `limit`, a cursor serve did not write, an unknown `detail` or
 //! `hotspots` above 1000 is `BAD_ARGUMENTS`; a cursor past the end gives an empty page. The CLI's `metrics` and `symbols` print everything.
 //!
-//! With `relativeTo` (the worker passes its workspace root) every `path` and the `root` are
-//! relative to it (`root` is `.` for the workspace itself), so no answer names a server path.
+//! With `relativeTo` (the worker passes its workspace root) every path in a result is relative to
+//! it, the top-level `path` (`calculate-metrics` of a file) and `root` included (`.` for the
+//! workspace itself), so no answer names a server path and the worker rewrites nothing.
 //!
 //! Limits: `--memory-limit-mb` (default 2048) caps the address space with `setrlimit(RLIMIT_AS)`;
 //! an allocation beyond it aborts the process, which the worker's pool restarts — better than
@@ -157,6 +163,8 @@ enum Message {
     Progress(Response),
     /// A shared-cache line (`cacheLookup`, `cacheStore`), written in order with the progress.
     Line(String),
+    /// The `cacheStats` line: held back and written just before a result line, dropped otherwise.
+    Stats(String),
     Done(Response),
 }
 
@@ -249,12 +257,17 @@ fn dispatch<W: Write + Send>(request: Request, flags: RequestFlags, writer: &Lin
         let send_line = move |line: String| {
             let _ = line_tx.lock().unwrap_or_else(|p| p.into_inner()).send(Message::Line(line));
         };
+        let stats_tx = Mutex::new(tx.clone());
+        let send_stats = move |line: String| {
+            let _ = stats_tx.lock().unwrap_or_else(|p| p.into_inner()).send(Message::Stats(line));
+        };
         let cx = Cx {
             config: &handler_config,
             deadline,
             cancelled: &handler_cancelled,
             progress: &progress,
             send_line: &send_line,
+            send_stats: &send_stats,
             shared_cache: flags.shared_cache,
             inbox: &handler_inbox,
         };
@@ -272,15 +285,26 @@ fn dispatch<W: Write + Send>(request: Request, flags: RequestFlags, writer: &Lin
         writer.send(&Response::error(id, ErrorCode::Internal, format!("cannot start handler thread: {e}")));
         return;
     }
+    let mut stats = None;
     loop {
+        // A passed deadline wins over lines already queued: `recv_timeout` with no time left
+        // still hands out a queued message, so a result finished just after the deadline (while
+        // its progress or cache lines were written) would otherwise get through.
         let received = match deadline {
+            Some(d) if Instant::now() >= d => Err(mpsc::RecvTimeoutError::Timeout),
             Some(d) => rx.recv_timeout(d.saturating_duration_since(Instant::now())),
             None => rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected),
         };
         match received {
             Ok(Message::Progress(p)) => writer.send(&p),
             Ok(Message::Line(line)) => writer.send_line(&line),
-            Ok(Message::Done(r)) => return writer.send(&r),
+            Ok(Message::Stats(line)) => stats = Some(line),
+            Ok(Message::Done(r)) => {
+                if let (Response::Result { .. }, Some(line)) = (&r, stats) {
+                    writer.send_line(&line);
+                }
+                return writer.send(&r);
+            }
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 cancelled.store(true, Ordering::Relaxed);
                 return writer.send(&Response::error(id, ErrorCode::DeadlineExceeded, "deadline exceeded"));
@@ -299,6 +323,7 @@ struct Cx<'a> {
     cancelled: &'a AtomicBool,
     progress: &'a (dyn Fn(Response) + Sync),
     send_line: &'a (dyn Fn(String) + Sync),
+    send_stats: &'a (dyn Fn(String) + Sync),
     /// The request asked for the shared cache (top-level `"sharedCache": true`).
     shared_cache: bool,
     inbox: &'a Inbox,
@@ -313,6 +338,7 @@ impl Cx<'_> {
             cache,
             inbox: self.inbox,
             send_line: self.send_line,
+            send_stats: self.send_stats,
             wait: self.config.shared_cache_wait,
             deadline: self.deadline,
             cancelled: self.cancelled,
@@ -422,7 +448,8 @@ fn calculate_metrics(request: &Request, _cx: &Cx<'_>, options: &ScanOptions, sha
         }
         None => named,
     };
-    match scan::measure_file(p, path.clone(), &named, forced) {
+    let shown = scan::shown_root(p, args.relative_to.as_deref().map(Path::new));
+    match scan::measure_file(p, shown, &named, forced) {
         FileOutcome::Measured(m) => to_json(id, &m),
         FileOutcome::Skipped(reason) if reason == "unknown language" => {
             Err(Response::error(id, ErrorCode::UnsupportedLanguage, format!("{path}: unknown language")))
@@ -581,6 +608,23 @@ mod tests {
         assert_eq!(out[0]["error"]["code"], "BAD_ARGUMENTS");
         assert_eq!(out[1]["id"], "a");
         assert_eq!(out[2]["result"]["pong"], true);
+    }
+
+    /// Results are final when they leave: `id`, `type`, then the `result`, last; with
+    /// `relativeTo`, a named file's `path` is relative to it.
+    #[test]
+    fn result_lines_end_with_the_result_and_name_files_relative_to_relative_to() {
+        let dir = crate::test_dirs::empty("serve", "wire");
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(dir.join("src/a.py"), "x = 1\n").unwrap();
+        let (file, base) = (dir.join("src/a.py"), dir.to_string_lossy().into_owned());
+        let input = format!("{{\"id\":\"c\",\"tool\":\"calculate-metrics\",\"args\":{{\"path\":{:?},\"relativeTo\":{base:?}}}}}\n", file.to_string_lossy());
+        let writer = LineWriter::new(Vec::new());
+        run(input.as_bytes(), &writer, &ScanOptions::default()).unwrap();
+        let out = String::from_utf8(writer.out.into_inner().unwrap()).unwrap();
+        let head = r#"{"id":"c","type":"result","result":{"path":"src/a.py","#;
+        assert!(out.starts_with(head) && out.ends_with("}}\n") && !out.contains(&base), "{out}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -17,8 +17,9 @@
 //! 3. The tool runs with [`Session::options`]: the received entries, served from memory (a file
 //!    whose signature is unchanged since step 1 is not read again, any other file is found by its
 //!    content key), and a [`cache::EntryCollector`]. [`Session::finish`] sends what the tool
-//!    computed as `cacheStore` lines and adds `"sharedCache": {looked, received, stored}` to the
-//!    result.
+//!    computed as `cacheStore` lines, then one `cacheStats` line
+//!    `{"id","type":"cacheStats","sharedCache":{"looked","received","stored"}}` just before the
+//!    result line (the result itself carries no counts).
 //!
 //! Wire keys are `<cache version>:<hex content key>`: the version (the analyzer build) keeps the
 //! entries of different builds apart in the shared store, as it does on disk.
@@ -44,7 +45,7 @@ pub const DEFAULT_WAIT_MS: u64 = 10_000;
 /// alone): the worker can store line by line without holding a whole scan's entries at once.
 const STORE_LINE_BYTES: usize = 1024 * 1024;
 
-/// The result's `sharedCache` field.
+/// The `sharedCache` counts of the `cacheStats` line.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct SharedCacheStats {
     /// Keys sent in the `cacheLookup` line.
@@ -129,6 +130,9 @@ pub struct SessionContext<'a> {
     pub inbox: &'a Inbox,
     /// Writes one line to stdout (in order with the request's progress lines).
     pub send_line: &'a (dyn Fn(String) + Sync),
+    /// Hands over the `cacheStats` line, written just before the result line (and not at all if
+    /// the request ends in an error, such as its deadline passing meanwhile).
+    pub send_stats: &'a (dyn Fn(String) + Sync),
     pub wait: Duration,
     pub deadline: Option<Instant>,
     pub cancelled: &'a AtomicBool,
@@ -221,25 +225,32 @@ impl<'a> Session<'a> {
         self.received = Some(Arc::new(cache::ReceivedEntries::new(accepted, keys_by_path)));
     }
 
-    /// Sends what the tool computed as `cacheStore` lines and adds the `sharedCache` counts to a
-    /// successful result.
+    /// Sends what the tool computed as `cacheStore` lines and, for a successful result, the
+    /// `cacheStats` line that goes just before it. The counts are not part of the result: it
+    /// leaves the analyzer in its final form, and the counts say how this analyzer got it, not
+    /// what the code is.
     pub fn finish<E>(mut self, result: Result<Box<RawValue>, E>) -> Result<Box<RawValue>, E> {
         let entries = self.collector.take();
         self.stats.stored = entries.len() as u64;
         for line in store_lines(self.cx.id, &self.wire_key(""), &entries) {
             (self.cx.send_line)(line);
         }
-        result.map(|raw| with_field(raw, "sharedCache", &serde_json::to_string(&self.stats).expect("counts serialize")))
+        if result.is_ok() {
+            let stats = StatsLine { id: self.cx.id, kind: "cacheStats", shared_cache: &self.stats };
+            (self.cx.send_stats)(serde_json::to_string(&stats).expect("counts serialize"));
+        }
+        result
     }
 }
 
-/// `object` (a JSON object's text) with one more field appended; anything else is returned as is.
-fn with_field(object: Box<RawValue>, name: &str, value_json: &str) -> Box<RawValue> {
-    let text = object.get().trim_end();
-    let Some(body) = text.strip_suffix('}').filter(|_| text.starts_with('{')) else { return object };
-    let separator = if body[1..].trim().is_empty() { "" } else { "," };
-    let joined = format!("{body}{separator}{}:{value_json}}}", Value::from(name));
-    RawValue::from_string(joined).unwrap_or(object)
+/// The `cacheStats` line: `{"id","type":"cacheStats","sharedCache":{"looked","received","stored"}}`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StatsLine<'a> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    shared_cache: &'a SharedCacheStats,
 }
 
 /// `cacheStore` lines holding `entries` (content key → stored JSON) under `<prefix><key>`, each
@@ -270,16 +281,6 @@ fn store_lines(id: &str, prefix: &str, entries: &BTreeMap<String, Vec<u8>>) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn with_field_appends_to_objects_only() {
-        let raw = |t: &str| RawValue::from_string(t.to_string()).unwrap();
-        assert_eq!(with_field(raw(r#"{"a":1}"#), "n", "2").get(), r#"{"a":1,"n":2}"#);
-        assert_eq!(with_field(raw("{ }"), "n", "2").get(), r#"{ "n":2}"#);
-        assert_eq!(with_field(raw("[1]"), "n", "2").get(), "[1]");
-        let v: Value = serde_json::from_str(with_field(raw(r#"{"a":{"b":[]}}"#), "s", r#"{"x":0}"#).get()).unwrap();
-        assert_eq!(v, serde_json::json!({"a": {"b": []}, "s": {"x": 0}}));
-    }
 
     #[test]
     fn only_cache_entries_lines_are_taken_from_the_request_stream() {

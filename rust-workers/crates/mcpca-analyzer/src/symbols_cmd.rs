@@ -3,7 +3,7 @@
 //! a grammar in parallel — through the on-disk cache when one is configured — and answer the
 //! outlines or a ranked name search over them.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
@@ -46,27 +46,6 @@ pub struct DeadlineExceeded;
 enum Outcome {
     Outlined(FileSymbols),
     Skipped(String),
-}
-
-/// The `root` a result reports: the path as given, or — with `relative_to` (serve's workspace
-/// root) — relative to it (`.` for the root itself, `..` steps if outside it), so a result never
-/// names a server path.
-fn shown_root(root: &Path, relative_to: Option<&Path>) -> String {
-    let Some(base) = relative_to else { return root.to_string_lossy().into_owned() };
-    let (root_parts, base_parts): (Vec<_>, Vec<_>) = (root.components().collect(), base.components().collect());
-    let common = root_parts.iter().zip(&base_parts).take_while(|(a, b)| a == b).count();
-    let mut rel = PathBuf::new();
-    for _ in common..base_parts.len() {
-        rel.push("..");
-    }
-    for part in &root_parts[common..] {
-        rel.push(part);
-    }
-    if rel.as_os_str().is_empty() {
-        ".".into()
-    } else {
-        rel.to_string_lossy().into_owned()
-    }
 }
 
 fn outline_file(path: &Path, shown: String, options: &SymbolOptions<'_>) -> Outcome {
@@ -114,7 +93,7 @@ pub fn collect(
         return Err(DeadlineExceeded);
     }
     let mut result = SymbolsResult {
-        root: shown_root(root, relative_to),
+        root: crate::scan::shown_root(root, relative_to),
         files: Vec::new(),
         total_symbols: 0,
         skipped: walked.skipped.into_iter().map(|(path, reason)| SkippedFile { path, reason }).collect(),
@@ -217,6 +196,7 @@ pub fn write_table(out: &mut impl std::io::Write, result: &SymbolsResult) -> std
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     fn temp(name: &str) -> PathBuf {
         crate::test_dirs::empty("symbols", name)

@@ -152,3 +152,48 @@ fn a_named_minified_file_is_measured_but_a_walk_skips_it() {
     assert!(server.finish().success());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The wire contract every tool's result line keeps, so the worker passes results on without
+/// parsing or rewriting them: fields `id`, `type`, `result` in that order with the result last
+/// (its bytes are the slice from the start of its value to the line's last `}`), and with
+/// `relativeTo` every top-level `path` and `root` relative to it (the root itself is `.`).
+#[test]
+fn every_tool_answers_result_last_with_paths_relative_to_relative_to() {
+    let base = std::env::temp_dir().join(format!("mcpca-wire-{}", std::process::id()));
+    let dir = base.join("src");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("A.java"), "class A { int total(int a) { return a > 1 ? 2 : 3; } }\n").unwrap();
+    let (base_s, dir_s, file_s) = (base.to_str().unwrap(), dir.to_str().unwrap(), dir.join("A.java").to_str().unwrap().to_string());
+    let calls = [
+        (json!({"id": "p", "tool": "ping", "args": {}}), None, None),
+        (json!({"id": "c", "tool": "calculate-metrics", "args": {"path": file_s, "relativeTo": base_s}}), Some("src/A.java"), None),
+        (json!({"id": "i", "tool": "calculate-metrics", "args": {"content": "x = 1\n", "language": "python", "name": "x.py"}}), Some("x.py"), None),
+        (json!({"id": "a", "tool": "analyze-metrics", "args": {"path": dir_s, "relativeTo": base_s}}), None, Some("src")),
+        (json!({"id": "w", "tool": "analyze-metrics", "args": {"path": base_s, "relativeTo": base_s}}), None, Some(".")),
+        (json!({"id": "s", "tool": "symbols", "args": {"path": file_s, "relativeTo": base_s}}), None, Some("src/A.java")),
+        (json!({"id": "d", "tool": "symbols", "args": {"path": dir_s, "relativeTo": base_s}}), None, Some("src")),
+        (json!({"id": "q", "tool": "search-symbols", "args": {"path": dir_s, "query": "total", "relativeTo": base_s}}), None, Some("src")),
+    ];
+    let mut s = Server::start();
+    for (request, path, root) in calls {
+        let id = request["id"].as_str().unwrap().to_string();
+        s.send_raw(request.to_string().as_bytes());
+        let line = loop {
+            let mut line = String::new();
+            assert!(s.stdout.read_line(&mut line).unwrap() > 0, "server closed stdout");
+            if !line.contains("\"type\":\"progress\"") {
+                break line;
+            }
+        };
+        let line = line.trim_end();
+        let head = format!("{{\"id\":\"{id}\",\"type\":\"result\",\"result\":");
+        assert!(line.starts_with(&head), "{line}");
+        let result: Value = serde_json::from_str(&line[head.len()..line.len() - 1]).unwrap_or_else(|e| panic!("{id}: the slice is not the result ({e})"));
+        assert_eq!(serde_json::from_str::<Value>(line).unwrap()["result"], result);
+        assert_eq!(result.get("path").and_then(Value::as_str), path, "{id}: {line}");
+        assert_eq!(result.get("root").and_then(Value::as_str), root, "{id}: {line}");
+        assert!(!line.contains(base_s), "{id}: names a server path: {line}");
+    }
+    assert!(s.finish().success());
+    std::fs::remove_dir_all(&base).ok();
+}

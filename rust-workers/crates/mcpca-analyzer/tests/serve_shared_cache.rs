@@ -18,9 +18,12 @@ struct Server {
     stdout: BufReader<std::process::ChildStdout>,
 }
 
-/// Everything one request wrote: its `cacheLookup` and `cacheStore` lines and its final line.
+/// Everything one request wrote: its `cacheLookup`, `cacheStore` and `cacheStats` lines and its
+/// final line.
 struct Exchange {
     lookups: Vec<Value>,
+    /// The `sharedCache` counts of the `cacheStats` line, which came just before the final line.
+    stats: Option<Value>,
     /// `cacheStore` entries by key, as the exact JSON text the server sent.
     stored: BTreeMap<String, Box<RawValue>>,
     store_lines: usize,
@@ -62,11 +65,12 @@ impl Server {
     /// line, or `None` to stay silent) and collects everything up to the final line.
     fn call(&mut self, request: Value, mut answer: impl FnMut(&Value) -> Option<String>) -> Exchange {
         self.send(&request.to_string());
-        let mut exchange = Exchange { lookups: Vec::new(), stored: BTreeMap::new(), store_lines: 0, last: Value::Null };
+        let mut exchange = Exchange { lookups: Vec::new(), stats: None, stored: BTreeMap::new(), store_lines: 0, last: Value::Null };
         loop {
             let line = self.read_line();
             let v: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
             assert_eq!(v["id"], request["id"], "{line}");
+            assert!(exchange.stats.is_none() || v["type"] == "result", "only the result line follows cacheStats: {line}");
             match v["type"].as_str() {
                 Some("progress") => {}
                 Some("cacheLookup") => {
@@ -75,6 +79,12 @@ impl Server {
                         self.send(&reply);
                     }
                     exchange.lookups.push(v);
+                }
+                Some("cacheStats") => {
+                    let head = format!("{{\"id\":{},\"type\":\"cacheStats\",\"sharedCache\":{{", request["id"]);
+                    assert!(line.starts_with(&head), "{line}");
+                    assert_eq!(v.as_object().unwrap().len(), 3, "{line}");
+                    exchange.stats = Some(v["sharedCache"].clone());
                 }
                 Some("cacheStore") => {
                     #[derive(serde::Deserialize)]
@@ -86,6 +96,7 @@ impl Server {
                     exchange.stored.extend(store.entries);
                 }
                 _ => {
+                    assert!(v.get("result").map_or(true, |r| r.get("sharedCache").is_none()), "no counts in the result: {line}");
                     exchange.last = v;
                     return exchange;
                 }
@@ -142,12 +153,6 @@ fn keys(lookup: &Value) -> Vec<String> {
     lookup["keys"].as_array().unwrap().iter().map(|k| k.as_str().unwrap().to_string()).collect()
 }
 
-/// The result without its `sharedCache` counts (what must not depend on where entries came from).
-fn without_counts(result: &Value) -> Value {
-    let mut r = result.clone();
-    r.as_object_mut().unwrap().remove("sharedCache");
-    r
-}
 
 /// The bytes of the local cache entry of a wire key `<version>:<hex>` under `root`.
 fn local_entry(root: &Path, wire_key: &str) -> Vec<u8> {
@@ -170,7 +175,7 @@ fn a_second_worker_gets_the_first_ones_entries_instead_of_parsing() {
     assert!(looked.iter().all(|k| k.split_once(':').is_some_and(|(version, hex)| !version.is_empty() && hex.len() == 64)), "{looked:?}");
     assert_eq!(one.stored.keys().cloned().collect::<Vec<_>>(), looked, "every measured file is stored");
     assert_eq!(one.store_lines, 1);
-    assert_eq!(one.last["result"]["sharedCache"], json!({"looked": 3, "received": 0, "stored": 3}));
+    assert_eq!(one.stats, Some(json!({"looked": 3, "received": 0, "stored": 3})));
     assert_eq!(one.last["result"]["files"].as_array().unwrap().len(), 4);
     for (key, json) in &one.stored {
         assert_eq!(local_entry(&cache1, key), json.get().as_bytes(), "a stored entry is the local entry, byte for byte");
@@ -178,7 +183,7 @@ fn a_second_worker_gets_the_first_ones_entries_instead_of_parsing() {
 
     // Warm: served by the path index and the local cache; nothing to ask, nothing to store.
     let warm = first.call(analyze("r1b", &dir), |_| panic!("nothing to look up"));
-    assert_eq!(warm.last["result"]["sharedCache"], json!({"looked": 0, "received": 0, "stored": 0}));
+    assert_eq!(warm.stats, Some(json!({"looked": 0, "received": 0, "stored": 0})));
     first.finish();
 
     let mut second = Server::start(Some(&cache2), 10_000);
@@ -186,9 +191,9 @@ fn a_second_worker_gets_the_first_ones_entries_instead_of_parsing() {
     let two = second.call(analyze("r2", &dir), |_| Some(entries_line("r2", &all)));
     assert_eq!(two.lookups.len(), 1);
     assert_eq!(keys(&two.lookups[0]), looked);
-    assert_eq!(two.last["result"]["sharedCache"], json!({"looked": 3, "received": 3, "stored": 0}));
+    assert_eq!(two.stats, Some(json!({"looked": 3, "received": 3, "stored": 0})));
     assert_eq!(two.store_lines, 0);
-    assert_eq!(without_counts(&two.last["result"]), without_counts(&one.last["result"]));
+    assert_eq!(two.last["result"], one.last["result"]);
     for key in &looked {
         assert_eq!(local_entry(&cache2, key), local_entry(&cache1, key), "identical local entries on both machines");
     }
@@ -207,7 +212,7 @@ fn without_an_answer_the_request_is_measured_after_the_wait() {
     let mut s = Server::start(Some(&cache), 200);
     let silent = s.call(analyze("n1", &dir), |_| None);
     assert_eq!(silent.last["type"], "result", "{}", silent.last);
-    assert_eq!(silent.last["result"]["sharedCache"], json!({"looked": 3, "received": 0, "stored": 3}));
+    assert_eq!(silent.stats, Some(json!({"looked": 3, "received": 0, "stored": 3})));
     assert_eq!(silent.last["result"]["totals"]["files"], 4);
     s.send(&entries_line("n1", &[]));
     let pong = s.call(json!({"id": "after", "tool": "ping"}), |_| None);
@@ -242,8 +247,8 @@ fn corrupt_foreign_and_unasked_entries_are_ignored_and_the_files_measured() {
     let mut s = Server::start(Some(&cache), 10_000);
     let answer = entries_line("c", &[(good[0].0, "{\"nope\":1}"), (&foreign, good[1].1), (good[2].0, good[2].1), (&unasked, good[2].1)]);
     let got = s.call(analyze("c", &dir), |_| Some(answer.clone()));
-    assert_eq!(got.last["result"]["sharedCache"], json!({"looked": 3, "received": 1, "stored": 2}));
-    assert_eq!(without_counts(&got.last["result"]), without_counts(&reference.last["result"]));
+    assert_eq!(got.stats, Some(json!({"looked": 3, "received": 1, "stored": 2})));
+    assert_eq!(got.last["result"], reference.last["result"]);
     assert_eq!(got.stored_pairs(), vec![good[0], good[1]], "the corrupt and the foreign file were measured and stored like on the seed");
 
     // Also for calculate-metrics: a corrupt entry for its one file is measured anyway.
@@ -252,9 +257,9 @@ fn corrupt_foreign_and_unasked_entries_are_ignored_and_the_files_measured() {
     let fresh = scratch("corrupt-cache-file");
     let mut s2 = Server::start(Some(&fresh), 10_000);
     let one = s2.call(request, |lookup| Some(entries_line("f", &[(keys(lookup)[0].as_str(), "[1,2]")])));
-    assert_eq!(one.last["result"]["sharedCache"], json!({"looked": 1, "received": 0, "stored": 1}));
+    assert_eq!(one.stats, Some(json!({"looked": 1, "received": 0, "stored": 1})));
     let java = reference.last["result"]["files"].as_array().unwrap().iter().find(|f| f["path"] == "A.java").unwrap().clone();
-    let mut measured = without_counts(&one.last["result"]);
+    let mut measured = one.last["result"].clone();
     measured["path"] = json!("A.java");
     assert_eq!(measured, java);
     s.finish();
@@ -276,9 +281,8 @@ fn without_shared_cache_no_cache_lines_are_written() {
         let no_cache = analyze("o2", &dir);
         for request in [plain, no_cache].into_iter().take(if server_cache.is_some() { 1 } else { 2 }) {
             let r = s.call(request, |_| panic!("no lookup expected"));
-            assert_eq!((r.lookups.len(), r.store_lines), (0, 0));
+            assert_eq!((r.lookups.len(), r.store_lines, r.stats), (0, 0, None));
             assert_eq!(r.last["type"], "result", "{}", r.last);
-            assert!(r.last["result"].get("sharedCache").is_none(), "{}", r.last);
             assert_eq!(r.last["result"]["totals"]["files"], 4);
         }
         s.finish();
@@ -306,11 +310,11 @@ fn a_file_changed_after_the_lookup_is_measured_anew_not_served_its_old_entry() {
         Some(entries_line("c", &all))
     });
     s.finish();
-    assert_eq!(got.last["result"]["sharedCache"], json!({"looked": 3, "received": 3, "stored": 2}), "p/same.py and c.ts served");
+    assert_eq!(got.stats, Some(json!({"looked": 3, "received": 3, "stored": 2})), "p/same.py and c.ts served");
     let mut plain = Server::start(None, 10_000);
     let fresh = plain.call(json!({"id": "c", "tool": "analyze-metrics", "args": {"path": dir}}), |_| panic!("no cache, no lookup"));
     plain.finish();
-    assert_eq!(without_counts(&got.last["result"]), fresh.last["result"]);
+    assert_eq!(got.last["result"], fresh.last["result"]);
     let file = |result: &Value, path: &str| result["files"].as_array().unwrap().iter().find(|f| f["path"] == path).cloned();
     for path in ["A.java", "p/b.py"] {
         assert_ne!(file(&before.last["result"], path), file(&fresh.last["result"], path), "{path}: the change shows in its numbers");
@@ -332,14 +336,14 @@ fn received_entries_are_in_the_local_cache_for_later_requests() {
 
     let mut s = Server::start(Some(&cache), 10_000);
     let got = s.call(analyze("r", &dir), |_| Some(entries_line("r", &all)));
-    assert_eq!(got.last["result"]["sharedCache"], json!({"looked": 3, "received": 3, "stored": 0}));
+    assert_eq!(got.stats, Some(json!({"looked": 3, "received": 3, "stored": 0})));
     for (key, json) in &seeded.stored {
         assert_eq!(local_entry(&cache, key), json.get().as_bytes());
     }
     let mut plain = analyze("p", &dir);
     plain.as_object_mut().unwrap().remove("sharedCache");
     let again = s.call(plain, |_| panic!("no lookup without sharedCache"));
-    assert_eq!(again.last["result"], without_counts(&got.last["result"]));
+    assert_eq!(again.last["result"], got.last["result"]);
     s.finish();
 
     let copy = fixture("later-copy");
@@ -369,9 +373,9 @@ fn calculate_metrics_uses_a_received_entry() {
         Some(entries_line("f", &all))
     });
     s.finish();
-    assert_eq!(got.last["result"]["sharedCache"], json!({"looked": 1, "received": 1, "stored": 0}));
+    assert_eq!(got.stats, Some(json!({"looked": 1, "received": 1, "stored": 0})));
     let java = seeded.last["result"]["files"].as_array().unwrap().iter().find(|f| f["path"] == "A.java").unwrap().clone();
-    let mut measured = without_counts(&got.last["result"]);
+    let mut measured = got.last["result"].clone();
     measured["path"] = json!("A.java");
     assert_eq!(measured, java);
     let key = keys(&got.lookups[0]).remove(0);

@@ -7,6 +7,9 @@
 //! {"id":"r2","type":"progress","progress":10,"total":120,"message":"src/A.java"}
 //! {"id":"r2","type":"error","error":{"code":"NOT_FOUND","message":"…"}}
 //! ```
+//! Every line starts `{"id":…,"type":…`; a result line ends with its `result`, whose bytes the
+//! caller takes as they are (the slice from the value's start to the line's last `}`): results
+//! are final when they leave the analyzer, their paths already relative to `relativeTo`.
 //! A line that is not a request still gets an error line, with the id if one could be read and
 //! `""` otherwise. The types here only describe the wire; `mcpca-analyzer` implements the tools.
 
@@ -71,6 +74,9 @@ pub struct Pong {
 pub struct CalculateMetricsArgs {
     #[serde(default)]
     pub path: Option<String>,
+    /// The result's `path` is relative to this directory (the worker's workspace root).
+    #[serde(default)]
+    pub relative_to: Option<String>,
     #[serde(default)]
     pub content: Option<String>,
     #[serde(default)]
@@ -137,9 +143,9 @@ pub struct ErrorBody {
     pub message: String,
 }
 
-/// A response line.
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
+/// A response line. Every line is written `id`, `type`, then the rest in the order declared here;
+/// a result line ends with its `result` (see [`Response::to_line`]).
+#[derive(Debug, Clone)]
 pub enum Response {
     Progress { id: String, progress: u64, total: u64, message: String },
     /// The tool's result as the JSON it was serialized to once (a whole tree's metrics can be
@@ -153,12 +159,48 @@ impl Response {
         Response::Error { id: id.into(), error: ErrorBody { code, message: message.into() } }
     }
 
-    /// The line to write (without the newline).
+    /// The line to write (without the newline). A result line is
+    /// `{"id":…,"type":"result","result":…}` with nothing after the result, so a reader can take
+    /// the result's bytes as the slice from the start of its value to the line's last `}`
+    /// without parsing it.
     pub fn to_line(&self) -> String {
         // Serializing these types cannot fail: all maps have string keys.
         serde_json::to_string(self).unwrap_or_else(|e| {
             format!(r#"{{"id":"","type":"error","error":{{"code":"INTERNAL","message":"serialize: {e}"}}}}"#)
         })
+    }
+}
+
+/// Written by hand rather than derived: serde's internally tagged enums put `type` first, and a
+/// result line must end with its `result` (see [`Response::to_line`]).
+impl Serialize for Response {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        match self {
+            Response::Progress { id, progress, total, message } => {
+                let mut line = serializer.serialize_struct("Response", 5)?;
+                line.serialize_field("id", id)?;
+                line.serialize_field("type", "progress")?;
+                line.serialize_field("progress", progress)?;
+                line.serialize_field("total", total)?;
+                line.serialize_field("message", message)?;
+                line.end()
+            }
+            Response::Result { id, result } => {
+                let mut line = serializer.serialize_struct("Response", 3)?;
+                line.serialize_field("id", id)?;
+                line.serialize_field("type", "result")?;
+                line.serialize_field("result", result)?;
+                line.end()
+            }
+            Response::Error { id, error } => {
+                let mut line = serializer.serialize_struct("Response", 3)?;
+                line.serialize_field("id", id)?;
+                line.serialize_field("type", "error")?;
+                line.serialize_field("error", error)?;
+                line.end()
+            }
+        }
     }
 }
 
@@ -248,9 +290,20 @@ mod tests {
     #[test]
     fn responses_have_the_wire_shape() {
         let line = Response::error("r1", ErrorCode::NotFound, "no such file").to_line();
-        assert_eq!(line, r#"{"type":"error","id":"r1","error":{"code":"NOT_FOUND","message":"no such file"}}"#);
+        assert_eq!(line, r#"{"id":"r1","type":"error","error":{"code":"NOT_FOUND","message":"no such file"}}"#);
         let p = Response::Progress { id: "r".into(), progress: 1, total: 2, message: "a".into() }.to_line();
-        assert_eq!(p, r#"{"type":"progress","id":"r","progress":1,"total":2,"message":"a"}"#);
+        assert_eq!(p, r#"{"id":"r","type":"progress","progress":1,"total":2,"message":"a"}"#);
+    }
+
+    /// A reader takes a result's bytes as the slice from the start of its value to the line's
+    /// last `}`: the result must come last, after `id` and `type`.
+    #[test]
+    fn a_result_line_ends_with_its_result() {
+        let result = RawValue::from_string(r#"{"root":".","files":[{"path":"a}b"}]}"#.to_string()).unwrap();
+        let line = Response::Result { id: "r\"1".into(), result }.to_line();
+        let head = r#"{"id":"r\"1","type":"result","result":"#;
+        assert!(line.starts_with(head), "{line}");
+        assert_eq!(&line[head.len()..line.len() - 1], r#"{"root":".","files":[{"path":"a}b"}]}"#);
     }
 
     #[test]
