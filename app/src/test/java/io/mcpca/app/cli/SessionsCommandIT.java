@@ -8,6 +8,7 @@ import io.mcpca.shared.exec.ExecutionState;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.lock.LockLease;
 import io.mcpca.shared.testing.RedisServerExtension;
+import io.mcpca.shared.wire.JsonBytes;
 import io.mcpca.shared.wire.ToolReply;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -44,7 +45,7 @@ class SessionsCommandIT {
         LockLease lease = starts.tryStart(sessionId, requestId, 1, "w", Duration.ofSeconds(5)).orElseThrow().lease()
                 .orElseThrow();
         finishes.finish(new CallFinish.Finish(lease, requestId, ExecutionState.SUCCEEDED, "", attributes,
-                Duration.ofHours(1), "w", ToolReply.result(requestId, Map.of(), "w")));
+                Duration.ofHours(1), "w", ToolReply.result(requestId, JsonBytes.of("{}"), "w")));
     }
 
     private int run(String... args) {

@@ -120,7 +120,17 @@ final class FaultIngress implements AutoCloseable {
     }
 
     static long micros(ToolReply reply, String field) {
-        return ((Number) reply.result().get(field)).longValue();
+        return ((Number) result(reply).get(field)).longValue();
+    }
+
+    /** A reply's result, read here only to check it (it travels as the analyzer's JSON bytes). */
+    static Map<String, Object> result(ToolReply reply) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readValue(reply.result().utf8(),
+                    new com.fasterxml.jackson.core.type.TypeReference<>() { });
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Override

@@ -166,7 +166,7 @@ public class IngressConfiguration {
     McpServerFactory mcpServerFactory(IngressRuntime runtime, IngressProperties ingress, ToolCatalog catalog,
                                       PathGuard paths, McpJsonMapper json, IngressGuards guards) {
         Clock clock = Clock.systemUTC();
-        return new McpServerFactory(catalog.all(), tool -> new ToolCallHandler(tool, paths, runtime.router(), json,
+        return new McpServerFactory(catalog.all(), tool -> new ToolCallHandler(tool, paths, runtime.router(),
                 runtime.replyStream(), ingress.getCallTimeout(), clock, guards.flow()), json);
     }
 

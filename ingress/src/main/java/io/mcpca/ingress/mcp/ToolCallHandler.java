@@ -11,12 +11,10 @@ import io.mcpca.shared.wire.ErrorCode;
 import io.mcpca.shared.wire.ReplyKind;
 import io.mcpca.shared.wire.ToolReply;
 import io.mcpca.shared.wire.ToolRequest;
-import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
-import java.io.IOException;
 import java.time.Clock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -43,7 +41,8 @@ import reactor.core.scheduler.Schedulers;
  * in-process when Redis is unreachable and the local fallback is on; 5. progress replies become
  * {@code notifications/progress} when the client sent a progress token; 6. the final reply becomes the
  * result: {@code structuredContent} plus its JSON as text, or an error result naming the code and
- * whether a retry may help. A call cancelled by the client ({@code notifications/cancelled}, see
+ * whether a retry may help. A result is passed on as the JSON text the analyzer wrote (see
+ * {@link RawStructuredContent}). A call cancelled by the client ({@code notifications/cancelled}, see
  * {@link CancellationFilter} for HTTP and {@link StdioCancellationFilter} for stdio), dropped by it, or past
  * its deadline publishes a cancel so the worker kills its analyzer process (or, run in-process, the local
  * fallback kills it). Argument schemas are checked by the SDK before this runs.
@@ -56,18 +55,16 @@ public final class ToolCallHandler {
     private final ToolDescriptor tool;
     private final PathGuard paths;
     private final ReplyRouter replies;
-    private final McpJsonMapper json;
     private final String replyStream;
     private final Duration callTimeout;
     private final Clock clock;
     private final FlowControl flow;
 
-    public ToolCallHandler(ToolDescriptor tool, PathGuard paths, ReplyRouter replies, McpJsonMapper json,
+    public ToolCallHandler(ToolDescriptor tool, PathGuard paths, ReplyRouter replies,
                            String replyStream, Duration callTimeout, Clock clock, FlowControl flow) {
         this.tool = tool;
         this.paths = paths;
         this.replies = replies;
-        this.json = json;
         this.replyStream = replyStream;
         this.callTimeout = callTimeout;
         this.clock = clock;
@@ -219,9 +216,11 @@ public final class ToolCallHandler {
 
     private CallToolResult toResult(ToolReply reply) {
         if (reply.kind() == ReplyKind.RESULT) {
+            // the worker's bytes are the answer: the text is them decoded, structured content the same text raw
+            String json = reply.result().text();
             return CallToolResult.builder()
-                    .structuredContent(reply.result())
-                    .addTextContent(toJson(reply.result()))
+                    .structuredContent(new RawStructuredContent(json))
+                    .addTextContent(json)
                     .isError(false)
                     .build();
         }
@@ -252,13 +251,5 @@ public final class ToolCallHandler {
                 .isError(true)
                 .meta(meta)
                 .build();
-    }
-
-    private String toJson(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (IOException e) {
-            return String.valueOf(value);
-        }
     }
 }

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mcpca.shared.codec.JacksonCodec;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.wire.ErrorCode;
+import io.mcpca.shared.wire.JsonBytes;
 import io.mcpca.shared.wire.ToolReply;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Exactly one answer: the first final reply completes the call, later ones (a re-run after a crash) are dropped. */
@@ -21,14 +21,14 @@ class ReplyRouterTest {
         PendingCall call = router.register("r1", progress::add);
 
         router.route(ToolReply.progress("r1", 1, 2, "half", "w1"));
-        router.route(ToolReply.result("r1", Map.of("pong", true), "w1"));
-        router.route(ToolReply.result("r1", Map.of("pong", "second run"), "w2"));
+        router.route(ToolReply.result("r1", JsonBytes.of("{\"pong\":true}"), "w1"));
+        router.route(ToolReply.result("r1", JsonBytes.of("{\"pong\":\"second run\"}"), "w2"));
         router.route(ToolReply.error("r1", ErrorCode.INTERNAL, "late", "w3"));
         router.route(ToolReply.progress("r1", 2, 2, "late progress", "w2"));
 
         assertThat(call.answer()).isCompleted();
         assertThat(call.answer().join().workerId()).isEqualTo("w1");
-        assertThat(call.answer().join().result()).containsEntry("pong", true);
+        assertThat(call.answer().join().result().text()).isEqualTo("{\"pong\":true}");
         assertThat(progress).extracting(ToolReply::message).containsExactly("half");
         assertThat(router.pendingCount()).isZero();
     }
@@ -36,7 +36,7 @@ class ReplyRouterTest {
     @Test
     void aReplyForAnUnknownCallIsDropped() {
         ReplyRouter router = new ReplyRouter(null, new StreamEntries(JacksonCodec.messagePack()), "replies");
-        router.route(ToolReply.result("nobody", Map.of(), "w1"));
+        router.route(ToolReply.result("nobody", JsonBytes.of("{}"), "w1"));
         assertThat(router.pendingCount()).isZero();
     }
 

@@ -1,6 +1,5 @@
 package io.mcpca.shared.wire;
 
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -10,7 +9,7 @@ import java.util.Objects;
  * @param version      wire version
  * @param requestId    the call this answers
  * @param kind         progress, result or error
- * @param result       the tool's structured result (RESULT only, else empty)
+ * @param result       the tool's result as the analyzer wrote it, JSON bytes (RESULT only, else {@link JsonBytes#NONE})
  * @param errorCode    error code (ERROR only, else empty)
  * @param errorMessage human-readable error (ERROR only, else empty)
  * @param progress     work done so far (PROGRESS only)
@@ -22,7 +21,7 @@ public record ToolReply(
         int version,
         String requestId,
         ReplyKind kind,
-        Map<String, Object> result,
+        JsonBytes result,
         String errorCode,
         String errorMessage,
         long progress,
@@ -30,27 +29,28 @@ public record ToolReply(
         String message,
         String workerId) {
 
-    public static final int VERSION = 1;
+    /** 2: {@code result} is the JSON bytes (binary), no longer a decoded map. */
+    public static final int VERSION = 2;
 
     public ToolReply {
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(kind, "kind");
-        result = result == null ? Map.of() : result;
+        result = result == null ? JsonBytes.NONE : result;
         errorCode = errorCode == null ? "" : errorCode;
         errorMessage = errorMessage == null ? "" : errorMessage;
         message = message == null ? "" : message;
         workerId = workerId == null ? "" : workerId;
     }
 
-    public static ToolReply result(String requestId, Map<String, Object> result, String workerId) {
+    public static ToolReply result(String requestId, JsonBytes result, String workerId) {
         return new ToolReply(VERSION, requestId, ReplyKind.RESULT, result, "", "", 0, 0, "", workerId);
     }
 
     public static ToolReply error(String requestId, ErrorCode code, String message, String workerId) {
-        return new ToolReply(VERSION, requestId, ReplyKind.ERROR, Map.of(), code.name(), message, 0, 0, "", workerId);
+        return new ToolReply(VERSION, requestId, ReplyKind.ERROR, JsonBytes.NONE, code.name(), message, 0, 0, "", workerId);
     }
 
     public static ToolReply progress(String requestId, long progress, long total, String message, String workerId) {
-        return new ToolReply(VERSION, requestId, ReplyKind.PROGRESS, Map.of(), "", "", progress, total, message, workerId);
+        return new ToolReply(VERSION, requestId, ReplyKind.PROGRESS, JsonBytes.NONE, "", "", progress, total, message, workerId);
     }
 }

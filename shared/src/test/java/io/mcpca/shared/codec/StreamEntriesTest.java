@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mcpca.shared.wire.ErrorCode;
+import io.mcpca.shared.wire.JsonBytes;
 import io.mcpca.shared.wire.ReplyKind;
 import io.mcpca.shared.wire.ToolReply;
 import io.mcpca.shared.wire.ToolRequest;
@@ -26,6 +27,35 @@ class StreamEntriesTest {
             StreamEntries entries = new StreamEntries(codec);
             ToolRequest decoded = entries.decodeRequest(entries.encode(request(ToolRequest.VERSION)));
             assertThat(decoded).isEqualTo(request(ToolRequest.VERSION));
+        }
+    }
+
+    @Test
+    void aResultTravelsAsItsJsonBytesThroughBothCodecs() {
+        JsonBytes result = JsonBytes.of("{\"path\":\"a/\\\"b\\\".java\",\"name\":\"\u00e9t\u00e9 \u2603\",\"n\":1.50}");
+        for (JacksonCodec codec : List.of(JacksonCodec.messagePack(), JacksonCodec.json())) {
+            StreamEntries entries = new StreamEntries(codec);
+            ToolReply decoded = entries.decodeReply(entries.encode(ToolReply.result("r1", result, "w1")));
+            assertThat(decoded.result()).isEqualTo(result);
+            assertThat(decoded.result().text()).isEqualTo(result.text());
+        }
+    }
+
+    @Test
+    void messagePackCarriesTheResultAsBinary() throws Exception {
+        byte[] data = JacksonCodec.messagePack().encode(ToolReply.result("r1", JsonBytes.of("{}"), "w1"));
+        try (org.msgpack.core.MessageUnpacker unpacker = org.msgpack.core.MessagePack.newDefaultUnpacker(data)) {
+            int fields = unpacker.unpackMapHeader();
+            boolean sawBinary = false;
+            for (int i = 0; i < fields; i++) {
+                String name = unpacker.unpackString();
+                if (name.equals("result")) {
+                    assertThat(unpacker.getNextFormat().getValueType()).isEqualTo(org.msgpack.value.ValueType.BINARY);
+                    sawBinary = true;
+                }
+                unpacker.skipValue();
+            }
+            assertThat(sawBinary).isTrue();
         }
     }
 

@@ -10,6 +10,7 @@ import io.mcpca.shared.session.Session;
 import io.mcpca.shared.session.SessionWrite;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.mcpca.shared.wire.ErrorCode;
+import io.mcpca.shared.wire.JsonBytes;
 import io.mcpca.shared.wire.ToolReply;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,7 +50,7 @@ class CallFinishIT {
     @Test
     void finishingWritesTheSessionReleasesTheLeaseAndKeepsTheReplyInTheFinalRecord() {
         LockLease lease = starts.tryStart("s", "r1", 1, "w1", LEASE).orElseThrow().lease().orElseThrow();
-        ToolReply reply = ToolReply.result("r1", Map.of("pong", true, "n", 3), "w1");
+        ToolReply reply = ToolReply.result("r1", JsonBytes.of("{\"pong\":true,\"n\":3}"), "w1");
 
         SessionWrite write = finishes.finish(new CallFinish.Finish(lease, "r1", ExecutionState.SUCCEEDED, "",
                 Map.of("lastTool", "ping"), SESSION_TTL, "w1", reply));
@@ -83,7 +84,7 @@ class CallFinishIT {
         LockLease current = starts.tryStart("s", "r1", 2, "w2", LEASE).orElseThrow().lease().orElseThrow();
 
         SessionWrite write = finishes.finish(new CallFinish.Finish(stale, "r1", ExecutionState.SUCCEEDED, "",
-                Map.of("lastTool", "x"), SESSION_TTL, "w1", ToolReply.result("r1", Map.of(), "w1")));
+                Map.of("lastTool", "x"), SESSION_TTL, "w1", ToolReply.result("r1", JsonBytes.of("{}"), "w1")));
 
         assertThat(write.refusal()).contains(ScriptError.STALE_FENCE);
         assertThat(sessions.getSession("s")).isEmpty();
@@ -98,7 +99,7 @@ class CallFinishIT {
         REDIS.sync().del(keys.lock("s")); // the lease ran out, and nobody took the session since
 
         SessionWrite write = finishes.finish(new CallFinish.Finish(lapsed, "r1", ExecutionState.SUCCEEDED, "",
-                Map.of("lastTool", "x"), SESSION_TTL, "w1", ToolReply.result("r1", Map.of(), "w1")));
+                Map.of("lastTool", "x"), SESSION_TTL, "w1", ToolReply.result("r1", JsonBytes.of("{}"), "w1")));
 
         assertThat(write.version()).isEqualTo(1);
         assertThat(sessions.getSession("s").orElseThrow().fence()).isEqualTo(lapsed.fence());
@@ -112,10 +113,10 @@ class CallFinishIT {
         REDIS.sync().del(keys.lock("s"));
         LockLease newer = starts.tryStart("s", "r2", 1, "w2", LEASE).orElseThrow().lease().orElseThrow();
         finishes.finish(new CallFinish.Finish(newer, "r2", ExecutionState.SUCCEEDED, "", Map.of("by", "w2"),
-                SESSION_TTL, "w2", ToolReply.result("r2", Map.of(), "w2")));
+                SESSION_TTL, "w2", ToolReply.result("r2", JsonBytes.of("{}"), "w2")));
 
         assertThat(finishes.finish(new CallFinish.Finish(old, "r1", ExecutionState.SUCCEEDED, "", Map.of("by", "w1"),
-                SESSION_TTL, "w1", ToolReply.result("r1", Map.of(), "w1"))).refusal()).contains(ScriptError.STALE_FENCE);
+                SESSION_TTL, "w1", ToolReply.result("r1", JsonBytes.of("{}"), "w1"))).refusal()).contains(ScriptError.STALE_FENCE);
         assertThat(sessions.getSession("s").orElseThrow().attributes()).containsEntry("by", "w2");
     }
 
@@ -124,13 +125,13 @@ class CallFinishIT {
         LockLease lease = starts.tryStart("s", "r1", 1, "w1", LEASE).orElseThrow().lease().orElseThrow();
         REDIS.sync().scriptFlush();
         assertThat(finishes.finish(new CallFinish.Finish(lease, "r1", ExecutionState.SUCCEEDED, "", Map.of(),
-                SESSION_TTL, "w1", ToolReply.result("r1", Map.of(), "w1"))).version()).isEqualTo(1);
+                SESSION_TTL, "w1", ToolReply.result("r1", JsonBytes.of("{}"), "w1"))).version()).isEqualTo(1);
     }
 
     @Test
     void aReplyOverTheLimitIsNotKeptButTheCallStillFinishes() {
         LockLease lease = starts.tryStart("s", "r1", 1, "w1", LEASE).orElseThrow().lease().orElseThrow();
-        ToolReply large = ToolReply.result("r1", Map.of("text", "x".repeat(5_000)), "w1");
+        ToolReply large = ToolReply.result("r1", JsonBytes.of("{\"text\":\"" + "x".repeat(5_000) + "\"}"), "w1");
 
         assertThat(finishes.finish(new CallFinish.Finish(lease, "r1", ExecutionState.SUCCEEDED, "", Map.of(),
                 SESSION_TTL, "w1", large)).succeeded()).isTrue();
@@ -143,7 +144,7 @@ class CallFinishIT {
     void onlyAFinalStateFinishesACall() {
         LockLease lease = starts.tryStart("s", "r1", 1, "w1", LEASE).orElseThrow().lease().orElseThrow();
         org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> new CallFinish.Finish(
-                lease, "r1", ExecutionState.QUEUED, "", Map.of(), SESSION_TTL, "w1", ToolReply.result("r1", Map.of(), "w1")));
+                lease, "r1", ExecutionState.QUEUED, "", Map.of(), SESSION_TTL, "w1", ToolReply.result("r1", JsonBytes.of("{}"), "w1")));
     }
 
     @Test
@@ -169,7 +170,7 @@ class CallFinishIT {
             for (int i = 0; i < 10; i++) {
                 finished.add(finishes.finishAsync(pipeline.async(), new CallFinish.Finish(leases.get(i), "r" + i,
                         ExecutionState.SUCCEEDED, "", Map.of("n", Integer.toString(i)), SESSION_TTL, "w1",
-                        ToolReply.result("r" + i, Map.of("i", i), "w1"))));
+                        ToolReply.result("r" + i, JsonBytes.of("{\"i\":" + i + "}"), "w1"))));
             }
             pipeline.flushCommands();
             for (int i = 0; i < 10; i++) {
@@ -177,7 +178,7 @@ class CallFinishIT {
                         .isEqualTo(1);
                 assertThat(sessions.getSession("s" + i).orElseThrow().attributes()).containsEntry("n", Integer.toString(i));
                 assertThat(REDIS.sync().exists(keys.lock("s" + i))).isZero();
-                assertThat(finishes.keptReply("s" + i, "r" + i)).contains(ToolReply.result("r" + i, Map.of("i", i), "w1"));
+                assertThat(finishes.keptReply("s" + i, "r" + i)).contains(ToolReply.result("r" + i, JsonBytes.of("{\"i\":" + i + "}"), "w1"));
             }
         }
     }

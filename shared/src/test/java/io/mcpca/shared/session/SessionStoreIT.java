@@ -9,6 +9,7 @@ import io.mcpca.shared.exec.ExecutionState;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.lock.LockLease;
 import io.mcpca.shared.testing.RedisServerExtension;
+import io.mcpca.shared.wire.JsonBytes;
 import io.mcpca.shared.wire.ToolReply;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,7 +54,7 @@ class SessionStoreIT {
         LockLease lease = starts.tryStart(sessionId, requestId, 1, "w", Duration.ofSeconds(5)).orElseThrow()
                 .lease().orElseThrow();
         assertThat(finishes.finish(new CallFinish.Finish(lease, requestId, ExecutionState.SUCCEEDED, "", attributes,
-                sessionTtl, "w", ToolReply.result(requestId, Map.of(), "w"))).succeeded()).isTrue();
+                sessionTtl, "w", ToolReply.result(requestId, JsonBytes.of("{}"), "w"))).succeeded()).isTrue();
         return lease;
     }
 

@@ -1,6 +1,7 @@
 package io.mcpca.workers.cache;
 
 import io.mcpca.shared.tools.ToolDescriptor;
+import io.mcpca.shared.wire.JsonBytes;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -19,9 +20,10 @@ public interface ResultCache {
      */
     Optional<String> keyOf(ToolDescriptor tool, Map<String, Object> arguments, Optional<Path> input);
 
-    Optional<Map<String, Object>> get(String key);
+    /** The result stored under {@code key}, as the JSON bytes it was stored with. */
+    Optional<JsonBytes> get(String key);
 
-    void put(String key, Map<String, Object> result);
+    void put(String key, JsonBytes result);
 
     /** No caching: every call runs. */
     ResultCache NONE = new ResultCache() {
@@ -31,12 +33,12 @@ public interface ResultCache {
         }
 
         @Override
-        public Optional<Map<String, Object>> get(String key) {
+        public Optional<JsonBytes> get(String key) {
             return Optional.empty();
         }
 
         @Override
-        public void put(String key, Map<String, Object> result) {
+        public void put(String key, JsonBytes result) {
         }
     };
 }

@@ -9,6 +9,7 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.tools.ToolDescriptor;
+import io.mcpca.shared.wire.JsonBytes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Two-level result cache: L1 in this process (Caffeine, holding each result as its stored bytes, so the
- * bound is the heap it takes: a decoded analyze-metrics page is tens of times its deflated bytes, and an L1
- * of decoded maps weighed by those bytes held gigabytes after a few pages of a large tree),
+ * Two-level result cache of results as their JSON bytes: L1 in this process (Caffeine, holding each result as
+ * its stored bytes, maybe deflated, so the bound is the heap it takes),
  * L2 in Redis ({@code mcpca:result:{<digest>}}, with a TTL so results expire and memory stays flat).
  *
  * <p>A lookup tries L1, then L2 (an L2 hit is copied into L1); a put writes both. Results are
@@ -55,7 +55,7 @@ public final class TieredResultCache implements ResultCache, AutoCloseable {
     /**
      * @param cachedTools  tools whose results are cached (deterministic ones; not ping)
      * @param ttl          lifetime of an entry in both levels
-     * @param l1MaxBytes   bound of L1 by the stored (MessagePack, maybe deflated) size of its entries
+     * @param l1MaxBytes   bound of L1 by the stored (JSON, maybe deflated) size of its entries
      * @param compressAboveBytes stored results larger than this are deflated
      * @param analyzerBuild which analyzer build computes the results ({@link io.mcpca.workers.run.AnalyzerBuild}):
      *                      part of every key, so a new build never serves an old build's numbers
@@ -93,7 +93,7 @@ public final class TieredResultCache implements ResultCache, AutoCloseable {
     }
 
     @Override
-    public Optional<Map<String, Object>> get(String digest) {
+    public Optional<JsonBytes> get(String digest) {
         byte[] local = l1.getIfPresent(digest);
         if (local != null) {
             l1Hits.increment();
@@ -106,7 +106,7 @@ public final class TieredResultCache implements ResultCache, AutoCloseable {
                 l2Misses.increment();
                 return Optional.empty();
             }
-            Map<String, Object> result = bytes.decode(stored);
+            JsonBytes result = bytes.decode(stored);
             l1.put(digest, stored);
             l2Hits.increment();
             return Optional.of(result);
@@ -119,7 +119,7 @@ public final class TieredResultCache implements ResultCache, AutoCloseable {
     }
 
     @Override
-    public void put(String digest, Map<String, Object> result) {
+    public void put(String digest, JsonBytes result) {
         byte[] stored = bytes.encode(result);
         l1.put(digest, stored);
         try {

@@ -95,7 +95,7 @@ public class WorkerProperties {
      * and text) and the official SDK clients refuse a message over 16 MiB, so a larger result fails fast with
      * RESULT_TOO_LARGE (not retryable), telling the caller to page or narrow the call.
      */
-    private DataSize maxResultSize = DataSize.ofBytes(AnalyzerProcess.DEFAULT_MAX_RESULT_CHARS);
+    private DataSize maxResultSize = DataSize.ofBytes(AnalyzerProcess.DEFAULT_MAX_RESULT_BYTES);
 
     /** Heartbeat period of this worker's entry in the worker registry. */
     private Duration heartbeatPeriod = Duration.ofSeconds(5);

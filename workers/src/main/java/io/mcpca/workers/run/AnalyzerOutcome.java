@@ -1,6 +1,7 @@
 package io.mcpca.workers.run;
 
 import io.mcpca.shared.wire.ErrorCode;
+import io.mcpca.shared.wire.JsonBytes;
 import io.mcpca.shared.wire.ToolReply;
 import io.mcpca.shared.wire.ToolRequest;
 import java.util.Map;
@@ -8,29 +9,30 @@ import java.util.Map;
 /**
  * What one analyzer call ended with: a result, or an error with a code.
  *
- * @param result       the result object (empty on error)
- * @param error        the error code, or null-free {@link ErrorCode#INTERNAL} placeholder when succeeded
+ * @param result       the result as the analyzer wrote it, UTF-8 JSON bytes, final (paths relative to the root);
+ *                     {@link JsonBytes#NONE} on error
+ * @param error        the error code, or the null-free {@link ErrorCode#INTERNAL} placeholder when succeeded
  * @param errorMessage empty when succeeded
  * @param succeeded    whether {@code result} holds the answer
  * @param cancelled    the call was cancelled (notifications/cancelled or a passed deadline) and its process killed
  * @param fromCache    the result came from the result cache, not from an analyzer run
  */
-public record AnalyzerOutcome(Map<String, Object> result, ErrorCode error, String errorMessage, boolean succeeded,
+public record AnalyzerOutcome(JsonBytes result, ErrorCode error, String errorMessage, boolean succeeded,
                               boolean cancelled, boolean fromCache) {
 
-    public static AnalyzerOutcome success(Map<String, Object> result) {
+    public static AnalyzerOutcome success(JsonBytes result) {
         return new AnalyzerOutcome(result, ErrorCode.INTERNAL, "", true, false, false);
     }
 
     public static AnalyzerOutcome failure(ErrorCode error, String message) {
-        return new AnalyzerOutcome(Map.of(), error, message, false, false, false);
+        return new AnalyzerOutcome(JsonBytes.NONE, error, message, false, false, false);
     }
 
     public static AnalyzerOutcome cancelled(String message) {
-        return new AnalyzerOutcome(Map.of(), ErrorCode.CANCELLED, message, false, true, false);
+        return new AnalyzerOutcome(JsonBytes.NONE, ErrorCode.CANCELLED, message, false, true, false);
     }
 
-    public static AnalyzerOutcome cached(Map<String, Object> result) {
+    public static AnalyzerOutcome cached(JsonBytes result) {
         return new AnalyzerOutcome(result, ErrorCode.INTERNAL, "", true, false, true);
     }
 

@@ -36,7 +36,7 @@ public final class AnalyzerPool implements AutoCloseable {
     private final Path binary;
     private final List<String> serveOptions;
     private final SharedFileResults shared;
-    private final long maxResultChars;
+    private final long maxResultBytes;
     private final BlockingQueue<AnalyzerProcess> idle;
     private final List<AnalyzerProcess> all = new ArrayList<>();
     private final Map<String, AnalyzerProcess> running = new ConcurrentHashMap<>();
@@ -53,12 +53,12 @@ public final class AnalyzerPool implements AutoCloseable {
      * @param shared       where the processes share per-file results with other workers
      */
     public AnalyzerPool(Path binary, int size, List<String> serveOptions, SharedFileResults shared) {
-        this(binary, size, serveOptions, shared, AnalyzerProcess.DEFAULT_MAX_RESULT_CHARS);
+        this(binary, size, serveOptions, shared, AnalyzerProcess.DEFAULT_MAX_RESULT_BYTES);
     }
 
-    /** @param maxResultChars the longest result line a call may answer with (see {@link AnalyzerProcess}) */
+    /** @param maxResultBytes the longest result line, in bytes, a call may answer with (see {@link AnalyzerProcess}) */
     public AnalyzerPool(Path binary, int size, List<String> serveOptions, SharedFileResults shared,
-                        long maxResultChars) {
+                        long maxResultBytes) {
         if (!Files.isExecutable(binary)) {
             throw new IllegalStateException("analyzer binary not found or not executable: " + binary
                     + " (build it with: cd rust-workers && cargo build --release, or run ./mcpca which builds it)");
@@ -66,10 +66,10 @@ public final class AnalyzerPool implements AutoCloseable {
         this.binary = binary;
         this.serveOptions = List.copyOf(serveOptions);
         this.shared = shared;
-        this.maxResultChars = maxResultChars;
+        this.maxResultBytes = maxResultBytes;
         this.idle = new LinkedBlockingQueue<>();
         for (int i = 0; i < size; i++) {
-            AnalyzerProcess process = AnalyzerProcess.start(binary, this.serveOptions, this.shared, maxResultChars);
+            AnalyzerProcess process = AnalyzerProcess.start(binary, this.serveOptions, this.shared, maxResultBytes);
             register(process);
             idle.add(process);
         }
@@ -151,7 +151,7 @@ public final class AnalyzerPool implements AutoCloseable {
         }
         process.close();
         log.warn("analyzer process {} replaced (it died, overran a deadline or was cancelled)", process.pid());
-        AnalyzerProcess fresh = AnalyzerProcess.start(binary, this.serveOptions, this.shared, maxResultChars);
+        AnalyzerProcess fresh = AnalyzerProcess.start(binary, this.serveOptions, this.shared, maxResultBytes);
         register(fresh);
         idle.add(fresh);
     }

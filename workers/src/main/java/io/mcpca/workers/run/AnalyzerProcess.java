@@ -1,9 +1,6 @@
 package io.mcpca.workers.run;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.mcpca.shared.wire.ErrorCode;
@@ -33,46 +30,47 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: 1. {@link #start} spawns the binary (argument list, no shell) and a thread that logs its
  * stderr; 2. {@link #call} writes one request line and reads stdout itself, on the calling thread, until the
  * result or error line with the same id, passing progress lines on (no reader thread in between: a no-op
- * call costs one thread wake-up fewer); a timer kills the process if the call passes its deadline, which
+ * call costs one thread wake-up fewer); lines are read as bytes and only the fields acted on are decoded
+ * ({@link AnalyzerLine}): the result is final as the analyzer wrote it (paths relative to the root) and goes on
+ * as its bytes; a timer kills the process if the call passes its deadline, which
  * ends the read; 3. a call that passes its deadline, or a process that dies, leaves the process
  * {@linkplain #isUsable unusable} and the pool replaces it; 4. {@link #cancel} kills it mid-call (the call
  * ends cancelled, the pool replaces the process); 5. {@link #close} kills it.
  *
  * <p>With a {@link SharedFileResults} tier, requests carry {@code sharedCache}: the analyzer asks for the
  * per-file results its own cache lacks ({@code cacheLookup}, answered here with one {@code cacheEntries}
- * line) and hands over those it measured ({@code cacheStore}), both before its result line.
+ * line) and hands over those it measured ({@code cacheStore}), both before its result line, followed by the
+ * call's counts ({@code cacheStats}), which are ignored here: the worker's {@code mcpca.cache.files} counters
+ * count the same lookups.
  */
 public final class AnalyzerProcess implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AnalyzerProcess.class);
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
-    /** Marks the lines worth reading as a stream first: cacheStore lines are large and only passed on. */
-    private static final String CACHE_STORE = "\"cacheStore\"";
     /**
-     * Default bound of one result line: an MCP answer carries the result twice (structured content and the
+     * Default bound of one result line, in bytes: an MCP answer carries the result twice (structured content and the
      * same JSON as text), and the official MCP SDK clients refuse a message line over 16 MiB.
      */
-    public static final long DEFAULT_MAX_RESULT_CHARS = 6L * 1024 * 1024;
+    public static final long DEFAULT_MAX_RESULT_BYTES = 6L * 1024 * 1024;
     /** Kills processes whose call passed its deadline; one daemon thread for all, idle unless one does. */
     private static final ScheduledThreadPoolExecutor DEADLINES = deadlineTimer();
 
     private final Process process;
     private final BufferedWriter stdin;
-    private final BufferedReader stdout;
+    private final LineReader stdout;
     private final ObjectMapper json = new ObjectMapper();
     private final ObjectReader strictJson = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private final SharedFileResults shared;
-    private final long maxResultChars;
+    private final long maxResultBytes;
     private volatile boolean usable = true;
     private volatile boolean cancelled;
     private volatile boolean overran;
 
-    private AnalyzerProcess(Process process, SharedFileResults shared, long maxResultChars) {
+    private AnalyzerProcess(Process process, SharedFileResults shared, long maxResultBytes) {
         this.process = process;
         this.shared = shared;
-        this.maxResultChars = maxResultChars;
+        this.maxResultBytes = maxResultBytes;
         this.stdin = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
-        this.stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        this.stdout = new LineReader(process.getInputStream());
     }
 
     private static ScheduledThreadPoolExecutor deadlineTimer() {
@@ -86,23 +84,23 @@ public final class AnalyzerProcess implements AutoCloseable {
     }
 
     public static AnalyzerProcess start(Path binary) {
-        return start(binary, List.of(), SharedFileResults.NONE, DEFAULT_MAX_RESULT_CHARS);
+        return start(binary, List.of(), SharedFileResults.NONE, DEFAULT_MAX_RESULT_BYTES);
     }
 
     /**
      * @param serveOptions   options of {@code mcpca-analyzer serve} ({@code --cache-dir DIR}, say), as separate
      *                       arguments (no shell)
      * @param shared         where per-file results are shared with other workers
-     * @param maxResultChars a result line longer than this is not parsed: the call fails with
+     * @param maxResultBytes a result line longer than this (in bytes) is not passed on: the call fails with
      *                       {@link ErrorCode#RESULT_TOO_LARGE}, and the process stays in use
      */
     public static AnalyzerProcess start(Path binary, List<String> serveOptions, SharedFileResults shared,
-                                        long maxResultChars) {
+                                        long maxResultBytes) {
         try {
             List<String> command = new ArrayList<>(List.of(binary.toString(), "serve"));
             command.addAll(serveOptions);
             Process process = new ProcessBuilder(command).start();
-            AnalyzerProcess analyzer = new AnalyzerProcess(process, shared, maxResultChars);
+            AnalyzerProcess analyzer = new AnalyzerProcess(process, shared, maxResultBytes);
             analyzer.startReaders();
             return analyzer;
         } catch (IOException e) {
@@ -154,13 +152,13 @@ public final class AnalyzerProcess implements AutoCloseable {
             return ended(timeout, "analyzer process stopped accepting requests: ");
         }
         while (true) {
-            String line;
+            boolean more;
             try {
-                line = stdout.readLine();
+                more = stdout.next();
             } catch (IOException e) {
-                line = null;
+                more = false;
             }
-            if (line == null) {
+            if (!more) {
                 usable = false;
                 return ended(timeout, "analyzer process ended mid-call: ");
             }
@@ -168,85 +166,58 @@ public final class AnalyzerProcess implements AutoCloseable {
                 usable = false;
                 return AnalyzerOutcome.cancelled("the call was cancelled; its analyzer process was killed");
             }
-            if (line.contains(CACHE_STORE)) {
-                Optional<Map<String, String>> stored = storedEntries(id, line);
-                if (stored.isPresent()) {
-                    shared.store(stored.get());
-                    continue;
-                }
-            }
-            if (line.length() > maxResultChars) {
-                Optional<AnalyzerOutcome> tooLarge = oversized(id, line);
-                if (tooLarge.isPresent()) {
-                    return tooLarge.get();
-                }
-            }
-            Map<String, Object> message;
-            try {
-                message = json.readValue(line, MAP);
-            } catch (IOException e) {
-                log.warn("analyzer {} wrote a line that is not JSON: {}", pid(), abbreviate(line));
+            Optional<AnalyzerLine> read = AnalyzerLine.read(stdout.bytes(), stdout.start(), stdout.end());
+            if (read.isEmpty()) {
+                log.warn("analyzer {} wrote a line that is not a JSON object: {}", pid(), abbreviate(stdout));
                 continue;
             }
-            if (!id.equals(message.get("id"))) {
-                log.warn("analyzer {} answered request {} while {} was in hand; dropped", pid(), message.get("id"), id);
+            AnalyzerLine line = read.get();
+            if (!id.equals(line.id())) {
+                log.warn("analyzer {} answered request {} while {} was in hand; dropped", pid(), line.id(), id);
                 continue;
             }
-            switch (String.valueOf(message.get("type"))) {
-                case "progress" -> progress.onProgress(asLong(message.get("progress")), asLong(message.get("total")),
-                        String.valueOf(message.getOrDefault("message", "")));
+            switch (line.type()) {
+                case "progress" -> progress.onProgress(line.number("progress"), line.number("total"),
+                        line.string("message").orElse(""));
                 case "result" -> {
-                    return AnalyzerOutcome.success(asMap(message.get("result")));
+                    return result(id, line);
                 }
                 case "cacheLookup" -> {
-                    if (!answerLookup(id, message.get("keys"))) {
+                    if (!answerLookup(id, line.strings("keys"))) {
                         usable = false;
                         return ended(timeout, "analyzer process stopped accepting input mid-call: ");
                     }
                 }
+                case "cacheStore" -> line.texts("entries").ifPresentOrElse(shared::store, () ->
+                        log.warn("analyzer {} sent a cacheStore line without entries: {}", pid(), line.abbreviated()));
+                // the shared tier's counts for this call: the worker's own mcpca.cache.files counters say the same
+                case "cacheStats" -> { }
                 case "error" -> {
-                    Map<String, Object> error = asMap(message.get("error"));
-                    return AnalyzerOutcome.failure(ErrorCode.fromAnalyzer(String.valueOf(error.get("code"))),
-                            String.valueOf(error.getOrDefault("message", "analyzer error")));
+                    Optional<AnalyzerLine> error = line.object("error");
+                    return AnalyzerOutcome.failure(
+                            ErrorCode.fromAnalyzer(error.flatMap(e -> e.string("code")).orElse("")),
+                            error.flatMap(e -> e.string("message")).orElse("analyzer error"));
                 }
-                default -> log.warn("analyzer {} sent an unknown line type: {}", pid(), abbreviate(line));
+                default -> log.warn("analyzer {} sent an unknown line type: {}", pid(), line.abbreviated());
             }
         }
     }
 
     /**
-     * The outcome of an over-long line when it is the result of request {@code id} (read as a stream up to
-     * its {@code result} field, never decoded whole): a {@link ErrorCode#RESULT_TOO_LARGE} failure that says
-     * how to ask for less. Empty for any other line (an error line with a long message, say).
+     * The outcome of request {@code id}'s result line: its {@code result} value as the bytes it was written in,
+     * or, for a line over the limit, a {@link ErrorCode#RESULT_TOO_LARGE} failure that says how to ask for less.
      */
-    private Optional<AnalyzerOutcome> oversized(String id, String line) {
-        String type = null;
-        String lineId = null;
-        try (JsonParser p = json.getFactory().createParser(line)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return Optional.empty();
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME && (type == null || lineId == null)) {
-                String field = p.currentName();
-                p.nextToken();
-                switch (field) {
-                    case "type" -> type = p.getValueAsString();
-                    case "id" -> lineId = p.getValueAsString();
-                    default -> p.skipChildren();
-                }
-            }
-        } catch (IOException e) {
-            return Optional.empty();
+    private AnalyzerOutcome result(String id, AnalyzerLine line) {
+        if (line.length() > maxResultBytes) {
+            log.warn("analyzer {} answered {} with {} bytes, over the limit of {}; answered RESULT_TOO_LARGE",
+                    pid(), id, line.length(), maxResultBytes);
+            return AnalyzerOutcome.failure(ErrorCode.RESULT_TOO_LARGE, String.format(
+                    "the result is %.1f MiB, more than one answer may carry here (%.1f MiB, mcpca.worker.max-result-size);"
+                            + " ask for less: a smaller limit, detail 'files' or 'summary', a directoryDepth, or a subdirectory",
+                    line.length() / 1048576.0, maxResultBytes / 1048576.0));
         }
-        if (!"result".equals(type) || !id.equals(lineId)) {
-            return Optional.empty();
-        }
-        log.warn("analyzer {} answered {} with {} characters, over the limit of {}; answered RESULT_TOO_LARGE",
-                pid(), id, line.length(), maxResultChars);
-        return Optional.of(AnalyzerOutcome.failure(ErrorCode.RESULT_TOO_LARGE, String.format(
-                "the result is %.1f MiB, more than one answer may carry here (%.1f MiB, mcpca.worker.max-result-size);"
-                        + " ask for less: a smaller limit, detail 'files' or 'summary', a directoryDepth, or a subdirectory",
-                line.length() / 1048576.0, maxResultChars / 1048576.0)));
+        return line.json("result").map(AnalyzerOutcome::success).orElseGet(() -> AnalyzerOutcome.failure(
+                ErrorCode.ANALYZER_FAILED, "the analyzer's result line for " + id + " has no result"));
     }
 
     /**
@@ -256,8 +227,7 @@ public final class AnalyzerProcess implements AutoCloseable {
      *
      * @return false if the process no longer takes input
      */
-    private boolean answerLookup(String id, Object keys) {
-        List<String> wanted = keys instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of();
+    private boolean answerLookup(String id, List<String> wanted) {
         StringBuilder answer = new StringBuilder(256);
         try {
             answer.append("{\"id\":").append(json.writeValueAsString(id))
@@ -288,46 +258,6 @@ public final class AnalyzerProcess implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    /**
-     * The entries of a {@code cacheStore} line of request {@code id}, by key, each as its exact JSON text (a
-     * slice of the line: not parsed into objects and written again, which could reformat numbers); empty if
-     * the line is something else.
-     */
-    private Optional<Map<String, String>> storedEntries(String id, String line) {
-        Map<String, String> entries = new LinkedHashMap<>();
-        String type = null;
-        String lineId = null;
-        try (JsonParser p = json.getFactory().createParser(line)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return Optional.empty();
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
-                if ("type".equals(field)) {
-                    type = p.getValueAsString();
-                } else if ("id".equals(field)) {
-                    lineId = p.getValueAsString();
-                } else if ("entries".equals(field) && value == JsonToken.START_OBJECT) {
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String key = p.currentName();
-                        p.nextToken();
-                        int start = (int) p.currentTokenLocation().getCharOffset();
-                        p.skipChildren();
-                        int end = (int) p.currentLocation().getCharOffset();
-                        entries.put(key, line.substring(start, end));
-                    }
-                } else {
-                    p.skipChildren();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            log.warn("analyzer {} sent a cacheStore line that cannot be read: {}", pid(), abbreviate(line));
-            return Optional.empty();
-        }
-        return "cacheStore".equals(type) && id.equals(lineId) ? Optional.of(entries) : Optional.empty();
     }
 
     /** Why the process's output ended: cancelled, killed at the deadline, or it died by itself. */
@@ -399,16 +329,9 @@ public final class AnalyzerProcess implements AutoCloseable {
         return "still running";
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> asMap(Object value) {
-        return value instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
-    }
-
-    private static long asLong(Object value) {
-        return value instanceof Number n ? n.longValue() : 0L;
-    }
-
-    private static String abbreviate(String line) {
-        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+    private static String abbreviate(LineReader line) {
+        int shown = Math.min(line.end() - line.start(), 200);
+        return new String(line.bytes(), line.start(), shown, StandardCharsets.UTF_8)
+                + (shown < line.end() - line.start() ? "..." : "");
     }
 }

@@ -5,13 +5,13 @@ import io.mcpca.shared.paths.PathRejectedException;
 import io.mcpca.shared.tools.ToolCatalog;
 import io.mcpca.shared.tools.ToolDescriptor;
 import io.mcpca.shared.wire.ErrorCode;
+import io.mcpca.shared.wire.JsonBytes;
 import io.mcpca.shared.wire.ToolRequest;
 import io.mcpca.workers.cache.ResultCache;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,8 +19,9 @@ import java.util.Optional;
  * Turns a {@link ToolRequest} into an analyzer call: confines the path argument to the roots (again:
  * the ingress checked too, but a worker trusts no stream entry), looks the call up in the result cache
  * (keyed by the content digest of tool, version, arguments and input), hands the analyzer the real
- * path on a miss and stores a successful result, and reports paths back relative to their root so a
- * caller can pass them to the next call. A {@code ping} with {@code via: worker} is answered here, without an
+ * path on a miss (with {@code relativeTo}: the analyzer reports every path relative to the root, so a caller
+ * can pass them to the next call and the server's layout stays hidden) and stores a successful result as the
+ * bytes it came in. A {@code ping} with {@code via: worker} is answered here, without an
  * analyzer: it measures the queue alone.
  */
 public final class ToolRunner {
@@ -50,7 +51,9 @@ public final class ToolRunner {
 
     /** The tool answered by the worker itself, without an analyzer. */
     static final String PING = "ping";
-    private static final long PID = ProcessHandle.current().pid();
+    /** The worker's own ping answer: the same bytes every time. */
+    private static final AnalyzerOutcome WORKER_PONG = AnalyzerOutcome.success(
+            JsonBytes.of("{\"pong\":true,\"pid\":" + ProcessHandle.current().pid() + "}"));
 
     /**
      * Whether the worker answers this call itself, at once and without blocking ({@code ping} with
@@ -65,7 +68,7 @@ public final class ToolRunner {
             return request.arguments().containsKey("sleepMs")
                     ? AnalyzerOutcome.failure(ErrorCode.BAD_ARGUMENTS, "sleepMs needs via: analyzer (the worker "
                             + "answers a ping at once)")
-                    : AnalyzerOutcome.success(Map.of("pong", true, "pid", PID));
+                    : WORKER_PONG;
         }
         Optional<ToolDescriptor> tool = catalog.find(request.tool());
         if (tool.isEmpty()) {
@@ -77,74 +80,28 @@ public final class ToolRunner {
         }
         Map<String, Object> args = new LinkedHashMap<>(request.arguments());
         String pathArgument = tool.get().pathArgument();
-        Optional<Path> root = Optional.empty();
         Optional<Path> input = Optional.empty();
         if (!pathArgument.isEmpty() && args.get(pathArgument) instanceof String requested) {
             try {
                 Path real = paths.resolve(requested);
                 input = Optional.of(real);
-                root = Optional.of(paths.rootOf(real));
                 args.put(pathArgument, real.toString());
-                args.put("relativeTo", root.get().toString());
+                args.put("relativeTo", paths.rootOf(real).toString());
             } catch (PathRejectedException e) {
                 return AnalyzerOutcome.failure(e.code(), e.getMessage());
             }
         }
         Optional<String> key = cache.keyOf(tool.get(), request.arguments(), input);
         if (key.isPresent()) {
-            Optional<Map<String, Object>> cached = cache.get(key.get());
+            Optional<JsonBytes> cached = cache.get(key.get());
             if (cached.isPresent()) {
                 return AnalyzerOutcome.cached(cached.get());
             }
         }
-        AnalyzerOutcome ran = withoutWorkerDetails(analyzers.call(request.requestId(), request.tool(), args, left,
-                progress));
-        AnalyzerOutcome outcome = root.map(r -> relativize(ran, r)).orElse(ran);
+        AnalyzerOutcome outcome = analyzers.call(request.requestId(), request.tool(), args, left, progress);
         if (outcome.succeeded() && key.isPresent()) {
             cache.put(key.get(), outcome.result());
         }
         return outcome;
-    }
-
-    /**
-     * Top-level result fields about how this worker's analyzer got the answer, not about the code: the shared
-     * per-file cache's counts ({@code sharedCache}). Left out of what callers see and what the result cache
-     * keeps (a cached answer would repeat counts of a run that did not happen); the worker's
-     * {@code mcpca.cache.files} counters tell operators the same.
-     */
-    private static final List<String> WORKER_DETAILS = List.of("sharedCache");
-
-    private static AnalyzerOutcome withoutWorkerDetails(AnalyzerOutcome outcome) {
-        if (!outcome.succeeded() || WORKER_DETAILS.stream().noneMatch(outcome.result()::containsKey)) {
-            return outcome;
-        }
-        Map<String, Object> result = new LinkedHashMap<>(outcome.result());
-        WORKER_DETAILS.forEach(result::remove);
-        return AnalyzerOutcome.success(result);
-    }
-
-    /** Top-level result fields that name a location; reported relative to the root, never as server paths. */
-    private static final List<String> LOCATION_FIELDS = List.of("path", "root");
-
-    /**
-     * A result names its file or directory relative to the root, as the analyzer already reports the
-     * files inside a directory: callers can pass it to the next call, and the server's own layout
-     * (where the roots are) is not revealed.
-     */
-    private static AnalyzerOutcome relativize(AnalyzerOutcome outcome, Path root) {
-        if (!outcome.succeeded()) {
-            return outcome;
-        }
-        Map<String, Object> result = new LinkedHashMap<>(outcome.result());
-        for (String field : LOCATION_FIELDS) {
-            if (result.get(field) instanceof String location) {
-                Path p = Path.of(location);
-                if (p.isAbsolute() && p.startsWith(root)) {
-                    String relative = root.relativize(p).toString();
-                    result.put(field, relative.isEmpty() ? "." : relative);
-                }
-            }
-        }
-        return AnalyzerOutcome.success(result);
     }
 }

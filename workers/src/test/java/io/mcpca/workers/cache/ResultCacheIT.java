@@ -3,6 +3,8 @@ package io.mcpca.workers.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -13,6 +15,7 @@ import io.mcpca.shared.paths.PathGuard;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.mcpca.shared.tools.ToolCatalog;
 import io.mcpca.shared.tools.ToolDescriptor;
+import io.mcpca.shared.wire.JsonBytes;
 import io.mcpca.shared.wire.ToolRequest;
 import io.mcpca.workers.run.AnalyzerBuild;
 import io.mcpca.workers.run.AnalyzerOutcome;
@@ -90,6 +93,11 @@ class ResultCacheIT {
                 arguments, "unused", System.currentTimeMillis() + 30_000);
     }
 
+    /** A result read here only to check it (the worker passes it on as bytes). */
+    private static Map<String, Object> read(JsonBytes result) throws IOException {
+        return new ObjectMapper().readValue(result.utf8(), new TypeReference<>() { });
+    }
+
     private static double count(SimpleMeterRegistry meters, String level, String outcome) {
         return meters.get("mcpca.cache.lookups").tag("level", level).tag("outcome", outcome).counter().count();
     }
@@ -107,14 +115,15 @@ class ResultCacheIT {
         assertThat(first.succeeded()).as(first.errorMessage()).isTrue();
         assertThat(first.fromCache()).isFalse();
         assertThat(second.fromCache()).isTrue();
-        assertThat(second.result()).isEqualTo(first.result()).containsEntry("path", "A.java");
+        assertThat(second.result()).isEqualTo(first.result());
+        assertThat(read(second.result())).containsEntry("path", "A.java");
         assertThat(count(meters, "l1", "hit")).isEqualTo(1.0);
         assertThat(count(meters, "l2", "miss")).isEqualTo(1.0);
 
         Files.writeString(root.resolve("A.java"), "class A {\n  int f() { return 1; }\n  int g() { return 2; }\n}\n");
         AnalyzerOutcome edited = runner.run(request("calculate-metrics", Map.of("path", "A.java")), ProgressListener.NONE);
         assertThat(edited.fromCache()).isFalse();
-        assertThat((List<?>) edited.result().get("functions")).hasSize(2);
+        assertThat((List<?>) read(edited.result()).get("functions")).hasSize(2);
 
         AnalyzerOutcome ping = runner.run(request("ping", Map.of()), ProgressListener.NONE);
         AnalyzerOutcome pingAgain = runner.run(request("ping", Map.of()), ProgressListener.NONE);
@@ -130,7 +139,7 @@ class ResultCacheIT {
         String digest = new ResultDigest().of("calculate-metrics", "1", Map.of("content", "x = 1", "language", "python"),
                 Optional.empty());
         // large enough to be stored deflated
-        Map<String, Object> result = Map.of("lines", Map.of("code", 1), "text", "abc ".repeat(2000));
+        JsonBytes result = JsonBytes.of("{\"lines\":{\"code\":1},\"text\":\"" + "abc ".repeat(2000) + "\"}");
 
         one.put(digest, result);
         assertThat(other.get(digest)).contains(result);
@@ -157,9 +166,9 @@ class ResultCacheIT {
         for (int i = 0; i < 2_500; i++) { // more than one SCAN page
             String digest = "d" + i;
             digests.add(digest);
-            one.put(digest, Map.of("n", i));
+            one.put(digest, JsonBytes.of("{\"n\":" + i + "}"));
         }
-        assertThat(other.get("d7")).contains(Map.of("n", 7));
+        assertThat(other.get("d7")).contains(JsonBytes.of("{\"n\":7}"));
         REDIS.sync().set(keys.session("unrelated"), "kept");
 
         assertThat(other.clearAll()).isEqualTo(2_500);
@@ -202,7 +211,7 @@ class ResultCacheIT {
         var redis = client.connect().sync();
         String digest = "d" + UUID.randomUUID();
 
-        cache.put(digest, Map.of("ok", true));
+        cache.put(digest, JsonBytes.of("{\"ok\":true}"));
         assertThat(redis.pttl(keys.result(digest))).isBetween(1L, 400L);
         assertThat(cache.get(digest)).isPresent();
         await().atMost(Duration.ofSeconds(5)).until(() -> redis.exists(keys.result(digest)) == 0);

@@ -103,7 +103,7 @@ class CallConsumerIT {
                                 .filter(e -> java.util.Arrays.equals(e.getKey(), bytes("n")))
                                 .findFirst().orElseThrow().getValue(), StandardCharsets.UTF_8);
                         loopReplies.add(new io.mcpca.workers.reply.ReplyBatcher.Completion(pool, m.getStream(),
-                                m.getId(), replyStream, io.mcpca.shared.wire.ToolReply.result(n, Map.of(), "w1"),
+                                m.getId(), replyStream, io.mcpca.shared.wire.ToolReply.result(n, io.mcpca.shared.wire.JsonBytes.of("{}"), "w1"),
                                 java.util.Optional.empty()));
                         done.add(java.util.Optional.empty());
                     }

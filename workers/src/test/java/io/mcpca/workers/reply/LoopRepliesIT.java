@@ -13,6 +13,7 @@ import io.mcpca.shared.codec.JacksonCodec;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.testing.RedisServerExtension;
+import io.mcpca.shared.wire.JsonBytes;
 import io.mcpca.shared.wire.ToolReply;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -125,7 +126,7 @@ class LoopRepliesIT {
     @Test
     void onlyPlainRepliesGoThroughTheLoop() {
         assertThatThrownBy(() -> replyLoop.add(new ReplyBatcher.Completion("fast", bytes(requests), "1-1", replies,
-                ToolReply.result("x", Map.of(), "w1"), Optional.of(new ReplyBatcher.Transition("s", "x",
+                ToolReply.result("x", JsonBytes.of("{}"), "w1"), Optional.of(new ReplyBatcher.Transition("s", "x",
                 io.mcpca.shared.exec.ExecutionState.SUCCEEDED, ""))))).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -139,7 +140,7 @@ class LoopRepliesIT {
         assertThat(read).hasSize(2);
         replyLoop.add(completion(read.get(0), "good"));
         replyLoop.add(new ReplyBatcher.Completion("fast", read.get(1).getStream(), read.get(1).getId(), broken,
-                ToolReply.result("refused", Map.of(), "w1"), Optional.empty()));
+                ToolReply.result("refused", JsonBytes.of("{}"), "w1"), Optional.empty()));
         return read;
     }
 
@@ -151,7 +152,7 @@ class LoopRepliesIT {
 
     private ReplyBatcher.Completion completion(StreamMessage<byte[], byte[]> entry, String requestId) {
         return new ReplyBatcher.Completion("fast", entry.getStream(), entry.getId(), replies,
-                ToolReply.result(requestId, Map.of("ok", true), "w1"), Optional.empty());
+                ToolReply.result(requestId, JsonBytes.of("{\"ok\":true}"), "w1"), Optional.empty());
     }
 
     private List<String> decodedReplies() {
