@@ -116,7 +116,7 @@ public final class Pipeline {
 
             String[] bull = new String[5];
             for (int workers : new int[] {1, 2, 4}) {
-                bull[workers] = bullmq(redis.uri(), workers, concurrency, calls, inFlight);
+                bull[workers] = BullMq.run(redis.uri(), workers, concurrency, calls, inFlight);
                 System.out.printf("bullmq, %d worker process(es): %s%n", workers, bull[workers]);
             }
             System.out.println();
@@ -129,7 +129,7 @@ public final class Pipeline {
             }
             row("1 (locked)", locked, lockedDrain, bull[1]);
             System.out.printf("%-12s %12.0f %12.0f %11.2fx%n", "1 (analyzer)", viaAnalyzer,
-                    number(bull[1], "answerPerSecond"), viaAnalyzer / number(bull[1], "answerPerSecond"));
+                    BullMq.number(bull[1], "answerPerSecond"), viaAnalyzer / BullMq.number(bull[1], "answerPerSecond"));
             System.out.printf("pipeline peak / redis floor: %.2fx%n", peak / floor);
         } finally {
             redis.close();
@@ -151,9 +151,9 @@ public final class Pipeline {
                 "--logging.level.root=WARN", "--logging.level.io.mcpca=WARN", "--spring.jmx.enabled=false");
         try {
             for (int i = 0; i < workers; i++) {
-                processes.add(startWorker(uri, prefix, concurrency, i, fastPath));
+                processes.add(WorkerProcesses.startWorker(uri, prefix, concurrency, i, fastPath));
             }
-            awaitConsumers(uri, new Keys(prefix), workers);
+            WorkerProcesses.awaitConsumers(uri, new Keys(prefix), workers);
             IngressRuntime runtime = ingress.getBean(IngressRuntime.class);
             // warm-up: connections, and the JIT of every JVM (short of it, C2 compiling takes half the workers' CPU)
             closedLoop(runtime, WARM_UP, inFlight, pingArgs, new Stats(WARM_UP));
@@ -198,7 +198,7 @@ public final class Pipeline {
     private static void closedLoop(IngressRuntime runtime, int calls, int inFlight, Map<String, Object> pingArgs,
                                    Stats stats) throws Exception {
         Semaphore window = new Semaphore(inFlight);
-        Answers answers = new Answers(calls);
+        AnswerCount answers = new AnswerCount(calls);
         for (int i = 0; i < calls; i++) {
             window.acquire();
             answers.watch(submit(runtime, i, pingArgs, stats).whenComplete((r, e) -> window.release()));
@@ -210,7 +210,7 @@ public final class Pipeline {
                                  Stats stats) throws Exception {
         long intervalNanos = (long) (1e9 / rate);
         long next = System.nanoTime();
-        Answers answers = new Answers(calls);
+        AnswerCount answers = new AnswerCount(calls);
         for (int i = 0; i < calls; i++) {
             // sleep, do not spin, until the next call is due: a spinning generator would take one of the two
             // cores from Redis and the workers; the calls due by now go out together
@@ -255,8 +255,8 @@ public final class Pipeline {
      */
     private static double drain(IngressRuntime runtime, List<Process> workers, int calls, Map<String, Object> pingArgs)
             throws Exception {
-        signal(workers, "-STOP");
-        Answers answers = new Answers(calls);
+        WorkerProcesses.signal(workers, "-STOP");
+        AnswerCount answers = new AnswerCount(calls);
         List<CompletableFuture<String>> queued = new ArrayList<>(calls);
         for (int i = 0; i < calls; i++) {
             String id = UUID.randomUUID().toString();
@@ -267,174 +267,18 @@ public final class Pipeline {
         }
         CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
         long start = System.nanoTime();
-        signal(workers, "-CONT");
+        WorkerProcesses.signal(workers, "-CONT");
         answers.check();
         double perSecond = calls / ((System.nanoTime() - start) / 1e9);
         System.out.printf("  drain (%d queued while the workers were stopped): %.0f calls/s%n", calls, perSecond);
         return perSecond;
     }
 
-    /** kill(1) with a signal, no shell: SIGSTOP and SIGCONT have no Java API. */
-    private static void signal(List<Process> processes, String signal) throws Exception {
-        List<String> command = new ArrayList<>(List.of("kill", signal));
-        processes.forEach(p -> command.add(Long.toString(p.pid())));
-        if (new ProcessBuilder(command).inheritIO().start().waitFor() != 0) {
-            throw new IllegalStateException("kill " + signal + " failed");
-        }
-    }
-
-    /**
-     * Counts answers as they come instead of keeping every future until the end: a generator holding 100,000
-     * replies makes its own young collections copy them, and those pauses (20-30 ms measured) land in the
-     * latencies it reports.
-     */
-    private static final class Answers {
-        private final java.util.concurrent.CountDownLatch left;
-        private final java.util.concurrent.atomic.AtomicReference<String> firstFailure =
-                new java.util.concurrent.atomic.AtomicReference<>();
-
-        Answers(int calls) {
-            this.left = new java.util.concurrent.CountDownLatch(calls);
-        }
-
-        void watch(CompletableFuture<ToolReply> answer) {
-            answer.whenComplete((reply, e) -> {
-                if (e != null) {
-                    firstFailure.compareAndSet(null, e.toString());
-                } else if (reply.kind() != ReplyKind.RESULT) {
-                    firstFailure.compareAndSet(null, reply.errorCode() + " " + reply.errorMessage());
-                }
-                left.countDown();
-            });
-        }
-
-        void check() throws InterruptedException {
-            if (!left.await(120, TimeUnit.SECONDS)) {
-                throw new IllegalStateException(left.getCount() + " pings unanswered after 120 s");
-            }
-            if (firstFailure.get() != null) {
-                throw new IllegalStateException("ping failed: " + firstFailure.get());
-            }
-        }
-    }
-
-    private static Process startWorker(String uri, String prefix, int concurrency, int n, boolean fastPath)
-            throws Exception {
-        Path log = Files.createTempFile("bench-worker-" + n + "-", ".log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(serviceJvmOptions()); // as ./mcpca starts a worker
-        String jvmOptions = System.getenv().getOrDefault("BENCH_WORKER_JVM_OPTS", "").trim();
-        if (!jvmOptions.isEmpty()) {
-            command.addAll(List.of(jvmOptions.replace("{n}", Integer.toString(n)).split("\\s+")));
-        }
-        command.addAll(List.of(
-                "-Dmcpca.analyzer.path=" + System.getProperty("mcpca.analyzer.path"),
-                "-cp", System.getProperty("java.class.path"), McpcaApplication.class.getName(),
-                "--mcpca.ingress.enabled=false", "--mcpca.redis-url=" + uri, "--mcpca.prefix=" + prefix,
-                "--mcpca.worker.pools=fast", "--mcpca.worker.concurrency=" + concurrency,
-                "--mcpca.worker.sessionless-fast-path=" + fastPath,
-                "--logging.level.root=WARN", "--spring.jmx.enabled=false"));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    /** The services' JVM flags as ./mcpca starts the services ({@code ./mcpca jvm-options}). */
-    static List<String> serviceJvmOptions() throws java.io.IOException, InterruptedException {
-        Process launcher = new ProcessBuilder("./mcpca", "jvm-options").redirectErrorStream(true).start();
-        String flags = new String(launcher.getInputStream().readAllBytes()).strip();
-        if (launcher.waitFor() != 0) {
-            throw new IllegalStateException("./mcpca jvm-options failed: " + flags);
-        }
-        return flags.isEmpty() ? List.of() : List.of(flags.split("\\s+"));
-    }
-
-    /** Waits until {@code workers} workers have registered themselves in {@code mcpca:workers}. */
-    private static void awaitConsumers(String uri, Keys keys, int workers) throws Exception {
-        try (RedisConnections redis = new RedisConnections(uri);
-             StatefulRedisConnection<String, String> c = redis.strings()) {
-            long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (System.nanoTime() < until) {
-                try {
-                    if (c.sync().hlen(keys.workers()) >= workers) {
-                        return;
-                    }
-                } catch (RuntimeException notYet) {
-                    // no stream or group yet
-                }
-                Thread.sleep(100);
-            }
-            throw new IllegalStateException(workers + " workers did not come up within 120 s");
-        }
-    }
-
-    private static String bullmq(String uri, int workers, int concurrency, int jobs, int inFlight) throws Exception {
-        Path script = Path.of("bench", "pipeline", "bullmq.mjs").toAbsolutePath();
-        Process node = new ProcessBuilder("node", script.toString(), uri, Integer.toString(workers),
-                Integer.toString(concurrency), Integer.toString(jobs), Integer.toString(inFlight))
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(node.getInputStream().readAllBytes()).trim();
-        if (!node.waitFor(300, TimeUnit.SECONDS) || node.exitValue() != 0) {
-            throw new IllegalStateException("bullmq bench failed: " + out);
-        }
-        return out.lines().reduce((a, b) -> b).orElse("{}");
-    }
-
     private static void row(String name, double answered, double drain, String bull) {
-        double bullAnswered = number(bull, "answerPerSecond");
-        double bullDrain = number(bull, "drainPerSecond");
+        double bullAnswered = BullMq.number(bull, "answerPerSecond");
+        double bullDrain = BullMq.number(bull, "drainPerSecond");
         System.out.printf("%-12s %12.0f %12.0f %11.2fx %12.0f %12.0f %11.2fx%n", name, answered, bullAnswered,
                 answered / bullAnswered, drain, bullDrain, drain / bullDrain);
-    }
-
-    private static double number(String json, String field) {
-        int at = json.indexOf("\"" + field + "\":");
-        if (at < 0) {
-            return Double.NaN;
-        }
-        String rest = json.substring(at + field.length() + 3);
-        return Double.parseDouble(rest.split("[,}]")[0]);
-    }
-
-    /**
-     * CPU time the processes of one run spend, per call: the worker JVMs, this JVM (the ingress side and the
-     * load generator), and the Redis server. Far less sensitive than calls/s to whatever else the machine
-     * runs, so it is the number to compare across runs on a busy machine.
-     */
-    private static final class CpuTime {
-        private final List<ProcessHandle> workers;
-        private final java.util.Optional<ProcessHandle> redis;
-        private final long workersStart;
-        private final long selfStart;
-        private final long redisStart;
-
-        CpuTime(String uri, List<Process> processes) {
-            this.workers = processes.stream().map(Process::toHandle).toList();
-            String port = ":" + uri.substring(uri.lastIndexOf(':') + 1);
-            this.redis = ProcessHandle.allProcesses().filter(p -> cmdline(p).contains("redis-server")
-                    && cmdline(p).contains(port)).findFirst();
-            this.workersStart = nanos(workers);
-            this.selfStart = nanos(List.of(ProcessHandle.current()));
-            this.redisStart = nanos(redis.stream().toList());
-        }
-
-        String perCall(int calls) {
-            return String.format("workers %.1f us, ingress side + load %.1f us, redis %.1f us",
-                    (nanos(workers) - workersStart) / 1e3 / calls,
-                    (nanos(List.of(ProcessHandle.current())) - selfStart) / 1e3 / calls,
-                    (nanos(redis.stream().toList()) - redisStart) / 1e3 / calls);
-        }
-
-        /** As /proc shows it (redis-server rewrites its title to "redis-server host:port"). */
-        private static String cmdline(ProcessHandle p) {
-            try {
-                return Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline")).replace('\0', ' ');
-            } catch (java.io.IOException | RuntimeException gone) {
-                return "";
-            }
-        }
-
-        private static long nanos(List<ProcessHandle> handles) {
-            return handles.stream().mapToLong(h -> h.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
-        }
     }
 
     private static <T> T redisCommand(String uri, java.util.function.Function<
