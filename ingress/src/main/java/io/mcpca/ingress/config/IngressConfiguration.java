@@ -5,12 +5,15 @@ import io.mcpca.ingress.local.LocalCalls;
 import io.mcpca.ingress.mcp.CancellationFilter;
 import io.mcpca.ingress.mcp.FlowControl;
 import io.mcpca.ingress.mcp.InFlightCalls;
+import io.mcpca.ingress.mcp.JsonRpcEnvelopeFilter;
+import io.mcpca.ingress.mcp.ServletErrorGuard;
 import io.mcpca.ingress.mcp.McpServerFactory;
 import io.mcpca.ingress.mcp.StdioSession;
 import io.mcpca.ingress.mcp.ToolCallHandler;
 import io.mcpca.ingress.reply.ReplyRouter;
 import io.mcpca.ingress.reply.ReplyStreamKeeper;
 import io.mcpca.ingress.security.BearerAuthFilter;
+import io.mcpca.ingress.security.HostOriginFilter;
 import io.mcpca.ingress.security.PrincipalRateLimits;
 import io.mcpca.ingress.security.SessionOwners;
 import io.mcpca.ingress.submit.CancelPublisher;
@@ -193,6 +196,15 @@ public class IngressConfiguration {
         }
     }
 
+    /** {@code filter} on {@code /mcp}, at {@code order} (lower runs first). */
+    static <F extends jakarta.servlet.Filter> FilterRegistrationBean<F> mcpFilter(F filter, int order) {
+        FilterRegistrationBean<F> registration = new FilterRegistrationBean<>(filter);
+        registration.addUrlPatterns(MCP_PATH, MCP_PATH + "/*");
+        registration.setAsyncSupported(true);
+        registration.setOrder(order);
+        return registration;
+    }
+
     /** MCP over Streamable HTTP at {@code /mcp}, behind bearer authentication. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnProperty(prefix = "mcpca.ingress", name = "stdio", havingValue = "false", matchIfMissing = true)
@@ -245,24 +257,32 @@ public class IngressConfiguration {
                 log.info("No ingress tokens configured: every caller is principal 'local' ({}).",
                         isLoopback(address) ? "loopback only" : "allow-anonymous is set");
             }
-            FilterRegistrationBean<BearerAuthFilter> registration =
-                    new FilterRegistrationBean<>(new BearerAuthFilter(ingress.getTokens(), new SessionOwners()));
-            registration.addUrlPatterns(MCP_PATH, MCP_PATH + "/*");
-            registration.setAsyncSupported(true);
-            registration.setOrder(Ordered.LOWEST_PRECEDENCE - 10);
-            return registration;
+            return mcpFilter(new BearerAuthFilter(ingress.getTokens(), new SessionOwners()), Ordered.LOWEST_PRECEDENCE - 10);
+        }
+
+        /** First of all: DNS-rebinding protection, before a token is even looked at. */
+        @Bean
+        FilterRegistrationBean<HostOriginFilter> mcpHostOriginFilter(IngressProperties ingress) {
+            return mcpFilter(new HostOriginFilter(ingress.getAllowedHosts(), ingress.getAllowedOrigins()), Ordered.LOWEST_PRECEDENCE - 20);
         }
 
         /** After authentication: only a session's owner reaches it, so only the owner can cancel its calls. */
         @Bean
         FilterRegistrationBean<CancellationFilter> mcpCancellationFilter(IngressGuards guards,
                                                                         IngressProperties ingress) {
-            FilterRegistrationBean<CancellationFilter> registration = new FilterRegistrationBean<>(
-                    new CancellationFilter(guards.flow().inFlight(), ingress.getMaxRequestBytes()));
-            registration.addUrlPatterns(MCP_PATH, MCP_PATH + "/*");
-            registration.setAsyncSupported(true);
-            registration.setOrder(Ordered.LOWEST_PRECEDENCE);
-            return registration;
+            return mcpFilter(new CancellationFilter(guards.flow().inFlight(), ingress.getMaxRequestBytes()), Ordered.LOWEST_PRECEDENCE - 3);
+        }
+
+        /** After authentication, before cancellation: every POST is one well-formed JSON-RPC message. */
+        @Bean
+        FilterRegistrationBean<JsonRpcEnvelopeFilter> mcpEnvelopeFilter(IngressProperties ingress) {
+            return mcpFilter(new JsonRpcEnvelopeFilter(ingress.getMaxRequestBytes()), Ordered.LOWEST_PRECEDENCE - 5);
+        }
+
+        /** Innermost, around the SDK's servlet: no error answer of its own reaches a client. */
+        @Bean
+        FilterRegistrationBean<ServletErrorGuard> mcpErrorGuard() {
+            return mcpFilter(new ServletErrorGuard(), Ordered.LOWEST_PRECEDENCE);
         }
     }
 }

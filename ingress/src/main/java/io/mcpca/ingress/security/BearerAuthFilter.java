@@ -1,5 +1,6 @@
 package io.mcpca.ingress.security;
 
+import io.mcpca.ingress.mcp.JsonRpcErrors;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -79,8 +80,6 @@ public final class BearerAuthFilter extends OncePerRequestFilter {
     }
 
     private static void reject(HttpServletResponse response, int status, String message) throws IOException {
-        response.setStatus(status);
-        response.setContentType("application/json");
-        response.getWriter().write("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32001,\"message\":\"" + message + "\"},\"id\":null}");
+        JsonRpcErrors.write(response, status, JsonRpcErrors.REFUSED, message, Optional.empty());
     }
 }
