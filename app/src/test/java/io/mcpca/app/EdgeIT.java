@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
@@ -143,6 +145,16 @@ class EdgeIT {
         HttpResponse<String> answer = http.post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"initialize\",\"params\":null}", session);
         assertThat(answer.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(answer.body()).path("error").path("code").asInt()).isEqualTo(-32602);
+    }
+
+    /** The SDK's own schema refusals were the one error result without _meta (2,349 in issue 13's probe). */
+    @Test
+    void aSchemaRefusalCarriesItsErrorCodeAndRetryable() {
+        McpSyncClient client = harness.client();
+        CallToolResult refused = client.callTool(new CallToolRequest("analyze-metrics", Map.of("path", 42, "x", true)));
+        assertThat(refused.isError()).isTrue();
+        assertThat(refused.meta()).containsEntry("errorCode", "BAD_ARGUMENTS").containsEntry("retryable", false);
+        assertThat(((TextContent) refused.content().get(0)).text()).startsWith("BAD_ARGUMENTS: ").contains("/path");
     }
 
     @Test

@@ -95,6 +95,10 @@ class EnvelopeFuzzIT {
                 // a result is the analyzed code's own text (a fixture may well name an Exception); errors are ours
                 boolean toolError = message.path("result").path("isError").asBoolean(false);
                 assertNoInternals(message.has("result") && !toolError ? "" : message.toString());
+                if (toolError) { // every error result says what and whether to retry, schema refusals included
+                    assertThat(message.path("result").path("_meta").path("errorCode").asText()).as(what).isNotEmpty();
+                    assertThat(message.path("result").path("_meta").path("retryable").isBoolean()).as(what).isTrue();
+                }
                 assertThat(message.path("jsonrpc").asText()).as(what).isEqualTo("2.0");
                 if (message.has("error")) {
                     int code = message.path("error").path("code").asInt();
