@@ -12,7 +12,9 @@ import io.mcpca.ingress.mcp.StdioSession;
 import io.mcpca.ingress.mcp.ToolCallHandler;
 import io.mcpca.ingress.reply.ReplyRouter;
 import io.mcpca.ingress.reply.ReplyStreamKeeper;
+import io.mcpca.ingress.security.ActuatorAuthFilter;
 import io.mcpca.ingress.security.BearerAuthFilter;
+import io.mcpca.ingress.security.BearerTokens;
 import io.mcpca.ingress.security.HostOriginFilter;
 import io.mcpca.ingress.security.PrincipalRateLimits;
 import io.mcpca.ingress.security.SessionOwners;
@@ -258,6 +260,16 @@ public class IngressConfiguration {
                         isLoopback(address) ? "loopback only" : "allow-anonymous is set");
             }
             return mcpFilter(new BearerAuthFilter(ingress.getTokens(), new SessionOwners()), Ordered.LOWEST_PRECEDENCE - 10);
+        }
+
+        /** With tokens, the actuator (but health) needs one too; see README, Security. */
+        @Bean
+        FilterRegistrationBean<ActuatorAuthFilter> actuatorAuthFilter(IngressProperties ingress,
+                @Value("${management.endpoints.web.base-path:/actuator}") String basePath) {
+            FilterRegistrationBean<ActuatorAuthFilter> registration = new FilterRegistrationBean<>(
+                    new ActuatorAuthFilter(new BearerTokens(ingress.getTokens()), basePath));
+            registration.addUrlPatterns(basePath + "/*");
+            return registration;
         }
 
         /** First of all: DNS-rebinding protection, before a token is even looked at. */
