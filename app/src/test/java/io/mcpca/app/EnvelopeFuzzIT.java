@@ -55,7 +55,8 @@ class EnvelopeFuzzIT {
             + "|com\\.fasterxml|\\bio\\.(mcpca|modelcontextprotocol)\\.");
     static final String[] TOOLS = {"ping", "calculate-metrics", "analyze-metrics", "list-symbols", "no-such-tool"};
     static final String[] METHODS = {"tools/call", "tools/list", "initialize", "ping", "notifications/initialized",
-            "notifications/cancelled", "resources/list", "prompts/get", "completion/complete", "logging/setLevel",
+            "notifications/cancelled", "resources/list", "prompts/get", "prompts/list", "completion/complete",
+            "logging/setLevel", "resources/read",
             "no/such/method", "", "rpc.discover"};
 
     @BeforeAll
@@ -78,6 +79,7 @@ class EnvelopeFuzzIT {
         long seed = Long.getLong("mcpca.fuzz.seed", System.nanoTime());
         int cases = Integer.getInteger("mcpca.fuzz.cases", 5_000);
         Random random = new Random(seed);
+        System.out.printf("EnvelopeFuzzIT: seed %d (-Dmcpca.fuzz.seed=%d replays this run)%n", seed, seed);
         McpHttp http = new McpHttp(harness.url());
         String session = http.openSession();
         Map<String, Integer> statuses = new TreeMap<>();
@@ -87,7 +89,12 @@ class EnvelopeFuzzIT {
                 session = http.openSession(); // a fuzzed initialize or cancel may have left the session odd
             }
             byte[] body = generate(random);
-            HttpResponse<String> answer = http.post(body, random.nextInt(20) == 0 ? null : session);
+            HttpResponse<String> answer;
+            try {
+                answer = http.post(body, random.nextInt(20) == 0 ? null : session);
+            } catch (java.io.IOException e) {
+                throw new AssertionError("seed " + seed + " case " + i + ": " + preview(body) + " -> " + e, e);
+            }
             String what = "seed " + seed + " case " + i + ": " + preview(body) + " -> " + answer.statusCode() + " " + answer.body();
             statuses.merge(String.valueOf(answer.statusCode()), 1, Integer::sum);
             assertThat(STATUSES).as(what).contains(answer.statusCode());
@@ -200,6 +207,13 @@ class EnvelopeFuzzIT {
                 params.putObject("clientInfo").put("name", "fuzz").put("version", "1");
             }
             case "notifications/cancelled" -> params.put("requestId", random.nextInt(10));
+            case "prompts/get" -> params.put("name", TOOLS[random.nextInt(TOOLS.length)]).putObject("arguments")
+                    .put("path", ".");
+            case "completion/complete" -> {
+                params.putObject("ref").put("type", "ref/prompt").put("name", TOOLS[random.nextInt(TOOLS.length)]);
+                params.putObject("argument").put("name", random.nextBoolean() ? "path" : "detail").put("value", "j");
+            }
+            case "logging/setLevel" -> params.put("level", "info");
             default -> { }
         }
         if (method.startsWith("notifications/")) {
@@ -219,7 +233,9 @@ class EnvelopeFuzzIT {
                     String[] versions = {"1.0", "2", "3.0", "2.0 ", "", "2.00"};
                     message.put("jsonrpc", versions[random.nextInt(versions.length)]);
                 } else if (message.path("params").isObject()) {
-                    ((ObjectNode) message.get("params")).set(random.nextBoolean() ? "_meta" : "name", value(random, 2));
+                    String[] nested = {"_meta", "name", "arguments", "ref", "argument", "level", "uri", "cursor",
+                            "requestId", "reason", "protocolVersion", "capabilities", "clientInfo", "context"};
+                    ((ObjectNode) message.get("params")).set(nested[random.nextInt(nested.length)], value(random, 2));
                 }
             }
         }

@@ -2,6 +2,7 @@ package io.mcpca.ingress.config;
 
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.mcpca.ingress.local.LocalCalls;
+import io.mcpca.ingress.mcp.ArgumentCompletions;
 import io.mcpca.ingress.mcp.CancellationFilter;
 import io.mcpca.ingress.mcp.FlowControl;
 import io.mcpca.ingress.mcp.InFlightCalls;
@@ -172,7 +173,8 @@ public class IngressConfiguration {
                                       PathGuard paths, McpJsonMapper json, IngressGuards guards) {
         Clock clock = Clock.systemUTC();
         return new McpServerFactory(catalog.all(), tool -> new ToolCallHandler(tool, paths, runtime.router(),
-                runtime.replyStream(), ingress.getCallTimeout(), clock, guards.flow()), json);
+                runtime.replyStream(), ingress.getCallTimeout(), clock, guards.flow()), json,
+                new ArgumentCompletions(catalog.all(), paths));
     }
 
     /** MCP over stdin/stdout, for clients that launch the server as a child process. */

@@ -33,6 +33,10 @@ public final class JsonRpcEnvelopeFilter extends OncePerRequestFilter {
     private static final Set<String> PARAMS_REQUIRED = Set.of("initialize", "tools/call", "resources/read",
             "resources/subscribe", "resources/unsubscribe", "prompts/get", "completion/complete", "logging/setLevel");
 
+    /** The log levels of MCP's {@code logging/setLevel} (RFC 5424 names). */
+    private static final Set<String> LEVELS = Set.of("debug", "info", "notice", "warning", "error", "critical",
+            "alert", "emergency");
+
     private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private final int maxBodyBytes;
 
@@ -153,11 +157,24 @@ public final class JsonRpcEnvelopeFilter extends OncePerRequestFilter {
                     require(params.path("clientInfo"), "version", JsonNode::isTextual, "a string"));
             case "completion/complete" -> firstOf(
                     require(params, "ref", JsonNode::isObject, "an object"),
+                    require(params.path("ref"), "type", JsonNode::isTextual, "a string"),
+                    optional(params.path("ref"), "name", JsonNode::isTextual, "a string"),
+                    optional(params.path("ref"), "uri", JsonNode::isTextual, "a string"),
                     require(params, "argument", JsonNode::isObject, "an object"),
                     require(params.path("argument"), "name", JsonNode::isTextual, "a string"),
-                    require(params.path("argument"), "value", JsonNode::isTextual, "a string"));
-            case "notifications/cancelled" -> optional(params, "requestId",
-                    JsonRpcEnvelopeFilter::isId, "a string or an integer");
+                    require(params.path("argument"), "value", JsonNode::isTextual, "a string"),
+                    optional(params, "context", JsonNode::isObject, "an object"),
+                    optional(params.path("context"), "arguments", JsonRpcEnvelopeFilter::isStringMap, "an object of strings"));
+            case "prompts/get" -> firstOf(
+                    require(params, "name", JsonNode::isTextual, "a string"),
+                    optional(params, "arguments", JsonRpcEnvelopeFilter::isStringMap, "an object of strings"));
+            case "resources/read", "resources/subscribe", "resources/unsubscribe" ->
+                    require(params, "uri", JsonNode::isTextual, "a string");
+            case "logging/setLevel" -> require(params, "level", n -> n.isTextual() && LEVELS.contains(n.textValue()),
+                    "one of " + LEVELS);
+            case "notifications/cancelled" -> firstOf(
+                    optional(params, "requestId", JsonRpcEnvelopeFilter::isId, "a string or an integer"),
+                    optional(params, "reason", JsonNode::isTextual, "a string"));
             case "tools/list", "resources/list", "prompts/list" ->
                     optional(params, "cursor", JsonNode::isTextual, "a string");
             default -> Optional.empty();
@@ -195,6 +212,18 @@ public final class JsonRpcEnvelopeFilter extends OncePerRequestFilter {
     private static Optional<JsonNode> validId(JsonNode message) {
         JsonNode id = message.isObject() ? message.get("id") : null;
         return id != null && isId(id) ? Optional.of(id) : Optional.empty();
+    }
+
+    private static boolean isStringMap(JsonNode value) {
+        if (!value.isObject()) {
+            return false;
+        }
+        for (JsonNode field : value) {
+            if (!field.isTextual()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A string, or an integer that fits a long (what the SDK and {@link CancellationFilter} turn ids into). */

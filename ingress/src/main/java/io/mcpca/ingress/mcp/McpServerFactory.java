@@ -39,10 +39,13 @@ public final class McpServerFactory {
      */
     private final JsonSchemaValidator schemas = McpJsonDefaults.getSchemaValidator();
 
+    private final ArgumentCompletions completions;
+
     public McpServerFactory(List<ToolDescriptor> tools, Function<ToolDescriptor, ToolCallHandler> handlers,
-                            McpJsonMapper json) {
+                            McpJsonMapper json, ArgumentCompletions completions) {
         tools.forEach(tool -> this.handlers.put(tool, handlers.apply(tool)));
         this.json = json;
+        this.completions = completions;
     }
 
     /**
@@ -70,8 +73,9 @@ public final class McpServerFactory {
 
     private McpAsyncServer configure(McpServer.AsyncSpecification<?> spec) {
         return spec.serverInfo(SERVER_NAME, SERVER_VERSION).instructions(INSTRUCTIONS)
-                .capabilities(ServerCapabilities.builder().tools(false).build())
-                .jsonMapper(json).validateToolInputs(false).tools(specifications()).build();
+                .capabilities(ServerCapabilities.builder().tools(false).prompts(false).completions().build())
+                .jsonMapper(json).validateToolInputs(false).tools(specifications())
+                .prompts(completions.prompts()).completions(completions.completions()).build();
     }
 
     private List<AsyncToolSpecification> specifications() {
