@@ -200,6 +200,16 @@ public class IngressConfiguration {
         }
     }
 
+    /*
+     * The filters of /mcp, in the order they run: Host/Origin (DNS rebinding), bearer authentication, the JSON-RPC
+     * envelope check, cancellation (reads the checked message), and innermost the guard around the SDK's servlet.
+     */
+    static final int ORDER_HOST = Ordered.LOWEST_PRECEDENCE - 20;
+    static final int ORDER_AUTH = Ordered.LOWEST_PRECEDENCE - 10;
+    static final int ORDER_ENVELOPE = Ordered.LOWEST_PRECEDENCE - 5;
+    static final int ORDER_CANCEL = Ordered.LOWEST_PRECEDENCE - 3;
+    static final int ORDER_GUARD = Ordered.LOWEST_PRECEDENCE;
+
     /** {@code filter} on {@code /mcp}, at {@code order} (lower runs first). */
     static <F extends jakarta.servlet.Filter> FilterRegistrationBean<F> mcpFilter(F filter, int order) {
         FilterRegistrationBean<F> registration = new FilterRegistrationBean<>(filter);
@@ -261,7 +271,7 @@ public class IngressConfiguration {
                 log.info("No ingress tokens configured: every caller is principal 'local' ({}).",
                         isLoopback(address) ? "loopback only" : "allow-anonymous is set");
             }
-            return mcpFilter(new BearerAuthFilter(ingress.getTokens(), new SessionOwners()), Ordered.LOWEST_PRECEDENCE - 10);
+            return mcpFilter(new BearerAuthFilter(ingress.getTokens(), new SessionOwners()), ORDER_AUTH);
         }
 
         /** With tokens, the actuator (but health) needs one too; see README, Security. */
@@ -277,26 +287,26 @@ public class IngressConfiguration {
         /** First of all: DNS-rebinding protection, before a token is even looked at. */
         @Bean
         FilterRegistrationBean<HostOriginFilter> mcpHostOriginFilter(IngressProperties ingress) {
-            return mcpFilter(new HostOriginFilter(ingress.getAllowedHosts(), ingress.getAllowedOrigins()), Ordered.LOWEST_PRECEDENCE - 20);
+            return mcpFilter(new HostOriginFilter(ingress.getAllowedHosts(), ingress.getAllowedOrigins()), ORDER_HOST);
         }
 
         /** After authentication: only a session's owner reaches it, so only the owner can cancel its calls. */
         @Bean
         FilterRegistrationBean<CancellationFilter> mcpCancellationFilter(IngressGuards guards,
                                                                         IngressProperties ingress) {
-            return mcpFilter(new CancellationFilter(guards.flow().inFlight(), ingress.getMaxRequestBytes()), Ordered.LOWEST_PRECEDENCE - 3);
+            return mcpFilter(new CancellationFilter(guards.flow().inFlight(), ingress.getMaxRequestBytes()), ORDER_CANCEL);
         }
 
         /** After authentication, before cancellation: every POST is one well-formed JSON-RPC message. */
         @Bean
         FilterRegistrationBean<JsonRpcEnvelopeFilter> mcpEnvelopeFilter(IngressProperties ingress) {
-            return mcpFilter(new JsonRpcEnvelopeFilter(ingress.getMaxRequestBytes()), Ordered.LOWEST_PRECEDENCE - 5);
+            return mcpFilter(new JsonRpcEnvelopeFilter(ingress.getMaxRequestBytes()), ORDER_ENVELOPE);
         }
 
         /** Innermost, around the SDK's servlet: no error answer of its own reaches a client. */
         @Bean
         FilterRegistrationBean<ServletErrorGuard> mcpErrorGuard() {
-            return mcpFilter(new ServletErrorGuard(), Ordered.LOWEST_PRECEDENCE);
+            return mcpFilter(new ServletErrorGuard(), ORDER_GUARD);
         }
     }
 }
