@@ -41,7 +41,7 @@ class EdgeIT {
     static void start() {
         Fixtures.copyTo(root);
         harness = new PipelineHarness(REDIS.uri(), REDIS.newPrefix(), root,
-                "--mcpca.ingress.allowed-hosts=mcp.example.test");
+                "--mcpca.ingress.allowed-hosts=mcp.example.test", "--mcpca.ingress.max-request-bytes=65536");
         http = new McpHttp(harness.url());
         port = Integer.parseInt(harness.url().substring(harness.url().lastIndexOf(':') + 1));
     }
@@ -118,6 +118,16 @@ class EdgeIT {
         assertThat(JSON.readTree(answer.body()).path("error").path("code").asInt())
                 .isEqualTo(Integer.parseInt(codeAndBody.substring(0, split)));
         EnvelopeFuzzIT.assertNoInternals(answer.body());
+    }
+
+    @Test
+    void aBodyPastTheLimitIs413WithAJsonRpcError() throws Exception {
+        String session = http.openSession();
+        String big = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"ping\","
+                + "\"arguments\":{\"x\":\"" + "y".repeat(70_000) + "\"}}}";
+        HttpResponse<String> answer = http.post(big, session);
+        assertThat(answer.statusCode()).isEqualTo(413);
+        assertThat(JSON.readTree(answer.body()).path("error").path("code").asInt()).isEqualTo(-32600);
     }
 
     @Test
