@@ -73,6 +73,27 @@ class AuthIT {
         assertThat(post(LIST_TOOLS, Optional.of("alice-secret"), Optional.of(session)).statusCode()).isEqualTo(200);
     }
 
+    /** A tokened server gave its metrics to anyone (issue 13): the actuator but health needs a token too. */
+    @Test
+    void theActuatorButHealthNeedsAToken() throws Exception {
+        assertThat(get("/actuator/health", Optional.empty()).statusCode()).isEqualTo(200);
+        for (String path : new String[] {"/actuator/prometheus", "/actuator/info", "/actuator/health/../prometheus"}) {
+            HttpResponse<String> refused = get(path, Optional.empty());
+            assertThat(refused.statusCode()).as(path).isEqualTo(401);
+            assertThat(refused.body()).doesNotContain("jvm_");
+            assertThat(get(path, Optional.of("wrong")).statusCode()).as(path).isEqualTo(401);
+        }
+        HttpResponse<String> metrics = get("/actuator/prometheus", Optional.of("bob-secret"));
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("jvm_");
+    }
+
+    private static HttpResponse<String> get(String path, Optional<String> token) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(harness.url() + path));
+        token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void withoutTokensTheIngressRefusesToListenBeyondLoopback() {
         assertThatThrownBy(() -> McpcaApplication.start("--mcpca.worker.enabled=false", "--server.port=0",

@@ -2,15 +2,21 @@ package io.mcpca.ingress.config;
 
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.mcpca.ingress.local.LocalCalls;
+import io.mcpca.ingress.mcp.ArgumentCompletions;
 import io.mcpca.ingress.mcp.CancellationFilter;
 import io.mcpca.ingress.mcp.FlowControl;
 import io.mcpca.ingress.mcp.InFlightCalls;
+import io.mcpca.ingress.mcp.JsonRpcEnvelopeFilter;
+import io.mcpca.ingress.mcp.ServletErrorGuard;
 import io.mcpca.ingress.mcp.McpServerFactory;
 import io.mcpca.ingress.mcp.StdioSession;
 import io.mcpca.ingress.mcp.ToolCallHandler;
 import io.mcpca.ingress.reply.ReplyRouter;
 import io.mcpca.ingress.reply.ReplyStreamKeeper;
+import io.mcpca.ingress.security.ActuatorAuthFilter;
 import io.mcpca.ingress.security.BearerAuthFilter;
+import io.mcpca.ingress.security.BearerTokens;
+import io.mcpca.ingress.security.HostOriginFilter;
 import io.mcpca.ingress.security.PrincipalRateLimits;
 import io.mcpca.ingress.security.SessionOwners;
 import io.mcpca.ingress.submit.CancelPublisher;
@@ -167,7 +173,8 @@ public class IngressConfiguration {
                                       PathGuard paths, McpJsonMapper json, IngressGuards guards) {
         Clock clock = Clock.systemUTC();
         return new McpServerFactory(catalog.all(), tool -> new ToolCallHandler(tool, paths, runtime.router(),
-                runtime.replyStream(), ingress.getCallTimeout(), clock, guards.flow()), json);
+                runtime.replyStream(), ingress.getCallTimeout(), clock, guards.flow()), json,
+                new ArgumentCompletions(catalog.all(), paths));
     }
 
     /** MCP over stdin/stdout, for clients that launch the server as a child process. */
@@ -191,6 +198,25 @@ public class IngressConfiguration {
         } catch (java.net.UnknownHostException e) {
             return false;
         }
+    }
+
+    /*
+     * The filters of /mcp, in the order they run: Host/Origin (DNS rebinding), bearer authentication, the JSON-RPC
+     * envelope check, cancellation (reads the checked message), and innermost the guard around the SDK's servlet.
+     */
+    static final int ORDER_HOST = Ordered.LOWEST_PRECEDENCE - 20;
+    static final int ORDER_AUTH = Ordered.LOWEST_PRECEDENCE - 10;
+    static final int ORDER_ENVELOPE = Ordered.LOWEST_PRECEDENCE - 5;
+    static final int ORDER_CANCEL = Ordered.LOWEST_PRECEDENCE - 3;
+    static final int ORDER_GUARD = Ordered.LOWEST_PRECEDENCE;
+
+    /** {@code filter} on {@code /mcp}, at {@code order} (lower runs first). */
+    static <F extends jakarta.servlet.Filter> FilterRegistrationBean<F> mcpFilter(F filter, int order) {
+        FilterRegistrationBean<F> registration = new FilterRegistrationBean<>(filter);
+        registration.addUrlPatterns(MCP_PATH, MCP_PATH + "/*");
+        registration.setAsyncSupported(true);
+        registration.setOrder(order);
+        return registration;
     }
 
     /** MCP over Streamable HTTP at {@code /mcp}, behind bearer authentication. */
@@ -245,24 +271,42 @@ public class IngressConfiguration {
                 log.info("No ingress tokens configured: every caller is principal 'local' ({}).",
                         isLoopback(address) ? "loopback only" : "allow-anonymous is set");
             }
-            FilterRegistrationBean<BearerAuthFilter> registration =
-                    new FilterRegistrationBean<>(new BearerAuthFilter(ingress.getTokens(), new SessionOwners()));
-            registration.addUrlPatterns(MCP_PATH, MCP_PATH + "/*");
-            registration.setAsyncSupported(true);
-            registration.setOrder(Ordered.LOWEST_PRECEDENCE - 10);
+            return mcpFilter(new BearerAuthFilter(ingress.getTokens(), new SessionOwners()), ORDER_AUTH);
+        }
+
+        /** With tokens, the actuator (but health) needs one too; see README, Security. */
+        @Bean
+        FilterRegistrationBean<ActuatorAuthFilter> actuatorAuthFilter(IngressProperties ingress,
+                @Value("${management.endpoints.web.base-path:/actuator}") String basePath) {
+            FilterRegistrationBean<ActuatorAuthFilter> registration = new FilterRegistrationBean<>(
+                    new ActuatorAuthFilter(new BearerTokens(ingress.getTokens()), basePath));
+            registration.addUrlPatterns(basePath + "/*");
             return registration;
+        }
+
+        /** First of all: DNS-rebinding protection, before a token is even looked at. */
+        @Bean
+        FilterRegistrationBean<HostOriginFilter> mcpHostOriginFilter(IngressProperties ingress) {
+            return mcpFilter(new HostOriginFilter(ingress.getAllowedHosts(), ingress.getAllowedOrigins()), ORDER_HOST);
         }
 
         /** After authentication: only a session's owner reaches it, so only the owner can cancel its calls. */
         @Bean
         FilterRegistrationBean<CancellationFilter> mcpCancellationFilter(IngressGuards guards,
                                                                         IngressProperties ingress) {
-            FilterRegistrationBean<CancellationFilter> registration = new FilterRegistrationBean<>(
-                    new CancellationFilter(guards.flow().inFlight(), ingress.getMaxRequestBytes()));
-            registration.addUrlPatterns(MCP_PATH, MCP_PATH + "/*");
-            registration.setAsyncSupported(true);
-            registration.setOrder(Ordered.LOWEST_PRECEDENCE);
-            return registration;
+            return mcpFilter(new CancellationFilter(guards.flow().inFlight(), ingress.getMaxRequestBytes()), ORDER_CANCEL);
+        }
+
+        /** After authentication, before cancellation: every POST is one well-formed JSON-RPC message. */
+        @Bean
+        FilterRegistrationBean<JsonRpcEnvelopeFilter> mcpEnvelopeFilter(IngressProperties ingress) {
+            return mcpFilter(new JsonRpcEnvelopeFilter(ingress.getMaxRequestBytes()), ORDER_ENVELOPE);
+        }
+
+        /** Innermost, around the SDK's servlet: no error answer of its own reaches a client. */
+        @Bean
+        FilterRegistrationBean<ServletErrorGuard> mcpErrorGuard() {
+            return mcpFilter(new ServletErrorGuard(), ORDER_GUARD);
         }
     }
 }

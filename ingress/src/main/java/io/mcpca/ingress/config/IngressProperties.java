@@ -1,7 +1,9 @@
 package io.mcpca.ingress.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -64,6 +66,20 @@ public class IngressProperties {
     /** Allow unauthenticated callers on a non-loopback address (no tokens configured); off, so it is a choice. */
     private boolean allowAnonymous = false;
 
+    /**
+     * Host names (no port) accepted in the {@code Host} header of {@code /mcp} besides the loopback names, which
+     * are always accepted; {@code *} accepts every host. A server reached by another name lists it here
+     * (DNS-rebinding protection, see {@link io.mcpca.ingress.security.HostOriginFilter}).
+     */
+    private List<String> allowedHosts = new ArrayList<>();
+
+    /** Origins ({@code https://app.example:8443}) accepted besides loopback ones; {@code *} accepts every origin. */
+    private List<String> allowedOrigins = new ArrayList<>();
+
+    public List<String> getAllowedHosts() { return allowedHosts; }
+    public void setAllowedHosts(List<String> allowedHosts) { this.allowedHosts = allowedHosts; }
+    public List<String> getAllowedOrigins() { return allowedOrigins; }
+    public void setAllowedOrigins(List<String> allowedOrigins) { this.allowedOrigins = allowedOrigins; }
     public boolean isEnabled() { return enabled; }
     public void setEnabled(boolean enabled) { this.enabled = enabled; }
     public boolean isStdio() { return stdio; }

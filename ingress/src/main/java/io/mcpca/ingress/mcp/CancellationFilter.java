@@ -3,17 +3,10 @@ package io.mcpca.ingress.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -47,8 +40,9 @@ public final class CancellationFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        byte[] body = request.getInputStream().readNBytes(maxBodyBytes + 1);
-        JsonNode message = parse(body);
+        Object checked = request.getAttribute(JsonRpcEnvelopeFilter.MESSAGE_ATTRIBUTE);
+        byte[] body = checked instanceof JsonNode ? null : request.getInputStream().readNBytes(maxBodyBytes + 1);
+        JsonNode message = checked instanceof JsonNode node ? node : parse(body);
         String method = message.path("method").asText("");
         if ("notifications/cancelled".equals(method)) {
             String session = request.getHeader(SESSION_HEADER);
@@ -63,7 +57,8 @@ public final class CancellationFilter extends OncePerRequestFilter {
             JsonNode id = message.get("id");
             request.setAttribute(JSONRPC_ID_ATTRIBUTE, id.isNumber() ? (Object) id.numberValue().longValue() : id.asText());
         }
-        chain.doFilter(new Replayed(request, body), response);
+        // the envelope filter, when it ran, already put the body back
+        chain.doFilter(body == null ? request : new ReplayedRequest(request, body), response);
     }
 
     private JsonNode parse(byte[] body) {
@@ -71,62 +66,6 @@ public final class CancellationFilter extends OncePerRequestFilter {
             return body.length > maxBodyBytes ? json.missingNode() : json.readTree(body);
         } catch (IOException e) {
             return json.missingNode(); // the transport answers the parse error
-        }
-    }
-
-    /** The request with its body put back, for the transport to read again. */
-    private static final class Replayed extends HttpServletRequestWrapper {
-        private final byte[] body;
-
-        Replayed(HttpServletRequest request, byte[] body) {
-            super(request);
-            this.body = body;
-        }
-
-        @Override
-        public ServletInputStream getInputStream() {
-            ByteArrayInputStream in = new ByteArrayInputStream(body);
-            return new ServletInputStream() {
-                @Override
-                public int read() {
-                    return in.read();
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) {
-                    return in.read(b, off, len);
-                }
-
-                @Override
-                public boolean isFinished() {
-                    return in.available() == 0;
-                }
-
-                @Override
-                public boolean isReady() {
-                    return true;
-                }
-
-                @Override
-                public void setReadListener(ReadListener listener) {
-                    throw new UnsupportedOperationException("synchronous reads only");
-                }
-            };
-        }
-
-        @Override
-        public BufferedReader getReader() {
-            return new BufferedReader(new InputStreamReader(getInputStream(), StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public int getContentLength() {
-            return body.length;
-        }
-
-        @Override
-        public long getContentLengthLong() {
-            return body.length;
         }
     }
 }

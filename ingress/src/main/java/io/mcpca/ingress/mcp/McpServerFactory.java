@@ -1,7 +1,11 @@
 package io.mcpca.ingress.mcp;
 
 import io.mcpca.shared.tools.ToolDescriptor;
+import io.mcpca.shared.wire.ErrorCode;
+import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
+import io.modelcontextprotocol.json.schema.JsonSchemaValidator.ValidationResponse;
 import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures.AsyncToolSpecification;
@@ -13,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import reactor.core.publisher.Mono;
 
 /**
  * Builds the MCP server, with one tool specification per catalog entry, over either transport. The tool
@@ -28,11 +33,19 @@ public final class McpServerFactory {
 
     private final Map<ToolDescriptor, ToolCallHandler> handlers = new LinkedHashMap<>();
     private final McpJsonMapper json;
+    /**
+     * The SDK's own schema validator, run here rather than by the SDK ({@code validateToolInputs(false)}):
+     * the SDK's refusal is an error result without {@code _meta}, ours is BAD_ARGUMENTS like every other.
+     */
+    private final JsonSchemaValidator schemas = McpJsonDefaults.getSchemaValidator();
+
+    private final ArgumentCompletions completions;
 
     public McpServerFactory(List<ToolDescriptor> tools, Function<ToolDescriptor, ToolCallHandler> handlers,
-                            McpJsonMapper json) {
+                            McpJsonMapper json, ArgumentCompletions completions) {
         tools.forEach(tool -> this.handlers.put(tool, handlers.apply(tool)));
         this.json = json;
+        this.completions = completions;
     }
 
     /**
@@ -60,8 +73,9 @@ public final class McpServerFactory {
 
     private McpAsyncServer configure(McpServer.AsyncSpecification<?> spec) {
         return spec.serverInfo(SERVER_NAME, SERVER_VERSION).instructions(INSTRUCTIONS)
-                .capabilities(ServerCapabilities.builder().tools(false).build())
-                .jsonMapper(json).validateToolInputs(true).tools(specifications()).build();
+                .capabilities(ServerCapabilities.builder().tools(false).prompts(false).completions().build())
+                .jsonMapper(json).validateToolInputs(false).tools(specifications())
+                .prompts(completions.prompts()).completions(completions.completions()).build();
     }
 
     private List<AsyncToolSpecification> specifications() {
@@ -75,7 +89,12 @@ public final class McpServerFactory {
                     .inputSchema(descriptor.inputSchema())
                     .outputSchema(descriptor.outputSchema())
                     .build();
-            return AsyncToolSpecification.builder().tool(tool).callHandler(handler::handle).build();
+            return AsyncToolSpecification.builder().tool(tool).callHandler((exchange, call) -> {
+                Map<String, Object> arguments = call.arguments() == null ? Map.of() : call.arguments();
+                ValidationResponse check = schemas.validate(descriptor.inputSchema(), arguments);
+                return check.valid() ? handler.handle(exchange, call) : Mono.just(ToolCallHandler.error(
+                        ErrorCode.BAD_ARGUMENTS, "the arguments do not match the tool's inputSchema: " + check.errorMessage()));
+            }).build();
         }).toList();
     }
 }

@@ -45,7 +45,8 @@ import reactor.core.scheduler.Schedulers;
  * {@link RawStructuredContent}). A call cancelled by the client ({@code notifications/cancelled}, see
  * {@link CancellationFilter} for HTTP and {@link StdioCancellationFilter} for stdio), dropped by it, or past
  * its deadline publishes a cancel so the worker kills its analyzer process (or, run in-process, the local
- * fallback kills it). Argument schemas are checked by the SDK before this runs.
+ * fallback kills it). Argument schemas are checked before this runs
+ * ({@link McpServerFactory}).
  */
 public final class ToolCallHandler {
 

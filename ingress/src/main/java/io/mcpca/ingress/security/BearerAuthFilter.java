@@ -1,12 +1,11 @@
 package io.mcpca.ingress.security;
 
+import io.mcpca.ingress.mcp.JsonRpcErrors;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -23,14 +22,14 @@ import org.springframework.web.filter.OncePerRequestFilter;
 public final class BearerAuthFilter extends OncePerRequestFilter {
 
     public static final String PRINCIPAL_ATTRIBUTE = "mcpca.principal";
-    public static final String LOCAL_PRINCIPAL = "local";
+    public static final String LOCAL_PRINCIPAL = BearerTokens.LOCAL_PRINCIPAL;
     static final String SESSION_HEADER = "Mcp-Session-Id";
 
-    private final Map<String, String> tokensByPrincipal;
+    private final BearerTokens tokens;
     private final SessionOwners owners;
 
     public BearerAuthFilter(Map<String, String> tokensByPrincipal, SessionOwners owners) {
-        this.tokensByPrincipal = Map.copyOf(tokensByPrincipal);
+        this.tokens = new BearerTokens(tokensByPrincipal);
         this.owners = owners;
     }
 
@@ -39,8 +38,7 @@ public final class BearerAuthFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         Optional<String> principal = authenticate(request.getHeader("Authorization"));
         if (principal.isEmpty()) {
-            response.setHeader("WWW-Authenticate", "Bearer realm=\"mcpca\"");
-            reject(response, HttpServletResponse.SC_UNAUTHORIZED, "missing or invalid bearer token");
+            refuseUnauthenticated(response);
             return;
         }
         String sessionId = request.getHeader(SESSION_HEADER);
@@ -62,25 +60,16 @@ public final class BearerAuthFilter extends OncePerRequestFilter {
     }
 
     Optional<String> authenticate(String authorization) {
-        if (tokensByPrincipal.isEmpty()) {
-            return Optional.of(LOCAL_PRINCIPAL);
-        }
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return Optional.empty();
-        }
-        byte[] presented = authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        for (Map.Entry<String, String> entry : tokensByPrincipal.entrySet()) {
-            // constant-time comparison: the time taken does not tell how much of a token was right
-            if (MessageDigest.isEqual(presented, entry.getValue().getBytes(StandardCharsets.UTF_8))) {
-                return Optional.of(entry.getKey());
-            }
-        }
-        return Optional.empty();
+        return tokens.authenticate(authorization);
+    }
+
+    /** 401 with {@code WWW-Authenticate: Bearer} and a JSON-RPC error. */
+    static void refuseUnauthenticated(HttpServletResponse response) throws IOException {
+        response.setHeader("WWW-Authenticate", "Bearer realm=\"mcpca\"");
+        reject(response, HttpServletResponse.SC_UNAUTHORIZED, "missing or invalid bearer token");
     }
 
     private static void reject(HttpServletResponse response, int status, String message) throws IOException {
-        response.setStatus(status);
-        response.setContentType("application/json");
-        response.getWriter().write("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32001,\"message\":\"" + message + "\"},\"id\":null}");
+        JsonRpcErrors.write(response, status, JsonRpcErrors.REFUSED, message, Optional.empty());
     }
 }
