@@ -433,12 +433,8 @@ fn calculate_metrics(request: &Request, _cx: &Cx<'_>, options: &ScanOptions, sha
         return Err(Response::error(id, ErrorCode::BadArguments, "calculate-metrics needs `path` or `content`"));
     };
     let p = Path::new(path);
-    match std::fs::symlink_metadata(p) {
-        Err(_) => return Err(Response::error(id, ErrorCode::NotFound, format!("no such file: {path}"))),
-        Ok(meta) if meta.is_dir() => {
-            return Err(Response::error(id, ErrorCode::BadArguments, format!("{path} is a directory; use analyze-metrics")))
-        }
-        Ok(_) => {}
+    if named_path(id, path, "no such file")?.is_dir() {
+        return Err(Response::error(id, ErrorCode::BadArguments, format!("{path} is a directory; use analyze-metrics")));
     }
     let named = ScanOptions { skip_generated: false, ..options.clone() };
     let named = match shared {
@@ -467,9 +463,7 @@ fn analyze_metrics(request: &Request, cx: &Cx<'_>, options: &ScanOptions, shared
         return Err(Response::error(id, ErrorCode::BadArguments, format!("`hotspots` must be at most {}", metrics_page::MAX_HOTSPOTS)));
     }
     let root = Path::new(&args.path);
-    if !root.exists() {
-        return Err(Response::error(id, ErrorCode::NotFound, format!("no such directory: {}", args.path)));
-    }
+    named_path(id, &args.path, "no such directory")?;
     let relative_to = args.relative_to.as_deref().map(Path::new);
     let options = match shared {
         Some(session) => {
@@ -488,6 +482,17 @@ fn analyze_metrics(request: &Request, cx: &Cx<'_>, options: &ScanOptions, shared
     let deepest_directory = args.directory_depth.map(|depth| root_components + depth);
     let answer = metrics_page::metrics_page(&result, args.detail, &page, hotspots, deepest_directory).map_err(|e| internal(id, e))?;
     to_json(id, &answer)
+}
+
+/// The metadata of a path a call names (symlinks followed): `NOT_FOUND` (`missing: path`) when it
+/// does not exist, `BAD_ARGUMENTS` naming its kind when it is a FIFO, socket or device, which are
+/// never opened (a FIFO blocks the open, `/dev/zero` never ends).
+fn named_path(id: &str, path: &str, missing: &str) -> Result<std::fs::Metadata, Response> {
+    let meta = std::fs::metadata(path).map_err(|_| Response::error(id, ErrorCode::NotFound, format!("{missing}: {path}")))?;
+    match scan::special_kind(meta.file_type()) {
+        Some(kind) => Err(Response::error(id, ErrorCode::BadArguments, format!("{path} is a {kind}; only regular files and directories are analysed"))),
+        None => Ok(meta),
+    }
 }
 
 /// The error for a result that could not be serialized.
@@ -526,9 +531,7 @@ fn symbols_tool(request: &Request, cx: &Cx<'_>) -> ToolResult {
     let args: SymbolsArgs = protocol::decode_args(request)?;
     let page = PageRequest::of(id, args.limit, args.cursor.as_deref(), DEFAULT_SYMBOLS_PAGE_FILES)?;
     let root = Path::new(&args.path);
-    if std::fs::symlink_metadata(root).is_err() {
-        return Err(Response::error(id, ErrorCode::NotFound, format!("no such file or directory: {}", args.path)));
-    }
+    named_path(id, &args.path, "no such file or directory")?;
     let progress = |done: u64, total: u64, path: &str| {
         (cx.progress)(Response::Progress { id: id.to_string(), progress: done, total, message: path.to_string() });
     };
@@ -557,9 +560,7 @@ fn search_symbols_tool(request: &Request, cx: &Cx<'_>) -> ToolResult {
         return Err(Response::error(id, ErrorCode::BadArguments, "search-symbols needs a non-empty `query`"));
     }
     let root = Path::new(&args.path);
-    if std::fs::symlink_metadata(root).is_err() {
-        return Err(Response::error(id, ErrorCode::NotFound, format!("no such directory: {}", args.path)));
-    }
+    named_path(id, &args.path, "no such directory")?;
     let limit = args.limit.unwrap_or(DEFAULT_SEARCH_LIMIT).max(1);
     let result = symbols_cmd::search(root, args.relative_to.as_deref().map(Path::new), &args.query, limit, &symbol_options(cx)).map_err(|_| deadline_error(id))?;
     to_json(id, &result)
@@ -624,6 +625,36 @@ mod tests {
         assert_eq!(out[0]["id"], "d");
         assert_eq!(out[0]["error"]["code"], "DEADLINE_EXCEEDED");
         assert_eq!(out[1]["result"]["pong"], true);
+    }
+
+    /// Issue 13: a FIFO named by a call hung it until the deadline and `/dev/zero` was read until
+    /// the analyzer ran out of memory; they are refused by name, at once, and the loop goes on.
+    #[test]
+    fn special_files_named_by_a_call_are_refused_by_kind_at_once() {
+        let dir = crate::test_dirs::empty("serve", "special");
+        crate::scan::tests::make_special_files(&dir);
+        let mut input = String::new();
+        for (i, name) in ["pipe.py", "sock.py", "huge.py"].iter().enumerate() {
+            let path = dir.join(name).to_string_lossy().into_owned();
+            for tool in ["calculate-metrics", "symbols", "analyze-metrics"] {
+                input.push_str(&format!("{{\"id\":\"{tool}-{i}\",\"tool\":\"{tool}\",\"args\":{{\"path\":{path:?}}}}}\n"));
+            }
+        }
+        input.push_str(&format!("{{\"id\":\"z\",\"tool\":\"calculate-metrics\",\"args\":{{\"path\":\"/dev/zero\"}}}}\n"));
+        input.push_str("{\"id\":\"p\",\"tool\":\"ping\",\"args\":{}}\n");
+        let started = std::time::Instant::now();
+        let out: Vec<_> = exchange(&input).into_iter().filter(|v| v["type"] != "progress").collect();
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "took {:?}", started.elapsed());
+        let error = |id: &str| out.iter().find(|v| v["id"] == id).unwrap()["error"].clone();
+        for tool in ["calculate-metrics", "symbols", "analyze-metrics"] {
+            assert_eq!(error(&format!("{tool}-0"))["code"], "BAD_ARGUMENTS");
+            assert!(error(&format!("{tool}-0"))["message"].as_str().unwrap().contains("is a fifo"), "{out:?}");
+            assert!(error(&format!("{tool}-1"))["message"].as_str().unwrap().contains("is a socket"), "{out:?}");
+        }
+        assert!(error("calculate-metrics-2")["message"].as_str().unwrap().contains("too large"), "{out:?}");
+        assert!(error("z")["message"].as_str().unwrap().contains("is a character device"), "{out:?}");
+        assert_eq!(out.last().unwrap()["result"]["pong"], true);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -42,7 +42,10 @@
 //!                                                   // every directory holding measured files,
 //!                                                   // its subdirectories rolled in ("" = root)
 //!   "skipped": [ {"path": "img.png", "reason": "binary" | "unknown language" | "too large" |
-//!                 "generated" | "minified" | "symlink" | "unreadable: …" | "walk error: …"} ]
+//!                 "generated" | "minified" | "symlink" | "fifo" | "socket" | "block device" |
+//!                 "character device" | "unreadable: …" | "walk error: …"} ]
+//!                                                   // special files are never opened; size is
+//!                                                   // checked by lstat before any read
 //! }
 //!
 //! FILE = {

@@ -1,5 +1,5 @@
-//! Classifying one file before measuring it: read it and say why it is skipped (a symlink,
-//! unreadable, too large, binary, of an unknown language, generated or minified) or which
+//! Classifying one file before measuring it: read it and say why it is skipped (a symlink, a
+//! FIFO, socket or device, unreadable, too large, binary, of an unknown language, generated or minified) or which
 //! language it is.
 
 use std::io::Read;
@@ -13,21 +13,94 @@ use super::ScanOptions;
 /// ripgrep, which look at the first 8 KiB).
 pub(super) const BINARY_SNIFF_BYTES: usize = 8 * 1024;
 
-/// Reads one file and detects its language (`forced` wins over detection); `Err` is the reason
-/// to skip it: a symlink, unreadable, too large, binary or of an unknown language.
+/// What a file that is not a regular file, a directory or a symlink is (`"fifo"`, `"socket"`,
+/// `"block device"`, `"character device"`), or `None`: such files are never opened, because
+/// opening a FIFO blocks until a writer comes and a device (`/dev/zero`) never ends.
+pub(crate) fn special_kind(file_type: std::fs::FileType) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    if file_type.is_fifo() {
+        Some("fifo")
+    } else if file_type.is_socket() {
+        Some("socket")
+    } else if file_type.is_block_device() {
+        Some("block device")
+    } else if file_type.is_char_device() {
+        Some("character device")
+    } else {
+        None
+    }
+}
+
+/// Reads a regular file of at most `max_file_bytes` into `buf` (cleared first); `Err` is the
+/// reason to skip it. Only regular files are read: the type and size are checked by `lstat` before
+/// opening (a 2 GB sparse file is refused without reading it), the file is opened `O_NONBLOCK` (a
+/// FIFO swapped in after the check cannot block the open) and checked again on the open descriptor,
+/// and at most `max_file_bytes + 1` bytes are read (a file that grew is still bounded).
+pub(crate) fn read_regular(path: &Path, max_file_bytes: u64, buf: &mut Vec<u8>) -> Result<(), Refusal> {
+    use std::os::unix::fs::OpenOptionsExt;
+    buf.clear();
+    let meta = std::fs::symlink_metadata(path).map_err(Refusal::Unreadable)?;
+    check_regular(&meta, max_file_bytes)?;
+    let file = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path).map_err(Refusal::Unreadable)?;
+    let opened = file.metadata().map_err(Refusal::Unreadable)?;
+    check_regular(&opened, max_file_bytes)?;
+    buf.reserve(opened.len() as usize);
+    match (&file).take(max_file_bytes + 1).read_to_end(buf) {
+        Ok(n) if n as u64 > max_file_bytes => Err(Refusal::Kind("too large")),
+        Ok(_) => Ok(()),
+        Err(e) => Err(Refusal::Unreadable(e)),
+    }
+}
+
+/// Why [`read_regular`] did not read a file: its `label` is the skip reason a result shows.
+#[derive(Debug)]
+pub(crate) enum Refusal {
+    /// `"symlink"`, a [`special_kind`], `"not a regular file"` or `"too large"`.
+    Kind(&'static str),
+    Unreadable(std::io::Error),
+}
+
+impl Refusal {
+    pub(crate) fn label(&self) -> &'static str {
+        match self {
+            Refusal::Kind(kind) => kind,
+            Refusal::Unreadable(_) => "unreadable",
+        }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Kind(kind) => f.write_str(kind),
+            Refusal::Unreadable(e) => write!(f, "unreadable: {e}"),
+        }
+    }
+}
+
+fn check_regular(meta: &std::fs::Metadata, max_file_bytes: u64) -> Result<(), Refusal> {
+    let file_type = meta.file_type();
+    if file_type.is_symlink() {
+        return Err(Refusal::Kind("symlink"));
+    }
+    if let Some(kind) = special_kind(file_type) {
+        return Err(Refusal::Kind(kind));
+    }
+    if !file_type.is_file() {
+        return Err(Refusal::Kind("not a regular file"));
+    }
+    if meta.len() > max_file_bytes {
+        return Err(Refusal::Kind("too large"));
+    }
+    Ok(())
+}
+
+/// Reads one file (see [`read_regular`]) and detects its language (`forced` wins over detection);
+/// `Err` is the reason to skip it: a symlink, a special file, unreadable, too large, binary or of
+/// an unknown language.
 pub(crate) fn read_source(path: &Path, max_file_bytes: u64, forced: Option<Language>) -> Result<(Vec<u8>, Language), String> {
-    let size = match std::fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_symlink() => return Err("symlink".into()),
-        Ok(meta) => meta.len(),
-        Err(e) => return Err(format!("unreadable: {e}")),
-    };
-    if size > max_file_bytes {
-        return Err("too large".into());
-    }
-    let mut source = Vec::with_capacity(size as usize);
-    if let Err(e) = std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut source)) {
-        return Err(format!("unreadable: {e}"));
-    }
+    let mut source = Vec::new();
+    read_regular(path, max_file_bytes, &mut source).map_err(|r| r.to_string())?;
     if source[..source.len().min(BINARY_SNIFF_BYTES)].contains(&0) {
         return Err("binary".into());
     }

@@ -30,7 +30,7 @@ use serde::Serialize;
 
 use index::{index_name, scan_file};
 
-pub(crate) use classify::read_source;
+pub(crate) use classify::{read_source, special_kind};
 pub use measure::{measure_file, metrics_entry, FileOutcome};
 pub use scanned::{DirectoryResult, FileBody, ScannedFile};
 pub use shared_keys::{unserved_key, unserved_keys, Unserved};
@@ -129,7 +129,7 @@ pub fn scan(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::collections::HashMap;
     use std::path::PathBuf;
@@ -169,6 +169,52 @@ mod tests {
         assert_eq!(r.totals.all.files, 1);
         assert_eq!(r.totals.by_language["java"].functions, 1);
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Issue 13: a FIFO in a walked tree hung the scan until the call's deadline, a device node
+    /// was read until the analyzer ran out of memory and a 2 GB sparse file was read before being
+    /// called too large. Special files are skipped by type, never opened; size is checked first.
+    #[test]
+    fn fifos_sockets_devices_and_huge_sparse_files_are_skipped_without_being_read() {
+        let dir = temp_dir("special");
+        std::fs::write(dir.join("a.py"), "x = 1\n").unwrap();
+        make_special_files(&dir);
+        let started = std::time::Instant::now();
+        let r = scan(&dir, None, &ScanOptions::default(), &|_, _, _| {});
+        let summary = summary(&[dir.clone()], &ScanOptions::default());
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "took {:?}", started.elapsed());
+        assert_eq!(r.files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(), vec!["a.py"]);
+        let mut skipped: Vec<(String, String)> = r.skipped.iter().map(|s| (s.path.clone(), s.reason.clone())).collect();
+        skipped.sort();
+        let mut expected = vec![
+            ("huge.py".to_string(), "too large".to_string()),
+            ("pipe.py".into(), "fifo".into()),
+            ("sock.py".into(), "socket".into()),
+            ("zero-link.py".into(), "symlink".into()),
+        ];
+        if dir.join("zero.py").exists() {
+            expected.push(("zero.py".into(), "character device".into()));
+            expected.sort();
+        }
+        assert_eq!(skipped, expected);
+        assert_eq!(summary.skipped.get("fifo"), Some(&1));
+        assert_eq!(summary.skipped.get("too large"), Some(&1));
+        for name in ["pipe.py", "sock.py", "huge.py", "zero-link.py"] {
+            assert!(read_source(&dir.join(name), ScanOptions::default().max_file_bytes, None).is_err(), "{name}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A FIFO, a UNIX socket, a 2 GB sparse file, a symlink to /dev/zero and (as root) a
+    /// character device like /dev/zero (mknod c 1 5) in `dir`, all named `*.py`.
+    pub(crate) fn make_special_files(dir: &std::path::Path) {
+        let c = |p: &std::path::Path| std::ffi::CString::new(p.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c(&dir.join("pipe.py")).as_ptr(), 0o644) }, 0);
+        let _socket = std::os::unix::net::UnixListener::bind(dir.join("sock.py")).unwrap();
+        std::fs::File::create(dir.join("huge.py")).unwrap().set_len(2 << 30).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", dir.join("zero-link.py")).unwrap();
+        // only root may make device nodes; the test checks the device only where one was made
+        unsafe { libc::mknod(c(&dir.join("zero.py")).as_ptr(), libc::S_IFCHR | 0o644, libc::makedev(1, 5)) };
     }
 
     /// A warm scan must read every file from the cache and give the same JSON as a cold one

@@ -3,7 +3,6 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use lang::Language;
@@ -11,7 +10,7 @@ use metrics::LineCounts;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::classify::BINARY_SNIFF_BYTES;
+use super::classify::{read_regular, BINARY_SNIFF_BYTES};
 use super::walk::list_files;
 use super::totals::LineTotals;
 use super::ScanOptions;
@@ -115,16 +114,8 @@ fn summarize_file(path: &Path, options: &ScanOptions, acc: &mut SummaryAcc) {
     READ_BUFFER.with(|cell| {
         let mut buf = cell.borrow_mut();
         buf.clear();
-        let file = match std::fs::File::open(path) {
-            Ok(f) => f,
-            Err(_) => return acc.skip("unreadable"),
-        };
-        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-        if size > options.max_file_bytes {
-            return acc.skip("too large");
-        }
-        if (&file).take(options.max_file_bytes + 1).read_to_end(&mut buf).is_err() {
-            return acc.skip("unreadable");
+        if let Err(refusal) = read_regular(path, options.max_file_bytes, &mut buf) {
+            return acc.skip(refusal.label());
         }
         if buf[..buf.len().min(BINARY_SNIFF_BYTES)].contains(&0) {
             return acc.skip("binary");
@@ -160,7 +151,7 @@ pub fn summary(roots: &[PathBuf], options: &ScanOptions) -> SummaryResult {
         *result.skipped.entry(reason).or_default() += n;
     }
     for (_, reason) in walk_skips {
-        let reason = if reason == "symlink" { "symlink" } else { "walk error" };
+        let reason = ["symlink", "fifo", "socket", "block device", "character device"].into_iter().find(|known| *known == reason).unwrap_or("walk error");
         *result.skipped.entry(reason).or_default() += 1;
     }
     result

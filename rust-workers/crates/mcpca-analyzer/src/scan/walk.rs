@@ -7,7 +7,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 
 /// Lists the files under `root` (or `root` itself if it is a file): .gitignore/.ignore honoured
-/// (also outside a git repository), hidden files skipped, symlinks never followed.
+/// (also outside a git repository), hidden files skipped, symlinks never followed; symlinks,
+/// FIFOs, sockets and devices are listed in `skipped` with their kind, never opened.
 pub(super) fn list_files(root: &Path, skipped: &mut Vec<(PathBuf, String)>) -> Vec<PathBuf> {
     if root.is_file() {
         return vec![root.to_path_buf()];
@@ -19,7 +20,12 @@ pub(super) fn list_files(root: &Path, skipped: &mut Vec<(PathBuf, String)>) -> V
             Ok(entry) => match entry.file_type() {
                 Some(t) if t.is_file() => files.push(entry.into_path()),
                 Some(t) if t.is_symlink() => skipped.push((entry.into_path(), "symlink".into())),
-                _ => {}
+                Some(t) => {
+                    if let Some(kind) = super::classify::special_kind(t) {
+                        skipped.push((entry.into_path(), kind.into()));
+                    }
+                }
+                None => {}
             },
             Err(e) => skipped.push((root.to_path_buf(), format!("walk error: {e}"))),
         }

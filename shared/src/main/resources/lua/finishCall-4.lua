@@ -28,16 +28,18 @@
   ARGV[15] the encoded reply to keep in the record (empty: none kept, it was too large)
   ARGV[16..] session attribute name, value pairs (names without the 'a:' prefix)
   Returns: the session's new version (>= 1); the record moved unless its state did not allow it,
-           -3 stale fence (nothing written, the lease is not touched).
+           -3 stale fence (nothing written, the lease is not touched): a newer fence was issued or written, or
+              the lease is gone and so is the fence key (it expired, a session lifetime after the last lease).
+  The fence key's expiry is refreshed with the session's (see startCall-3.lua for why fencing stays safe).
 ]]
 local fence = tonumber(ARGV[1])
 -- Still holding the lease means no newer fence exists (one is handed out only with the lease), so the
 -- fence reads are needed only when the lease ran out meanwhile.
 local held = redis.call('GET', KEYS[3]) == ARGV[2]
 if not held then
-  local issued = tonumber(redis.call('GET', KEYS[2]) or '0')
+  local issued = redis.call('GET', KEYS[2])
   local written = tonumber(redis.call('HGET', KEYS[1], '_fence') or '0')
-  if issued > fence or written > fence then
+  if not issued or tonumber(issued) > fence or written > fence then
     return -3
   end
 end
@@ -49,6 +51,7 @@ for i = 16, #ARGV, 2 do
 end
 redis.call('HSET', KEYS[1], unpack(fields))
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
 if held then
   redis.call('DEL', KEYS[3])
 end

@@ -103,8 +103,13 @@ class CancellationIT {
     }
 
     private static HttpResponse<String> post(String session, Map<String, Object> message) {
+        return post(harness, session, message);
+    }
+
+    /** One JSON-RPC message posted to {@code on}'s MCP endpoint, on {@code session} (null: none yet). */
+    static HttpResponse<String> post(PipelineHarness on, String session, Map<String, Object> message) {
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(harness.url() + "/mcp"))
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(on.url() + "/mcp"))
                     .header("Content-Type", "application/json")
                     .header("Accept", "application/json, text/event-stream")
                     .header("MCP-Protocol-Version", "2025-06-18")

@@ -39,7 +39,7 @@ class SessionsCommandIT {
     }
 
     private void call(String sessionId, Map<String, String> attributes) {
-        CallStart starts = new CallStart(REDIS.sync(), keys, Duration.ofMinutes(1), Clock.systemUTC());
+        CallStart starts = new CallStart(REDIS.sync(), keys, Duration.ofMinutes(1), Duration.ofDays(1), Clock.systemUTC());
         CallFinish finishes = new CallFinish(REDIS.sync(), keys, Duration.ofMinutes(1), 10_000, Clock.systemUTC());
         String requestId = UUID.randomUUID().toString();
         LockLease lease = starts.tryStart(sessionId, requestId, 1, "w", Duration.ofSeconds(5)).orElseThrow().lease()

@@ -62,9 +62,14 @@ final class FaultIngress implements AutoCloseable {
     }
 
     private Call ping(String sessionId, Map<String, Object> arguments) {
+        return ping(sessionId, arguments, java.time.Duration.ofMinutes(2));
+    }
+
+    /** Submits a ping with these arguments on {@code sessionId}, due within {@code deadline}. */
+    Call ping(String sessionId, Map<String, Object> arguments, java.time.Duration deadline) {
         String requestId = UUID.randomUUID().toString();
         ToolRequest request = new ToolRequest(ToolRequest.VERSION, requestId, sessionId, "ping",
-                arguments, replyStream, System.currentTimeMillis() + 120_000);
+                arguments, replyStream, System.currentTimeMillis() + deadline.toMillis());
         PendingCall pending = router.register(requestId, progress -> { });
         submitter.submit("fast", request);
         return new Call(requestId, sessionId, pending.answer());

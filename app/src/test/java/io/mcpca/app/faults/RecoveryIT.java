@@ -17,7 +17,6 @@ import io.mcpca.shared.wire.ToolReply;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,15 +58,7 @@ class RecoveryIT {
     @BeforeAll
     static void start() throws IOException {
         String prefix = REDIS.newPrefix();
-        Path wrapper = dir.resolve("crashing-analyzer.sh");
-        Files.writeString(wrapper, "#!/bin/bash\n"
-                + "# passes request lines to the real analyzer; a poison request makes this process die\n"
-                + "while IFS= read -r line; do\n"
-                + "  case \"$line\" in *'\"sleepMs\":" + POISON_SLEEP_MS + "'*) exit 1 ;; esac\n"
-                + "  printf '%s\\n' \"$line\"\n"
-                + "done | \"" + System.getProperty("mcpca.analyzer.path") + "\" \"$@\"\n"
-                + "exit 1\n");
-        Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path wrapper = CrashingAnalyzer.write(dir, POISON_SLEEP_MS);
         worker = McpcaApplication.start("--mcpca.redis-url=" + REDIS.uri(), "--mcpca.prefix=" + prefix,
                 "--mcpca.roots[0]=" + dir, "--spring.jmx.enabled=false", "--mcpca.ingress.enabled=false",
                 "--mcpca.worker.pools=fast", "--mcpca.worker.concurrency=4",

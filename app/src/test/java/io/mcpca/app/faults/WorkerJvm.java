@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A worker as a separate JVM (ingress off), so a test can kill -9, SIGSTOP, SIGCONT and SIGTERM it
- * like an operator or a crash would. Its output goes to a log file the test can read.
+ * A worker as a separate JVM (ingress off; or ingress and worker, as {@code serve}), so a test can kill -9,
+ * SIGSTOP, SIGCONT and SIGTERM it like an operator or a crash would. Its output goes to a log file the test can read.
  */
 final class WorkerJvm implements AutoCloseable {
 
@@ -24,13 +24,28 @@ final class WorkerJvm implements AutoCloseable {
     }
 
     static WorkerJvm start(Path dir, String name, String redisUri, String prefix, Path root, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--mcpca.ingress.enabled=false", "--mcpca.worker.pools=fast"));
+        args.addAll(List.of(extra));
+        return launch(dir, name, redisUri, prefix, root, args);
+    }
+
+    /** Ingress and worker in one JVM, as {@code ./mcpca serve}, its MCP endpoint on {@code port}. */
+    static WorkerJvm serve(Path dir, String name, String redisUri, String prefix, Path root, int port,
+                           String... extra) {
+        List<String> args = new ArrayList<>(List.of("--server.port=" + port));
+        args.addAll(List.of(extra));
+        return launch(dir, name, redisUri, prefix, root, args);
+    }
+
+    private static WorkerJvm launch(Path dir, String name, String redisUri, String prefix, Path root,
+                                    List<String> args) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
                 "-Dmcpca.analyzer.path=" + System.getProperty("mcpca.analyzer.path", ""),
                 "-cp", System.getProperty("java.class.path"), McpcaApplication.class.getName(),
-                "--mcpca.ingress.enabled=false", "--mcpca.redis-url=" + redisUri, "--mcpca.prefix=" + prefix,
-                "--mcpca.roots[0]=" + root, "--spring.jmx.enabled=false", "--mcpca.worker.pools=fast"));
-        command.addAll(List.of(extra));
+                "--mcpca.redis-url=" + redisUri, "--mcpca.prefix=" + prefix,
+                "--mcpca.roots[0]=" + root, "--spring.jmx.enabled=false"));
+        command.addAll(args);
         Path log = dir.resolve(name + ".log");
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -41,13 +41,20 @@ public final class CallStart {
     private final RedisScriptingCommands<String, String> redis;
     private final Keys keys;
     private final Duration recordTtl;
+    private final Duration fenceTtl;
     private final Clock clock;
 
-    /** @param recordTtl lifetime of the RUNNING record (as {@link ExecutionStore}'s non-final ttl) */
-    public CallStart(RedisScriptingCommands<String, String> redis, Keys keys, Duration recordTtl, Clock clock) {
+    /**
+     * @param recordTtl lifetime of the RUNNING record (as {@link ExecutionStore}'s non-final ttl)
+     * @param fenceTtl  lifetime of the session's fence counter after a lease is taken: the session's lifetime
+     *                  ({@code mcpca.worker.session-ttl}; the script header says why that keeps fencing safe)
+     */
+    public CallStart(RedisScriptingCommands<String, String> redis, Keys keys, Duration recordTtl, Duration fenceTtl,
+                     Clock clock) {
         this.redis = redis;
         this.keys = keys;
         this.recordTtl = recordTtl;
+        this.fenceTtl = fenceTtl;
         this.clock = clock;
     }
 
@@ -96,7 +103,8 @@ public final class CallStart {
                           String token) {
         return new String[] {token, Long.toString(leaseTtl.toMillis()), Long.toString(recordTtl.toMillis()),
                 Long.toString(clock.millis()), Integer.toString(ExecutionRecord.SCHEMA), Integer.toString(delivery),
-                workerId, requestId, sessionId, ExecutionState.INITIAL.name(), RUNNING_FROM, FINAL};
+                workerId, requestId, sessionId, ExecutionState.INITIAL.name(), RUNNING_FROM, FINAL,
+                Long.toString(fenceTtl.toMillis())};
     }
 
     private static Optional<Started> decode(String sessionId, String token, long result) {

@@ -1,5 +1,6 @@
 package io.mcpca.shared.session;
 
+import io.lettuce.core.ExpireArgs;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
@@ -80,9 +81,16 @@ public final class SessionStore {
         return redis.unlink(keys.session(sessionId)) > 0;
     }
 
-    /** Sets the session's time to live; false if it does not exist. */
+    /**
+     * Sets the session's time to live; false if it does not exist. Its fence counter lives at least as long (it
+     * must outlive the session to keep fencing; see startCall-3.lua), so a longer ttl extends the fence too.
+     */
     public boolean extendSessionTtl(String sessionId, Duration ttl) {
-        return Boolean.TRUE.equals(redis.pexpire(keys.session(sessionId), ttl.toMillis()));
+        boolean extended = Boolean.TRUE.equals(redis.pexpire(keys.session(sessionId), ttl.toMillis()));
+        if (extended) {
+            redis.pexpire(keys.fence(sessionId), ttl.toMillis(), ExpireArgs.Builder.gt());
+        }
+        return extended;
     }
 
     /** Time the session has left; empty if it does not exist (forever for a record without expiry). */

@@ -41,7 +41,7 @@ class CallFinishIT {
     @BeforeEach
     void freshPrefix() {
         keys = new Keys(REDIS.newPrefix());
-        starts = new CallStart(REDIS.sync(), keys, Duration.ofMinutes(5), Clock.systemUTC());
+        starts = new CallStart(REDIS.sync(), keys, Duration.ofMinutes(5), Duration.ofDays(1), Clock.systemUTC());
         finishes = new CallFinish(REDIS.sync(), keys, Duration.ofMinutes(10), 2_000, Clock.systemUTC());
         executions = new ExecutionStore(REDIS.sync(), keys, Duration.ofMinutes(5), Clock.systemUTC());
         sessions = new SessionStore(REDIS.sync(), keys);
@@ -105,6 +105,24 @@ class CallFinishIT {
         assertThat(sessions.getSession("s").orElseThrow().fence()).isEqualTo(lapsed.fence());
         assertThat(REDIS.sync().exists(keys.lock("s"))).as("no lease created").isZero();
         assertThat(executions.find("s", "r1").orElseThrow().state()).isEqualTo(ExecutionState.SUCCEEDED);
+    }
+
+    /** The fence now expires (issue 13): a holder whose lease and fence key are both gone stalled too long. */
+    @Test
+    void aLapsedLeaseWhoseFenceExpiredIsStaleAndTheFinishRefreshesTheFence() {
+        LockLease lapsed = starts.tryStart("s", "r1", 1, "w1", LEASE).orElseThrow().lease().orElseThrow();
+        REDIS.sync().del(keys.lock("s"), keys.fence("s")); // a session lifetime passed with w1 stopped
+
+        assertThat(finishes.finish(new CallFinish.Finish(lapsed, "r1", ExecutionState.SUCCEEDED, "",
+                Map.of("by", "w1"), SESSION_TTL, "w1", ToolReply.result("r1", JsonBytes.of("{}"), "w1"))).refusal())
+                .contains(ScriptError.STALE_FENCE);
+        assertThat(sessions.getSession("s")).isEmpty();
+
+        LockLease held = starts.tryStart("s", "r2", 1, "w2", LEASE).orElseThrow().lease().orElseThrow();
+        finishes.finish(new CallFinish.Finish(held, "r2", ExecutionState.SUCCEEDED, "", Map.of(), SESSION_TTL, "w2",
+                ToolReply.result("r2", JsonBytes.of("{}"), "w2")));
+        assertThat(REDIS.sync().pttl(keys.fence("s"))).as("the fence lives as long as the session")
+                .isBetween(SESSION_TTL.toMillis() - 5_000, SESSION_TTL.toMillis());
     }
 
     @Test

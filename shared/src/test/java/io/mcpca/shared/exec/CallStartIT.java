@@ -32,7 +32,7 @@ class CallStartIT {
     @BeforeEach
     void freshPrefix() {
         keys = new Keys(REDIS.newPrefix());
-        starts = new CallStart(REDIS.sync(), keys, Duration.ofMinutes(5), Clock.systemUTC());
+        starts = new CallStart(REDIS.sync(), keys, Duration.ofMinutes(5), Duration.ofDays(1), Clock.systemUTC());
         executions = new ExecutionStore(REDIS.sync(), keys, Duration.ofMinutes(5), Clock.systemUTC());
         lock = new SessionLock(REDIS.sync(), keys);
     }
@@ -55,6 +55,18 @@ class CallStartIT {
         assertThat(starts.tryStart("s", "r2", 2, "w1", LEASE).orElseThrow().lease().orElseThrow().fence())
                 .isEqualTo(2);
         assertThat(executions.find("s", "r2").orElseThrow().attempt()).isEqualTo(2);
+    }
+
+    /** Issue 13: every session left its fence counter forever; it now lives the session's lifetime, refreshed. */
+    @Test
+    void theFenceExpiresASessionLifetimeAfterTheLastLeaseTaken() {
+        LockLease lease = starts.tryStart("s", "r1", 1, "w1", LEASE).orElseThrow().lease().orElseThrow();
+        long day = Duration.ofDays(1).toMillis();
+        assertThat(REDIS.sync().pttl(keys.fence("s"))).isBetween(day - 5_000, day);
+        REDIS.sync().pexpire(keys.fence("s"), 60_000);
+        lock.release(lease);
+        starts.tryStart("s", "r2", 1, "w1", LEASE).orElseThrow();
+        assertThat(REDIS.sync().pttl(keys.fence("s"))).as("refreshed").isBetween(day - 5_000, day);
     }
 
     @Test

@@ -37,7 +37,7 @@ class SessionLockIT {
         connection = connections.strings();
         keys = new Keys(REDIS.newPrefix());
         lock = new SessionLock(connection.sync(), keys);
-        starts = new CallStart(connection.sync(), keys, Duration.ofMinutes(1), Clock.systemUTC());
+        starts = new CallStart(connection.sync(), keys, Duration.ofMinutes(1), Duration.ofDays(1), Clock.systemUTC());
     }
 
     @AfterEach

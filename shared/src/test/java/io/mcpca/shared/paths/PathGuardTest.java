@@ -42,6 +42,28 @@ class PathGuardTest {
         assertThat(guard.resolve("inside-link")).isEqualTo(root.resolve("A.java").toRealPath());
     }
 
+    /** Issue 13: a FIFO in a root hung its call until the deadline; special files are refused by kind. */
+    @Test
+    void fifosSocketsAndDeviceNodesAreRefusedByKind() throws Exception {
+        run("mkfifo", root.resolve("pipe.py").toString());
+        try (var socket = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            socket.bind(java.net.UnixDomainSocketAddress.of(root.resolve("sock.py")));
+            assertRejected("pipe.py", ErrorCode.BAD_ARGUMENTS, "pipe.py is a fifo");
+            assertRejected("sock.py", ErrorCode.BAD_ARGUMENTS, "sock.py is a socket");
+        }
+        if (run("mknod", root.resolve("zero.py").toString(), "c", "1", "5") == 0) { // root only
+            assertRejected("zero.py", ErrorCode.BAD_ARGUMENTS, "zero.py is a character device");
+        }
+        Files.createSymbolicLink(root.resolve("zero-link.py"), Path.of("/dev/zero"));
+        assertRejected("zero-link.py", ErrorCode.PATH_OUTSIDE_ROOTS, "outside");
+        PathGuard devices = new PathGuard(List.of(Path.of("/dev")));
+        assertRejected(devices, "/dev/zero", ErrorCode.BAD_ARGUMENTS, "/dev/zero is a character device");
+    }
+
+    private static int run(String... command) throws Exception {
+        return new ProcessBuilder(command).redirectErrorStream(true).start().waitFor();
+    }
+
     @Test
     void dotDotOutOfTheRootIsRefused() {
         assertRejected("../outside/secret.txt", ErrorCode.PATH_OUTSIDE_ROOTS);
@@ -76,6 +98,17 @@ class PathGuardTest {
     private void assertRejected(String path, ErrorCode code) {
         assertThatThrownBy(() -> guard.resolve(path))
                 .isInstanceOf(PathRejectedException.class)
+                .satisfies(e -> assertThat(((PathRejectedException) e).code()).isEqualTo(code));
+    }
+
+    private void assertRejected(String path, ErrorCode code, String message) {
+        assertRejected(guard, path, code, message);
+    }
+
+    private static void assertRejected(PathGuard guard, String path, ErrorCode code, String message) {
+        assertThatThrownBy(() -> guard.resolve(path))
+                .isInstanceOf(PathRejectedException.class)
+                .hasMessageContaining(message)
                 .satisfies(e -> assertThat(((PathRejectedException) e).code()).isEqualTo(code));
     }
 }

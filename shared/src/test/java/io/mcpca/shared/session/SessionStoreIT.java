@@ -44,7 +44,7 @@ class SessionStoreIT {
         keys = new Keys(REDIS.newPrefix());
         store = new SessionStore(REDIS.sync(), keys);
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        starts = new CallStart(REDIS.sync(), keys, Duration.ofMinutes(5), clock);
+        starts = new CallStart(REDIS.sync(), keys, Duration.ofMinutes(5), Duration.ofDays(1), clock);
         finishes = new CallFinish(REDIS.sync(), keys, Duration.ofMinutes(5), 10_000, clock);
     }
 

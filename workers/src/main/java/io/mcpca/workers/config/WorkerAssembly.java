@@ -103,7 +103,7 @@ public final class WorkerAssembly {
                 worker.getRetryBackoff());
         HandBacks handBacks = new HandBacks(claims, executions, workerId);
         Answers answers = new Answers(batcher, finishes, worker.getSessionTtl(), workerId);
-        CallStart starts = new CallStart(strings.sync(), keys, worker.getExecutionTtl(), clock);
+        CallStart starts = new CallStart(strings.sync(), keys, worker.getExecutionTtl(), worker.getSessionTtl(), clock);
         List<PendingReclaimer> reclaimers = new ArrayList<>();
         Path binary = analyzerBinary(worker);
 

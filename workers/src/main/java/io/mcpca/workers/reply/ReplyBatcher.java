@@ -92,6 +92,7 @@ public final class ReplyBatcher implements AutoCloseable {
     private final AtomicLong outstanding = new AtomicLong();
     private final Object idle = new Object();
     private volatile boolean running;
+    private volatile boolean closed;
     /** One flusher thread per lane, each with connections of its own (auto-flush off): batches overlap. */
     private record Lane(StatefulRedisConnection<byte[], byte[]> streams, StatefulRedisConnection<String, String> scripts,
                         BlockingQueue<Completion> queue) {
@@ -138,6 +139,12 @@ public final class ReplyBatcher implements AutoCloseable {
     }
 
     public void complete(Completion completion) {
+        if (closed) {
+            // a call that outlived its worker's grace period: its entry was handed back, another worker answers it
+            log.info("entry {} finished after the reply batcher closed; it stays pending for another worker",
+                    completion.entryId());
+            return;
+        }
         outstanding.incrementAndGet();
         // a session's calls always take the same lane, so their answers leave in the order they finished
         String key = completion.finish().map(CallFinish.Finish::sessionId)
@@ -382,9 +389,18 @@ public final class ReplyBatcher implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Flushes what is queued (at most {@link #FLUSH_TIMEOUT}) and stops the flushers. Closing again returns at
+     * once: a completion queued after the first close (a call that outlived the grace period) would never be
+     * flushed, and waiting for it held shutdown up by the whole flush timeout (issue 13).
+     */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
         awaitIdle(FLUSH_TIMEOUT);
+        closed = true;
         running = false;
         flushers.forEach(Thread::interrupt);
     }

@@ -89,7 +89,7 @@ final class WorkerCore implements AutoCloseable {
         ToolRunner runner = new ToolRunner(ToolCatalog.builtIn(), new PathGuard(List.of(Path.of(".").toAbsolutePath())),
                 analyzers, clock);
         ReplyPublisher replies = new ReplyPublisher(bytes.sync(), entries, 1000);
-        starts = new CallStart(strings.sync(), keys, Duration.ofMinutes(5), clock);
+        starts = new CallStart(strings.sync(), keys, Duration.ofMinutes(5), Duration.ofDays(1), clock);
         // a running worker has loaded the start script long before; the loop's pipelined starts need it loaded
         starts.tryStart("warm-up", "warm-up", 1, workerId, Duration.ofMillis(1));
         Answers answers = new Answers(batcher, finishes, Duration.ofMinutes(5), workerId);

@@ -28,7 +28,7 @@ class LockWatchdogIT {
         try (RedisConnections redis = new RedisConnections(REDIS.uri());
              StatefulRedisConnection<String, String> strings = redis.strings()) {
             SessionLock lock = new SessionLock(strings.sync(), keys);
-            CallStart starts = new CallStart(strings.sync(), keys, Duration.ofMinutes(1), Clock.systemUTC());
+            CallStart starts = new CallStart(strings.sync(), keys, Duration.ofMinutes(1), Duration.ofDays(1), Clock.systemUTC());
             try (LockWatchdog watchdog = new LockWatchdog(lock, ttl)) {
                 LockLease lease = starts.tryStart("s", "r1", 1, "w", ttl).orElseThrow().lease().orElseThrow();
                 try (AutoCloseable watched = watchdog.watch(lease)) {
