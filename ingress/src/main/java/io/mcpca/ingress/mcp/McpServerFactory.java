@@ -58,9 +58,13 @@ public final class McpServerFactory {
         return configure(McpServer.async(transport));
     }
 
+    /**
+     * Resources are declared with none yet (resources/list answers an empty list, as the conformance suite's
+     * resources-list expects of a server that has none); tools are fixed, so no list-changed notifications.
+     */
     private McpAsyncServer configure(McpServer.AsyncSpecification<?> spec) {
         return spec.serverInfo(SERVER_NAME, SERVER_VERSION).instructions(INSTRUCTIONS)
-                .capabilities(ServerCapabilities.builder().tools(false).build())
+                .capabilities(ServerCapabilities.builder().tools(false).resources(false, false).build())
                 .jsonMapper(json).validateToolInputs(true).tools(specifications()).build();
     }
 
