@@ -9,11 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The official MCP Java SDK client calling one no-op tool over Streamable HTTP: a warm-up, sequential calls on
@@ -46,30 +41,11 @@ final class McpCalls {
             for (int i = 0; i < inFlight; i++) {
                 callers.add(client(baseUrl, clients));
             }
-            AtomicInteger remaining = new AtomicInteger(throughputCalls);
-            CountDownLatch done = new CountDownLatch(inFlight);
-            AtomicReference<Exception> failure = new AtomicReference<>();
-            ExecutorService pool = Executors.newFixedThreadPool(inFlight);
-            long start = System.nanoTime();
-            for (McpSyncClient caller : callers) {
-                pool.execute(() -> {
-                    try {
-                        while (remaining.getAndDecrement() > 0) {
-                            call(caller, tool);
-                        }
-                    } catch (Exception e) {
-                        failure.compareAndSet(null, e);
-                    } finally {
-                        done.countDown();
-                    }
-                });
-            }
-            done.await();
-            double perSecond = throughputCalls / ((System.nanoTime() - start) / 1e9);
-            pool.shutdown();
-            if (failure.get() != null) {
-                throw failure.get();
-            }
+            double perSecond = ConcurrentLoops.run(inFlight, throughputCalls, (id, nextCall) -> {
+                while (nextCall.getAsBoolean()) {
+                    call(callers.get(id), tool);
+                }
+            });
             return new Result(latency.percentileMs(50), latency.percentileMs(99), perSecond);
         } finally {
             clients.forEach(McpSyncClient::closeGracefully);
