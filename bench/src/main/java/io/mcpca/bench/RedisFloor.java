@@ -13,11 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The raw Redis floor under the pipeline: each loop issues the pipeline's Redis commands for one call
@@ -33,57 +28,38 @@ final class RedisFloor {
     /** Runs {@code calls} round trips over {@code loops} loops; returns round trips per second. */
     static double run(RedisConnections redis, int calls, int loops, Stats latencies) throws Exception {
         String prefix = "floor-" + UUID.randomUUID().toString().substring(0, 8);
-        AtomicInteger remaining = new AtomicInteger(calls);
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        CountDownLatch done = new CountDownLatch(loops);
-        ExecutorService pool = Executors.newFixedThreadPool(loops);
-        long start = System.nanoTime();
-        for (int t = 0; t < loops; t++) {
-            int id = t;
-            pool.execute(() -> {
-                String request = prefix + ":req:" + id;
-                String reply = prefix + ":reply:" + id;
-                try (StatefulRedisConnection<String, String> client = redis.strings();
-                     StatefulRedisConnection<String, String> worker = redis.strings()) {
-                    RedisCommands<String, String> c = client.sync();
-                    RedisCommands<String, String> w = worker.sync();
-                    try {
-                        w.xgroupCreate(StreamOffset.from(request, "0"), "g", XGroupCreateArgs.Builder.mkstream());
-                    } catch (RedisBusyException exists) {
-                        // fine
-                    }
-                    Consumer<String> consumer = Consumer.from("g", "w" + id);
-                    String lastReply = "0-0";
-                    while (remaining.getAndDecrement() > 0) {
-                        long begin = System.nanoTime();
-                        c.xadd(request, Map.of("d", "ping"));
-                        List<StreamMessage<String, String>> got = w.xreadgroup(consumer,
-                                XReadArgs.Builder.count(1).block(Duration.ofSeconds(1)), StreamOffset.lastConsumed(request));
-                        for (StreamMessage<String, String> m : got) {
-                            w.xadd(reply, Map.of("d", "pong"));
-                            w.xack(request, "g", m.getId());
-                        }
-                        List<StreamMessage<String, String>> answer = c.xread(
-                                XReadArgs.Builder.count(1).block(Duration.ofSeconds(1)), StreamOffset.from(reply, lastReply));
-                        if (!answer.isEmpty()) {
-                            lastReply = answer.get(answer.size() - 1).getId();
-                        }
-                        latencies.add(System.nanoTime() - begin);
-                    }
-                    c.del(request, reply);
-                } catch (Exception e) {
-                    failure.compareAndSet(null, e);
-                } finally {
-                    done.countDown();
+        return ConcurrentLoops.run(loops, calls, (id, nextCall) -> {
+            String request = prefix + ":req:" + id;
+            String reply = prefix + ":reply:" + id;
+            try (StatefulRedisConnection<String, String> client = redis.strings();
+                 StatefulRedisConnection<String, String> worker = redis.strings()) {
+                RedisCommands<String, String> c = client.sync();
+                RedisCommands<String, String> w = worker.sync();
+                try {
+                    w.xgroupCreate(StreamOffset.from(request, "0"), "g", XGroupCreateArgs.Builder.mkstream());
+                } catch (RedisBusyException exists) {
+                    // fine
                 }
-            });
-        }
-        done.await();
-        double perSecond = calls / ((System.nanoTime() - start) / 1e9);
-        pool.shutdown();
-        if (failure.get() != null) {
-            throw failure.get();
-        }
-        return perSecond;
+                Consumer<String> consumer = Consumer.from("g", "w" + id);
+                String lastReply = "0-0";
+                while (nextCall.getAsBoolean()) {
+                    long begin = System.nanoTime();
+                    c.xadd(request, Map.of("d", "ping"));
+                    List<StreamMessage<String, String>> got = w.xreadgroup(consumer,
+                            XReadArgs.Builder.count(1).block(Duration.ofSeconds(1)), StreamOffset.lastConsumed(request));
+                    for (StreamMessage<String, String> m : got) {
+                        w.xadd(reply, Map.of("d", "pong"));
+                        w.xack(request, "g", m.getId());
+                    }
+                    List<StreamMessage<String, String>> answer = c.xread(
+                            XReadArgs.Builder.count(1).block(Duration.ofSeconds(1)), StreamOffset.from(reply, lastReply));
+                    if (!answer.isEmpty()) {
+                        lastReply = answer.get(answer.size() - 1).getId();
+                    }
+                    latencies.add(System.nanoTime() - begin);
+                }
+                c.del(request, reply);
+            }
+        });
     }
 }

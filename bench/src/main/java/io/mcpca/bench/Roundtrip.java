@@ -3,21 +3,7 @@ package io.mcpca.bench;
 import io.mcpca.app.McpcaApplication;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.redis.RedisServerProcess;
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
-import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -86,69 +72,11 @@ public final class Roundtrip {
                 // one principal sends every call here: its rate limit would measure the limiter, not the path
                 "--mcpca.ingress.rate-limit-per-second=0", "--spring.jmx.enabled=false");
         try {
-            String url = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
-            List<McpSyncClient> clients = new ArrayList<>();
-            try {
-                McpSyncClient one = client(url, clients);
-                for (int i = 0; i < 1_000; i++) {
-                    ping(one);
-                }
-                Stats latency = new Stats(sequential);
-                for (int i = 0; i < sequential; i++) {
-                    long begin = System.nanoTime();
-                    ping(one);
-                    latency.add(System.nanoTime() - begin);
-                }
-                // in flight: one MCP session per caller thread, as independent agents would be
-                List<McpSyncClient> callers = new ArrayList<>();
-                for (int i = 0; i < inFlight; i++) {
-                    callers.add(client(url, clients));
-                }
-                AtomicInteger remaining = new AtomicInteger(throughputCalls);
-                CountDownLatch done = new CountDownLatch(inFlight);
-                AtomicReference<Exception> failure = new AtomicReference<>();
-                ExecutorService pool = Executors.newFixedThreadPool(inFlight);
-                long start = System.nanoTime();
-                for (McpSyncClient caller : callers) {
-                    pool.execute(() -> {
-                        try {
-                            while (remaining.getAndDecrement() > 0) {
-                                ping(caller);
-                            }
-                        } catch (Exception e) {
-                            failure.compareAndSet(null, e);
-                        } finally {
-                            done.countDown();
-                        }
-                    });
-                }
-                done.await();
-                double perSecond = throughputCalls / ((System.nanoTime() - start) / 1e9);
-                pool.shutdown();
-                if (failure.get() != null) {
-                    throw failure.get();
-                }
-                return new Result(latency.percentileMs(50), latency.percentileMs(99), perSecond);
-            } finally {
-                clients.forEach(McpSyncClient::closeGracefully);
-            }
+            McpCalls.Result r = McpCalls.measure("http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port"),
+                    "ping", 1_000, sequential, inFlight, throughputCalls);
+            return new Result(r.p50(), r.p99(), r.perSecond());
         } finally {
             app.close();
-        }
-    }
-
-    private static McpSyncClient client(String url, List<McpSyncClient> all) {
-        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(url).endpoint("/mcp").build())
-                .requestTimeout(Duration.ofSeconds(60)).build();
-        client.initialize();
-        all.add(client);
-        return client;
-    }
-
-    private static void ping(McpSyncClient client) {
-        CallToolResult result = client.callTool(new CallToolRequest("ping", Map.of()));
-        if (Boolean.TRUE.equals(result.isError())) {
-            throw new IllegalStateException("ping failed: " + result.content());
         }
     }
 }

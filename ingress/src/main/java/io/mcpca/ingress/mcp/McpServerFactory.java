@@ -71,9 +71,14 @@ public final class McpServerFactory {
         return configure(McpServer.async(transport));
     }
 
+    /**
+     * Resources are declared with none yet (resources/list answers an empty list, as the conformance suite's
+     * resources-list expects of a server that has none); tools are fixed, so no list-changed notifications.
+     */
     private McpAsyncServer configure(McpServer.AsyncSpecification<?> spec) {
         return spec.serverInfo(SERVER_NAME, SERVER_VERSION).instructions(INSTRUCTIONS)
-                .capabilities(ServerCapabilities.builder().tools(false).prompts(false).completions().build())
+                .capabilities(ServerCapabilities.builder().tools(false).resources(false, false).prompts(false)
+                        .completions().build())
                 .jsonMapper(json).validateToolInputs(false).tools(specifications())
                 .prompts(completions.prompts()).completions(completions.completions()).build();
     }

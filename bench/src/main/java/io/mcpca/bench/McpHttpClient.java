@@ -1,0 +1,41 @@
+package io.mcpca.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The Java-client half of bench/mcp-http: the official MCP Java SDK client calling the no-op tool {@code ping}
+ * on each server named on the command line, one after the other, then the ratios the targets of issue 13 name.
+ * Arguments: {@code sequentialCalls inFlight throughputCalls name=baseUrl...}; names {@code a}, {@code b},
+ * {@code c} get the ratios (a: this server through the pipeline, b: the SDK in-process, c: the TypeScript SDK).
+ */
+public final class McpHttpClient {
+
+    public static void main(String[] args) throws Exception {
+        // the SDK client logs every initialize at INFO on stdout, where the numbers go
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
+        int sequential = Integer.parseInt(args[0]);
+        int inFlight = Integer.parseInt(args[1]);
+        int throughputCalls = Integer.parseInt(args[2]);
+        Map<String, McpCalls.Result> results = new LinkedHashMap<>();
+        System.out.printf("%-34s %9s %9s %9s%n", "java client -> server", "p50 ms", "p99 ms", "calls/s");
+        for (int i = 3; i < args.length; i++) {
+            String[] named = args[i].split("=", 2);
+            McpCalls.Result r = McpCalls.measure(named[1], "ping", Math.min(1_000, sequential), sequential, inFlight,
+                    throughputCalls);
+            results.put(named[0], r);
+            System.out.printf("%-34s %9.3f %9.3f %9.0f%n", "java -> " + named[0], r.p50(), r.p99(), r.perSecond());
+        }
+        McpCalls.Result a = results.get("a"), b = results.get("b"), c = results.get("c");
+        if (a != null && b != null) {
+            System.out.printf("java: a - b p50 %+.3f ms (target <= +0.5); a / b calls/s %.2f (target >= 0.80)%n",
+                    a.p50() - b.p50(), a.perSecond() / b.perSecond());
+        }
+        if (a != null && c != null) {
+            System.out.printf("java: a / c p50 %.2fx (target <= 1); a / c calls/s %.2f (target >= 1)%n",
+                    a.p50() / c.p50(), a.perSecond() / c.perSecond());
+        }
+        System.exit(0);
+    }
+}

@@ -1,0 +1,63 @@
+package io.mcpca.bench;
+
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.server.McpAsyncServer;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures.AsyncToolSpecification;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
+import io.modelcontextprotocol.spec.McpSchema.Tool;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import reactor.core.publisher.Mono;
+
+/**
+ * Server (b) of bench/mcp-http: the same MCP Java SDK server as the ingress (the servlet Streamable HTTP
+ * transport registered with a {@code ServletRegistrationBean}, Spring Boot's Tomcat, the services' JVM flags)
+ * answering a no-op {@code ping} tool in-process: no Redis, no worker, none of our filters. What the ingress
+ * adds on top of it is what bench/mcp-http measures. Prints {@code port N} on stdout when it listens.
+ * Arguments are Spring's ({@code --server.port=N}).
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration(excludeName = {"io.mcpca.ingress.config.IngressConfiguration",
+        "io.mcpca.shared.config.SharedConfiguration", "io.mcpca.workers.config.WorkerConfiguration",
+        "io.mcpca.workers.config.WorkerEventsConfiguration"})
+public class SdkNoopServer {
+
+    public static void main(String[] args) {
+        ConfigurableApplicationContext context = SpringApplication.run(SdkNoopServer.class, args);
+        System.out.println("port " + context.getEnvironment().getProperty("local.server.port"));
+    }
+
+    @Bean
+    HttpServletStreamableServerTransportProvider transport() {
+        return HttpServletStreamableServerTransportProvider.builder().jsonMapper(McpJsonDefaults.getMapper())
+                .mcpEndpoint("/mcp").build();
+    }
+
+    @Bean(destroyMethod = "close")
+    McpAsyncServer server(HttpServletStreamableServerTransportProvider transport) {
+        Tool ping = Tool.builder().name("ping").description("no-op")
+                .inputSchema(McpJsonDefaults.getMapper(), "{\"type\":\"object\"}").build();
+        CallToolResult pong = CallToolResult.builder().addTextContent("pong").isError(false).build();
+        return McpServer.async(transport).serverInfo("sdk-noop", "0").jsonMapper(McpJsonDefaults.getMapper())
+                .capabilities(ServerCapabilities.builder().tools(false).build())
+                .tools(AsyncToolSpecification.builder().tool(ping).callHandler((exchange, call) -> Mono.just(pong)).build())
+                .build();
+    }
+
+    @Bean
+    ServletRegistrationBean<HttpServletStreamableServerTransportProvider> servlet(
+            HttpServletStreamableServerTransportProvider transport) {
+        ServletRegistrationBean<HttpServletStreamableServerTransportProvider> registration =
+                new ServletRegistrationBean<>(transport, "/mcp", "/mcp/*");
+        registration.setAsyncSupported(true);
+        return registration;
+    }
+
+}
