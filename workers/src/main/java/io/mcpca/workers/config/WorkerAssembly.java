@@ -13,14 +13,11 @@ import io.mcpca.shared.tools.ToolDescriptor;
 import io.mcpca.shared.paths.PathGuard;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.tools.ToolCatalog;
-import io.mcpca.workers.consume.Admission;
 import io.mcpca.workers.consume.AnalyzerAttempts;
 import io.mcpca.workers.consume.Answers;
 import io.mcpca.workers.consume.CallHandler;
+import io.mcpca.workers.consume.CallRoles;
 import io.mcpca.workers.consume.HandBacks;
-import io.mcpca.workers.consume.LockedRun;
-import io.mcpca.workers.consume.SessionlessRun;
-import io.mcpca.workers.consume.WaitingCalls;
 import io.mcpca.workers.consume.ConsumerGroups;
 import io.mcpca.workers.consume.CallConsumer;
 import io.mcpca.workers.lifecycle.WorkerLifecycle;
@@ -104,6 +101,9 @@ public final class WorkerAssembly {
         HandBacks handBacks = new HandBacks(claims, executions, workerId);
         Answers answers = new Answers(batcher, finishes, worker.getSessionTtl(), workerId);
         CallStart starts = new CallStart(strings.sync(), keys, worker.getExecutionTtl(), worker.getSessionTtl(), clock);
+        CallRoles roles = new CallRoles(entries, deadLetters, sessionless, starts, contention, watchdog, lock, replies,
+                batcher, claims, handBacks, answers, retries, ContentionBackoff.Sleeper.THREAD, worker.getLockTtl(), clock,
+                workerId);
         List<PendingReclaimer> reclaimers = new ArrayList<>();
         Path binary = analyzerBinary(worker);
 
@@ -120,17 +120,8 @@ public final class WorkerAssembly {
             StatefulRedisConnection<byte[], byte[]> blocking = redis.bytes();
             connections.add(blocking);
             LoopReplies loopReplies = new LoopReplies(blocking, entries, common.getReplyStreamMaxLen());
-            ToolRunner runner = new ToolRunner(catalog, paths, analyzers, clock, resultCache);
-            AnalyzerAttempts attempts = new AnalyzerAttempts(runner, replies, retries, ContentionBackoff.Sleeper.THREAD,
-                    clock, workerId);
-            Admission admission = new Admission(runner, sessionless, loopReplies,
-                    new Admission.Starts(starts, startPipeline, worker.getLockTtl(), workerId), answers,
-                    new WaitingCalls(claims), clock);
-            batcher.onLeaseReleased(admission::leaseReleased);
-            CallHandler handler = new CallHandler(entries, deadLetters, sessionless, admission,
-                    new SessionlessRun(attempts, handBacks, answers),
-                    new LockedRun(starts, contention, watchdog, attempts, handBacks, answers, lock, worker.getLockTtl(),
-                            workerId));
+            CallHandler handler = roles.forPool(new ToolRunner(catalog, paths, analyzers, clock, resultCache),
+                    loopReplies, startPipeline);
             CallConsumer consumer = new CallConsumer(pool, workerId, loopReplies, groups, handler, claims,
                     executor(pool, worker.getConcurrency()), worker.getConcurrency(), worker.getReadBlock(),
                     java.util.Optional.of(batcher));

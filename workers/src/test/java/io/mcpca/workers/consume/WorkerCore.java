@@ -56,7 +56,6 @@ final class WorkerCore implements AutoCloseable {
     final ReplyBatcher batcher;
     final LoopReplies loopReplies;
     final CallHandler handler;
-    final Admission admission;
     private final RedisConnections redis;
     private final StatefulRedisConnection<byte[], byte[]> bytes;
     private final StatefulRedisConnection<String, String> strings;
@@ -94,17 +93,12 @@ final class WorkerCore implements AutoCloseable {
         starts.tryStart("warm-up", "warm-up", 1, workerId, Duration.ofMillis(1));
         Answers answers = new Answers(batcher, finishes, Duration.ofMinutes(5), workerId);
         HandBacks handBacks = new HandBacks(claims, executions, workerId);
-        AnalyzerAttempts attempts = new AnalyzerAttempts(runner, replies,
-                new AnalyzerAttempts.Retries(1, Duration.ofMillis(10)), ContentionBackoff.Sleeper.THREAD, clock, workerId);
         loopReplies = new LoopReplies(redis.bytes(), entries, 1000);
-        admission = new Admission(runner, sessionless, loopReplies,
-                new Admission.Starts(starts, redis.strings(), LOCK_TTL, workerId), answers, new WaitingCalls(claims),
-                clock);
-        batcher.onLeaseReleased(admission::leaseReleased);
-        handler = new CallHandler(entries, new DeadLetters(bytes.sync(), keys, executions, replies, workerId),
-                sessionless, admission, new SessionlessRun(attempts, handBacks, answers),
-                new LockedRun(starts, ContentionBackoff.standard(clock), watchdog, attempts, handBacks, answers, lock,
-                        LOCK_TTL, workerId));
+        CallRoles roles = new CallRoles(entries, new DeadLetters(bytes.sync(), keys, executions, replies, workerId),
+                sessionless, starts, ContentionBackoff.standard(clock), watchdog, lock, replies, batcher, claims,
+                handBacks, answers, new AnalyzerAttempts.Retries(1, Duration.ofMillis(10)),
+                ContentionBackoff.Sleeper.THREAD, LOCK_TTL, clock, workerId);
+        handler = roles.forPool(runner, loopReplies, redis.strings());
     }
 
     static Path analyzerBinary() {
