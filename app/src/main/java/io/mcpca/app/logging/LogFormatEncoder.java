@@ -21,7 +21,6 @@ public final class LogFormatEncoder extends EncoderBase<ILoggingEvent> {
     private String format = "text";
     private String pattern = "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{30} - %msg%n";
     private Encoder<ILoggingEvent> delegate;
-    private byte[] warning = new byte[0];
 
     public void setFormat(String format) {
         this.format = format == null ? "" : format.trim().toLowerCase(Locale.ROOT);
@@ -40,9 +39,8 @@ public final class LogFormatEncoder extends EncoderBase<ILoggingEvent> {
             default -> text();
         };
         if (!format.isEmpty() && !format.equals("text") && delegate instanceof PatternLayoutEncoder) {
-            String text = "mcpca.log-format '" + format + "' is unknown (text, json, ecs, logstash); logging text\n";
-            warning = text.getBytes(StandardCharsets.UTF_8);
-            addWarn(text.trim());
+            // Logback's status (which Spring Boot prints on stderr) says so before the first line
+            addWarn("mcpca.log-format '" + format + "' is unknown (text, json, ecs, logstash); logging text");
         }
         super.start();
     }
@@ -57,8 +55,7 @@ public final class LogFormatEncoder extends EncoderBase<ILoggingEvent> {
 
     @Override
     public byte[] headerBytes() {
-        byte[] header = delegate.headerBytes();
-        return header == null ? warning : concat(warning, header);
+        return delegate.headerBytes();
     }
 
     @Override
@@ -87,12 +84,5 @@ public final class LogFormatEncoder extends EncoderBase<ILoggingEvent> {
         encoder.setCharset(StandardCharsets.UTF_8);
         encoder.start();
         return encoder;
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] both = new byte[a.length + b.length];
-        System.arraycopy(a, 0, both, 0, a.length);
-        System.arraycopy(b, 0, both, a.length, b.length);
-        return both;
     }
 }
