@@ -18,7 +18,13 @@ final class WorkerProcesses {
 
     static Process startWorker(String uri, String prefix, int concurrency, int n, boolean fastPath)
             throws Exception {
-        Path log = Files.createTempFile("bench-worker-" + n + "-", ".log");
+        return startWorker(uri, prefix, n, Files.createTempFile("bench-worker-" + n + "-", ".log"), List.of(
+                "--mcpca.worker.pools=fast", "--mcpca.worker.concurrency=" + concurrency,
+                "--mcpca.worker.sessionless-fast-path=" + fastPath, "--logging.level.root=WARN"));
+    }
+
+    /** A worker JVM with {@code settings} (pools, concurrency, logging, ...), its output in {@code log}. */
+    static Process startWorker(String uri, String prefix, int n, Path log, List<String> settings) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(serviceJvmOptions()); // as ./mcpca starts a worker
         String jvmOptions = System.getenv().getOrDefault("BENCH_WORKER_JVM_OPTS", "").trim();
@@ -29,9 +35,8 @@ final class WorkerProcesses {
                 "-Dmcpca.analyzer.path=" + System.getProperty("mcpca.analyzer.path"),
                 "-cp", System.getProperty("java.class.path"), McpcaApplication.class.getName(),
                 "--mcpca.ingress.enabled=false", "--mcpca.redis-url=" + uri, "--mcpca.prefix=" + prefix,
-                "--mcpca.worker.pools=fast", "--mcpca.worker.concurrency=" + concurrency,
-                "--mcpca.worker.sessionless-fast-path=" + fastPath,
-                "--logging.level.root=WARN", "--spring.jmx.enabled=false"));
+                "--spring.jmx.enabled=false"));
+        command.addAll(settings);
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
