@@ -1,8 +1,6 @@
 package io.mcpca.ingress.mcp;
 
 import io.mcpca.shared.log.CallMdc;
-import java.util.Map;
-import org.slf4j.MDC;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -19,17 +17,7 @@ public final class ReactorMdc {
     private static final String HOOK = "mcpca-mdc";
 
     static {
-        Schedulers.onScheduleHook(HOOK, task -> {
-            Map<String, String> captured = MDC.getCopyOfContextMap();
-            if (captured == null || captured.isEmpty()) {
-                return task;
-            }
-            return () -> {
-                try (CallMdc.Scope scope = CallMdc.restore(captured)) {
-                    task.run();
-                }
-            };
-        });
+        Schedulers.onScheduleHook(HOOK, CallMdc::carried);
     }
 
     private ReactorMdc() {

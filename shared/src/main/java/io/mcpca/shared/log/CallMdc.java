@@ -60,6 +60,22 @@ public record CallMdc(String correlationId, String requestId, String sessionId, 
     }
 
     /**
+     * {@code task} carrying the log context this thread has now, to run on another thread (a timer, a scheduler):
+     * the task itself when there is none.
+     */
+    public static Runnable carried(Runnable task) {
+        Map<String, String> captured = MDC.getCopyOfContextMap();
+        if (captured == null || captured.isEmpty()) {
+            return task;
+        }
+        return () -> {
+            try (Scope scope = restore(captured)) {
+                task.run();
+            }
+        };
+    }
+
+    /**
      * Sets a log context captured on another thread ({@link MDC#getCopyOfContextMap}, null for none) until the
      * scope closes: how a call's context crosses a hand-off to another thread.
      */
