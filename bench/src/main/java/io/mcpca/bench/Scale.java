@@ -129,7 +129,8 @@ public final class Scale {
                         "--logging.level.root=WARN", "--logging.level.io.mcpca.calls=debug")));
             }
             Keys keys = new Keys(prefix);
-            WorkerProcesses.awaitConsumers(uri, keys, workers);
+            // four service JVMs starting at once on two busy cores took over 120 s (2026-12-07, load average 33)
+            WorkerProcesses.awaitConsumers(uri, keys, workers, Duration.ofMinutes(6));
             String url = "http://127.0.0.1:" + ingress.getEnvironment().getProperty("local.server.port");
             PoolBacklog backlog = new PoolBacklog(redis.bytes().sync(), keys,
                     Integer.parseInt(ingress.getEnvironment().getProperty("mcpca.partitions", "4")), System::nanoTime);

@@ -52,9 +52,14 @@ final class WorkerProcesses {
 
     /** Waits until {@code workers} workers have registered themselves in {@code mcpca:workers}. */
     static void awaitConsumers(String uri, Keys keys, int workers) throws Exception {
+        awaitConsumers(uri, keys, workers, Duration.ofSeconds(120));
+    }
+
+    /** As {@link #awaitConsumers(String, Keys, int)}, waiting up to {@code limit}. */
+    static void awaitConsumers(String uri, Keys keys, int workers, Duration limit) throws Exception {
         try (RedisConnections redis = new RedisConnections(uri);
              StatefulRedisConnection<String, String> c = redis.strings()) {
-            long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            long until = System.nanoTime() + limit.toNanos();
             while (System.nanoTime() < until) {
                 try {
                     if (c.sync().hlen(keys.workers()) >= workers) {
@@ -65,7 +70,7 @@ final class WorkerProcesses {
                 }
                 Thread.sleep(100);
             }
-            throw new IllegalStateException(workers + " workers did not come up within 120 s");
+            throw new IllegalStateException(workers + " workers did not come up within " + limit.toSeconds() + " s");
         }
     }
 
