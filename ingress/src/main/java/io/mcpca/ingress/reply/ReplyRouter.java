@@ -265,7 +265,9 @@ public final class ReplyRouter {
         for (String requestId : List.copyOf(pending.keySet())) {
             PendingCall call = pending.remove(requestId);
             if (call != null) {
-                call.answer().complete(ToolReply.error(requestId, ErrorCode.UNAVAILABLE, why, "ingress"));
+                try (CallMdc.Scope scope = CallMdc.restore(call.logContext())) {
+                    call.answer().complete(ToolReply.error(requestId, ErrorCode.UNAVAILABLE, why, "ingress"));
+                }
                 failed++;
             }
         }
