@@ -18,7 +18,13 @@ final class WorkerProcesses {
 
     static Process startWorker(String uri, String prefix, int concurrency, int n, boolean fastPath)
             throws Exception {
-        Path log = Files.createTempFile("bench-worker-" + n + "-", ".log");
+        return startWorker(uri, prefix, n, Files.createTempFile("bench-worker-" + n + "-", ".log"), List.of(
+                "--mcpca.worker.pools=fast", "--mcpca.worker.concurrency=" + concurrency,
+                "--mcpca.worker.sessionless-fast-path=" + fastPath, "--logging.level.root=WARN"));
+    }
+
+    /** A worker JVM with {@code settings} (pools, concurrency, logging, ...), its output in {@code log}. */
+    static Process startWorker(String uri, String prefix, int n, Path log, List<String> settings) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(serviceJvmOptions()); // as ./mcpca starts a worker
         String jvmOptions = System.getenv().getOrDefault("BENCH_WORKER_JVM_OPTS", "").trim();
@@ -29,9 +35,8 @@ final class WorkerProcesses {
                 "-Dmcpca.analyzer.path=" + System.getProperty("mcpca.analyzer.path"),
                 "-cp", System.getProperty("java.class.path"), McpcaApplication.class.getName(),
                 "--mcpca.ingress.enabled=false", "--mcpca.redis-url=" + uri, "--mcpca.prefix=" + prefix,
-                "--mcpca.worker.pools=fast", "--mcpca.worker.concurrency=" + concurrency,
-                "--mcpca.worker.sessionless-fast-path=" + fastPath,
-                "--logging.level.root=WARN", "--spring.jmx.enabled=false"));
+                "--spring.jmx.enabled=false"));
+        command.addAll(settings);
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
@@ -47,9 +52,14 @@ final class WorkerProcesses {
 
     /** Waits until {@code workers} workers have registered themselves in {@code mcpca:workers}. */
     static void awaitConsumers(String uri, Keys keys, int workers) throws Exception {
+        awaitConsumers(uri, keys, workers, Duration.ofSeconds(120));
+    }
+
+    /** As {@link #awaitConsumers(String, Keys, int)}, waiting up to {@code limit}. */
+    static void awaitConsumers(String uri, Keys keys, int workers, Duration limit) throws Exception {
         try (RedisConnections redis = new RedisConnections(uri);
              StatefulRedisConnection<String, String> c = redis.strings()) {
-            long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            long until = System.nanoTime() + limit.toNanos();
             while (System.nanoTime() < until) {
                 try {
                     if (c.sync().hlen(keys.workers()) >= workers) {
@@ -60,7 +70,7 @@ final class WorkerProcesses {
                 }
                 Thread.sleep(100);
             }
-            throw new IllegalStateException(workers + " workers did not come up within 120 s");
+            throw new IllegalStateException(workers + " workers did not come up within " + limit.toSeconds() + " s");
         }
     }
 

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * A worker as a separate JVM (ingress off; or ingress and worker, as {@code serve}), so a test can kill -9,
  * SIGSTOP, SIGCONT and SIGTERM it like an operator or a crash would. Its output goes to a log file the test can read.
  */
-final class WorkerJvm implements AutoCloseable {
+public final class WorkerJvm implements AutoCloseable {
 
     private final Process process;
     private final Path log;
@@ -23,14 +23,14 @@ final class WorkerJvm implements AutoCloseable {
         this.log = log;
     }
 
-    static WorkerJvm start(Path dir, String name, String redisUri, String prefix, Path root, String... extra) {
+    public static WorkerJvm start(Path dir, String name, String redisUri, String prefix, Path root, String... extra) {
         List<String> args = new ArrayList<>(List.of("--mcpca.ingress.enabled=false", "--mcpca.worker.pools=fast"));
         args.addAll(List.of(extra));
         return launch(dir, name, redisUri, prefix, root, args);
     }
 
     /** Ingress and worker in one JVM, as {@code ./mcpca serve}, its MCP endpoint on {@code port}. */
-    static WorkerJvm serve(Path dir, String name, String redisUri, String prefix, Path root, int port,
+    public static WorkerJvm serve(Path dir, String name, String redisUri, String prefix, Path root, int port,
                            String... extra) {
         List<String> args = new ArrayList<>(List.of("--server.port=" + port));
         args.addAll(List.of(extra));
@@ -55,7 +55,7 @@ final class WorkerJvm implements AutoCloseable {
         }
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
@@ -64,7 +64,7 @@ final class WorkerJvm implements AutoCloseable {
         return workerId.startsWith(pid() + "-");
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(log);
         } catch (IOException e) {

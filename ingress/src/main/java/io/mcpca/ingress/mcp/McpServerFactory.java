@@ -97,8 +97,9 @@ public final class McpServerFactory {
             return AsyncToolSpecification.builder().tool(tool).callHandler((exchange, call) -> {
                 Map<String, Object> arguments = call.arguments() == null ? Map.of() : call.arguments();
                 ValidationResponse check = schemas.validate(descriptor.inputSchema(), arguments);
-                return check.valid() ? handler.handle(exchange, call) : Mono.just(ToolCallHandler.error(
-                        ErrorCode.BAD_ARGUMENTS, "the arguments do not match the tool's inputSchema: " + check.errorMessage()));
+                return check.valid() ? handler.handle(exchange, call) : Mono.just(CallCorrelation.tagged(
+                        ToolCallHandler.error(ErrorCode.BAD_ARGUMENTS, "the arguments do not match the tool's "
+                                + "inputSchema: " + check.errorMessage()), CallCorrelation.of(call)));
             }).build();
         }).toList();
     }

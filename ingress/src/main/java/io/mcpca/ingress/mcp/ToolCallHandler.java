@@ -4,6 +4,7 @@ import io.mcpca.ingress.reply.PendingCall;
 import io.mcpca.ingress.reply.ReplyRouter;
 import io.mcpca.ingress.security.BearerAuthFilter;
 import io.mcpca.ingress.submit.SubmitRefusedException;
+import io.mcpca.shared.log.CallMdc;
 import io.mcpca.shared.paths.PathGuard;
 import io.mcpca.shared.paths.PathRejectedException;
 import io.mcpca.shared.tools.ToolDescriptor;
@@ -46,7 +47,8 @@ import reactor.core.scheduler.Schedulers;
  * {@link CancellationFilter} for HTTP and {@link StdioCancellationFilter} for stdio), dropped by it, or past
  * its deadline publishes a cancel so the worker kills its analyzer process (or, run in-process, the local
  * fallback kills it). Argument schemas are checked before this runs
- * ({@link McpServerFactory}).
+ * ({@link McpServerFactory}). Every answer carries the call's correlation id ({@link CallCorrelation}); the call's
+ * log context ({@link CallMdc}) follows it across threads ({@link ReactorMdc}).
  */
 public final class ToolCallHandler {
 
@@ -73,6 +75,26 @@ public final class ToolCallHandler {
     }
 
     public Mono<CallToolResult> handle(McpAsyncServerExchange exchange, CallToolRequest call) {
+        Object principalValue = exchange.transportContext().get(BearerAuthFilter.PRINCIPAL_ATTRIBUTE);
+        String principal = principalValue == null ? STDIO_PRINCIPAL : principalValue.toString();
+        CallMdc context = new CallMdc(CallCorrelation.of(call), UUID.randomUUID().toString(),
+                exchange.sessionId() == null ? principal : exchange.sessionId(), tool.name());
+        long startNanos = System.nanoTime();
+        return ReactorMdc.within(context, Mono.defer(() -> {
+            CallMdc.CALLS.debug("call received");
+            return run(exchange, call, principal, context);
+        })).map(result -> {
+            if (CallMdc.CALLS.isDebugEnabled()) {
+                CallMdc.CALLS.debug("call answered in {} ms: {}", (System.nanoTime() - startNanos) / 1_000_000,
+                        Boolean.TRUE.equals(result.isError()) && result.meta() != null
+                                ? result.meta().get("errorCode") : "result");
+            }
+            return CallCorrelation.tagged(result, context.correlationId());
+        });
+    }
+
+    private Mono<CallToolResult> run(McpAsyncServerExchange exchange, CallToolRequest call, String principal,
+                                     CallMdc context) {
         Map<String, Object> arguments = call.arguments() == null ? Map.of() : call.arguments();
         if (!tool.pathArgument().isEmpty() && arguments.get(tool.pathArgument()) instanceof String path) {
             try {
@@ -86,17 +108,14 @@ public final class ToolCallHandler {
             return Mono.just(error(ErrorCode.BAD_ARGUMENTS, "argument '" + tooLarge.get() + "' is larger than "
                     + flow.maxInlineArgumentBytes() + " bytes; pass a path under an analysis root instead of inline content"));
         }
-        Object principalValue = exchange.transportContext().get(BearerAuthFilter.PRINCIPAL_ATTRIBUTE);
-        String principal = principalValue == null ? STDIO_PRINCIPAL : principalValue.toString();
         Optional<Duration> limited = flow.rateLimits().tryAcquire(principal);
         if (limited.isPresent()) {
             return Mono.just(error(ErrorCode.OVERLOADED, "principal '" + principal + "' is over its call rate limit",
                     limited));
         }
-        String requestId = UUID.randomUUID().toString();
-        String sessionId = exchange.sessionId() == null ? principal : exchange.sessionId();
-        ToolRequest request = new ToolRequest(ToolRequest.VERSION, requestId, sessionId, tool.name(),
-                arguments, replyStream, clock.millis() + callTimeout.toMillis());
+        String requestId = context.requestId();
+        ToolRequest request = new ToolRequest(ToolRequest.VERSION, requestId, context.sessionId(), tool.name(),
+                arguments, replyStream, clock.millis() + callTimeout.toMillis(), context.correlationId());
         Object progressToken = call.progressToken();
         Consumer<ToolReply> progressSink = progress -> {
             if (progressToken != null) {
@@ -109,7 +128,7 @@ public final class ToolCallHandler {
         PendingCall pending = replies.register(requestId, progressSink);
         AtomicBoolean ranLocally = new AtomicBoolean();
         AtomicBoolean finished = new AtomicBoolean();
-        Runnable cancelWork = () -> {
+        Runnable cancelWork = context.wrap(() -> {
             if (finished.compareAndSet(false, true)) {
                 replies.forget(requestId);
                 if (ranLocally.get()) {
@@ -118,7 +137,7 @@ public final class ToolCallHandler {
                     flow.cancels().cancel(requestId);
                 }
             }
-        };
+        });
         Sinks.One<CallToolResult> cancelledByClient = Sinks.one();
         Optional<Object> jsonRpcId = jsonRpcId(exchange, call);
         AutoCloseable inFlight = jsonRpcId.isEmpty() || exchange.sessionId() == null ? () -> { }

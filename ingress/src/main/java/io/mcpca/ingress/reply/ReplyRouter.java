@@ -14,6 +14,7 @@ import io.lettuce.core.api.async.RedisStreamAsyncCommands;
 import io.lettuce.core.api.sync.RedisStreamCommands;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.codec.WireFormatException;
+import io.mcpca.shared.log.CallMdc;
 import io.mcpca.shared.wire.ErrorCode;
 import io.mcpca.shared.wire.ToolReply;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Reads this ingress's reply stream and completes waiting calls by request id.
@@ -101,7 +103,7 @@ public final class ReplyRouter {
 
     /** Registers a call before it is submitted, so even an instant reply finds it. */
     public PendingCall register(String requestId, Consumer<ToolReply> progress) {
-        PendingCall call = new PendingCall(requestId, new CompletableFuture<>(), progress);
+        PendingCall call = new PendingCall(requestId, new CompletableFuture<>(), progress, MDC.getCopyOfContextMap());
         pending.put(requestId, call);
         return call;
     }
@@ -134,7 +136,9 @@ public final class ReplyRouter {
         if (!reply.kind().isFinal()) {
             PendingCall call = pending.get(reply.requestId());
             if (call != null) {
-                call.progress().accept(reply);
+                try (CallMdc.Scope scope = CallMdc.restore(call.logContext())) {
+                    call.progress().accept(reply);
+                }
             }
             return;
         }
@@ -143,7 +147,10 @@ public final class ReplyRouter {
             log.debug("dropped a reply for {}: already answered or given up", reply.requestId());
             return;
         }
-        call.answer().complete(reply);
+        // what the answer sets off on this thread, and the hops it schedules, run in the call's log context
+        try (CallMdc.Scope scope = CallMdc.restore(call.logContext())) {
+            call.answer().complete(reply);
+        }
     }
 
     /**
@@ -258,7 +265,9 @@ public final class ReplyRouter {
         for (String requestId : List.copyOf(pending.keySet())) {
             PendingCall call = pending.remove(requestId);
             if (call != null) {
-                call.answer().complete(ToolReply.error(requestId, ErrorCode.UNAVAILABLE, why, "ingress"));
+                try (CallMdc.Scope scope = CallMdc.restore(call.logContext())) {
+                    call.answer().complete(ToolReply.error(requestId, ErrorCode.UNAVAILABLE, why, "ingress"));
+                }
                 failed++;
             }
         }

@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param arguments       validated arguments (JSON-shaped values)
  * @param replyTo         reply stream key of the ingress waiting for the answer
  * @param deadlineEpochMs after this instant the answer is no longer wanted
+ * @param correlationId   the caller's id for the call (its {@code _meta.correlationId}) or one the ingress made,
+ *                        logged with every line of the call in every process; empty in entries of older writers
  */
 public record ToolRequest(
         int version,
@@ -21,7 +23,8 @@ public record ToolRequest(
         String tool,
         Map<String, Object> arguments,
         String replyTo,
-        long deadlineEpochMs) {
+        long deadlineEpochMs,
+        String correlationId) {
 
     /** 2: principal, toolVersion, attempt, correlationId and batchId left (no worker read them). */
     public static final int VERSION = 2;
@@ -32,5 +35,13 @@ public record ToolRequest(
         Objects.requireNonNull(tool, "tool");
         arguments = arguments == null ? Map.of() : arguments;
         Objects.requireNonNull(replyTo, "replyTo");
+        // a trailing field: entries written before it existed decode with none (still version 2)
+        correlationId = correlationId == null ? "" : correlationId;
+    }
+
+    /** A request without a correlation id (tests, benchmarks, tools that make their own calls). */
+    public ToolRequest(int version, String requestId, String sessionId, String tool, Map<String, Object> arguments,
+                       String replyTo, long deadlineEpochMs) {
+        this(version, requestId, sessionId, tool, arguments, replyTo, deadlineEpochMs, "");
     }
 }

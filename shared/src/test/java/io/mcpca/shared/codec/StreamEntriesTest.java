@@ -31,6 +31,21 @@ class StreamEntriesTest {
     }
 
     @Test
+    void theCorrelationIdRoundTripsAndAnOlderEntryWithoutItDecodesWithNone() {
+        ToolRequest withId = new ToolRequest(ToolRequest.VERSION, "r1", "s1", "ping", Map.of(), "mcpca:reply:{i1}",
+                1L, "corr-1");
+        // an entry as a writer before the field wrote it: the same version, no correlationId
+        Map<String, Object> older = new LinkedHashMap<>(Map.of("version", ToolRequest.VERSION, "requestId", "r1",
+                "sessionId", "s1", "tool", "ping", "arguments", Map.of(), "replyTo", "mcpca:reply:{i1}",
+                "deadlineEpochMs", 1L));
+        for (JacksonCodec codec : List.of(JacksonCodec.messagePack(), JacksonCodec.json())) {
+            StreamEntries entries = new StreamEntries(codec);
+            assertThat(entries.decodeRequest(entries.encode(withId)).correlationId()).isEqualTo("corr-1");
+            assertThat(entries.decodeRequest(entries.encode(older)).correlationId()).isEmpty();
+        }
+    }
+
+    @Test
     void aResultTravelsAsItsJsonBytesThroughBothCodecs() {
         JsonBytes result = JsonBytes.of("{\"path\":\"a/\\\"b\\\".java\",\"name\":\"\u00e9t\u00e9 \u2603\",\"n\":1.50}");
         for (JacksonCodec codec : List.of(JacksonCodec.messagePack(), JacksonCodec.json())) {

@@ -2,6 +2,7 @@ package io.mcpca.workers.consume;
 
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.mcpca.shared.exec.CallStart;
+import io.mcpca.shared.log.CallMdc;
 import io.mcpca.shared.wire.ToolRequest;
 import io.mcpca.workers.consume.WaitingCalls.LoopCall;
 import io.mcpca.workers.reply.LoopReplies;
@@ -86,9 +87,11 @@ public final class Admission {
                 tasks.set(i, Optional.of(() -> onCallThread.accept(call)));
             } else if (sessionlessTools.contains(request.tool())) {
                 // no record, no script: the reply leaves with the loop's next read, the XACK with the one after
-                loopReplies.add(new Completion(call.pool(), call.message().getStream(), call.entryId(),
-                        request.replyTo(), answers.reply(request, runner.run(request, ProgressListener.NONE)),
-                        Optional.empty()));
+                try (CallMdc.Scope scope = CallLogContext.open(call)) {
+                    loopReplies.add(new Completion(call.pool(), call.message().getStream(), call.entryId(),
+                            request.replyTo(), answers.reply(request, runner.run(request, ProgressListener.NONE)),
+                            Optional.empty()));
+                }
             } else if (waiting.isWaiting(request.sessionId()) || !attempted.add(request.sessionId())) {
                 // a call of the session is ahead of it (waiting, or starting in this round): it waits its turn
                 waiting.hold(new LoopCall(call, -1, false), WaitingCalls.FIRST_WAIT_NANOS, false);
@@ -123,37 +126,45 @@ public final class Admission {
         starts.pipeline().flushCommands();
         for (int n = 0; n < attempts.size(); n++) {
             LoopCall a = attempts.get(n);
-            Optional<CallStart.Started> started;
-            try {
-                started = pending.get(n).result(START_TIMEOUT);
-            } catch (Exception e) {
-                // NOSCRIPT after a restart, a timeout: a fresh call starts alone on a call thread (which reloads the
-                // script); a waiting one tries again later
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
-                log.debug("call {}: pipelined start failed ({})", a.call().request().requestId(), e.toString());
-                if (a.waited()) {
-                    waitAgain(a);
-                } else {
-                    tasks.set(a.index(), Optional.of(() -> onCallThread.accept(a.call())));
-                }
-                continue;
+            try (CallMdc.Scope scope = CallLogContext.open(a.call())) {
+                finishStart(a, pending.get(n), tasks, onCallThread);
             }
-            if (started.isEmpty()) {
+        }
+    }
+
+    /** One attempt's start, answered: run and finish it, or let it wait (again), or hand it to a call thread. */
+    private void finishStart(LoopCall a, CallStart.PendingStart start, List<Optional<Runnable>> tasks,
+                             Consumer<Delivered> onCallThread) {
+        Optional<CallStart.Started> started;
+        try {
+            started = start.result(START_TIMEOUT);
+        } catch (Exception e) {
+            // NOSCRIPT after a restart, a timeout: a fresh call starts alone on a call thread (which reloads the
+            // script); a waiting one tries again later
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            log.debug("call {}: pipelined start failed ({})", a.call().request().requestId(), e.toString());
+            if (a.waited()) {
                 waitAgain(a);
-            } else if (started.get().alreadyFinal()) {
-                if (a.waited()) {
-                    answers.answerAgain(a.call());
-                    waiting.release(a);
-                } else {
-                    tasks.set(a.index(), Optional.of(() -> answers.answerAgain(a.call())));
-                }
             } else {
-                answers.finishLocked(a.call(), started.get().lease().orElseThrow(),
-                        runner.run(a.call().request(), ProgressListener.NONE));
-                waiting.release(a);
+                tasks.set(a.index(), Optional.of(() -> onCallThread.accept(a.call())));
             }
+            return;
+        }
+        if (started.isEmpty()) {
+            waitAgain(a);
+        } else if (started.get().alreadyFinal()) {
+            if (a.waited()) {
+                answers.answerAgain(a.call());
+                waiting.release(a);
+            } else {
+                tasks.set(a.index(), Optional.of(CallLogContext.wrap(a.call(), () -> answers.answerAgain(a.call()))));
+            }
+        } else {
+            answers.finishLocked(a.call(), started.get().lease().orElseThrow(),
+                    runner.run(a.call().request(), ProgressListener.NONE));
+            waiting.release(a);
         }
     }
 

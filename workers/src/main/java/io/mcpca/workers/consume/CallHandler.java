@@ -76,11 +76,13 @@ public final class CallHandler implements EntryHandler {
     }
 
     private void run(Delivered call) {
-        if (sessionlessTools.contains(call.request().tool())) {
-            sessionlessRun.run(call);
-        } else {
-            lockedRun.run(call);
-        }
+        CallLogContext.run(call, () -> {
+            if (sessionlessTools.contains(call.request().tool())) {
+                sessionlessRun.run(call);
+            } else {
+                lockedRun.run(call);
+            }
+        });
     }
 
     private Optional<Delivered> decode(String pool, StreamMessage<byte[], byte[]> message, int delivery) {

@@ -2,6 +2,7 @@ package io.mcpca.workers.lock;
 
 import io.mcpca.shared.lock.LockLease;
 import io.mcpca.shared.lock.SessionLock;
+import io.mcpca.shared.log.CallMdc;
 import io.mcpca.shared.scripts.ScriptError;
 import java.time.Duration;
 import java.util.Optional;
@@ -37,7 +38,9 @@ public final class LockWatchdog implements AutoCloseable {
     /** Starts extending {@code lease}; close the returned handle when the call ends. */
     public AutoCloseable watch(LockLease lease) {
         long periodMs = Math.max(1, ttl.toMillis() / 3);
-        ScheduledFuture<?> task = timer.scheduleAtFixedRate(() -> extend(lease), periodMs, periodMs, TimeUnit.MILLISECONDS);
+        // its warnings belong to the call that took the lease: they carry the call's log context
+        ScheduledFuture<?> task = timer.scheduleAtFixedRate(CallMdc.carried(() -> extend(lease)), periodMs, periodMs,
+                TimeUnit.MILLISECONDS);
         return () -> task.cancel(false);
     }
 

@@ -3,6 +3,7 @@ package io.mcpca.workers.run;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
+import io.mcpca.shared.log.CallMdc;
 import io.mcpca.shared.wire.ErrorCode;
 import io.mcpca.workers.cache.SharedFileResults;
 import java.io.BufferedReader;
@@ -23,6 +24,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One warm {@code mcpca-analyzer serve} child process, used by one call at a time.
@@ -64,6 +66,8 @@ public final class AnalyzerProcess implements AutoCloseable {
     private volatile boolean usable = true;
     private volatile boolean cancelled;
     private volatile boolean overran;
+    /** The MDC of the call in hand (its ids), for the stderr reader; null between calls. */
+    private volatile Map<String, String> callLogContext;
 
     private AnalyzerProcess(Process process, SharedFileResults shared, long maxResultBytes) {
         this.process = process;
@@ -125,6 +129,8 @@ public final class AnalyzerProcess implements AutoCloseable {
         if (timeout.isNegative() || timeout.isZero()) {
             return AnalyzerOutcome.failure(ErrorCode.DEADLINE_EXCEEDED, "the call's deadline passed before it ran");
         }
+        // the stderr reader logs what the analyzer writes meanwhile in the log context of the call it runs
+        callLogContext = MDC.getCopyOfContextMap();
         ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
             overran = true;
             usable = false;
@@ -134,6 +140,7 @@ public final class AnalyzerProcess implements AutoCloseable {
             return exchange(id, tool, args, timeout, progress);
         } finally {
             deadline.cancel(false);
+            callLogContext = null;
         }
     }
 
@@ -308,7 +315,9 @@ public final class AnalyzerProcess implements AutoCloseable {
                     new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = reader.readLine()) != null) {
-                    log.info("analyzer {}: {}", pid(), line);
+                    try (CallMdc.Scope scope = CallMdc.restore(callLogContext)) {
+                        log.info("analyzer {}: {}", pid(), line);
+                    }
                 }
             } catch (IOException ignored) {
                 // stderr closes with the process
