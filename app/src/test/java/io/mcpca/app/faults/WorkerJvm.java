@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * A worker as a separate JVM (ingress off; or ingress and worker, as {@code serve}), so a test can kill -9,
  * SIGSTOP, SIGCONT and SIGTERM it like an operator or a crash would. Its output goes to a log file the test can read.
  */
-final class WorkerJvm implements AutoCloseable {
+public final class WorkerJvm implements AutoCloseable {
 
     private final Process process;
     private final Path log;
@@ -23,8 +23,9 @@ final class WorkerJvm implements AutoCloseable {
         this.log = log;
     }
 
-    static WorkerJvm start(Path dir, String name, String redisUri, String prefix, Path root, String... extra) {
-        List<String> args = new ArrayList<>(List.of("--mcpca.ingress.enabled=false", "--mcpca.worker.pools=fast"));
+    public static WorkerJvm start(Path dir, String name, String redisUri, String prefix, Path root, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--mcpca.ingress.enabled=false", "--mcpca.worker.pools=fast",
+                "--mcpca.worker.management-port=0"));
         args.addAll(List.of(extra));
         return launch(dir, name, redisUri, prefix, root, args);
     }
@@ -55,7 +56,7 @@ final class WorkerJvm implements AutoCloseable {
         }
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
@@ -64,7 +65,7 @@ final class WorkerJvm implements AutoCloseable {
         return workerId.startsWith(pid() + "-");
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(log);
         } catch (IOException e) {
