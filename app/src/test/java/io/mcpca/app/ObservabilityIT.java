@@ -113,7 +113,8 @@ class ObservabilityIT {
     @Test
     @Order(2)
     void theWorkersActuatorFollowsTheIngresssTokenRule() throws Exception {
-        assertThat(PrometheusScrape.get(workerUrl + "/actuator/prometheus", Optional.empty()).statusCode()).isEqualTo(401);
+        assertThat(PrometheusScrape.get(workerUrl + "/actuator/prometheus", Optional.empty()).statusCode())
+                .isEqualTo(401);
         assertThat(PrometheusScrape.get(workerUrl + "/actuator/prometheus", Optional.of("wrong")).statusCode())
                 .isEqualTo(401);
         assertThat(PrometheusScrape.get(workerUrl + "/actuator/health", Optional.empty()).statusCode()).isEqualTo(200);
