@@ -34,8 +34,8 @@ final class WorkerProcesses {
         command.addAll(List.of(
                 "-Dmcpca.analyzer.path=" + System.getProperty("mcpca.analyzer.path"),
                 "-cp", System.getProperty("java.class.path"), McpcaApplication.class.getName(),
-                "--mcpca.ingress.enabled=false", "--mcpca.redis-url=" + uri, "--mcpca.prefix=" + prefix,
-                "--spring.jmx.enabled=false"));
+                "--mcpca.ingress.enabled=false", "--mcpca.worker.management-port=0",
+                "--mcpca.redis-url=" + uri, "--mcpca.prefix=" + prefix, "--spring.jmx.enabled=false"));
         command.addAll(settings);
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }

@@ -3,6 +3,7 @@ package io.mcpca.ingress.mcp;
 import io.mcpca.ingress.reply.PendingCall;
 import io.mcpca.ingress.reply.ReplyRouter;
 import io.mcpca.ingress.security.BearerAuthFilter;
+import io.mcpca.ingress.submit.Refusal;
 import io.mcpca.ingress.submit.SubmitRefusedException;
 import io.mcpca.shared.log.CallMdc;
 import io.mcpca.shared.paths.PathGuard;
@@ -105,11 +106,13 @@ public final class ToolCallHandler {
         }
         Optional<String> tooLarge = oversizedArgument(arguments, "");
         if (tooLarge.isPresent()) {
+            flow.meters().refused(Refusal.PAYLOAD);
             return Mono.just(error(ErrorCode.BAD_ARGUMENTS, "argument '" + tooLarge.get() + "' is larger than "
                     + flow.maxInlineArgumentBytes() + " bytes; pass a path under an analysis root instead of inline content"));
         }
         Optional<Duration> limited = flow.rateLimits().tryAcquire(principal);
         if (limited.isPresent()) {
+            flow.meters().refused(Refusal.RATE_LIMIT);
             return Mono.just(error(ErrorCode.OVERLOADED, "principal '" + principal + "' is over its call rate limit",
                     limited));
         }
@@ -155,6 +158,7 @@ public final class ToolCallHandler {
                 .map(this::toResult);
         Mono<CallToolResult> answered = viaRedis.onErrorResume(SubmitRefusedException.class, refused -> {
             replies.forget(requestId);
+            flow.meters().refused(refused.reason());
             if (refused.code() == ErrorCode.UNAVAILABLE && flow.local().isPresent()) {
                 ranLocally.set(true);
                 return Mono.fromCallable(() -> toResult(flow.local().get().run(request, progressSink)))
