@@ -98,6 +98,7 @@ class DashboardsIT {
 
     @BeforeAll
     static void start() throws Exception {
+        long started = System.nanoTime();
         String prefix = REDIS.newPrefix();
         root = Files.createDirectories(dir.resolve("root"));
         writeSources(root);
@@ -120,8 +121,15 @@ class DashboardsIT {
         ingressPort = Integer.parseInt(ingress.getEnvironment().getProperty("local.server.port"));
         await("both workers in the ingress's service discovery", Duration.ofSeconds(120),
                 () -> discoveredTargets() == 2);
+        say("ingress up and both workers discovered after %d s", started);
         prometheus = PrometheusServer.start(testConfig(), dir);
         startLoad();
+        say("prometheus ready and load started after %d s", started);
+    }
+
+    /** A phase's time on stderr (the machine may be busy: a slow phase says why the test took long). */
+    private static void say(String format, long sinceNanos) {
+        System.err.printf("DashboardsIT: " + format + "%n", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - sinceNanos));
     }
 
     @AfterAll
@@ -148,6 +156,7 @@ class DashboardsIT {
 
     @Test
     void everyPanelVariableAndRuleReturnsData() throws Exception {
+        long started = System.nanoTime();
         await("Prometheus scraping the ingress and both workers", Duration.ofSeconds(60),
                 () -> prometheus.vector("up{job=\"mcpca-ingress\"} == 1").size() == 1
                         && prometheus.vector("up{job=\"mcpca-workers\"} == 1").size() == 2);
@@ -157,6 +166,7 @@ class DashboardsIT {
         await("the dead-letter alert firing (the rules loaded and evaluated)", Duration.ofSeconds(60),
                 () -> !prometheus.vector("ALERTS{alertname=\"McpcaDeadLetters\", alertstate=\"firing\"}").isEmpty());
 
+        say("targets up, dead letter alert firing after %d s", started);
         List<Expression> expressions = GRAFANA.allExpressions();
         assertThat(expressions).hasSizeGreaterThan(50);
         // rates and ratios need a few scrapes of the load; a bounded retry instead of a fixed sleep
@@ -166,6 +176,9 @@ class DashboardsIT {
             Thread.sleep(1_000);
             problems = evaluate(expressions);
         }
+        say("every expression evaluated after %d s", started);
+        System.err.printf("DashboardsIT: %d expressions (panels, variables, rules), %d alerts checked by witness%n",
+                expressions.size(), EMPTY_BY_NATURE.size());
         assertThat(problems).as("expressions without data (of %d)", expressions.size()).isEmpty();
         assertThat(EMPTY_BY_NATURE.keySet()).as("listed as empty by nature, but no such alert")
                 .allMatch(name -> expressions.stream().anyMatch(e -> e.kind() == Kind.ALERT && e.name().equals(name)));
