@@ -64,7 +64,8 @@ class DashboardCatalogueTest {
             }
             boolean hasVariable = false;
             for (JsonNode v : d.path("templating").path("list")) {
-                hasVariable |= "datasource".equals(v.path("name").asText()) && "datasource".equals(v.path("type").asText());
+                hasVariable |= "datasource".equals(v.path("name").asText())
+                        && "datasource".equals(v.path("type").asText());
             }
             if (!hasVariable) {
                 problems.add(file.getFileName() + ": no datasource variable");
@@ -72,7 +73,8 @@ class DashboardCatalogueTest {
             for (JsonNode panel : d.path("panels")) {
                 for (JsonNode target : panel.path("targets")) {
                     if (!"${datasource}".equals(target.path("datasource").path("uid").asText())) {
-                        problems.add(file.getFileName() + ": " + panel.path("title").asText() + " queries another datasource");
+                        problems.add(file.getFileName() + ": " + panel.path("title").asText()
+                                + " queries another datasource");
                     }
                     if (target.path("expr").asText().isBlank()) {
                         problems.add(file.getFileName() + ": " + panel.path("title").asText() + " has an empty query");

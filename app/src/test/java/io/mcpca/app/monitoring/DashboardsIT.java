@@ -50,9 +50,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  * (pings, calculate-metrics, analyze-metrics, an oversized inline argument) and one poison call crashes its
  * analyzer on every delivery until it lands in the dead-letter stream. Then every PromQL expression of every panel,
  * template variable and rule is evaluated through the HTTP API and must return data: a series with a number, not
- * only NaN. An alert whose condition is false on a healthy system is listed in {@link #EMPTY_BY_NATURE} with its
- * reason and a witness, the part of its expression that must return data. Also: every meter a process exposes is
- * in grafana/README.md's reference, and every meter there is exposed.
+ * only NaN; and the counters the load must have moved are above 0 ({@link #THE_LOAD_MOVES}). An alert whose
+ * condition is false on a healthy system is listed in {@link #EMPTY_BY_NATURE} with its reason and a witness, the
+ * part of its expression that must return data. Also: every meter a process exposes is in grafana/README.md's
+ * reference, and every meter there is exposed. Took ~2 min on 2 busy cores (2026-12-07), most of it JVM starts.
  */
 class DashboardsIT {
 
@@ -81,6 +82,21 @@ class DashboardsIT {
             "McpcaTargetDown", new EmptyByNature("every target answers here", "up{job=~\"mcpca-.*\"}"),
             "McpcaRedisBreakerOpen", new EmptyByNature("Redis stays up here, the breaker closed",
                     "max by (name) (resilience4j_circuitbreaker_state{state=~\"open|forced_open\"})"));
+
+    /**
+     * What the load must have moved (a panel of zeros has data too): each query must return a series. The poison
+     * call crashes analyzers, is reclaimed, redelivered and dead-lettered; the oversized argument is refused for its
+     * size; repeated calls hit the result cache; both workers acknowledge calls.
+     */
+    static final Map<String, String> THE_LOAD_MOVES = Map.of(
+            "analyzer crashes", "sum(mcpca_analyzer_crashes_total) > 0",
+            "reclaimed", "sum(mcpca_worker_reclaimed_total) > 0",
+            "redelivered", "sum(mcpca_worker_redelivered_total) > 0",
+            "dead-lettered", "sum(mcpca_worker_dead_lettered_total) > 0",
+            "payload refusals", "sum(mcpca_ingress_submit_refused_total{reason=\"payload\"}) > 0",
+            "result cache hits", "sum(mcpca_cache_lookups_total{outcome=\"hit\"}) > 0",
+            "both workers acknowledged calls",
+            "count(sum by (instance) (mcpca_worker_acknowledged_total{job=\"mcpca-workers\"}) > 0) == 2");
 
     @TempDir
     static Path dir;
@@ -129,7 +145,8 @@ class DashboardsIT {
 
     /** A phase's time on stderr (the machine may be busy: a slow phase says why the test took long). */
     private static void say(String format, long sinceNanos) {
-        System.err.printf("DashboardsIT: " + format + "%n", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - sinceNanos));
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - sinceNanos);
+        System.err.printf("DashboardsIT: " + format + "%n", seconds);
     }
 
     @AfterAll
@@ -167,6 +184,13 @@ class DashboardsIT {
                 () -> !prometheus.vector("ALERTS{alertname=\"McpcaDeadLetters\", alertstate=\"firing\"}").isEmpty());
 
         say("targets up, dead letter alert firing after %d s", started);
+        Map<String, String> unmoved = new LinkedHashMap<>();
+        THE_LOAD_MOVES.forEach((what, query) -> {
+            if (prometheus.vector(query).isEmpty()) {
+                unmoved.put(what, query);
+            }
+        });
+        assertThat(unmoved).as("what the load should have moved").isEmpty();
         List<Expression> expressions = GRAFANA.allExpressions();
         assertThat(expressions).hasSizeGreaterThan(50);
         // rates and ratios need a few scrapes of the load; a bounded retry instead of a fixed sleep
@@ -276,7 +300,8 @@ class DashboardsIT {
                         "content", "x".repeat(MAX_INLINE_BYTES + 1), "language", "python")).build());
                 case 2, 3 -> c.callTool(CallToolRequest.builder("calculate-metrics").arguments(Map.of(
                         "path", "src/Main.java")).build());
-                case 4, 5, 6, 7 -> c.callTool(CallToolRequest.builder("ping").arguments(Map.of("via", "worker")).build());
+                case 4, 5, 6, 7 -> c.callTool(CallToolRequest.builder("ping").arguments(Map.of("via", "worker"))
+                        .build());
                 default -> c.callTool(i % 2 == 0
                         ? CallToolRequest.builder("calculate-metrics").arguments(Map.of("content",
                                 "def f(x):\n    return x + " + i + "\n", "language", "python")).build()
@@ -292,8 +317,8 @@ class DashboardsIT {
     }
 
     private static McpSyncClient client() {
-        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + ingressPort)
-                        .endpoint("/mcp").build())
+        String url = "http://127.0.0.1:" + ingressPort;
+        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(url).endpoint("/mcp").build())
                 .requestTimeout(Duration.ofSeconds(90))
                 .build();
         client.initialize();
@@ -305,8 +330,8 @@ class DashboardsIT {
 
     private static void writeSources(Path root) throws IOException {
         Files.createDirectories(root.resolve("src"));
-        Files.writeString(root.resolve("src/Main.java"), "class Main {\n  int f(int x) {\n    if (x > 0) { return 1; }\n"
-                + "    return 0;\n  }\n}\n");
+        Files.writeString(root.resolve("src/Main.java"), "class Main {\n  int f(int x) {\n"
+                + "    if (x > 0) { return 1; }\n    return 0;\n  }\n}\n");
         Files.writeString(root.resolve("src/util.py"), "def g(a):\n    for i in range(a):\n        if i:\n"
                 + "            return i\n    return 0\n");
         Files.writeString(root.resolve("src/app.js"), "function h(a) { return a ? 1 : 2; }\n");

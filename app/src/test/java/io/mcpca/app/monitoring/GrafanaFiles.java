@@ -156,7 +156,8 @@ final class GrafanaFiles {
         if (e.kind() == Kind.VARIABLE) {
             Matcher m = LABEL_VALUES.matcher(expr.trim());
             if (!m.matches()) {
-                throw new IllegalArgumentException(e.where() + ": only label_values(selector, label) is understood: " + expr);
+                throw new IllegalArgumentException(e.where() + ": only label_values(selector, label) is understood: "
+                        + expr);
             }
             expr = "count by (" + m.group(2) + ") (" + m.group(1) + ")";
         }

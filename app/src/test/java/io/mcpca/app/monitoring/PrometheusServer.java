@@ -104,7 +104,8 @@ final class PrometheusServer implements AutoCloseable {
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
             JsonNode body = GrafanaFiles.JSON.readTree(response.body());
             if (!"success".equals(body.path("status").asText())) {
-                throw new IllegalArgumentException(body.path("errorType").asText() + ": " + body.path("error").asText());
+                throw new IllegalArgumentException(body.path("errorType").asText() + ": "
+                        + body.path("error").asText());
             }
             return body.path("data");
         } catch (IOException e) {
