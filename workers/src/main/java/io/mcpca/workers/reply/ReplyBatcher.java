@@ -252,7 +252,8 @@ public final class ReplyBatcher implements AutoCloseable {
         for (int i = 0; i < acked.size(); i++) {
             if (await(acked.get(i), until, "xack")) {
                 ackedKeys.add(ackKeys.get(i));
-                meters.pool(ackTarget.get(ackKeys.get(i)).pool()).acknowledged(acked.get(i).toCompletableFuture().getNow(0L));
+                meters.pool(ackTarget.get(ackKeys.get(i)).pool())
+                        .acknowledged(acked.get(i).toCompletableFuture().getNow(0L));
             }
         }
         forgetKeptReplies(lane, batch, ackedKeys);
