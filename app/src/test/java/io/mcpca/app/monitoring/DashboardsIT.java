@@ -33,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -109,6 +110,7 @@ class DashboardsIT {
     static Path root;
     static final List<McpSyncClient> clients = new ArrayList<>();
     static final AtomicBoolean loading = new AtomicBoolean(true);
+    static final AtomicInteger calls = new AtomicInteger();
     static ExecutorService load;
     static CompletableFuture<CallToolResult> poison;
 
@@ -127,7 +129,8 @@ class DashboardsIT {
                     "--mcpca.worker.pools=fast,heavy", "--mcpca.worker.management-port=0",
                     "--mcpca.worker.analyzer-path=" + wrapper, "--mcpca.worker.concurrency=2",
                     "--mcpca.worker.min-idle=1s", "--mcpca.worker.reclaim-period=300ms",
-                    "--mcpca.worker.max-deliveries=1", "--mcpca.worker.retry-backoff=20ms",
+                    // two deliveries: the second is a redelivery (counted), the third attempt dead-letters it
+                    "--mcpca.worker.max-deliveries=2", "--mcpca.worker.retry-backoff=20ms",
                     "--mcpca.worker.heartbeat-period=1s"));
         }
         ingress = McpcaApplication.start("--mcpca.redis-url=" + REDIS.uri(), "--mcpca.prefix=" + prefix,
@@ -184,26 +187,21 @@ class DashboardsIT {
                 () -> !prometheus.vector("ALERTS{alertname=\"McpcaDeadLetters\", alertstate=\"firing\"}").isEmpty());
 
         say("targets up, dead letter alert firing after %d s", started);
-        Map<String, String> unmoved = new LinkedHashMap<>();
-        THE_LOAD_MOVES.forEach((what, query) -> {
-            if (prometheus.vector(query).isEmpty()) {
-                unmoved.put(what, query);
-            }
-        });
-        assertThat(unmoved).as("what the load should have moved").isEmpty();
         List<Expression> expressions = GRAFANA.allExpressions();
         assertThat(expressions).hasSizeGreaterThan(50);
-        // rates and ratios need a few scrapes of the load; a bounded retry instead of a fixed sleep
+        // rates and ratios need a few scrapes of the load, and a busy machine runs the load slowly: a bounded retry
+        // instead of a fixed sleep
         Map<String, String> problems = evaluate(expressions);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!problems.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(1_000);
             problems = evaluate(expressions);
         }
         say("every expression evaluated after %d s", started);
-        System.err.printf("DashboardsIT: %d expressions (panels, variables, rules), %d alerts checked by witness%n",
-                expressions.size(), EMPTY_BY_NATURE.size());
-        assertThat(problems).as("expressions without data (of %d)", expressions.size()).isEmpty();
+        System.err.printf("DashboardsIT: %d expressions (panels, variables, rules), %d alerts checked by witness, "
+                + "%d calls of the load%n", expressions.size(), EMPTY_BY_NATURE.size(), calls.get());
+        assertThat(problems).as("expressions without data (of %d), after %d calls of the load", expressions.size(),
+                calls.get()).isEmpty();
         assertThat(EMPTY_BY_NATURE.keySet()).as("listed as empty by nature, but no such alert")
                 .allMatch(name -> expressions.stream().anyMatch(e -> e.kind() == Kind.ALERT && e.name().equals(name)));
     }
@@ -224,9 +222,14 @@ class DashboardsIT {
         assertThat(reference).as("grafana/README.md names meters no process exposes").isSubsetOf(exposed);
     }
 
-    /** Each expression that fails, with why. */
+    /** Each expression that fails, with why; and each counter the load has not moved yet. */
     private static Map<String, String> evaluate(List<Expression> expressions) {
         Map<String, String> problems = new LinkedHashMap<>();
+        THE_LOAD_MOVES.forEach((what, query) -> {
+            if (prometheus.vector(query).isEmpty()) {
+                problems.put("the load moves " + what, "not yet: " + query);
+            }
+        });
         for (Expression e : expressions) {
             String query = GrafanaFiles.runnable(e, RATE_INTERVAL);
             EmptyByNature empty = e.kind() == Kind.ALERT ? EMPTY_BY_NATURE.get(e.name()) : null;
@@ -307,6 +310,7 @@ class DashboardsIT {
                                 "def f(x):\n    return x + " + i + "\n", "language", "python")).build()
                         : CallToolRequest.builder("ping").arguments(Map.of()).build());
             }
+            calls.incrementAndGet();
             Thread.sleep(20);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
