@@ -30,6 +30,11 @@ public final class WorkerJvm implements AutoCloseable {
         return launch(dir, name, redisUri, prefix, root, args);
     }
 
+    /** A process of this application with exactly these role arguments (besides Redis, prefix and root). */
+    public static WorkerJvm process(Path dir, String name, String redisUri, String prefix, Path root, String... args) {
+        return launch(dir, name, redisUri, prefix, root, List.of(args));
+    }
+
     /** Ingress and worker in one JVM, as {@code ./mcpca serve}, its MCP endpoint on {@code port}. */
     public static WorkerJvm serve(Path dir, String name, String redisUri, String prefix, Path root, int port,
                            String... extra) {
@@ -100,7 +105,7 @@ public final class WorkerJvm implements AutoCloseable {
         }
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
