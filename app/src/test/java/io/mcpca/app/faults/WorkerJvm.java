@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * A worker as a separate JVM (ingress off; or ingress and worker, as {@code serve}), so a test can kill -9,
  * SIGSTOP, SIGCONT and SIGTERM it like an operator or a crash would. Its output goes to a log file the test can read.
  */
-final class WorkerJvm implements AutoCloseable {
+public final class WorkerJvm implements AutoCloseable {
 
     private final Process process;
     private final Path log;
@@ -27,6 +27,11 @@ final class WorkerJvm implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("--mcpca.ingress.enabled=false", "--mcpca.worker.pools=fast"));
         args.addAll(List.of(extra));
         return launch(dir, name, redisUri, prefix, root, args);
+    }
+
+    /** A process of this application with exactly these role arguments (besides Redis, prefix and root). */
+    public static WorkerJvm process(Path dir, String name, String redisUri, String prefix, Path root, String... args) {
+        return launch(dir, name, redisUri, prefix, root, List.of(args));
     }
 
     /** Ingress and worker in one JVM, as {@code ./mcpca serve}, its MCP endpoint on {@code port}. */
@@ -55,7 +60,7 @@ final class WorkerJvm implements AutoCloseable {
         }
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
@@ -64,7 +69,7 @@ final class WorkerJvm implements AutoCloseable {
         return workerId.startsWith(pid() + "-");
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(log);
         } catch (IOException e) {
@@ -99,7 +104,7 @@ final class WorkerJvm implements AutoCloseable {
         }
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
