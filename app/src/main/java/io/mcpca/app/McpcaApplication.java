@@ -35,16 +35,24 @@ public class McpcaApplication {
         }
     }
 
-    /** Starts the configured roles; stdio and worker-only processes run without a web server. */
+    /**
+     * Starts the configured roles. A stdio process runs without a web server (stdout is the protocol); a worker-only
+     * one serves only the actuator, on its management port (profile {@code worker-only}, application-worker-only.yml).
+     */
     public static ConfigurableApplicationContext start(String... args) {
         SpringApplication application = new SpringApplication(McpcaApplication.class);
         boolean stdio = has(args, "--mcpca.ingress.stdio=true");
         boolean workerOnly = has(args, "--mcpca.ingress.enabled=false");
-        if (stdio || workerOnly) {
+        if (stdio) {
             application.setWebApplicationType(WebApplicationType.NONE);
+        } else if (workerOnly) {
+            application.setAdditionalProfiles(WORKER_ONLY_PROFILE);
         }
         return application.run(args);
     }
+
+    /** The profile of a worker-only process: its web server is the actuator on the management port. */
+    public static final String WORKER_ONLY_PROFILE = "worker-only";
 
     private static boolean has(String[] args, String flag) {
         return Arrays.asList(args).contains(flag);

@@ -35,7 +35,7 @@ public final class PipelineHarness implements AutoCloseable {
         List<String> common = List.of("--mcpca.redis-url=" + redisUri, "--mcpca.prefix=" + prefix,
                 "--mcpca.roots[0]=" + root, "--spring.jmx.enabled=false");
         worker = withWorker ? Optional.of(McpcaApplication.start(args(common, workerArgs,
-                "--mcpca.ingress.enabled=false"))) : Optional.empty();
+                "--mcpca.ingress.enabled=false", "--mcpca.worker.management-port=0"))) : Optional.empty();
         ingress = McpcaApplication.start(args(common, ingressArgs, "--mcpca.worker.enabled=false", "--server.port=0"));
         port = Integer.parseInt(ingress.getEnvironment().getProperty("local.server.port"));
     }

@@ -63,7 +63,8 @@ class StdioCancellationIT {
         List<String> common = List.of("--mcpca.redis-url=" + REDIS.uri(), "--mcpca.prefix=" + prefix,
                 "--mcpca.roots[0]=" + root, "--spring.jmx.enabled=false");
         List<String> workerArgs = new ArrayList<>(common);
-        workerArgs.addAll(List.of("--mcpca.ingress.enabled=false", "--mcpca.worker.pools=fast",
+        workerArgs.addAll(List.of("--mcpca.ingress.enabled=false", "--mcpca.worker.management-port=0",
+                "--mcpca.worker.pools=fast",
                 "--mcpca.worker.concurrency=1", "--mcpca.worker.sessionless-fast-path=false"));
         worker = McpcaApplication.start(workerArgs.toArray(String[]::new));
         List<String> serverArgs = new ArrayList<>(common);

@@ -28,7 +28,8 @@ final class WorkerProcesses {
         command.addAll(List.of(
                 "-Dmcpca.analyzer.path=" + System.getProperty("mcpca.analyzer.path"),
                 "-cp", System.getProperty("java.class.path"), McpcaApplication.class.getName(),
-                "--mcpca.ingress.enabled=false", "--mcpca.redis-url=" + uri, "--mcpca.prefix=" + prefix,
+                "--mcpca.ingress.enabled=false", "--mcpca.worker.management-port=0",
+                "--mcpca.redis-url=" + uri, "--mcpca.prefix=" + prefix,
                 "--mcpca.worker.pools=fast", "--mcpca.worker.concurrency=" + concurrency,
                 "--mcpca.worker.sessionless-fast-path=" + fastPath,
                 "--logging.level.root=WARN", "--spring.jmx.enabled=false"));

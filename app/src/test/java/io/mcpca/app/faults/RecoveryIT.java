@@ -61,6 +61,7 @@ class RecoveryIT {
         Path wrapper = CrashingAnalyzer.write(dir, POISON_SLEEP_MS);
         worker = McpcaApplication.start("--mcpca.redis-url=" + REDIS.uri(), "--mcpca.prefix=" + prefix,
                 "--mcpca.roots[0]=" + dir, "--spring.jmx.enabled=false", "--mcpca.ingress.enabled=false",
+                "--mcpca.worker.management-port=0",
                 "--mcpca.worker.pools=fast", "--mcpca.worker.concurrency=4",
                 "--mcpca.worker.analyzer-path=" + wrapper,
                 "--mcpca.worker.min-idle=" + MIN_IDLE.toMillis() + "ms", "--mcpca.worker.reclaim-period=300ms",

@@ -47,6 +47,7 @@ class SessionSerializationIT {
         prefix = REDIS.newPrefix();
         worker = McpcaApplication.start("--mcpca.redis-url=" + REDIS.uri(), "--mcpca.prefix=" + prefix,
                 "--mcpca.roots[0]=" + root, "--spring.jmx.enabled=false", "--mcpca.ingress.enabled=false",
+                "--mcpca.worker.management-port=0",
                 "--mcpca.worker.pools=fast", "--mcpca.worker.concurrency=8",
                 // ping is sessionless; with the fast path off it takes the session lock under test here
                 "--mcpca.worker.sessionless-fast-path=false");

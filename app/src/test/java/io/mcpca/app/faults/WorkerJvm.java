@@ -23,8 +23,9 @@ public final class WorkerJvm implements AutoCloseable {
         this.log = log;
     }
 
-    static WorkerJvm start(Path dir, String name, String redisUri, String prefix, Path root, String... extra) {
-        List<String> args = new ArrayList<>(List.of("--mcpca.ingress.enabled=false", "--mcpca.worker.pools=fast"));
+    public static WorkerJvm start(Path dir, String name, String redisUri, String prefix, Path root, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--mcpca.ingress.enabled=false", "--mcpca.worker.pools=fast",
+                "--mcpca.worker.management-port=0"));
         args.addAll(List.of(extra));
         return launch(dir, name, redisUri, prefix, root, args);
     }

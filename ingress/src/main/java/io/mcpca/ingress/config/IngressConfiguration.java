@@ -1,7 +1,12 @@
 package io.mcpca.ingress.config;
 
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRateLimiterMetrics;
+import io.mcpca.ingress.discovery.PrometheusTargets;
 import io.mcpca.ingress.local.LocalCalls;
+import io.mcpca.ingress.metrics.IngressMeters;
+import io.mcpca.ingress.metrics.McpSessionCount;
 import io.mcpca.ingress.mcp.ArgumentCompletions;
 import io.mcpca.ingress.mcp.CancellationFilter;
 import io.mcpca.ingress.mcp.FlowControl;
@@ -20,7 +25,7 @@ import io.mcpca.ingress.security.HostOriginFilter;
 import io.mcpca.ingress.security.PrincipalRateLimits;
 import io.mcpca.ingress.security.SessionOwners;
 import io.mcpca.ingress.submit.CancelPublisher;
-import io.mcpca.ingress.submit.PoolBacklog;
+import io.mcpca.shared.redis.PoolBacklog;
 import io.mcpca.ingress.submit.RequestSubmitter;
 import io.mcpca.ingress.submit.SubmitGate;
 import io.mcpca.shared.codec.StreamEntries;
@@ -29,6 +34,8 @@ import io.mcpca.shared.config.SharedConfiguration;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.paths.PathGuard;
 import io.mcpca.shared.redis.RedisConnections;
+import io.mcpca.shared.registry.LiveWorkers;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.mcpca.shared.tools.ToolCatalog;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonDefaults;
@@ -118,6 +125,13 @@ public class IngressConfiguration {
         }
     }
 
+    /** The ingress's meters, into the process's registry (none without the actuator: an embedded client, say). */
+    @Bean
+    IngressMeters ingressMeters(ObjectProvider<MeterRegistry> meters) {
+        MeterRegistry registry = meters.getIfAvailable();
+        return registry == null ? IngressMeters.NONE : new IngressMeters(registry, Clock.systemUTC());
+    }
+
     @Bean
     IngressLifecycle ingressLifecycle(IngressRuntime runtime, IngressProperties ingress) {
         ReplyStreamKeeper keeper = new ReplyStreamKeeper(runtime.shared().sync(), runtime.replyStream(),
@@ -137,16 +151,22 @@ public class IngressConfiguration {
 
     @Bean(destroyMethod = "close")
     IngressGuards ingressGuards(IngressRuntime runtime, IngressProperties ingress, McpcaProperties common,
-                                RedisConnections redis, Keys keys, ObjectProvider<LocalCalls> local) {
+                                RedisConnections redis, Keys keys, ObjectProvider<LocalCalls> local,
+                                IngressMeters meters, ObjectProvider<MeterRegistry> registry) {
         PoolBacklog backlog = new PoolBacklog(runtime.shared().sync(), keys, common.getPartitions(), System::nanoTime);
         SubmitGate gate = new SubmitGate(runtime.submitter(), backlog::of, ingress.getMaxPoolBacklog(),
                 ingress.getRedisRetryAfter());
         StatefulRedisConnection<String, String> events = redis.strings();
         Optional<LocalCalls> fallback = Optional.ofNullable(local.getIfAvailable());
         fallback.ifPresent(l -> log.info("mcpca.fallback=local: calls that find Redis unreachable go to the local fallback"));
-        FlowControl flow = new FlowControl(gate, new PrincipalRateLimits(ingress.getRateLimitPerSecond()),
-                ingress.getMaxInlineArgumentBytes(), new CancelPublisher(events.async(), keys), new InFlightCalls(),
-                fallback);
+        PrincipalRateLimits rateLimits = new PrincipalRateLimits(ingress.getRateLimitPerSecond());
+        registry.ifAvailable(r -> {
+            TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(gate.breakers()).bindTo(r);
+            TaggedRateLimiterMetrics.ofRateLimiterRegistry(rateLimits.registry()).bindTo(r);
+        });
+        runtime.router().onReplyRead(meters::replyRead);
+        FlowControl flow = new FlowControl(gate, rateLimits, ingress.getMaxInlineArgumentBytes(),
+                new CancelPublisher(events.async(), keys), new InFlightCalls(), fallback, meters);
         return new IngressGuards(flow, events);
     }
 
@@ -170,11 +190,11 @@ public class IngressConfiguration {
 
     @Bean
     McpServerFactory mcpServerFactory(IngressRuntime runtime, IngressProperties ingress, ToolCatalog catalog,
-                                      PathGuard paths, McpJsonMapper json, IngressGuards guards) {
+                                      PathGuard paths, McpJsonMapper json, IngressGuards guards, IngressMeters meters) {
         Clock clock = Clock.systemUTC();
         return new McpServerFactory(catalog.all(), tool -> new ToolCallHandler(tool, paths, runtime.router(),
                 runtime.replyStream(), ingress.getCallTimeout(), clock, guards.flow()), json,
-                new ArgumentCompletions(catalog.all(), paths));
+                new ArgumentCompletions(catalog.all(), paths), meters);
     }
 
     /** MCP over stdin/stdout, for clients that launch the server as a child process. */
@@ -245,8 +265,20 @@ public class IngressConfiguration {
         }
 
         @Bean(destroyMethod = "close")
-        McpAsyncServer mcpHttpServer(McpServerFactory factory, HttpServletStreamableServerTransportProvider transport) {
+        McpAsyncServer mcpHttpServer(McpServerFactory factory, HttpServletStreamableServerTransportProvider transport,
+                                     IngressMeters meters) {
+            McpSessionCount.of(transport).ifPresent(sessions -> meters.watchSessions(sessions, McpSessionCount::open));
             return factory.http(transport);
+        }
+
+        /** Prometheus HTTP service discovery of the workers (see README, Observability). */
+        @Bean
+        ServletRegistrationBean<PrometheusTargets> prometheusTargets(IngressGuards guards, Keys keys) {
+            ServletRegistrationBean<PrometheusTargets> registration = new ServletRegistrationBean<>(
+                    new PrometheusTargets(new LiveWorkers(guards.events().sync(), keys, Clock.systemUTC())),
+                    PrometheusTargets.PATH);
+            registration.setName("prometheus-targets");
+            return registration;
         }
 
         @Bean
@@ -280,7 +312,7 @@ public class IngressConfiguration {
                 @Value("${management.endpoints.web.base-path:/actuator}") String basePath) {
             FilterRegistrationBean<ActuatorAuthFilter> registration = new FilterRegistrationBean<>(
                     new ActuatorAuthFilter(new BearerTokens(ingress.getTokens()), basePath));
-            registration.addUrlPatterns(basePath + "/*");
+            registration.addUrlPatterns(basePath + "/*", PrometheusTargets.PATH);
             return registration;
         }
 

@@ -1,6 +1,7 @@
 package io.mcpca.ingress.mcp;
 
 import io.mcpca.ingress.local.LocalCalls;
+import io.mcpca.ingress.metrics.IngressMeters;
 import io.mcpca.ingress.security.PrincipalRateLimits;
 import io.mcpca.ingress.submit.CancelPublisher;
 import io.mcpca.ingress.submit.SubmitGate;
@@ -16,7 +17,14 @@ import java.util.Optional;
  * @param cancels                publishes cancel events for the workers
  * @param inFlight               running calls by MCP session and JSON-RPC id, for notifications/cancelled
  * @param local                  runs calls in-process while Redis is unreachable ({@code mcpca.fallback=local})
+ * @param meters                 counts refusals (and, in {@link McpServerFactory}, calls)
  */
 public record FlowControl(SubmitGate gate, PrincipalRateLimits rateLimits, int maxInlineArgumentBytes,
-                          CancelPublisher cancels, InFlightCalls inFlight, Optional<LocalCalls> local) {
+                          CancelPublisher cancels, InFlightCalls inFlight, Optional<LocalCalls> local,
+                          IngressMeters meters) {
+
+    public FlowControl(SubmitGate gate, PrincipalRateLimits rateLimits, int maxInlineArgumentBytes,
+                       CancelPublisher cancels, InFlightCalls inFlight, Optional<LocalCalls> local) {
+        this(gate, rateLimits, maxInlineArgumentBytes, cancels, inFlight, local, IngressMeters.NONE);
+    }
 }

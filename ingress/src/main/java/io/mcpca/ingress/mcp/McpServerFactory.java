@@ -1,5 +1,6 @@
 package io.mcpca.ingress.mcp;
 
+import io.mcpca.ingress.metrics.IngressMeters;
 import io.mcpca.shared.tools.ToolDescriptor;
 import io.mcpca.shared.wire.ErrorCode;
 import io.modelcontextprotocol.json.McpJsonDefaults;
@@ -40,12 +41,20 @@ public final class McpServerFactory {
     private final JsonSchemaValidator schemas = McpJsonDefaults.getSchemaValidator();
 
     private final ArgumentCompletions completions;
+    private final IngressMeters meters;
 
     public McpServerFactory(List<ToolDescriptor> tools, Function<ToolDescriptor, ToolCallHandler> handlers,
                             McpJsonMapper json, ArgumentCompletions completions) {
+        this(tools, handlers, json, completions, IngressMeters.NONE);
+    }
+
+    /** @param meters counts and times every tool call, schema refusals included */
+    public McpServerFactory(List<ToolDescriptor> tools, Function<ToolDescriptor, ToolCallHandler> handlers,
+                            McpJsonMapper json, ArgumentCompletions completions, IngressMeters meters) {
         tools.forEach(tool -> this.handlers.put(tool, handlers.apply(tool)));
         this.json = json;
         this.completions = completions;
+        this.meters = meters;
     }
 
     /**
@@ -97,8 +106,9 @@ public final class McpServerFactory {
             return AsyncToolSpecification.builder().tool(tool).callHandler((exchange, call) -> {
                 Map<String, Object> arguments = call.arguments() == null ? Map.of() : call.arguments();
                 ValidationResponse check = schemas.validate(descriptor.inputSchema(), arguments);
-                return check.valid() ? handler.handle(exchange, call) : Mono.just(ToolCallHandler.error(
-                        ErrorCode.BAD_ARGUMENTS, "the arguments do not match the tool's inputSchema: " + check.errorMessage()));
+                return (check.valid() ? handler.handle(exchange, call) : Mono.just(ToolCallHandler.error(
+                        ErrorCode.BAD_ARGUMENTS, "the arguments do not match the tool's inputSchema: " + check.errorMessage())))
+                        .transform(meters.call(descriptor.name()));
             }).build();
         }).toList();
     }

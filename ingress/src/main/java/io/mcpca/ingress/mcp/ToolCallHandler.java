@@ -3,6 +3,7 @@ package io.mcpca.ingress.mcp;
 import io.mcpca.ingress.reply.PendingCall;
 import io.mcpca.ingress.reply.ReplyRouter;
 import io.mcpca.ingress.security.BearerAuthFilter;
+import io.mcpca.ingress.submit.Refusal;
 import io.mcpca.ingress.submit.SubmitRefusedException;
 import io.mcpca.shared.paths.PathGuard;
 import io.mcpca.shared.paths.PathRejectedException;
@@ -83,6 +84,7 @@ public final class ToolCallHandler {
         }
         Optional<String> tooLarge = oversizedArgument(arguments, "");
         if (tooLarge.isPresent()) {
+            flow.meters().refused(Refusal.PAYLOAD);
             return Mono.just(error(ErrorCode.BAD_ARGUMENTS, "argument '" + tooLarge.get() + "' is larger than "
                     + flow.maxInlineArgumentBytes() + " bytes; pass a path under an analysis root instead of inline content"));
         }
@@ -90,6 +92,7 @@ public final class ToolCallHandler {
         String principal = principalValue == null ? STDIO_PRINCIPAL : principalValue.toString();
         Optional<Duration> limited = flow.rateLimits().tryAcquire(principal);
         if (limited.isPresent()) {
+            flow.meters().refused(Refusal.RATE_LIMIT);
             return Mono.just(error(ErrorCode.OVERLOADED, "principal '" + principal + "' is over its call rate limit",
                     limited));
         }
@@ -136,6 +139,7 @@ public final class ToolCallHandler {
                 .map(this::toResult);
         Mono<CallToolResult> answered = viaRedis.onErrorResume(SubmitRefusedException.class, refused -> {
             replies.forget(requestId);
+            flow.meters().refused(refused.reason());
             if (refused.code() == ErrorCode.UNAVAILABLE && flow.local().isPresent()) {
                 ranLocally.set(true);
                 return Mono.fromCallable(() -> toResult(flow.local().get().run(request, progressSink)))

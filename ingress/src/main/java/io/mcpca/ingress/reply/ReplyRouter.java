@@ -70,6 +70,7 @@ public final class ReplyRouter {
     private volatile boolean running;
     private volatile String lastId = "0-0";
     private volatile Runnable onStreamCreated = () -> { };
+    private volatile Consumer<String> replyRead = id -> { };
     private volatile boolean streamSeen;
     private volatile boolean check = true;
     /** Checks of the stream and pauses after errors: blocking work kept off the I/O thread. */
@@ -92,6 +93,11 @@ public final class ReplyRouter {
             return t;
         });
         between.execute(this::checkThenRead);
+    }
+
+    /** Told the entry id of every reply read (the ingress's reply-lag meter); set before {@link #start}. */
+    public void onReplyRead(Consumer<String> listener) {
+        this.replyRead = listener;
     }
 
     /** Runs after this router (re)created its stream, e.g. to set the stream's expiry at once. */
@@ -170,6 +176,7 @@ public final class ReplyRouter {
                         check = messages.isEmpty();
                         for (StreamMessage<byte[], byte[]> message : messages) {
                             lastId = message.getId();
+                            replyRead.accept(lastId);
                             try {
                                 route(entries.decodeReply(message.getBody()));
                             } catch (WireFormatException e) {

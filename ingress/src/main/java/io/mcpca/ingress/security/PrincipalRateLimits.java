@@ -29,6 +29,11 @@ public final class PrincipalRateLimits {
                 .build());
     }
 
+    /** The per-principal limiters, for their meters (tagged by principal: bounded by the configured tokens). */
+    public RateLimiterRegistry registry() {
+        return registry;
+    }
+
     /** Empty when the call may go; else how long to wait before retrying. */
     public Optional<Duration> tryAcquire(String principal) {
         if (!enabled) {

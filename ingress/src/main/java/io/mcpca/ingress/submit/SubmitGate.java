@@ -3,6 +3,8 @@ package io.mcpca.ingress.submit;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.mcpca.shared.redis.PoolBacklog;
 import io.mcpca.shared.wire.ErrorCode;
 import io.mcpca.shared.wire.ToolRequest;
 import java.time.Duration;
@@ -29,6 +31,7 @@ public final class SubmitGate {
     private final RequestSubmitter submitter;
     private final ToLongFunction<String> backlog;
     private final long maxBacklog;
+    private final CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
     private final CircuitBreaker breaker;
     private final Duration openFor;
 
@@ -42,7 +45,7 @@ public final class SubmitGate {
         this.backlog = backlog;
         this.maxBacklog = maxBacklog;
         this.openFor = openFor;
-        this.breaker = CircuitBreaker.of("redis-submit", CircuitBreakerConfig.custom()
+        this.breaker = breakers.circuitBreaker("redis-submit", CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(WINDOW)
                 .minimumNumberOfCalls(MINIMUM_CALLS)
@@ -51,6 +54,11 @@ public final class SubmitGate {
                 .permittedNumberOfCallsInHalfOpenState(HALF_OPEN_CALLS)
                 .ignoreExceptions(SubmitRefusedException.class)
                 .build());
+    }
+
+    /** The registry holding this gate's breaker, for its meters (Resilience4j's tagged metrics bind to a registry). */
+    public CircuitBreakerRegistry breakers() {
+        return breakers;
     }
 
     /**
@@ -67,7 +75,7 @@ public final class SubmitGate {
                     if (waiting > maxBacklog) {
                         throw new SubmitRefusedException(ErrorCode.OVERLOADED, "pool '" + pool + "' has " + waiting
                                 + " calls waiting or running (limit " + maxBacklog + ")",
-                                Optional.of(PoolBacklog.REFRESH.multipliedBy(10)), null);
+                                Optional.of(PoolBacklog.REFRESH.multipliedBy(10)), null, Refusal.BACKPRESSURE);
                     }
                 }
                 return submitter.submit(pool, request);
@@ -76,7 +84,7 @@ public final class SubmitGate {
             throw e;
         } catch (CallNotPermittedException e) {
             throw new SubmitRefusedException(ErrorCode.UNAVAILABLE,
-                    "Redis is unreachable; calls are refused for now", Optional.of(openFor), e);
+                    "Redis is unreachable; calls are refused for now", Optional.of(openFor), e, Refusal.BREAKER);
         } catch (RuntimeException e) {
             throw new SubmitRefusedException(ErrorCode.UNAVAILABLE,
                     "the call could not be queued: " + e.getMessage(), Optional.of(openFor), e);

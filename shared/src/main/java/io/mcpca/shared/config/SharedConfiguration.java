@@ -4,8 +4,18 @@ import io.mcpca.shared.codec.JacksonCodec;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.paths.PathGuard;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.mcpca.shared.redis.RedisConnections;
+import io.mcpca.shared.redis.RedisInfoExporter;
+import io.mcpca.shared.registry.LiveWorkers;
+import io.mcpca.shared.registry.LiveWorkersGauge;
+import io.mcpca.shared.tools.ToolDescriptor;
+import java.time.Clock;
+import java.util.List;
 import io.mcpca.shared.tools.ToolCatalog;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -21,8 +31,43 @@ public class SharedConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    RedisConnections redisConnections(RedisLocator locator) {
-        return new RedisConnections(locator.uri());
+    RedisConnections redisConnections(RedisLocator locator, ObjectProvider<MeterRegistry> meters) {
+        return new RedisConnections(locator.uri(), Optional.ofNullable(meters.getIfAvailable()));
+    }
+
+    /** Redis INFO and stream lengths as gauges, on a connection of its own; bound when a meter registry exists. */
+    @Bean(destroyMethod = "close")
+    RedisInfoExporter redisInfoExporter(RedisConnections redis, Keys keys, ToolCatalog catalog,
+                                        McpcaProperties properties, ObjectProvider<MeterRegistry> meters) {
+        RedisInfoExporter exporter = new RedisInfoExporter(redis.strings(), keys, pools(catalog),
+                properties.getPartitions(), System::nanoTime);
+        meters.ifAvailable(exporter::bindTo);
+        return exporter;
+    }
+
+    /** mcpca.workers.live per pool, from the worker registry; bound when a meter registry exists. */
+    @Bean(destroyMethod = "close")
+    LiveWorkersMeter liveWorkersMeter(RedisConnections redis, Keys keys, ToolCatalog catalog,
+                                      ObjectProvider<MeterRegistry> meters) {
+        StatefulRedisConnection<String, String> connection = redis.strings();
+        LiveWorkersGauge gauge = new LiveWorkersGauge(new LiveWorkers(connection.sync(), keys, Clock.systemUTC()),
+                pools(catalog), System::nanoTime);
+        meters.ifAvailable(gauge::bindTo);
+        return new LiveWorkersMeter(gauge, connection);
+    }
+
+    /** The live-workers gauge and the connection it reads on, closed with the context. */
+    public record LiveWorkersMeter(LiveWorkersGauge gauge, StatefulRedisConnection<String, String> connection)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            connection.close();
+        }
+    }
+
+    /** The pools the tool catalogue names, in order. */
+    static List<String> pools(ToolCatalog catalog) {
+        return catalog.all().stream().map(ToolDescriptor::pool).distinct().toList();
     }
 
     @Bean

@@ -8,17 +8,23 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.metrics.MicrometerCommandLatencyRecorder;
+import io.lettuce.core.metrics.MicrometerOptions;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One Lettuce client per process and the connections cut from it. Lettuce reconnects by itself;
  * commands issued while disconnected are refused at once (not buffered) so callers fail fast and
- * nothing piles up in memory during an outage.
+ * nothing piles up in memory during an outage. With a meter registry, every command's latency is recorded in it
+ * ({@code lettuce.command.completion} and {@code .firstresponse}, tagged by command and remote address; not by
+ * local address, whose ephemeral port would make a new series per connection).
  */
 public final class RedisConnections implements AutoCloseable {
 
@@ -40,14 +46,29 @@ public final class RedisConnections implements AutoCloseable {
     private static final SocketOptions.KeepAliveOptions KEEP_ALIVE = SocketOptions.KeepAliveOptions.builder()
             .enable().idle(Duration.ofSeconds(10)).interval(Duration.ofSeconds(5)).count(3).build();
 
+    /**
+     * Latency histogram bounds: a loopback command takes ~50 µs, a blocking read up to its block (1 s) plus a
+     * little; 100 µs .. 10 s keeps the buckets few and covers both.
+     */
+    private static final Duration MIN_LATENCY = Duration.ofNanos(100_000);
+    private static final Duration MAX_LATENCY = Duration.ofSeconds(10);
+
     private final ClientResources resources;
     private final RedisClient client;
 
     public RedisConnections(String uri) {
+        this(uri, Optional.empty());
+    }
+
+    /** @param meters where command latencies go; empty: Lettuce's own (unexported) latency collector */
+    public RedisConnections(String uri, Optional<MeterRegistry> meters) {
         RedisURI redisUri = RedisURI.create(uri);
-        this.resources = DefaultClientResources.builder()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), RECONNECT_MAX_DELAY, 2, TimeUnit.MILLISECONDS))
-                .build();
+        DefaultClientResources.Builder builder = DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), RECONNECT_MAX_DELAY, 2, TimeUnit.MILLISECONDS));
+        meters.ifPresent(registry -> builder.commandLatencyRecorder(new MicrometerCommandLatencyRecorder(registry,
+                MicrometerOptions.builder().enable().localDistinction(false).histogram(true)
+                        .minLatency(MIN_LATENCY).maxLatency(MAX_LATENCY).build())));
+        this.resources = builder.build();
         this.client = RedisClient.create(resources, redisUri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)

@@ -11,6 +11,7 @@ import io.mcpca.shared.lock.ContentionBackoff;
 import io.mcpca.shared.lock.SessionLock;
 import io.mcpca.shared.tools.ToolDescriptor;
 import io.mcpca.shared.paths.PathGuard;
+import io.mcpca.shared.redis.PoolBacklog;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.tools.ToolCatalog;
 import io.mcpca.workers.consume.AnalyzerAttempts;
@@ -22,6 +23,8 @@ import io.mcpca.workers.consume.ConsumerGroups;
 import io.mcpca.workers.consume.CallConsumer;
 import io.mcpca.workers.lifecycle.WorkerLifecycle;
 import io.mcpca.workers.lifecycle.WorkerRegistry;
+import io.mcpca.workers.metrics.PoolMeters;
+import io.mcpca.workers.metrics.WorkerMeters;
 import io.mcpca.workers.recover.ClaimRefresher;
 import io.mcpca.workers.recover.DeadLetters;
 import io.mcpca.workers.recover.PendingReclaimer;
@@ -61,6 +64,15 @@ public final class WorkerAssembly {
     public static WorkerRuntime assemble(WorkerProperties worker, McpcaProperties common, RedisConnections redis,
                                          Keys keys, StreamEntries entries, ToolCatalog catalog, PathGuard paths,
                                          ResultCache resultCache, SharedFileResults sharedFiles, Clock clock) {
+        return assemble(worker, common, redis, keys, entries, catalog, paths, resultCache, sharedFiles, clock,
+                WorkerMeters.NONE);
+    }
+
+    /** As above, counting into {@code meters} (the meter catalogue's worker meters). */
+    public static WorkerRuntime assemble(WorkerProperties worker, McpcaProperties common, RedisConnections redis,
+                                         Keys keys, StreamEntries entries, ToolCatalog catalog, PathGuard paths,
+                                         ResultCache resultCache, SharedFileResults sharedFiles, Clock clock,
+                                         WorkerMeters meters) {
         String workerId = ManagementFactory.getRuntimeMXBean().getName().replace('@', '-') + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
         List<StatefulRedisConnection<?, ?>> connections = new ArrayList<>();
@@ -109,10 +121,17 @@ public final class WorkerAssembly {
 
         List<CallConsumer> consumers = new ArrayList<>();
         List<AnalyzerPool> analyzerPools = new ArrayList<>();
+        batcher.setMeters(meters);
+        deadLetters.setMeters(meters);
+        PoolBacklog backlog = new PoolBacklog(shared.sync(), keys, common.getPartitions(), System::nanoTime);
         for (String pool : worker.getPools()) {
             AnalyzerPool analyzers = new AnalyzerPool(binary, worker.getConcurrency(), serveOptions(worker),
                     sharedFiles, worker.getMaxResultSize().toBytes());
             analyzerPools.add(analyzers);
+            PoolMeters poolMeters = meters.pool(pool);
+            analyzers.setMeters(poolMeters);
+            meters.watchAnalyzers(pool, analyzers);
+            meters.watchBacklog(pool, backlog);
             // the pool's read loop starts the session-locked calls of a read on it, pipelined (auto-flush off)
             StatefulRedisConnection<String, String> startPipeline = redis.strings();
             connections.add(startPipeline);
@@ -120,14 +139,18 @@ public final class WorkerAssembly {
             StatefulRedisConnection<byte[], byte[]> blocking = redis.bytes();
             connections.add(blocking);
             LoopReplies loopReplies = new LoopReplies(blocking, entries, common.getReplyStreamMaxLen());
+            loopReplies.setMeters(meters);
             CallHandler handler = roles.forPool(new ToolRunner(catalog, paths, analyzers, clock, resultCache),
-                    loopReplies, startPipeline);
+                    loopReplies, startPipeline, poolMeters);
             CallConsumer consumer = new CallConsumer(pool, workerId, loopReplies, groups, handler, claims,
                     executor(pool, worker.getConcurrency()), worker.getConcurrency(), worker.getReadBlock(),
                     java.util.Optional.of(batcher));
+            consumer.setMeters(poolMeters);
             consumers.add(consumer);
-            reclaimers.add(new PendingReclaimer(pool, workerId, shared.sync(), groups, entries, executions, deadLetters,
-                    consumer, worker.getMinIdle(), worker.getReclaimPeriod(), worker.getMaxDeliveries()));
+            PendingReclaimer reclaimer = new PendingReclaimer(pool, workerId, shared.sync(), groups, entries, executions,
+                    deadLetters, consumer, worker.getMinIdle(), worker.getReclaimPeriod(), worker.getMaxDeliveries());
+            reclaimer.setMeters(poolMeters);
+            reclaimers.add(reclaimer);
         }
         Map<String, String> tools = new LinkedHashMap<>();
         catalog.inPools(worker.getPools()).forEach((ToolDescriptor t) -> tools.put(t.name(), t.version()));

@@ -10,6 +10,9 @@ import io.mcpca.shared.tools.ToolCatalog;
 import io.mcpca.workers.cache.ResultCache;
 import io.mcpca.workers.cache.SharedFileResults;
 import io.mcpca.workers.lifecycle.WorkerLifecycle;
+import io.mcpca.workers.metrics.WorkerMeters;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -27,10 +30,11 @@ public class WorkerConfiguration {
     WorkerRuntime workerRuntime(WorkerProperties worker, McpcaProperties common, RedisConnections redis, Keys keys,
                                 StreamEntries entries, ToolCatalog catalog, PathGuard paths,
                                 ObjectProvider<ResultCache> resultCache,
-                                ObjectProvider<SharedFileResults> sharedFiles) {
+                                ObjectProvider<SharedFileResults> sharedFiles, ObjectProvider<MeterRegistry> meters) {
         return WorkerAssembly.assemble(worker, common, redis, keys, entries, catalog, paths,
                 resultCache.getIfAvailable(() -> ResultCache.NONE),
-                sharedFiles.getIfAvailable(() -> SharedFileResults.NONE), Clock.systemUTC());
+                sharedFiles.getIfAvailable(() -> SharedFileResults.NONE), Clock.systemUTC(),
+                new WorkerMeters(meters.getIfAvailable(SimpleMeterRegistry::new)));
     }
 
     @Bean

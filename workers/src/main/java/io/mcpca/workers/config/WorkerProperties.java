@@ -100,6 +100,19 @@ public class WorkerProperties {
     /** Heartbeat period of this worker's entry in the worker registry. */
     private Duration heartbeatPeriod = Duration.ofSeconds(5);
 
+    /**
+     * Port of a worker-only process's actuator ({@code /actuator/prometheus}, {@code /actuator/health}); 0: a free
+     * port, found by Prometheus through the ingress's service discovery. A worker inside an ingress process uses
+     * the ingress's web server instead.
+     */
+    private int managementPort = 8081;
+
+    /**
+     * Host name or address this worker advertises for its metrics in the worker registry; empty: the server
+     * address, or the machine's address when the server listens on every interface.
+     */
+    private String advertisedHost = "";
+
     public int getReplyFlushers() { return replyFlushers; }
     public void setReplyFlushers(int replyFlushers) { this.replyFlushers = Math.max(1, replyFlushers); }
     public DataSize getMaxKeptReply() { return maxKeptReply; }
@@ -142,4 +155,8 @@ public class WorkerProperties {
     public void setSessionlessFastPath(boolean sessionlessFastPath) { this.sessionlessFastPath = sessionlessFastPath; }
     public Duration getHeartbeatPeriod() { return heartbeatPeriod; }
     public void setHeartbeatPeriod(Duration heartbeatPeriod) { this.heartbeatPeriod = heartbeatPeriod; }
+    public int getManagementPort() { return managementPort; }
+    public void setManagementPort(int managementPort) { this.managementPort = managementPort; }
+    public String getAdvertisedHost() { return advertisedHost; }
+    public void setAdvertisedHost(String advertisedHost) { this.advertisedHost = advertisedHost; }
 }

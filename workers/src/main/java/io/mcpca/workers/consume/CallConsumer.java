@@ -5,6 +5,7 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
+import io.mcpca.workers.metrics.PoolMeters;
 import io.mcpca.workers.recover.ClaimRefresher;
 import io.mcpca.workers.reply.LoopReplies;
 import io.mcpca.workers.reply.ReplyBatcher;
@@ -49,6 +50,7 @@ public final class CallConsumer {
     private final Duration readBlock;
     private final Optional<ReplyBatcher> batcher;
     private volatile boolean running;
+    private volatile PoolMeters meters = PoolMeters.NONE;
     private Thread loop;
 
     public CallConsumer(String pool, String consumerName, LoopReplies reads, ConsumerGroups groups,
@@ -76,6 +78,11 @@ public final class CallConsumer {
         this.slots = new Semaphore(concurrency);
         this.readBlock = readBlock;
         this.batcher = batcher;
+    }
+
+    /** Where this loop counts (set once, before it starts). */
+    public void setMeters(PoolMeters meters) {
+        this.meters = meters;
     }
 
     public synchronized void start() {
@@ -180,6 +187,7 @@ public final class CallConsumer {
             }
             // COUNT applies per stream, so a read over several partitions can return more entries than
             // free slots: the extra ones run too (queued in the executor, held and refreshed meanwhile).
+            meters.consumed(messages.size());
             slots.release(Math.max(0, free - messages.size()));
             List<Optional<Runnable>> tasks = admit(messages, retry.isPresent());
             int atOnce = 0;

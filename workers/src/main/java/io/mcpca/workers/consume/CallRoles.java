@@ -6,6 +6,7 @@ import io.mcpca.shared.exec.CallStart;
 import io.mcpca.shared.lock.ContentionBackoff;
 import io.mcpca.shared.lock.SessionLock;
 import io.mcpca.workers.lock.LockWatchdog;
+import io.mcpca.workers.metrics.PoolMeters;
 import io.mcpca.workers.recover.ClaimRefresher;
 import io.mcpca.workers.recover.DeadLetters;
 import io.mcpca.workers.reply.LoopReplies;
@@ -35,12 +36,18 @@ public record CallRoles(StreamEntries entries, DeadLetters deadLetters, Set<Stri
      */
     public CallHandler forPool(ToolRunner runner, LoopReplies loopReplies,
                                StatefulRedisConnection<String, String> startPipeline) {
+        return forPool(runner, loopReplies, startPipeline, PoolMeters.NONE);
+    }
+
+    /** As {@link #forPool(ToolRunner, LoopReplies, StatefulRedisConnection)}, counting into the pool's meters. */
+    public CallHandler forPool(ToolRunner runner, LoopReplies loopReplies,
+                               StatefulRedisConnection<String, String> startPipeline, PoolMeters meters) {
         AnalyzerAttempts attempts = new AnalyzerAttempts(runner, progressReplies, retries, sleeper, clock, workerId);
         Admission admission = new Admission(runner, sessionlessTools, loopReplies,
                 new Admission.Starts(starts, startPipeline, lockTtl, workerId), answers, new WaitingCalls(claims), clock);
         batcher.onLeaseReleased(admission::leaseReleased);
         return new CallHandler(entries, deadLetters, sessionlessTools, admission,
                 new SessionlessRun(attempts, handBacks, answers),
-                new LockedRun(starts, contention, watchdog, attempts, handBacks, answers, lock, lockTtl, workerId));
+                new LockedRun(starts, contention, watchdog, attempts, handBacks, answers, lock, lockTtl, workerId, meters));
     }
 }

@@ -8,6 +8,8 @@ import io.mcpca.shared.lock.SessionLock;
 import io.mcpca.shared.wire.ErrorCode;
 import io.mcpca.shared.wire.ToolRequest;
 import io.mcpca.workers.lock.LockWatchdog;
+import io.mcpca.workers.metrics.LeaseWait;
+import io.mcpca.workers.metrics.PoolMeters;
 import io.mcpca.workers.run.AnalyzerOutcome;
 import java.time.Duration;
 import java.util.Optional;
@@ -35,10 +37,18 @@ public final class LockedRun {
     private final SessionLock lock;
     private final Duration lockTtl;
     private final String workerId;
+    private final PoolMeters meters;
 
     /** @param lockTtl the session lease's time to live; the watchdog extends it every third */
     public LockedRun(CallStart starts, ContentionBackoff contention, LockWatchdog watchdog, AnalyzerAttempts attempts,
                      HandBacks handBacks, Answers answers, SessionLock lock, Duration lockTtl, String workerId) {
+        this(starts, contention, watchdog, attempts, handBacks, answers, lock, lockTtl, workerId, PoolMeters.NONE);
+    }
+
+    /** @param meters where the lease waits of its pool are counted */
+    public LockedRun(CallStart starts, ContentionBackoff contention, LockWatchdog watchdog, AnalyzerAttempts attempts,
+                     HandBacks handBacks, Answers answers, SessionLock lock, Duration lockTtl, String workerId,
+                     PoolMeters meters) {
         this.starts = starts;
         this.contention = contention;
         this.watchdog = watchdog;
@@ -48,12 +58,15 @@ public final class LockedRun {
         this.lock = lock;
         this.lockTtl = lockTtl;
         this.workerId = workerId;
+        this.meters = meters;
     }
 
     public void run(Delivered call) {
         ToolRequest request = call.request();
-        Optional<CallStart.Started> started = contention.retry(() -> starts.tryStart(request.sessionId(),
-                request.requestId(), call.delivery(), workerId, lockTtl), request.deadlineEpochMs());
+        LeaseWait wait = LeaseWait.begin(meters);
+        Optional<CallStart.Started> started = contention.retry(wait.counting(() -> starts.tryStart(request.sessionId(),
+                request.requestId(), call.delivery(), workerId, lockTtl)), request.deadlineEpochMs());
+        wait.end();
         if (started.isPresent() && started.get().alreadyFinal()) {
             answers.answerAgain(call);
             return;

@@ -12,6 +12,7 @@ import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.wire.ErrorCode;
 import io.mcpca.shared.wire.ToolReply;
 import io.mcpca.shared.wire.ToolRequest;
+import io.mcpca.workers.metrics.WorkerMeters;
 import io.mcpca.workers.reply.ReplyPublisher;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -36,6 +37,7 @@ public final class DeadLetters {
     private final ExecutionStore executions;
     private final ReplyPublisher replies;
     private final String workerId;
+    private volatile WorkerMeters meters = WorkerMeters.NONE;
 
     public DeadLetters(RedisStreamCommands<byte[], byte[]> redis, Keys keys, ExecutionStore executions,
                        ReplyPublisher replies, String workerId) {
@@ -44,6 +46,11 @@ public final class DeadLetters {
         this.executions = executions;
         this.replies = replies;
         this.workerId = workerId;
+    }
+
+    /** Where this dead-letter stream counts, by pool (set once, before it starts). */
+    public void setMeters(WorkerMeters meters) {
+        this.meters = meters;
     }
 
     /** An entry that cannot even be decoded (corrupt, unknown codec or version). */
@@ -81,6 +88,7 @@ public final class DeadLetters {
         body.put(bytes("worker"), bytes(workerId));
         redis.xadd(bytes(keys.deadLetters(pool)), XAddArgs.Builder.maxlen(MAX_LEN).approximateTrimming(), body);
         redis.xack(message.getStream(), bytes(pool), message.getId());
+        meters.pool(pool).deadLettered();
     }
 
     private static byte[] bytes(String s) {

@@ -17,6 +17,7 @@ import io.mcpca.shared.exec.IllegalTransitionException;
 import io.mcpca.shared.wire.ToolRequest;
 import io.mcpca.workers.consume.ConsumerGroups;
 import io.mcpca.workers.consume.CallConsumer;
+import io.mcpca.workers.metrics.PoolMeters;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -54,6 +55,7 @@ public final class PendingReclaimer implements AutoCloseable {
     private final Duration period;
     private final int maxDeliveries;
     private final ScheduledExecutorService timer;
+    private volatile PoolMeters meters = PoolMeters.NONE;
 
     public PendingReclaimer(String pool, String workerId, RedisStreamCommands<byte[], byte[]> redis,
                             ConsumerGroups groups, StreamEntries entries, ExecutionStore executions,
@@ -75,6 +77,11 @@ public final class PendingReclaimer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Where this reclaimer counts (set once, before it starts). */
+    public void setMeters(PoolMeters meters) {
+        this.meters = meters;
     }
 
     public void start() {
@@ -113,6 +120,7 @@ public final class PendingReclaimer implements AutoCloseable {
     }
 
     private void takeOver(byte[] stream, byte[] group, StreamMessage<byte[], byte[]> message) {
+        meters.reclaimed();
         int deliveries = deliveriesOf(stream, group, message.getId());
         ToolRequest request;
         try {
@@ -132,6 +140,7 @@ public final class PendingReclaimer implements AutoCloseable {
         } catch (IllegalTransitionException alreadyQueuedOrFinal) {
             // handed back (already QUEUED), or finished but not acknowledged: the consumer sorts it out
         }
+        meters.redelivered();
         consumer.runReclaimed(message, deliveries);
     }
 

@@ -9,6 +9,7 @@ import io.lettuce.core.XReadArgs.StreamOffset;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisStreamAsyncCommands;
 import io.mcpca.shared.codec.StreamEntries;
+import io.mcpca.workers.metrics.WorkerMeters;
 import io.mcpca.workers.reply.ReplyBatcher.Completion;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -49,6 +50,7 @@ public final class LoopReplies {
     private final List<Sent> unconfirmed = new ArrayList<>();
     /** Confirmed replies' entries, per pool and stream: acknowledged with the next read. */
     private final Map<String, List<Completion>> toAck = new LinkedHashMap<>();
+    private volatile WorkerMeters meters = WorkerMeters.NONE;
 
     public LoopReplies(StatefulRedisConnection<byte[], byte[]> connection, StreamEntries entries, long replyMaxLen) {
         this.connection = connection;
@@ -56,6 +58,11 @@ public final class LoopReplies {
         this.entries = entries;
         this.replyArgs = ReplyPublisher.replyArgs(replyMaxLen);
         connection.setAutoFlushCommands(false);
+    }
+
+    /** Where this loop counts its acknowledgements, by pool (set once, before it starts). */
+    public void setMeters(WorkerMeters meters) {
+        this.meters = meters;
     }
 
     /**
@@ -155,6 +162,8 @@ public final class LoopReplies {
             acked.whenComplete((n, e) -> {
                 if (e != null) {
                     log.warn("xack of {} answered entries failed: {}", batch.size(), e.toString());
+                } else {
+                    meters.pool(first.pool()).acknowledged(n);
                 }
             });
             sent.add(acked);

@@ -12,6 +12,7 @@ import io.mcpca.shared.exec.IllegalTransitionException;
 import io.mcpca.shared.scripts.ScriptError;
 import io.mcpca.shared.session.SessionWrite;
 import io.mcpca.shared.wire.ToolReply;
+import io.mcpca.workers.metrics.WorkerMeters;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -100,6 +101,7 @@ public final class ReplyBatcher implements AutoCloseable {
 
     private final List<Lane> lanes = new ArrayList<>();
     private final List<Thread> flushers = new ArrayList<>();
+    private volatile WorkerMeters meters = WorkerMeters.NONE;
 
     /**
      * @param streams dedicated connection for replies and acks; its auto-flush is turned off here
@@ -114,6 +116,11 @@ public final class ReplyBatcher implements AutoCloseable {
         this.workerId = workerId;
         this.replyArgs = ReplyPublisher.replyArgs(replyMaxLen);
         addLane(streams, scripts);
+    }
+
+    /** Where this batcher counts its acknowledgements, by pool (set once, before it starts). */
+    public void setMeters(WorkerMeters meters) {
+        this.meters = meters;
     }
 
     /** Another flusher with its own two connections (their auto-flush is turned off here); before {@link #start}. */
@@ -245,6 +252,8 @@ public final class ReplyBatcher implements AutoCloseable {
         for (int i = 0; i < acked.size(); i++) {
             if (await(acked.get(i), until, "xack")) {
                 ackedKeys.add(ackKeys.get(i));
+                meters.pool(ackTarget.get(ackKeys.get(i)).pool())
+                        .acknowledged(acked.get(i).toCompletableFuture().getNow(0L));
             }
         }
         forgetKeptReplies(lane, batch, ackedKeys);

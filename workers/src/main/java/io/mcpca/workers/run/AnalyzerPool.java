@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.mcpca.shared.wire.ErrorCode;
 import io.mcpca.workers.cache.SharedFileResults;
+import io.mcpca.workers.metrics.PoolMeters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +44,7 @@ public final class AnalyzerPool implements AutoCloseable {
     private final Cache<String, Boolean> cancelledEarly = Caffeine.newBuilder()
             .expireAfterWrite(EARLY_CANCEL_MEMORY).maximumSize(MAX_EARLY_CANCELS).build();
     private volatile boolean closed;
+    private volatile PoolMeters meters = PoolMeters.NONE;
 
     public AnalyzerPool(Path binary, int size) {
         this(binary, size, List.of(), SharedFileResults.NONE);
@@ -76,6 +78,11 @@ public final class AnalyzerPool implements AutoCloseable {
         log.info("analyzer pool ready: {} warm processes of {}", size, binary);
     }
 
+    /** Where this pool counts its runs, crashes and restarts (set once, before calls come). */
+    public void setMeters(PoolMeters meters) {
+        this.meters = meters;
+    }
+
     /** Runs one call on a free process, waiting at most {@code timeout} in all. */
     public AnalyzerOutcome call(String id, String tool, Map<String, Object> args, Duration timeout,
                                 ProgressListener progress) {
@@ -99,7 +106,13 @@ public final class AnalyzerPool implements AutoCloseable {
             if (cancelledEarly.asMap().remove(id) != null) {
                 return AnalyzerOutcome.cancelled("the call was cancelled before it started");
             }
-            return process.call(id, tool, args, left, progress);
+            long began = System.nanoTime();
+            AnalyzerOutcome outcome = process.call(id, tool, args, left, progress);
+            meters.analyzerRan(tool, System.nanoTime() - began);
+            if (!outcome.succeeded() && outcome.error() == ErrorCode.ANALYZER_FAILED) {
+                meters.analyzerCrashed();
+            }
+            return outcome;
         } finally {
             running.remove(id);
             giveBack(process);
@@ -151,6 +164,7 @@ public final class AnalyzerPool implements AutoCloseable {
         }
         process.close();
         log.warn("analyzer process {} replaced (it died, overran a deadline or was cancelled)", process.pid());
+        meters.analyzerRestarted();
         AnalyzerProcess fresh = AnalyzerProcess.start(binary, this.serveOptions, this.shared, maxResultBytes);
         register(fresh);
         idle.add(fresh);
