@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param arguments       validated arguments (JSON-shaped values)
  * @param replyTo         reply stream key of the ingress waiting for the answer
  * @param deadlineEpochMs after this instant the answer is no longer wanted
+ * @param batchId         the batch this call is an item of ({@code submit-batch}; its request id is then
+ *                        {@code <batchId>:<index>}), or empty for an ordinary call
  */
 public record ToolRequest(
         int version,
@@ -21,9 +23,14 @@ public record ToolRequest(
         String tool,
         Map<String, Object> arguments,
         String replyTo,
-        long deadlineEpochMs) {
+        long deadlineEpochMs,
+        String batchId) {
 
-    /** 2: principal, toolVersion, attempt, correlationId and batchId left (no worker read them). */
+    /**
+     * 2: principal, toolVersion, attempt, correlationId and batchId left (no worker read them); batchId came back
+     * as a trailing field (issue 15) without a version change: readers ignore unknown fields and a missing one
+     * reads as empty, so old and new processes read each other's entries.
+     */
     public static final int VERSION = 2;
 
     public ToolRequest {
@@ -32,5 +39,17 @@ public record ToolRequest(
         Objects.requireNonNull(tool, "tool");
         arguments = arguments == null ? Map.of() : arguments;
         Objects.requireNonNull(replyTo, "replyTo");
+        batchId = batchId == null ? "" : batchId;
+    }
+
+    /** An ordinary call (no batch). */
+    public ToolRequest(int version, String requestId, String sessionId, String tool, Map<String, Object> arguments,
+                       String replyTo, long deadlineEpochMs) {
+        this(version, requestId, sessionId, tool, arguments, replyTo, deadlineEpochMs, "");
+    }
+
+    /** Whether this call is an item of a batch. */
+    public boolean inBatch() {
+        return !batchId.isEmpty();
     }
 }
