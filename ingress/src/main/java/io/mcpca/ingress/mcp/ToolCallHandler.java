@@ -48,7 +48,7 @@ import reactor.core.scheduler.Schedulers;
  * fallback kills it). Argument schemas are checked before this runs
  * ({@link McpServerFactory}).
  */
-public final class ToolCallHandler {
+public final class ToolCallHandler implements ToolHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ToolCallHandler.class);
     public static final String STDIO_PRINCIPAL = "stdio";
@@ -72,6 +72,7 @@ public final class ToolCallHandler {
         this.flow = flow;
     }
 
+    @Override
     public Mono<CallToolResult> handle(McpAsyncServerExchange exchange, CallToolRequest call) {
         Map<String, Object> arguments = call.arguments() == null ? Map.of() : call.arguments();
         if (!tool.pathArgument().isEmpty() && arguments.get(tool.pathArgument()) instanceof String path) {
@@ -86,8 +87,7 @@ public final class ToolCallHandler {
             return Mono.just(error(ErrorCode.BAD_ARGUMENTS, "argument '" + tooLarge.get() + "' is larger than "
                     + flow.maxInlineArgumentBytes() + " bytes; pass a path under an analysis root instead of inline content"));
         }
-        Object principalValue = exchange.transportContext().get(BearerAuthFilter.PRINCIPAL_ATTRIBUTE);
-        String principal = principalValue == null ? STDIO_PRINCIPAL : principalValue.toString();
+        String principal = principalOf(exchange);
         Optional<Duration> limited = flow.rateLimits().tryAcquire(principal);
         if (limited.isPresent()) {
             return Mono.just(error(ErrorCode.OVERLOADED, "principal '" + principal + "' is over its call rate limit",
@@ -158,6 +158,18 @@ public final class ToolCallHandler {
                         // removing a map entry does not fail
                     }
                 });
+    }
+
+    /** The caller: the authenticated principal over HTTP, {@link #STDIO_PRINCIPAL} over stdio. */
+    public static String principalOf(McpAsyncServerExchange exchange) {
+        Object principalValue = exchange.transportContext().get(BearerAuthFilter.PRINCIPAL_ATTRIBUTE);
+        return principalValue == null ? STDIO_PRINCIPAL : principalValue.toString();
+    }
+
+    /** A successful answer: the JSON as structured content (passed on raw) and as text. */
+    public static CallToolResult json(String json) {
+        return CallToolResult.builder().structuredContent(new RawStructuredContent(json)).addTextContent(json)
+                .isError(false).build();
     }
 
     /** Where {@link StdioSession} finds the registry its cancels go to. */
@@ -235,12 +247,12 @@ public final class ToolCallHandler {
     }
 
     /** A tool error: the text says what went wrong and whether retrying may help; _meta carries the same for machines. */
-    static CallToolResult error(ErrorCode code, String message) {
+    public static CallToolResult error(ErrorCode code, String message) {
         return error(code, message, Optional.empty());
     }
 
     /** As {@link #error(ErrorCode, String)}, with a hint of when a retry may succeed. */
-    static CallToolResult error(ErrorCode code, String message, Optional<Duration> retryAfter) {
+    public static CallToolResult error(ErrorCode code, String message, Optional<Duration> retryAfter) {
         String hint = retryAfter.map(d -> "; retry after " + Math.max(1, d.toMillis()) + " ms").orElse("");
         String text = code.name() + ": " + message + hint + (code.retryable() ? " (retryable)" : " (not retryable)");
         Map<String, Object> meta = new LinkedHashMap<>();
