@@ -104,7 +104,7 @@ class BatchIT {
         }
         assertThat(text(carol.callTool(new CallToolRequest("submit-batch", Map.of("files", files)))))
                 .startsWith("BATCH_TOO_LARGE").contains("1500");
-        // 420 KB that does not deflate (entries are compressed before they are counted): three pass the 1 MB of items
+        // 420 KB of base-36 noise deflates to ~200 KB (entries are counted compressed): eight pass the 1 MB of items
         java.util.Random random = new java.util.Random(15);
         StringBuilder noise = new StringBuilder();
         while (noise.length() < 420_000) {
@@ -112,7 +112,7 @@ class BatchIT {
         }
         String big = noise.toString();
         List<Object> inline = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 8; i++) {
             inline.add(Map.of("tool", "calculate-metrics", "arguments", Map.of("content", big, "language", "python")));
         }
         assertThat(text(carol.callTool(new CallToolRequest("submit-batch", Map.of("items", inline)))))
@@ -199,6 +199,12 @@ class BatchIT {
         String id = ok(alice, "submit-batch", Map.of("items", items, "name", "to cancel")).get("batchId").asText();
         await().atMost(60, TimeUnit.SECONDS).until(() -> ok(alice, "batch-status", Map.of("batchId", id))
                 .get("done").asInt() >= 10);
+        // an interactive call does not wait behind the queued batch (it has its own lane): it is answered while
+        // most of the batch still waits
+        JsonNode interactive = ok(alice, "calculate-metrics", Map.of("path", "gen/" + fileName(3)));
+        assertThat(interactive.get("lines").get("code").asInt()).isEqualTo(codeLines(3));
+        assertThat(ok(alice, "batch-status", Map.of("batchId", id)).get("done").asInt())
+                .as("batch items done when the interactive call was answered").isLessThan(100);
         JsonNode cancelled = ok(alice, "cancel-batch", Map.of("batchId", id));
         assertThat(cancelled.get("cancelled").asBoolean()).isTrue();
         int doneAtCancel = ok(alice, "batch-status", Map.of("batchId", id)).get("done").asInt();
@@ -281,6 +287,32 @@ class BatchIT {
             JsonNode alone = ok(again, "calculate-metrics", Map.of("path", "gen/" + fileName(i)));
             assertThat(byIndex.get(i).get("result")).as("item %d equals the call made alone", i).isEqualTo(alone);
         }
+    }
+
+    @Test
+    @Order(6)
+    void aWatchingStatusCallSendsProgressUntilTheBatchEnds() throws Exception {
+        List<io.modelcontextprotocol.spec.McpSchema.ProgressNotification> progress =
+                new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpRequest.Builder request = HttpRequest.newBuilder().header("Authorization", "Bearer alice-token");
+        McpSyncClient alice = McpClient.sync(HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + port)
+                .endpoint("/mcp").requestBuilder(request).build()).requestTimeout(Duration.ofSeconds(60))
+                .progressConsumer(progress::add).build();
+        clients.add(alice);
+        alice.initialize();
+        List<Object> items = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            items.add(Map.of("tool", "ping", "arguments", Map.of("sleepMs", 150)));
+        }
+        String id = ok(alice, "submit-batch", Map.of("items", items)).get("batchId").asText();
+        CallToolResult watched = alice.callTool(CallToolRequest.builder("batch-status")
+                .arguments(Map.of("batchId", id, "watch", true)).progressToken("watch-" + id).build());
+        JsonNode status = JSON.readTree(text(watched));
+        assertThat(status.get("state").asText()).isEqualTo("COMPLETED");
+        assertThat(progress).as("progress notifications").hasSizeGreaterThanOrEqualTo(2)
+                .allSatisfy(p -> assertThat(p.progressToken()).isEqualTo("watch-" + id));
+        assertThat(progress.get(progress.size() - 1).progress()).isEqualTo(20.0);
+        assertThat(progress.get(0).progress()).isLessThan(20.0);
     }
 
     private static String fileName(int i) {

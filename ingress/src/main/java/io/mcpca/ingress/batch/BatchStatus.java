@@ -14,6 +14,9 @@ import java.util.Map;
  */
 final class BatchStatus {
 
+    /** The states a batch does not leave. */
+    static final java.util.Set<String> ENDED = java.util.Set.of("COMPLETED", "CANCELLED");
+
     private BatchStatus() {
     }
 

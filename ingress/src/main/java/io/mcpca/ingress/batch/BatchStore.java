@@ -9,6 +9,7 @@ import io.mcpca.shared.batch.BatchItemId;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.config.McpcaProperties;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.scripts.LuaScript;
 import io.mcpca.shared.wire.ErrorCode;
 import io.mcpca.shared.wire.ToolRequest;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,9 @@ public final class BatchStore {
 
     /** How long the item pipeline may take: 10,000 XADDs take ~100 ms here; far above that is a sick Redis. */
     private static final long QUEUE_TIMEOUT_MS = 30_000;
+
+    static final LuaScript CREATE = LuaScript.load("createBatch-1.lua");
+    static final LuaScript INDEX = LuaScript.load("indexBatch-1.lua");
 
     private final RedisCommands<String, String> redis;
     private final RedisStreamAsyncCommands<byte[], byte[]> streams;
@@ -120,13 +124,16 @@ public final class BatchStore {
         record.put("cancelled", "0");
         record.put("bytes", Long.toString(bytes));
         perTool.forEach((tool, n) -> record.put("tool:" + tool, Integer.toString(n)));
-        String batchKey = keys.batch(batchId);
-        redis.hset(batchKey, record);
-        redis.pexpireat(batchKey, expiresAt);
-        String index = keys.batchesOf(principal);
-        redis.zadd(index, now, batchId);
-        redis.zremrangebyrank(index, 0, -1L - limits.getListMax());
-        redis.pexpire(index, limits.longestLifetime().toMillis());
+        List<String> args = new ArrayList<>(List.of(Long.toString(expiresAt)));
+        record.forEach((field, value) -> {
+            args.add(field);
+            args.add(value);
+        });
+        if (CREATE.runForLong(redis, new String[] {keys.batch(batchId)}, args.toArray(String[]::new)) < 0) {
+            throw new IllegalStateException("batch id " + batchId + " exists already");
+        }
+        INDEX.runForLong(redis, new String[] {keys.batchesOf(principal)}, Long.toString(now), batchId,
+                Integer.toString(limits.getListMax()), Long.toString(limits.longestLifetime().toMillis()));
         queue(batchId, items, bodies);
         return new Created(batchId, items.size(), deadline);
     }

@@ -17,6 +17,7 @@ import io.mcpca.shared.wire.ErrorCode;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,6 +45,10 @@ public final class BatchTools {
     /** Indices one batch-results call looks at when filtering by state, before it answers with a cursor. */
     static final int MAX_SCAN = 20_000;
     static final int DEFAULT_LIMIT = 100;
+    /** A watching batch-status answers after this at the latest (below the clients' usual request timeouts). */
+    static final Duration MAX_WATCH = Duration.ofSeconds(50);
+    /** How often a watching batch-status reads the record: a Redis HGETALL twice a second per watcher. */
+    static final Duration WATCH_POLL = Duration.ofMillis(500);
 
     private final BatchItems expansion;
     private final BatchStore store;
@@ -81,8 +86,9 @@ public final class BatchTools {
         try {
             Object answer = switch (tool) {
                 case "submit-batch" -> submit(principal, args);
-                case "batch-status" -> BatchStatus.of(batchId(args), store.record(principal, batchId(args)),
-                        clock.millis());
+                case "batch-status" -> Boolean.TRUE.equals(args.get("watch"))
+                        ? watch(principal, batchId(args), exchange, call.progressToken())
+                        : BatchStatus.of(batchId(args), store.record(principal, batchId(args)), clock.millis());
                 case "batch-results" -> results(principal, args);
                 case "cancel-batch" -> cancel(principal, batchId(args));
                 case "list-batches" -> list(principal);
@@ -91,6 +97,9 @@ public final class BatchTools {
             return ToolCallHandler.json(answer instanceof String s ? s : JSON.writeValueAsString(answer));
         } catch (BatchRefused e) {
             return ToolCallHandler.error(e.code(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ToolCallHandler.error(ErrorCode.UNAVAILABLE, tool + " was interrupted (the server is stopping)");
         } catch (JsonProcessingException | RuntimeException e) {
             log.warn("{} failed: {}", tool, e.toString());
             return ToolCallHandler.error(ErrorCode.UNAVAILABLE, tool + " failed: " + e.getMessage());
@@ -114,6 +123,32 @@ public final class BatchTools {
         out.put("state", "QUEUED");
         out.put("deadline", created.deadline().toString());
         return out;
+    }
+
+    /**
+     * batch-status with {@code watch: true}: the call stays open while the batch runs, at most {@link #MAX_WATCH},
+     * sending {@code notifications/progress} (items done of total) to a client that gave a progress token whenever
+     * the count moves, then answers the status. Progress belongs to an open request, so this is how a submitter that
+     * stays connected follows its batch.
+     */
+    private Map<String, Object> watch(String principal, String batchId, McpAsyncServerExchange exchange,
+                                      Object progressToken) throws InterruptedException {
+        long until = clock.millis() + MAX_WATCH.toMillis();
+        long lastDone = -1;
+        while (true) {
+            Map<String, Object> status = BatchStatus.of(batchId, store.record(principal, batchId), clock.millis());
+            long done = ((Number) status.get("done")).longValue();
+            if (progressToken != null && done != lastDone) {
+                exchange.progressNotification(new ProgressNotification(progressToken, (double) done,
+                        ((Number) status.get("total")).doubleValue(), status.get("state") + " " + status.get("counts")))
+                        .block(Duration.ofSeconds(5));
+                lastDone = done;
+            }
+            if (BatchStatus.ENDED.contains(String.valueOf(status.get("state"))) || clock.millis() >= until) {
+                return status;
+            }
+            Thread.sleep(WATCH_POLL.toMillis());
+        }
     }
 
     private Instant deadline(Object value) {
