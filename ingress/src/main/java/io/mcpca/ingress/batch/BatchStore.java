@@ -87,11 +87,9 @@ public final class BatchStore {
         long bytes = 0;
         for (int i = 0; i < items.size(); i++) {
             BatchItems.Item item = items.get(i);
-            // 64 session lanes per batch: session-locked items run up to 64 at once, and a batch makes 64 sessions,
-            // not one per item
+            // the batch is the items' session: workers run batch items without session lease or write (decision 016)
             ToolRequest request = new ToolRequest(ToolRequest.VERSION, new BatchItemId(batchId, i).requestId(),
-                    batchId + ".s" + (i % 64), item.tool().name(), item.arguments(), replyTo, deadline.toEpochMilli(),
-                    batchId);
+                    batchId, item.tool().name(), item.arguments(), replyTo, deadline.toEpochMilli(), batchId);
             Map<byte[], byte[]> body = entries.encode(request);
             for (Map.Entry<byte[], byte[]> e : body.entrySet()) {
                 bytes += e.getKey().length + e.getValue().length;

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * Finishes calls in batches (group commit): per lane, a flusher thread sends whatever has gathered in three
  * pipelined round trips, in this order: 0. the finish scripts of session-locked calls ({@link CallFinish}; a call
  * whose finish was refused for a stale fence is not answered), 1. the replies and other record transitions,
- * 2. one XACK per stream for the entries whose reply was written (3. kept replies of acknowledged calls are
+ * 2. one XACK per stream for the entries whose reply was written (a batch item's reply is its outcome in its batch,
+ * {@link #recordBatchItems}) (3. kept replies of acknowledged calls are
  * deleted, unawaited). So an XACK never precedes its reply. A session's calls always take the same lane, so its
  * answers keep their order. Lifecycle: {@link #start}, {@link #complete}, {@link #awaitIdle}, {@link #close}.
  */
@@ -225,13 +226,14 @@ public final class ReplyBatcher implements AutoCloseable {
         List<Optional<BatchOutcomes.Prepared>> items = new ArrayList<>(batch.size());
         List<RedisFuture<Long>> itemRecords = new ArrayList<>(batch.size());
         for (Completion c : batch) {
-            replies.add(lane.streams().async().xadd(c.replyTo().getBytes(StandardCharsets.UTF_8), replyArgs,
-                    entries.encode(c.reply())));
-            records.add(c.record().map(r -> executions.transitionPipelined(lane.scripts().async(), r.sessionId(),
-                    r.requestId(), r.state(), workerId, r.reason())).orElse(null));
             Optional<BatchOutcomes.Prepared> item = batchOutcomes.flatMap(o -> o.prepare(c.reply(), workerId));
             items.add(item);
             itemRecords.add(item.map(p -> batchOutcomes.get().recordAsync(lane.scripts().async(), p)).orElse(null));
+            // a batch item's answer is its outcome in the batch: no one waits on a reply stream for it
+            replies.add(item.isPresent() ? null : lane.streams().async().xadd(
+                    c.replyTo().getBytes(StandardCharsets.UTF_8), replyArgs, entries.encode(c.reply())));
+            records.add(c.record().map(r -> executions.transitionPipelined(lane.scripts().async(), r.sessionId(),
+                    r.requestId(), r.state(), workerId, r.reason())).orElse(null));
         }
         lane.streams().flushCommands();
         lane.scripts().flushCommands();
@@ -242,7 +244,8 @@ public final class ReplyBatcher implements AutoCloseable {
             settleRecord(c, records.get(i), until);
             boolean itemRecorded = items.get(i).isEmpty()
                     || settleBatchItem(items.get(i).get(), itemRecords.get(i), until);
-            if (await(replies.get(i), until, "reply to " + c.reply().requestId()) && itemRecorded) {
+            boolean replied = replies.get(i) == null || await(replies.get(i), until, "reply to " + c.reply().requestId());
+            if (replied && itemRecorded) {
                 // written, or dropped by NOMKSTREAM because its ingress is gone: either way the call is done
                 String key = ackKey(c);
                 acks.computeIfAbsent(key, k -> new ArrayList<>()).add(c.entryId());
