@@ -114,9 +114,13 @@ public final class BatchTools {
         Instant deadline = deadline(args.get("deadline"));
         int priority = args.get("priority") instanceof Number n ? n.intValue() : 5;
         String name = args.get("name") instanceof String s ? s : "";
+        long begin = System.nanoTime();
         List<BatchItems.Item> items = expansion.expand(args);
+        long expanded = System.nanoTime();
         BatchStore.Created created = store.create(principal, replyStream, name, deadline, priority, items);
-        log.info("batch {} of principal {}: {} items queued", created.batchId(), principal, created.items());
+        log.info("batch {} of principal {}: {} items queued (expanded in {} ms, recorded and queued in {} ms)",
+                created.batchId(), principal, created.items(), (expanded - begin) / 1_000_000,
+                (System.nanoTime() - expanded) / 1_000_000);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("batchId", created.batchId());
         out.put("items", created.items());
