@@ -54,8 +54,10 @@ class BatchIT {
             "--mcpca.ingress.tokens.alice=alice-token", "--mcpca.ingress.tokens.bob=bob-token",
             "--mcpca.ingress.tokens.carol=carol-token", "--mcpca.batch.max-items=1500",
             "--mcpca.batch.max-active-per-principal=3", "--mcpca.batch.max-bytes=1MB"};
+    /** Results over 100 bytes are stored apart and referenced (every calculate-metrics answer here): batch-results
+     *  must put them back. */
     static final String[] WORKER_OPTIONS = {"--mcpca.worker.concurrency=2", "--mcpca.worker.min-idle=2s",
-            "--mcpca.worker.reclaim-period=500ms"};
+            "--mcpca.worker.reclaim-period=500ms", "--mcpca.batch.inline-result-max=100B"};
 
     @TempDir
     static Path dir;
@@ -275,6 +277,7 @@ class BatchIT {
         } while (cursor != null);
         assertThat(seen).hasSize(FILES);
         long expectedCode = 0;
+        assertThat(byIndex.get(0).get("resultRef").get("digest").asText()).as("stored apart, put back").hasSize(64);
         for (int i = 0; i < FILES; i++) {
             JsonNode result = byIndex.get(i).get("result");
             assertThat(result.get("path").asText()).isEqualTo("gen/" + fileName(i));

@@ -45,6 +45,10 @@ public final class BatchTools {
     /** Indices one batch-results call looks at when filtering by state, before it answers with a cursor. */
     static final int MAX_SCAN = 20_000;
     static final int DEFAULT_LIMIT = 100;
+    /** A page ends before this much JSON (as the directory tools' pages), so no answer outgrows an MCP client's limit. */
+    static final int PAGE_BYTES = 4 << 20;
+    /** How a referenced result appears in an outcome (BatchOutcomes writes it so). */
+    private static final String REF = "\"resultRef\":{\"digest\":\"";
     /** A watching batch-status answers after this at the latest (below the clients' usual request timeouts). */
     static final Duration MAX_WATCH = Duration.ofSeconds(50);
     /** How often a watching batch-status reads the record: a Redis HGETALL twice a second per watcher. */
@@ -198,7 +202,8 @@ public final class BatchTools {
         int found = 0;
         int at = from;
         int scanned = 0;
-        while (at < total && found < limit && scanned < MAX_SCAN) {
+        boolean full = false;
+        while (at < total && found < limit && scanned < MAX_SCAN && !full) {
             int chunk = Math.min(wanted.isEmpty() ? limit - found : 1000, total - at);
             List<KeyValue<String, String>> outcomes = store.outcomes(batchId, at, chunk);
             int i = 0;
@@ -209,7 +214,11 @@ public final class BatchTools {
                 if (!wanted.isEmpty() && !outcome.startsWith("{\"state\":\"" + wanted + "\"")) {
                     continue;
                 }
-                String item = "{\"index\":" + (at + i) + "," + outcome.substring(1);
+                String item = "{\"index\":" + (at + i) + "," + withStoredResult(outcome).substring(1);
+                if (found > 0 && items.length() + item.length() > PAGE_BYTES) {
+                    full = true; // this item opens the next page
+                    break;
+                }
                 items.append(found++ == 0 ? "" : ",").append(item);
             }
             at += i;
@@ -227,6 +236,21 @@ public final class BatchTools {
             }
         }
         return out.append('}').toString();
+    }
+
+    /**
+     * The outcome with a referenced result put back in ({@code result} beside its {@code resultRef}), as long as the
+     * stored result is still there; else as stored (the reference names the digest).
+     */
+    private String withStoredResult(String outcome) {
+        int ref = outcome.indexOf(REF);
+        if (ref < 0) {
+            return outcome;
+        }
+        int start = ref + REF.length();
+        String digest = outcome.substring(start, outcome.indexOf('"', start));
+        String stored = results.get(keys.result(digest));
+        return stored == null ? outcome : outcome.substring(0, ref) + "\"result\":" + stored + "," + outcome.substring(ref);
     }
 
     private ResultTotals totals(String batchId, Map<String, String> record) {
