@@ -1,6 +1,7 @@
 package io.mcpca.app;
 
 import io.mcpca.app.cli.AnalyzeCommand;
+import io.mcpca.app.cli.BatchCommand;
 import io.mcpca.app.cli.CacheCommand;
 import io.mcpca.app.cli.SessionsCommand;
 import io.mcpca.ingress.mcp.StdioSession;
@@ -21,6 +22,9 @@ public class McpcaApplication {
     public static void main(String[] args) throws InterruptedException {
         if (args.length > 0 && "analyze".equals(args[0])) {
             System.exit(AnalyzeCommand.run(Arrays.copyOfRange(args, 1, args.length)));
+        }
+        if (args.length > 0 && "batch".equals(args[0])) {
+            System.exit(BatchCommand.run(Arrays.copyOfRange(args, 1, args.length)));
         }
         if (args.length > 0 && "cache".equals(args[0])) {
             System.exit(CacheCommand.run(Arrays.copyOfRange(args, 1, args.length)));

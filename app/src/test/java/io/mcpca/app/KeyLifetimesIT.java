@@ -41,7 +41,8 @@ class KeyLifetimesIT {
 
     /** Kinds of key (the name's second segment) that may live without a TTL, and what bounds them. */
     static final Map<String, String> WITHOUT_TTL = Map.of(
-            "req", "request streams: one per pool partition, trimmed by XADD MAXLEN ~ (mcpca.request-stream-max-len)",
+            "req", "request streams: one per pool partition and one batch lane per pool, trimmed by XADD MAXLEN ~ "
+                    + "(mcpca.request-stream-max-len)",
             "dlq", "dead-letter streams: one per pool, trimmed by XADD MAXLEN ~ (DeadLetters.MAX_LEN)",
             "workers", "the worker registry hash: one field per live worker, stale ones pruned by every heartbeat");
 
@@ -76,6 +77,7 @@ class KeyLifetimesIT {
             CallToolResult poison = call(harness.client(), "ping", Map.of("sleepMs", POISON_SLEEP_MS));
             assertThat(text(poison)).contains("DEAD_LETTERED");
             cancelOneCall(harness);
+            batches(harness.client());
 
             List<String> forever = keysWithoutTtl(REDIS.sync(), prefix);
             Map<String, String> unbounded = new TreeMap<>();
@@ -107,6 +109,25 @@ class KeyLifetimesIT {
         CancellationIT.post(harness, session, Map.of("jsonrpc", "2.0", "method", "notifications/cancelled",
                 "params", Map.of("requestId", 7, "reason", "key lifetimes")));
         assertThat(call.get().body()).contains("\"isError\":true");
+    }
+
+    /** Issue 15: a finished batch (one result inline, its record, items and the owner's index) and a cancelled one. */
+    private static void batches(McpSyncClient client) {
+        String done = batchId(call(client, "submit-batch", Map.of("files", List.of("A.java", "b.py"))));
+        await().atMost(Duration.ofSeconds(30)).until(() -> text(call(client, "batch-status", Map.of("batchId", done)))
+                .contains("\"state\":\"COMPLETED\""));
+        String cancelled = batchId(call(client, "submit-batch", Map.of("items",
+                List.of(Map.of("tool", "ping", "arguments", Map.of("sleepMs", 20_000))))));
+        call(client, "cancel-batch", Map.of("batchId", cancelled));
+        await().atMost(Duration.ofSeconds(30)).until(() -> text(call(client, "batch-status",
+                Map.of("batchId", cancelled))).contains("\"state\":\"CANCELLED\""));
+        assertThat(text(call(client, "list-batches", Map.of()))).contains(done, cancelled);
+    }
+
+    private static String batchId(CallToolResult submitted) {
+        String json = text(submitted);
+        int at = json.indexOf("\"batchId\":\"") + "\"batchId\":\"".length();
+        return json.substring(at, json.indexOf('"', at));
     }
 
     /** Every key of {@code prefix} whose PTTL is -1 (exists, no expiry), from SCAN. */

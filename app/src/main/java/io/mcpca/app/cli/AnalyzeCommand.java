@@ -1,9 +1,6 @@
 package io.mcpca.app.cli;
 
-import io.mcpca.app.McpcaApplication;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -11,7 +8,6 @@ import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.PrintStream;
-import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,10 +60,8 @@ public final class AnalyzeCommand {
         String url = options.url().orElse(null);
         try {
             if (url == null) {
-                embedded = McpcaApplication.start("--server.port=0", "--server.address=127.0.0.1", "--server.shutdown=immediate",
-                        "--mcpca.roots[0]=" + dir, "--logging.level.root=WARN", "--logging.level.io.mcpca=WARN",
-                        "--management.endpoints.web.exposure.include=health");
-                url = "http://127.0.0.1:" + embedded.getEnvironment().getProperty("local.server.port") + "/mcp";
+                embedded = McpClients.embedded(List.of(dir));
+                url = McpClients.urlOf(embedded);
             }
             String path = embedded != null ? "." : dir.toString();
             return call(url, options.token(), path, options.json(), out);
@@ -86,16 +80,9 @@ public final class AnalyzeCommand {
      * follows {@code nextCursor} through every page (no single MCP answer may carry the files of a large tree).
      */
     private static int call(String url, Optional<String> token, String path, boolean json, PrintStream out) {
-        int split = url.indexOf("/", url.indexOf("://") + 3);
-        String base = split < 0 ? url : url.substring(0, split);
-        String endpoint = split < 0 ? "/mcp" : url.substring(split);
-        HttpRequest.Builder request = HttpRequest.newBuilder();
-        token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
-        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(base)
-                .endpoint(endpoint).requestBuilder(request).build();
         // Progress only on a terminal: redirected output stays clean for scripts.
         boolean terminal = System.console() != null;
-        try (McpSyncClient client = McpClient.sync(transport)
+        try (McpSyncClient client = McpClients.client(url, token)
                 .requestTimeout(CALL_TIMEOUT)
                 .progressConsumer(p -> {
                     if (terminal) {

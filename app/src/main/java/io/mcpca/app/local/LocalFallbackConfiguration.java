@@ -54,7 +54,8 @@ public class LocalFallbackConfiguration {
         Clock clock = Clock.systemUTC();
         WorkerProperties worker = Binder.get(environment).bind("mcpca.worker", WorkerProperties.class)
                 .orElseGet(WorkerProperties::new);
-        worker.setPools(catalog.all().stream().map(ToolDescriptor::pool).distinct().toList());
+        worker.setPools(catalog.all().stream().filter(t -> !t.answeredByIngress()).map(ToolDescriptor::pool)
+                .distinct().toList());
         worker.setConcurrency(concurrency);
         PrivateWorker local = PrivateWorker.start(server, worker, common, keys, entries, catalog, paths, clock);
         log.info("mcpca.fallback=local: a worker on a private redis-server (port {}) runs calls while Redis is "

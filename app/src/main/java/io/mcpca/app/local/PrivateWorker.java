@@ -49,7 +49,8 @@ public final class PrivateWorker implements AutoCloseable {
         try {
             WorkerRuntime runtime = WorkerAssembly.assemble(worker, common, redis, keys, entries, catalog, paths,
                     ResultCache.NONE, SharedFileResults.NONE, clock);
-            CancelListener cancels = new CancelListener(redis.pubSub(), keys, runtime.analyzerPools());
+            CancelListener cancels = new CancelListener(redis.pubSub(), keys, runtime.analyzerPools(),
+                java.util.Optional.of(runtime.batchGate()));
             WorkerLifecycle lifecycle = WorkerAssembly.lifecycle(runtime, worker);
             lifecycle.start();
             return new PrivateWorker(server, redis, runtime, lifecycle, cancels);

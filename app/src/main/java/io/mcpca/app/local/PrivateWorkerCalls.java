@@ -133,6 +133,6 @@ public final class PrivateWorkerCalls implements LocalCalls, AutoCloseable {
     /** The call as the ingress built it, answered on this reply stream instead of the ingress's own. */
     private ToolRequest repliedHere(ToolRequest r) {
         return new ToolRequest(r.version(), r.requestId(), r.sessionId(), r.tool(), r.arguments(), replyStream,
-                r.deadlineEpochMs(), r.correlationId());
+                r.deadlineEpochMs(), r.correlationId(), r.batchId());
     }
 }

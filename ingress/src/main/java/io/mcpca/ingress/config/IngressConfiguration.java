@@ -4,6 +4,9 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRateLimiterMetrics;
 import io.mcpca.ingress.discovery.PrometheusTargets;
+import io.mcpca.ingress.batch.BatchItems;
+import io.mcpca.ingress.batch.BatchStore;
+import io.mcpca.ingress.batch.BatchTools;
 import io.mcpca.ingress.local.LocalCalls;
 import io.mcpca.ingress.metrics.IngressMeters;
 import io.mcpca.ingress.metrics.McpSessionCount;
@@ -188,12 +191,39 @@ public class IngressConfiguration {
         return McpJsonDefaults.getMapper();
     }
 
+    /** The batch tools and the connection they read and write batch records on. */
+    public record IngressBatches(BatchTools tools, StatefulRedisConnection<String, String> connection)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            connection.close();
+        }
+    }
+
+    @Bean(destroyMethod = "close")
+    IngressBatches ingressBatches(IngressRuntime runtime, McpcaProperties common, RedisConnections redis, Keys keys,
+                                  StreamEntries entries, ToolCatalog catalog, PathGuard paths, IngressGuards guards,
+                                  IngressProperties ingress) {
+        Clock clock = Clock.systemUTC();
+        StatefulRedisConnection<String, String> connection = redis.strings();
+        PoolBacklog backlog = new PoolBacklog(runtime.shared().sync(), keys, common.getPartitions(), System::nanoTime);
+        McpcaProperties.Batch limits = common.getBatch();
+        BatchStore store = new BatchStore(connection.sync(), runtime.shared().async(), entries, keys, limits,
+                backlog::ofBatchLane, common.getRequestStreamMaxLen(), clock);
+        BatchTools tools = new BatchTools(new BatchItems(catalog, paths, limits.getMaxItems()), store,
+                connection.sync(), keys, limits, guards.flow().rateLimits(),
+                new CancelPublisher(connection.async(), keys), runtime.replyStream(), clock);
+        return new IngressBatches(tools, connection);
+    }
+
     @Bean
     McpServerFactory mcpServerFactory(IngressRuntime runtime, IngressProperties ingress, ToolCatalog catalog,
-                                      PathGuard paths, McpJsonMapper json, IngressGuards guards, IngressMeters meters) {
+                                      PathGuard paths, McpJsonMapper json, IngressGuards guards, IngressMeters meters,
+                                      IngressBatches batches) {
         Clock clock = Clock.systemUTC();
-        return new McpServerFactory(catalog.all(), tool -> new ToolCallHandler(tool, paths, runtime.router(),
-                runtime.replyStream(), ingress.getCallTimeout(), clock, guards.flow()), json,
+        return new McpServerFactory(catalog.all(), tool -> tool.answeredByIngress() ? batches.tools().handlerFor(tool)
+                : new ToolCallHandler(tool, paths, runtime.router(), runtime.replyStream(), ingress.getCallTimeout(),
+                        clock, guards.flow()), json,
                 new ArgumentCompletions(catalog.all(), paths), meters);
     }
 

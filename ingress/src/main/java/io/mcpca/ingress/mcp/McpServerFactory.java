@@ -32,7 +32,7 @@ public final class McpServerFactory {
             + "analysis root (or absolute inside a configured root). Long directory analyses send progress "
             + "notifications when the call carries a progress token.";
 
-    private final Map<ToolDescriptor, ToolCallHandler> handlers = new LinkedHashMap<>();
+    private final Map<ToolDescriptor, ToolHandler> handlers = new LinkedHashMap<>();
     private final McpJsonMapper json;
     /**
      * The SDK's own schema validator, run here rather than by the SDK ({@code validateToolInputs(false)}):
@@ -43,13 +43,13 @@ public final class McpServerFactory {
     private final ArgumentCompletions completions;
     private final IngressMeters meters;
 
-    public McpServerFactory(List<ToolDescriptor> tools, Function<ToolDescriptor, ToolCallHandler> handlers,
+    public McpServerFactory(List<ToolDescriptor> tools, Function<ToolDescriptor, ToolHandler> handlers,
                             McpJsonMapper json, ArgumentCompletions completions) {
         this(tools, handlers, json, completions, IngressMeters.NONE);
     }
 
     /** @param meters counts and times every tool call, schema refusals included */
-    public McpServerFactory(List<ToolDescriptor> tools, Function<ToolDescriptor, ToolCallHandler> handlers,
+    public McpServerFactory(List<ToolDescriptor> tools, Function<ToolDescriptor, ToolHandler> handlers,
                             McpJsonMapper json, ArgumentCompletions completions, IngressMeters meters) {
         tools.forEach(tool -> this.handlers.put(tool, handlers.apply(tool)));
         this.json = json;
@@ -63,7 +63,8 @@ public final class McpServerFactory {
      * handlers share one {@link FlowControl}.
      */
     public InFlightCalls inFlightCalls() {
-        List<InFlightCalls> registries = handlers.values().stream().map(ToolCallHandler::inFlightCalls)
+        List<InFlightCalls> registries = handlers.values().stream().filter(ToolCallHandler.class::isInstance)
+                .map(h -> ((ToolCallHandler) h).inFlightCalls())
                 .distinct().toList();
         if (registries.size() > 1) {
             throw new IllegalStateException("the tool handlers register their calls in " + registries.size()
@@ -95,7 +96,7 @@ public final class McpServerFactory {
     private List<AsyncToolSpecification> specifications() {
         return handlers.entrySet().stream().map(entry -> {
             ToolDescriptor descriptor = entry.getKey();
-            ToolCallHandler handler = entry.getValue();
+            ToolHandler handler = entry.getValue();
             Tool tool = Tool.builder()
                     .name(descriptor.name())
                     .title(descriptor.title())

@@ -15,11 +15,11 @@ import tools.jackson.databind.jsontype.TypeSerializer;
  * tree it builds with {@code valueToTree}; for that tree (any generator that is not a JSON text writer) the
  * text is parsed, once per answer. Relies on the SDK's Jackson 3 mapper ({@code McpJsonDefaults}).
  */
-final class RawStructuredContent implements JacksonSerializable {
+public final class RawStructuredContent implements JacksonSerializable {
 
     private final String json;
 
-    RawStructuredContent(String json) {
+    public RawStructuredContent(String json) {
         this.json = json;
     }
 

@@ -51,7 +51,7 @@ import reactor.core.scheduler.Schedulers;
  * ({@link McpServerFactory}). Every answer carries the call's correlation id ({@link CallCorrelation}); the call's
  * log context ({@link CallMdc}) follows it across threads ({@link ReactorMdc}).
  */
-public final class ToolCallHandler {
+public final class ToolCallHandler implements ToolHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ToolCallHandler.class);
     public static final String STDIO_PRINCIPAL = "stdio";
@@ -75,9 +75,9 @@ public final class ToolCallHandler {
         this.flow = flow;
     }
 
+    @Override
     public Mono<CallToolResult> handle(McpAsyncServerExchange exchange, CallToolRequest call) {
-        Object principalValue = exchange.transportContext().get(BearerAuthFilter.PRINCIPAL_ATTRIBUTE);
-        String principal = principalValue == null ? STDIO_PRINCIPAL : principalValue.toString();
+        String principal = principalOf(exchange);
         CallMdc context = new CallMdc(CallCorrelation.of(call), UUID.randomUUID().toString(),
                 exchange.sessionId() == null ? principal : exchange.sessionId(), tool.name());
         long startNanos = System.nanoTime();
@@ -118,7 +118,7 @@ public final class ToolCallHandler {
         }
         String requestId = context.requestId();
         ToolRequest request = new ToolRequest(ToolRequest.VERSION, requestId, context.sessionId(), tool.name(),
-                arguments, replyStream, clock.millis() + callTimeout.toMillis(), context.correlationId());
+                arguments, replyStream, clock.millis() + callTimeout.toMillis(), context.correlationId(), "");
         Object progressToken = call.progressToken();
         Consumer<ToolReply> progressSink = progress -> {
             if (progressToken != null) {
@@ -181,6 +181,18 @@ public final class ToolCallHandler {
                         // removing a map entry does not fail
                     }
                 });
+    }
+
+    /** The caller: the authenticated principal over HTTP, {@link #STDIO_PRINCIPAL} over stdio. */
+    public static String principalOf(McpAsyncServerExchange exchange) {
+        Object principalValue = exchange.transportContext().get(BearerAuthFilter.PRINCIPAL_ATTRIBUTE);
+        return principalValue == null ? STDIO_PRINCIPAL : principalValue.toString();
+    }
+
+    /** A successful answer: the JSON as structured content (passed on raw) and as text. */
+    public static CallToolResult json(String json) {
+        return CallToolResult.builder().structuredContent(new RawStructuredContent(json)).addTextContent(json)
+                .isError(false).build();
     }
 
     /** Where {@link StdioSession} finds the registry its cancels go to. */
@@ -258,12 +270,12 @@ public final class ToolCallHandler {
     }
 
     /** A tool error: the text says what went wrong and whether retrying may help; _meta carries the same for machines. */
-    static CallToolResult error(ErrorCode code, String message) {
+    public static CallToolResult error(ErrorCode code, String message) {
         return error(code, message, Optional.empty());
     }
 
     /** As {@link #error(ErrorCode, String)}, with a hint of when a retry may succeed. */
-    static CallToolResult error(ErrorCode code, String message, Optional<Duration> retryAfter) {
+    public static CallToolResult error(ErrorCode code, String message, Optional<Duration> retryAfter) {
         String hint = retryAfter.map(d -> "; retry after " + Math.max(1, d.toMillis()) + " ms").orElse("");
         String text = code.name() + ": " + message + hint + (code.retryable() ? " (retryable)" : " (not retryable)");
         Map<String, Object> meta = new LinkedHashMap<>();

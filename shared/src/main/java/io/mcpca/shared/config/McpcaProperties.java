@@ -64,4 +64,54 @@ public class McpcaProperties {
     public int getCompressAboveBytes() { return compressAboveBytes; }
     public void setCompressAboveBytes(int compressAboveBytes) { this.compressAboveBytes = compressAboveBytes; }
     public void setReplyStreamMaxLen(long replyStreamMaxLen) { this.replyStreamMaxLen = replyStreamMaxLen; }
+
+    /** Batches ({@code submit-batch}): limits and lifetimes, read by the ingress and the workers alike. */
+    private final Batch batch = new Batch();
+
+    public Batch getBatch() { return batch; }
+
+    /** {@code mcpca.batch.*}; see docs/decisions/016-batches.md for where each number comes from. */
+    public static class Batch {
+        /** Items in one batch: the 10,000-item batch, with headroom. */
+        private int maxItems = 20_000;
+        /** Encoded bytes of one batch's items (their arguments): 64 MiB of request entries is still a few seconds of XADDs. */
+        private org.springframework.util.unit.DataSize maxBytes = org.springframework.util.unit.DataSize.ofMegabytes(64);
+        /** Unfinished batches per principal at once. */
+        private int maxActivePerPrincipal = 10;
+        /** Items waiting in one pool's batch lane (over every batch): below request-stream-max-len, so no trim drops one. */
+        private long maxQueuedItems = 90_000;
+        /** Deadline of a batch that names none, and the longest one may name. */
+        private java.time.Duration defaultDeadline = java.time.Duration.ofHours(1);
+        private java.time.Duration maxDeadline = java.time.Duration.ofHours(24);
+        /** How long a batch's record and results stay after its deadline. */
+        private java.time.Duration retention = java.time.Duration.ofHours(24);
+        /** Results up to this size are kept in the item's outcome; larger ones are stored content-addressed. */
+        private org.springframework.util.unit.DataSize inlineResultMax = org.springframework.util.unit.DataSize.ofKilobytes(16);
+        /** Batches listed per principal (the index is trimmed to this many). */
+        private int listMax = 100;
+
+        public int getMaxItems() { return maxItems; }
+        public void setMaxItems(int maxItems) { this.maxItems = maxItems; }
+        public org.springframework.util.unit.DataSize getMaxBytes() { return maxBytes; }
+        public void setMaxBytes(org.springframework.util.unit.DataSize maxBytes) { this.maxBytes = maxBytes; }
+        public int getMaxActivePerPrincipal() { return maxActivePerPrincipal; }
+        public void setMaxActivePerPrincipal(int max) { this.maxActivePerPrincipal = max; }
+        public long getMaxQueuedItems() { return maxQueuedItems; }
+        public void setMaxQueuedItems(long maxQueuedItems) { this.maxQueuedItems = maxQueuedItems; }
+        public java.time.Duration getDefaultDeadline() { return defaultDeadline; }
+        public void setDefaultDeadline(java.time.Duration d) { this.defaultDeadline = d; }
+        public java.time.Duration getMaxDeadline() { return maxDeadline; }
+        public void setMaxDeadline(java.time.Duration d) { this.maxDeadline = d; }
+        public java.time.Duration getRetention() { return retention; }
+        public void setRetention(java.time.Duration retention) { this.retention = retention; }
+        public org.springframework.util.unit.DataSize getInlineResultMax() { return inlineResultMax; }
+        public void setInlineResultMax(org.springframework.util.unit.DataSize s) { this.inlineResultMax = s; }
+        public int getListMax() { return listMax; }
+        public void setListMax(int listMax) { this.listMax = listMax; }
+
+        /** The longest any batch lives: a referenced result is kept this long, so it outlives its batch. */
+        public java.time.Duration longestLifetime() {
+            return maxDeadline.plus(retention);
+        }
+    }
 }

@@ -44,6 +44,37 @@ public final class Keys {
         return Math.floorMod(sessionId.hashCode(), partitions);
     }
 
+    /**
+     * The batch lane of a pool: items of {@code submit-batch} wait here, not in the pool's partitions, and a
+     * worker reads it beside them with the same COUNT, so a queued batch never stands in front of an
+     * interactive call (docs/decisions/016). Trimmed like the partitions; submits keep its backlog under the trim.
+     */
+    public String batchRequestStream(String pool) {
+        return prefix + ":req:{" + pool + ".batch}";
+    }
+
+    /** A batch's record (owner, name, counts per state and error code, times, deadline, cancelled flag). */
+    public String batch(String batchId) {
+        return prefix + ":batch:" + batchTag(batchId);
+    }
+
+    /** A batch's per-item outcomes: field = item index, value = the outcome's JSON; same slot as {@link #batch}. */
+    public String batchItems(String batchId) {
+        return prefix + ":batch:" + batchTag(batchId) + ":items";
+    }
+
+    /** A principal's batches (sorted set: batch id by creation time), trimmed to the newest few on each submit. */
+    public String batchesOf(String principal) {
+        return prefix + ":batches:{" + principal + "}";
+    }
+
+    private static String batchTag(String batchId) {
+        if (batchId == null || batchId.isEmpty()) {
+            throw new IllegalArgumentException("a batch id must not be empty");
+        }
+        return "{" + batchId + "}";
+    }
+
     /** Reply stream of one ingress instance. */
     public String replyStream(String ingressId) {
         return prefix + ":reply:{" + ingressId + "}";

@@ -80,6 +80,11 @@ public final class PoolBacklog {
         return backlog;
     }
 
+    /** Lag + pending of {@code pool}'s batch lane, read now (a batch submit asks once, not per call). */
+    public long ofBatchLane(String pool) {
+        return ofStream(keys.batchRequestStream(pool), pool).total();
+    }
+
     private Backlog ofStream(String stream, String group) {
         List<Object> groups;
         try {

@@ -29,6 +29,14 @@ public record ToolDescriptor(
         Map<String, Object> outputSchema,
         boolean sessionless) {
 
+    /** The pseudo-pool of tools the ingress answers itself (the batch tools): no worker reads it. */
+    public static final String INGRESS_POOL = "ingress";
+
+    /** Whether the ingress answers this tool itself, from Redis, instead of queueing it for a worker. */
+    public boolean answeredByIngress() {
+        return INGRESS_POOL.equals(pool);
+    }
+
     public ToolDescriptor {
         pathArgument = pathArgument == null ? "" : pathArgument;
         outputSchema = outputSchema == null ? Map.of() : outputSchema;

@@ -17,6 +17,10 @@ public enum ErrorCode {
     RESULT_TOO_LARGE(false),
     /** The call failed on every delivery (maxDeliveries) and was moved to the dead-letter stream. */
     DEAD_LETTERED(false),
+    /** A batch is over a limit (items per batch, bytes of its items); a smaller batch may be submitted. */
+    BATCH_TOO_LARGE(false),
+    /** The principal has as many unfinished batches as it may, or the batch lane is full; retry when some finish. */
+    TOO_MANY_BATCHES(true),
     DEADLINE_EXCEEDED(true),
     /** The call was cancelled (notifications/cancelled, or its deadline passed) and its analyzer process killed. */
     CANCELLED(true),

@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param deadlineEpochMs after this instant the answer is no longer wanted
  * @param correlationId   the caller's id for the call (its {@code _meta.correlationId}) or one the ingress made,
  *                        logged with every line of the call in every process; empty in entries of older writers
+ * @param batchId         the batch this call is an item of ({@code submit-batch}; its request id is then
+ *                        {@code <batchId>:<index>}), or empty for an ordinary call
  */
 public record ToolRequest(
         int version,
@@ -24,9 +26,14 @@ public record ToolRequest(
         Map<String, Object> arguments,
         String replyTo,
         long deadlineEpochMs,
-        String correlationId) {
+        String correlationId,
+        String batchId) {
 
-    /** 2: principal, toolVersion, attempt, correlationId and batchId left (no worker read them). */
+    /**
+     * 2: principal, toolVersion, attempt, correlationId and batchId left (no worker read them); batchId came back
+     * as a trailing field (issue 15) without a version change: readers ignore unknown fields and a missing one
+     * reads as empty, so old and new processes read each other's entries.
+     */
     public static final int VERSION = 2;
 
     public ToolRequest {
@@ -35,13 +42,19 @@ public record ToolRequest(
         Objects.requireNonNull(tool, "tool");
         arguments = arguments == null ? Map.of() : arguments;
         Objects.requireNonNull(replyTo, "replyTo");
-        // a trailing field: entries written before it existed decode with none (still version 2)
+        // trailing fields: entries written before them decode with none (still version 2)
         correlationId = correlationId == null ? "" : correlationId;
+        batchId = batchId == null ? "" : batchId;
     }
 
-    /** A request without a correlation id (tests, benchmarks, tools that make their own calls). */
+    /** An ordinary call without a correlation id (tests, benchmarks, tools that make their own calls). */
     public ToolRequest(int version, String requestId, String sessionId, String tool, Map<String, Object> arguments,
                        String replyTo, long deadlineEpochMs) {
-        this(version, requestId, sessionId, tool, arguments, replyTo, deadlineEpochMs, "");
+        this(version, requestId, sessionId, tool, arguments, replyTo, deadlineEpochMs, "", "");
+    }
+
+    /** Whether this call is an item of a batch. */
+    public boolean inBatch() {
+        return !batchId.isEmpty();
     }
 }

@@ -33,7 +33,7 @@ class StreamEntriesTest {
     @Test
     void theCorrelationIdRoundTripsAndAnOlderEntryWithoutItDecodesWithNone() {
         ToolRequest withId = new ToolRequest(ToolRequest.VERSION, "r1", "s1", "ping", Map.of(), "mcpca:reply:{i1}",
-                1L, "corr-1");
+                1L, "corr-1", "");
         // an entry as a writer before the field wrote it: the same version, no correlationId
         Map<String, Object> older = new LinkedHashMap<>(Map.of("version", ToolRequest.VERSION, "requestId", "r1",
                 "sessionId", "s1", "tool", "ping", "arguments", Map.of(), "replyTo", "mcpca:reply:{i1}",

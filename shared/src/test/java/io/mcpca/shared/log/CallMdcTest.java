@@ -11,7 +11,7 @@ import org.slf4j.MDC;
 class CallMdcTest {
 
     private static final ToolRequest REQUEST = new ToolRequest(ToolRequest.VERSION, "r1", "s1", "ping", Map.of(),
-            "mcpca:reply:{i1}", 1L, "c1");
+            "mcpca:reply:{i1}", 1L, "c1", "");
 
     @Test
     void aScopeSetsTheCallsKeysBesideOthersAndRestoresWhatWasThere() {

@@ -36,6 +36,8 @@ import io.mcpca.workers.cache.ResultCache;
 import io.mcpca.workers.cache.SharedFileResults;
 import io.mcpca.workers.run.AnalyzerPool;
 import io.mcpca.workers.run.ToolRunner;
+import io.mcpca.workers.batch.BatchGate;
+import io.mcpca.workers.batch.BatchOutcomes;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -108,6 +110,13 @@ public final class WorkerAssembly {
                 : Set.of();
         ClaimRefresher claims = new ClaimRefresher(strings.sync(), workerId, worker.getMinIdle());
         DeadLetters deadLetters = new DeadLetters(shared.sync(), keys, executions, replies, workerId);
+        // batch items: their outcomes recorded in their batch (with the reply, before the XACK; dead letters too)
+        McpcaProperties.Batch batchLimits = common.getBatch();
+        BatchOutcomes batchOutcomes = new BatchOutcomes(strings.sync(), keys, clock,
+                (int) batchLimits.getInlineResultMax().toBytes(), batchLimits.longestLifetime());
+        batcher.recordBatchItems(batchOutcomes);
+        deadLetters.recordBatchItems(batchOutcomes);
+        BatchGate batchGate = new BatchGate(strings.sync(), keys);
         AnalyzerAttempts.Retries retries = new AnalyzerAttempts.Retries(worker.getTransientRetries(),
                 worker.getRetryBackoff());
         HandBacks handBacks = new HandBacks(claims, executions, workerId);
@@ -140,7 +149,8 @@ public final class WorkerAssembly {
             connections.add(blocking);
             LoopReplies loopReplies = new LoopReplies(blocking, entries, common.getReplyStreamMaxLen());
             loopReplies.setMeters(meters);
-            CallHandler handler = roles.forPool(new ToolRunner(catalog, paths, analyzers, clock, resultCache),
+            CallHandler handler = roles.forPool(new ToolRunner(catalog, paths, analyzers, clock, resultCache,
+                            java.util.Optional.of(batchGate)),
                     loopReplies, startPipeline, poolMeters);
             CallConsumer consumer = new CallConsumer(pool, workerId, loopReplies, groups, handler, claims,
                     executor(pool, worker.getConcurrency()), worker.getConcurrency(), worker.getReadBlock(),
@@ -157,7 +167,7 @@ public final class WorkerAssembly {
         WorkerRegistry registry = new WorkerRegistry(strings.sync(), keys, workerId, worker.getPools(), tools,
                 worker.getConcurrency(), worker.getHeartbeatPeriod(), clock);
         return new WorkerRuntime(workerId, consumers, analyzerPools, watchdog, connections, reclaimers, claims,
-                registry, executions, batcher);
+                registry, executions, batcher, batchGate);
     }
 
     /** What starts the worker's loops and stops them within {@code shutdown-grace}. */

@@ -82,6 +82,7 @@ public class WorkerEventsConfiguration {
 
     @Bean(destroyMethod = "close")
     CancelListener cancelListener(WorkerEvents events, Keys keys, WorkerRuntime runtime) {
-        return new CancelListener(events.client().connectPubSub(), keys, runtime.analyzerPools());
+        return new CancelListener(events.client().connectPubSub(), keys, runtime.analyzerPools(),
+                java.util.Optional.of(runtime.batchGate()));
     }
 }

@@ -9,6 +9,7 @@ import io.mcpca.workers.recover.ClaimRefresher;
 import io.mcpca.workers.recover.PendingReclaimer;
 import io.mcpca.workers.reply.ReplyBatcher;
 import io.mcpca.workers.run.AnalyzerPool;
+import io.mcpca.workers.batch.BatchGate;
 import java.util.List;
 
 /**
@@ -18,7 +19,7 @@ import java.util.List;
 public record WorkerRuntime(String workerId, List<CallConsumer> consumers, List<AnalyzerPool> analyzerPools,
                             LockWatchdog watchdog, List<StatefulRedisConnection<?, ?>> connections,
                             List<PendingReclaimer> reclaimers, ClaimRefresher claims, WorkerRegistry registry,
-                            ExecutionStore executions, ReplyBatcher batcher) implements AutoCloseable {
+                            ExecutionStore executions, ReplyBatcher batcher, BatchGate batchGate) implements AutoCloseable {
     @Override
     public void close() {
         reclaimers.forEach(PendingReclaimer::close);

@@ -83,7 +83,9 @@ public final class Admission {
             Delivered call = calls.get(i);
             ToolRequest request = call.request();
             tasks.add(Optional.empty());
-            if (!runner.answersItself(request)) {
+            // a batch item goes to a call thread even when the worker could answer it itself: its outcome is recorded
+            // in its batch through the reply batcher, which the loop's own replies do not pass
+            if (!runner.answersItself(request) || request.inBatch()) {
                 tasks.set(i, Optional.of(() -> onCallThread.accept(call)));
             } else if (sessionlessTools.contains(request.tool())) {
                 // no record, no script: the reply leaves with the loop's next read, the XACK with the one after

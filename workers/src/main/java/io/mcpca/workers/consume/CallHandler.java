@@ -75,9 +75,14 @@ public final class CallHandler implements EntryHandler {
         return admission.heldBack();
     }
 
+    /**
+     * A batch item takes the sessionless path whatever its tool: its session is the batch's own, which no one reads,
+     * and its outcome in the batch (kept once per item, recordBatchItem-2.lua) is its execution record, so a lease,
+     * fence, session write and record per item would be work without a reader (docs/decisions/016).
+     */
     private void run(Delivered call) {
         CallLogContext.run(call, () -> {
-            if (sessionlessTools.contains(call.request().tool())) {
+            if (sessionlessTools.contains(call.request().tool()) || call.request().inBatch()) {
                 sessionlessRun.run(call);
             } else {
                 lockedRun.run(call);

@@ -27,9 +27,14 @@ public final class ConsumerGroups {
         this.partitions = partitions;
     }
 
+    /**
+     * The pool's partitions, then its batch lane (read last, with the same COUNT as each partition: a queued batch
+     * takes at most a read's share of the slots, never the place of an interactive call; docs/decisions/016).
+     */
     public List<byte[]> streamsOf(String pool) {
-        return IntStream.range(0, partitions)
-                .mapToObj(n -> keys.requestStream(pool, n).getBytes(StandardCharsets.UTF_8))
+        return java.util.stream.Stream.concat(IntStream.range(0, partitions).mapToObj(n -> keys.requestStream(pool, n)),
+                        java.util.stream.Stream.of(keys.batchRequestStream(pool)))
+                .map(s -> s.getBytes(StandardCharsets.UTF_8))
                 .toList();
     }
 

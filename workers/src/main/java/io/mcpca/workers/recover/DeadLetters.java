@@ -17,6 +17,8 @@ import io.mcpca.workers.reply.ReplyPublisher;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import io.mcpca.workers.batch.BatchOutcomes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,12 @@ public final class DeadLetters {
     private final ReplyPublisher replies;
     private final String workerId;
     private volatile WorkerMeters meters = WorkerMeters.NONE;
+    private volatile Optional<BatchOutcomes> batchOutcomes = Optional.empty();
+
+    /** Records a dead-lettered batch item's outcome in its batch (see {@link BatchOutcomes}). */
+    public void recordBatchItems(BatchOutcomes outcomes) {
+        this.batchOutcomes = Optional.of(outcomes);
+    }
 
     public DeadLetters(RedisStreamCommands<byte[], byte[]> redis, Keys keys, ExecutionStore executions,
                        ReplyPublisher replies, String workerId) {
@@ -75,8 +83,16 @@ public final class DeadLetters {
         } catch (IllegalTransitionException e) {
             log.warn("call {} was already final when dead-lettered: {}", request.requestId(), e.getMessage());
         }
-        replies.publish(request.replyTo(), ToolReply.error(request.requestId(), ErrorCode.DEAD_LETTERED,
-                "the call was moved to the dead-letter stream " + keys.deadLetters(pool) + ": " + reason, workerId));
+        ToolReply dead = ToolReply.error(request.requestId(), ErrorCode.DEAD_LETTERED,
+                "the call was moved to the dead-letter stream " + keys.deadLetters(pool) + ": " + reason, workerId);
+        batchOutcomes.flatMap(o -> o.prepare(dead, workerId)).ifPresent(item -> {
+            try {
+                batchOutcomes.get().record(item);
+            } catch (RuntimeException e) {
+                log.warn("batch item {}: dead-letter outcome not recorded: {}", request.requestId(), e.toString());
+            }
+        });
+        replies.publish(request.replyTo(), dead);
     }
 
     private void move(String pool, StreamMessage<byte[], byte[]> message, String reason, int deliveries) {

@@ -12,6 +12,7 @@ import io.mcpca.shared.exec.IllegalTransitionException;
 import io.mcpca.shared.scripts.ScriptError;
 import io.mcpca.shared.session.SessionWrite;
 import io.mcpca.shared.wire.ToolReply;
+import io.mcpca.workers.batch.BatchOutcomes;
 import io.mcpca.workers.metrics.WorkerMeters;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * Finishes calls in batches (group commit): per lane, a flusher thread sends whatever has gathered in three
  * pipelined round trips, in this order: 0. the finish scripts of session-locked calls ({@link CallFinish}; a call
  * whose finish was refused for a stale fence is not answered), 1. the replies and other record transitions,
- * 2. one XACK per stream for the entries whose reply was written (3. kept replies of acknowledged calls are
+ * 2. one XACK per stream for the entries whose reply was written (a batch item's reply is its outcome in its batch,
+ * {@link #recordBatchItems}) (3. kept replies of acknowledged calls are
  * deleted, unawaited). So an XACK never precedes its reply. A session's calls always take the same lane, so its
  * answers keep their order. Lifecycle: {@link #start}, {@link #complete}, {@link #awaitIdle}, {@link #close}.
  */
@@ -88,6 +90,7 @@ public final class ReplyBatcher implements AutoCloseable {
     private final ExecutionStore executions;
     private final CallFinish finishes;
     private final List<Consumer<String>> leaseListeners = new CopyOnWriteArrayList<>();
+    private volatile Optional<BatchOutcomes> batchOutcomes = Optional.empty();
     private final String workerId;
     private final XAddArgs replyArgs;
     private final AtomicLong outstanding = new AtomicLong();
@@ -159,6 +162,14 @@ public final class ReplyBatcher implements AutoCloseable {
         lanes.get(Math.floorMod(key.hashCode(), lanes.size())).queue().add(completion);
     }
 
+    /**
+     * Records the outcome of every batch item this batcher answers in its batch, in the reply's pipeline and before
+     * the XACK (an outcome not confirmed leaves the entry pending: a redelivery records it, exactly once).
+     */
+    public void recordBatchItems(BatchOutcomes outcomes) {
+        this.batchOutcomes = Optional.of(outcomes);
+    }
+
     /** Waits until every completion queued so far is flushed; false if {@code timeout} passed first. */
     public boolean awaitIdle(Duration timeout) {
         long until = System.nanoTime() + timeout.toNanos();
@@ -219,9 +230,15 @@ public final class ReplyBatcher implements AutoCloseable {
         List<Completion> batch = finishFirst(lane, all, until);
         List<RedisFuture<String>> replies = new ArrayList<>(batch.size());
         List<RedisFuture<Long>> records = new ArrayList<>(batch.size());
+        List<Optional<BatchOutcomes.Prepared>> items = new ArrayList<>(batch.size());
+        List<RedisFuture<Long>> itemRecords = new ArrayList<>(batch.size());
         for (Completion c : batch) {
-            replies.add(lane.streams().async().xadd(c.replyTo().getBytes(StandardCharsets.UTF_8), replyArgs,
-                    entries.encode(c.reply())));
+            Optional<BatchOutcomes.Prepared> item = batchOutcomes.flatMap(o -> o.prepare(c.reply(), workerId));
+            items.add(item);
+            itemRecords.add(item.map(p -> batchOutcomes.get().recordAsync(lane.scripts().async(), p)).orElse(null));
+            // a batch item's answer is its outcome in the batch: no one waits on a reply stream for it
+            replies.add(item.isPresent() ? null : lane.streams().async().xadd(
+                    c.replyTo().getBytes(StandardCharsets.UTF_8), replyArgs, entries.encode(c.reply())));
             records.add(c.record().map(r -> executions.transitionPipelined(lane.scripts().async(), r.sessionId(),
                     r.requestId(), r.state(), workerId, r.reason())).orElse(null));
         }
@@ -232,7 +249,10 @@ public final class ReplyBatcher implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             Completion c = batch.get(i);
             settleRecord(c, records.get(i), until);
-            if (await(replies.get(i), until, "reply to " + c.reply().requestId())) {
+            boolean itemRecorded = items.get(i).isEmpty()
+                    || settleBatchItem(items.get(i).get(), itemRecords.get(i), until);
+            boolean replied = replies.get(i) == null || await(replies.get(i), until, "reply to " + c.reply().requestId());
+            if (replied && itemRecorded) {
                 // written, or dropped by NOMKSTREAM because its ingress is gone: either way the call is done
                 String key = ackKey(c);
                 acks.computeIfAbsent(key, k -> new ArrayList<>()).add(c.entryId());
@@ -373,6 +393,31 @@ public final class ReplyBatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Whether the batch item's outcome is in Redis (recorded now or before, or its batch is gone). */
+    private boolean settleBatchItem(BatchOutcomes.Prepared item, RedisFuture<Long> result, long until) {
+        try {
+            result.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RedisNoScriptException) {
+                try {
+                    batchOutcomes.orElseThrow().record(item); // Redis restarted or flushed its scripts: reloads it
+                    return true;
+                } catch (RuntimeException again) {
+                    log.warn("batch item {}: outcome not recorded ({})", item.item().requestId(), again.toString());
+                    return false;
+                }
+            }
+            log.warn("batch item {}: outcome not recorded ({}); its entry stays pending for a reclaim",
+                    item.item().requestId(), e.getCause().toString());
+        } catch (TimeoutException e) {
+            log.warn("batch item {}: outcome not confirmed within {}", item.item().requestId(), FLUSH_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
     }
 
     private void retrySync(Transition t) {

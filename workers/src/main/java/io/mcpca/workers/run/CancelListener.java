@@ -3,7 +3,10 @@ package io.mcpca.workers.run;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.redis.ChannelSubscription;
+import io.mcpca.shared.batch.BatchItemId;
+import io.mcpca.workers.batch.BatchGate;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +25,26 @@ public final class CancelListener implements AutoCloseable {
 
     public CancelListener(StatefulRedisPubSubConnection<String, String> connection, Keys keys,
                           List<AnalyzerPool> pools) {
+        this(connection, keys, pools, Optional.empty());
+    }
+
+    /**
+     * @param batches told of a cancelled batch ({@code batch:<bid>} on the channel): its queued items stop starting
+     *                here, and its running items are cancelled like single calls
+     */
+    public CancelListener(StatefulRedisPubSubConnection<String, String> connection, Keys keys,
+                          List<AnalyzerPool> pools, Optional<BatchGate> batches) {
         this.subscription = ChannelSubscription.subscribe(connection, keys.cancelChannel(), requestId -> {
+            Optional<String> batch = BatchItemId.cancelledBatch(requestId);
+            if (batch.isPresent()) {
+                batches.ifPresent(gate -> gate.cancelled(batch.get()));
+                String items = batch.get() + ":";
+                for (AnalyzerPool pool : pools) {
+                    pool.runningCalls().stream().filter(id -> id.startsWith(items)).forEach(pool::cancel);
+                }
+                log.info("batch {} cancelled", batch.get());
+                return;
+            }
             for (AnalyzerPool pool : pools) {
                 if (pool.cancel(requestId)) {
                     log.info("call {} cancelled", requestId);

@@ -7,6 +7,7 @@ import io.mcpca.shared.tools.ToolDescriptor;
 import io.mcpca.shared.wire.ErrorCode;
 import io.mcpca.shared.wire.JsonBytes;
 import io.mcpca.shared.wire.ToolRequest;
+import io.mcpca.workers.batch.BatchGate;
 import io.mcpca.workers.cache.ResultCache;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,12 +32,20 @@ public final class ToolRunner {
     private final AnalyzerPool analyzers;
     private final Clock clock;
     private final ResultCache cache;
+    private final Optional<BatchGate> batches;
 
     public ToolRunner(ToolCatalog catalog, PathGuard paths, AnalyzerPool analyzers, Clock clock) {
         this(catalog, paths, analyzers, clock, ResultCache.NONE);
     }
 
     public ToolRunner(ToolCatalog catalog, PathGuard paths, AnalyzerPool analyzers, Clock clock, ResultCache cache) {
+        this(catalog, paths, analyzers, clock, cache, Optional.empty());
+    }
+
+    /** @param batches whether a batch item may still start (its batch not cancelled) */
+    public ToolRunner(ToolCatalog catalog, PathGuard paths, AnalyzerPool analyzers, Clock clock, ResultCache cache,
+                      Optional<BatchGate> batches) {
+        this.batches = batches;
         this.catalog = catalog;
         this.paths = paths;
         this.analyzers = analyzers;
@@ -64,6 +73,9 @@ public final class ToolRunner {
     }
 
     public AnalyzerOutcome run(ToolRequest request, ProgressListener progress) {
+        if (request.inBatch() && batches.isPresent() && !batches.get().mayRun(request.batchId())) {
+            return AnalyzerOutcome.cancelled("the batch was cancelled (or has expired) before this item started");
+        }
         if (answersItself(request)) {
             return request.arguments().containsKey("sleepMs")
                     ? AnalyzerOutcome.failure(ErrorCode.BAD_ARGUMENTS, "sleepMs needs via: analyzer (the worker "

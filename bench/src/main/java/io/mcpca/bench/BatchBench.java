@@ -1,0 +1,115 @@
+package io.mcpca.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * bench/batch part 1: N small files measured with calculate-metrics (a) as N individual MCP calls with K in flight
+ * (one session per caller, as independent agents would be), (b) as one submit-batch of N items, polled with
+ * batch-status until COMPLETED; same server, same workers, same run. Two disjoint file sets of the same shape, so
+ * neither run finds the other's results in any cache. Prints items/s of each, their ratio, and how long
+ * submit-batch took to answer.
+ * Usage: BatchBench baseUrl root items inFlight
+ */
+public final class BatchBench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private BatchBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String url = args[0];
+        Path root = Path.of(args[1]);
+        int items = Integer.parseInt(args[2]);
+        int inFlight = Integer.parseInt(args[3]);
+        List<String> single = files(root, "single", items);
+        List<String> batched = files(root, "batch", items);
+        List<McpSyncClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < inFlight; i++) {
+                clients.add(client(url));
+            }
+            // warm-up: analyzers, JIT, connections (files of their own)
+            List<String> warm = files(root, "warm", 200);
+            ConcurrentLoops.run(inFlight, warm.size(), (id, next) -> {
+                int n = 0;
+                while (next.getAsBoolean()) {
+                    ok(clients.get(id), "calculate-metrics", Map.of("path", warm.get((id * 997 + n++) % warm.size())));
+                }
+            });
+            java.util.concurrent.atomic.AtomicInteger cursor = new java.util.concurrent.atomic.AtomicInteger();
+            double individual = ConcurrentLoops.run(inFlight, items, (id, next) -> {
+                while (next.getAsBoolean()) {
+                    ok(clients.get(id), "calculate-metrics", Map.of("path", single.get(cursor.getAndIncrement())));
+                }
+            });
+            McpSyncClient one = clients.get(0);
+            long begin = System.nanoTime();
+            JsonNode created = ok(one, "submit-batch", Map.of("files", batched, "name", "bench"));
+            double submitMs = (System.nanoTime() - begin) / 1e6;
+            String id = created.get("batchId").asText();
+            JsonNode status;
+            do {
+                Thread.sleep(100);
+                status = ok(one, "batch-status", Map.of("batchId", id));
+            } while (!status.get("state").asText().equals("COMPLETED"));
+            double seconds = (System.nanoTime() - begin) / 1e9;
+            double batch = items / seconds;
+            System.out.printf("bench/batch: %d calculate-metrics items, %d in flight for the individual calls, %d cores%n",
+                    items, inFlight, Runtime.getRuntime().availableProcessors());
+            System.out.printf("  individual MCP calls: %.0f items/s%n", individual);
+            System.out.printf("  one batch:            %.0f items/s (submit to COMPLETED; server's own rate %s/s), "
+                    + "%d succeeded%n", batch, status.get("itemsPerSecond"), status.get("counts").get("SUCCEEDED").asInt());
+            System.out.printf("  batch / individual:   %.2fx%n", batch / individual);
+            System.out.printf("  submit-batch of %d items answered in %.0f ms%n", items, submitMs);
+        } finally {
+            clients.forEach(McpSyncClient::closeGracefully);
+        }
+    }
+
+    /** {@code n} small Python files under root/set, each a little different, as root-relative paths. */
+    private static List<String> files(Path root, String set, int n) throws Exception {
+        Path dir = Files.createDirectories(root.resolve(set));
+        List<String> paths = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String name = String.format("m%05d.py", i);
+            Files.writeString(dir.resolve(name), "# " + set + " " + i + "\ndef f(a):\n    if a > " + i
+                    + ":\n        return a\n    return " + i + "\n");
+            paths.add(set + "/" + name);
+        }
+        return paths;
+    }
+
+    private static McpSyncClient client(String url) {
+        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(url).endpoint("/mcp").build())
+                .requestTimeout(Duration.ofSeconds(120)).build();
+        client.initialize();
+        return client;
+    }
+
+    private static JsonNode ok(McpSyncClient client, String tool, Map<String, Object> args) {
+        CallToolResult result = client.callTool(new CallToolRequest(tool, args));
+        String text = ((TextContent) result.content().get(0)).text();
+        if (Boolean.TRUE.equals(result.isError())) {
+            throw new IllegalStateException(tool + " failed: " + text);
+        }
+        try {
+            return JSON.readTree(text);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
