@@ -54,7 +54,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * only NaN; and the counters the load must have moved are above 0 ({@link #THE_LOAD_MOVES}). An alert whose
  * condition is false on a healthy system is listed in {@link #EMPTY_BY_NATURE} with its reason and a witness, the
  * part of its expression that must return data. Also: every meter a process exposes is in grafana/README.md's
- * reference, and every meter there is exposed. Took ~2 min on 2 busy cores (2026-12-07), most of it JVM starts.
+ * reference, and every meter there is exposed. Took 1.9-3.1 min at load average 44-57 on 2 cores (2026-12-07),
+ * most of it the three JVMs starting.
  */
 class DashboardsIT {
 
