@@ -25,7 +25,8 @@ public final class ReactorMdc {
 
     /** {@code chain}, subscribed inside {@code context}: what it schedules at subscription carries the context. */
     public static <T> Mono<T> within(CallMdc context, Mono<T> chain) {
-        return Mono.from(subscriber -> {
+        // fromDirect: the chain is a Mono already (Mono.from would add a cancel of it after its one value)
+        return Mono.fromDirect(subscriber -> {
             try (CallMdc.Scope scope = context.open()) {
                 chain.subscribe(subscriber);
             }
