@@ -9,6 +9,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.mcpca.ingress.config.IngressConfiguration.IngressRuntime;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.testing.RedisServerExtension;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -67,6 +68,7 @@ class FlowControlIT {
     void callsOverThePrincipalsRateAreRefusedWithARetryHint() throws Exception {
         await().pollDelay(Duration.ofMillis(1100)).until(() -> true); // a fresh second of permits
         McpSyncClient client = harness.client();
+        double refusedBefore = refusals("rate_limit");
         ExecutorService pool = Executors.newFixedThreadPool(12);
         try {
             List<Future<CallToolResult>> calls = new ArrayList<>();
@@ -87,6 +89,7 @@ class FlowControlIT {
             }
             assertThat(answered).as("5 permits a second, maybe 10 across a second boundary").isBetween(1, 10);
             assertThat(refused).isGreaterThanOrEqualTo(2);
+            assertThat(refusals("rate_limit") - refusedBefore).as("the refusal meter").isEqualTo(refused);
         } finally {
             pool.shutdownNow();
         }
@@ -95,9 +98,11 @@ class FlowControlIT {
     @Test
     void inlineContentPastItsLimitIsABadArgument() {
         await().pollDelay(Duration.ofMillis(1100)).until(() -> true);
+        double refusedBefore = refusals("payload");
         CallToolResult result = harness.client().callTool(new CallToolRequest("calculate-metrics",
                 Map.of("content", "x = 1\n".repeat(200), "language", "python")));
         assertThat(result.isError()).isTrue();
+        assertThat(refusals("payload") - refusedBefore).as("the refusal meter").isEqualTo(1);
         assertThat(PipelineIT.text(result)).contains("BAD_ARGUMENTS").contains("'content'").contains("1000 bytes")
                 .contains("(not retryable)");
     }
@@ -112,10 +117,12 @@ class FlowControlIT {
             redis.xadd(stream, Map.of("c", "json", "d", "{}"));
         }
         await().pollDelay(Duration.ofMillis(150)).until(() -> true); // past the 100 ms backlog cache
+        double refusedBefore = refusals("backpressure");
         CallToolResult result = harness.client().callTool(new CallToolRequest("analyze-metrics", Map.of("path", ".")));
         assertThat(result.isError()).isTrue();
         assertThat(PipelineIT.text(result)).contains("OVERLOADED").contains("pool 'heavy'").contains("(retryable)");
         assertThat(redis.xlen(stream)).as("nothing was appended").isEqualTo(6);
+        assertThat(refusals("backpressure") - refusedBefore).as("the refusal meter").isEqualTo(1);
 
         // the fast pool is not affected
         assertThat(PipelineIT.structured(harness.client().callTool(new CallToolRequest("ping", Map.of()))))
@@ -131,5 +138,11 @@ class FlowControlIT {
         await().pollDelay(Duration.ofSeconds(3)).until(() -> true); // longer than the TTL: refreshed, not expired
         assertThat(redis.exists(replyStream)).isEqualTo(1);
         assertThat(redis.pttl(replyStream)).isBetween(1L, 3000L);
+    }
+
+    /** {@code mcpca.ingress.submit.refused{reason}} of the ingress so far. */
+    private static double refusals(String reason) {
+        return harness.ingress().getBean(MeterRegistry.class).get("mcpca.ingress.submit.refused")
+                .tag("reason", reason).counter().count();
     }
 }

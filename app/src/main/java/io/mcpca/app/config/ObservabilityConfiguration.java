@@ -9,6 +9,7 @@ import io.mcpca.ingress.security.BearerTokens;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.workers.config.WorkerProperties;
 import io.mcpca.workers.config.WorkerRuntime;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,7 @@ public class ObservabilityConfiguration {
     private static final Logger log = LoggerFactory.getLogger(ObservabilityConfiguration.class);
 
     @Bean
-    MeterRegistryCustomizer<io.micrometer.core.instrument.MeterRegistry> roleTag(Environment environment) {
+    MeterRegistryCustomizer<MeterRegistry> roleTag(Environment environment) {
         String role = ProcessRole.of(environment).tag();
         return registry -> registry.config().commonTags("role", role);
     }
