@@ -145,7 +145,7 @@ public class IngressConfiguration {
         Optional<LocalCalls> fallback = Optional.ofNullable(local.getIfAvailable());
         fallback.ifPresent(l -> log.info("mcpca.fallback=local: calls that find Redis unreachable go to the local fallback"));
         FlowControl flow = new FlowControl(gate, new PrincipalRateLimits(ingress.getRateLimitPerSecond()),
-                ingress.getMaxInlineArgumentBytes(), new CancelPublisher(events.async(), keys), new InFlightCalls(),
+                ingress.getMaxInlineArgumentBytes(), ingress.getMaxInlineCallBytes(), new CancelPublisher(events.async(), keys), new InFlightCalls(),
                 fallback);
         return new IngressGuards(flow, events);
     }

@@ -13,10 +13,13 @@ import java.util.Optional;
  * @param gate                   backpressure + circuit breaker + XADD
  * @param rateLimits             per-principal call rates
  * @param maxInlineArgumentBytes largest string argument (inline {@code content}) in UTF-8 bytes
+ * @param maxInlineCallBytes     most UTF-8 bytes of all string arguments of one call together (the items of
+ *                               {@code analyze-files})
  * @param cancels                publishes cancel events for the workers
  * @param inFlight               running calls by MCP session and JSON-RPC id, for notifications/cancelled
  * @param local                  runs calls in-process while Redis is unreachable ({@code mcpca.fallback=local})
  */
 public record FlowControl(SubmitGate gate, PrincipalRateLimits rateLimits, int maxInlineArgumentBytes,
+                          long maxInlineCallBytes,
                           CancelPublisher cancels, InFlightCalls inFlight, Optional<LocalCalls> local) {
 }

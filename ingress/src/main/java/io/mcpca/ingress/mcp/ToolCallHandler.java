@@ -86,6 +86,12 @@ public final class ToolCallHandler {
             return Mono.just(error(ErrorCode.BAD_ARGUMENTS, "argument '" + tooLarge.get() + "' is larger than "
                     + flow.maxInlineArgumentBytes() + " bytes; pass a path under an analysis root instead of inline content"));
         }
+        long inline = inlineBytes(arguments, flow.maxInlineCallBytes());
+        if (inline > flow.maxInlineCallBytes()) {
+            return Mono.just(error(ErrorCode.BAD_ARGUMENTS, "the call's string arguments (inline content) add up to "
+                    + "more than " + flow.maxInlineCallBytes() + " bytes (mcpca.ingress.max-inline-call-bytes); split "
+                    + "the files over several calls or pass paths under an analysis root"));
+        }
         Object principalValue = exchange.transportContext().get(BearerAuthFilter.PRINCIPAL_ATTRIBUTE);
         String principal = principalValue == null ? STDIO_PRINCIPAL : principalValue.toString();
         Optional<Duration> limited = flow.rateLimits().tryAcquire(principal);
@@ -177,6 +183,49 @@ public final class ToolCallHandler {
         }
         Object fromStdio = call.meta() == null ? null : call.meta().get(StdioCancellationFilter.JSONRPC_ID_META);
         return fromStdio instanceof Number || fromStdio instanceof String ? Optional.of(fromStdio) : Optional.empty();
+    }
+
+    /**
+     * UTF-8 bytes of every string in {@code value}, counted exactly only once a cheap bound (3 bytes per char)
+     * passes {@code limit}: most calls are cleared without encoding anything.
+     */
+    static long inlineBytes(Object value, long limit) {
+        long bound = stringChars(value) * 3;
+        return bound <= limit ? bound : utf8Bytes(value);
+    }
+
+    private static long stringChars(Object value) {
+        if (value instanceof String s) {
+            return s.length();
+        }
+        long total = 0;
+        if (value instanceof Map<?, ?> map) {
+            for (Object v : map.values()) {
+                total += stringChars(v);
+            }
+        } else if (value instanceof Collection<?> list) {
+            for (Object v : list) {
+                total += stringChars(v);
+            }
+        }
+        return total;
+    }
+
+    private static long utf8Bytes(Object value) {
+        if (value instanceof String s) {
+            return s.getBytes(StandardCharsets.UTF_8).length;
+        }
+        long total = 0;
+        if (value instanceof Map<?, ?> map) {
+            for (Object v : map.values()) {
+                total += utf8Bytes(v);
+            }
+        } else if (value instanceof Collection<?> list) {
+            for (Object v : list) {
+                total += utf8Bytes(v);
+            }
+        }
+        return total;
     }
 
     /** The name of the first string argument longer than the inline limit (in UTF-8 bytes), if any. */

@@ -31,6 +31,7 @@ import io.mcpca.workers.reply.ReplyBatcher;
 import io.mcpca.workers.reply.ReplyPublisher;
 import io.mcpca.workers.cache.ResultCache;
 import io.mcpca.workers.cache.SharedFileResults;
+import io.mcpca.workers.checkout.RepositoryCheckouts;
 import io.mcpca.workers.run.AnalyzerPool;
 import io.mcpca.workers.run.ToolRunner;
 import java.lang.management.ManagementFactory;
@@ -107,6 +108,11 @@ public final class WorkerAssembly {
         List<PendingReclaimer> reclaimers = new ArrayList<>();
         Path binary = analyzerBinary(worker);
 
+        // one checkout cache per worker process, shared by its pools' analyzers (decision 017)
+        java.util.Optional<RepositoryCheckouts> checkouts = catalog.inPools(worker.getPools()).stream()
+                .anyMatch(t -> t.name().equals("analyze-repository"))
+                ? java.util.Optional.of(RepositoryCheckouts.configured(worker.getCheckout(), paths, clock))
+                : java.util.Optional.empty();
         List<CallConsumer> consumers = new ArrayList<>();
         List<AnalyzerPool> analyzerPools = new ArrayList<>();
         for (String pool : worker.getPools()) {
@@ -120,7 +126,7 @@ public final class WorkerAssembly {
             StatefulRedisConnection<byte[], byte[]> blocking = redis.bytes();
             connections.add(blocking);
             LoopReplies loopReplies = new LoopReplies(blocking, entries, common.getReplyStreamMaxLen());
-            CallHandler handler = roles.forPool(new ToolRunner(catalog, paths, analyzers, clock, resultCache),
+            CallHandler handler = roles.forPool(new ToolRunner(catalog, paths, analyzers, clock, resultCache, checkouts),
                     loopReplies, startPipeline);
             CallConsumer consumer = new CallConsumer(pool, workerId, loopReplies, groups, handler, claims,
                     executor(pool, worker.getConcurrency()), worker.getConcurrency(), worker.getReadBlock(),
@@ -134,7 +140,7 @@ public final class WorkerAssembly {
         WorkerRegistry registry = new WorkerRegistry(strings.sync(), keys, workerId, worker.getPools(), tools,
                 worker.getConcurrency(), worker.getHeartbeatPeriod(), clock);
         return new WorkerRuntime(workerId, consumers, analyzerPools, watchdog, connections, reclaimers, claims,
-                registry, executions, batcher);
+                registry, executions, batcher, checkouts);
     }
 
     /** What starts the worker's loops and stops them within {@code shutdown-grace}. */

@@ -100,6 +100,11 @@ public class WorkerProperties {
     /** Heartbeat period of this worker's entry in the worker registry. */
     private Duration heartbeatPeriod = Duration.ofSeconds(5);
 
+    /** The checkout cache of {@code analyze-repository} ({@code mcpca.worker.checkout.*}). */
+    private final CheckoutProperties checkout = new CheckoutProperties();
+
+    public CheckoutProperties getCheckout() { return checkout; }
+
     public int getReplyFlushers() { return replyFlushers; }
     public void setReplyFlushers(int replyFlushers) { this.replyFlushers = Math.max(1, replyFlushers); }
     public DataSize getMaxKeptReply() { return maxKeptReply; }
