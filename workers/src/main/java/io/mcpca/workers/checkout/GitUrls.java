@@ -47,8 +47,8 @@ public final class GitUrls {
         try {
             uri = new URI(url.trim());
         } catch (URISyntaxException e) {
-            throw new CheckoutException(ErrorCode.BAD_ARGUMENTS, "not a URL: " + url
-                    + " (give scheme://host/path; scp-like host:path is not accepted)");
+            throw new CheckoutException(ErrorCode.URL_NOT_ALLOWED, "not a URL this server clones: " + url
+                    + " (give scheme://host/path; scp-like host:path and ext:: are not accepted)");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (scheme.equals("file")) {
