@@ -112,7 +112,8 @@ public final class GitUrls {
             return hostMatches;
         }
         String directory = prefix.endsWith("/") ? prefix : prefix + "/";
-        return hostMatches && !path.contains("/../") && (path.equals(prefix) || path.startsWith(directory));
+        String asDirectory = path.endsWith("/") ? path : path + "/";
+        return hostMatches && !path.contains("/../") && asDirectory.startsWith(directory);
     }
 
     private static AllowedUrl pattern(String configured) {
