@@ -582,6 +582,34 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    /// `analyze-files` over the wire: one result line per page, items in input order, a bad item
+    /// in its place, and the same numbers `calculate-metrics` answers for the same file.
+    #[test]
+    fn analyze_files_answers_a_page_of_items_with_errors_in_place() {
+        let dir = crate::test_dirs::empty("serve", "files");
+        std::fs::write(dir.join("a.py"), "def f(x):\n    return x or 1\n").unwrap();
+        let (file, base) = (dir.join("a.py").to_string_lossy().into_owned(), dir.to_string_lossy().into_owned());
+        let files = serde_json::json!([
+            {"path": file, "relativeTo": base},
+            {"path": "gone.py", "error": {"code": "NOT_FOUND", "message": "no such file or directory: gone.py"}},
+            {"name": "b.py", "content": "x = 1\n"}
+        ]);
+        let input = format!(
+            "{}\n{}\n",
+            serde_json::json!({"id": "f", "tool": "analyze-files", "args": {"files": files, "limit": 2}}),
+            serde_json::json!({"id": "c", "tool": "calculate-metrics", "args": {"path": file, "relativeTo": base}})
+        );
+        let out = exchange(&input);
+        assert_eq!(out.len(), 2, "{out:?}");
+        let page = &out[0]["result"];
+        assert_eq!(page["page"], serde_json::json!({"offset": 0, "count": 2, "totalFiles": 3}));
+        assert_eq!(page["nextCursor"], "o1:2");
+        assert_eq!(page["files"][0], out[1]["result"]);
+        assert_eq!(page["files"][0]["functions"][0]["cyclomatic"], 2);
+        assert_eq!(page["files"][1], serde_json::json!({"path": "gone.py", "error": {"code": "NOT_FOUND", "message": "no such file or directory: gone.py"}}));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn invalid_utf8_in_content_is_replaced() {
         let mut input = b"{\"id\":\"u\",\"tool\":\"calculate-metrics\",\"args\":{\"content\":\"x = 1 \xff\\n\",\"language\":\"python\"}}\n".to_vec();

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The repositories of {@code analyze-repository}: 1. the URL is checked ({@link GitUrls}; a local path becomes the
  * {@code file://} URL of its confined real path); 2. the ref is resolved to a commit ({@code git ls-remote}; a full
- * commit name is taken as it is), which needs no clone, so a cached checkout is found without fetching; 3. on a
- * miss the commit alone is fetched ({@code --depth 1}, by its name, so a ref that moves meanwhile changes
+ * commit name is taken as it is), which needs no clone, so a cached answer or checkout is found without fetching;
+ * 3. on a miss the commit alone is fetched ({@code --depth 1}, by its name, so a ref that moves meanwhile changes
  * nothing) into a fresh repository and checked out, within the clone time and size limits
  * ({@link GitCommand}); 4. the checkout is held by a {@link CheckoutCache.Lease} while the analyzer reads it.
  * The fetched repository keeps no trace of the URL ({@code FETCH_HEAD} is deleted; no remote is configured).
@@ -58,14 +58,29 @@ public final class RepositoryCheckouts implements AutoCloseable {
         return cache;
     }
 
-    /** The checkout of {@code url} at {@code ref} (its HEAD when empty), within {@code left} of the call. */
-    public CheckoutCache.Lease ofUrl(String url, Optional<String> ref, Duration left) {
-        return checkout(urls.check(url), url, ref, left);
+    /**
+     * A repository at a commit, resolved but not yet checked out: enough to key its answer, so a cached answer
+     * needs no clone.
+     *
+     * @param deadline {@link System#nanoTime()} by which the clone must be done
+     */
+    public record Resolved(String gitUrl, String shown, String commit, long deadline) {
     }
 
-    /** The checkout of the repository at the local {@code path} (confined to the roots) at {@code ref}. */
-    public CheckoutCache.Lease ofPath(String path, String ref, Duration left) {
-        return checkout(urls.fileUrl(urls.confined(path)), path, Optional.of(ref), left);
+    /** {@code url} at {@code ref} (its HEAD when empty), resolved within {@code left} of the call. */
+    public Resolved resolveUrl(String url, Optional<String> ref, Duration left) {
+        return resolve(urls.check(url), url, ref, left);
+    }
+
+    /** The repository at the local {@code path} (confined to the roots) at {@code ref}. */
+    public Resolved resolvePath(String path, String ref, Duration left) {
+        return resolve(urls.fileUrl(urls.confined(path)), path, Optional.of(ref), left);
+    }
+
+    /** A lease on the checkout of a resolved repository, cloned now unless the cache has it. */
+    public CheckoutCache.Lease checkout(Resolved repository) {
+        return cache.acquire(repository.commit(), directory -> fetch(repository.gitUrl(), repository.shown(),
+                repository.commit(), directory, repository.deadline()));
     }
 
     /** The commit checked out in a local work tree (its HEAD), if it is one git can read. */
@@ -82,14 +97,14 @@ public final class RepositoryCheckouts implements AutoCloseable {
         }
     }
 
-    private CheckoutCache.Lease checkout(String gitUrl, String shown, Optional<String> ref, Duration left) {
+    private Resolved resolve(String gitUrl, String shown, Optional<String> ref, Duration left) {
         String wanted = ref.filter(r -> !r.isBlank()).orElse("HEAD");
         if (!CheckoutCache.COMMIT.matcher(wanted).matches() && !REF.matcher(wanted).matches()) {
             throw new CheckoutException(ErrorCode.BAD_ARGUMENTS, "not a branch, tag or full commit name: " + wanted);
         }
         long deadline = System.nanoTime() + min(cloneTimeout, left).toNanos();
         String commit = CheckoutCache.COMMIT.matcher(wanted).matches() ? wanted : resolve(gitUrl, shown, wanted, deadline);
-        return cache.acquire(commit, directory -> fetch(gitUrl, shown, commit, directory, deadline));
+        return new Resolved(gitUrl, shown, commit, deadline);
     }
 
     /** The commit {@code ref} names in the repository: HEAD, a branch, a tag (peeled), or a full ref name. */

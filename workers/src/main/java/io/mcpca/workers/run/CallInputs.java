@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * What a call hands its analyzer, from the arguments a client sent: every path confined to the roots (the ingress
@@ -51,16 +52,23 @@ final class CallInputs {
      * @param input         the file or directory whose content keys the result, if any
      * @param keyArguments  the arguments that key the result with {@code input}
      * @param commit        the commit the answer names ({@code analyze-repository} of a git repository)
-     * @param checkout      the checkout held until the analyzer is done
+     * @param checkout      the checkout to make on a cache miss, held until the analyzer is done
      * @param cacheable     whether {@code keyArguments} and {@code input} fix the answer ({@code analyze-files}
      *                      names files it does not hash, so its answers are never cached)
      */
     record Prepared(String analyzerTool, Map<String, Object> args, Optional<Path> input,
                     Map<String, Object> keyArguments, Optional<String> commit,
-                    Optional<CheckoutCache.Lease> checkout, boolean cacheable) implements AutoCloseable {
+                    Optional<Checkout> checkout, boolean cacheable) implements AutoCloseable {
+
+        /** The analyzer's arguments, once the checkout (if any) is made: a {@link CheckoutException} if it cannot be. */
+        Map<String, Object> analyzerArgs() {
+            checkout.ifPresent(c -> c.into(args));
+            return args;
+        }
+
         @Override
         public void close() {
-            checkout.ifPresent(CheckoutCache.Lease::close);
+            checkout.ifPresent(Checkout::close);
         }
     }
 
@@ -104,19 +112,48 @@ final class CallInputs {
             commit.ifPresent(c -> key.put("commit", c));
             return analyzeMetrics(args, real, Optional.of(real), key, commit, Optional.empty());
         }
-        CheckoutCache.Lease lease = path instanceof String local ? checkouts.ofPath(local, wantedRef.get(), left)
-                : checkouts.ofUrl(String.valueOf(url), wantedRef, left);
+        RepositoryCheckouts.Resolved repository = path instanceof String local
+                ? checkouts.resolvePath(local, wantedRef.get(), left)
+                : checkouts.resolveUrl(String.valueOf(url), wantedRef, left);
         Map<String, Object> key = new LinkedHashMap<>(args);
-        key.put("commit", lease.commit());
-        return analyzeMetrics(args, lease.path(), Optional.empty(), key, Optional.of(lease.commit()), Optional.of(lease));
+        key.put("commit", repository.commit());
+        return new Prepared(ANALYZE_METRICS, args, Optional.empty(), key, Optional.of(repository.commit()),
+                Optional.of(new Checkout(() -> checkouts.checkout(repository))), true);
     }
 
     private static Prepared analyzeMetrics(Map<String, Object> args, Path tree, Optional<Path> input,
                                            Map<String, Object> key, Optional<String> commit,
-                                           Optional<CheckoutCache.Lease> lease) {
+                                           Optional<Checkout> checkout) {
         args.put("path", tree.toString());
         args.put("relativeTo", tree.toString());
-        return new Prepared(ANALYZE_METRICS, args, input, key, commit, lease, true);
+        return new Prepared(ANALYZE_METRICS, args, input, key, commit, checkout, true);
+    }
+
+    /**
+     * A repository's checkout, made only when the analyzer needs it (a cached answer does not) and held until the
+     * call is done.
+     */
+    static final class Checkout implements AutoCloseable {
+        private final Supplier<CheckoutCache.Lease> acquire;
+        private CheckoutCache.Lease lease;
+
+        Checkout(Supplier<CheckoutCache.Lease> acquire) {
+            this.acquire = acquire;
+        }
+
+        /** Checks out (or finds) the tree and points the analyzer's arguments at it. */
+        void into(Map<String, Object> args) {
+            lease = acquire.get();
+            args.put("path", lease.path().toString());
+            args.put("relativeTo", lease.path().toString());
+        }
+
+        @Override
+        public void close() {
+            if (lease != null) {
+                lease.close();
+            }
+        }
     }
 
     /** {@code analyze-files}'s items: paths confined one by one, a refusal carried in its item. */

@@ -13,6 +13,7 @@ import io.mcpca.workers.checkout.RepositoryCheckouts;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -102,12 +103,18 @@ public final class ToolRunner {
                     return AnalyzerOutcome.cached(cached.get());
                 }
             }
+            Map<String, Object> args;
+            try {
+                args = call.analyzerArgs();
+            } catch (CheckoutException e) {
+                return AnalyzerOutcome.failure(e.code(), e.getMessage());
+            }
             // a checkout may have taken part of the call's time
             Duration rest = Duration.ofMillis(request.deadlineEpochMs() - clock.millis());
             if (rest.isNegative() || rest.isZero()) {
                 return AnalyzerOutcome.failure(ErrorCode.DEADLINE_EXCEEDED, "the call's deadline passed during its checkout");
             }
-            AnalyzerOutcome outcome = analyzers.call(request.requestId(), call.analyzerTool(), call.args(), rest, progress);
+            AnalyzerOutcome outcome = analyzers.call(request.requestId(), call.analyzerTool(), args, rest, progress);
             if (outcome.succeeded() && call.commit().isPresent()) {
                 outcome = AnalyzerOutcome.success(withCommit(outcome.result(), call.commit().get()));
             }
