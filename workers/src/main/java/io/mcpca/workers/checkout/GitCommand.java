@@ -21,14 +21,19 @@ import java.util.concurrent.TimeUnit;
  * templates), no system or global configuration (so no user's filters, credential helpers or
  * {@code url.insteadOf}), only the transports in use ({@code protocol.allow=never} plus each allowed scheme),
  * objects checked on receipt, no submodules, no prompts ({@code GIT_TERMINAL_PROMPT=0}, ssh in batch mode).
- * Every run has a time limit, and may have a size limit on a directory it fills: it polls the directory every
- * {@value #POLL_MS} ms and kills git (and its children: upload-pack, ssh, remote helpers) once either is
+ * Every run has a time limit, and may have a size limit on a directory it fills: it checks the time every
+ * {@value #POLL_MS} ms and the directory's size every {@value #SIZE_POLLS}th time, and kills git (and its children: upload-pack, ssh, remote helpers) once either is
  * passed. Output goes to files, so a chatty git never blocks on a full pipe.
  */
 final class GitCommand {
 
     /** How often a running git's time and directory size are checked: a tenth of a second of overrun at most. */
     static final long POLL_MS = 100;
+    /**
+     * The directory is measured every this many polls (half a second): a walk of a large checkout costs tens of ms,
+     * and half a second of a fast fetch is tens of MB over the limit at most, which the final check still refuses.
+     */
+    static final int SIZE_POLLS = 5;
     /** Stderr kept for an error message: the end of it, where git says what failed. */
     private static final int MESSAGE_CHARS = 600;
 
@@ -83,13 +88,15 @@ final class GitCommand {
             environment(builder.environment());
             long deadline = System.nanoTime() + timeout.toNanos();
             process = builder.start();
+            int polls = 0;
             while (!process.waitFor(POLL_MS, TimeUnit.MILLISECONDS)) {
                 if (System.nanoTime() - deadline > 0) {
                     kill(process);
                     throw new CheckoutException(ErrorCode.DEADLINE_EXCEEDED, what + " took longer than "
                             + timeout.toSeconds() + " s (mcpca.worker.checkout.clone-timeout, or the call's deadline)");
                 }
-                if (limit.isPresent() && CheckoutCache.sizeOf(limit.get().directory()) > limit.get().maxBytes()) {
+                if (limit.isPresent() && ++polls % SIZE_POLLS == 0
+                        && CheckoutCache.sizeOf(limit.get().directory()) > limit.get().maxBytes()) {
                     kill(process);
                     throw tooLarge(limit.get().maxBytes());
                 }
