@@ -190,40 +190,20 @@ public final class ToolCallHandler {
      * passes {@code limit}: most calls are cleared without encoding anything.
      */
     static long inlineBytes(Object value, long limit) {
-        long bound = stringChars(value) * 3;
-        return bound <= limit ? bound : utf8Bytes(value);
+        long bound = sumOfStrings(value, text -> 3L * text.length());
+        return bound <= limit ? bound : sumOfStrings(value, text -> text.getBytes(StandardCharsets.UTF_8).length);
     }
 
-    private static long stringChars(Object value) {
+    /** {@code measure} summed over every string in {@code value} (maps and lists walked). */
+    private static long sumOfStrings(Object value, java.util.function.ToLongFunction<String> measure) {
         if (value instanceof String s) {
-            return s.length();
+            return measure.applyAsLong(s);
         }
+        Collection<?> children = value instanceof Map<?, ?> map ? map.values()
+                : value instanceof Collection<?> list ? list : java.util.List.of();
         long total = 0;
-        if (value instanceof Map<?, ?> map) {
-            for (Object v : map.values()) {
-                total += stringChars(v);
-            }
-        } else if (value instanceof Collection<?> list) {
-            for (Object v : list) {
-                total += stringChars(v);
-            }
-        }
-        return total;
-    }
-
-    private static long utf8Bytes(Object value) {
-        if (value instanceof String s) {
-            return s.getBytes(StandardCharsets.UTF_8).length;
-        }
-        long total = 0;
-        if (value instanceof Map<?, ?> map) {
-            for (Object v : map.values()) {
-                total += utf8Bytes(v);
-            }
-        } else if (value instanceof Collection<?> list) {
-            for (Object v : list) {
-                total += utf8Bytes(v);
-            }
+        for (Object child : children) {
+            total += sumOfStrings(child, measure);
         }
         return total;
     }
