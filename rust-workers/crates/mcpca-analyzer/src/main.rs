@@ -12,6 +12,7 @@
 //!
 //! This is the only crate using `anyhow`; the libraries return typed errors.
 
+mod files_cmd;
 mod metrics_page;
 mod paging;
 mod scan;

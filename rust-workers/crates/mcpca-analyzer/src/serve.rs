@@ -35,7 +35,10 @@
 //! processes (the worker's pool).
 //!
 //! Tools (`protocol::Tool`, their args types there too): `ping`, `calculate-metrics` (args `{"path", "relativeTo"?}` or `{"content", "language"?,
-//! "name"?}`; see `protocol`), and
+//! "name"?}`; see `protocol`), `analyze-files` (args `{"files": [calculate-metrics args, or
+//! `{"path", "error"}` for a path the worker refused], "limit"?: 100, "cursor"?}` → `{"page",
+//! "nextCursor", "files"}`: one page of the items in input order, each a file object or `{"path",
+//! "error": {"code", "message"}}`; `files_cmd.rs`), and
 //! * `analyze-metrics` — args `{"path": dir, "relativeTo"?, "detail"?: "functions" | "files" |
 //!   "summary", "limit"?: 100, "cursor"?, "hotspots"?: 10, "directoryDepth"?}` → `{"root", "page": {"offset",
 //!   "count", "totalFiles"}, "nextCursor", "files", "totals", "directories", "hotspots": [{"path",
@@ -80,13 +83,13 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::Result;
-use lang::Language;
-use protocol::{AnalyzeMetricsArgs, CalculateMetricsArgs, ErrorCode, PingArgs, Pong, Request, Response, SearchSymbolsArgs, SymbolsArgs, Tool};
+use protocol::{AnalyzeFilesArgs, AnalyzeMetricsArgs, CalculateMetricsArgs, ErrorCode, PingArgs, Pong, Request, Response, SearchSymbolsArgs, SymbolsArgs, Tool};
 use serde_json::value::RawValue;
 
+use crate::files_cmd;
 use crate::metrics_page;
 use crate::paging::{self, Page, PageRequest};
-use crate::scan::{self, FileOutcome, ScanOptions};
+use crate::scan::{self, ScanOptions};
 use crate::shared_cache::{self, Inbox, Session, SessionContext};
 use crate::symbols_cmd::{self, SkippedFile, SymbolOptions};
 
@@ -361,6 +364,7 @@ fn handle(request: &Request, cx: &Cx<'_>) -> Response {
         Tool::AnalyzeMetrics => measuring_tool(request, cx, analyze_metrics),
         Tool::Symbols => symbols_tool(request, cx),
         Tool::SearchSymbols => search_symbols_tool(request, cx),
+        Tool::AnalyzeFiles => analyze_files(request, cx),
     };
     match outcome {
         Ok(result) => Response::Result { id, result },
@@ -407,51 +411,31 @@ fn ping(request: &Request) -> ToolResult {
     to_json(&request.id, &pong)
 }
 
-fn language_arg(id: &str, name: Option<&str>) -> std::result::Result<Option<Language>, Response> {
-    match name {
-        None => Ok(None),
-        Some(n) => Language::from_name(n)
-            .map(Some)
-            .ok_or_else(|| Response::error(id, ErrorCode::UnsupportedLanguage, format!("unsupported language `{n}`"))),
-    }
-}
-
 fn calculate_metrics(request: &Request, _cx: &Cx<'_>, options: &ScanOptions, shared: Option<&mut Session<'_>>) -> ToolResult {
     let id = request.id.as_str();
     let args: CalculateMetricsArgs = protocol::decode_args(request)?;
-    let forced = language_arg(id, args.language.as_deref())?;
-    if let Some(content) = &args.content {
-        let name = args.name.clone().unwrap_or_default();
-        let lang = forced
-            .or_else(|| Language::detect(Path::new(&name), content.as_bytes()))
-            .ok_or_else(|| Response::error(id, ErrorCode::BadArguments, "inline content needs `language` (or a `name` with a known extension)"))?;
-        let mut m = metrics::analyze_source(lang, content.as_bytes());
-        m.path = name;
-        return to_json(id, &m);
-    }
-    let Some(path) = &args.path else {
-        return Err(Response::error(id, ErrorCode::BadArguments, "calculate-metrics needs `path` or `content`"));
-    };
-    let p = Path::new(path);
-    if named_path(id, path, "no such file")?.is_dir() {
-        return Err(Response::error(id, ErrorCode::BadArguments, format!("{path} is a directory; use analyze-metrics")));
-    }
-    let named = ScanOptions { skip_generated: false, ..options.clone() };
-    let named = match shared {
-        Some(session) => {
-            session.fetch(scan::Unserved { keys: scan::unserved_key(p, &named, forced).into_iter().collect(), ..Default::default() });
-            session.options(&named)
+    let fail = |e: protocol::ErrorBody| Response::error(id, e.code, e.message);
+    let options = match (&args.path, &args.content, shared) {
+        (Some(path), None, Some(session)) => {
+            let forced = files_cmd::language_arg(args.language.as_deref()).map_err(fail)?;
+            let named = ScanOptions { skip_generated: false, ..options.clone() };
+            session.fetch(scan::Unserved { keys: scan::unserved_key(Path::new(path), &named, forced).into_iter().collect(), ..Default::default() });
+            session.options(options)
         }
-        None => named,
+        _ => options.clone(),
     };
-    let shown = scan::shown_root(p, args.relative_to.as_deref().map(Path::new));
-    match scan::measure_file(p, shown, &named, forced) {
-        FileOutcome::Measured(m) => to_json(id, &m),
-        FileOutcome::Skipped(reason) if reason == "unknown language" => {
-            Err(Response::error(id, ErrorCode::UnsupportedLanguage, format!("{path}: unknown language")))
-        }
-        FileOutcome::Skipped(reason) => Err(Response::error(id, ErrorCode::BadArguments, format!("{path}: skipped ({reason})"))),
-    }
+    let m = files_cmd::measure_one(&args, &options).map_err(fail)?;
+    to_json(id, &m)
+}
+
+/// `analyze-files`: one page of the items, each measured as `calculate-metrics` would, errors in
+/// their items (`files_cmd.rs`).
+fn analyze_files(request: &Request, cx: &Cx<'_>) -> ToolResult {
+    let id = request.id.as_str();
+    let args: AnalyzeFilesArgs = protocol::decode_args(request)?;
+    let page = PageRequest::of(id, args.limit, args.cursor.as_deref(), files_cmd::DEFAULT_PAGE_FILES)?;
+    let answer = files_cmd::files_page(&args.files, &page, &cx.config.scan).map_err(|e| internal(id, e))?;
+    to_json(id, &answer)
 }
 
 fn analyze_metrics(request: &Request, cx: &Cx<'_>, options: &ScanOptions, shared: Option<&mut Session<'_>>) -> ToolResult {
@@ -484,15 +468,9 @@ fn analyze_metrics(request: &Request, cx: &Cx<'_>, options: &ScanOptions, shared
     to_json(id, &answer)
 }
 
-/// The metadata of a path a call names (symlinks followed): `NOT_FOUND` (`missing: path`) when it
-/// does not exist, `BAD_ARGUMENTS` naming its kind when it is a FIFO, socket or device, which are
-/// never opened (a FIFO blocks the open, `/dev/zero` never ends).
+/// [`files_cmd::named_path`] as the request's error line.
 fn named_path(id: &str, path: &str, missing: &str) -> Result<std::fs::Metadata, Response> {
-    let meta = std::fs::metadata(path).map_err(|_| Response::error(id, ErrorCode::NotFound, format!("{missing}: {path}")))?;
-    match scan::special_kind(meta.file_type()) {
-        Some(kind) => Err(Response::error(id, ErrorCode::BadArguments, format!("{path} is a {kind}; only regular files and directories are analysed"))),
-        None => Ok(meta),
-    }
+    files_cmd::named_path(path, missing).map_err(|e| Response::error(id, e.code, e.message))
 }
 
 /// The error for a result that could not be serialized.
@@ -601,6 +579,34 @@ mod tests {
         let out = String::from_utf8(writer.out.into_inner().unwrap()).unwrap();
         let head = r#"{"id":"c","type":"result","result":{"path":"src/a.py","#;
         assert!(out.starts_with(head) && out.ends_with("}}\n") && !out.contains(&base), "{out}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// `analyze-files` over the wire: one result line per page, items in input order, a bad item
+    /// in its place, and the same numbers `calculate-metrics` answers for the same file.
+    #[test]
+    fn analyze_files_answers_a_page_of_items_with_errors_in_place() {
+        let dir = crate::test_dirs::empty("serve", "files");
+        std::fs::write(dir.join("a.py"), "def f(x):\n    return x or 1\n").unwrap();
+        let (file, base) = (dir.join("a.py").to_string_lossy().into_owned(), dir.to_string_lossy().into_owned());
+        let files = serde_json::json!([
+            {"path": file, "relativeTo": base},
+            {"path": "gone.py", "error": {"code": "NOT_FOUND", "message": "no such file or directory: gone.py"}},
+            {"name": "b.py", "content": "x = 1\n"}
+        ]);
+        let input = format!(
+            "{}\n{}\n",
+            serde_json::json!({"id": "f", "tool": "analyze-files", "args": {"files": files, "limit": 2}}),
+            serde_json::json!({"id": "c", "tool": "calculate-metrics", "args": {"path": file, "relativeTo": base}})
+        );
+        let out = exchange(&input);
+        assert_eq!(out.len(), 2, "{out:?}");
+        let page = &out[0]["result"];
+        assert_eq!(page["page"], serde_json::json!({"offset": 0, "count": 2, "totalFiles": 3}));
+        assert_eq!(page["nextCursor"], "o1:2");
+        assert_eq!(page["files"][0], out[1]["result"]);
+        assert_eq!(page["files"][0]["functions"][0]["cyclomatic"], 2);
+        assert_eq!(page["files"][1], serde_json::json!({"path": "gone.py", "error": {"code": "NOT_FOUND", "message": "no such file or directory: gone.py"}}));
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -39,6 +39,7 @@ pub enum Tool {
     AnalyzeMetrics,
     Symbols,
     SearchSymbols,
+    AnalyzeFiles,
 }
 
 impl Tool {
@@ -49,6 +50,7 @@ impl Tool {
         (Tool::AnalyzeMetrics, "analyze-metrics"),
         (Tool::Symbols, "symbols"),
         (Tool::SearchSymbols, "search-symbols"),
+        (Tool::AnalyzeFiles, "analyze-files"),
     ];
 
     pub fn from_name(name: &str) -> Option<Tool> {
@@ -94,6 +96,33 @@ pub struct CalculateMetricsArgs {
     pub language: Option<String>,
     #[serde(default)]
     pub name: Option<String>,
+}
+
+/// One item of `analyze-files`: a file by `path` (with its `relativeTo`) or inline `content`
+/// (language from `language`, else from `name`), as `calculate-metrics` takes them; or the
+/// worker's verdict on a path it refused (outside the roots, missing, a FIFO...), which the
+/// answer repeats in the item's place so one bad item never fails the page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileItem {
+    #[serde(flatten)]
+    pub file: CalculateMetricsArgs,
+    #[serde(default)]
+    pub error: Option<ErrorBody>,
+}
+
+/// `analyze-files` arguments: many files in one call, answered one page at a time, each item in
+/// `calculate-metrics`'s shape (or `{"path", "error"}`), in input order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnalyzeFilesArgs {
+    pub files: Vec<FileItem>,
+    /// Items per page: at least 1; default 100, more than 10000 is taken as 10000.
+    #[serde(default)]
+    pub limit: Option<usize>,
+    /// The `nextCursor` of the previous page (opaque); none for the first page.
+    #[serde(default)]
+    pub cursor: Option<String>,
 }
 
 /// `analyze-metrics` arguments. The answer is one page of the tree's files (a whole tree's
@@ -172,6 +201,9 @@ pub enum ErrorCode {
     Internal,
     /// The request's `deadlineMs` passed before the analysis finished.
     DeadlineExceeded,
+    /// A path outside the worker's roots: the worker's refusal, repeated in an `analyze-files`
+    /// item (the analyzer itself never sees the roots).
+    PathOutsideRoots,
 }
 
 /// The `error` object of an error line.
@@ -350,6 +382,20 @@ mod tests {
             assert_eq!((Tool::from_name(name), tool.name()), (Some(*tool), *name));
         }
         assert_eq!(Tool::from_name("dance"), None);
+    }
+
+    #[test]
+    fn analyze_files_items_are_paths_inline_content_or_refusals() {
+        let r = parse_request(
+            r#"{"id":"r","tool":"analyze-files","args":{"files":[{"path":"/a.py","relativeTo":"/"},{"name":"b.js","content":"x"},{"path":"../c","error":{"code":"NOT_FOUND","message":"gone"}}],"limit":2}}"#,
+        )
+        .unwrap();
+        let a: AnalyzeFilesArgs = decode_args(&r).unwrap();
+        assert_eq!(a.limit, Some(2));
+        assert_eq!((a.files[0].file.path.as_deref(), a.files[0].file.relative_to.as_deref()), (Some("/a.py"), Some("/")));
+        assert_eq!((a.files[1].file.name.as_deref(), a.files[1].file.content.as_deref()), (Some("b.js"), Some("x")));
+        assert_eq!(a.files[2].error, Some(ErrorBody { code: ErrorCode::NotFound, message: "gone".into() }));
+        assert_eq!(Tool::from_name("analyze-files"), Some(Tool::AnalyzeFiles));
     }
 
     #[test]

@@ -78,7 +78,7 @@ class PipelineIT {
     @Test
     void listsTheToolsWithSchemas() {
         List<Tool> tools = client.listTools().tools();
-        assertThat(tools).extracting(Tool::name).containsExactly("calculate-metrics", "analyze-metrics", "symbols", "search-symbols", "ping",
+        assertThat(tools).extracting(Tool::name).containsExactly("calculate-metrics", "analyze-metrics", "analyze-files", "analyze-repository", "symbols", "search-symbols", "ping",
                 "submit-batch", "batch-status", "batch-results", "cancel-batch", "list-batches");
         assertThat(tools).allSatisfy(t -> {
             assertThat(t.inputSchema()).isNotNull();

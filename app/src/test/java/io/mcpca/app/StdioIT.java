@@ -64,7 +64,7 @@ class StdioIT {
     @Test
     void listsAndCallsToolsOverStdio() {
         assertThat(client.listTools().tools()).extracting(Tool::name)
-                .containsExactly("calculate-metrics", "analyze-metrics", "symbols", "search-symbols", "ping",
+                .containsExactly("calculate-metrics", "analyze-metrics", "analyze-files", "analyze-repository", "symbols", "search-symbols", "ping",
                 "submit-batch", "batch-status", "batch-results", "cancel-batch", "list-batches");
         for (String fixture : Fixtures.withExpectations(root)) {
             CallToolResult result = client.callTool(new CallToolRequest("calculate-metrics", Map.of("path", fixture)));

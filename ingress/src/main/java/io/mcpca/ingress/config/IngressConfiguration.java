@@ -169,7 +169,8 @@ public class IngressConfiguration {
         });
         runtime.router().onReplyRead(meters::replyRead);
         FlowControl flow = new FlowControl(gate, rateLimits, ingress.getMaxInlineArgumentBytes(),
-                new CancelPublisher(events.async(), keys), new InFlightCalls(), fallback, meters);
+                ingress.getMaxInlineCallBytes(), new CancelPublisher(events.async(), keys), new InFlightCalls(), fallback,
+                meters);
         return new IngressGuards(flow, events);
     }
 

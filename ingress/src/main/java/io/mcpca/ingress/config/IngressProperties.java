@@ -33,6 +33,13 @@ public class IngressProperties {
     private int maxInlineArgumentBytes = 1024 * 1024;
 
     /**
+     * Most UTF-8 bytes of all string arguments of one call together ({@code analyze-files} carries many inline
+     * files): 4 MiB, half the request limit, so a call's stream entry stays far below Redis's and the worker's
+     * bounds; more files go in several calls (or a batch).
+     */
+    private long maxInlineCallBytes = 4L * 1024 * 1024;
+
+    /**
      * Calls each principal may start per second (0: unlimited). 1,000/s is far above an agent's pace and
      * stops one runaway client from filling the queues; batch submissions have their own path.
      */
@@ -91,6 +98,8 @@ public class IngressProperties {
     public int getMaxRequestBytes() { return maxRequestBytes; }
     public void setMaxRequestBytes(int maxRequestBytes) { this.maxRequestBytes = maxRequestBytes; }
     public int getMaxInlineArgumentBytes() { return maxInlineArgumentBytes; }
+    public long getMaxInlineCallBytes() { return maxInlineCallBytes; }
+    public void setMaxInlineCallBytes(long maxInlineCallBytes) { this.maxInlineCallBytes = maxInlineCallBytes; }
     public void setMaxInlineArgumentBytes(int maxInlineArgumentBytes) { this.maxInlineArgumentBytes = maxInlineArgumentBytes; }
     public int getRateLimitPerSecond() { return rateLimitPerSecond; }
     public void setRateLimitPerSecond(int rateLimitPerSecond) { this.rateLimitPerSecond = rateLimitPerSecond; }

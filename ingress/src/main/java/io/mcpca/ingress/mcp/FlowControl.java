@@ -14,17 +14,21 @@ import java.util.Optional;
  * @param gate                   backpressure + circuit breaker + XADD
  * @param rateLimits             per-principal call rates
  * @param maxInlineArgumentBytes largest string argument (inline {@code content}) in UTF-8 bytes
+ * @param maxInlineCallBytes     most UTF-8 bytes of all string arguments of one call together (the items of
+ *                               {@code analyze-files})
  * @param cancels                publishes cancel events for the workers
  * @param inFlight               running calls by MCP session and JSON-RPC id, for notifications/cancelled
  * @param local                  runs calls in-process while Redis is unreachable ({@code mcpca.fallback=local})
  * @param meters                 counts refusals (and, in {@link McpServerFactory}, calls)
  */
 public record FlowControl(SubmitGate gate, PrincipalRateLimits rateLimits, int maxInlineArgumentBytes,
-                          CancelPublisher cancels, InFlightCalls inFlight, Optional<LocalCalls> local,
-                          IngressMeters meters) {
+                          long maxInlineCallBytes, CancelPublisher cancels, InFlightCalls inFlight,
+                          Optional<LocalCalls> local, IngressMeters meters) {
 
     public FlowControl(SubmitGate gate, PrincipalRateLimits rateLimits, int maxInlineArgumentBytes,
-                       CancelPublisher cancels, InFlightCalls inFlight, Optional<LocalCalls> local) {
-        this(gate, rateLimits, maxInlineArgumentBytes, cancels, inFlight, local, IngressMeters.NONE);
+                       long maxInlineCallBytes, CancelPublisher cancels, InFlightCalls inFlight,
+                       Optional<LocalCalls> local) {
+        this(gate, rateLimits, maxInlineArgumentBytes, maxInlineCallBytes, cancels, inFlight, local,
+                IngressMeters.NONE);
     }
 }

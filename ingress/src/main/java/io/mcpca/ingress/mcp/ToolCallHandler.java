@@ -110,6 +110,12 @@ public final class ToolCallHandler implements ToolHandler {
             return Mono.just(error(ErrorCode.BAD_ARGUMENTS, "argument '" + tooLarge.get() + "' is larger than "
                     + flow.maxInlineArgumentBytes() + " bytes; pass a path under an analysis root instead of inline content"));
         }
+        long inline = inlineBytes(arguments, flow.maxInlineCallBytes());
+        if (inline > flow.maxInlineCallBytes()) {
+            return Mono.just(error(ErrorCode.BAD_ARGUMENTS, "the call's string arguments (inline content) add up to "
+                    + "more than " + flow.maxInlineCallBytes() + " bytes (mcpca.ingress.max-inline-call-bytes); split "
+                    + "the files over several calls or pass paths under an analysis root"));
+        }
         Optional<Duration> limited = flow.rateLimits().tryAcquire(principal);
         if (limited.isPresent()) {
             flow.meters().refused(Refusal.RATE_LIMIT);
@@ -212,6 +218,29 @@ public final class ToolCallHandler implements ToolHandler {
         }
         Object fromStdio = call.meta() == null ? null : call.meta().get(StdioCancellationFilter.JSONRPC_ID_META);
         return fromStdio instanceof Number || fromStdio instanceof String ? Optional.of(fromStdio) : Optional.empty();
+    }
+
+    /**
+     * UTF-8 bytes of every string in {@code value}, counted exactly only once a cheap bound (3 bytes per char)
+     * passes {@code limit}: most calls are cleared without encoding anything.
+     */
+    static long inlineBytes(Object value, long limit) {
+        long bound = sumOfStrings(value, text -> 3L * text.length());
+        return bound <= limit ? bound : sumOfStrings(value, text -> text.getBytes(StandardCharsets.UTF_8).length);
+    }
+
+    /** {@code measure} summed over every string in {@code value} (maps and lists walked). */
+    private static long sumOfStrings(Object value, java.util.function.ToLongFunction<String> measure) {
+        if (value instanceof String s) {
+            return measure.applyAsLong(s);
+        }
+        Collection<?> children = value instanceof Map<?, ?> map ? map.values()
+                : value instanceof Collection<?> list ? list : java.util.List.of();
+        long total = 0;
+        for (Object child : children) {
+            total += sumOfStrings(child, measure);
+        }
+        return total;
     }
 
     /** The name of the first string argument longer than the inline limit (in UTF-8 bytes), if any. */

@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
 public final class ToolCatalog {
 
     /** The contract files, in the order tools are listed to clients. */
-    static final List<String> TOOL_FILES = List.of("calculate-metrics", "analyze-metrics", "symbols", "search-symbols", "ping",
+    static final List<String> TOOL_FILES = List.of("calculate-metrics", "analyze-metrics", "analyze-files",
+            "analyze-repository", "symbols", "search-symbols", "ping",
             "submit-batch", "batch-status", "batch-results", "cancel-batch", "list-batches");
 
     private final Map<String, ToolDescriptor> tools;

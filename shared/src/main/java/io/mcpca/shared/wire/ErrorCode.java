@@ -10,6 +10,8 @@ public enum ErrorCode {
     PATH_OUTSIDE_ROOTS(false),
     UNSUPPORTED_LANGUAGE(false),
     UNKNOWN_TOOL(false),
+    /** A repository URL whose scheme or host the worker's configuration does not allow (analyze-repository). */
+    URL_NOT_ALLOWED(false),
     /**
      * The answer would be larger than one MCP message may be (the worker's {@code max-result-size}); asking
      * again the same way fails the same way, asking for less (a page, a detail level, a subdirectory) works.

@@ -34,6 +34,7 @@ import io.mcpca.workers.reply.ReplyBatcher;
 import io.mcpca.workers.reply.ReplyPublisher;
 import io.mcpca.workers.cache.ResultCache;
 import io.mcpca.workers.cache.SharedFileResults;
+import io.mcpca.workers.checkout.RepositoryCheckouts;
 import io.mcpca.workers.run.AnalyzerPool;
 import io.mcpca.workers.run.ToolRunner;
 import io.mcpca.workers.batch.BatchGate;
@@ -128,6 +129,11 @@ public final class WorkerAssembly {
         List<PendingReclaimer> reclaimers = new ArrayList<>();
         Path binary = analyzerBinary(worker);
 
+        // one checkout cache per worker process, shared by its pools' analyzers (decision 017)
+        java.util.Optional<RepositoryCheckouts> checkouts = catalog.inPools(worker.getPools()).stream()
+                .anyMatch(t -> t.name().equals("analyze-repository"))
+                ? java.util.Optional.of(RepositoryCheckouts.configured(worker.getCheckout(), paths, clock))
+                : java.util.Optional.empty();
         List<CallConsumer> consumers = new ArrayList<>();
         List<AnalyzerPool> analyzerPools = new ArrayList<>();
         batcher.setMeters(meters);
@@ -150,7 +156,7 @@ public final class WorkerAssembly {
             LoopReplies loopReplies = new LoopReplies(blocking, entries, common.getReplyStreamMaxLen());
             loopReplies.setMeters(meters);
             CallHandler handler = roles.forPool(new ToolRunner(catalog, paths, analyzers, clock, resultCache,
-                            java.util.Optional.of(batchGate)),
+                            java.util.Optional.of(batchGate), checkouts),
                     loopReplies, startPipeline, poolMeters);
             CallConsumer consumer = new CallConsumer(pool, workerId, loopReplies, groups, handler, claims,
                     executor(pool, worker.getConcurrency()), worker.getConcurrency(), worker.getReadBlock(),
@@ -167,7 +173,7 @@ public final class WorkerAssembly {
         WorkerRegistry registry = new WorkerRegistry(strings.sync(), keys, workerId, worker.getPools(), tools,
                 worker.getConcurrency(), worker.getHeartbeatPeriod(), clock);
         return new WorkerRuntime(workerId, consumers, analyzerPools, watchdog, connections, reclaimers, claims,
-                registry, executions, batcher, batchGate);
+                registry, executions, batcher, batchGate, checkouts);
     }
 
     /** What starts the worker's loops and stops them within {@code shutdown-grace}. */

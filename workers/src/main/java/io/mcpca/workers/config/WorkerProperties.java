@@ -113,6 +113,11 @@ public class WorkerProperties {
      */
     private String advertisedHost = "";
 
+    /** The checkout cache of {@code analyze-repository} ({@code mcpca.worker.checkout.*}). */
+    private final CheckoutProperties checkout = new CheckoutProperties();
+
+    public CheckoutProperties getCheckout() { return checkout; }
+
     public int getReplyFlushers() { return replyFlushers; }
     public void setReplyFlushers(int replyFlushers) { this.replyFlushers = Math.max(1, replyFlushers); }
     public DataSize getMaxKeptReply() { return maxKeptReply; }

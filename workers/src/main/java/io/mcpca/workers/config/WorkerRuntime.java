@@ -10,7 +10,9 @@ import io.mcpca.workers.recover.PendingReclaimer;
 import io.mcpca.workers.reply.ReplyBatcher;
 import io.mcpca.workers.run.AnalyzerPool;
 import io.mcpca.workers.batch.BatchGate;
+import io.mcpca.workers.checkout.RepositoryCheckouts;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The pieces one worker owns ({@link WorkerAssembly} builds them), closed together on shutdown. The
@@ -19,7 +21,8 @@ import java.util.List;
 public record WorkerRuntime(String workerId, List<CallConsumer> consumers, List<AnalyzerPool> analyzerPools,
                             LockWatchdog watchdog, List<StatefulRedisConnection<?, ?>> connections,
                             List<PendingReclaimer> reclaimers, ClaimRefresher claims, WorkerRegistry registry,
-                            ExecutionStore executions, ReplyBatcher batcher, BatchGate batchGate) implements AutoCloseable {
+                            ExecutionStore executions, ReplyBatcher batcher, BatchGate batchGate,
+                            Optional<RepositoryCheckouts> checkouts) implements AutoCloseable {
     @Override
     public void close() {
         reclaimers.forEach(PendingReclaimer::close);
@@ -27,6 +30,7 @@ public record WorkerRuntime(String workerId, List<CallConsumer> consumers, List<
         claims.close();
         watchdog.close();
         analyzerPools.forEach(AnalyzerPool::close);
+        checkouts.ifPresent(RepositoryCheckouts::close);
         connections.forEach(StatefulRedisConnection::close);
     }
 }

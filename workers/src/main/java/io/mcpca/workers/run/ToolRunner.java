@@ -9,16 +9,18 @@ import io.mcpca.shared.wire.JsonBytes;
 import io.mcpca.shared.wire.ToolRequest;
 import io.mcpca.workers.batch.BatchGate;
 import io.mcpca.workers.cache.ResultCache;
-import java.nio.file.Path;
+import io.mcpca.workers.checkout.CheckoutException;
+import io.mcpca.workers.checkout.RepositoryCheckouts;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Turns a {@link ToolRequest} into an analyzer call: confines the path argument to the roots (again:
- * the ingress checked too, but a worker trusts no stream entry), looks the call up in the result cache
+ * the ingress checked too, but a worker trusts no stream entry; {@link CallInputs}, which also checks out the
+ * repository of {@code analyze-repository} and confines each item of {@code analyze-files}), looks the call up in the result cache
  * (keyed by the content digest of tool, version, arguments and input), hands the analyzer the real
  * path on a miss (with {@code relativeTo}: the analyzer reports every path relative to the root, so a caller
  * can pass them to the next call and the server's layout stays hidden) and stores a successful result as the
@@ -28,29 +30,32 @@ import java.util.Optional;
 public final class ToolRunner {
 
     private final ToolCatalog catalog;
-    private final PathGuard paths;
     private final AnalyzerPool analyzers;
     private final Clock clock;
     private final ResultCache cache;
     private final Optional<BatchGate> batches;
+    private final CallInputs inputs;
 
     public ToolRunner(ToolCatalog catalog, PathGuard paths, AnalyzerPool analyzers, Clock clock) {
         this(catalog, paths, analyzers, clock, ResultCache.NONE);
     }
 
     public ToolRunner(ToolCatalog catalog, PathGuard paths, AnalyzerPool analyzers, Clock clock, ResultCache cache) {
-        this(catalog, paths, analyzers, clock, cache, Optional.empty());
+        this(catalog, paths, analyzers, clock, cache, Optional.empty(), Optional.empty());
     }
 
-    /** @param batches whether a batch item may still start (its batch not cancelled) */
+    /**
+     * @param batches      whether a batch item may still start (its batch not cancelled)
+     * @param repositories the checkouts of {@code analyze-repository}; without them it answers UNAVAILABLE
+     */
     public ToolRunner(ToolCatalog catalog, PathGuard paths, AnalyzerPool analyzers, Clock clock, ResultCache cache,
-                      Optional<BatchGate> batches) {
+                      Optional<BatchGate> batches, Optional<RepositoryCheckouts> repositories) {
         this.batches = batches;
         this.catalog = catalog;
-        this.paths = paths;
         this.analyzers = analyzers;
         this.clock = clock;
         this.cache = cache;
+        this.inputs = new CallInputs(paths, repositories);
     }
 
     /** Cancels a call running (or about to run) here; see {@link AnalyzerPool#cancel}. */
@@ -90,30 +95,65 @@ public final class ToolRunner {
         if (left.isNegative() || left.isZero()) {
             return AnalyzerOutcome.failure(ErrorCode.DEADLINE_EXCEEDED, "the call's deadline passed before it ran");
         }
-        Map<String, Object> args = new LinkedHashMap<>(request.arguments());
-        String pathArgument = tool.get().pathArgument();
-        Optional<Path> input = Optional.empty();
-        if (!pathArgument.isEmpty() && args.get(pathArgument) instanceof String requested) {
+        CallInputs.Prepared call;
+        try {
+            call = inputs.prepare(tool.get(), request.arguments(), left);
+        } catch (PathRejectedException e) {
+            return AnalyzerOutcome.failure(e.code(), e.getMessage());
+        } catch (CheckoutException e) {
+            return AnalyzerOutcome.failure(e.code(), e.getMessage());
+        }
+        try (call) {
+            Optional<String> key = call.cacheable() ? cache.keyOf(tool.get(), call.keyArguments(), call.input())
+                    : Optional.empty();
+            if (key.isPresent()) {
+                Optional<JsonBytes> cached = cache.get(key.get());
+                if (cached.isPresent()) {
+                    return AnalyzerOutcome.cached(cached.get());
+                }
+            }
+            Map<String, Object> args;
             try {
-                Path real = paths.resolve(requested);
-                input = Optional.of(real);
-                args.put(pathArgument, real.toString());
-                args.put("relativeTo", paths.rootOf(real).toString());
-            } catch (PathRejectedException e) {
+                args = call.analyzerArgs();
+            } catch (CheckoutException e) {
                 return AnalyzerOutcome.failure(e.code(), e.getMessage());
             }
-        }
-        Optional<String> key = cache.keyOf(tool.get(), request.arguments(), input);
-        if (key.isPresent()) {
-            Optional<JsonBytes> cached = cache.get(key.get());
-            if (cached.isPresent()) {
-                return AnalyzerOutcome.cached(cached.get());
+            // a checkout may have taken part of the call's time
+            Duration rest = Duration.ofMillis(request.deadlineEpochMs() - clock.millis());
+            if (rest.isNegative() || rest.isZero()) {
+                return AnalyzerOutcome.failure(ErrorCode.DEADLINE_EXCEEDED, "the call's deadline passed during its checkout");
             }
+            AnalyzerOutcome outcome = analyzers.call(request.requestId(), call.analyzerTool(), args, rest, progress);
+            if (outcome.succeeded() && call.commit().isPresent()) {
+                outcome = AnalyzerOutcome.success(withCommit(outcome.result(), call.commit().get()));
+            }
+            if (outcome.succeeded() && key.isPresent()) {
+                cache.put(key.get(), outcome.result());
+            }
+            return outcome;
         }
-        AnalyzerOutcome outcome = analyzers.call(request.requestId(), request.tool(), args, left, progress);
-        if (outcome.succeeded() && key.isPresent()) {
-            cache.put(key.get(), outcome.result());
+    }
+
+    /**
+     * The analyzer's answer object with {@code "commit"} first: bytes spliced after the opening brace, nothing
+     * parsed (the commit is 40 or 64 hex digits, so it needs no escaping).
+     */
+    static JsonBytes withCommit(JsonBytes result, String commit) {
+        byte[] body = result.utf8();
+        int open = 0;
+        while (open < body.length && body[open] != '{') {
+            open++;
         }
-        return outcome;
+        int next = open + 1;
+        while (next < body.length && Character.isWhitespace(body[next])) {
+            next++;
+        }
+        boolean empty = next < body.length && body[next] == '}';
+        byte[] field = ("\"commit\":\"" + commit + "\"" + (empty ? "" : ",")).getBytes(StandardCharsets.US_ASCII);
+        byte[] spliced = new byte[body.length + field.length];
+        System.arraycopy(body, 0, spliced, 0, open + 1);
+        System.arraycopy(field, 0, spliced, open + 1, field.length);
+        System.arraycopy(body, open + 1, spliced, open + 1 + field.length, body.length - open - 1);
+        return new JsonBytes(spliced);
     }
 }

@@ -1,0 +1,186 @@
+package io.mcpca.workers.run;
+
+import io.mcpca.shared.paths.PathGuard;
+import io.mcpca.shared.paths.PathRejectedException;
+import io.mcpca.shared.tools.ToolDescriptor;
+import io.mcpca.shared.wire.ErrorCode;
+import io.mcpca.workers.checkout.CheckoutCache;
+import io.mcpca.workers.checkout.CheckoutException;
+import io.mcpca.workers.checkout.RepositoryCheckouts;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * What a call hands its analyzer, from the arguments a client sent: every path confined to the roots (the ingress
+ * checked too, but a worker trusts no stream entry) and passed as its real path with {@code relativeTo} (its
+ * root), so answers name paths relative to the root. Two tools need more:
+ * <ul>
+ *   <li>{@code analyze-files}: each item's path is confined on its own; a refused one (outside the roots, missing,
+ *       a FIFO) goes to the analyzer as {@code {"path", "error"}}, so it fails its item, not the page;</li>
+ *   <li>{@code analyze-repository}: a URL (or a local path with a {@code ref}) becomes a checkout held for the call
+ *       ({@link RepositoryCheckouts}), a local path without a ref is read in place; either way the analyzer runs
+ *       {@code analyze-metrics} with paths relative to the repository, and the answer gets the commit. Results are
+ *       keyed by the commit for a checkout (content-addressed: no input to hash).</li>
+ * </ul>
+ */
+final class CallInputs {
+
+    static final String ANALYZE_FILES = "analyze-files";
+    static final String ANALYZE_REPOSITORY = "analyze-repository";
+    /** The analyzer tool {@code analyze-repository} runs on its checkout. */
+    static final String ANALYZE_METRICS = "analyze-metrics";
+
+    private final PathGuard paths;
+    private final Optional<RepositoryCheckouts> repositories;
+
+    CallInputs(PathGuard paths, Optional<RepositoryCheckouts> repositories) {
+        this.paths = paths;
+        this.repositories = repositories;
+    }
+
+    /**
+     * One call ready for its analyzer.
+     *
+     * @param analyzerTool  the serve tool to run
+     * @param args          its arguments
+     * @param input         the file or directory whose content keys the result, if any
+     * @param keyArguments  the arguments that key the result with {@code input}
+     * @param commit        the commit the answer names ({@code analyze-repository} of a git repository)
+     * @param checkout      the checkout to make on a cache miss, held until the analyzer is done
+     * @param cacheable     whether {@code keyArguments} and {@code input} fix the answer ({@code analyze-files}
+     *                      names files it does not hash, so its answers are never cached)
+     */
+    record Prepared(String analyzerTool, Map<String, Object> args, Optional<Path> input,
+                    Map<String, Object> keyArguments, Optional<String> commit,
+                    Optional<Checkout> checkout, boolean cacheable) implements AutoCloseable {
+
+        /** The analyzer's arguments, once the checkout (if any) is made: a {@link CheckoutException} if it cannot be. */
+        Map<String, Object> analyzerArgs() {
+            checkout.ifPresent(c -> c.into(args));
+            return args;
+        }
+
+        @Override
+        public void close() {
+            checkout.ifPresent(Checkout::close);
+        }
+    }
+
+    /** The call's analyzer input; a {@link PathRejectedException} or {@link CheckoutException} says why there is none. */
+    Prepared prepare(ToolDescriptor tool, Map<String, Object> arguments, Duration left) {
+        Map<String, Object> args = new LinkedHashMap<>(arguments);
+        if (tool.name().equals(ANALYZE_REPOSITORY)) {
+            return repository(args, left);
+        }
+        if (tool.name().equals(ANALYZE_FILES)) {
+            args.put("files", confinedItems(args.get("files")));
+            return new Prepared(tool.name(), args, Optional.empty(), arguments, Optional.empty(), Optional.empty(), false);
+        }
+        Optional<Path> input = Optional.empty();
+        String pathArgument = tool.pathArgument();
+        if (!pathArgument.isEmpty() && args.get(pathArgument) instanceof String requested) {
+            Path real = paths.resolve(requested);
+            input = Optional.of(real);
+            args.put(pathArgument, real.toString());
+            args.put("relativeTo", paths.rootOf(real).toString());
+        }
+        return new Prepared(tool.name(), args, input, arguments, Optional.empty(), Optional.empty(), true);
+    }
+
+    private Prepared repository(Map<String, Object> args, Duration left) {
+        Object path = args.remove("path");
+        Object url = args.remove("url");
+        Object ref = args.remove("ref");
+        if ((path == null) == (url == null)) {
+            throw new CheckoutException(ErrorCode.BAD_ARGUMENTS, "give exactly one of `path` and `url`");
+        }
+        RepositoryCheckouts checkouts = repositories.orElseThrow(() -> new CheckoutException(ErrorCode.UNAVAILABLE,
+                "this worker has no checkout cache"));
+        Optional<String> wantedRef = ref instanceof String r && !r.isBlank() ? Optional.of(r) : Optional.empty();
+        if (path instanceof String local && wantedRef.isEmpty()) {
+            // the work tree as it is, like analyze-metrics, with the commit it is on
+            Path real = paths.resolve(local);
+            Optional<String> commit = checkouts.headOf(real);
+            Map<String, Object> key = new LinkedHashMap<>(args);
+            key.put("path", real.toString());
+            commit.ifPresent(c -> key.put("commit", c));
+            return analyzeMetrics(args, real, Optional.of(real), key, commit, Optional.empty());
+        }
+        RepositoryCheckouts.Resolved repository = path instanceof String local
+                ? checkouts.resolvePath(local, wantedRef.get(), left)
+                : checkouts.resolveUrl(String.valueOf(url), wantedRef, left);
+        Map<String, Object> key = new LinkedHashMap<>(args);
+        key.put("commit", repository.commit());
+        return new Prepared(ANALYZE_METRICS, args, Optional.empty(), key, Optional.of(repository.commit()),
+                Optional.of(new Checkout(() -> checkouts.checkout(repository))), true);
+    }
+
+    private static Prepared analyzeMetrics(Map<String, Object> args, Path tree, Optional<Path> input,
+                                           Map<String, Object> key, Optional<String> commit,
+                                           Optional<Checkout> checkout) {
+        args.put("path", tree.toString());
+        args.put("relativeTo", tree.toString());
+        return new Prepared(ANALYZE_METRICS, args, input, key, commit, checkout, true);
+    }
+
+    /**
+     * A repository's checkout, made only when the analyzer needs it (a cached answer does not) and held until the
+     * call is done.
+     */
+    static final class Checkout implements AutoCloseable {
+        private final Supplier<CheckoutCache.Lease> acquire;
+        private CheckoutCache.Lease lease;
+
+        Checkout(Supplier<CheckoutCache.Lease> acquire) {
+            this.acquire = acquire;
+        }
+
+        /** Checks out (or finds) the tree and points the analyzer's arguments at it. */
+        void into(Map<String, Object> args) {
+            lease = acquire.get();
+            args.put("path", lease.path().toString());
+            args.put("relativeTo", lease.path().toString());
+        }
+
+        @Override
+        public void close() {
+            if (lease != null) {
+                lease.close();
+            }
+        }
+    }
+
+    /** {@code analyze-files}'s items: paths confined one by one, a refusal carried in its item. */
+    private List<Object> confinedItems(Object files) {
+        List<Object> items = new ArrayList<>();
+        if (!(files instanceof List<?> list)) {
+            throw new PathRejectedException(ErrorCode.BAD_ARGUMENTS, "`files` must be a list of {path} or {name, content}");
+        }
+        for (Object item : list) {
+            if (item instanceof Map<?, ?> map && map.get("path") instanceof String requested) {
+                Map<String, Object> confined = new LinkedHashMap<>();
+                try {
+                    Path real = paths.resolve(requested);
+                    confined.put("path", real.toString());
+                    confined.put("relativeTo", paths.rootOf(real).toString());
+                    if (map.get("language") instanceof String language) {
+                        confined.put("language", language);
+                    }
+                } catch (PathRejectedException e) {
+                    confined.put("path", requested);
+                    confined.put("error", Map.of("code", e.code().name(), "message", e.getMessage()));
+                }
+                items.add(confined);
+            } else {
+                items.add(item);
+            }
+        }
+        return items;
+    }
+}
