@@ -14,6 +14,7 @@ import io.mcpca.shared.testing.RedisServerExtension;
 import io.mcpca.shared.wire.ErrorCode;
 import io.mcpca.shared.wire.ReplyKind;
 import io.mcpca.shared.wire.ToolReply;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +84,7 @@ class RecoveryIT {
 
     @Test
     void aPoisonCallIsDeadLetteredAfterMaxDeliveriesAndOtherCallsAreUnaffected() throws Exception {
+        Map<String, Double> before = recoveryMeters();
         Call poison = ingress.ping("poison-session", POISON_SLEEP_MS);
         List<Call> others = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
@@ -106,6 +108,29 @@ class RecoveryIT {
         ExecutionRecord record = executions.find("poison-session", poison.requestId()).orElseThrow();
         assertThat(record.state()).isEqualTo(ExecutionState.DEAD_LETTERED);
         ingress.awaitNothingPending();
+
+        // the worker's meters saw it: each delivery after the first came through a reclaim, the last went to the DLQ
+        Map<String, Double> after = recoveryMeters();
+        assertThat(after.get("mcpca.worker.dead.lettered") - before.get("mcpca.worker.dead.lettered")).isEqualTo(1);
+        assertThat(after.get("mcpca.worker.reclaimed") - before.get("mcpca.worker.reclaimed"))
+                .isGreaterThanOrEqualTo(MAX_DELIVERIES);
+        assertThat(after.get("mcpca.worker.redelivered") - before.get("mcpca.worker.redelivered"))
+                .isGreaterThanOrEqualTo(MAX_DELIVERIES - 1);
+        assertThat(after.get("mcpca.analyzer.crashes") - before.get("mcpca.analyzer.crashes"))
+                .isGreaterThanOrEqualTo(MAX_DELIVERIES);
+        assertThat(after.get("mcpca.analyzer.restarts") - before.get("mcpca.analyzer.restarts"))
+                .isGreaterThanOrEqualTo(MAX_DELIVERIES);
+    }
+
+    /** The worker's recovery counters of the fast pool, by meter name. */
+    private static Map<String, Double> recoveryMeters() {
+        MeterRegistry registry = worker.getBean(MeterRegistry.class);
+        Map<String, Double> counts = new java.util.HashMap<>();
+        for (String name : List.of("mcpca.worker.dead.lettered", "mcpca.worker.reclaimed", "mcpca.worker.redelivered",
+                "mcpca.analyzer.crashes", "mcpca.analyzer.restarts")) {
+            counts.put(name, registry.get(name).tag("pool", "fast").counter().count());
+        }
+        return counts;
     }
 
     @Test

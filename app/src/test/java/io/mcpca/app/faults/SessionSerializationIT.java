@@ -11,6 +11,7 @@ import io.mcpca.shared.session.SessionStore;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.mcpca.shared.wire.ReplyKind;
 import io.mcpca.shared.wire.ToolReply;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,6 +67,9 @@ class SessionSerializationIT {
 
     @Test
     void fiftyCallsOnOneSessionRunOneAtATimeAndRaiseItsVersionByFifty() throws Exception {
+        MeterRegistry meters = worker.getBean(MeterRegistry.class);
+        long waitsBefore = meters.get("mcpca.worker.lock.wait").tag("pool", "fast").timer().count();
+        double contendedBefore = meters.get("mcpca.worker.lock.contention").tag("pool", "fast").counter().count();
         List<Call> calls = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             calls.add(ingress.ping("one-session", 10));
@@ -74,6 +78,11 @@ class SessionSerializationIT {
         assertThat(maxOverlap(replies)).as("calls of one session running at once").isEqualTo(1);
         SessionStore sessions = new SessionStore(ingress.strings.sync(), ingress.keys);
         assertThat(sessions.getSession("one-session").orElseThrow().version()).isEqualTo(50);
+        // every call waited for the lease once; with 8 call threads on one session, most found it busy
+        assertThat(meters.get("mcpca.worker.lock.wait").tag("pool", "fast").timer().count() - waitsBefore)
+                .isEqualTo(50);
+        assertThat(meters.get("mcpca.worker.lock.contention").tag("pool", "fast").counter().count() - contendedBefore)
+                .isPositive();
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads the {@code mcpca:workers} registry: the workers whose heartbeat is fresh. Entries that do not parse and
@@ -46,11 +47,11 @@ public final class LiveWorkers {
     }
 
     /** A registration from its JSON; empty when it does not parse. */
-    public static java.util.Optional<WorkerRegistration> parse(String json) {
+    public static Optional<WorkerRegistration> parse(String json) {
         try {
-            return java.util.Optional.of(JSON.readValue(json, WorkerRegistration.class));
+            return Optional.of(JSON.readValue(json, WorkerRegistration.class));
         } catch (JsonProcessingException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
