@@ -142,9 +142,9 @@ public final class ToolCallHandler {
         // the XADD is pipelined on the shared connection: no thread waits for Redis
         Mono<ToolReply> replied = Mono.fromCompletionStage(() -> flow.gate().submitAsync(tool.pool(), request))
                 .then(Mono.fromFuture(pending.answer()));
-        // the answer completes on the reply router's I/O thread: building the result and writing it to the client
-        // happen on another, so a large result or a slow client never holds up other replies (the caller's own
-        // thread when it waits, see waitingOn; else one of boundedElastic)
+        // the answer completes on the reply router's I/O thread: writing it to the client happens on another, so a
+        // slow client never holds up other replies: the caller's own thread when it waits (see waitingOn; the I/O
+        // thread then builds the result, one UTF-8 decode of the worker's bytes), else one of boundedElastic
         Mono<CallToolResult> viaRedis = (waitOnCaller ? replied : replied.publishOn(Schedulers.boundedElastic()))
                 .map(this::toResult);
         Mono<CallToolResult> answered = viaRedis.onErrorResume(SubmitRefusedException.class, refused -> {
