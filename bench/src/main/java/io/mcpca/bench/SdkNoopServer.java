@@ -8,6 +8,9 @@ import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTrans
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -21,7 +24,9 @@ import reactor.core.publisher.Mono;
  * transport registered with a {@code ServletRegistrationBean}, Spring Boot's Tomcat, the services' JVM flags)
  * answering a no-op {@code ping} tool in-process: no Redis, no worker, none of our filters. What the ingress
  * adds on top of it is what bench/mcp-http measures. Prints {@code port N} on stdout when it listens.
- * Arguments are Spring's ({@code --server.port=N}).
+ * Arguments are Spring's ({@code --server.port=N}); {@code --bench.noop-delay-micros=N} makes {@code ping} answer
+ * N µs late on the container thread (no thread hand-off): a server exactly that much slower, to tell what a
+ * client pays for a slower answer beyond the delay itself (docs/decisions/011).
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration(excludeName = {"io.mcpca.ingress.config.IngressConfiguration",
@@ -41,13 +46,18 @@ public class SdkNoopServer {
     }
 
     @Bean(destroyMethod = "close")
-    McpAsyncServer server(HttpServletStreamableServerTransportProvider transport) {
+    McpAsyncServer server(HttpServletStreamableServerTransportProvider transport,
+                          @Value("${bench.noop-delay-micros:0}") long delayMicros) {
         Tool ping = Tool.builder().name("ping").description("no-op")
                 .inputSchema(McpJsonDefaults.getMapper(), "{\"type\":\"object\"}").build();
         CallToolResult pong = CallToolResult.builder().addTextContent("pong").isError(false).build();
         return McpServer.async(transport).serverInfo("sdk-noop", "0").jsonMapper(McpJsonDefaults.getMapper())
                 .capabilities(ServerCapabilities.builder().tools(false).build())
-                .tools(AsyncToolSpecification.builder().tool(ping).callHandler((exchange, call) -> Mono.just(pong)).build())
+                .tools(AsyncToolSpecification.builder().tool(ping).callHandler((exchange, call) -> delayMicros <= 0 ? Mono.just(pong)
+                        : Mono.fromCallable(() -> {
+                            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(delayMicros));
+                            return pong;
+                        })).build())
                 .build();
     }
 

@@ -73,27 +73,28 @@ public final class McpServerFactory {
         return registries.isEmpty() ? new InFlightCalls() : registries.get(0);
     }
 
+    /** Over HTTP a tool call waits on the container thread the SDK's transport holds for it (see ToolCallHandler). */
     public McpAsyncServer http(McpStreamableServerTransportProvider transport) {
-        return configure(McpServer.async(transport));
+        return configure(McpServer.async(transport), true);
     }
 
     public McpAsyncServer stdio(McpServerTransportProvider transport) {
-        return configure(McpServer.async(transport));
+        return configure(McpServer.async(transport), false);
     }
 
     /**
      * Resources are declared with none yet (resources/list answers an empty list, as the conformance suite's
      * resources-list expects of a server that has none); tools are fixed, so no list-changed notifications.
      */
-    private McpAsyncServer configure(McpServer.AsyncSpecification<?> spec) {
+    private McpAsyncServer configure(McpServer.AsyncSpecification<?> spec, boolean waitOnCaller) {
         return spec.serverInfo(SERVER_NAME, SERVER_VERSION).instructions(INSTRUCTIONS)
                 .capabilities(ServerCapabilities.builder().tools(false).resources(false, false).prompts(false)
                         .completions().build())
-                .jsonMapper(json).validateToolInputs(false).tools(specifications())
+                .jsonMapper(json).validateToolInputs(false).tools(specifications(waitOnCaller))
                 .prompts(completions.prompts()).completions(completions.completions()).build();
     }
 
-    private List<AsyncToolSpecification> specifications() {
+    private List<AsyncToolSpecification> specifications(boolean waitOnCaller) {
         return handlers.entrySet().stream().map(entry -> {
             ToolDescriptor descriptor = entry.getKey();
             ToolHandler handler = entry.getValue();
@@ -107,7 +108,7 @@ public final class McpServerFactory {
             return AsyncToolSpecification.builder().tool(tool).callHandler((exchange, call) -> {
                 Map<String, Object> arguments = call.arguments() == null ? Map.of() : call.arguments();
                 ValidationResponse check = schemas.validate(descriptor.inputSchema(), arguments);
-                return (check.valid() ? handler.handle(exchange, call) : Mono.just(CallCorrelation.tagged(
+                return (check.valid() ? handler.handle(exchange, call, waitOnCaller) : Mono.just(CallCorrelation.tagged(
                         ToolCallHandler.error(ErrorCode.BAD_ARGUMENTS, "the arguments do not match the tool's "
                                 + "inputSchema: " + check.errorMessage()), CallCorrelation.of(call))))
                         .transform(meters.call(descriptor.name()));

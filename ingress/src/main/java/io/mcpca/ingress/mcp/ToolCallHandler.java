@@ -25,6 +25,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -75,15 +78,25 @@ public final class ToolCallHandler implements ToolHandler {
         this.flow = flow;
     }
 
+    /** As {@link #handle(McpAsyncServerExchange, CallToolRequest, boolean)}, never waiting on the caller's thread. */
     @Override
     public Mono<CallToolResult> handle(McpAsyncServerExchange exchange, CallToolRequest call) {
+        return handle(exchange, call, false);
+    }
+
+    /**
+     * @param waitOnCaller the subscribing thread may wait for the answer and carry it on (a servlet container's
+     *                     thread, held by the SDK's HTTP transport for the call anyway; not stdio's single reader)
+     */
+    @Override
+    public Mono<CallToolResult> handle(McpAsyncServerExchange exchange, CallToolRequest call, boolean waitOnCaller) {
         String principal = principalOf(exchange);
         CallMdc context = new CallMdc(CallCorrelation.of(call), UUID.randomUUID().toString(),
                 exchange.sessionId() == null ? principal : exchange.sessionId(), tool.name());
         long startNanos = System.nanoTime();
         return ReactorMdc.within(context, Mono.defer(() -> {
             CallMdc.CALLS.debug("call received");
-            return run(exchange, call, principal, context);
+            return run(exchange, call, principal, context, waitOnCaller);
         })).map(result -> {
             if (CallMdc.CALLS.isDebugEnabled()) {
                 CallMdc.CALLS.debug("call answered in {} ms: {}", (System.nanoTime() - startNanos) / 1_000_000,
@@ -95,7 +108,7 @@ public final class ToolCallHandler implements ToolHandler {
     }
 
     private Mono<CallToolResult> run(McpAsyncServerExchange exchange, CallToolRequest call, String principal,
-                                     CallMdc context) {
+                                     CallMdc context, boolean waitOnCaller) {
         Map<String, Object> arguments = call.arguments() == null ? Map.of() : call.arguments();
         if (!tool.pathArgument().isEmpty() && arguments.get(tool.pathArgument()) instanceof String path) {
             try {
@@ -112,6 +125,7 @@ public final class ToolCallHandler implements ToolHandler {
         }
         long inline = inlineBytes(arguments, flow.maxInlineCallBytes());
         if (inline > flow.maxInlineCallBytes()) {
+            flow.meters().refused(Refusal.PAYLOAD);
             return Mono.just(error(ErrorCode.BAD_ARGUMENTS, "the call's string arguments (inline content) add up to "
                     + "more than " + flow.maxInlineCallBytes() + " bytes (mcpca.ingress.max-inline-call-bytes); split "
                     + "the files over several calls or pass paths under an analysis root"));
@@ -155,12 +169,13 @@ public final class ToolCallHandler implements ToolHandler {
                     cancelledByClient.tryEmitValue(error(ErrorCode.CANCELLED, "cancelled by the client"));
                 });
 
-        Mono<CallToolResult> viaRedis = Mono.fromCallable(() -> flow.gate().submit(tool.pool(), request))
-                .subscribeOn(Schedulers.boundedElastic())
-                .then(Mono.fromFuture(pending.answer()))
-                // the answer completes on the reply router's I/O thread: building the result and writing it to
-                // the client happen on another, so a large result or a slow client never holds up other replies
-                .publishOn(Schedulers.boundedElastic())
+        // the XADD is pipelined on the shared connection: no thread waits for Redis
+        Mono<ToolReply> replied = Mono.fromCompletionStage(() -> flow.gate().submitAsync(tool.pool(), request))
+                .then(Mono.fromFuture(pending.answer()));
+        // the answer completes on the reply router's I/O thread: writing it to the client happens on another, so a
+        // slow client never holds up other replies: the caller's own thread when it waits (see waitingOn; the I/O
+        // thread then builds the result, one UTF-8 decode of the worker's bytes), else one of boundedElastic
+        Mono<CallToolResult> viaRedis = (waitOnCaller ? replied : replied.publishOn(Schedulers.boundedElastic()))
                 .map(this::toResult);
         Mono<CallToolResult> answered = viaRedis.onErrorResume(SubmitRefusedException.class, refused -> {
             replies.forget(requestId);
@@ -172,7 +187,7 @@ public final class ToolCallHandler implements ToolHandler {
             }
             return Mono.just(error(refused.code(), refused.getMessage(), refused.retryAfter()));
         });
-        return Mono.firstWithSignal(answered, cancelledByClient.asMono())
+        Mono<CallToolResult> settled = Mono.firstWithSignal(answered, cancelledByClient.asMono())
                 .timeout(callTimeout)
                 .doOnSuccess(result -> finished.set(true))
                 .onErrorResume(e -> {
@@ -187,6 +202,39 @@ public final class ToolCallHandler implements ToolHandler {
                         // removing a map entry does not fail
                     }
                 });
+        return waitOnCaller ? waitingOn(settled) : settled;
+    }
+
+    /**
+     * The call run on the subscribing thread, which waits for its outcome and then carries it on itself: over
+     * HTTP that is the servlet container's thread, which the SDK's transport holds (blocked) for the whole call
+     * anyway; so the result is built, written and the response completed there, as when the SDK answers
+     * in-process, instead of on a boundedElastic thread that then hands the response's completion back to the
+     * container (two thread wake-ups per call, docs/decisions/011). The outcome always arrives: answer, error
+     * result, cancel by the client, or the deadline's timeout. Cancelling the returned Mono cancels the call.
+     */
+    private static Mono<CallToolResult> waitingOn(Mono<CallToolResult> call) {
+        return Mono.defer(() -> {
+            if (Schedulers.isInNonBlockingThread()) {
+                // not a thread that may wait (a Reactor scheduler's): hand the result over instead
+                return call.publishOn(Schedulers.boundedElastic());
+            }
+            return Mono.create(sink -> {
+                CompletableFuture<CallToolResult> outcome = call.toFuture();
+                sink.onCancel(() -> outcome.cancel(false));
+                try {
+                    sink.success(outcome.get());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    outcome.cancel(false);
+                    sink.error(e);
+                } catch (ExecutionException e) {
+                    sink.error(e.getCause());
+                } catch (CancellationException e) {
+                    // cancelled through the sink: nobody waits for a signal
+                }
+            });
+        });
     }
 
     /** The caller: the authenticated principal over HTTP, {@link #STDIO_PRINCIPAL} over stdio. */

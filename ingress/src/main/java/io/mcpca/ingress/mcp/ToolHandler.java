@@ -13,4 +13,12 @@ import reactor.core.publisher.Mono;
 public interface ToolHandler {
 
     Mono<CallToolResult> handle(McpAsyncServerExchange exchange, CallToolRequest call);
+
+    /**
+     * @param waitOnCaller the subscribing thread may wait for the answer (a servlet container's thread, which the
+     *                     SDK's HTTP transport holds for the call anyway); handlers that answer at once ignore it
+     */
+    default Mono<CallToolResult> handle(McpAsyncServerExchange exchange, CallToolRequest call, boolean waitOnCaller) {
+        return handle(exchange, call);
+    }
 }

@@ -9,6 +9,9 @@ import io.mcpca.shared.wire.ErrorCode;
 import io.mcpca.shared.wire.ToolRequest;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.ToLongFunction;
 
 /**
@@ -70,24 +73,62 @@ public final class SubmitGate {
     public String submit(String pool, ToolRequest request) {
         try {
             return breaker.executeSupplier(() -> {
-                if (maxBacklog > 0) {
-                    long waiting = backlog.applyAsLong(pool);
-                    if (waiting > maxBacklog) {
-                        throw new SubmitRefusedException(ErrorCode.OVERLOADED, "pool '" + pool + "' has " + waiting
-                                + " calls waiting or running (limit " + maxBacklog + ")",
-                                Optional.of(PoolBacklog.REFRESH.multipliedBy(10)), null, Refusal.BACKPRESSURE);
-                    }
-                }
+                refuseIfBacklogged(pool);
                 return submitter.submit(pool, request);
             });
-        } catch (SubmitRefusedException e) {
-            throw e;
-        } catch (CallNotPermittedException e) {
-            throw new SubmitRefusedException(ErrorCode.UNAVAILABLE,
-                    "Redis is unreachable; calls are refused for now", Optional.of(openFor), e, Refusal.BREAKER);
         } catch (RuntimeException e) {
-            throw new SubmitRefusedException(ErrorCode.UNAVAILABLE,
-                    "the call could not be queued: " + e.getMessage(), Optional.of(openFor), e);
+            throw refusal(e);
         }
+    }
+
+    /**
+     * As {@link #submit}, without a thread waiting for Redis: the XADD is pipelined on the shared connection and
+     * the stage completes on its I/O thread. The backlog check runs on the caller's thread (a cached number,
+     * re-read at most every {@link PoolBacklog#REFRESH}). The stage fails with a {@link SubmitRefusedException}.
+     */
+    public CompletionStage<String> submitAsync(String pool, ToolRequest request) {
+        CompletionStage<String> appended;
+        try {
+            appended = breaker.executeCompletionStage(() -> {
+                refuseIfBacklogged(pool);
+                return submitter.submitAsync(pool, request);
+            });
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(refusal(e));
+        }
+        CompletableFuture<String> result = new CompletableFuture<>();
+        appended.whenComplete((id, error) -> {
+            if (error == null) {
+                result.complete(id);
+            } else {
+                result.completeExceptionally(refusal(error instanceof CompletionException c && c.getCause() != null
+                        ? c.getCause() : error));
+            }
+        });
+        return result;
+    }
+
+    private void refuseIfBacklogged(String pool) {
+        if (maxBacklog > 0) {
+            long waiting = backlog.applyAsLong(pool);
+            if (waiting > maxBacklog) {
+                throw new SubmitRefusedException(ErrorCode.OVERLOADED, "pool '" + pool + "' has " + waiting
+                        + " calls waiting or running (limit " + maxBacklog + ")",
+                        Optional.of(PoolBacklog.REFRESH.multipliedBy(10)), null, Refusal.BACKPRESSURE);
+            }
+        }
+    }
+
+    /** What a caller sees of a failed submit: a refusal as it is, an open breaker or a Redis error as UNAVAILABLE. */
+    private SubmitRefusedException refusal(Throwable e) {
+        if (e instanceof SubmitRefusedException refused) {
+            return refused;
+        }
+        if (e instanceof CallNotPermittedException) {
+            return new SubmitRefusedException(ErrorCode.UNAVAILABLE,
+                    "Redis is unreachable; calls are refused for now", Optional.of(openFor), e, Refusal.BREAKER);
+        }
+        return new SubmitRefusedException(ErrorCode.UNAVAILABLE,
+                "the call could not be queued: " + e.getMessage(), Optional.of(openFor), e);
     }
 }
