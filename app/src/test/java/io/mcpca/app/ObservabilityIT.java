@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 14's meters, health and discovery, on real processes: an ingress (in this JVM) and a worker-only JVM on
  * a private redis-server, both with a bearer token. After calls through the ingress, each meter of the catalogue
- * ({@code docs/meters.md}) is on the ingress's and on the worker's {@code /actuator/prometheus}
+ * ({@code grafana/README.md}) is on the ingress's and on the worker's {@code /actuator/prometheus}
  * with the values the calls imply; the ingress's service discovery names the worker's real actuator address; the
  * actuator's token rule holds on the worker; health goes DOWN when redis-server is killed and UP when it is back.
  */

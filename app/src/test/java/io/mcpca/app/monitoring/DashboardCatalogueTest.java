@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mcpca.app.monitoring.GrafanaFiles.Expression;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +11,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,24 +51,6 @@ class DashboardCatalogueTest {
             }
         }
         assertThat(unknown).as("read by a panel or rule but not in grafana/README.md").isEmpty();
-    }
-
-    /**
-     * docs/meters.md (the developers' catalogue, Micrometer names first) and grafana/README.md (the operators'
-     * reference, Prometheus names first) must name the same mcpca meters while both exist.
-     */
-    @Test
-    void theDevelopersCatalogueNamesTheSameMcpcaMeters() throws IOException {
-        Path developers = grafana.dir().resolveSibling("docs/meters.md");
-        Assumptions.assumeTrue(Files.exists(developers), "no docs/meters.md");
-        Set<String> named = new TreeSet<>();
-        Matcher m = Pattern.compile("`(mcpca_[a-z_]+?)(_\\*)?`").matcher(Files.readString(developers));
-        while (m.find()) {
-            named.add(m.group(1));
-        }
-        Set<String> reference = new TreeSet<>(grafana.catalogue().stream().filter(n -> n.startsWith("mcpca_"))
-                .toList());
-        assertThat(named).as("mcpca meters in docs/meters.md").isEqualTo(reference);
     }
 
     @Test
