@@ -18,6 +18,7 @@ mod scan;
 #[cfg(test)]
 mod test_dirs;
 mod serve;
+mod shards;
 mod shared_cache;
 mod symbols_cmd;
 

@@ -31,17 +31,25 @@ public final class ToolRunner {
     private final AnalyzerPool analyzers;
     private final Clock clock;
     private final ResultCache cache;
+    private final Sharding sharding;
 
     public ToolRunner(ToolCatalog catalog, PathGuard paths, AnalyzerPool analyzers, Clock clock) {
         this(catalog, paths, analyzers, clock, ResultCache.NONE);
     }
 
     public ToolRunner(ToolCatalog catalog, PathGuard paths, AnalyzerPool analyzers, Clock clock, ResultCache cache) {
+        this(catalog, paths, analyzers, clock, cache, Sharding.NONE);
+    }
+
+    /** @param sharding where a call that may run as shards goes after a result-cache miss */
+    public ToolRunner(ToolCatalog catalog, PathGuard paths, AnalyzerPool analyzers, Clock clock, ResultCache cache,
+                      Sharding sharding) {
         this.catalog = catalog;
         this.paths = paths;
         this.analyzers = analyzers;
         this.clock = clock;
         this.cache = cache;
+        this.sharding = sharding;
     }
 
     /** Cancels a call running (or about to run) here; see {@link AnalyzerPool#cancel}. */
@@ -71,7 +79,9 @@ public final class ToolRunner {
                     : WORKER_PONG;
         }
         Optional<ToolDescriptor> tool = catalog.find(request.tool());
-        if (tool.isEmpty()) {
+        // a sharded call's internal tools (never a client's: the ingress knows only the catalog) take a path
+        boolean internal = Sharding.isInternal(request.tool());
+        if (tool.isEmpty() && !internal) {
             return AnalyzerOutcome.failure(ErrorCode.UNKNOWN_TOOL, "unknown tool: " + request.tool());
         }
         Duration left = Duration.ofMillis(request.deadlineEpochMs() - clock.millis());
@@ -79,7 +89,7 @@ public final class ToolRunner {
             return AnalyzerOutcome.failure(ErrorCode.DEADLINE_EXCEEDED, "the call's deadline passed before it ran");
         }
         Map<String, Object> args = new LinkedHashMap<>(request.arguments());
-        String pathArgument = tool.get().pathArgument();
+        String pathArgument = internal ? "path" : tool.get().pathArgument();
         Optional<Path> input = Optional.empty();
         if (!pathArgument.isEmpty() && args.get(pathArgument) instanceof String requested) {
             try {
@@ -91,12 +101,17 @@ public final class ToolRunner {
                 return AnalyzerOutcome.failure(e.code(), e.getMessage());
             }
         }
-        Optional<String> key = cache.keyOf(tool.get(), request.arguments(), input);
+        Optional<String> key = internal ? Optional.empty() : cache.keyOf(tool.get(), request.arguments(), input);
         if (key.isPresent()) {
             Optional<JsonBytes> cached = cache.get(key.get());
             if (cached.isPresent()) {
                 return AnalyzerOutcome.cached(cached.get());
             }
+        }
+        if (!internal && sharding.fanOut(request, args, key, planArgs -> analyzers.call(request.requestId() + "#plan",
+                Sharding.PLAN_TOOL, planArgs, Duration.ofMillis(Math.max(1, request.deadlineEpochMs() - clock.millis())),
+                ProgressListener.NONE))) {
+            return AnalyzerOutcome.FANNED_OUT;
         }
         AnalyzerOutcome outcome = analyzers.call(request.requestId(), request.tool(), args, left, progress);
         if (outcome.succeeded() && key.isPresent()) {
