@@ -54,6 +54,12 @@
 //!   `{"root", "files", "symbols", "query", "total", "matches": [{"path","language","match",
 //!   "score", ...symbol}]}`.
 //!
+//! * internal, for a large tree's `analyze-metrics` as shards (`shards.rs`; the worker's, in no tool list):
+//!   `plan-shards` (`{"path", "minBytes", "targetBytes", "maxShards"}` → `{"files", "bytes", "shards":
+//!   [{"from", "to", "files", "bytes"}]}`), `analyze-metrics-shard` (`analyze-metrics`'s args without
+//!   `cursor`, plus `"shard": {"from", "to"}`) and `merge-shards` (`analyze-metrics`'s args plus `"shards"`:
+//!   the shard answers in shard order → the first page one scan gives).
+//!
 //! Paging (`paging.rs`): a page holds at most `limit` files (1 to 10000; more is taken as 10000)
 //! and at most 4 MiB of JSON in all (the files get what the tree-wide parts leave), but at least
 //! one file while any remain; `nextCursor` (an opaque string, `null` on the last page) passed as

@@ -69,7 +69,10 @@ public final class ShardRun {
             if (records.stored(parent, index)) {
                 stored = records.store(parent, index, false, "");
             } else {
+                long started = System.nanoTime();
                 AnalyzerOutcome outcome = attempts.run(shard);
+                log.info("shard {} of {} of call {} ran in {} ms: {}", index, count, parent,
+                        (System.nanoTime() - started) / 1_000_000, outcome.succeeded() ? "stored" : outcome.error());
                 if (AnalyzerAttempts.crashed(outcome)) {
                     handBacks.handBack(call, outcome.errorMessage(), false);
                     return;

@@ -78,13 +78,12 @@ public final class ShardFanOut implements Sharding {
         ShardRecords.Begun begun = records.begin(request.requestId(), shards.size(),
                 new String(planned.result().utf8(), StandardCharsets.UTF_8), cacheKey,
                 Duration.ofMillis(Math.max(0, request.deadlineEpochMs() - clock.millis())).plus(RECORD_MARGIN));
-        if (begun.send()) {
-            List<Bounds> sent = boundsOf(begun.plan().getBytes(StandardCharsets.UTF_8));
-            byte[] stream = keys.requestStream(pool, Keys.partitionOf(request.sessionId(), partitions))
-                    .getBytes(StandardCharsets.UTF_8);
-            records.send(request.requestId(), stream, shardRequests(request, sent));
-            log.info("call {}: {} shards sent", request.requestId(), sent.size());
-        }
+        List<Bounds> sent = boundsOf(begun.plan().getBytes(StandardCharsets.UTF_8));
+        byte[] stream = keys.requestStream(pool, Keys.partitionOf(request.sessionId(), partitions))
+                .getBytes(StandardCharsets.UTF_8);
+        records.send(stream, shardRequests(request, sent));
+        log.info("call {}: {} shards sent{} ({})", request.requestId(), sent.size(),
+                begun.recordedNow() ? "" : " again (an earlier delivery recorded them)", begun.plan());
         return true;
     }
 

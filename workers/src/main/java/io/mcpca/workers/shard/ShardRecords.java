@@ -25,8 +25,8 @@ public final class ShardRecords {
     private static final LuaScript BEGIN = LuaScript.load("beginShards-1.lua");
     private static final LuaScript STORE = LuaScript.load("storeShard-1.lua");
 
-    /** What {@code beginShards-1.lua} said: send the shards of {@code plan}, or not (an earlier delivery did). */
-    public record Begun(boolean send, String plan) {
+    /** What {@code beginShards-1.lua} said: the plan whose shards to send, recorded now or by an earlier delivery. */
+    public record Begun(boolean recordedNow, String plan) {
     }
 
     /** What {@code storeShard-1.lua} said; {@code count} 0 when the record is gone. */
@@ -62,12 +62,11 @@ public final class ShardRecords {
         return new Begun(((Long) answer.get(0)) != 0, (String) answer.get(1));
     }
 
-    /** Appends the shard entries to {@code stream} (the call's own partition), then marks the record sent. */
-    public void send(String requestId, byte[] stream, List<ToolRequest> shards) {
+    /** Appends the shard entries to {@code stream} (the call's own partition). */
+    public void send(byte[] stream, List<ToolRequest> shards) {
         for (ToolRequest shard : shards) {
             bytes.xadd(stream, trim, entries.encode(shard));
         }
-        strings.hset(keys.shards(requestId), "fanned", "1");
     }
 
     /** Whether shard {@code index} of call {@code requestId} already stored its answer (a redelivery need not run). */
