@@ -1,5 +1,6 @@
 // One MCP tools/call over Streamable HTTP with Node's fetch (no SDK needed): initialize, then the call;
-// prints {"ms": <wall time of the call>, "result": <structuredContent>} as one JSON line.
+// prints {"ms": <wall time of the call>, "totalFiles": <the answer's page.totalFiles>, "bytes": <answer JSON
+// length>} as one JSON line; with OUT=file the answer's structuredContent goes to that file.
 // Usage: node call.mjs URL TOOL ARGS_JSON
 const [url, tool, argsJson] = process.argv.slice(2);
 const headers = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream',
@@ -34,4 +35,7 @@ if (!answer || answer.error || answer.result.isError) {
   console.error(JSON.stringify(answer));
   process.exit(1);
 }
-console.log(JSON.stringify({ ms: Math.round(ms), result: answer.result.structuredContent }));
+const content = answer.result.structuredContent;
+const text = JSON.stringify(content);
+if (process.env.OUT) (await import('node:fs')).writeFileSync(process.env.OUT, text);
+console.log(JSON.stringify({ ms: Math.round(ms), totalFiles: content.page.totalFiles, bytes: text.length }));
