@@ -88,14 +88,17 @@ class ShardedAnalysisIT {
         try (WorkerJvm serve = WorkerJvm.serve(dir, "serve", REDIS.uri(), prefix, ROOT, port,
                 with(settings("serve"), "--mcpca.worker.pools=fast"));
              WorkerJvm victim = WorkerJvm.start(dir, "victim", REDIS.uri(), prefix, ROOT,
-                     with(settings("victim"), "--mcpca.worker.pools=heavy"))) {
+                     with(settings("victim"), "--mcpca.worker.pools=heavy", "--mcpca.worker.concurrency=1",
+                             "--mcpca.worker.shard-target-bytes=48KB"))) {
             McpSyncClient client = client(port);
-            // the victim is the heavy pool's only worker: it plans, sends and takes the shards
+            // the victim is the heavy pool's only worker: it plans, sends and takes the shards, one at a time
+            // (~18 shards of ~48 KB, each a walk of the tree and a scan: it is killed long before the last)
             CompletableFuture<CallToolResult> pending = CompletableFuture.supplyAsync(
                     () -> client.callTool(new CallToolRequest("analyze-metrics", call)));
-            await().atMost(120, TimeUnit.SECONDS).until(() -> victim.log().contains("shards sent"));
-            Thread.sleep(1_000); // the victim is taking its shards
+            await().atMost(120, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(20))
+                    .until(() -> victim.log().contains("shards sent"));
             victim.kill9();
+            assertThat(pending).as("not answered before the kill").isNotDone();
             try (WorkerJvm survivor = WorkerJvm.start(dir, "survivor", REDIS.uri(), prefix, ROOT,
                     with(settings("survivor"), "--mcpca.worker.pools=heavy"))) {
                 CallToolResult result = pending.get(180, TimeUnit.SECONDS);
@@ -164,10 +167,16 @@ class ShardedAnalysisIT {
         return args;
     }
 
+    /** {@code settings} with {@code more} added, a setting in {@code more} replacing the one of the same name. */
     private static String[] with(String[] settings, String... more) {
-        String[] all = java.util.Arrays.copyOf(settings, settings.length + more.length);
-        System.arraycopy(more, 0, all, settings.length, more.length);
-        return all;
+        Map<String, String> all = new LinkedHashMap<>();
+        for (String s : settings) {
+            all.put(s.substring(0, s.indexOf('=')), s);
+        }
+        for (String s : more) {
+            all.put(s.substring(0, s.indexOf('=')), s);
+        }
+        return all.values().toArray(String[]::new);
     }
 
     private static int freePort() throws Exception {
