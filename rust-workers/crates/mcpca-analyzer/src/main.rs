@@ -19,6 +19,7 @@ mod scan;
 #[cfg(test)]
 mod test_dirs;
 mod serve;
+mod shards;
 mod shared_cache;
 mod symbols_cmd;
 

@@ -5,9 +5,9 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
-use metrics::{FileLines, FileMetrics, FunctionMetrics, MetricStats, SyntaxError};
+use metrics::{FileLines, FileMetrics, MetricStats, SyntaxError};
 use protocol::Detail;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::value::{to_raw_value, RawValue};
 
 use crate::paging::{self, Page, PageRequest, Paged};
@@ -37,16 +37,25 @@ pub struct MetricsPage<'a> {
 }
 
 /// One of the tree's most complex functions; the values are the function record's.
-#[derive(Debug, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Hotspot {
     path: String,
     name: String,
-    kind: &'static str,
+    kind: String,
     start_line: u32,
     end_line: u32,
     cyclomatic: u32,
     cognitive: u32,
+}
+
+/// A hotspot with its function's place in its file (the last tie-break of the order), as a shard
+/// sends it to the merge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RankedHotspot {
+    #[serde(flatten)]
+    spot: Hotspot,
+    index: usize,
 }
 
 /// A file without its `functions` and `classes` (`detail: "files"`): the other fields of
@@ -60,30 +69,65 @@ struct FileOverview<'a> {
     errors: &'a [SyntaxError],
 }
 
+/// The whole-tree parts of an answer: the same on every page.
+pub struct TreeParts<'a> {
+    pub root: &'a str,
+    pub totals: &'a Totals,
+    pub directories: &'a [DirectoryTotals],
+    pub skipped: &'a [Skipped],
+}
+
 /// The page `request` asks for of `result`, with `hotspots` hotspots of the whole tree.
 /// `deepest_directory`: list only directories of at most that many path components (all if none).
 pub fn metrics_page<'a>(result: &'a DirectoryResult, detail: Detail, request: &PageRequest, hotspots: usize, deepest_directory: Option<usize>) -> serde_json::Result<MetricsPage<'a>> {
     let decoded: Vec<Cow<'a, FileMetrics>> = result.files.iter().map(ScannedFile::metrics).collect::<serde_json::Result<_>>()?;
+    let parts = TreeParts { root: &result.root, totals: &result.totals, directories: &result.directories, skipped: &result.skipped };
+    let hot = hottest(&decoded, hotspots).into_iter().map(|r| r.spot).collect();
+    assemble(parts, hot, detail, request, deepest_directory, &decoded, decoded.len(), |m| file_json(m, detail))
+}
+
+/// The answer from its parts: the page of the tree's `total` files that `request` asks for, of
+/// which `prefix` holds the first ones (all of them, or at least all the page could hold), each
+/// encoded by `encode`. The tree-wide parts come with every page, so the files get what they
+/// leave of the budget. The one place an `analyze-metrics` answer is put together: a scan's and a
+/// merge of shards' alike.
+#[allow(clippy::too_many_arguments)]
+pub fn assemble<'a, T>(
+    parts: TreeParts<'a>,
+    hotspots: Vec<Hotspot>,
+    detail: Detail,
+    request: &PageRequest,
+    deepest_directory: Option<usize>,
+    prefix: &[T],
+    total: usize,
+    encode: impl Fn(&T) -> serde_json::Result<Box<RawValue>>,
+) -> serde_json::Result<MetricsPage<'a>> {
     let mut page = MetricsPage {
-        root: &result.root,
+        root: parts.root,
         page: Page { offset: 0, count: 0, total_files: 0 },
         next_cursor: None,
         files: Vec::new(),
-        totals: &result.totals,
-        directories: within_depth(&result.directories, deepest_directory),
-        hotspots: hottest(&decoded, hotspots),
-        skipped: &result.skipped,
+        totals: parts.totals,
+        directories: within_depth(parts.directories, deepest_directory),
+        hotspots,
+        skipped: parts.skipped,
     };
-    // the tree-wide parts come with every page, so the files get what they leave of the budget
     let paged = match detail {
-        Detail::Functions => paging::paginate_beside(&page, &decoded, request, to_raw_value)?,
-        Detail::Files => paging::paginate_beside(&page, &decoded, request, |m| to_raw_value(&overview(m)))?,
-        Detail::Summary => Paged::empty(request, result.files.len()),
+        Detail::Functions | Detail::Files => paging::paginate_prefix_beside(&page, prefix, total, request, encode)?,
+        Detail::Summary => Paged::empty(request, total),
     };
     page.page = paged.page;
     page.next_cursor = paged.next_cursor;
     page.files = paged.items;
     Ok(page)
+}
+
+/// A file's JSON in a page at `detail` (`summary` pages hold no files; this gives the full file).
+pub fn file_json(m: &FileMetrics, detail: Detail) -> serde_json::Result<Box<RawValue>> {
+    match detail {
+        Detail::Files => to_raw_value(&overview(m)),
+        _ => to_raw_value(m),
+    }
 }
 
 /// The directories of at most `deepest` path components (all if none); the analysed directory's
@@ -97,48 +141,55 @@ fn overview(m: &FileMetrics) -> FileOverview<'_> {
     FileOverview { path: &m.path, language: m.language, lines: &m.lines, totals: &m.totals, errors: &m.errors }
 }
 
-/// A function of the tree with its file's path and its place in the file (the last tie-break,
-/// so that the order is total and the same on every page).
-struct Candidate<'a> {
-    path: &'a str,
-    index: usize,
-    function: &'a FunctionMetrics,
-}
-
-/// Hotter first: cyclomatic descending, cognitive descending, path, start line.
-fn hotter(a: &Candidate<'_>, b: &Candidate<'_>) -> Ordering {
-    let (fa, fb) = (a.function, b.function);
+/// Hotter first: cyclomatic descending, cognitive descending, path, start line, then the
+/// function's place in its file (so that the order is total and the same on every page, and a
+/// merge of shards' hottest functions orders them as one scan would).
+fn hotter(a: &RankedHotspot, b: &RankedHotspot) -> Ordering {
+    let (fa, fb) = (&a.spot, &b.spot);
     fb.cyclomatic
         .cmp(&fa.cyclomatic)
         .then(fb.cognitive.cmp(&fa.cognitive))
-        .then(a.path.cmp(b.path))
+        .then(fa.path.cmp(&fb.path))
         .then(fa.start_line.cmp(&fb.start_line))
         .then(a.index.cmp(&b.index))
 }
 
-/// The `count` hottest functions of `files`.
-fn hottest(files: &[Cow<'_, FileMetrics>], count: usize) -> Vec<Hotspot> {
-    let mut candidates: Vec<Candidate<'_>> = files
-        .iter()
-        .flat_map(|m| m.functions.iter().enumerate().map(|(index, function)| Candidate { path: &m.path, index, function }))
-        .collect();
+/// The `count` hottest of `candidates`, hottest first.
+fn top(mut candidates: Vec<RankedHotspot>, count: usize) -> Vec<RankedHotspot> {
     if candidates.len() > count && count > 0 {
         candidates.select_nth_unstable_by(count - 1, hotter);
     }
     candidates.truncate(count);
     candidates.sort_unstable_by(hotter);
     candidates
-        .into_iter()
-        .map(|c| Hotspot {
-            path: c.path.to_string(),
-            name: c.function.name.clone(),
-            kind: c.function.kind,
-            start_line: c.function.start_line,
-            end_line: c.function.end_line,
-            cyclomatic: c.function.cyclomatic,
-            cognitive: c.function.cognitive,
+}
+
+/// The `count` hottest functions of `files`, with their places in their files.
+pub fn hottest(files: &[Cow<'_, FileMetrics>], count: usize) -> Vec<RankedHotspot> {
+    let candidates = files
+        .iter()
+        .flat_map(|m| {
+            m.functions.iter().enumerate().map(|(index, f)| RankedHotspot {
+                spot: Hotspot {
+                    path: m.path.clone(),
+                    name: f.name.clone(),
+                    kind: f.kind.to_string(),
+                    start_line: f.start_line,
+                    end_line: f.end_line,
+                    cyclomatic: f.cyclomatic,
+                    cognitive: f.cognitive,
+                },
+                index,
+            })
         })
-        .collect()
+        .collect();
+    top(candidates, count)
+}
+
+/// The `count` hottest of the shards' hottest: the tree's `count` hottest are among the union of
+/// each shard's `count` hottest, since the order is total.
+pub fn merge_hotspots(shards: impl IntoIterator<Item = RankedHotspot>, count: usize) -> Vec<Hotspot> {
+    top(shards.into_iter().collect(), count).into_iter().map(|r| r.spot).collect()
 }
 
 #[cfg(test)]
@@ -160,7 +211,7 @@ mod tests {
         let plain = "def c():\n    return 0\n";
         let files = [file("z.py", branchy), file("m.py", &format!("{plain}{nested}")), file("a.py", branchy)];
         let hot = hottest(&files, 3);
-        let got: Vec<(&str, &str, u32, u32, u32)> = hot.iter().map(|h| (h.path.as_str(), h.name.as_str(), h.start_line, h.cyclomatic, h.cognitive)).collect();
+        let got: Vec<(&str, &str, u32, u32, u32)> = hot.iter().map(|h| (h.spot.path.as_str(), h.spot.name.as_str(), h.spot.start_line, h.spot.cyclomatic, h.spot.cognitive)).collect();
         assert_eq!(got, [("m.py", "b", 3, 3, 3), ("a.py", "a", 1, 3, 2), ("z.py", "a", 1, 3, 2)]);
         assert_eq!(hottest(&files, 10).len(), 4);
         assert!(hottest(&files, 0).is_empty());

@@ -91,14 +91,36 @@ impl Paged {
 /// The requested page of `items` for an answer whose other parts are `rest` (serialized here to
 /// measure them): the items get what `rest` leaves of [`PAGE_BUDGET_BYTES`].
 pub fn paginate_beside<T>(rest: &impl Serialize, items: &[T], request: &PageRequest, encode: impl Fn(&T) -> serde_json::Result<Box<RawValue>>) -> serde_json::Result<Paged> {
+    paginate_prefix_beside(rest, items, items.len(), request, encode)
+}
+
+/// [`paginate_beside`] of a list of `total` items of which `prefix` holds the first ones, at
+/// least every item the requested page could hold (a merge of shards knows only those).
+pub fn paginate_prefix_beside<T>(rest: &impl Serialize, prefix: &[T], total: usize, request: &PageRequest, encode: impl Fn(&T) -> serde_json::Result<Box<RawValue>>) -> serde_json::Result<Paged> {
     let budget = files_budget(serde_json::to_vec(rest)?.len());
-    paginate(items, request, budget, encode)
+    paginate_prefix(prefix, total, request, budget, encode)
+}
+
+/// The most bytes of item JSON a page may hold (its tree-wide parts not counted): a shard sends
+/// its first files up to this much, of which a merged first page can hold no more.
+pub const MAX_PAGE_ITEM_BYTES: usize = PAGE_BUDGET_BYTES;
+
+/// How many of the items from the first one a page starting there may hold, given their JSON sizes
+/// (at most `limit`, at most [`MAX_PAGE_ITEM_BYTES`], at least one).
+pub fn first_page_bound(sizes: impl IntoIterator<Item = usize>, limit: usize) -> usize {
+    page_len(sizes, limit, MAX_PAGE_ITEM_BYTES)
 }
 
 /// The requested page of `items`, at most `budget` bytes of them. Each item is encoded once, by
 /// `encode`: the length of its JSON (and the comma after it) decides whether it fits the page,
 /// the JSON itself goes into the answer.
+#[cfg(test)]
 fn paginate<T>(items: &[T], request: &PageRequest, budget: usize, encode: impl Fn(&T) -> serde_json::Result<Box<RawValue>>) -> serde_json::Result<Paged> {
+    paginate_prefix(items, items.len(), request, budget, encode)
+}
+
+/// [`paginate`] of the first items (`items`) of a list of `total`.
+fn paginate_prefix<T>(items: &[T], total: usize, request: &PageRequest, budget: usize, encode: impl Fn(&T) -> serde_json::Result<Box<RawValue>>) -> serde_json::Result<Paged> {
     let offset = request.offset.min(items.len());
     let mut encoded = Vec::new();
     let sizes = items[offset..].iter().map(|item| {
@@ -111,8 +133,8 @@ fn paginate<T>(items: &[T], request: &PageRequest, budget: usize, encode: impl F
     encoded.truncate(count);
     let end = offset + count;
     Ok(Paged {
-        page: Page { offset, count, total_files: items.len() },
-        next_cursor: (end < items.len()).then(|| cursor(end)),
+        page: Page { offset, count, total_files: total },
+        next_cursor: (end < total).then(|| cursor(end)),
         items: encoded.into_iter().collect::<serde_json::Result<_>>()?,
     })
 }

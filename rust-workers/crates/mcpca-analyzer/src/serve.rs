@@ -57,6 +57,12 @@
 //!   `{"root", "files", "symbols", "query", "total", "matches": [{"path","language","match",
 //!   "score", ...symbol}]}`.
 //!
+//! * internal, for a large tree's `analyze-metrics` as shards (`shards.rs`; the worker's, in no tool list):
+//!   `plan-shards` (`{"path", "minBytes", "targetBytes", "maxShards"}` → `{"files", "bytes", "shards":
+//!   [{"from", "to", "files", "bytes"}]}`), `analyze-metrics-shard` (`analyze-metrics`'s args without
+//!   `cursor`, plus `"shard": {"from", "to"}`) and `merge-shards` (`analyze-metrics`'s args plus `"shards"`:
+//!   the shard answers in shard order → the first page one scan gives).
+//!
 //! Paging (`paging.rs`): a page holds at most `limit` files (1 to 10000; more is taken as 10000)
 //! and at most 4 MiB of JSON in all (the files get what the tree-wide parts leave), but at least
 //! one file while any remain; `nextCursor` (an opaque string, `null` on the last page) passed as
@@ -83,13 +89,14 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::Result;
-use protocol::{AnalyzeFilesArgs, AnalyzeMetricsArgs, CalculateMetricsArgs, ErrorCode, PingArgs, Pong, Request, Response, SearchSymbolsArgs, SymbolsArgs, Tool};
+use protocol::{AnalyzeFilesArgs, AnalyzeMetricsArgs, AnalyzeMetricsShardArgs, CalculateMetricsArgs, PlanShardsArgs, ErrorCode, PingArgs, Pong, Request, Response, SearchSymbolsArgs, SymbolsArgs, Tool};
 use serde_json::value::RawValue;
 
 use crate::files_cmd;
 use crate::metrics_page;
 use crate::paging::{self, Page, PageRequest};
 use crate::scan::{self, ScanOptions};
+use crate::shards;
 use crate::shared_cache::{self, Inbox, Session, SessionContext};
 use crate::symbols_cmd::{self, SkippedFile, SymbolOptions};
 
@@ -365,6 +372,9 @@ fn handle(request: &Request, cx: &Cx<'_>) -> Response {
         Tool::Symbols => symbols_tool(request, cx),
         Tool::SearchSymbols => search_symbols_tool(request, cx),
         Tool::AnalyzeFiles => analyze_files(request, cx),
+        Tool::PlanShards => plan_shards(request, cx),
+        Tool::AnalyzeMetricsShard => measuring_tool(request, cx, analyze_metrics_shard),
+        Tool::MergeShards => merge_shards(request),
     };
     match outcome {
         Ok(result) => Response::Result { id, result },
@@ -461,11 +471,85 @@ fn analyze_metrics(request: &Request, cx: &Cx<'_>, options: &ScanOptions, shared
     };
     let result = scan::scan(root, relative_to, &options, &progress);
     drop(options); // the shared cache's received entries: freed once written, not kept while encoding
-    // directory paths are relative to `relativeTo` when the root lies under it, else to the root
-    let root_components = relative_to.and_then(|base| root.strip_prefix(base).ok()).map_or(0, |r| r.components().count());
-    let deepest_directory = args.directory_depth.map(|depth| root_components + depth);
-    let answer = metrics_page::metrics_page(&result, args.detail, &page, hotspots, deepest_directory).map_err(|e| internal(id, e))?;
+    let answer = metrics_page::metrics_page(&result, args.detail, &page, hotspots, deepest_directory(&args)).map_err(|e| internal(id, e))?;
     to_json(id, &answer)
+}
+
+/// `directoryDepth` as a number of path components: directory paths are relative to
+/// `relativeTo` when the root lies under it, else to the root.
+fn deepest_directory(args: &AnalyzeMetricsArgs) -> Option<usize> {
+    let root = Path::new(&args.path);
+    let relative_to = args.relative_to.as_deref().map(Path::new);
+    let root_components = relative_to.and_then(|base| root.strip_prefix(base).ok()).map_or(0, |r| r.components().count());
+    args.directory_depth.map(|depth| root_components + depth)
+}
+
+/// `analyze-metrics`'s page and hotspot arguments, checked; shards answer first pages only.
+fn first_page_args(id: &str, args: &AnalyzeMetricsArgs) -> Result<(usize, usize), Response> {
+    if args.cursor.is_some() {
+        return Err(Response::error(id, ErrorCode::BadArguments, "a sharded analysis answers the first page; later pages are ordinary calls"));
+    }
+    let page = PageRequest::of(id, args.limit, None, metrics_page::DEFAULT_PAGE_FILES)?;
+    let hotspots = args.hotspots.unwrap_or(metrics_page::DEFAULT_HOTSPOTS);
+    if hotspots > metrics_page::MAX_HOTSPOTS {
+        return Err(Response::error(id, ErrorCode::BadArguments, format!("`hotspots` must be at most {}", metrics_page::MAX_HOTSPOTS)));
+    }
+    Ok((page.limit, hotspots))
+}
+
+/// `plan-shards` (internal): how to split `analyze-metrics` of a directory (`shards.rs`).
+fn plan_shards(request: &Request, cx: &Cx<'_>) -> ToolResult {
+    let id = request.id.as_str();
+    let args: PlanShardsArgs = protocol::decode_args(request)?;
+    if !named_path(id, &args.path, "no such directory")?.is_dir() {
+        return Err(Response::error(id, ErrorCode::BadArguments, format!("{} is not a directory", args.path)));
+    }
+    to_json(id, &shards::plan(Path::new(&args.path), cx.config.scan.max_file_bytes, &args))
+}
+
+/// `analyze-metrics-shard` (internal): one shard of a tree, for `merge-shards`.
+fn analyze_metrics_shard(request: &Request, cx: &Cx<'_>, options: &ScanOptions, shared: Option<&mut Session<'_>>) -> ToolResult {
+    let id = request.id.as_str();
+    let args: AnalyzeMetricsArgs = protocol::decode_args(request)?;
+    let bounds: AnalyzeMetricsShardArgs = protocol::decode_args(request)?;
+    let (limit, hotspots) = first_page_args(id, &args)?;
+    let root = Path::new(&args.path);
+    named_path(id, &args.path, "no such directory")?;
+    let relative_to = args.relative_to.as_deref().map(Path::new);
+    let range = shards::Range::of(&bounds.shard);
+    let keep = |p: &Path| range.keeps(root, p);
+    let part = scan::ScanPart { name: range.name(), keep: &keep };
+    let options = match shared {
+        Some(session) => {
+            session.fetch(scan::unserved_keys_part(root, relative_to, options, Some(&part)));
+            session.options(options)
+        }
+        None => options.clone(),
+    };
+    let progress = |done: u64, total: u64, path: &str| {
+        (cx.progress)(Response::Progress { id: id.to_string(), progress: done, total, message: path.to_string() });
+    };
+    let result = scan::scan_part(root, relative_to, &options, Some(&part), &progress);
+    drop(options);
+    to_json(id, &shards::shard_result(&result, args.detail, limit, hotspots).map_err(|e| internal(id, e))?)
+}
+
+/// `merge-shards` arguments beside `analyze-metrics`'s: the shards' answers in shard order.
+#[derive(serde::Deserialize)]
+struct MergeShardsArgs {
+    shards: Vec<shards::ShardResult>,
+}
+
+/// `merge-shards` (internal): the shards' answers merged into the first page one scan gives.
+fn merge_shards(request: &Request) -> ToolResult {
+    let id = request.id.as_str();
+    let args: AnalyzeMetricsArgs = protocol::decode_args(request)?;
+    let (limit, hotspots) = first_page_args(id, &args)?;
+    let MergeShardsArgs { shards } = serde_json::from_value(request.args.get("shards").cloned().map(|s| serde_json::json!({ "shards": s })).unwrap_or_default())
+        .map_err(|e| Response::error(id, ErrorCode::BadArguments, format!("invalid shards: {e}")))?;
+    let root = scan::shown_root(Path::new(&args.path), args.relative_to.as_deref().map(Path::new));
+    let merged = shards::merge(root, shards, hotspots).map_err(|e| Response::error(id, ErrorCode::BadArguments, format!("invalid shards: {e}")))?;
+    to_json(id, &merged.first_page(args.detail, limit, deepest_directory(&args)).map_err(|e| internal(id, e))?)
 }
 
 /// [`files_cmd::named_path`] as the request's error line.

@@ -40,6 +40,9 @@ pub enum Tool {
     Symbols,
     SearchSymbols,
     AnalyzeFiles,
+    PlanShards,
+    AnalyzeMetricsShard,
+    MergeShards,
 }
 
 impl Tool {
@@ -51,6 +54,10 @@ impl Tool {
         (Tool::Symbols, "symbols"),
         (Tool::SearchSymbols, "search-symbols"),
         (Tool::AnalyzeFiles, "analyze-files"),
+        // internal: a large tree's analyze-metrics as shards (the worker's, never a client's)
+        (Tool::PlanShards, "plan-shards"),
+        (Tool::AnalyzeMetricsShard, "analyze-metrics-shard"),
+        (Tool::MergeShards, "merge-shards"),
     ];
 
     pub fn from_name(name: &str) -> Option<Tool> {
@@ -149,6 +156,38 @@ pub struct AnalyzeMetricsArgs {
     /// default all. A tree of thousands of directories needs it to stay within one answer.
     #[serde(default)]
     pub directory_depth: Option<usize>,
+}
+
+/// `plan-shards` arguments: how to split `analyze-metrics` of `path` (a directory) into shards.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanShardsArgs {
+    pub path: String,
+    /// A tree of fewer bytes of source than this is one shard (one call).
+    pub min_bytes: u64,
+    /// About this many bytes of source per shard.
+    pub target_bytes: u64,
+    /// At most this many shards.
+    pub max_shards: usize,
+}
+
+/// One shard of a tree: the files whose path below the analysed directory is at least `from`
+/// (from the first if none) and before `to` (to the last if none), in the walk's path order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShardBounds {
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+}
+
+/// `analyze-metrics-shard` arguments: `analyze-metrics`'s (its `cursor` ignored: shards answer
+/// first pages) and the shard's bounds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnalyzeMetricsShardArgs {
+    pub shard: ShardBounds,
 }
 
 /// `symbols` arguments: a file or a directory, one page of its outlined files at a time.

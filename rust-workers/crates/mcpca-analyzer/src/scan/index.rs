@@ -23,6 +23,16 @@ pub(super) fn index_name(root: &Path, relative_to: Option<&Path>, options: &Scan
     )
 }
 
+/// The index name of a scan of `part` of the tree (the whole tree's name if none): each shard of a
+/// tree keeps its own index, so shards never overwrite each other's.
+pub(super) fn part_index_name(root: &Path, relative_to: Option<&Path>, options: &ScanOptions, part: Option<&super::ScanPart<'_>>) -> String {
+    let whole = index_name(root, relative_to, options);
+    match part {
+        Some(p) => format!("{whole}\0part\0{}", p.name),
+        None => whole,
+    }
+}
+
 /// The stat signature the scan index keys a regular file by (`None` for a symlink or a file that
 /// cannot be stat'ed, which the index never serves).
 pub(super) fn file_sig(path: &Path) -> Option<cache::FileSig> {

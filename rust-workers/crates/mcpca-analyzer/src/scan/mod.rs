@@ -26,27 +26,34 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use metrics::FileMetrics;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use index::{index_name, scan_file};
+use index::{part_index_name, scan_file};
 
 pub(crate) use classify::{read_source, special_kind};
 pub use measure::{measure_file, metrics_entry, FileOutcome};
 pub use scanned::{DirectoryResult, FileBody, ScannedFile};
-pub use shared_keys::{unserved_key, unserved_keys, Unserved};
+pub use shared_keys::{unserved_key, unserved_keys, unserved_keys_part, Unserved};
 pub use summary::{summary, SummaryResult};
-pub use totals::{directory_totals, DirectoryTotals, LanguageTotals, Totals};
-pub(crate) use walk::{shown_root, walk};
+pub use totals::{directory_totals, directory_totals_of, DirectoryTotals, LanguageTotals, Totals};
+pub(crate) use walk::{list_files, shown_root, walk, walk_part};
 
 /// Files larger than this are skipped (`--max-file-size`). 10 MiB: far above hand-written
 /// source; generated bundles above it would dominate the run and say little about the code.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
 /// A file the scan did not measure, and why (`"binary"`, `"too large"`, …).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Skipped {
     pub path: String,
     pub reason: String,
+}
+
+/// Skipped files in path order (stable: a path's entries keep their walk order). The walk lists
+/// what it skips in directory-read order, which differs between file systems and between a walk
+/// of the whole tree and the walks of its shards; the answer must not.
+pub fn sort_skipped(skipped: &mut [Skipped]) {
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
 }
 
 /// Options of a scan.
@@ -87,14 +94,33 @@ pub fn scan(
     options: &ScanOptions,
     progress: &(dyn Fn(u64, u64, &str) + Sync),
 ) -> DirectoryResult {
-    let index_name = options.cache.as_ref().map(|_| index_name(root, relative_to, options));
+    scan_part(root, relative_to, options, None, progress)
+}
+
+/// [`scan`] of one part of the tree (a shard: the files and walk skips `part.keep` takes), with a
+/// scan index of its own (`part.name`), so the shards of a tree do not overwrite each other's.
+pub struct ScanPart<'a> {
+    pub name: String,
+    pub keep: &'a (dyn Fn(&Path) -> bool + Sync),
+}
+
+pub fn scan_part(
+    root: &Path,
+    relative_to: Option<&Path>,
+    options: &ScanOptions,
+    part: Option<&ScanPart<'_>>,
+    progress: &(dyn Fn(u64, u64, &str) + Sync),
+) -> DirectoryResult {
+    let index_name = options.cache.as_ref().map(|_| part_index_name(root, relative_to, options, part));
     let index = match (&options.cache, &index_name) {
         (Some(c), Some(name)) => c.load_index(name),
         _ => cache::PathIndex::default(),
     };
     let next_index = cache::IndexWriter::new();
     let index_hits = AtomicU64::new(0);
-    let walked = walk(root, relative_to, progress, |path, display| {
+    let keep_all = |_: &Path| true;
+    let keep = part.map_or(&keep_all as &(dyn Fn(&Path) -> bool + Sync), |p| p.keep);
+    let walked = walk_part(root, relative_to, keep, progress, |path, display| {
         Some(scan_file(path, display, options, &index, &next_index, &index_hits))
     });
     let mut result = DirectoryResult {
@@ -109,13 +135,13 @@ pub fn scan(
         seen += 1;
         match outcome {
             Ok(file) => {
-                result.totals.all.add(&file.summary);
-                result.totals.by_language.entry(file.summary.language.to_string()).or_default().add(&file.summary);
+                result.totals.add(&file.summary);
                 result.files.push(file);
             }
             Err(reason) => result.skipped.push(Skipped { path: display, reason }),
         }
     }
+    sort_skipped(&mut result.skipped);
     result.directories = directory_totals(&result.files);
     if let (Some(c), Some(name)) = (&options.cache, &index_name) {
         let hits = index_hits.load(Ordering::Relaxed);

@@ -7,10 +7,10 @@ use std::path::Path;
 use lang::Language;
 
 use super::classify::read_measurable;
-use super::index::{file_sig, index_name};
+use super::index::{file_sig, part_index_name};
 use super::measure::metrics_salt;
-use super::walk::walk;
-use super::ScanOptions;
+use super::walk::walk_part;
+use super::{ScanOptions, ScanPart};
 
 /// The content key under which [`measure_file`] would look `path` up, if it would measure the file
 /// through the cache and the cache has no entry for it yet (`None` without a cache, for a file
@@ -37,10 +37,17 @@ pub struct Unserved {
 /// The content keys a [`scan`] of `root` would look up and not find: files neither served by the
 /// scan index (unchanged signature) nor held by the content cache.
 pub fn unserved_keys(root: &Path, relative_to: Option<&Path>, options: &ScanOptions) -> Unserved {
+    unserved_keys_part(root, relative_to, options, None)
+}
+
+/// [`unserved_keys`] of one part of the tree (see [`super::scan_part`]).
+pub fn unserved_keys_part(root: &Path, relative_to: Option<&Path>, options: &ScanOptions, part: Option<&ScanPart<'_>>) -> Unserved {
     let Some(cache) = &options.cache else { return Unserved::default() };
-    let index = cache.load_index(&index_name(root, relative_to, options));
+    let index = cache.load_index(&part_index_name(root, relative_to, options, part));
     let started_ns = cache::now_ns();
-    let walked = walk(root, relative_to, &|_, _, _| {}, |path, display| {
+    let keep_all = |_: &Path| true;
+    let keep = part.map_or(&keep_all as &(dyn Fn(&Path) -> bool + Sync), |p| p.keep);
+    let walked = walk_part(root, relative_to, keep, &|_, _, _| {}, |path, display| {
         // Stat before reading: a change after this point changes the signature the scan sees.
         let sig = file_sig(path);
         if sig.as_ref().and_then(|sig| index.lookup(display, sig)).is_some() {

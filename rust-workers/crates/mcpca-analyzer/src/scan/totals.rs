@@ -80,6 +80,15 @@ pub struct Totals {
     pub by_language: BTreeMap<String, LanguageTotals>,
 }
 
+impl Totals {
+    /// Counts one more file, for the whole tree and its language: files are added in path order
+    /// (a scan's, and a merge of its shards', so the float sums are the same to the last bit).
+    pub fn add(&mut self, summary: &FileSummary) {
+        self.all.add(summary);
+        self.by_language.entry(summary.language.to_string()).or_default().add(summary);
+    }
+}
+
 /// Totals of one directory and everything below it (`path` relative like the files' paths;
 /// `""` is the scanned directory itself).
 #[derive(Debug, Clone, Default, Serialize)]
@@ -91,15 +100,20 @@ pub struct DirectoryTotals {
 
 /// Roll-up per directory: each file counts for its directory and every ancestor up to the root.
 pub fn directory_totals(files: &[ScannedFile]) -> Vec<DirectoryTotals> {
+    directory_totals_of(files.iter().map(|f| (f.path.as_str(), &f.summary)))
+}
+
+/// [`directory_totals`] of `(path, summary)` pairs in path order.
+pub fn directory_totals_of<'a>(files: impl IntoIterator<Item = (&'a str, &'a FileSummary)>) -> Vec<DirectoryTotals> {
     let mut dirs: BTreeMap<&str, LanguageTotals> = BTreeMap::new();
-    for f in files {
-        let mut path = f.path.as_str();
+    for (file_path, summary) in files {
+        let mut path = file_path;
         loop {
             path = match path.rfind('/') {
                 Some(i) => &path[..i],
                 None => "",
             };
-            dirs.entry(path).or_default().add(&f.summary);
+            dirs.entry(path).or_default().add(summary);
             if path.is_empty() {
                 break;
             }

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 /// Lists the files under `root` (or `root` itself if it is a file): .gitignore/.ignore honoured
 /// (also outside a git repository), hidden files skipped, symlinks never followed; symlinks,
 /// FIFOs, sockets and devices are listed in `skipped` with their kind, never opened.
-pub(super) fn list_files(root: &Path, skipped: &mut Vec<(PathBuf, String)>) -> Vec<PathBuf> {
+pub(crate) fn list_files(root: &Path, skipped: &mut Vec<(PathBuf, String)>) -> Vec<PathBuf> {
     if root.is_file() {
         return vec![root.to_path_buf()];
     }
@@ -84,8 +84,23 @@ pub(crate) fn walk<T: Send>(
     progress: &(dyn Fn(u64, u64, &str) + Sync),
     per_file: impl Fn(&Path, &str) -> Option<T> + Sync,
 ) -> Walk<T> {
+    walk_part(root, relative_to, &|_| true, progress, per_file)
+}
+
+/// [`walk`] of the files and walk skips `keep` takes (given the path as listed: `root` joined
+/// with the path below it), for a shard of a tree: every shard lists the whole tree the same way,
+/// so the parts of a tree are exactly what one walk of it finds.
+pub(crate) fn walk_part<T: Send>(
+    root: &Path,
+    relative_to: Option<&Path>,
+    keep: &(dyn Fn(&Path) -> bool + Sync),
+    progress: &(dyn Fn(u64, u64, &str) + Sync),
+    per_file: impl Fn(&Path, &str) -> Option<T> + Sync,
+) -> Walk<T> {
     let mut walk_skips = Vec::new();
-    let files = list_files(root, &mut walk_skips);
+    let mut files = list_files(root, &mut walk_skips);
+    files.retain(|f| keep(f));
+    walk_skips.retain(|(p, _)| keep(p));
     let base: PathBuf = match relative_to {
         Some(b) if root.starts_with(b) => b.to_path_buf(),
         _ if root.is_file() => root.parent().map(Path::to_path_buf).unwrap_or_default(),

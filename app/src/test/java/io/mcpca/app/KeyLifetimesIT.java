@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 13: every session left its fence counter in Redis forever. A mixed workload through the whole
  * pipeline (sessions with locked calls, sessionless pings, cached results, a poison call dead-lettered, a
- * cancelled call) and then every key without a time to live (SCAN + PTTL -1) must be on the allowlist below,
+ * cancelled call, sharded analyze-metrics) and then every key without a time to live (SCAN + PTTL -1) must be on the allowlist below,
  * each with the reason it is bounded anyway; anything else left forever fails this.
  */
 class KeyLifetimesIT {
@@ -61,7 +61,9 @@ class KeyLifetimesIT {
         try (PipelineHarness harness = new PipelineHarness(REDIS.uri(), prefix, root,
                 "--mcpca.worker.analyzer-path=" + CrashingAnalyzer.write(tmp, POISON_SLEEP_MS), "--mcpca.worker.max-deliveries=2",
                 "--mcpca.worker.min-idle=1s", "--mcpca.worker.reclaim-period=300ms",
-                "--mcpca.worker.retry-backoff=20ms")) {
+                "--mcpca.worker.retry-backoff=20ms",
+                // analyze-metrics of the two-file root runs as two shards: their shard records must expire too
+                "--mcpca.worker.shard-min-bytes=1B", "--mcpca.worker.shard-target-bytes=1B")) {
             for (int s = 0; s < 3; s++) {
                 McpSyncClient client = harness.client();
                 for (int round = 0; round < 2; round++) { // the second round is served from the result cache
@@ -87,6 +89,7 @@ class KeyLifetimesIT {
             assertThat(unbounded).as("keys that live forever and are not on the allowlist " + WITHOUT_TTL.keySet())
                     .isEmpty();
             assertThat(forever).as("the allowlisted kinds were written").anyMatch(k -> kind(k, prefix).equals("dlq"));
+            assertThat(REDIS.sync().keys(prefix + ":shards:*")).as("sharded calls ran").isNotEmpty();
         }
     }
 

@@ -133,6 +133,14 @@ public final class Keys {
         return prefix + ":file:*";
     }
 
+    /**
+     * The shard record of a call that runs as shards (its plan, each shard's answer, who merges), in the call's
+     * own slot; it expires shortly after the call's deadline.
+     */
+    public String shards(String requestId) {
+        return prefix + ":shards:{" + requestId + "}";
+    }
+
     public String workers() {
         return prefix + ":workers";
     }

@@ -69,6 +69,20 @@ public final class LuaScript {
         }
     }
 
+    /** Runs the script and returns its array result (integers as {@code Long}, strings as {@code String}). */
+    public java.util.List<Object> runForList(RedisScriptingCommands<String, String> redis, String[] keys,
+                                             String... args) {
+        if (keys.length != numKeys) {
+            throw new IllegalArgumentException(name + " takes " + numKeys + " keys, got " + keys.length);
+        }
+        try {
+            return redis.evalsha(sha, ScriptOutputType.MULTI, keys, args);
+        } catch (RedisNoScriptException e) {
+            redis.scriptLoad(source);
+            return redis.evalsha(sha, ScriptOutputType.MULTI, keys, args);
+        }
+    }
+
     /**
      * Queues the script on {@code redis} without waiting (for pipelines of async commands). A NOSCRIPT
      * failure is the caller's to handle: {@link #load} the script, then run it again.

@@ -36,9 +36,13 @@ import io.mcpca.workers.cache.ResultCache;
 import io.mcpca.workers.cache.SharedFileResults;
 import io.mcpca.workers.checkout.RepositoryCheckouts;
 import io.mcpca.workers.run.AnalyzerPool;
+import io.mcpca.workers.run.Sharding;
 import io.mcpca.workers.run.ToolRunner;
 import io.mcpca.workers.batch.BatchGate;
 import io.mcpca.workers.batch.BatchOutcomes;
+import io.mcpca.workers.shard.ShardFanOut;
+import io.mcpca.workers.shard.ShardRecords;
+import io.mcpca.workers.shard.ShardSettings;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -123,9 +127,13 @@ public final class WorkerAssembly {
         HandBacks handBacks = new HandBacks(claims, executions, workerId);
         Answers answers = new Answers(batcher, finishes, worker.getSessionTtl(), workerId);
         CallStart starts = new CallStart(strings.sync(), keys, worker.getExecutionTtl(), worker.getSessionTtl(), clock);
+        ShardRecords shardRecords = new ShardRecords(strings.sync(), shared.sync(), keys, entries,
+                common.getRequestStreamMaxLen());
         CallRoles roles = new CallRoles(entries, deadLetters, sessionless, starts, contention, watchdog, lock, replies,
                 batcher, claims, handBacks, answers, retries, ContentionBackoff.Sleeper.THREAD, worker.getLockTtl(), clock,
-                workerId);
+                workerId, shardRecords);
+        ShardSettings shardSettings = new ShardSettings(worker.isShards(), worker.getShardMinBytes().toBytes(),
+                worker.getShardTargetBytes().toBytes(), worker.getMaxShards());
         List<PendingReclaimer> reclaimers = new ArrayList<>();
         Path binary = analyzerBinary(worker);
 
@@ -155,9 +163,13 @@ public final class WorkerAssembly {
             connections.add(blocking);
             LoopReplies loopReplies = new LoopReplies(blocking, entries, common.getReplyStreamMaxLen());
             loopReplies.setMeters(meters);
+            Sharding sharding = catalog.find("analyze-metrics").filter(t -> t.pool().equals(pool))
+                    .<Sharding>map(t -> new ShardFanOut(shardSettings, shardRecords, keys, common.getPartitions(), pool,
+                            clock))
+                    .orElse(Sharding.NONE);
             CallHandler handler = roles.forPool(new ToolRunner(catalog, paths, analyzers, clock, resultCache,
-                            java.util.Optional.of(batchGate), checkouts),
-                    loopReplies, startPipeline, poolMeters);
+                            java.util.Optional.of(batchGate), checkouts, sharding),
+                    loopReplies, startPipeline, poolMeters, resultCache);
             CallConsumer consumer = new CallConsumer(pool, workerId, loopReplies, groups, handler, claims,
                     executor(pool, worker.getConcurrency()), worker.getConcurrency(), worker.getReadBlock(),
                     java.util.Optional.of(batcher));

@@ -118,6 +118,35 @@ public class WorkerProperties {
 
     public CheckoutProperties getCheckout() { return checkout; }
 
+    /** Run a large tree's {@code analyze-metrics} (its first page) as shards any worker of the pool takes. */
+    private boolean shards = true;
+
+    /**
+     * A tree with fewer bytes of source than this (plus 512 per file) stays one call: ~1 s of one analyzer on
+     * 2 cores cold (12-22 MB/s, BUILD-NOTES), where a shard's own costs (a walk of the listing, two Redis round
+     * trips, the merge) would eat what a second worker saves.
+     */
+    private DataSize shardMinBytes = DataSize.ofMegabytes(16);
+
+    /**
+     * About this much source per shard: many more shards than workers, so a worker that finishes early takes the
+     * next shard (balance by pull); each shard's answer (~1.5 KB per file plus a first page) stays far below
+     * {@code max-result-size}.
+     */
+    private DataSize shardTargetBytes = DataSize.ofMegabytes(4);
+
+    /** At most this many shards per call: each lists the whole tree again and adds to the merge. */
+    private int maxShards = 32;
+
+    public boolean isShards() { return shards; }
+    public void setShards(boolean shards) { this.shards = shards; }
+    public DataSize getShardMinBytes() { return shardMinBytes; }
+    public void setShardMinBytes(DataSize shardMinBytes) { this.shardMinBytes = shardMinBytes; }
+    public DataSize getShardTargetBytes() { return shardTargetBytes; }
+    public void setShardTargetBytes(DataSize shardTargetBytes) { this.shardTargetBytes = shardTargetBytes; }
+    public int getMaxShards() { return maxShards; }
+    public void setMaxShards(int maxShards) { this.maxShards = maxShards; }
+
     public int getReplyFlushers() { return replyFlushers; }
     public void setReplyFlushers(int replyFlushers) { this.replyFlushers = Math.max(1, replyFlushers); }
     public DataSize getMaxKeptReply() { return maxKeptReply; }

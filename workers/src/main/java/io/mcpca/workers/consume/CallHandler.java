@@ -4,6 +4,7 @@ import io.lettuce.core.StreamMessage;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.codec.WireFormatException;
 import io.mcpca.workers.recover.DeadLetters;
+import io.mcpca.workers.run.Sharding;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.Set;
  * The worker core's entry point for one pool: decodes each delivered entry once (an undecodable one goes to the
  * dead letters) and routes the call to its role: {@link Admission} for a fresh read on the reading thread, then
  * on a call thread the {@link SessionlessRun} for a tool whose contract is sessionless, else the
- * {@link LockedRun}. Answers, retries and hand-backs are the roles' own ({@link Answers},
+ * {@link LockedRun}; a shard of a sharded call to the {@link ShardRun}. Answers, retries and hand-backs are the roles' own ({@link Answers},
  * {@link AnalyzerAttempts}, {@link HandBacks}).
  */
 public final class CallHandler implements EntryHandler {
@@ -25,9 +26,11 @@ public final class CallHandler implements EntryHandler {
     private final Admission admission;
     private final SessionlessRun sessionlessRun;
     private final LockedRun lockedRun;
+    private final ShardRun shardRun;
 
     public CallHandler(StreamEntries entries, DeadLetters deadLetters, Set<String> sessionlessTools,
-                       Admission admission, SessionlessRun sessionlessRun, LockedRun lockedRun) {
+                       Admission admission, SessionlessRun sessionlessRun, LockedRun lockedRun, ShardRun shardRun) {
+        this.shardRun = shardRun;
         this.entries = entries;
         this.deadLetters = deadLetters;
         this.sessionlessTools = Set.copyOf(sessionlessTools);
@@ -82,7 +85,9 @@ public final class CallHandler implements EntryHandler {
      */
     private void run(Delivered call) {
         CallLogContext.run(call, () -> {
-            if (sessionlessTools.contains(call.request().tool()) || call.request().inBatch()) {
+            if (Sharding.SHARD_TOOL.equals(call.request().tool())) {
+                shardRun.run(call);
+            } else if (sessionlessTools.contains(call.request().tool()) || call.request().inBatch()) {
                 sessionlessRun.run(call);
             } else {
                 lockedRun.run(call);

@@ -13,6 +13,8 @@ import io.mcpca.workers.reply.LoopReplies;
 import io.mcpca.workers.reply.ReplyBatcher;
 import io.mcpca.workers.reply.ReplyPublisher;
 import io.mcpca.workers.run.ToolRunner;
+import io.mcpca.workers.cache.ResultCache;
+import io.mcpca.workers.shard.ShardRecords;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
@@ -23,12 +25,14 @@ import java.util.Set;
  *
  * @param sessionlessTools tools that take the sessionless fast path
  * @param lockTtl          the session lease's time to live; the watchdog extends it every third
+ * @param shardRecords     the shard records and entries of calls that run as shards
  */
 public record CallRoles(StreamEntries entries, DeadLetters deadLetters, Set<String> sessionlessTools, CallStart starts,
                         ContentionBackoff contention, LockWatchdog watchdog, SessionLock lock,
                         ReplyPublisher progressReplies, ReplyBatcher batcher, ClaimRefresher claims,
                         HandBacks handBacks, Answers answers, AnalyzerAttempts.Retries retries,
-                        ContentionBackoff.Sleeper sleeper, Duration lockTtl, Clock clock, String workerId) {
+                        ContentionBackoff.Sleeper sleeper, Duration lockTtl, Clock clock, String workerId,
+                        ShardRecords shardRecords) {
 
     /**
      * The entry handler of one pool: its own tool runner (its analyzers), read-loop replies and start pipeline (a
@@ -36,18 +40,24 @@ public record CallRoles(StreamEntries entries, DeadLetters deadLetters, Set<Stri
      */
     public CallHandler forPool(ToolRunner runner, LoopReplies loopReplies,
                                StatefulRedisConnection<String, String> startPipeline) {
-        return forPool(runner, loopReplies, startPipeline, PoolMeters.NONE);
+        return forPool(runner, loopReplies, startPipeline, PoolMeters.NONE, ResultCache.NONE);
     }
 
-    /** As {@link #forPool(ToolRunner, LoopReplies, StatefulRedisConnection)}, counting into the pool's meters. */
+    /**
+     * @param meters where the pool's lease waits are counted
+     * @param cache  where a merged sharded call's answer is kept, as the runner keeps a call's
+     */
     public CallHandler forPool(ToolRunner runner, LoopReplies loopReplies,
-                               StatefulRedisConnection<String, String> startPipeline, PoolMeters meters) {
+                               StatefulRedisConnection<String, String> startPipeline, PoolMeters meters,
+                               ResultCache cache) {
         AnalyzerAttempts attempts = new AnalyzerAttempts(runner, progressReplies, retries, sleeper, clock, workerId);
         Admission admission = new Admission(runner, sessionlessTools, loopReplies,
                 new Admission.Starts(starts, startPipeline, lockTtl, workerId), answers, new WaitingCalls(claims), clock);
         batcher.onLeaseReleased(admission::leaseReleased);
         return new CallHandler(entries, deadLetters, sessionlessTools, admission,
-                new SessionlessRun(attempts, handBacks, answers),
-                new LockedRun(starts, contention, watchdog, attempts, handBacks, answers, lock, lockTtl, workerId, meters));
+                new SessionlessRun(attempts, handBacks, answers, shardRecords),
+                new LockedRun(starts, contention, watchdog, attempts, handBacks, answers, lock, lockTtl, workerId,
+                        shardRecords, meters),
+                new ShardRun(attempts, handBacks, shardRecords, batcher, progressReplies, cache, workerId));
     }
 }

@@ -11,6 +11,7 @@ import io.mcpca.workers.lock.LockWatchdog;
 import io.mcpca.workers.metrics.LeaseWait;
 import io.mcpca.workers.metrics.PoolMeters;
 import io.mcpca.workers.run.AnalyzerOutcome;
+import io.mcpca.workers.shard.ShardRecords;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * script ({@link CallStart}), backing off at random while another call of the session runs, until the call's
  * deadline (then DEADLINE_EXCEEDED); a call already final was answered before: its kept reply goes again;
  * 2. run the tool with the watchdog extending the lease (analyzer crashes retried; a crash on every retry hands
- * the entry back); 3. finish it under the fence ({@link Answers#finishLocked}). A lease not handed to the finish
+ * the entry back); 3. finish it under the fence ({@link Answers#finishLocked}), or, for a call that now runs as
+ * shards, acknowledge its entry without a reply (the merging shard answers it). A lease not handed to the finish
  * is released here.
  */
 public final class LockedRun {
@@ -37,18 +39,22 @@ public final class LockedRun {
     private final SessionLock lock;
     private final Duration lockTtl;
     private final String workerId;
+    private final ShardRecords shardRecords;
     private final PoolMeters meters;
 
     /** @param lockTtl the session lease's time to live; the watchdog extends it every third */
     public LockedRun(CallStart starts, ContentionBackoff contention, LockWatchdog watchdog, AnalyzerAttempts attempts,
-                     HandBacks handBacks, Answers answers, SessionLock lock, Duration lockTtl, String workerId) {
-        this(starts, contention, watchdog, attempts, handBacks, answers, lock, lockTtl, workerId, PoolMeters.NONE);
+                     HandBacks handBacks, Answers answers, SessionLock lock, Duration lockTtl, String workerId,
+                     ShardRecords shardRecords) {
+        this(starts, contention, watchdog, attempts, handBacks, answers, lock, lockTtl, workerId, shardRecords,
+                PoolMeters.NONE);
     }
 
     /** @param meters where the lease waits of its pool are counted */
     public LockedRun(CallStart starts, ContentionBackoff contention, LockWatchdog watchdog, AnalyzerAttempts attempts,
                      HandBacks handBacks, Answers answers, SessionLock lock, Duration lockTtl, String workerId,
-                     PoolMeters meters) {
+                     ShardRecords shardRecords, PoolMeters meters) {
+        this.shardRecords = shardRecords;
         this.starts = starts;
         this.contention = contention;
         this.watchdog = watchdog;
@@ -88,6 +94,11 @@ public final class LockedRun {
                 return;
             }
             watched.close();
+            if (outcome.fannedOut()) {
+                // its shards answer it; the lease is released below, the record stays RUNNING until the merge
+                shardRecords.acknowledge(call.pool(), call.message().getStream(), call.entryId());
+                return;
+            }
             answers.finishLocked(call, lease, outcome);
             handedOver = true;
         } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package io.mcpca.workers.consume;
 
 import io.mcpca.workers.run.AnalyzerOutcome;
+import io.mcpca.workers.shard.ShardRecords;
 
 /**
  * The fast path of a tool whose contract is sessionless (ping): it neither reads nor writes the session, so it
@@ -12,8 +13,10 @@ public final class SessionlessRun {
     private final AnalyzerAttempts attempts;
     private final HandBacks handBacks;
     private final Answers answers;
+    private final ShardRecords shardRecords;
 
-    public SessionlessRun(AnalyzerAttempts attempts, HandBacks handBacks, Answers answers) {
+    public SessionlessRun(AnalyzerAttempts attempts, HandBacks handBacks, Answers answers, ShardRecords shardRecords) {
+        this.shardRecords = shardRecords;
         this.attempts = attempts;
         this.handBacks = handBacks;
         this.answers = answers;
@@ -24,6 +27,11 @@ public final class SessionlessRun {
             AnalyzerOutcome outcome = attempts.run(call.request());
             if (AnalyzerAttempts.crashed(outcome)) {
                 handBacks.handBack(call, outcome.errorMessage(), false);
+                return;
+            }
+            if (outcome.fannedOut()) {
+                // a sessionless contract for a sharded tool: its shards answer it
+                shardRecords.acknowledge(call.pool(), call.message().getStream(), call.entryId());
                 return;
             }
             answers.answer(call, outcome);

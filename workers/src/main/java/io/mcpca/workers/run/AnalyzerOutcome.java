@@ -20,6 +20,18 @@ import java.util.Map;
 public record AnalyzerOutcome(JsonBytes result, ErrorCode error, String errorMessage, boolean succeeded,
                               boolean cancelled, boolean fromCache) {
 
+    /**
+     * The call runs as shards now (see {@link Sharding}): its entry ends without a reply; the merging shard answers
+     * it. Told apart by identity.
+     */
+    public static final AnalyzerOutcome FANNED_OUT = new AnalyzerOutcome(JsonBytes.NONE, ErrorCode.INTERNAL,
+            "the call runs as shards", false, false, false);
+
+    /** Whether this is {@link #FANNED_OUT}. */
+    public boolean fannedOut() {
+        return this == FANNED_OUT;
+    }
+
     public static AnalyzerOutcome success(JsonBytes result) {
         return new AnalyzerOutcome(result, ErrorCode.INTERNAL, "", true, false, false);
     }

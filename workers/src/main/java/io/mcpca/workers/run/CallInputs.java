@@ -93,6 +93,22 @@ final class CallInputs {
         return new Prepared(tool.name(), args, input, arguments, Optional.empty(), Optional.empty(), true);
     }
 
+    /**
+     * A sharded call's internal tool ({@link Sharding}; never a client's: the ingress knows only the catalog): its
+     * {@code path} confined as a tool's path argument is, never cached on its own.
+     */
+    Prepared internal(String analyzerTool, Map<String, Object> arguments) {
+        Map<String, Object> args = new LinkedHashMap<>(arguments);
+        Optional<Path> input = Optional.empty();
+        if (args.get("path") instanceof String requested) {
+            Path real = paths.resolve(requested);
+            input = Optional.of(real);
+            args.put("path", real.toString());
+            args.put("relativeTo", paths.rootOf(real).toString());
+        }
+        return new Prepared(analyzerTool, args, input, arguments, Optional.empty(), Optional.empty(), false);
+    }
+
     private Prepared repository(Map<String, Object> args, Duration left) {
         Object path = args.remove("path");
         Object url = args.remove("url");

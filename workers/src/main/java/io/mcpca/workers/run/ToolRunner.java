@@ -35,27 +35,36 @@ public final class ToolRunner {
     private final ResultCache cache;
     private final Optional<BatchGate> batches;
     private final CallInputs inputs;
+    private final Sharding sharding;
 
     public ToolRunner(ToolCatalog catalog, PathGuard paths, AnalyzerPool analyzers, Clock clock) {
         this(catalog, paths, analyzers, clock, ResultCache.NONE);
     }
 
     public ToolRunner(ToolCatalog catalog, PathGuard paths, AnalyzerPool analyzers, Clock clock, ResultCache cache) {
-        this(catalog, paths, analyzers, clock, cache, Optional.empty(), Optional.empty());
+        this(catalog, paths, analyzers, clock, cache, Optional.empty(), Optional.empty(), Sharding.NONE);
+    }
+
+    /** @param sharding where a call that may run as shards goes after a result-cache miss */
+    public ToolRunner(ToolCatalog catalog, PathGuard paths, AnalyzerPool analyzers, Clock clock, ResultCache cache,
+                      Sharding sharding) {
+        this(catalog, paths, analyzers, clock, cache, Optional.empty(), Optional.empty(), sharding);
     }
 
     /**
      * @param batches      whether a batch item may still start (its batch not cancelled)
      * @param repositories the checkouts of {@code analyze-repository}; without them it answers UNAVAILABLE
+     * @param sharding     where a call that may run as shards goes after a result-cache miss
      */
     public ToolRunner(ToolCatalog catalog, PathGuard paths, AnalyzerPool analyzers, Clock clock, ResultCache cache,
-                      Optional<BatchGate> batches, Optional<RepositoryCheckouts> repositories) {
-        this.batches = batches;
+                      Optional<BatchGate> batches, Optional<RepositoryCheckouts> repositories, Sharding sharding) {
         this.catalog = catalog;
         this.analyzers = analyzers;
         this.clock = clock;
         this.cache = cache;
+        this.batches = batches;
         this.inputs = new CallInputs(paths, repositories);
+        this.sharding = sharding;
     }
 
     /** Cancels a call running (or about to run) here; see {@link AnalyzerPool#cancel}. */
@@ -88,7 +97,9 @@ public final class ToolRunner {
                     : WORKER_PONG;
         }
         Optional<ToolDescriptor> tool = catalog.find(request.tool());
-        if (tool.isEmpty()) {
+        // a sharded call's internal tools (never a client's: the ingress knows only the catalog) take a path
+        boolean internal = Sharding.isInternal(request.tool());
+        if (tool.isEmpty() && !internal) {
             return AnalyzerOutcome.failure(ErrorCode.UNKNOWN_TOOL, "unknown tool: " + request.tool());
         }
         Duration left = Duration.ofMillis(request.deadlineEpochMs() - clock.millis());
@@ -97,7 +108,8 @@ public final class ToolRunner {
         }
         CallInputs.Prepared call;
         try {
-            call = inputs.prepare(tool.get(), request.arguments(), left);
+            call = internal ? inputs.internal(request.tool(), request.arguments())
+                    : inputs.prepare(tool.get(), request.arguments(), left);
         } catch (PathRejectedException e) {
             return AnalyzerOutcome.failure(e.code(), e.getMessage());
         } catch (CheckoutException e) {
@@ -122,6 +134,14 @@ public final class ToolRunner {
             Duration rest = Duration.ofMillis(request.deadlineEpochMs() - clock.millis());
             if (rest.isNegative() || rest.isZero()) {
                 return AnalyzerOutcome.failure(ErrorCode.DEADLINE_EXCEEDED, "the call's deadline passed during its checkout");
+            }
+            // a batch item is never sharded: a batch already spreads its items over the pool, and its outcome is
+            // recorded by the item's own end (decision 016), not by a merging shard
+            if (!internal && !request.inBatch() && sharding.fanOut(request, args, key,
+                    planArgs -> analyzers.call(request.requestId() + "#plan", Sharding.PLAN_TOOL, planArgs,
+                            Duration.ofMillis(Math.max(1, request.deadlineEpochMs() - clock.millis())),
+                            ProgressListener.NONE))) {
+                return AnalyzerOutcome.FANNED_OUT;
             }
             AnalyzerOutcome outcome = analyzers.call(request.requestId(), call.analyzerTool(), args, rest, progress);
             if (outcome.succeeded() && call.commit().isPresent()) {

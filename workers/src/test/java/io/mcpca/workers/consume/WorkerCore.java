@@ -97,7 +97,8 @@ final class WorkerCore implements AutoCloseable {
         CallRoles roles = new CallRoles(entries, new DeadLetters(bytes.sync(), keys, executions, replies, workerId),
                 sessionless, starts, ContentionBackoff.standard(clock), watchdog, lock, replies, batcher, claims,
                 handBacks, answers, new AnalyzerAttempts.Retries(1, Duration.ofMillis(10)),
-                ContentionBackoff.Sleeper.THREAD, LOCK_TTL, clock, workerId);
+                ContentionBackoff.Sleeper.THREAD, LOCK_TTL, clock, workerId,
+                new io.mcpca.workers.shard.ShardRecords(strings.sync(), bytes.sync(), keys, entries, 1000));
         handler = roles.forPool(runner, loopReplies, redis.strings());
     }
 
