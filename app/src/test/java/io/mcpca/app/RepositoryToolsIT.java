@@ -116,6 +116,31 @@ class RepositoryToolsIT {
         }
     }
 
+    /**
+     * Issue 15 item 6: repositories in a batch (two refs of one repository, the one whose hooks would write a file)
+     * each get exactly the answer the same analyze-repository call gets alone, and no hook runs.
+     */
+    @Test
+    void aBatchOfRepositoriesAnswersEachItemAsTheCallAlone() {
+        String url = project.toUri().toString();
+        List<Map<String, Object>> repositories = List.of(Map.of("url", url, "ref", "v1"),
+                Map.of("url", url, "ref", "main"), Map.of("url", hooked.toUri().toString()));
+        String batchId = (String) structured(call("submit-batch", Map.of("repositories", repositories))).get("batchId");
+        org.awaitility.Awaitility.await().atMost(60, TimeUnit.SECONDS).until(() ->
+                "COMPLETED".equals(structured(call("batch-status", Map.of("batchId", batchId))).get("state")));
+        List<Map<String, Object>> items = asList(structured(call("batch-results", Map.of("batchId", batchId)))
+                .get("items"));
+        assertThat(items).hasSize(repositories.size());
+        for (int i = 0; i < repositories.size(); i++) {
+            assertThat(items.get(i)).containsEntry("index", i).containsEntry("state", "SUCCEEDED");
+            assertThat(items.get(i).get("result")).as("item %d", i)
+                    .isEqualTo(structured(call("analyze-repository", repositories.get(i))));
+        }
+        assertThat(asMap(items.get(0).get("result")).get("commit")).isEqualTo(firstCommit);
+        assertThat(asMap(items.get(1).get("result")).get("commit")).isEqualTo(secondCommit);
+        assertThat(marker).doesNotExist();
+    }
+
     @Test
     void twoRefsOfOneRepositoryGiveTwoAnswersEachWithItsCommit() {
         String url = project.toUri().toString();
