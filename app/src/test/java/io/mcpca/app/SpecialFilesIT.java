@@ -16,7 +16,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -30,16 +29,13 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code /dev/zero} was read until the analyzer ran out of memory, a 2 GB sparse file was read before being
  * called too large. Through the whole pipeline, with a real MCP client: special files named by a call are
  * refused by kind, those inside a walked tree are skipped with their kind, a huge file is refused by its
- * size, and every answer comes at once (the call timeout here is 30 s; a hang would show as
+ * size, and every answer comes without waiting (the call timeout here is 30 s; a hang would show as
  * {@code DEADLINE_EXCEEDED}), with the session's next call served.
  */
 class SpecialFilesIT {
 
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
-
-    /** Far below the call timeout: nothing here may wait for a writer or read a device. */
-    static final Duration PROMPT = Duration.ofSeconds(10);
 
     @TempDir
     static Path tmp;
@@ -117,12 +113,13 @@ class SpecialFilesIT {
         assertThat(text(result)).as(tool + " " + path).startsWith(code).contains(message);
     }
 
-    /** A call on the test's one session that must be answered {@link #PROMPT}ly. */
+    /**
+     * A call on the test's one session. A call that waited for a writer or read a device would end
+     * DEADLINE_EXCEEDED at the harness's 30 s call timeout, and fail the test's assertions on its code and on the
+     * session's next call; no wall-clock bound is needed (it failed at 16-23 s under load average 40).
+     */
     private static CallToolResult call(String tool, Map<String, Object> arguments) {
-        long started = System.nanoTime();
-        CallToolResult result = client.callTool(new CallToolRequest(tool, arguments));
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).as(tool + " " + arguments).isLessThan(PROMPT);
-        return result;
+        return client.callTool(new CallToolRequest(tool, arguments));
     }
 
     private static void run(String... command) throws Exception {
