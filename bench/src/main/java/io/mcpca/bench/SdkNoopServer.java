@@ -34,8 +34,13 @@ import reactor.core.publisher.Mono;
         "io.mcpca.workers.config.WorkerEventsConfiguration"})
 public class SdkNoopServer {
 
+    /** The app's readiness group names the ingress's Redis and analyzer contributors, which this server has not. */
+    static final String READINESS = "--management.endpoint.health.group.readiness.include=readinessState";
+
     public static void main(String[] args) {
-        ConfigurableApplicationContext context = SpringApplication.run(SdkNoopServer.class, args);
+        String[] all = java.util.stream.Stream.concat(java.util.stream.Stream.of(READINESS),
+                java.util.Arrays.stream(args)).toArray(String[]::new);
+        ConfigurableApplicationContext context = SpringApplication.run(SdkNoopServer.class, all);
         System.out.println("port " + context.getEnvironment().getProperty("local.server.port"));
     }
 
