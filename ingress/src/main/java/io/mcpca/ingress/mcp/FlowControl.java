@@ -24,11 +24,4 @@ import java.util.Optional;
 public record FlowControl(SubmitGate gate, PrincipalRateLimits rateLimits, int maxInlineArgumentBytes,
                           long maxInlineCallBytes, CancelPublisher cancels, InFlightCalls inFlight,
                           Optional<LocalCalls> local, IngressMeters meters) {
-
-    public FlowControl(SubmitGate gate, PrincipalRateLimits rateLimits, int maxInlineArgumentBytes,
-                       long maxInlineCallBytes, CancelPublisher cancels, InFlightCalls inFlight,
-                       Optional<LocalCalls> local) {
-        this(gate, rateLimits, maxInlineArgumentBytes, maxInlineCallBytes, cancels, inFlight, local,
-                IngressMeters.NONE);
-    }
 }

@@ -42,15 +42,10 @@ public final class LockedRun {
     private final ShardRecords shardRecords;
     private final PoolMeters meters;
 
-    /** @param lockTtl the session lease's time to live; the watchdog extends it every third */
-    public LockedRun(CallStart starts, ContentionBackoff contention, LockWatchdog watchdog, AnalyzerAttempts attempts,
-                     HandBacks handBacks, Answers answers, SessionLock lock, Duration lockTtl, String workerId,
-                     ShardRecords shardRecords) {
-        this(starts, contention, watchdog, attempts, handBacks, answers, lock, lockTtl, workerId, shardRecords,
-                PoolMeters.NONE);
-    }
-
-    /** @param meters where the lease waits of its pool are counted */
+    /**
+     * @param lockTtl the session lease's time to live; the watchdog extends it every third
+     * @param meters  where the lease waits of its pool are counted
+     */
     public LockedRun(CallStart starts, ContentionBackoff contention, LockWatchdog watchdog, AnalyzerAttempts attempts,
                      HandBacks handBacks, Answers answers, SessionLock lock, Duration lockTtl, String workerId,
                      ShardRecords shardRecords, PoolMeters meters) {

@@ -45,12 +45,6 @@ public final class ToolRunner {
         this(catalog, paths, analyzers, clock, cache, Optional.empty(), Optional.empty(), Sharding.NONE);
     }
 
-    /** @param sharding where a call that may run as shards goes after a result-cache miss */
-    public ToolRunner(ToolCatalog catalog, PathGuard paths, AnalyzerPool analyzers, Clock clock, ResultCache cache,
-                      Sharding sharding) {
-        this(catalog, paths, analyzers, clock, cache, Optional.empty(), Optional.empty(), sharding);
-    }
-
     /**
      * @param batches      whether a batch item may still start (its batch not cancelled)
      * @param repositories the checkouts of {@code analyze-repository}; without them it answers UNAVAILABLE
