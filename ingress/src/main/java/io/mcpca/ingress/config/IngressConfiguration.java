@@ -7,6 +7,7 @@ import io.mcpca.ingress.discovery.PrometheusTargets;
 import io.mcpca.ingress.batch.BatchItems;
 import io.mcpca.ingress.batch.BatchStore;
 import io.mcpca.ingress.batch.BatchTools;
+import io.mcpca.ingress.insight.InsightTools;
 import io.mcpca.ingress.local.LocalCalls;
 import io.mcpca.ingress.metrics.IngressMeters;
 import io.mcpca.ingress.metrics.McpSessionCount;
@@ -68,7 +69,7 @@ import org.springframework.core.Ordered;
 /** Wires the ingress role: reply routing and submission on Redis, and the MCP server on HTTP or stdio. */
 @AutoConfiguration(after = SharedConfiguration.class)
 @ConditionalOnProperty(prefix = "mcpca.ingress", name = "enabled", havingValue = "true", matchIfMissing = true)
-@EnableConfigurationProperties(IngressProperties.class)
+@EnableConfigurationProperties({IngressProperties.class, InsightProperties.class})
 public class IngressConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(IngressConfiguration.class);
@@ -217,12 +218,29 @@ public class IngressConfiguration {
         return new IngressBatches(tools, connection);
     }
 
+    /** The codebase-insight tools and the connection they read and write insights on. */
+    public record IngressInsights(InsightTools tools, StatefulRedisConnection<String, String> connection)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            connection.close();
+        }
+    }
+
+    @Bean(destroyMethod = "close")
+    IngressInsights ingressInsights(RedisConnections redis, Keys keys, PathGuard paths, InsightProperties insights) {
+        StatefulRedisConnection<String, String> connection = redis.strings();
+        return new IngressInsights(new InsightTools(connection.sync(), keys, paths, insights.limits(),
+                Clock.systemUTC()), connection);
+    }
+
     @Bean
     McpServerFactory mcpServerFactory(IngressRuntime runtime, IngressProperties ingress, ToolCatalog catalog,
                                       PathGuard paths, McpJsonMapper json, IngressGuards guards, IngressMeters meters,
-                                      IngressBatches batches) {
+                                      IngressBatches batches, IngressInsights insights) {
         Clock clock = Clock.systemUTC();
-        return new McpServerFactory(catalog.all(), tool -> tool.answeredByIngress() ? batches.tools().handlerFor(tool)
+        return new McpServerFactory(catalog.all(), tool -> InsightTools.NAMES.contains(tool.name()) ? insights.tools().handlerFor(tool)
+                : tool.answeredByIngress() ? batches.tools().handlerFor(tool)
                 : new ToolCallHandler(tool, paths, runtime.router(), runtime.replyStream(), ingress.getCallTimeout(),
                         clock, guards.flow()), json,
                 new ArgumentCompletions(catalog.all(), paths), meters);

@@ -141,6 +141,19 @@ public final class Keys {
         return prefix + ":shards:{" + requestId + "}";
     }
 
+    /**
+     * One codebase insight of a principal (a hash: its JSON and version); every insight of a principal shares the
+     * principal's slot with {@link #insightsOf}, so a save updates both in one script.
+     */
+    public String insight(String principal, String insightId) {
+        return prefix + ":insight:{" + principal + "}:" + insightId;
+    }
+
+    /** A principal's insights (sorted set: id by last update time); pruned of expired ones on each save. */
+    public String insightsOf(String principal) {
+        return prefix + ":insights:{" + principal + "}";
+    }
+
     public String workers() {
         return prefix + ":workers";
     }

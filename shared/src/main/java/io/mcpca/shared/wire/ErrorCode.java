@@ -23,6 +23,13 @@ public enum ErrorCode {
     BATCH_TOO_LARGE(false),
     /** The principal has as many unfinished batches as it may, or the batch lane is full; retry when some finish. */
     TOO_MANY_BATCHES(true),
+    /**
+     * An update named a version that is no longer the stored one (compare-and-set, codebase insights): another
+     * update came first; read the current version and decide again.
+     */
+    VERSION_CONFLICT(false),
+    /** The principal holds as many of a kind of record (codebase insights) as it may; delete or let some expire. */
+    QUOTA_EXCEEDED(false),
     DEADLINE_EXCEEDED(true),
     /** The call was cancelled (notifications/cancelled, or its deadline passed) and its analyzer process killed. */
     CANCELLED(true),
