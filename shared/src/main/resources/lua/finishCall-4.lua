@@ -6,7 +6,10 @@
   is written when the fence is stale: the lease was lost and another worker owns the call now.
   The session record is a hash: _schema (record layout version), _version (+1 per write, so it counts the
   session's calls), _fence (the fence of the last write, the highest: a lower one is refused),
-  _updatedAtMs, and one field per attribute, named 'a:<name>', merged into those already there.
+  _updatedAtMs, and one field per attribute, named 'a:<name>', merged into those already there; with a history
+  entry (ARGV[16]), the session's call history too: a ring of ARGV[17] fields 'h:<version mod ARGV[17]>', each
+  '<version> <entry>', so the newest ARGV[17] calls are kept and the record stays bounded, and one counter per
+  final state, '_n:<state>'.
   KEYS[1]  session key    (mcpca:session:{sid})
   KEYS[2]  fence key      (mcpca:fence:{sid})
   KEYS[3]  lock key       (mcpca:lock:{sid})
@@ -26,7 +29,9 @@
   ARGV[13] the state a missing record is in (QUEUED)
   ARGV[14] states the final state may be entered from, space-separated (from ExecutionState)
   ARGV[15] the encoded reply to keep in the record (empty: none kept, it was too large)
-  ARGV[16..] session attribute name, value pairs (names without the 'a:' prefix)
+  ARGV[16] the call's history entry (JSON; empty: none written)
+  ARGV[17] history entries kept
+  ARGV[18..] session attribute name, value pairs (names without the 'a:' prefix)
   Returns: the session's new version (>= 1); the record moved unless its state did not allow it,
            -3 stale fence (nothing written, the lease is not touched): a newer fence was issued or written, or
               the lease is gone and so is the fence key (it expired, a session lifetime after the last lease).
@@ -45,13 +50,21 @@ if not held then
 end
 local version = redis.call('HINCRBY', KEYS[1], '_version', 1)
 local fields = {'_schema', ARGV[5], '_updatedAtMs', ARGV[4], '_fence', fence}
-for i = 16, #ARGV, 2 do
+for i = 18, #ARGV, 2 do
   table.insert(fields, 'a:' .. ARGV[i])
   table.insert(fields, ARGV[i + 1])
 end
+if ARGV[16] ~= '' then
+  table.insert(fields, 'h:' .. (version % tonumber(ARGV[17])))
+  table.insert(fields, version .. ' ' .. ARGV[16])
+  redis.call('HINCRBY', KEYS[1], '_n:' .. ARGV[6], 1)
+end
 redis.call('HSET', KEYS[1], unpack(fields))
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-redis.call('PEXPIRE', KEYS[2], ARGV[3])
+-- a session lives at least ARGV[3] past its last call; one created with a longer ttl keeps it
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+end
+redis.call('PEXPIRE', KEYS[2], math.max(redis.call('PTTL', KEYS[1]), tonumber(ARGV[3])))
 if held then
   redis.call('DEL', KEYS[3])
 end

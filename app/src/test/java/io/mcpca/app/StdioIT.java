@@ -66,7 +66,8 @@ class StdioIT {
         assertThat(client.listTools().tools()).extracting(Tool::name)
                 .containsExactly("calculate-metrics", "analyze-metrics", "analyze-files", "analyze-repository", "symbols", "search-symbols", "ping",
                 "submit-batch", "batch-status", "batch-results", "cancel-batch", "list-batches",
-                "store-codebase-insight", "retrieve-codebase-insights", "update-codebase-insight");
+                "store-codebase-insight", "retrieve-codebase-insights", "update-codebase-insight",
+                "create-session", "get-session-info", "get-session-history", "clear-session", "list-sessions");
         for (String fixture : Fixtures.withExpectations(root)) {
             CallToolResult result = client.callTool(new CallToolRequest("calculate-metrics", Map.of("path", fixture)));
             Fixtures.assertAgrees(fixture, PipelineIT.structured(result), Fixtures.expected(root, fixture));

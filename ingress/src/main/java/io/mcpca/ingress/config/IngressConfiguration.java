@@ -9,6 +9,8 @@ import io.mcpca.ingress.batch.BatchStore;
 import io.mcpca.ingress.batch.BatchTools;
 import io.mcpca.ingress.insight.InsightTools;
 import io.mcpca.ingress.local.LocalCalls;
+import io.mcpca.ingress.session.SessionDirectory;
+import io.mcpca.ingress.session.SessionTools;
 import io.mcpca.ingress.metrics.IngressMeters;
 import io.mcpca.ingress.metrics.McpSessionCount;
 import io.mcpca.ingress.mcp.ArgumentCompletions;
@@ -48,6 +50,7 @@ import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -234,15 +237,34 @@ public class IngressConfiguration {
                 Clock.systemUTC()), connection);
     }
 
+    /** The session directory (ownership of sessions), the session tools, and their connection. */
+    public record IngressSessions(SessionDirectory directory, SessionTools tools,
+                                  StatefulRedisConnection<String, String> connection) implements AutoCloseable {
+        @Override
+        public void close() {
+            connection.close();
+        }
+    }
+
+    @Bean(destroyMethod = "close")
+    IngressSessions ingressSessions(RedisConnections redis, Keys keys,
+                                    @Value("${mcpca.worker.session-ttl:24h}") Duration sessionTtl) {
+        StatefulRedisConnection<String, String> connection = redis.strings();
+        SessionDirectory directory = new SessionDirectory(connection.sync(), keys, sessionTtl, Clock.systemUTC());
+        return new IngressSessions(directory, new SessionTools(directory), connection);
+    }
+
     @Bean
     McpServerFactory mcpServerFactory(IngressRuntime runtime, IngressProperties ingress, ToolCatalog catalog,
                                       PathGuard paths, McpJsonMapper json, IngressGuards guards, IngressMeters meters,
-                                      IngressBatches batches, IngressInsights insights) {
+                                      IngressBatches batches, IngressInsights insights,
+                                      IngressSessions sessions) {
         Clock clock = Clock.systemUTC();
         return new McpServerFactory(catalog.all(), tool -> InsightTools.NAMES.contains(tool.name()) ? insights.tools().handlerFor(tool)
+                : SessionTools.NAMES.contains(tool.name()) ? sessions.tools().handlerFor(tool)
                 : tool.answeredByIngress() ? batches.tools().handlerFor(tool)
                 : new ToolCallHandler(tool, paths, runtime.router(), runtime.replyStream(), ingress.getCallTimeout(),
-                        clock, guards.flow()), json,
+                        clock, guards.flow(), sessions.directory()), json,
                 new ArgumentCompletions(catalog.all(), paths), meters);
     }
 

@@ -3,6 +3,7 @@ package io.mcpca.ingress.mcp;
 import io.mcpca.ingress.reply.PendingCall;
 import io.mcpca.ingress.reply.ReplyRouter;
 import io.mcpca.ingress.security.BearerAuthFilter;
+import io.mcpca.ingress.session.SessionDirectory;
 import io.mcpca.ingress.submit.Refusal;
 import io.mcpca.ingress.submit.SubmitRefusedException;
 import io.mcpca.shared.log.CallMdc;
@@ -58,6 +59,8 @@ public final class ToolCallHandler implements ToolHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ToolCallHandler.class);
     public static final String STDIO_PRINCIPAL = "stdio";
+    /** The {@code _meta} key of a call that runs in a session made by create-session. */
+    public static final String SESSION_META = "sessionId";
 
     private final ToolDescriptor tool;
     private final PathGuard paths;
@@ -66,9 +69,11 @@ public final class ToolCallHandler implements ToolHandler {
     private final Duration callTimeout;
     private final Clock clock;
     private final FlowControl flow;
+    private final SessionDirectory sessions;
 
     public ToolCallHandler(ToolDescriptor tool, PathGuard paths, ReplyRouter replies,
-                           String replyStream, Duration callTimeout, Clock clock, FlowControl flow) {
+                           String replyStream, Duration callTimeout, Clock clock, FlowControl flow,
+                           SessionDirectory sessions) {
         this.tool = tool;
         this.paths = paths;
         this.replies = replies;
@@ -76,6 +81,7 @@ public final class ToolCallHandler implements ToolHandler {
         this.callTimeout = callTimeout;
         this.clock = clock;
         this.flow = flow;
+        this.sessions = sessions;
     }
 
     /** As {@link #handle(McpAsyncServerExchange, CallToolRequest, boolean)}, never waiting on the caller's thread. */
@@ -92,7 +98,7 @@ public final class ToolCallHandler implements ToolHandler {
     public Mono<CallToolResult> handle(McpAsyncServerExchange exchange, CallToolRequest call, boolean waitOnCaller) {
         String principal = principalOf(exchange);
         CallMdc context = new CallMdc(CallCorrelation.of(call), UUID.randomUUID().toString(),
-                exchange.sessionId() == null ? principal : exchange.sessionId(), tool.name());
+                exchangeSession(exchange, principal), tool.name());
         long startNanos = System.nanoTime();
         return ReactorMdc.within(context, Mono.defer(() -> {
             CallMdc.CALLS.debug("call received");
@@ -136,8 +142,19 @@ public final class ToolCallHandler implements ToolHandler {
             return Mono.just(error(ErrorCode.OVERLOADED, "principal '" + principal + "' is over its call rate limit",
                     limited));
         }
+        String sessionId;
+        try {
+            Optional<String> session = session(exchange, call, principal);
+            if (session.isEmpty()) {
+                return Mono.just(error(ErrorCode.NOT_FOUND, "_meta.sessionId names no session of yours (it never "
+                        + "existed, expired, was cleared, or is another principal's); create-session makes one"));
+            }
+            sessionId = session.get();
+        } catch (RuntimeException redisTrouble) {
+            return Mono.just(error(ErrorCode.UNAVAILABLE, "the session could not be checked: " + redisTrouble.getMessage()));
+        }
         String requestId = context.requestId();
-        ToolRequest request = new ToolRequest(ToolRequest.VERSION, requestId, context.sessionId(), tool.name(),
+        ToolRequest request = new ToolRequest(ToolRequest.VERSION, requestId, sessionId, tool.name(),
                 arguments, replyStream, clock.millis() + callTimeout.toMillis(), context.correlationId(), "");
         Object progressToken = call.progressToken();
         Consumer<ToolReply> progressSink = progress -> {
@@ -235,6 +252,32 @@ public final class ToolCallHandler implements ToolHandler {
                 }
             });
         });
+    }
+
+    /**
+     * The session the call runs in: the one {@code _meta.sessionId} names, if the principal owns it (empty if not);
+     * else the MCP connection's, marked as the principal's before its first session-locked call so the session
+     * tools show it.
+     */
+    private Optional<String> session(McpAsyncServerExchange exchange, CallToolRequest call, String principal) {
+        Object named = call.meta() == null ? null : call.meta().get(SESSION_META);
+        if (named != null) {
+            return named instanceof String id && sessions.owns(principal, id) ? Optional.of(id) : Optional.empty();
+        }
+        if (!tool.sessionless() && exchange.sessionId() != null) {
+            try {
+                sessions.markConnectionSession(principal, exchange.sessionId());
+            } catch (RuntimeException e) {
+                // Redis unreachable: the call goes on (the local fallback may run it); the mark is tried next call
+                log.debug("could not mark session {} as {}'s: {}", exchange.sessionId(), principal, e.toString());
+            }
+        }
+        return Optional.of(exchangeSession(exchange, principal));
+    }
+
+    /** The session of a call that names none: its MCP connection's, or over stdio the principal's. */
+    private static String exchangeSession(McpAsyncServerExchange exchange, String principal) {
+        return exchange.sessionId() == null ? principal : exchange.sessionId();
     }
 
     /** The caller: the authenticated principal over HTTP, {@link #STDIO_PRINCIPAL} over stdio. */

@@ -62,7 +62,8 @@ public final class CallFinish {
      * the session's ttl, and the reply to keep.
      */
     public record Finish(LockLease lease, String requestId, ExecutionState state, String reason,
-                         Map<String, String> attributes, Duration sessionTtl, String workerId, ToolReply reply) {
+                         Map<String, String> attributes, Duration sessionTtl, String workerId, ToolReply reply,
+                         Optional<History> history) {
 
         public Finish {
             if (!state.isFinal()) {
@@ -70,9 +71,27 @@ public final class CallFinish {
             }
         }
 
+        /** A finish that adds no entry to the session's history. */
+        public Finish(LockLease lease, String requestId, ExecutionState state, String reason,
+                      Map<String, String> attributes, Duration sessionTtl, String workerId, ToolReply reply) {
+            this(lease, requestId, state, reason, attributes, sessionTtl, workerId, reply, Optional.empty());
+        }
+
         public String sessionId() {
             return lease.sessionId();
         }
+    }
+
+    /**
+     * What the session's history keeps of a call (besides its request id, final state and finish time): the
+     * get-session-history tool reads it back.
+     *
+     * @param tool            the tool called
+     * @param argumentsDigest a digest of the call's arguments (never the arguments: they may hold inline code)
+     * @param errorCode       the error code of a failed call, "" otherwise
+     * @param queuedAtMs      epoch ms the call was queued (its request entry's id)
+     */
+    public record History(String tool, String argumentsDigest, String errorCode, long queuedAtMs) {
     }
 
     /**
@@ -105,18 +124,35 @@ public final class CallFinish {
 
     private String[] args(Finish f) {
         String kept = new String(JSON.encode(f.reply()), StandardCharsets.UTF_8);
+        long now = clock.millis();
         List<String> args = new ArrayList<>(List.of(Long.toString(f.lease().fence()), f.lease().token(),
-                Long.toString(f.sessionTtl().toMillis()), Long.toString(clock.millis()), Integer.toString(Session.SCHEMA),
+                Long.toString(f.sessionTtl().toMillis()), Long.toString(now), Integer.toString(Session.SCHEMA),
                 f.state().name(), Long.toString(recordTtl.toMillis()), Integer.toString(ExecutionRecord.SCHEMA),
                 f.workerId(), f.reason(), f.requestId(), f.sessionId(), ExecutionState.INITIAL.name(),
                 ExecutionState.predecessorsOf(f.state()).stream().map(Enum::name).sorted()
                         .collect(Collectors.joining(" ")),
-                kept.length() <= maxKeptReplyBytes ? kept : ""));
+                kept.length() <= maxKeptReplyBytes ? kept : "",
+                f.history().map(h -> historyEntry(f, h, now)).orElse(""), Integer.toString(Session.HISTORY_MAX)));
         f.attributes().forEach((k, v) -> {
             args.add(k);
             args.add(v);
         });
         return args.toArray(String[]::new);
+    }
+
+    /** One history entry as the session keeps it (see {@link Session#HISTORY_MAX}). */
+    private static String historyEntry(Finish f, History h, long now) {
+        Map<String, Object> entry = new java.util.LinkedHashMap<>();
+        entry.put("requestId", f.requestId());
+        entry.put("tool", h.tool());
+        entry.put("argumentsDigest", h.argumentsDigest());
+        entry.put("state", f.state().name());
+        if (!h.errorCode().isEmpty()) {
+            entry.put("errorCode", h.errorCode());
+        }
+        entry.put("queuedAtMs", h.queuedAtMs());
+        entry.put("finishedAtMs", now);
+        return new String(JSON.encode(entry), StandardCharsets.UTF_8);
     }
 
     /** The reply a finished call kept in its record, if the record still has it and it reads. */

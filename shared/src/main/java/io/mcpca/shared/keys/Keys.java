@@ -88,6 +88,20 @@ public final class Keys {
         return prefix + ":session:" + sessionTag(sessionId);
     }
 
+    /** SCAN pattern of every {@link #session} key. */
+    public String sessionPattern() {
+        return prefix + ":session:*";
+    }
+
+    /** The session id in a {@link #session} key (as SCAN returns them). */
+    public String sessionIdOf(String sessionKey) {
+        String head = prefix + ":session:{";
+        if (!sessionKey.startsWith(head) || !sessionKey.endsWith("}")) {
+            throw new IllegalArgumentException("not a session key: " + sessionKey);
+        }
+        return sessionKey.substring(head.length(), sessionKey.length() - 1);
+    }
+
     public String lock(String sessionId) {
         return prefix + ":lock:" + sessionTag(sessionId);
     }

@@ -18,6 +18,19 @@ public record Session(int schema, String sessionId, long version, long fence, Ma
                       long updatedAtMs) {
 
     public static final int SCHEMA = 1;
+    /**
+     * Calls a session's history keeps (finishCall-4.lua's ring, fields {@code h:<version mod HISTORY_MAX>}): the
+     * issue's "last N calls", at ~300 bytes each ~30 KB per session at most.
+     */
+    public static final int HISTORY_MAX = 100;
+    /** Field prefix of a history entry ({@code h:<slot>} = {@code <version> <entry JSON>}). */
+    public static final String HISTORY_FIELD = "h:";
+    /** Field prefix of a count of the session's calls per final state ({@code _n:<state>}). */
+    public static final String COUNT_FIELD = "_n:";
+    /** Field naming the principal that owns the session (create-session, or the MCP connection that used it). */
+    public static final String OWNER_FIELD = "_owner";
+    /** Field holding the name create-session gave the session. */
+    public static final String NAME_FIELD = "_name";
 
     public Session {
         Objects.requireNonNull(sessionId, "sessionId");

@@ -59,14 +59,13 @@ public final class SessionStore {
 
     /** Ids of all live sessions, sorted (incremental SCAN, never KEYS). */
     public List<String> getSessions() {
-        String pattern = keys.session("*");
-        String head = pattern.substring(0, pattern.length() - 2);
+        String pattern = keys.sessionPattern();
         TreeSet<String> ids = new TreeSet<>();
         ScanCursor cursor = ScanCursor.INITIAL;
         do {
             KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.matches(pattern).limit(SCAN_COUNT));
             for (String key : page.getKeys()) {
-                ids.add(key.substring(head.length(), key.length() - 1));
+                ids.add(keys.sessionIdOf(key));
             }
             cursor = page;
         } while (!cursor.isFinished());

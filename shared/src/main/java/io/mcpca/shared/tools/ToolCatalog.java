@@ -20,7 +20,8 @@ public final class ToolCatalog {
     static final List<String> TOOL_FILES = List.of("calculate-metrics", "analyze-metrics", "analyze-files",
             "analyze-repository", "symbols", "search-symbols", "ping",
             "submit-batch", "batch-status", "batch-results", "cancel-batch", "list-batches",
-            "store-codebase-insight", "retrieve-codebase-insights", "update-codebase-insight");
+            "store-codebase-insight", "retrieve-codebase-insights", "update-codebase-insight",
+            "create-session", "get-session-info", "get-session-history", "clear-session", "list-sessions");
 
     private final Map<String, ToolDescriptor> tools;
     private final List<String> order;

@@ -200,4 +200,44 @@ class CallFinishIT {
             }
         }
     }
+
+    /** The session's history is a ring: the newest Session.HISTORY_MAX calls stay, with counts of every call. */
+    @Test
+    void theHistoryKeepsTheNewestCallsAndCountsEveryOutcome() {
+        int calls = Session.HISTORY_MAX + 3;
+        for (int i = 1; i <= calls; i++) {
+            LockLease lease = starts.tryStart("h", "r" + i, 1, "w1", LEASE).orElseThrow().lease().orElseThrow();
+            ExecutionState state = i % 10 == 0 ? ExecutionState.FAILED : ExecutionState.SUCCEEDED;
+            ToolReply reply = state == ExecutionState.FAILED
+                    ? ToolReply.error("r" + i, ErrorCode.BAD_ARGUMENTS, "no", "w1")
+                    : ToolReply.result("r" + i, JsonBytes.of("{}"), "w1");
+            finishes.finish(new CallFinish.Finish(lease, "r" + i, state, "", Map.of(), SESSION_TTL, "w1", reply,
+                    java.util.Optional.of(new CallFinish.History("ping", "d" + i,
+                            state == ExecutionState.FAILED ? "BAD_ARGUMENTS" : "", 1_000L + i))));
+        }
+        Map<String, String> hash = REDIS.sync().hgetall(keys.session("h"));
+        java.util.List<String> entries = hash.entrySet().stream().filter(e -> e.getKey().startsWith(Session.HISTORY_FIELD))
+                .map(Map.Entry::getValue).toList();
+        assertThat(entries).hasSize(Session.HISTORY_MAX);
+        assertThat(entries).noneMatch(e -> e.startsWith("1 ") || e.startsWith("2 ") || e.startsWith("3 "));
+        assertThat(hash.get(Session.HISTORY_FIELD + (calls % Session.HISTORY_MAX)))
+                .startsWith(calls + " ").contains("\"requestId\":\"r" + calls + "\"").contains("\"tool\":\"ping\"")
+                .contains("\"argumentsDigest\":\"d" + calls + "\"").contains("\"queuedAtMs\":" + (1_000L + calls));
+        assertThat(hash.get(Session.HISTORY_FIELD + (100 % Session.HISTORY_MAX)))
+                .startsWith("100 ").contains("\"state\":\"FAILED\"").contains("\"errorCode\":\"BAD_ARGUMENTS\"");
+        assertThat(hash).containsEntry(Session.COUNT_FIELD + "SUCCEEDED", Integer.toString(calls - calls / 10))
+                .containsEntry(Session.COUNT_FIELD + "FAILED", Integer.toString(calls / 10));
+    }
+
+    /** A session created with a longer lifetime keeps it across a call, and its fence lives as long. */
+    @Test
+    void aCallNeverShortensALongerSessionLifetime() {
+        REDIS.sync().hset(keys.session("long"), "_schema", "1");
+        REDIS.sync().pexpire(keys.session("long"), Duration.ofDays(7).toMillis());
+        LockLease lease = starts.tryStart("long", "r1", 1, "w1", LEASE).orElseThrow().lease().orElseThrow();
+        finishes.finish(new CallFinish.Finish(lease, "r1", ExecutionState.SUCCEEDED, "", Map.of(), SESSION_TTL, "w1",
+                ToolReply.result("r1", JsonBytes.of("{}"), "w1")));
+        assertThat(REDIS.sync().pttl(keys.session("long"))).isGreaterThan(Duration.ofDays(6).toMillis());
+        assertThat(REDIS.sync().pttl(keys.fence("long"))).isGreaterThan(Duration.ofDays(6).toMillis());
+    }
 }

@@ -51,7 +51,7 @@ public final class ResultDigest {
      */
     static final long MAX_HASHED_FILE_BYTES = 64L * 1024 * 1024;
 
-    private final ObjectMapper json = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     public String of(String tool, String toolVersion, Map<String, Object> arguments, Optional<Path> input) {
         MessageDigest sha = sha256();
@@ -59,7 +59,7 @@ public final class ResultDigest {
         update(sha, "tool=" + tool);
         update(sha, "version=" + toolVersion);
         try {
-            update(sha, "args=" + json.writeValueAsString(arguments));
+            update(sha, "args=" + JSON.writeValueAsString(arguments));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("arguments are not JSON-shaped: " + e.getMessage(), e);
         }
@@ -68,6 +68,20 @@ public final class ResultDigest {
             update(sha, contentHash(path));
         });
         return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /**
+     * A short digest of a call's arguments (SHA-256 of their key-sorted JSON, first 16 hex digits): enough to tell
+     * two calls' arguments apart in a session's history without keeping them (they may hold inline code).
+     */
+    public static String ofArguments(Map<String, Object> arguments) {
+        MessageDigest sha = sha256();
+        try {
+            update(sha, JSON.writeValueAsString(arguments));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("arguments are not JSON-shaped: " + e.getMessage(), e);
+        }
+        return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
     }
 
     /** File: SHA-256 of the bytes; directory: SHA-256 of the sorted (path, size, mtime) listing. */

@@ -6,6 +6,7 @@ import io.mcpca.shared.lock.LockLease;
 import io.mcpca.shared.wire.ErrorCode;
 import io.mcpca.shared.wire.ToolReply;
 import io.mcpca.shared.wire.ToolRequest;
+import io.mcpca.workers.cache.ResultDigest;
 import io.mcpca.workers.reply.ReplyBatcher;
 import io.mcpca.workers.reply.ReplyBatcher.Completion;
 import io.mcpca.workers.run.AnalyzerOutcome;
@@ -69,8 +70,11 @@ public final class Answers {
         ToolRequest request = call.request();
         ExecutionState state = outcome.succeeded() ? ExecutionState.SUCCEEDED
                 : outcome.cancelled() ? ExecutionState.CANCELLED : ExecutionState.FAILED;
+        ToolReply reply = reply(request, outcome);
+        CallFinish.History history = new CallFinish.History(request.tool(), ResultDigest.ofArguments(request.arguments()),
+                reply.errorCode(), queuedAtMs(call.entryId()));
         CallFinish.Finish finish = new CallFinish.Finish(lease, request.requestId(), state, outcome.errorMessage(),
-                outcome.sessionAttributes(request), sessionTtl, workerId, reply(request, outcome));
+                outcome.sessionAttributes(request), sessionTtl, workerId, reply, Optional.of(history));
         batcher.complete(Completion.finishing(call.pool(), call.message().getStream(), call.entryId(),
                 request.replyTo(), finish, finishes.recordKey(request.sessionId(), request.requestId())));
     }
@@ -94,6 +98,16 @@ public final class Answers {
                 "the call finished on an earlier delivery but its answer was lost; call again", workerId));
         batcher.complete(new Completion(call.pool(), call.message().getStream(), call.entryId(), request.replyTo(),
                 again, Optional.empty(), Optional.of(finishes.recordKey(request.sessionId(), request.requestId()))));
+    }
+
+    /** When the call was queued: the milliseconds part of its stream entry's id ({@code <ms>-<seq>}). */
+    private static long queuedAtMs(String entryId) {
+        int dash = entryId.indexOf('-');
+        try {
+            return Long.parseLong(dash < 0 ? entryId : entryId.substring(0, dash));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static Completion completion(Delivered call, ToolReply reply, Optional<ReplyBatcher.Transition> record) {
