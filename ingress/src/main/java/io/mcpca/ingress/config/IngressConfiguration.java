@@ -22,6 +22,9 @@ import io.mcpca.ingress.mcp.ServletErrorGuard;
 import io.mcpca.ingress.mcp.McpServerFactory;
 import io.mcpca.ingress.mcp.StdioSession;
 import io.mcpca.ingress.mcp.ToolCallHandler;
+import io.mcpca.ingress.mcp.ToolHandler;
+import io.mcpca.ingress.prompts.AnalysisPrompts;
+import io.mcpca.ingress.resources.AnalysisResources;
 import io.mcpca.ingress.reply.ReplyRouter;
 import io.mcpca.ingress.reply.ReplyStreamKeeper;
 import io.mcpca.ingress.security.ActuatorAuthFilter;
@@ -43,6 +46,7 @@ import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.registry.LiveWorkers;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mcpca.shared.tools.ToolCatalog;
+import io.mcpca.shared.tools.ToolDescriptor;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
@@ -53,6 +57,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -260,12 +265,27 @@ public class IngressConfiguration {
                                       IngressBatches batches, IngressInsights insights,
                                       IngressSessions sessions) {
         Clock clock = Clock.systemUTC();
-        return new McpServerFactory(catalog.all(), tool -> InsightTools.NAMES.contains(tool.name()) ? insights.tools().handlerFor(tool)
-                : SessionTools.NAMES.contains(tool.name()) ? sessions.tools().handlerFor(tool)
-                : tool.answeredByIngress() ? batches.tools().handlerFor(tool)
-                : new ToolCallHandler(tool, paths, runtime.router(), runtime.replyStream(), ingress.getCallTimeout(),
-                        clock, guards.flow(), sessions.directory()), json,
-                new ArgumentCompletions(catalog.all(), paths), meters);
+        ArgumentCompletions completions = new ArgumentCompletions(catalog.all(), paths);
+        return new McpServerFactory(catalog.all(), tool -> handlerOf(tool, runtime, ingress, paths, guards, batches,
+                insights, sessions, clock), json, completions, meters,
+                invoker -> List.of(new AnalysisPrompts(invoker, completions), new AnalysisResources(invoker)));
+    }
+
+    /** Who answers a tool: the ingress itself (insights, sessions, batches) or a worker through Redis. */
+    private static ToolHandler handlerOf(ToolDescriptor tool, IngressRuntime runtime, IngressProperties ingress,
+                                         PathGuard paths, IngressGuards guards, IngressBatches batches,
+                                         IngressInsights insights, IngressSessions sessions, Clock clock) {
+        if (InsightTools.NAMES.contains(tool.name())) {
+            return insights.tools().handlerFor(tool);
+        }
+        if (SessionTools.NAMES.contains(tool.name())) {
+            return sessions.tools().handlerFor(tool);
+        }
+        if (tool.answeredByIngress()) {
+            return batches.tools().handlerFor(tool);
+        }
+        return new ToolCallHandler(tool, paths, runtime.router(), runtime.replyStream(), ingress.getCallTimeout(), clock,
+                guards.flow(), sessions.directory());
     }
 
     /** MCP over stdin/stdout, for clients that launch the server as a child process. */

@@ -72,12 +72,17 @@ public final class ArgumentCompletions {
         } else {
             values = List.of();
         }
+        return result(values);
+    }
+
+    /** A completion answer: the first {@link #MAX_VALUES} values, how many there are, whether there are more. */
+    public static CompleteResult result(List<String> values) {
         List<String> page = values.size() > MAX_VALUES ? values.subList(0, MAX_VALUES) : values;
         return new CompleteResult(new CompleteCompletion(page, values.size(), values.size() > MAX_VALUES));
     }
 
     /** Entries of the directory {@code typed} names (up to its last {@code /}) whose names start with the rest. */
-    List<String> pathsStartingWith(String typed) {
+    public List<String> pathsStartingWith(String typed) {
         int slash = typed.lastIndexOf('/');
         String directory = typed.substring(0, slash + 1);
         String prefix = typed.substring(slash + 1);

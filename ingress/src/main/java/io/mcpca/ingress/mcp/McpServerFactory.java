@@ -9,11 +9,16 @@ import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator.ValidationResponse;
 import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures.AsyncCompletionSpecification;
+import io.modelcontextprotocol.server.McpServerFeatures.AsyncPromptSpecification;
+import io.modelcontextprotocol.server.McpServerFeatures.AsyncResourceSpecification;
+import io.modelcontextprotocol.server.McpServerFeatures.AsyncResourceTemplateSpecification;
 import io.modelcontextprotocol.server.McpServerFeatures.AsyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +29,7 @@ import reactor.core.publisher.Mono;
  * Builds the MCP server, with one tool specification per catalog entry, over either transport. The tool
  * handlers are made once, when the factory is.
  */
-public final class McpServerFactory {
+public final class McpServerFactory implements AutoCloseable {
 
     public static final String SERVER_NAME = "mcp-code-analysis";
     public static final String SERVER_VERSION = "0.1.0";
@@ -42,19 +47,22 @@ public final class McpServerFactory {
 
     private final ArgumentCompletions completions;
     private final IngressMeters meters;
+    private final List<ServerFeatures> features;
 
+    /**
+     * @param meters   counts and times every tool call, schema refusals included
+     * @param features prompts and resources beside the tools, made from an invoker of these tools
+     */
     public McpServerFactory(List<ToolDescriptor> tools, Function<ToolDescriptor, ToolHandler> handlers,
-                            McpJsonMapper json, ArgumentCompletions completions) {
-        this(tools, handlers, json, completions, IngressMeters.NONE);
-    }
-
-    /** @param meters counts and times every tool call, schema refusals included */
-    public McpServerFactory(List<ToolDescriptor> tools, Function<ToolDescriptor, ToolHandler> handlers,
-                            McpJsonMapper json, ArgumentCompletions completions, IngressMeters meters) {
+                            McpJsonMapper json, ArgumentCompletions completions, IngressMeters meters,
+                            Function<ToolInvoker, List<ServerFeatures>> features) {
         tools.forEach(tool -> this.handlers.put(tool, handlers.apply(tool)));
         this.json = json;
         this.completions = completions;
         this.meters = meters;
+        ToolInvoker invoker = new ToolInvoker(name -> this.handlers.entrySet().stream()
+                .filter(e -> e.getKey().name().equals(name)).map(Map.Entry::getValue).findFirst());
+        this.features = List.copyOf(features.apply(invoker));
     }
 
     /**
@@ -83,15 +91,33 @@ public final class McpServerFactory {
     }
 
     /**
-     * Resources are declared with none yet (resources/list answers an empty list, as the conformance suite's
-     * resources-list expects of a server that has none); tools are fixed, so no list-changed notifications.
+     * Tools are fixed, so no list-changed notifications; resources can be subscribed to (a batch's progress). The
+     * prompts are one per tool (for argument completions) and the analysis prompts.
      */
     private McpAsyncServer configure(McpServer.AsyncSpecification<?> spec, boolean waitOnCaller) {
-        return spec.serverInfo(SERVER_NAME, SERVER_VERSION).instructions(INSTRUCTIONS)
-                .capabilities(ServerCapabilities.builder().tools(false).resources(false, false).prompts(false)
+        List<AsyncPromptSpecification> prompts = new ArrayList<>(completions.prompts());
+        List<AsyncCompletionSpecification> completionSpecs = new ArrayList<>(completions.completions());
+        List<AsyncResourceSpecification> resources = new ArrayList<>();
+        List<AsyncResourceTemplateSpecification> templates = new ArrayList<>();
+        features.forEach(f -> {
+            prompts.addAll(f.prompts());
+            completionSpecs.addAll(f.completions());
+            resources.addAll(f.resources());
+            templates.addAll(f.templates());
+        });
+        McpAsyncServer server = spec.serverInfo(SERVER_NAME, SERVER_VERSION).instructions(INSTRUCTIONS)
+                .capabilities(ServerCapabilities.builder().tools(false).resources(true, false).prompts(false)
                         .completions().build())
                 .jsonMapper(json).validateToolInputs(false).tools(specifications(waitOnCaller))
-                .prompts(completions.prompts()).completions(completions.completions()).build();
+                .uriTemplateManagerFactory(new TrailingVariableTemplates()).resources(resources).resourceTemplates(templates)
+                .prompts(prompts).completions(completionSpecs).build();
+        features.forEach(f -> f.attach(server));
+        return server;
+    }
+
+    @Override
+    public void close() {
+        features.forEach(ServerFeatures::close);
     }
 
     private List<AsyncToolSpecification> specifications(boolean waitOnCaller) {
