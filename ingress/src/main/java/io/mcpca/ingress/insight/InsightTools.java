@@ -1,15 +1,10 @@
 package io.mcpca.ingress.insight;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mcpca.ingress.mcp.ToolCallHandler;
+import io.mcpca.ingress.mcp.IngressAnswered;
 import io.mcpca.ingress.mcp.ToolHandler;
 import io.mcpca.shared.paths.PathRejectedException;
 import io.mcpca.shared.tools.ToolDescriptor;
 import io.mcpca.shared.wire.ErrorCode;
-import io.modelcontextprotocol.server.McpAsyncServerExchange;
-import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
-import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -22,10 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The codebase-insight tools, answered by the ingress from Redis: {@code store-codebase-insight},
@@ -39,8 +30,6 @@ public final class InsightTools {
     public static final Set<String> NAMES = Set.of("store-codebase-insight", "update-codebase-insight",
             "retrieve-codebase-insights");
 
-    private static final Logger log = LoggerFactory.getLogger(InsightTools.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom IDS = new SecureRandom();
     static final int DEFAULT_LIMIT = 20;
     /** Insights one retrieve looks at before it answers with a cursor: each costs a read and a hash per anchor. */
@@ -61,29 +50,12 @@ public final class InsightTools {
 
     /** The handler of one insight tool (Redis and file reads: on a bounded-elastic thread). */
     public ToolHandler handlerFor(ToolDescriptor tool) {
-        return (exchange, call) -> Mono.fromCallable(() -> answer(tool.name(), exchange, call))
-                .subscribeOn(Schedulers.boundedElastic());
-    }
-
-    private CallToolResult answer(String tool, McpAsyncServerExchange exchange, CallToolRequest call) {
-        Map<String, Object> args = call.arguments() == null ? Map.of() : call.arguments();
-        String principal = ToolCallHandler.principalOf(exchange);
-        try {
-            Object answer = switch (tool) {
-                case "store-codebase-insight" -> store(principal, args);
-                case "update-codebase-insight" -> update(principal, args);
-                case "retrieve-codebase-insights" -> retrieve(principal, args);
-                default -> throw new InsightRefused(ErrorCode.UNKNOWN_TOOL, "unknown tool: " + tool);
-            };
-            return ToolCallHandler.json(JSON.writeValueAsString(answer));
-        } catch (InsightRefused e) {
-            return ToolCallHandler.error(e.code(), e.getMessage());
-        } catch (PathRejectedException e) {
-            return ToolCallHandler.error(e.code(), e.getMessage());
-        } catch (JsonProcessingException | RuntimeException e) {
-            log.warn("{} failed: {}", tool, e.toString());
-            return ToolCallHandler.error(ErrorCode.UNAVAILABLE, tool + " failed: " + e.getMessage());
-        }
+        return IngressAnswered.handler(tool.name(), (name, principal, args, exchange, call) -> switch (name) {
+            case "store-codebase-insight" -> store(principal, args);
+            case "update-codebase-insight" -> update(principal, args);
+            case "retrieve-codebase-insights" -> retrieve(principal, args);
+            default -> throw new InsightRefused(ErrorCode.UNKNOWN_TOOL, "unknown tool: " + name);
+        });
     }
 
     private Map<String, Object> store(String principal, Map<String, Object> args) {

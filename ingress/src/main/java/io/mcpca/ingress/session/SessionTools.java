@@ -3,14 +3,12 @@ package io.mcpca.ingress.session;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mcpca.ingress.mcp.ToolCallHandler;
+import io.mcpca.ingress.mcp.IngressAnswered;
+import io.mcpca.ingress.mcp.IngressAnswered.Refused;
 import io.mcpca.ingress.mcp.ToolHandler;
 import io.mcpca.shared.session.Session;
 import io.mcpca.shared.tools.ToolDescriptor;
 import io.mcpca.shared.wire.ErrorCode;
-import io.modelcontextprotocol.server.McpAsyncServerExchange;
-import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
-import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,8 +21,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The session tools, answered by the ingress from the session records: {@code create-session} (named sessions are
@@ -54,29 +50,14 @@ public final class SessionTools {
 
     /** The handler of one session tool (Redis reads: on a bounded-elastic thread). */
     public ToolHandler handlerFor(ToolDescriptor tool) {
-        return (exchange, call) -> Mono.fromCallable(() -> answer(tool.name(), exchange, call))
-                .subscribeOn(Schedulers.boundedElastic());
-    }
-
-    private CallToolResult answer(String tool, McpAsyncServerExchange exchange, CallToolRequest call) {
-        Map<String, Object> args = call.arguments() == null ? Map.of() : call.arguments();
-        String principal = ToolCallHandler.principalOf(exchange);
-        try {
-            Object answer = switch (tool) {
-                case "create-session" -> create(principal, args);
-                case "get-session-info" -> info(principal, sessionId(args));
-                case "get-session-history" -> history(principal, sessionId(args), args);
-                case "clear-session" -> clear(principal, sessionId(args));
-                case "list-sessions" -> list(principal, args);
-                default -> throw new Refused(ErrorCode.UNKNOWN_TOOL, "unknown tool: " + tool);
-            };
-            return ToolCallHandler.json(JSON.writeValueAsString(answer));
-        } catch (Refused e) {
-            return ToolCallHandler.error(e.code, e.getMessage());
-        } catch (JsonProcessingException | RuntimeException e) {
-            log.warn("{} failed: {}", tool, e.toString());
-            return ToolCallHandler.error(ErrorCode.UNAVAILABLE, tool + " failed: " + e.getMessage());
-        }
+        return IngressAnswered.handler(tool.name(), (name, principal, args, exchange, call) -> switch (name) {
+            case "create-session" -> create(principal, args);
+            case "get-session-info" -> info(principal, sessionId(args));
+            case "get-session-history" -> history(principal, sessionId(args), args);
+            case "clear-session" -> clear(principal, sessionId(args));
+            case "list-sessions" -> list(principal, args);
+            default -> throw new Refused(ErrorCode.UNKNOWN_TOOL, "unknown tool: " + name);
+        });
     }
 
     private Map<String, Object> create(String principal, Map<String, Object> args) {
@@ -194,21 +175,11 @@ public final class SessionTools {
         return epochMs == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(Long.parseLong(epochMs)).toString());
     }
 
+    /** A session the caller does not own and no session at all get the same NOT_FOUND, so ids leak nothing. */
     private static Refused notFound(String sessionId) {
         return new Refused(ErrorCode.NOT_FOUND, "no session " + sessionId + " of yours (it never existed, expired, was cleared, or is "
                 + "another principal's)");
     }
 
-    /**
-     * A refusal with its code; a session the caller does not own and no session at all get the same NOT_FOUND, so
-     * ids leak nothing.
-     */
-    private static final class Refused extends RuntimeException {
-        private final ErrorCode code;
 
-        Refused(ErrorCode code, String message) {
-            super(message, null, false, false);
-            this.code = code;
-        }
-    }
 }
