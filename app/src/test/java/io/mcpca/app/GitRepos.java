@@ -49,6 +49,20 @@ public final class GitRepos {
         return git(repo, "rev-parse", "HEAD").strip();
     }
 
+    /**
+     * A repository of copies of real trees at two refs: tag {@code v1} holds {@code first} (as {@code firstDir}), branch
+     * main adds {@code second} (as {@code secondDir}).
+     */
+    public static void withTwoRefs(Path repo, Path first, String firstDir, Path second, String secondDir)
+            throws IOException, InterruptedException {
+        init(repo);
+        copyTree(first, repo.resolve(firstDir));
+        commitAll(repo, firstDir);
+        git(repo, "tag", "v1");
+        copyTree(second, repo.resolve(secondDir));
+        commitAll(repo, secondDir);
+    }
+
     /** Copies the regular files and directories of {@code from} into {@code to} (no symlinks, no {@code target/}). */
     public static void copyTree(Path from, Path to) throws IOException {
         Files.walkFileTree(from, new SimpleFileVisitor<>() {

@@ -341,12 +341,7 @@ class BatchIT {
     private static List<Map<String, Object>> repositories(Path root) throws Exception {
         Path sources = Path.of("..").toAbsolutePath().normalize();
         Path alpha = root.resolve("repos/alpha");
-        GitRepos.init(alpha);
-        GitRepos.copyTree(sources.resolve("ingress/src"), alpha.resolve("ingress"));
-        GitRepos.commitAll(alpha, "ingress");
-        GitRepos.git(alpha, "tag", "v1");
-        GitRepos.copyTree(sources.resolve("shared/src"), alpha.resolve("shared"));
-        GitRepos.commitAll(alpha, "shared");
+        GitRepos.withTwoRefs(alpha, sources.resolve("ingress/src"), "ingress", sources.resolve("shared/src"), "shared");
         Path beta = root.resolve("repos/beta");
         GitRepos.init(beta);
         GitRepos.copyTree(sources.resolve("workers/src"), beta.resolve("workers"));

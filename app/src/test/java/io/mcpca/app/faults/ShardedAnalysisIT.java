@@ -191,12 +191,7 @@ class ShardedAnalysisIT {
         Path root = dir.resolve("repos");
         Path tree = root.resolve("big");
         if (!java.nio.file.Files.exists(tree)) {
-            GitRepos.init(tree);
-            GitRepos.copyTree(ROOT.resolve("rust-workers/crates"), tree.resolve("crates"));
-            GitRepos.commitAll(tree, "crates");
-            GitRepos.git(tree, "tag", "v1");
-            GitRepos.copyTree(ROOT.resolve("ingress/src"), tree.resolve("ingress"));
-            GitRepos.commitAll(tree, "ingress");
+            GitRepos.withTwoRefs(tree, ROOT.resolve("rust-workers/crates"), "crates", ROOT.resolve("ingress/src"), "ingress");
             GitRepos.git(dir, "clone", "--quiet", "--branch", "v1", tree.toString(), dir.resolve("v1-tree").toString());
             GitRepos.init(root.resolve("small"));
             java.nio.file.Files.writeString(root.resolve("small/one.py"), "def one():\n    return 1\n");
