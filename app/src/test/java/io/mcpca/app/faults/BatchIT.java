@@ -336,7 +336,7 @@ class BatchIT {
     /**
      * Three git repositories made from copies of this repository's sources (so each item is seconds of work, and
      * the killed worker likely holds one): alpha at tag v1 ({@code ingress/src}) and at main (plus
-     * {@code shared/src}), beta ({@code workers/src}) by local path in place, gamma ({@code app/src/main}) by URL.
+     * {@code shared/src}), beta ({@code workers/src}) by local path in place, gamma ({@code app/src}) by URL.
      */
     private static List<Map<String, Object>> repositories(Path root) throws Exception {
         Path sources = Path.of("..").toAbsolutePath().normalize();
@@ -348,7 +348,7 @@ class BatchIT {
         GitRepos.commitAll(beta, "workers");
         Path gamma = root.resolve("repos/gamma");
         GitRepos.init(gamma);
-        GitRepos.copyTree(sources.resolve("app/src/main"), gamma.resolve("app"));
+        GitRepos.copyTree(sources.resolve("app/src"), gamma.resolve("app"));
         GitRepos.commitAll(gamma, "app");
         return List.of(Map.of("url", alpha.toUri().toString(), "ref", "v1"),
                 Map.of("url", alpha.toUri().toString(), "ref", "main"),
