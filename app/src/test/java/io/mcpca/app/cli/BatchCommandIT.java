@@ -91,7 +91,10 @@ class BatchCommandIT {
             assertThat(cancel.exit).as(cancel.err).isZero();
             JsonNode cancelled = new ObjectMapper().readTree(cancel.out);
             assertThat(cancelled.get("batchId").asText()).isEqualTo(batchId);
+            // regression: a cancel after the end relabelled a finished batch CANCELLING, then CANCELLED
             assertThat(cancelled.get("state").asText()).as("a finished batch stays finished").isEqualTo("COMPLETED");
+            assertThat(cancelled.get("cancelled").asBoolean()).as("nothing was left to cancel").isFalse();
+            assertThat(new ObjectMapper().readTree(run("status", batchId).out).get("state").asText()).isEqualTo("COMPLETED");
         } finally {
             System.clearProperty("mcpca.worker.checkout.dir");
         }
