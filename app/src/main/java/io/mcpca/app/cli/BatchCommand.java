@@ -75,7 +75,14 @@ public final class BatchCommand {
         List<Path> roots = new ArrayList<>();
         if (command.equals("submit")) {
             for (String input : positional) {
-                if (!input.contains("://")) {
+                if (input.startsWith("file://")) {
+                    // an embedded server must be rooted where a file:// repository is (file URLs are confined like paths)
+                    try {
+                        roots.add(Path.of(java.net.URI.create(input)).toAbsolutePath().normalize());
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("not a file URL: " + input);
+                    }
+                } else if (!input.contains("://")) {
                     Path p = Path.of(input).toAbsolutePath().normalize();
                     roots.add(Files.isDirectory(p) ? p : p.getParent());
                 }

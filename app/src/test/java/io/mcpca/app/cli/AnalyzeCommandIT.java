@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,6 +97,64 @@ class AnalyzeCommandIT {
         assertThat(paths).hasSize(files).doesNotHaveDuplicates().isSorted();
         assertThat(json.path("totals").path("functions").asInt()).isEqualTo(files * functionsPerFile);
         assertThat(json.has("nextCursor")).isFalse();
+    }
+
+    /**
+     * Issue 15 item 5: a large tree runs as shards through {@code mcpca analyze} (the threshold lowered so a copy of
+     * this repository's Rust sources, ~1.2 MB, makes ~13 shards): the shard records in Redis show every shard stored
+     * and one merge, and the table and the {@code --json} output are exactly what the same command prints with
+     * sharding off.
+     */
+    @Test
+    void aLargeTreeRunsAsShardsAndPrintsWhatOneCallPrints(@TempDir Path work) throws Exception {
+        Path tree = work.resolve("crates");
+        io.mcpca.app.GitRepos.copyTree(Path.of("..").toAbsolutePath().normalize().resolve("rust-workers/crates"), tree);
+        Map<String, String> settings = Map.of("mcpca.cache.enabled", "false",
+                "mcpca.worker.shard-min-bytes", "64KB", "mcpca.worker.shard-target-bytes", "96KB",
+                "mcpca.worker.analyzer-cache-dir", work.resolve("analyzer-cache").toString());
+        settings.forEach(System::setProperty);
+        String previousPrefix = System.getProperty("mcpca.prefix");
+        try {
+            String sharded = REDIS.newPrefix();
+            System.setProperty("mcpca.prefix", sharded);
+            List<String> withShards = List.of(analyze(tree), analyze(tree, "--json"));
+            // one sharded call per run: the table's summary call, and --json's first page (its only one: ~100 files)
+            List<String> records = REDIS.sync().keys(sharded + ":shards:*");
+            assertThat(records).as("shard records").hasSize(2);
+            for (String record : records) {
+                Map<String, String> fields = REDIS.sync().hgetall(record);
+                int count = Integer.parseInt(fields.get("count"));
+                assertThat(count).as("shards of %s", record).isGreaterThanOrEqualTo(8);
+                assertThat(fields.get("done")).as("every shard stored").isEqualTo(Integer.toString(count));
+                for (int i = 0; i < count; i++) {
+                    assertThat(fields).as("shard %d's answer", i).containsKey("r:" + i);
+                }
+                assertThat(fields).as("merged once").containsKey("merger");
+            }
+
+            String unsharded = REDIS.newPrefix();
+            System.setProperty("mcpca.prefix", unsharded);
+            System.setProperty("mcpca.worker.shards", "false");
+            List<String> withoutShards = List.of(analyze(tree), analyze(tree, "--json"));
+            assertThat(REDIS.sync().keys(unsharded + ":shards:*")).as("sharding off").isEmpty();
+            assertThat(withShards.get(0)).as("the table").isEqualTo(withoutShards.get(0)).contains("rust");
+            assertThat(withShards.get(1)).as("the JSON").isEqualTo(withoutShards.get(1));
+            assertThat(new ObjectMapper().readTree(withShards.get(1)).path("files").size())
+                    .as("every file of a real tree").isGreaterThan(50);
+        } finally {
+            settings.keySet().forEach(System::clearProperty);
+            System.clearProperty("mcpca.worker.shards");
+            System.setProperty("mcpca.prefix", previousPrefix);
+        }
+    }
+
+    private static String analyze(Path tree, String... options) {
+        List<String> args = new ArrayList<>(List.of(tree.toString()));
+        args.addAll(List.of(options));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = AnalyzeCommand.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isZero();
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     @Test

@@ -65,6 +65,41 @@ class BatchCommandIT {
         assertThat(all.get("totals").get("functions").asInt()).isEqualTo(30 * 31 / 2);
     }
 
+    /**
+     * A URL is an analyze-repository item (the embedded server rooted at a file:// repository, which it confines like
+     * a path); {@code list} shows the batch and {@code cancel} answers for it.
+     */
+    @Test
+    void aRepositoryUrlIsAnAnalyzeRepositoryItemAndListAndCancelAnswer(@TempDir Path work) throws Exception {
+        Path repo = work.resolve("repo");
+        io.mcpca.app.GitRepos.init(repo);
+        Files.writeString(repo.resolve("r.py"), "def r(a):\n    return a\n");
+        String commit = io.mcpca.app.GitRepos.commitAll(repo, "one");
+        System.setProperty("mcpca.worker.checkout.dir", work.resolve("checkouts").toString());
+        try {
+            Run submitted = run("submit", repo.toUri().toString(), "--name", "repo");
+            assertThat(submitted.exit).as(submitted.err).isZero();
+            String batchId = submitted.out.trim();
+            JsonNode all = new ObjectMapper().readTree(run("results", batchId).out);
+            assertThat(all.get("items").get(0).get("result").get("commit").asText()).isEqualTo(commit);
+            assertThat(all.get("items").get(0).get("result").get("totals").get("code").asInt()).isEqualTo(2);
+
+            Run list = run("list");
+            assertThat(list.exit).as(list.err).isZero();
+            assertThat(new ObjectMapper().readTree(list.out).get("batches").findValuesAsText("batchId")).contains(batchId);
+            Run cancel = run("cancel", batchId);
+            assertThat(cancel.exit).as(cancel.err).isZero();
+            JsonNode cancelled = new ObjectMapper().readTree(cancel.out);
+            assertThat(cancelled.get("batchId").asText()).isEqualTo(batchId);
+            // regression: a cancel after the end relabelled a finished batch CANCELLING, then CANCELLED
+            assertThat(cancelled.get("state").asText()).as("a finished batch stays finished").isEqualTo("COMPLETED");
+            assertThat(cancelled.get("cancelled").asBoolean()).as("nothing was left to cancel").isFalse();
+            assertThat(new ObjectMapper().readTree(run("status", batchId).out).get("state").asText()).isEqualTo("COMPLETED");
+        } finally {
+            System.clearProperty("mcpca.worker.checkout.dir");
+        }
+    }
+
     @Test
     void anItemThatFailsMakesTheExitCodeOne() {
         Run submitted = run("submit", dir.resolve("m1.py").toString(), dir.resolve("missing.py").toString());

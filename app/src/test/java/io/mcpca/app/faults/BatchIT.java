@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mcpca.app.GitRepos;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -38,9 +39,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 15's batches end to end: an ingress JVM and two worker JVMs on a real Redis, driven by the MCP Java SDK
  * with bearer tokens (principals alice, bob, carol). In order: the limits refuse clearly; another principal's
  * batch is not found; a deadline that passes ends the items left DEADLINE_EXCEEDED; a cancel mid-batch stops the
- * queued items (CANCELLED) and the running ones; and a batch of 1,000 calculate-metrics items survives a worker
- * killed with -9 and an ingress killed and replaced mid-batch: every item answered exactly once, each equal to
- * the same call made alone, the line totals equal to the generated files'.
+ * queued items (CANCELLED) and the running ones; and a batch of 1,000 items (996 calculate-metrics items and
+ * analyze-repository of three git repositories this test makes, one at two refs) survives a worker killed with -9
+ * and an ingress killed and replaced mid-batch: every item answered exactly once, each equal to the same call made
+ * alone, the line totals equal to the generated files' plus the repositories'.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -50,6 +52,9 @@ class BatchIT {
     static final RedisServerExtension REDIS = new RedisServerExtension();
     static final ObjectMapper JSON = new ObjectMapper();
     static final int FILES = 1_000;
+    /** The big batch: this many generated files, then the {@link #REPOSITORY_ITEMS} repository items: 1,000 in all. */
+    static final int BATCH_FILES = 996;
+    static final int BATCH_ITEMS = 1_000;
     static final String[] INGRESS_OPTIONS = {"--mcpca.worker.enabled=false",
             "--mcpca.ingress.tokens.alice=alice-token", "--mcpca.ingress.tokens.bob=bob-token",
             "--mcpca.ingress.tokens.carol=carol-token", "--mcpca.batch.max-items=1500",
@@ -57,11 +62,14 @@ class BatchIT {
     /** Results over 100 bytes are stored apart and referenced (every calculate-metrics answer here): batch-results
      *  must put them back. */
     static final String[] WORKER_OPTIONS = {"--mcpca.worker.concurrency=2", "--mcpca.worker.min-idle=2s",
-            "--mcpca.worker.reclaim-period=500ms", "--mcpca.batch.inline-result-max=100B"};
+            "--mcpca.worker.reclaim-period=500ms", "--mcpca.batch.inline-result-max=100B",
+            "--mcpca.worker.pools=heavy"};
 
     @TempDir
     static Path dir;
     Path root;
+    /** The batch's repository items: analyze-repository arguments, in order. */
+    List<Map<String, Object>> repositories;
     String prefix;
     WorkerJvm ingress;
     final List<WorkerJvm> workers = new ArrayList<>();
@@ -78,8 +86,9 @@ class BatchIT {
         prefix = REDIS.newPrefix();
         port = freePort();
         ingress = WorkerJvm.serve(dir, "ingress", REDIS.uri(), prefix, root, port, INGRESS_OPTIONS);
-        workers.add(WorkerJvm.start(dir, "worker-a", REDIS.uri(), prefix, root, WORKER_OPTIONS));
-        workers.add(WorkerJvm.start(dir, "worker-b", REDIS.uri(), prefix, root, WORKER_OPTIONS));
+        repositories = repositories(root);
+        workers.add(WorkerJvm.start(dir, "worker-a", REDIS.uri(), prefix, root, workerOptions("worker-a")));
+        workers.add(WorkerJvm.start(dir, "worker-b", REDIS.uri(), prefix, root, workerOptions("worker-b")));
         await().atMost(90, TimeUnit.SECONDS).until(() -> REDIS.sync().hlen(prefix + ":workers") == 2);
     }
 
@@ -229,32 +238,35 @@ class BatchIT {
     void aThousandItemsAreAnsweredOnceEachDespiteAWorkerKilledAndTheIngressReplaced() throws Exception {
         McpSyncClient alice = client("alice-token");
         List<String> files = new ArrayList<>();
-        for (int i = 0; i < FILES; i++) {
+        for (int i = 0; i < BATCH_FILES; i++) {
             files.add("gen/" + fileName(i));
         }
         long submitted = System.nanoTime();
-        JsonNode created = ok(alice, "submit-batch", Map.of("files", files, "name", "thousand"));
-        System.out.printf("BatchIT: submit-batch of %d items answered in %d ms (loaded machine)%n", FILES,
+        JsonNode created = ok(alice, "submit-batch", Map.of("files", files, "repositories", repositories,
+                "name", "thousand"));
+        System.out.printf("BatchIT: submit-batch of %d items answered in %d ms (loaded machine)%n", BATCH_ITEMS,
                 (System.nanoTime() - submitted) / 1_000_000);
         String id = created.get("batchId").asText();
-        assertThat(created.get("items").asInt()).isEqualTo(FILES);
+        assertThat(created.get("items").asInt()).isEqualTo(BATCH_ITEMS);
 
         await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(20))
                 .until(() -> ok(alice, "batch-status", Map.of("batchId", id)).get("done").asInt() >= 50);
         workers.get(0).kill9();
         int doneAtKill = ok(alice, "batch-status", Map.of("batchId", id)).get("done").asInt();
+        int repositoriesAtKill = repositoryOutcomes(id);
         ingress.kill9();
         port = freePort();
         ingress = WorkerJvm.serve(dir, "ingress-2", REDIS.uri(), prefix, root, port, INGRESS_OPTIONS);
         McpSyncClient again = client("alice-token");
-        await().atMost(90, TimeUnit.SECONDS).until(() -> ok(again, "batch-status", Map.of("batchId", id))
+        await().atMost(120, TimeUnit.SECONDS).until(() -> ok(again, "batch-status", Map.of("batchId", id))
                 .get("state").asText().equals("COMPLETED"));
-        System.out.printf("BatchIT: worker killed at %d of %d items done%n", doneAtKill, FILES);
+        System.out.printf("BatchIT: worker killed at %d of %d items done (%d of %d repositories)%n", doneAtKill,
+                BATCH_ITEMS, repositoriesAtKill, repositories.size());
 
         JsonNode status = ok(again, "batch-status", Map.of("batchId", id));
-        assertThat(status.get("counts").get("SUCCEEDED").asInt()).as(status.toString()).isEqualTo(FILES);
-        assertThat(status.get("done").asInt()).isEqualTo(FILES);
-        assertThat(REDIS.sync().hlen(prefix + ":batch:{" + id + "}:items")).isEqualTo(FILES);
+        assertThat(status.get("counts").get("SUCCEEDED").asInt()).as(status.toString()).isEqualTo(BATCH_ITEMS);
+        assertThat(status.get("done").asInt()).isEqualTo(BATCH_ITEMS);
+        assertThat(REDIS.sync().hlen(prefix + ":batch:{" + id + "}:items")).isEqualTo(BATCH_ITEMS);
 
         Set<Integer> seen = new HashSet<>();
         Map<Integer, JsonNode> byIndex = new LinkedHashMap<>();
@@ -275,21 +287,79 @@ class BatchIT {
             }
             cursor = page.hasNonNull("nextCursor") ? page.get("nextCursor").asText() : null;
         } while (cursor != null);
-        assertThat(seen).hasSize(FILES);
+        assertThat(seen).hasSize(BATCH_ITEMS);
+        long expectedFiles = BATCH_FILES;
         long expectedCode = 0;
         assertThat(byIndex.get(0).get("resultRef").get("digest").asText()).as("stored apart, put back").hasSize(64);
-        for (int i = 0; i < FILES; i++) {
+        for (int i = 0; i < BATCH_FILES; i++) {
             JsonNode result = byIndex.get(i).get("result");
             assertThat(result.get("path").asText()).isEqualTo("gen/" + fileName(i));
             assertThat(result.get("lines").get("code").asInt()).as("item %d", i).isEqualTo(codeLines(i));
             expectedCode += codeLines(i);
         }
-        assertThat(totals.get("files").asInt()).isEqualTo(FILES);
-        assertThat(totals.get("code").asLong()).isEqualTo(expectedCode);
-        for (int i = 0; i < FILES; i += 97) {
+        for (int i = 0; i < BATCH_FILES; i += 97) {
             JsonNode alone = ok(again, "calculate-metrics", Map.of("path", "gen/" + fileName(i)));
             assertThat(byIndex.get(i).get("result")).as("item %d equals the call made alone", i).isEqualTo(alone);
         }
+        // the repository items: each exactly the analyze-repository call made alone, naming its own commit
+        Set<String> commits = new HashSet<>();
+        for (int r = 0; r < repositories.size(); r++) {
+            JsonNode item = byIndex.get(BATCH_FILES + r);
+            JsonNode alone = ok(again, "analyze-repository", repositories.get(r));
+            assertThat(item.get("state").asText()).isEqualTo("SUCCEEDED");
+            assertThat(item.get("result")).as("repository item %s equals the call made alone", repositories.get(r))
+                    .isEqualTo(alone);
+            assertThat(alone.get("totals").get("files").asInt()).as("a real tree").isGreaterThan(20);
+            commits.add(alone.get("commit").asText());
+            expectedFiles += alone.get("totals").get("files").asLong();
+            expectedCode += alone.get("totals").get("code").asLong();
+        }
+        assertThat(commits).as("two refs of one repository and two more repositories: four commits").hasSize(4);
+        assertThat(byIndex.get(BATCH_FILES).get("result").get("totals"))
+                .as("v1 and main of one repository give different answers")
+                .isNotEqualTo(byIndex.get(BATCH_FILES + 1).get("result").get("totals"));
+        assertThat(totals.get("files").asLong()).isEqualTo(expectedFiles);
+        assertThat(totals.get("code").asLong()).isEqualTo(expectedCode);
+    }
+
+    /** Outcomes recorded so far for the batch's repository items (its last ones). */
+    private int repositoryOutcomes(String id) {
+        int n = 0;
+        for (int r = 0; r < repositories.size(); r++) {
+            if (REDIS.sync().hexists(prefix + ":batch:{" + id + "}:items", Integer.toString(BATCH_FILES + r))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Three git repositories made from copies of this repository's sources (so each item is seconds of work, and
+     * the killed worker likely holds one): alpha at tag v1 ({@code ingress/src}) and at main (plus
+     * {@code shared/src}), beta ({@code workers/src}) by local path in place, gamma ({@code app/src}) by URL.
+     */
+    private static List<Map<String, Object>> repositories(Path root) throws Exception {
+        Path sources = Path.of("..").toAbsolutePath().normalize();
+        Path alpha = root.resolve("repos/alpha");
+        GitRepos.withTwoRefs(alpha, sources.resolve("ingress/src"), "ingress", sources.resolve("shared/src"), "shared");
+        Path beta = root.resolve("repos/beta");
+        GitRepos.init(beta);
+        GitRepos.copyTree(sources.resolve("workers/src"), beta.resolve("workers"));
+        GitRepos.commitAll(beta, "workers");
+        Path gamma = root.resolve("repos/gamma");
+        GitRepos.init(gamma);
+        GitRepos.copyTree(sources.resolve("app/src"), gamma.resolve("app"));
+        GitRepos.commitAll(gamma, "app");
+        return List.of(Map.of("url", alpha.toUri().toString(), "ref", "v1"),
+                Map.of("url", alpha.toUri().toString(), "ref", "main"),
+                Map.of("path", "repos/beta"),
+                Map.of("url", gamma.toUri().toString()));
+    }
+
+    private static String[] workerOptions(String name) {
+        List<String> options = new ArrayList<>(List.of(WORKER_OPTIONS));
+        options.add("--mcpca.worker.checkout.dir=" + dir.resolve(name + "-checkouts"));
+        return options.toArray(String[]::new);
     }
 
     @Test

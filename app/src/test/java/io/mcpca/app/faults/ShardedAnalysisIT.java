@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcpca.app.GitRepos;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -33,6 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * worker JVM, real Redis, real analyzers, the official MCP client), with the shard threshold lowered so this
  * repository's own sources shard; the answer equals, after canonical JSON, what one analyzer scanning the whole
  * tree answers. Then a worker is killed while it holds shards: the survivor's redelivery gives the same answer.
+ * {@code analyze-repository} of a git repository made from a copy of those sources shards the same way (decision
+ * 021): by URL at a tag, by local path at a branch and in place, each answer the unsharded one plus its commit; a
+ * small repository stays one call; and a worker that never saw the call checks the commit out itself.
  */
 class ShardedAnalysisIT {
 
@@ -51,7 +56,8 @@ class ShardedAnalysisIT {
         return new String[] {"--mcpca.cache.enabled=false", "--mcpca.worker.shard-min-bytes=64KB",
                 "--mcpca.worker.shard-target-bytes=96KB", "--mcpca.worker.concurrency=2",
                 "--mcpca.worker.min-idle=2s", "--mcpca.worker.reclaim-period=500ms",
-                "--mcpca.worker.analyzer-cache-dir=" + dir.resolve(name + "-cache")};
+                "--mcpca.worker.analyzer-cache-dir=" + dir.resolve(name + "-cache"),
+                "--mcpca.worker.checkout.dir=" + dir.resolve(name + "-checkouts")};
     }
 
     @Test
@@ -110,6 +116,110 @@ class ShardedAnalysisIT {
         }
     }
 
+    @Test
+    void analyzeRepositoryOfALargeTreeRunsAsShardsAndAnswersAsUnshardedPlusItsCommit() throws Exception {
+        Repository repo = repository();
+        String prefix = REDIS.newPrefix();
+        int port = freePort();
+        try (WorkerJvm serve = WorkerJvm.serve(dir, "repo-serve", REDIS.uri(), prefix, repo.root(), port,
+                settings("repo-serve"));
+             WorkerJvm worker = WorkerJvm.start(dir, "repo-worker", REDIS.uri(), prefix, repo.root(),
+                     with(settings("repo-worker"), "--mcpca.worker.pools=heavy"))) {
+            McpSyncClient client = client(port);
+            Map<String, Object> byUrl = args(null, "url", repo.tree().toUri().toString(), "ref", "v1", "hotspots", 25);
+            Map<String, Object> byPath = args("big", "ref", "main", "limit", 7, "detail", "files", "directoryDepth", 1);
+            Map<String, Object> inPlace = args("big", "detail", "summary");
+            assertThat(repositoryAnswer(client, byUrl, repo.v1()))
+                    .isEqualTo(canonical(unsharded(repo.v1Tree(), byUrl)));
+            assertThat(repositoryAnswer(client, byPath, repo.main()))
+                    .isEqualTo(canonical(unsharded(repo.tree(), byPath)));
+            assertThat(repositoryAnswer(client, inPlace, repo.main()))
+                    .isEqualTo(canonical(unsharded(repo.tree(), inPlace)));
+            // a repository under the threshold is one call: no fourth fan-out
+            Map<String, Object> small = args("small");
+            assertThat(repositoryAnswer(client, small, repo.small()))
+                    .isEqualTo(canonical(unsharded(repo.root().resolve("small"), small)));
+            String logs = serve.log() + worker.log();
+            assertThat(count(logs, "shards sent")).as("three fan-outs").isEqualTo(3);
+            assertThat(count(logs, "shards merged")).isEqualTo(3);
+            client.closeGracefully();
+        }
+    }
+
+    @Test
+    void aRepositoryShardTakenByAWorkerThatNeverSawTheCallChecksTheCommitOutItself() throws Exception {
+        Repository repo = repository();
+        String prefix = REDIS.newPrefix();
+        int port = freePort();
+        Map<String, Object> call = args(null, "url", repo.tree().toUri().toString(), "ref", "main");
+        JsonNode whole = unsharded(repo.tree(), call);
+        try (WorkerJvm serve = WorkerJvm.serve(dir, "repo-serve2", REDIS.uri(), prefix, repo.root(), port,
+                with(settings("repo-serve2"), "--mcpca.worker.pools=fast"));
+             WorkerJvm victim = WorkerJvm.start(dir, "repo-victim", REDIS.uri(), prefix, repo.root(),
+                     with(settings("repo-victim"), "--mcpca.worker.pools=heavy", "--mcpca.worker.concurrency=1",
+                             "--mcpca.worker.shard-target-bytes=48KB"))) {
+            McpSyncClient client = client(port);
+            CompletableFuture<CallToolResult> pending = CompletableFuture.supplyAsync(
+                    () -> client.callTool(new CallToolRequest("analyze-repository", call)));
+            await().atMost(120, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(20))
+                    .until(() -> victim.log().contains("shards sent"));
+            victim.kill9();
+            assertThat(pending).as("not answered before the kill").isNotDone();
+            // the survivor has an empty checkout cache of its own and never saw the call, only its shards
+            try (WorkerJvm survivor = WorkerJvm.start(dir, "repo-survivor", REDIS.uri(), prefix, repo.root(),
+                    with(settings("repo-survivor"), "--mcpca.worker.pools=heavy"))) {
+                CallToolResult result = pending.get(180, TimeUnit.SECONDS);
+                assertThat(result.isError()).as("%s", result.content()).isNotEqualTo(Boolean.TRUE);
+                ObjectNode answer = (ObjectNode) JSON.readTree(text(result));
+                assertThat(answer.remove("commit").asText()).isEqualTo(repo.main());
+                assertThat(canonical(answer)).isEqualTo(canonical(whole));
+                assertThat(survivor.log()).contains("checked out " + repo.main()).contains("shards merged");
+            }
+            client.closeGracefully();
+        }
+    }
+
+    /**
+     * A repository made from a copy of this repository's sources: tag v1 holds {@code rust-workers/crates}
+     * (~1.2 MB), branch main adds {@code ingress/src}; beside it a clone at v1 (the unsharded reference) and a
+     * one-file repository.
+     */
+    private record Repository(Path root, Path tree, Path v1Tree, String v1, String main, String small) {
+    }
+
+    private Repository repository() throws Exception {
+        Path root = dir.resolve("repos");
+        Path tree = root.resolve("big");
+        if (!java.nio.file.Files.exists(tree)) {
+            GitRepos.withTwoRefs(tree, ROOT.resolve("rust-workers/crates"), "crates", ROOT.resolve("ingress/src"), "ingress");
+            GitRepos.git(dir, "clone", "--quiet", "--branch", "v1", tree.toString(), dir.resolve("v1-tree").toString());
+            GitRepos.init(root.resolve("small"));
+            java.nio.file.Files.writeString(root.resolve("small/one.py"), "def one():\n    return 1\n");
+            GitRepos.commitAll(root.resolve("small"), "small");
+        }
+        return new Repository(root, tree, dir.resolve("v1-tree"), GitRepos.git(tree, "rev-parse", "v1^{commit}").strip(),
+                GitRepos.git(tree, "rev-parse", "main").strip(), GitRepos.git(root.resolve("small"), "rev-parse", "HEAD").strip());
+    }
+
+    /** The analyze-repository answer, canonical, after checking and removing its commit. */
+    private static String repositoryAnswer(McpSyncClient client, Map<String, Object> call, String commit)
+            throws Exception {
+        CallToolResult result = client.callTool(new CallToolRequest("analyze-repository", call));
+        assertThat(result.isError()).as("%s: %s", call, result.content()).isNotEqualTo(Boolean.TRUE);
+        ObjectNode answer = (ObjectNode) JSON.readTree(text(result));
+        assertThat(answer.path("commit").asText()).as("%s", call).isEqualTo(commit);
+        answer.remove("commit");
+        return canonical(answer);
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            n++;
+        }
+        return n;
+    }
+
     private static McpSyncClient client(int port) {
         McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + port)
                 .endpoint("/mcp").build()).requestTimeout(Duration.ofMinutes(5)).build();
@@ -132,6 +242,19 @@ class ShardedAnalysisIT {
         Map<String, Object> args = new LinkedHashMap<>(call);
         args.put("path", ROOT.resolve((String) call.get("path")).toString());
         args.put("relativeTo", ROOT.toString());
+        return analyzer(args);
+    }
+
+    /** What one analyzer scanning {@code tree} answers as analyze-repository's analyze-metrics (paths relative to it). */
+    private static JsonNode unsharded(Path tree, Map<String, Object> call) throws Exception {
+        Map<String, Object> args = new LinkedHashMap<>(call);
+        List.of("url", "ref").forEach(args::remove);
+        args.put("path", tree.toString());
+        args.put("relativeTo", tree.toString());
+        return analyzer(args);
+    }
+
+    private static JsonNode analyzer(Map<String, Object> args) throws Exception {
         String line = JSON.writeValueAsString(Map.of("id", "whole", "tool", "analyze-metrics", "args", args));
         Process analyzer = new ProcessBuilder(System.getProperty("mcpca.analyzer.path"), "serve", "--no-cache")
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -160,7 +283,9 @@ class ShardedAnalysisIT {
 
     private static Map<String, Object> args(String path, Object... pairs) {
         Map<String, Object> args = new LinkedHashMap<>();
-        args.put("path", path);
+        if (path != null) {
+            args.put("path", path);
+        }
         for (int i = 0; i < pairs.length; i += 2) {
             args.put((String) pairs[i], pairs[i + 1]);
         }

@@ -212,11 +212,21 @@ public final class BatchStore {
     /** Sets the cancelled flag (owner only); @return whether it was not set before */
     public boolean cancel(String principal, String batchId) {
         Map<String, String> record = record(principal, batchId);
-        if ("1".equals(record.get("cancelled"))) {
+        if ("1".equals(record.get("cancelled")) || finished(record)) {
+            // a finished batch stays COMPLETED: a late cancel has nothing left to stop and must not relabel it
             return false;
         }
         redis.hset(keys.batch(batchId), "cancelled", "1");
         return true;
+    }
+
+    /** Whether every item of the batch has its outcome. */
+    private static boolean finished(Map<String, String> record) {
+        try {
+            return Long.parseLong(record.getOrDefault("done", "0")) >= Long.parseLong(record.getOrDefault("total", "1"));
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** The principal's batches, newest first, with their records (expired ones dropped from the index). */

@@ -280,13 +280,17 @@ public final class BatchTools {
 
     private Map<String, Object> cancel(String principal, String batchId) {
         boolean now = store.cancel(principal, batchId);
-        // published every time (idempotent): a worker that missed the first one stops the running items now
-        cancels.cancel(BatchItemId.cancelMessage(batchId));
+        Map<String, String> record = store.record(principal, batchId);
+        // false only for a batch that finished before any cancel: it stays COMPLETED (BatchStore.cancel)
+        boolean cancelled = "1".equals(record.get("cancelled"));
+        if (cancelled) {
+            // published every time (idempotent): a worker that missed the first one stops the running items now
+            cancels.cancel(BatchItemId.cancelMessage(batchId));
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("batchId", batchId);
-        out.put("cancelled", true);
-        out.put("state", now ? "CANCELLING" : BatchStatus.of(batchId, store.record(principal, batchId),
-                clock.millis()).get("state"));
+        out.put("cancelled", cancelled);
+        out.put("state", now ? "CANCELLING" : BatchStatus.of(batchId, record, clock.millis()).get("state"));
         return out;
     }
 

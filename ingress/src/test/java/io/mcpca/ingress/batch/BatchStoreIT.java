@@ -112,6 +112,21 @@ class BatchStoreIT {
         assertThatThrownBy(() -> store.record("alice", "b{x}")).isInstanceOf(BatchRefused.class);
     }
 
+    /** Regression: a cancel after the last outcome set the flag, and the finished batch then read CANCELLED. */
+    @Test
+    void aFinishedBatchIsNotCancelledAfterTheFact() {
+        BatchStore.Created created = store.create("erin", "reply", "", Instant.now().plusSeconds(60), 5,
+                expansion.expand(Map.of("files", List.of("f0.py"))));
+        assertThat(store.cancel("erin", created.batchId())).as("unfinished: cancelled now").isTrue();
+        assertThat(store.cancel("erin", created.batchId())).as("a second cancel changes nothing").isFalse();
+
+        BatchStore.Created finished = store.create("erin", "reply", "", Instant.now().plusSeconds(60), 5,
+                expansion.expand(Map.of("files", List.of("f1.py"))));
+        REDIS.sync().hset(keys.batch(finished.batchId()), "done", "1"); // its one outcome, as recordBatchItem-2.lua counts it
+        assertThat(store.cancel("erin", finished.batchId())).isFalse();
+        assertThat(store.record("erin", finished.batchId()).get("cancelled")).isEqualTo("0");
+    }
+
     @Test
     void limitsRefuseWithTheirCodes() {
         assertThatThrownBy(() -> expansion.expand(Map.of("files", List.of("f0.py", "f1.py", "f2.py", "f3.py"))))

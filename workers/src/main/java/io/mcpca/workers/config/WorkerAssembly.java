@@ -163,10 +163,13 @@ public final class WorkerAssembly {
             connections.add(blocking);
             LoopReplies loopReplies = new LoopReplies(blocking, entries, common.getReplyStreamMaxLen());
             loopReplies.setMeters(meters);
-            Sharding sharding = catalog.find("analyze-metrics").filter(t -> t.pool().equals(pool))
-                    .<Sharding>map(t -> new ShardFanOut(shardSettings, shardRecords, keys, common.getPartitions(), pool,
-                            clock))
-                    .orElse(Sharding.NONE);
+            // the tree tools of this pool run as shards when their tree is large (decisions 018, 021)
+            java.util.Set<String> shardable = new java.util.HashSet<>();
+            for (String tree : List.of("analyze-metrics", "analyze-repository")) {
+                catalog.find(tree).filter(t -> t.pool().equals(pool)).ifPresent(t -> shardable.add(t.name()));
+            }
+            Sharding sharding = shardable.isEmpty() ? Sharding.NONE
+                    : new ShardFanOut(shardable, shardSettings, shardRecords, keys, common.getPartitions(), pool, clock);
             CallHandler handler = roles.forPool(new ToolRunner(catalog, paths, analyzers, clock, resultCache,
                             java.util.Optional.of(batchGate), checkouts, sharding),
                     loopReplies, startPipeline, poolMeters, resultCache);

@@ -118,7 +118,10 @@ public class WorkerProperties {
 
     public CheckoutProperties getCheckout() { return checkout; }
 
-    /** Run a large tree's {@code analyze-metrics} (its first page) as shards any worker of the pool takes. */
+    /**
+     * Run a large tree's {@code analyze-metrics} or {@code analyze-repository} (its first page) as shards any worker
+     * of the pool takes.
+     */
     private boolean shards = true;
 
     /**

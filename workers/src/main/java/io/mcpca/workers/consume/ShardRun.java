@@ -10,6 +10,7 @@ import io.mcpca.workers.reply.ReplyBatcher;
 import io.mcpca.workers.reply.ReplyPublisher;
 import io.mcpca.workers.run.AnalyzerOutcome;
 import io.mcpca.workers.run.Sharding;
+import io.mcpca.workers.run.ToolRunner;
 import io.mcpca.workers.shard.ShardRecords;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * ({@code analyze-metrics-shard}) unless an earlier delivery stored its answer (an analyzer crash on every retry
  * hands the entry back, as for any call); 2. store its answer in the call's shard record, which says whether
  * this shard completes the set ({@code storeShard-1.lua}), and tell the caller how many shards are in;
- * 3. if not, acknowledge the entry: done; 4. if so, merge every shard's answer ({@code merge-shards}), keep the
+ * 3. if not, acknowledge the entry: done; 4. if so, merge every shard's answer ({@code merge-shards}; a repository's answer gets its commit), keep the
  * merged answer under the whole call's result-cache key, and send it as the call's one reply (recording the
  * call's final state) with this entry's acknowledgement. No thread waits for another shard; a worker that dies
  * mid-merge leaves this entry pending, and its redelivery merges again.
@@ -113,6 +114,10 @@ public final class ShardRun {
             if (AnalyzerAttempts.crashed(merged)) {
                 handBacks.handBack(call, merged.errorMessage(), false);
                 return;
+            }
+            if (merged.succeeded() && shard.arguments().get(Sharding.COMMIT) instanceof String commit) {
+                // analyze-repository's answer names its commit, as the unsharded call's does (ToolRunner)
+                merged = AnalyzerOutcome.success(ToolRunner.withCommit(merged.result(), commit));
             }
             if (merged.succeeded()) {
                 AnalyzerOutcome kept = merged;

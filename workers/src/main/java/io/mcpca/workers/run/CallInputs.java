@@ -95,10 +95,32 @@ final class CallInputs {
 
     /**
      * A sharded call's internal tool ({@link Sharding}; never a client's: the ingress knows only the catalog): its
-     * {@code path} confined as a tool's path argument is, never cached on its own.
+     * {@code path} confined as a tool's path argument is, never cached on its own. A shard of
+     * {@code analyze-repository} is prepared as that call is, at the commit the call resolved (its own checkout in
+     * this worker's cache, or the work tree in place), and its merge reads no tree at all (decision 021).
      */
-    Prepared internal(String analyzerTool, Map<String, Object> arguments) {
+    Prepared internal(String analyzerTool, Map<String, Object> arguments, Duration left) {
         Map<String, Object> args = new LinkedHashMap<>(arguments);
+        boolean ofRepository = ANALYZE_REPOSITORY.equals(args.remove(Sharding.SHARD_OF_TOOL));
+        Object commit = args.remove(Sharding.COMMIT);
+        if (ofRepository && Sharding.MERGE_TOOL.equals(analyzerTool)) {
+            // the answer's paths are relative to the repository, whichever checkout a shard read: "." is its root
+            List.of("path", "url", "ref").forEach(args::remove);
+            args.put("path", ".");
+            args.put("relativeTo", ".");
+            return new Prepared(analyzerTool, args, Optional.empty(), arguments, Optional.empty(), Optional.empty(), false);
+        }
+        if (ofRepository) {
+            if (args.containsKey("url") || args.get("ref") != null) {
+                if (!(commit instanceof String resolved)) {
+                    throw new CheckoutException(ErrorCode.BAD_ARGUMENTS, "a repository shard names no commit");
+                }
+                args.put("ref", resolved); // a full commit name: taken as it is, no ref listing
+            }
+            Prepared call = repository(args, left);
+            return new Prepared(analyzerTool, call.args(), Optional.empty(), arguments, Optional.empty(),
+                    call.checkout(), false);
+        }
         Optional<Path> input = Optional.empty();
         if (args.get("path") instanceof String requested) {
             Path real = paths.resolve(requested);

@@ -21,6 +21,13 @@ public interface Sharding {
     String SHARD_OF = "shardOf";
     String SHARD_INDEX = "shardIndex";
     String SHARD_COUNT = "shardCount";
+    /** The tool of a shard's call ({@code analyze-metrics} or {@code analyze-repository}). */
+    String SHARD_OF_TOOL = "shardOfTool";
+    /**
+     * The commit an {@code analyze-repository} call resolved its ref to: each worker that takes one of its shards
+     * checks out this commit (never the ref again, which may have moved), and the merged answer names it.
+     */
+    String COMMIT = "commit";
 
     /** Whether a tool is one of the internal ones the worker runs for a sharded call. */
     static boolean isInternal(String tool) {
@@ -29,14 +36,16 @@ public interface Sharding {
 
     /**
      * @param request      the call as it came
-     * @param resolvedArgs its arguments with the path resolved (what the analyzer is given)
+     * @param resolvedArgs its arguments with the path resolved (what the analyzer is given: for a repository, its
+     *                     checkout here)
+     * @param commit       the commit the answer names ({@code analyze-repository} of a git repository)
      * @param cacheKey     the whole call's result-cache key, if it is cached: the merge stores the answer there
      * @param analyze      runs an analyzer tool with arguments (for the plan)
      * @return whether the call now runs as shards
      */
-    boolean fanOut(ToolRequest request, Map<String, Object> resolvedArgs, Optional<String> cacheKey,
-                   Function<Map<String, Object>, AnalyzerOutcome> analyze);
+    boolean fanOut(ToolRequest request, Map<String, Object> resolvedArgs, Optional<String> commit,
+                   Optional<String> cacheKey, Function<Map<String, Object>, AnalyzerOutcome> analyze);
 
     /** Never shards. */
-    Sharding NONE = (request, resolvedArgs, cacheKey, analyze) -> false;
+    Sharding NONE = (request, resolvedArgs, commit, cacheKey, analyze) -> false;
 }

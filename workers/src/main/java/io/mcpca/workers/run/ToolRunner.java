@@ -102,7 +102,7 @@ public final class ToolRunner {
         }
         CallInputs.Prepared call;
         try {
-            call = internal ? inputs.internal(request.tool(), request.arguments())
+            call = internal ? inputs.internal(request.tool(), request.arguments(), left)
                     : inputs.prepare(tool.get(), request.arguments(), left);
         } catch (PathRejectedException e) {
             return AnalyzerOutcome.failure(e.code(), e.getMessage());
@@ -131,7 +131,7 @@ public final class ToolRunner {
             }
             // a batch item is never sharded: a batch already spreads its items over the pool, and its outcome is
             // recorded by the item's own end (decision 016), not by a merging shard
-            if (!internal && !request.inBatch() && sharding.fanOut(request, args, key,
+            if (!internal && !request.inBatch() && sharding.fanOut(request, args, call.commit(), key,
                     planArgs -> analyzers.call(request.requestId() + "#plan", Sharding.PLAN_TOOL, planArgs,
                             Duration.ofMillis(Math.max(1, request.deadlineEpochMs() - clock.millis())),
                             ProgressListener.NONE))) {
@@ -150,9 +150,9 @@ public final class ToolRunner {
 
     /**
      * The analyzer's answer object with {@code "commit"} first: bytes spliced after the opening brace, nothing
-     * parsed (the commit is 40 or 64 hex digits, so it needs no escaping).
+     * parsed (the commit is 40 or 64 hex digits, so it needs no escaping). A sharded call's merge splices it the same way.
      */
-    static JsonBytes withCommit(JsonBytes result, String commit) {
+    public static JsonBytes withCommit(JsonBytes result, String commit) {
         byte[] body = result.utf8();
         int open = 0;
         while (open < body.length && body[open] != '{') {

@@ -16,26 +16,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fans a large tree's {@code analyze-metrics} out as shards (decision 018): 1. only a first page (no
+ * Fans a large tree's {@code analyze-metrics} or {@code analyze-repository} out as shards (decisions 018, 021): 1. only a first page (no
  * {@code cursor}) is sharded: later pages are ordinary calls, answered from the caches the shards filled;
  * 2. the analyzer plans ({@code plan-shards}: the sorted file list cut into runs of about equal bytes; a tree under
  * {@code minBytes} is one run, and the call goes on as one call); 3. the shard record is written once per call
  * and the shard entries go to the call's own partition of the pool's request stream, where any worker of the
  * pool takes them like any call (a crash mid-shard is the ordinary redelivery). The calling thread never waits
- * for a shard.
+ * for a shard. A repository's shards name its URL (or local path) and the commit the call resolved: each worker
+ * that takes one checks that commit out in its own checkout cache (or finds it there), and the merge puts the commit
+ * into the answer as the unsharded call does.
  */
 public final class ShardFanOut implements Sharding {
 
     private static final Logger log = LoggerFactory.getLogger(ShardFanOut.class);
     /** The shard record outlives the call's deadline by this much: a late shard then finds it and is dropped. */
     private static final Duration RECORD_MARGIN = Duration.ofMinutes(2);
-    private static final String TOOL = "analyze-metrics";
 
+    private final Set<String> tools;
     private final ShardSettings settings;
     private final ShardRecords records;
     private final Keys keys;
@@ -44,9 +47,14 @@ public final class ShardFanOut implements Sharding {
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
 
-    /** @param pool the pool {@code analyze-metrics} runs in, whose request stream takes the shards */
-    public ShardFanOut(ShardSettings settings, ShardRecords records, Keys keys, int partitions, String pool,
-                       Clock clock) {
+    /**
+     * @param tools the tools that may run as shards ({@code analyze-metrics}, {@code analyze-repository}: those of
+     *              {@code pool})
+     * @param pool  the pool they run in, whose request stream takes the shards
+     */
+    public ShardFanOut(Set<String> tools, ShardSettings settings, ShardRecords records, Keys keys, int partitions,
+                       String pool, Clock clock) {
+        this.tools = Set.copyOf(tools);
         this.settings = settings;
         this.records = records;
         this.keys = keys;
@@ -56,9 +64,9 @@ public final class ShardFanOut implements Sharding {
     }
 
     @Override
-    public boolean fanOut(ToolRequest request, Map<String, Object> resolvedArgs, Optional<String> cacheKey,
-                          Function<Map<String, Object>, AnalyzerOutcome> analyze) {
-        if (!settings.enabled() || !TOOL.equals(request.tool()) || request.arguments().get("cursor") != null) {
+    public boolean fanOut(ToolRequest request, Map<String, Object> resolvedArgs, Optional<String> commit,
+                          Optional<String> cacheKey, Function<Map<String, Object>, AnalyzerOutcome> analyze) {
+        if (!settings.enabled() || !tools.contains(request.tool()) || request.arguments().get("cursor") != null) {
             return false;
         }
         Map<String, Object> planArgs = new LinkedHashMap<>();
@@ -81,7 +89,7 @@ public final class ShardFanOut implements Sharding {
         List<Bounds> sent = boundsOf(begun.plan().getBytes(StandardCharsets.UTF_8));
         byte[] stream = keys.requestStream(pool, Keys.partitionOf(request.sessionId(), partitions))
                 .getBytes(StandardCharsets.UTF_8);
-        records.send(stream, shardRequests(request, sent));
+        records.send(stream, shardRequests(request, commit, sent));
         log.info("call {}: {} shards sent{} ({})", request.requestId(), sent.size(),
                 begun.recordedNow() ? "" : " again (an earlier delivery recorded them)", begun.plan());
         return true;
@@ -92,7 +100,7 @@ public final class ShardFanOut implements Sharding {
         return requestId + "#shard-" + index;
     }
 
-    private static List<ToolRequest> shardRequests(ToolRequest call, List<Bounds> shards) {
+    private static List<ToolRequest> shardRequests(ToolRequest call, Optional<String> commit, List<Bounds> shards) {
         List<ToolRequest> requests = new ArrayList<>(shards.size());
         for (int i = 0; i < shards.size(); i++) {
             Map<String, Object> args = new LinkedHashMap<>(call.arguments());
@@ -103,6 +111,8 @@ public final class ShardFanOut implements Sharding {
             args.put(Sharding.SHARD_OF, call.requestId());
             args.put(Sharding.SHARD_INDEX, i);
             args.put(Sharding.SHARD_COUNT, shards.size());
+            args.put(Sharding.SHARD_OF_TOOL, call.tool());
+            commit.ifPresent(c -> args.put(Sharding.COMMIT, c));
             requests.add(new ToolRequest(ToolRequest.VERSION, shardRequestId(call.requestId(), i), call.sessionId(),
                     SHARD_TOOL, args, call.replyTo(), call.deadlineEpochMs(), call.correlationId(), ""));
         }
