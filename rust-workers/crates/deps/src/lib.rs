@@ -23,6 +23,7 @@ mod extract;
 pub mod graph;
 mod resolve;
 pub mod rules;
+mod stdlib;
 mod walk;
 
 pub use lang::Language;
