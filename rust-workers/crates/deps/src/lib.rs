@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 mod extract;
+pub mod analysis;
 pub mod graph;
 mod resolve;
 pub mod rules;
