@@ -247,6 +247,7 @@ fn main() -> Result<()> {
                 out.write_all(deps_cmd::whole_json(&path.to_string_lossy(), &analysis, &nodes, &skipped)?.as_bytes())?;
             }
             writeln!(out)?;
+            Ok(())
         }
         Command::Symbols { paths, query, limit, format, jobs, max_file_size, cache_dir } => {
             configure_threads(jobs)?;
