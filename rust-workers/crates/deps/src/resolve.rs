@@ -405,12 +405,18 @@ fn python(index: &Index, path: &str, raw: &RawImport, out: &mut Vec<Import>) {
     } else {
         Some(python_root(index, path))
     };
-    let resolved = base.as_deref().and_then(|b| python_module(index, b, &parts).map(|t| (b.to_string(), t)));
+    // `import a.b.c` imports the deepest module of a.b.c the tree has; `from m import n` needs all of m.
+    let plain = raw.names.is_empty() && raw.kind != ImportKind::Wildcard && level == 0;
+    let shortest = if plain && !parts.is_empty() { 1 } else { parts.len() };
+    let resolved = base.as_deref().and_then(|b| (shortest..=parts.len()).rev().find_map(|k| python_module(index, b, &parts[..k]).map(|t| (b.to_string(), t))));
     let target = match (&resolved, level) {
         (Some((_, t)), _) => t.clone(),
         (None, 0) => {
             let top = parts.first().copied().unwrap_or("");
-            if crate::stdlib::PYTHON.contains(&top) {
+            let in_tree = base.as_deref().map(|b| python_module(index, b, &parts[..1.min(parts.len())]).is_some()).unwrap_or(false);
+            if in_tree {
+                unresolved("module not found in the tree")
+            } else if crate::stdlib::PYTHON.contains(&top) {
                 external("python", top)
             } else {
                 external("pypi", top)
@@ -418,9 +424,11 @@ fn python(index: &Index, path: &str, raw: &RawImport, out: &mut Vec<Import>) {
         }
         (None, _) => unresolved(if base.is_none() { "relative import beyond the root" } else { "module not found in the tree" }),
     };
+    // A package's __init__ importing from itself (`from . import x`) is no edge to itself.
+    let to_itself = matches!(&target, Target::File { path: p } if p == path);
     // `from . import x` where the package has no __init__ is only its submodules.
-    let skip_module = matches!(target, Target::Directory { .. }) && !raw.names.is_empty() && parts.is_empty();
-    if !skip_module {
+    let skip_module = matches!(target, Target::Directory { .. }) && !raw.names.is_empty();
+    if !skip_module && !to_itself {
         out.push(Import { line: raw.line, spec: raw.spec.clone(), kind: raw.kind, target });
     }
     if let Some((b, _)) = resolved {
