@@ -535,8 +535,14 @@ fn go(index: &Index, spec: &str) -> Target {
     if !first.contains('.') {
         return external("go", first);
     }
-    let module: Vec<&str> = spec.split('/').take(if matches!(first, "github.com" | "gitlab.com" | "bitbucket.org") { 3 } else { 2 }).collect();
-    external("go", module.join("/"))
+    // Module paths: host/owner/repo on the code hosts and golang.org/x/<repo>, host/repo elsewhere,
+    // plus a major-version element (`/v2`) that follows.
+    let parts: Vec<&str> = spec.split('/').collect();
+    let mut n = if matches!(first, "github.com" | "gitlab.com" | "bitbucket.org" | "golang.org") { 3 } else { 2 };
+    if parts.get(n).map(|p| p.len() > 1 && p.starts_with('v') && p[1..].bytes().all(|b| b.is_ascii_digit())).unwrap_or(false) {
+        n += 1;
+    }
+    external("go", parts[..n.min(parts.len())].join("/"))
 }
 
 fn rust(index: &Index, path: &str, raw: &RawImport) -> Target {
