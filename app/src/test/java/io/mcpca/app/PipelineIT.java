@@ -81,7 +81,8 @@ class PipelineIT {
         assertThat(tools).extracting(Tool::name).containsExactly("calculate-metrics", "analyze-metrics", "analyze-files", "analyze-repository", "symbols", "search-symbols", "ping",
                 "submit-batch", "batch-status", "batch-results", "cancel-batch", "list-batches",
                 "store-codebase-insight", "retrieve-codebase-insights", "update-codebase-insight",
-                "create-session", "get-session-info", "get-session-history", "clear-session", "list-sessions");
+                "create-session", "get-session-info", "get-session-history", "clear-session", "list-sessions",
+                "analyze-dependencies");
         assertThat(tools).allSatisfy(t -> {
             assertThat(t.inputSchema()).isNotNull();
             assertThat(t.outputSchema()).isNotEmpty();

@@ -67,7 +67,8 @@ class StdioIT {
                 .containsExactly("calculate-metrics", "analyze-metrics", "analyze-files", "analyze-repository", "symbols", "search-symbols", "ping",
                 "submit-batch", "batch-status", "batch-results", "cancel-batch", "list-batches",
                 "store-codebase-insight", "retrieve-codebase-insights", "update-codebase-insight",
-                "create-session", "get-session-info", "get-session-history", "clear-session", "list-sessions");
+                "create-session", "get-session-info", "get-session-history", "clear-session", "list-sessions",
+                "analyze-dependencies");
         for (String fixture : Fixtures.withExpectations(root)) {
             CallToolResult result = client.callTool(new CallToolRequest("calculate-metrics", Map.of("path", fixture)));
             Fixtures.assertAgrees(fixture, PipelineIT.structured(result), Fixtures.expected(root, fixture));

@@ -21,7 +21,8 @@ public final class ToolCatalog {
             "analyze-repository", "symbols", "search-symbols", "ping",
             "submit-batch", "batch-status", "batch-results", "cancel-batch", "list-batches",
             "store-codebase-insight", "retrieve-codebase-insights", "update-codebase-insight",
-            "create-session", "get-session-info", "get-session-history", "clear-session", "list-sessions");
+            "create-session", "get-session-info", "get-session-history", "clear-session", "list-sessions",
+            "analyze-dependencies");
 
     private final Map<String, ToolDescriptor> tools;
     private final List<String> order;
