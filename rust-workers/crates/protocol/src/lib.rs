@@ -43,6 +43,11 @@ pub enum Tool {
     PlanShards,
     AnalyzeMetricsShard,
     MergeShards,
+    AnalyzeHistory,
+    Hotspots,
+    SocioTechnicalAnalysis,
+    ChangeCoupling,
+    EvolutionPathway,
 }
 
 impl Tool {
@@ -58,6 +63,12 @@ impl Tool {
         (Tool::PlanShards, "plan-shards"),
         (Tool::AnalyzeMetricsShard, "analyze-metrics-shard"),
         (Tool::MergeShards, "merge-shards"),
+        // history (the `git` crate; decision 026)
+        (Tool::AnalyzeHistory, "analyze-history"),
+        (Tool::Hotspots, "hotspots"),
+        (Tool::SocioTechnicalAnalysis, "socio-technical-analysis"),
+        (Tool::ChangeCoupling, "change-coupling"),
+        (Tool::EvolutionPathway, "evolution-pathway"),
     ];
 
     pub fn from_name(name: &str) -> Option<Tool> {
@@ -215,6 +226,104 @@ pub struct SearchSymbolsArgs {
     pub limit: Option<usize>,
     #[serde(default)]
     pub relative_to: Option<String>,
+}
+
+/// The history tools' common arguments: a file or directory in a git work tree and the commits
+/// to read (git's `--since`/`--until` dates, at most `maxCommits` of the newest; merges left out).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryWindowArgs {
+    pub path: String,
+    #[serde(default)]
+    pub relative_to: Option<String>,
+    #[serde(default)]
+    pub since: Option<String>,
+    #[serde(default)]
+    pub until: Option<String>,
+    #[serde(default)]
+    pub max_commits: Option<usize>,
+}
+
+/// `analyze-history` arguments (paged by file, most churn first).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnalyzeHistoryArgs {
+    #[serde(flatten)]
+    pub window: HistoryWindowArgs,
+    #[serde(default)]
+    pub limit: Option<usize>,
+    #[serde(default)]
+    pub cursor: Option<String>,
+    /// `day`, `month` (default) or `year`.
+    #[serde(default)]
+    pub interval: Option<String>,
+    #[serde(default)]
+    pub directory_depth: Option<usize>,
+}
+
+/// `hotspots` arguments (paged by file, highest score first).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HotspotsArgs {
+    #[serde(flatten)]
+    pub window: HistoryWindowArgs,
+    #[serde(default)]
+    pub limit: Option<usize>,
+    #[serde(default)]
+    pub cursor: Option<String>,
+    /// How many functions to list (from the top files by score): default 10, at most 1000.
+    #[serde(default)]
+    pub functions: Option<usize>,
+}
+
+/// `socio-technical-analysis` arguments (paged by file).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SocioTechnicalArgs {
+    #[serde(flatten)]
+    pub window: HistoryWindowArgs,
+    #[serde(default)]
+    pub limit: Option<usize>,
+    #[serde(default)]
+    pub cursor: Option<String>,
+    #[serde(default)]
+    pub directory_depth: Option<usize>,
+    /// A file or directory whose main author changed at least this share of its lines is a
+    /// knowledge island: default 0.8.
+    #[serde(default)]
+    pub island_share: Option<f64>,
+}
+
+/// `change-coupling` arguments (paged by pair).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeCouplingArgs {
+    #[serde(flatten)]
+    pub window: HistoryWindowArgs,
+    #[serde(default)]
+    pub limit: Option<usize>,
+    #[serde(default)]
+    pub cursor: Option<String>,
+    #[serde(default)]
+    pub min_support: Option<u64>,
+    #[serde(default)]
+    pub min_confidence: Option<f64>,
+    #[serde(default)]
+    pub max_files_per_commit: Option<usize>,
+}
+
+/// `evolution-pathway` arguments: a file or directory, the last `commits` commits that changed
+/// it, `samples` of them measured.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EvolutionPathwayArgs {
+    pub path: String,
+    #[serde(default)]
+    pub relative_to: Option<String>,
+    #[serde(default)]
+    pub commits: Option<usize>,
+    #[serde(default)]
+    pub samples: Option<usize>,
 }
 
 /// How much of each file an `analyze-metrics` page holds.
