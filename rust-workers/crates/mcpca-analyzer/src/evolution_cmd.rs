@@ -22,7 +22,7 @@ const MAX_COMMITS: usize = 10_000;
 const DEFAULT_SAMPLES: usize = 10;
 const MAX_SAMPLES: usize = 50;
 
-const METHOD: &str = "The last `commits` commits that changed the path (git log --no-merges), newest first; `samples` of them taken evenly from the oldest to the newest (both included). At each sample the path's parent directory is read from git at that commit (ls-tree, cat-file; no checkout) and each source file measured with the engine's rules (code lines, functions, cyclomatic and cognitive sums). churn: lines added + removed in the path from the oldest considered commit up to the sample (git log --numstat, renames followed). hotspotRank: the path's place among the entries (files and subdirectories) of its parent directory by churn x cyclomatic at the sample, churn counted the same way; ties by churn, then name.";
+const METHOD: &str = "The last `commits` commits that changed the path (git log --no-merges), newest first; `samples` of them taken evenly from the oldest to the newest (both included), listed oldest first. At each sample the path's parent directory is read from git at that commit (ls-tree, cat-file; no checkout) and each source file measured with the engine's rules (code lines, functions, cyclomatic and cognitive sums). churn: lines added + removed in the path from the oldest considered commit up to the sample (git log --numstat, renames followed). hotspotRank: the path's place among the entries (files and subdirectories) of its parent directory by churn x cyclomatic at the sample, churn counted the same way; ties by churn, then name.";
 
 #[derive(Debug, Clone, Copy, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -121,7 +121,7 @@ pub fn evolution_pathway(id: &str, args: &EvolutionPathwayArgs, max_file_bytes: 
         }
     }
     let mut measured: HashMap<String, Measure> = HashMap::new();
-    for index in chosen.iter().rev() {
+    for index in &chosen {
         let commit = &own.commits[*index];
         let entries = measure_tree(&scope.git, &commit.hash, &parent, max_file_bytes, &mut measured).map_err(fail)?;
         let churn = churn_at.get(commit.hash.as_str()).cloned().unwrap_or_default();
@@ -161,7 +161,8 @@ pub fn evolution_pathway(id: &str, args: &EvolutionPathwayArgs, max_file_bytes: 
     serde_json::to_string(&answer).map_err(|e| internal(id, e))
 }
 
-/// `count` indices of a newest-first list of `len`, evenly from the oldest (`len - 1`) to the newest (0), oldest first.
+/// `count` indices of a newest-first list of `len`, evenly from the oldest (`len - 1`) to the newest (0), oldest
+/// first: the answer's samples run forward in time.
 fn sample_indices(len: usize, count: usize) -> Vec<usize> {
     let count = count.min(len);
     let mut chosen: Vec<usize> = if count == 1 {
