@@ -136,7 +136,7 @@ struct HistoryAnswer<'a> {
 
 /// `analyze-history`.
 pub fn analyze_history(id: &str, args: &AnalyzeHistoryArgs, deadline: Option<Instant>) -> Result<String, Response> {
-    let page = PageRequest::of(id, args.limit, args.cursor.as_deref(), DEFAULT_PAGE_ITEMS)?;
+    let page = PageRequest::of(id, args.page.limit, args.page.cursor.as_deref(), DEFAULT_PAGE_ITEMS)?;
     let (interval, interval_name) = match args.interval.as_deref().unwrap_or("month") {
         "day" => (Interval::Day, "day"),
         "month" => (Interval::Month, "month"),
@@ -205,7 +205,7 @@ const MAX_AUTHOR_PAIRS: usize = 100;
 
 /// `socio-technical-analysis`.
 pub fn socio_technical(id: &str, args: &SocioTechnicalArgs, deadline: Option<Instant>) -> Result<String, Response> {
-    let page = PageRequest::of(id, args.limit, args.cursor.as_deref(), DEFAULT_PAGE_ITEMS)?;
+    let page = PageRequest::of(id, args.page.limit, args.page.cursor.as_deref(), DEFAULT_PAGE_ITEMS)?;
     let island_share = args.island_share.unwrap_or(0.8);
     if !(0.0..=1.0).contains(&island_share) || island_share <= 0.5 {
         return Err(Response::error(id, ErrorCode::BadArguments, "`islandShare` must be above 0.5 and at most 1"));
@@ -256,7 +256,7 @@ struct CouplingAnswer<'a> {
 
 /// `change-coupling`.
 pub fn change_coupling(id: &str, args: &ChangeCouplingArgs, deadline: Option<Instant>) -> Result<String, Response> {
-    let page = PageRequest::of(id, args.limit, args.cursor.as_deref(), DEFAULT_PAGE_ITEMS)?;
+    let page = PageRequest::of(id, args.page.limit, args.page.cursor.as_deref(), DEFAULT_PAGE_ITEMS)?;
     let defaults = git::coupling::CouplingOptions::default();
     let options = git::coupling::CouplingOptions {
         min_support: args.min_support.unwrap_or(defaults.min_support).max(1),

@@ -105,7 +105,7 @@ pub fn ranked_files(log: &git::Log, measured: &[scan::ScannedFile]) -> Vec<FileH
 }
 
 pub fn hotspots(id: &str, args: &HotspotsArgs, options: &ScanOptions, deadline: Option<Instant>) -> Result<String, Response> {
-    let page = PageRequest::of(id, args.limit, args.cursor.as_deref(), history_cmd::DEFAULT_PAGE_ITEMS)?;
+    let page = PageRequest::of(id, args.page.limit, args.page.cursor.as_deref(), history_cmd::DEFAULT_PAGE_ITEMS)?;
     let wanted_functions = args.functions.unwrap_or(DEFAULT_FUNCTIONS);
     if wanted_functions > MAX_FUNCTIONS {
         return Err(Response::error(id, ErrorCode::BadArguments, format!("`functions` must be at most {MAX_FUNCTIONS}")));

@@ -244,16 +244,25 @@ pub struct HistoryWindowArgs {
     pub max_commits: Option<usize>,
 }
 
+/// A paged answer's arguments: items per page (at least 1; default per tool, more than 10000 is taken as
+/// 10000) and the `nextCursor` of the previous page (opaque; none for the first page).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageArgs {
+    #[serde(default)]
+    pub limit: Option<usize>,
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
 /// `analyze-history` arguments (paged by file, most churn first).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AnalyzeHistoryArgs {
     #[serde(flatten)]
     pub window: HistoryWindowArgs,
-    #[serde(default)]
-    pub limit: Option<usize>,
-    #[serde(default)]
-    pub cursor: Option<String>,
+    #[serde(flatten)]
+    pub page: PageArgs,
     /// `day`, `month` (default) or `year`.
     #[serde(default)]
     pub interval: Option<String>,
@@ -267,10 +276,8 @@ pub struct AnalyzeHistoryArgs {
 pub struct HotspotsArgs {
     #[serde(flatten)]
     pub window: HistoryWindowArgs,
-    #[serde(default)]
-    pub limit: Option<usize>,
-    #[serde(default)]
-    pub cursor: Option<String>,
+    #[serde(flatten)]
+    pub page: PageArgs,
     /// How many functions to list (from the top files by score): default 10, at most 1000.
     #[serde(default)]
     pub functions: Option<usize>,
@@ -282,10 +289,8 @@ pub struct HotspotsArgs {
 pub struct SocioTechnicalArgs {
     #[serde(flatten)]
     pub window: HistoryWindowArgs,
-    #[serde(default)]
-    pub limit: Option<usize>,
-    #[serde(default)]
-    pub cursor: Option<String>,
+    #[serde(flatten)]
+    pub page: PageArgs,
     #[serde(default)]
     pub directory_depth: Option<usize>,
     /// A file or directory whose main author changed at least this share of its lines is a
@@ -300,10 +305,8 @@ pub struct SocioTechnicalArgs {
 pub struct ChangeCouplingArgs {
     #[serde(flatten)]
     pub window: HistoryWindowArgs,
-    #[serde(default)]
-    pub limit: Option<usize>,
-    #[serde(default)]
-    pub cursor: Option<String>,
+    #[serde(flatten)]
+    pub page: PageArgs,
     #[serde(default)]
     pub min_support: Option<u64>,
     #[serde(default)]
