@@ -13,7 +13,10 @@
 //! This is the only crate using `anyhow`; the libraries return typed errors.
 
 mod deps_cmd;
+mod evolution_cmd;
 mod files_cmd;
+mod history_cmd;
+mod hotspots_cmd;
 mod metrics_page;
 mod paging;
 mod scan;

@@ -70,6 +70,16 @@
 //!   `cursor`, plus `"shard": {"from", "to"}`) and `merge-shards` (`analyze-metrics`'s args plus `"shards"`:
 //!   the shard answers in shard order → the first page one scan gives).
 //!
+//! * the history tools (the `git` crate: `git` by argument list, no hooks; decision 026), each on a file or
+//!   directory in a git work tree with a window `{"since"?, "until"?, "maxCommits"?}`: `analyze-history`
+//!   (`{"root", "window", "totals", "authors", "interval", "activity", "directories", "page", "nextCursor",
+//!   "files"}`, files by churn), `socio-technical-analysis` (`{…, "busFactor", "authors", "directories",
+//!   "knowledgeIslands", "authorCoupling", "page", "nextCursor", "files"}`), `change-coupling` (`{…, "page",
+//!   "nextCursor", "pairs"}`) (`history_cmd.rs`); `hotspots` (`{…, "method", "functions", "page",
+//!   "nextCursor", "files"}`, churn x cyclomatic; `hotspots_cmd.rs`); `evolution-pathway` (`{"root", "method",
+//!   "commitsConsidered", "samples", "trend"}`; `evolution_cmd.rs`). A path in no repository is
+//!   `BAD_ARGUMENTS` (`… is not inside a git repository`).
+//!
 //! Paging (`paging.rs`): a page holds at most `limit` files (1 to 10000; more is taken as 10000)
 //! and at most 4 MiB of JSON in all (the files get what the tree-wide parts leave), but at least
 //! one file while any remain; `nextCursor` (an opaque string, `null` on the last page) passed as
@@ -99,7 +109,10 @@ use anyhow::Result;
 use protocol::{AnalyzeFilesArgs, AnalyzeMetricsArgs, AnalyzeMetricsShardArgs, CalculateMetricsArgs, PlanShardsArgs, ErrorCode, PingArgs, Pong, Request, Response, SearchSymbolsArgs, SymbolsArgs, Tool};
 use serde_json::value::RawValue;
 
+use crate::evolution_cmd;
 use crate::files_cmd;
+use crate::history_cmd;
+use crate::hotspots_cmd;
 use crate::metrics_page;
 use crate::paging::{self, Page, PageRequest};
 use crate::scan::{self, ScanOptions};
@@ -383,6 +396,11 @@ fn handle(request: &Request, cx: &Cx<'_>) -> Response {
         Tool::AnalyzeMetricsShard => measuring_tool(request, cx, analyze_metrics_shard),
         Tool::MergeShards => merge_shards(request),
         Tool::AnalyzeDependencies => analyze_dependencies(request, cx),
+        Tool::AnalyzeHistory => history_tool(request, |id, a| history_cmd::analyze_history(id, &a, cx.deadline)),
+        Tool::Hotspots => history_tool(request, |id, a| hotspots_cmd::hotspots(id, &a, &cx.config.scan, cx.deadline)),
+        Tool::SocioTechnicalAnalysis => history_tool(request, |id, a| history_cmd::socio_technical(id, &a, cx.deadline)),
+        Tool::ChangeCoupling => history_tool(request, |id, a| history_cmd::change_coupling(id, &a, cx.deadline)),
+        Tool::EvolutionPathway => history_tool(request, |id, a| evolution_cmd::evolution_pathway(id, &a, cx.config.scan.max_file_bytes, cx.deadline)),
     };
     match outcome {
         Ok(result) => Response::Result { id, result },
@@ -558,6 +576,14 @@ fn merge_shards(request: &Request) -> ToolResult {
     let root = scan::shown_root(Path::new(&args.path), args.relative_to.as_deref().map(Path::new));
     let merged = shards::merge(root, shards, hotspots).map_err(|e| Response::error(id, ErrorCode::BadArguments, format!("invalid shards: {e}")))?;
     to_json(id, &merged.first_page(args.detail, limit, deepest_directory(&args)).map_err(|e| internal(id, e))?)
+}
+
+/// A history tool (`history_cmd.rs`, `hotspots_cmd.rs`, `evolution_cmd.rs`): its arguments decoded, its
+/// answer's JSON as the result.
+fn history_tool<A: for<'de> serde::Deserialize<'de>>(request: &Request, run: impl FnOnce(&str, A) -> Result<String, Response>) -> ToolResult {
+    let id = request.id.as_str();
+    let args: A = protocol::decode_args(request)?;
+    RawValue::from_string(run(id, args)?).map_err(|e| internal(id, e))
 }
 
 /// [`files_cmd::named_path`] as the request's error line.

@@ -44,6 +44,11 @@ pub enum Tool {
     AnalyzeMetricsShard,
     MergeShards,
     AnalyzeDependencies,
+    AnalyzeHistory,
+    Hotspots,
+    SocioTechnicalAnalysis,
+    ChangeCoupling,
+    EvolutionPathway,
 }
 
 impl Tool {
@@ -60,6 +65,12 @@ impl Tool {
         (Tool::AnalyzeMetricsShard, "analyze-metrics-shard"),
         (Tool::MergeShards, "merge-shards"),
         (Tool::AnalyzeDependencies, "analyze-dependencies"),
+        // history (the `git` crate; decision 026)
+        (Tool::AnalyzeHistory, "analyze-history"),
+        (Tool::Hotspots, "hotspots"),
+        (Tool::SocioTechnicalAnalysis, "socio-technical-analysis"),
+        (Tool::ChangeCoupling, "change-coupling"),
+        (Tool::EvolutionPathway, "evolution-pathway"),
     ];
 
     pub fn from_name(name: &str) -> Option<Tool> {
@@ -249,6 +260,107 @@ pub struct SearchSymbolsArgs {
     pub limit: Option<usize>,
     #[serde(default)]
     pub relative_to: Option<String>,
+}
+
+/// The history tools' common arguments: a file or directory in a git work tree and the commits
+/// to read (git's `--since`/`--until` dates, at most `maxCommits` of the newest; merges left out).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryWindowArgs {
+    pub path: String,
+    #[serde(default)]
+    pub relative_to: Option<String>,
+    #[serde(default)]
+    pub since: Option<String>,
+    #[serde(default)]
+    pub until: Option<String>,
+    #[serde(default)]
+    pub max_commits: Option<usize>,
+}
+
+/// A paged answer's arguments: items per page (at least 1; default per tool, more than 10000 is taken as
+/// 10000) and the `nextCursor` of the previous page (opaque; none for the first page).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageArgs {
+    #[serde(default)]
+    pub limit: Option<usize>,
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// `analyze-history` arguments (paged by file, most churn first).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnalyzeHistoryArgs {
+    #[serde(flatten)]
+    pub window: HistoryWindowArgs,
+    #[serde(flatten)]
+    pub page: PageArgs,
+    /// `day`, `month` (default) or `year`.
+    #[serde(default)]
+    pub interval: Option<String>,
+    #[serde(default)]
+    pub directory_depth: Option<usize>,
+}
+
+/// `hotspots` arguments (paged by file, highest score first).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HotspotsArgs {
+    #[serde(flatten)]
+    pub window: HistoryWindowArgs,
+    #[serde(flatten)]
+    pub page: PageArgs,
+    /// How many functions to list (from the top files by score): default 10, at most 1000.
+    #[serde(default)]
+    pub functions: Option<usize>,
+}
+
+/// `socio-technical-analysis` arguments (paged by file).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SocioTechnicalArgs {
+    #[serde(flatten)]
+    pub window: HistoryWindowArgs,
+    #[serde(flatten)]
+    pub page: PageArgs,
+    #[serde(default)]
+    pub directory_depth: Option<usize>,
+    /// A file or directory whose main author changed at least this share of its lines is a
+    /// knowledge island: default 0.8.
+    #[serde(default)]
+    pub island_share: Option<f64>,
+}
+
+/// `change-coupling` arguments (paged by pair).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeCouplingArgs {
+    #[serde(flatten)]
+    pub window: HistoryWindowArgs,
+    #[serde(flatten)]
+    pub page: PageArgs,
+    #[serde(default)]
+    pub min_support: Option<u64>,
+    #[serde(default)]
+    pub min_confidence: Option<f64>,
+    #[serde(default)]
+    pub max_files_per_commit: Option<usize>,
+}
+
+/// `evolution-pathway` arguments: a file or directory, the last `commits` commits that changed
+/// it, `samples` of them measured.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EvolutionPathwayArgs {
+    pub path: String,
+    #[serde(default)]
+    pub relative_to: Option<String>,
+    #[serde(default)]
+    pub commits: Option<usize>,
+    #[serde(default)]
+    pub samples: Option<usize>,
 }
 
 /// How much of each file an `analyze-metrics` page holds.

@@ -82,7 +82,8 @@ class PipelineIT {
                 "submit-batch", "batch-status", "batch-results", "cancel-batch", "list-batches",
                 "store-codebase-insight", "retrieve-codebase-insights", "update-codebase-insight",
                 "create-session", "get-session-info", "get-session-history", "clear-session", "list-sessions",
-                "analyze-dependencies");
+                "analyze-dependencies",
+                "analyze-history", "hotspots", "socio-technical-analysis", "change-coupling", "evolution-pathway");
         assertThat(tools).allSatisfy(t -> {
             assertThat(t.inputSchema()).isNotNull();
             assertThat(t.outputSchema()).isNotEmpty();

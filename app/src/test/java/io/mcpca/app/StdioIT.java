@@ -68,7 +68,8 @@ class StdioIT {
                 "submit-batch", "batch-status", "batch-results", "cancel-batch", "list-batches",
                 "store-codebase-insight", "retrieve-codebase-insights", "update-codebase-insight",
                 "create-session", "get-session-info", "get-session-history", "clear-session", "list-sessions",
-                "analyze-dependencies");
+                "analyze-dependencies",
+                "analyze-history", "hotspots", "socio-technical-analysis", "change-coupling", "evolution-pathway");
         for (String fixture : Fixtures.withExpectations(root)) {
             CallToolResult result = client.callTool(new CallToolRequest("calculate-metrics", Map.of("path", fixture)));
             Fixtures.assertAgrees(fixture, PipelineIT.structured(result), Fixtures.expected(root, fixture));

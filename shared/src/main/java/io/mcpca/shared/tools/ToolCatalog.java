@@ -22,7 +22,8 @@ public final class ToolCatalog {
             "submit-batch", "batch-status", "batch-results", "cancel-batch", "list-batches",
             "store-codebase-insight", "retrieve-codebase-insights", "update-codebase-insight",
             "create-session", "get-session-info", "get-session-history", "clear-session", "list-sessions",
-            "analyze-dependencies");
+            "analyze-dependencies",
+            "analyze-history", "hotspots", "socio-technical-analysis", "change-coupling", "evolution-pathway");
 
     private final Map<String, ToolDescriptor> tools;
     private final List<String> order;
