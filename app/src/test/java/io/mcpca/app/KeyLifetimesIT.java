@@ -80,6 +80,11 @@ class KeyLifetimesIT {
             assertThat(text(poison)).contains("DEAD_LETTERED");
             cancelOneCall(harness);
             batches(harness.client());
+            McpSyncClient memory = harness.client();
+            String session = (String) structured(call(memory, "create-session", Map.of("name", "kept"))).get("sessionId");
+            structured(memory.callTool(new CallToolRequest("symbols", Map.of("path", "A.java"), Map.of("sessionId", session))));
+            structured(call(memory, "store-codebase-insight", Map.of("repository", ".", "text", "f is a sign check",
+                    "anchors", List.of(Map.of("file", "A.java", "symbol", "f")))));
 
             List<String> forever = keysWithoutTtl(REDIS.sync(), prefix);
             Map<String, String> unbounded = new TreeMap<>();
@@ -90,6 +95,8 @@ class KeyLifetimesIT {
                     .isEmpty();
             assertThat(forever).as("the allowlisted kinds were written").anyMatch(k -> kind(k, prefix).equals("dlq"));
             assertThat(REDIS.sync().keys(prefix + ":shards:*")).as("sharded calls ran").isNotEmpty();
+            assertThat(REDIS.sync().keys(prefix + ":insight*")).as("insights were stored").hasSize(2);
+            assertThat(REDIS.sync().hget(prefix + ":session:{" + session + "}", "_owner")).as("a named session").isNotNull();
         }
     }
 
