@@ -169,7 +169,7 @@ pub fn hotspots(id: &str, args: &HotspotsArgs, options: &ScanOptions, deadline: 
 /// The commit that last changed each line of the work tree's file (index 0 = line 1); lines not
 /// committed yet get git's zero hash.
 fn blame(scope: &Scope, git_path: &str) -> Result<Vec<String>, git::Error> {
-    let out = scope.git.run(["blame", "--line-porcelain", "--", git_path])?;
+    let out = scope.git.run(["blame", "--line-porcelain", "--no-textconv", "--", git_path])?;
     Ok(parse_blame(&out))
 }
 

@@ -192,3 +192,33 @@ fn bad_input_gets_clear_errors_and_the_loop_goes_on() {
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&plain);
 }
+
+/// No program a repository's own config or attributes name runs: hooks, an external diff, a textconv
+/// driver (git blame and log would run it by default), a pager, an fsmonitor.
+#[test]
+fn programs_the_repository_names_never_run() {
+    let dir = repo("hostile");
+    let marker = dir.with_extension("ran");
+    let _ = std::fs::remove_file(&marker);
+    let program = dir.with_extension("sh");
+    std::fs::write(&program, format!("#!/bin/sh\necho ran >> '{}'\ncat\n", marker.display())).unwrap();
+    Command::new("chmod").arg("+x").arg(&program).status().unwrap();
+    let p = program.to_string_lossy().into_owned();
+    for (key, value) in [("diff.external", p.as_str()), ("diff.evil.textconv", p.as_str()), ("core.pager", p.as_str()),
+                         ("core.fsmonitor", p.as_str()), ("core.hooksPath", dir.join("hooks").to_str().unwrap())] {
+        git(&dir, &["config", key, value]);
+    }
+    std::fs::write(dir.join(".git/info/attributes"), "* diff=evil\n").unwrap();
+    // the reference: git's own blame does run the textconv driver of this repository
+    git(&dir, &["blame", "--", "src/app.py"]);
+    assert!(marker.exists(), "the test's driver is not wired");
+    std::fs::remove_file(&marker).unwrap();
+    let mut s = server();
+    assert_eq!(s.result("analyze-history", at(&dir, json!({})))["totals"]["churn"], 31);
+    assert_eq!(s.result("hotspots", at(&dir, json!({})))["functions"][0]["changedLines"], 9);
+    assert_eq!(s.result("evolution-pathway", at(&dir, json!({"path": dir.join("src/app.py").to_string_lossy()})))["samples"][2]["cyclomatic"], 5);
+    assert_eq!(s.result("change-coupling", at(&dir, json!({})))["pairs"][0]["support"], 3);
+    assert!(!marker.exists(), "a program named by the repository ran");
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_file(&program);
+}
