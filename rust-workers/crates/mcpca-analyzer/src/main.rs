@@ -15,6 +15,7 @@
 mod files_cmd;
 mod metrics_page;
 mod paging;
+mod quality_cmd;
 mod scan;
 #[cfg(test)]
 mod test_dirs;
@@ -121,6 +122,16 @@ enum Command {
         /// Per-file result cache directory (no cache unless given).
         #[arg(long)]
         cache_dir: Option<PathBuf>,
+    },
+    /// Quality findings of a file or directory (every finding, one JSON answer): `serve`'s
+    /// `analyze-quality` with its further arguments as JSON (`--args '{"rules":["duplicated-blocks"]}'`).
+    Quality {
+        path: PathBuf,
+        /// `analyze-quality` arguments besides `path` (JSON object).
+        #[arg(long, default_value = "{}")]
+        args: String,
+        #[arg(long)]
+        jobs: Option<usize>,
     },
 }
 
@@ -251,6 +262,20 @@ fn main() -> Result<()> {
             if let Some(c) = &cache {
                 report_cache_stats(c);
             }
+            Ok(())
+        }
+        Command::Quality { path, args, jobs } => {
+            configure_threads(jobs)?;
+            check_exists(&path)?;
+            let mut value: serde_json::Value = serde_json::from_str(&args)?;
+            value["path"] = serde_json::Value::String(path.to_string_lossy().into_owned());
+            let args: protocol::AnalyzeQualityArgs = serde_json::from_value(value)?;
+            let options = quality_cmd::QualityOptions { max_file_bytes: scan::DEFAULT_MAX_FILE_BYTES, deadline: None, cancelled: None };
+            let result = quality_cmd::analyze(&args, &options, &|_, _, _| {}).map_err(|e| match e {
+                quality_cmd::QualityError::BadArguments(m) => anyhow::anyhow!(m),
+                quality_cmd::QualityError::Deadline => anyhow::anyhow!("deadline exceeded"),
+            })?;
+            println!("{}", quality_cmd::whole(&result)?);
             Ok(())
         }
     }

@@ -57,6 +57,14 @@
 //!   `{"root", "files", "symbols", "query", "total", "matches": [{"path","language","match",
 //!   "score", ...symbol}]}`.
 //!
+//! * `analyze-quality` — args `{"path": file or dir, "relativeTo"?, "comparePaths"?: [dir],
+//!   "compareRelativeTo"?: [dir], "include"?: [glob], "exclude"?: [glob], "rules"?: [id],
+//!   "minSeverity"?, "maxIssues"?: 10000, "thresholds"?: {rule: {name: n}}, "limit"?: 100,
+//!   "cursor"?}` → one page of the findings with the tree's summary, scores and clone classes
+//!   (`quality_cmd.rs`; rules in the `quality` crate). Emits progress lines.
+//! * `list-quality-rules` — args `{"language"?}` → `{"rules": [{"id", "severity", "languages",
+//!   "description", "reference", "thresholds"}], "severities"}`.
+//!
 //! * internal, for a large tree's `analyze-metrics` as shards (`shards.rs`; the worker's, in no tool list):
 //!   `plan-shards` (`{"path", "minBytes", "targetBytes", "maxShards"}` → `{"files", "bytes", "shards":
 //!   [{"from", "to", "files", "bytes"}]}`), `analyze-metrics-shard` (`analyze-metrics`'s args without
@@ -94,6 +102,7 @@ use serde_json::value::RawValue;
 
 use crate::files_cmd;
 use crate::metrics_page;
+use crate::quality_cmd;
 use crate::paging::{self, Page, PageRequest};
 use crate::scan::{self, ScanOptions};
 use crate::shards;
@@ -375,6 +384,8 @@ fn handle(request: &Request, cx: &Cx<'_>) -> Response {
         Tool::PlanShards => plan_shards(request, cx),
         Tool::AnalyzeMetricsShard => measuring_tool(request, cx, analyze_metrics_shard),
         Tool::MergeShards => merge_shards(request),
+        Tool::AnalyzeQuality => analyze_quality(request, cx),
+        Tool::ListQualityRules => list_quality_rules(request),
     };
     match outcome {
         Ok(result) => Response::Result { id, result },
@@ -626,6 +637,39 @@ fn search_symbols_tool(request: &Request, cx: &Cx<'_>) -> ToolResult {
     let limit = args.limit.unwrap_or(DEFAULT_SEARCH_LIMIT).max(1);
     let result = symbols_cmd::search(root, args.relative_to.as_deref().map(Path::new), &args.query, limit, &symbol_options(cx)).map_err(|_| deadline_error(id))?;
     to_json(id, &result)
+}
+
+/// `analyze-quality`: one page of a tree's findings with its summary, scores and clone classes
+/// (`quality_cmd.rs`).
+fn analyze_quality(request: &Request, cx: &Cx<'_>) -> ToolResult {
+    let id = request.id.as_str();
+    let args: protocol::AnalyzeQualityArgs = protocol::decode_args(request)?;
+    let page = PageRequest::of(id, args.limit, args.cursor.as_deref(), quality_cmd::DEFAULT_PAGE_FINDINGS)?;
+    named_path(id, &args.path, "no such file or directory")?;
+    for other in &args.compare_paths {
+        if !named_path(id, other, "no such directory")?.is_dir() {
+            return Err(Response::error(id, ErrorCode::BadArguments, format!("{other} is not a directory")));
+        }
+    }
+    let progress = |done: u64, total: u64, path: &str| {
+        (cx.progress)(Response::Progress { id: id.to_string(), progress: done, total, message: path.to_string() });
+    };
+    let options = quality_cmd::QualityOptions { max_file_bytes: cx.config.scan.max_file_bytes, deadline: cx.deadline, cancelled: Some(cx.cancelled) };
+    let result = quality_cmd::analyze(&args, &options, &progress).map_err(|e| quality_error(id, e))?;
+    quality_cmd::page(&result, &page).map_err(|e| internal(id, e))
+}
+
+fn list_quality_rules(request: &Request) -> ToolResult {
+    let id = request.id.as_str();
+    let args: protocol::ListQualityRulesArgs = protocol::decode_args(request)?;
+    to_json(id, &quality_cmd::list_rules(&args).map_err(|e| quality_error(id, e))?)
+}
+
+fn quality_error(id: &str, e: quality_cmd::QualityError) -> Response {
+    match e {
+        quality_cmd::QualityError::BadArguments(message) => Response::error(id, ErrorCode::BadArguments, message),
+        quality_cmd::QualityError::Deadline => deadline_error(id),
+    }
 }
 
 #[cfg(test)]
