@@ -163,7 +163,7 @@ pub fn detect(files: &[CloneFile], min_tokens: usize, min_lines: u32) -> Vec<Clo
     for (f, file) in files.iter().enumerate() {
         let hashes = window_hashes(&file.tokens, k);
         let mut run: Option<Run> = None;
-        let mut close = |run: Option<Run>, classes: &mut BTreeMap<(usize, u64), Vec<Location>>| {
+        let close = |run: Option<Run>, classes: &mut BTreeMap<(usize, u64), Vec<Location>>| {
             let Some(r) = run else { return };
             let len = r.windows + k - 1;
             let mine = location(f, r.at, len);

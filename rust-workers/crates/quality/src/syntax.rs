@@ -36,7 +36,7 @@ pub(crate) fn check(lang: Language, root: Node<'_>, source: &[u8], settings: &Se
         if unreachable && is_statement_list(lang, node) {
             unreachable_after_jump(lang, node, source, out);
         }
-        if numbers && is_number(lang, kind) {
+        if numbers && node.is_named() && is_number(lang, kind) {
             magic_number(lang, node, source, out);
         }
     });
@@ -196,8 +196,17 @@ fn has_default(lang: Language, node: Node<'_>, source: &[u8]) -> bool {
                 && label_is_default(*c, source))
     });
     if !found && matches!(lang, Language::JavaScript | Language::TypeScript | Language::Tsx) {
-        // ESLint default-case: a last comment `no default` (commentPattern /^no default$/i)
-        found = children.last().map_or(false, |c| is_comment(*c) && comment_body(text(*c, source)).eq_ignore_ascii_case("no default"));
+        // ESLint default-case: the switch's last comment reads `no default` (commentPattern
+        // /^no default$/i); tree-sitter hangs a comment after the last case inside that case
+        let mut last_comment = children.iter().rev().find(|c| is_comment(**c)).copied();
+        if let Some(case) = children.iter().rev().find(|c| !is_comment(**c)) {
+            let mut inner = case.walk();
+            let in_case = case.named_children(&mut inner).filter(|c| is_comment(*c)).last();
+            if in_case.map_or(false, |c| last_comment.map_or(true, |l| c.start_byte() > l.start_byte())) {
+                last_comment = in_case;
+            }
+        }
+        found = last_comment.map_or(false, |c| comment_body(text(c, source)).eq_ignore_ascii_case("no default"));
     }
     found
 }
@@ -266,7 +275,8 @@ fn is_statement_list(lang: Language, node: Node<'_>) -> bool {
     match lang {
         Language::Java => matches!(kind, "block" | "switch_block_statement_group"),
         Language::JavaScript | Language::TypeScript | Language::Tsx => matches!(kind, "statement_block" | "switch_case" | "switch_default"),
-        Language::Python | Language::Go | Language::CSharp | Language::Rust => kind == "block",
+        Language::Python | Language::CSharp | Language::Rust => kind == "block",
+        Language::Go => matches!(kind, "block" | "statement_list"),
         Language::C | Language::Cpp | Language::Php => matches!(kind, "compound_statement" | "case_statement"),
         Language::Kotlin => kind == "statements",
         _ => false,
@@ -341,7 +351,7 @@ const NAMING_PARENTS: &[&str] = &[
     "element_value_pair", "annotation_argument_list", "attribute_argument", "init_declarator", "equals_value_clause", "const_spec", "var_spec",
     "short_var_declaration", "assignment_statement", "let_declaration", "const_item", "static_item", "const_declaration", "const_element",
     "property_element", "enumerator", "keyword_argument", "variable_declaration", "val_definition", "var_definition", "static_variable_declaration",
-    "expression_list", "enum_variant", "attribute_item",
+    "enum_variant", "attribute_item",
 ];
 
 fn magic_number(lang: Language, node: Node<'_>, source: &[u8], out: &mut Sink<'_>) {
@@ -364,14 +374,12 @@ fn magic_number(lang: Language, node: Node<'_>, source: &[u8], out: &mut Sink<'_
             return;
         }
     }
-    let mut named = parent.map_or(false, |p| NAMING_PARENTS.contains(&p.kind()));
-    if lang == Language::Go {
-        // `const x = 5`, `var x = 5`: the literal sits in an expression list under the spec
-        named |= parent.and_then(|p| p.parent()).map_or(false, |g| matches!(g.kind(), "const_spec" | "var_spec" | "short_var_declaration" | "assignment_statement"));
-        if parent.map_or(false, |p| p.kind() == "expression_list") && !named {
-            named = false;
-        }
-    }
+    // Go: `const x = 5`, `x := 5`: the literal sits in an expression list under the spec
+    let holder = match parent {
+        Some(p) if lang == Language::Go && p.kind() == "expression_list" => p.parent(),
+        other => other,
+    };
+    let named = holder.map_or(false, |p| NAMING_PARENTS.contains(&p.kind()));
     if !named {
         out.at("magic-number", node, format!("magic number {raw}"));
     }

@@ -100,11 +100,14 @@ fn commented_out_code(lang: Language, comments: &[Node<'_>], source: &[u8], sett
             _ => blocks.push((start, end, lines)),
         }
     }
-    for (start, end, lines) in blocks {
+    for (start, _, lines) in blocks {
         let non_empty = lines.iter().filter(|l| !l.trim().is_empty()).count();
-        let code = lines.iter().filter(|l| is_code(l)).count();
-        if code as f64 >= min_lines && code * 2 >= non_empty && code > 0 {
-            out.add("commented-out-code", start, end, format!("{code} commented-out line{} of code", if code == 1 { "" } else { "s" }));
+        let code_at: Vec<u32> = lines.iter().enumerate().filter(|(_, l)| is_code(l)).map(|(i, _)| start + i as u32).collect();
+        let code = code_at.len();
+        if let (Some(first), Some(last)) = (code_at.first(), code_at.last()) {
+            if code as f64 >= min_lines && code * 2 >= non_empty {
+                out.add("commented-out-code", *first, *last, format!("{code} commented-out line{} of code", if code == 1 { "" } else { "s" }));
+            }
         }
     }
 }
