@@ -75,47 +75,65 @@ fn is_identifier(kind: &str) -> bool {
     kind.ends_with("identifier") || matches!(kind, "name" | "constant" | "variable_name" | "word" | "simple_identifier" | "type_identifier")
 }
 
+/// Declarations that only name other code (imports, packages, includes): every file has them and,
+/// once names are abstracted, they all look alike.
+fn is_import(kind: &str) -> bool {
+    matches!(
+        kind,
+        "import_declaration" | "package_declaration" | "import_statement" | "import_from_statement" | "future_import_statement"
+            | "using_directive" | "preproc_include" | "use_declaration" | "namespace_use_declaration" | "import_header"
+            | "package_header" | "package_clause" | "import_list" | "extern_crate_declaration"
+    )
+}
+
+/// Normalized tokens from the nodes of a pre-order pass (see the module docs).
+pub(crate) struct Tokenizer {
+    pub(crate) tokens: Vec<Token>,
+    /// Nodes starting before this byte lie inside a literal, comment or import already handled.
+    skip_until: usize,
+    id: u64,
+    lit: u64,
+}
+
+impl Tokenizer {
+    pub(crate) fn new() -> Tokenizer {
+        Tokenizer { tokens: Vec::new(), skip_until: 0, id: fnv(b"\x01ID"), lit: fnv(b"\x01LIT") }
+    }
+
+    pub(crate) fn visit(&mut self, node: Node<'_>, kind: &str, source: &[u8]) {
+        let start = node.start_byte();
+        if start < self.skip_until {
+            return;
+        }
+        if kind.contains("comment") || is_import(kind) {
+            self.skip_until = node.end_byte();
+            return;
+        }
+        let whole = is_literal(kind) && node.is_named();
+        if !whole && node.child_count() > 0 {
+            return;
+        }
+        let hash = if whole {
+            self.skip_until = node.end_byte();
+            self.lit
+        } else if is_identifier(kind) && node.is_named() {
+            self.id
+        } else {
+            let t = &source[node.byte_range()];
+            if t.iter().all(u8::is_ascii_whitespace) {
+                return;
+            }
+            fnv(t)
+        };
+        self.tokens.push(Token { hash, line: node.start_position().row as u32 + 1 });
+    }
+}
+
 /// The normalized tokens of a parsed file.
 pub fn tokens(_lang: Language, root: Node<'_>, source: &[u8]) -> Vec<Token> {
-    let (id, lit) = (fnv(b"\x01ID"), fnv(b"\x01LIT"));
-    let mut out = Vec::new();
-    let mut cursor = root.walk();
-    'walk: loop {
-        let node = cursor.node();
-        let kind = node.kind();
-        let whole = is_literal(kind) && node.is_named();
-        if kind.contains("comment") {
-            // skipped with everything below it
-        } else if whole || node.child_count() == 0 {
-            let line = node.start_position().row as u32 + 1;
-            let hash = if whole {
-                lit
-            } else if is_identifier(kind) && node.is_named() {
-                id
-            } else {
-                let t = &source[node.byte_range()];
-                if t.iter().all(u8::is_ascii_whitespace) {
-                    0
-                } else {
-                    fnv(t)
-                }
-            };
-            if hash != 0 {
-                out.push(Token { hash, line });
-            }
-        } else if cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                continue 'walk;
-            }
-            if !cursor.goto_parent() {
-                break 'walk;
-            }
-        }
-    }
-    out
+    let mut t = Tokenizer::new();
+    crate::preorder(root, |node| t.visit(node, node.kind(), source));
+    t.tokens
 }
 
 const BASE: u64 = 1_000_003;

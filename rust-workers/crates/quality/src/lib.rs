@@ -73,12 +73,20 @@ pub fn check_file(lang: Language, source: &[u8], path: &str, settings: &Settings
     metric_rules::check(&metrics, settings, &mut out);
     let mut tokens = Vec::new();
     if let Some(tree) = &tree {
-        let root = tree.root_node();
-        syntax::check(lang, root, source, settings, &mut out);
-        text::check(lang, root, source, settings, &mut out);
-        if settings.on("duplicated-blocks") {
-            tokens = clones::tokens(lang, root, source);
-        }
+        // one pass over the tree feeds every rule: each pass costs about what the metric walk does
+        let syntax = syntax::Syntax::new(lang, settings);
+        let mut collected = text::Collected::default();
+        let mut tokenizer = settings.on("duplicated-blocks").then(clones::Tokenizer::new);
+        preorder(tree.root_node(), |node| {
+            let kind = node.kind();
+            syntax.visit(node, kind, source, &mut out);
+            collected.visit(node, kind);
+            if let Some(t) = &mut tokenizer {
+                t.visit(node, kind, source);
+            }
+        });
+        text::check(lang, &collected, source, settings, &mut out);
+        tokens = tokenizer.map(|t| t.tokens).unwrap_or_default();
     } else {
         text::check_plain(source, settings, &mut out);
     }

@@ -8,38 +8,54 @@ use lang::Language;
 
 use crate::{line_of, text, Settings, Sink};
 
-pub(crate) fn check(lang: Language, root: Node<'_>, source: &[u8], settings: &Settings<'_>, out: &mut Sink<'_>) {
-    let on = |id: &str| settings.on(id) && crate::rule(id).map_or(false, |r| r.languages.contains(&lang.name()));
-    let (empty_catch, catch_all, ternary, switch, flags, unreachable, numbers) = (
-        on("empty-catch"),
-        on("catch-all"),
-        on("nested-ternary"),
-        on("switch-without-default"),
-        on("boolean-flag-parameter"),
-        on("unreachable-code"),
-        on("magic-number"),
-    );
-    crate::preorder(root, |node| {
-        let kind = node.kind();
-        if (empty_catch || catch_all) && is_handler(lang, kind) {
-            handler(lang, node, source, empty_catch, catch_all, out);
+/// The syntax rules of one file, fed every node by the file's one pre-order pass (`lib.rs`).
+pub(crate) struct Syntax {
+    lang: Language,
+    empty_catch: bool,
+    catch_all: bool,
+    ternary: bool,
+    switch: bool,
+    flags: bool,
+    unreachable: bool,
+    numbers: bool,
+}
+
+impl Syntax {
+    pub(crate) fn new(lang: Language, settings: &Settings<'_>) -> Syntax {
+        let on = |id: &str| settings.on(id) && crate::rule(id).map_or(false, |r| r.languages.contains(&lang.name()));
+        Syntax {
+            lang,
+            empty_catch: on("empty-catch"),
+            catch_all: on("catch-all"),
+            ternary: on("nested-ternary"),
+            switch: on("switch-without-default"),
+            flags: on("boolean-flag-parameter"),
+            unreachable: on("unreachable-code"),
+            numbers: on("magic-number"),
         }
-        if ternary && is_ternary(lang, kind) {
+    }
+
+    pub(crate) fn visit(&self, node: Node<'_>, kind: &str, source: &[u8], out: &mut Sink<'_>) {
+        let lang = self.lang;
+        if (self.empty_catch || self.catch_all) && is_handler(lang, kind) {
+            handler(lang, node, source, self.empty_catch, self.catch_all, out);
+        }
+        if self.ternary && is_ternary(lang, kind) {
             nested_ternary(lang, node, out);
         }
-        if switch && is_switch(lang, node) && !has_default(lang, node, source) {
+        if self.switch && is_switch(lang, node) && !has_default(lang, node, source) {
             out.add("switch-without-default", line_of(node), line_of(node), "switch without a default branch".into());
         }
-        if flags && is_parameter(lang, kind) {
+        if self.flags && is_parameter(lang, kind) {
             flag_parameter(lang, node, source, out);
         }
-        if unreachable && is_statement_list(lang, node) {
+        if self.unreachable && is_statement_list(lang, node) {
             unreachable_after_jump(lang, node, source, out);
         }
-        if numbers && node.is_named() && is_number(lang, kind) {
+        if self.numbers && is_number(lang, kind) && node.is_named() {
             magic_number(lang, node, source, out);
         }
-    });
+    }
 }
 
 fn is_handler(lang: Language, kind: &str) -> bool {

@@ -40,20 +40,31 @@ fn is_code(line: &str) -> bool {
     code_line().is_match(t)
 }
 
-pub(crate) fn check(lang: Language, root: Node<'_>, source: &[u8], settings: &Settings<'_>, out: &mut Sink<'_>) {
-    let (todo, commented, secret) = (settings.on("todo-comment"), settings.on("commented-out-code"), settings.on("hard-coded-secret"));
-    let mut comments: Vec<Node<'_>> = Vec::new();
-    let mut strings: Vec<Node<'_>> = Vec::new();
-    crate::preorder(root, |node| {
-        let kind = node.kind();
+/// Comments and string literals of a file, collected by the file's one pre-order pass.
+#[derive(Default)]
+pub(crate) struct Collected<'t> {
+    comments: Vec<Node<'t>>,
+    strings: Vec<Node<'t>>,
+    /// The end of the last string taken: its parts (fragments, nested strings) are no strings.
+    string_end: usize,
+}
+
+impl<'t> Collected<'t> {
+    pub(crate) fn visit(&mut self, node: Node<'t>, kind: &str) {
         if kind.contains("comment") {
-            comments.push(node);
-        } else if secret && is_string(kind) && !node.parent().map_or(false, |p| is_string(p.kind())) {
-            strings.push(node);
+            self.comments.push(node);
+        } else if is_string(kind) && node.start_byte() >= self.string_end {
+            self.string_end = node.end_byte();
+            self.strings.push(node);
         }
-    });
+    }
+}
+
+pub(crate) fn check(lang: Language, found: &Collected<'_>, source: &[u8], settings: &Settings<'_>, out: &mut Sink<'_>) {
+    let (todo, commented, secret) = (settings.on("todo-comment"), settings.on("commented-out-code"), settings.on("hard-coded-secret"));
+    let comments = &found.comments;
     if todo {
-        for c in &comments {
+        for c in comments {
             for (i, line) in text(*c, source).lines().enumerate() {
                 if let Some(m) = marker().find(line) {
                     let n = line_of(*c) + i as u32;
@@ -63,10 +74,10 @@ pub(crate) fn check(lang: Language, root: Node<'_>, source: &[u8], settings: &Se
         }
     }
     if commented {
-        commented_out_code(lang, &comments, source, settings, out);
+        commented_out_code(lang, comments, source, settings, out);
     }
     if secret {
-        secrets::check(&strings, source, settings, out);
+        secrets::check(&found.strings, source, settings, out);
     }
 }
 
@@ -126,7 +137,9 @@ pub(crate) fn check_plain(source: &[u8], settings: &Settings<'_>, out: &mut Sink
     for (i, line) in text.lines().enumerate() {
         let n = i as u32 + 1;
         if settings.on("todo-comment") {
-            if let Some(m) = marker().find(line) {
+            // without a grammar, only after a comment opener of the common syntaxes
+            let opener = ["#", "//", "--", "/*", "<!--", ";", "%"].iter().filter_map(|o| line.find(o)).min();
+            if let Some(m) = marker().find(line).filter(|m| opener.map_or(false, |o| o < m.start())) {
                 out.add("todo-comment", n, n, format!("{} comment", m.as_str().to_ascii_uppercase()));
             }
         }
