@@ -42,7 +42,7 @@ class QualityIT {
     static PipelineHarness harness;
     static McpSyncClient client;
 
-    /** 53 tokens once names and literals are abstracted (10 code lines): b.js and other/copy.js are its clones. */
+    /** 52 tokens once names and literals are abstracted (counted by hand: `+=` is one token, `module.exports = { total };` eight) (10 code lines): b.js and other/copy.js are its clones. */
     static final String TOTAL = """
             function total(items) {
               let sum = 0;
@@ -128,7 +128,7 @@ class QualityIT {
                 tuple("proj/src/App.java", "empty-catch", 5, 6, "major"),
                 tuple("proj/src/util.py", "todo-comment", 1, 1, "info"));
         Map<String, Object> first = asList(answer.get("findings")).get(0);
-        assertThat(first).containsEntry("message", "block of 53 tokens (11 lines) duplicated in 1 other place: proj/lib/b.js:1-11")
+        assertThat(first).containsEntry("message", "block of 52 tokens (11 lines) duplicated in 1 other place: proj/lib/b.js:1-11")
                 .containsEntry("excerpt", "function total(items) {");
         Map<String, Object> secret = asList(answer.get("findings")).get(2);
         assertThat(secret).containsEntry("message", "GitHub token ghp_…(42 chars)")
@@ -151,7 +151,7 @@ class QualityIT {
                 .containsExactly(tuple("", 8, 13.2), tuple("proj", 8, 13.2), tuple("proj/lib", 2, 33.3),
                         tuple("proj/src", 5, 27.8));
         assertThat(asList(answer.get("clones"))).singleElement().satisfies(c -> {
-            assertThat(c).containsEntry("tokens", 53).containsEntry("lines", 11);
+            assertThat(c).containsEntry("tokens", 52).containsEntry("lines", 11);
             assertThat(asList(c.get("locations"))).extracting(l -> l.get("file"), l -> l.get("startLine"), l -> l.get("tree"))
                     .containsExactly(tuple("proj/lib/a.js", 1, 0), tuple("proj/lib/b.js", 1, 0));
         });
@@ -190,7 +190,7 @@ class QualityIT {
                 .containsOnly("proj/src/App.java", "proj/src/util.py");
         assertThat(findings(Map.of("path", "proj", "rules", List.of("todo-comment")))).extracting(f -> f.get("rule"))
                 .containsExactly("todo-comment");
-        assertThat(findings(Map.of("path", "proj", "thresholds", Map.of("duplicated-blocks", Map.of("minTokens", 54)))))
+        assertThat(findings(Map.of("path", "proj", "thresholds", Map.of("duplicated-blocks", Map.of("minTokens", 53)))))
                 .extracting(f -> f.get("rule")).doesNotContain("duplicated-blocks");
 
         Map<String, Object> across = structured(call("analyze-quality", Map.of("path", "proj/lib", "comparePaths", List.of("other"),
