@@ -804,4 +804,29 @@ mod tests {
         assert_eq!(last("q")["result"]["matches"][0]["match"], "exact");
         let _ = std::fs::remove_dir_all(&dir);
     }
+
+    #[test]
+    fn quality_tools_answer_rules_findings_and_refuse_bad_arguments() {
+        let dir = crate::test_dirs::empty("serve", "quality");
+        std::fs::write(dir.join("a.py"), "# TODO: x\ndef f(flag=True):\n    return 7\n").unwrap();
+        let path = dir.to_string_lossy();
+        let out = exchange(&format!(
+            concat!(
+                "{{\"id\":\"r\",\"tool\":\"list-quality-rules\",\"args\":{{\"language\":\"python\"}}}}\n",
+                "{{\"id\":\"q\",\"tool\":\"analyze-quality\",\"args\":{{\"path\":\"{path}\",\"relativeTo\":\"{path}\",\"limit\":2}}}}\n",
+                "{{\"id\":\"g\",\"tool\":\"analyze-quality\",\"args\":{{\"path\":\"{path}\",\"exclude\":[\"[\"]}}}}\n",
+                "{{\"id\":\"m\",\"tool\":\"analyze-quality\",\"args\":{{\"path\":\"{path}\",\"maxIssues\":100001}}}}\n"
+            ),
+            path = path
+        ));
+        let last = |id: &str| out.iter().rev().find(|v| v["id"] == id && v["type"] != "progress").cloned().unwrap();
+        assert!(last("r")["result"]["rules"].as_array().unwrap().iter().any(|r| r["id"] == "catch-all"));
+        let q = &last("q")["result"];
+        let found: Vec<(String, u64)> = q["findings"].as_array().unwrap().iter().map(|f| (f["rule"].as_str().unwrap().to_string(), f["startLine"].as_u64().unwrap())).collect();
+        assert_eq!(found, vec![("todo-comment".to_string(), 1), ("boolean-flag-parameter".to_string(), 2)]);
+        assert_eq!((q["page"]["total"].as_u64(), q["nextCursor"].as_str()), (Some(3), Some("o1:2")));
+        assert_eq!(last("g")["error"]["code"], "BAD_ARGUMENTS");
+        assert_eq!(last("m")["error"]["code"], "BAD_ARGUMENTS");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
