@@ -19,6 +19,7 @@ mod history_cmd;
 mod hotspots_cmd;
 mod metrics_page;
 mod paging;
+mod quality_cmd;
 mod scan;
 #[cfg(test)]
 mod test_dirs;
@@ -144,6 +145,15 @@ enum Command {
         jobs: Option<usize>,
         #[arg(long, default_value_t = scan::DEFAULT_MAX_FILE_BYTES)]
         max_file_size: u64,
+    /// Quality findings of a file or directory (every finding, one JSON answer): `serve`'s
+    /// `analyze-quality` with its further arguments as JSON (`--args '{"rules":["duplicated-blocks"]}'`).
+    Quality {
+        path: PathBuf,
+        /// `analyze-quality` arguments besides `path` (JSON object).
+        #[arg(long, default_value = "{}")]
+        args: String,
+        #[arg(long)]
+        jobs: Option<usize>,
     },
 }
 
@@ -291,6 +301,20 @@ fn main() -> Result<()> {
             if let Some(c) = &cache {
                 report_cache_stats(c);
             }
+            Ok(())
+        }
+        Command::Quality { path, args, jobs } => {
+            configure_threads(jobs)?;
+            check_exists(&path)?;
+            let mut value: serde_json::Value = serde_json::from_str(&args)?;
+            value["path"] = serde_json::Value::String(path.to_string_lossy().into_owned());
+            let args: protocol::AnalyzeQualityArgs = serde_json::from_value(value)?;
+            let options = quality_cmd::QualityOptions { max_file_bytes: scan::DEFAULT_MAX_FILE_BYTES, deadline: None, cancelled: None };
+            let result = quality_cmd::analyze(&args, &options, &|_, _, _| {}).map_err(|e| match e {
+                quality_cmd::QualityError::BadArguments(m) => anyhow::anyhow!(m),
+                quality_cmd::QualityError::Deadline => anyhow::anyhow!("deadline exceeded"),
+            })?;
+            println!("{}", quality_cmd::whole(&result)?);
             Ok(())
         }
     }

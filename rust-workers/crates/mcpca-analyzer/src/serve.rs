@@ -64,6 +64,14 @@
 //!   "dependsOn": [{"to", "count"}]}]}` (`deps_cmd.rs`, the `deps` crate): one page of the nodes;
 //!   the rest is the whole tree's. Node names are relative to the analysed directory.
 //!
+//! * `analyze-quality` — args `{"path": file or dir, "relativeTo"?, "comparePaths"?: [dir],
+//!   "compareRelativeTo"?: [dir], "include"?: [glob], "exclude"?: [glob], "rules"?: [id],
+//!   "minSeverity"?, "maxIssues"?: 10000, "thresholds"?: {rule: {name: n}}, "limit"?: 100,
+//!   "cursor"?}` → one page of the findings with the tree's summary, scores and clone classes
+//!   (`quality_cmd.rs`; rules in the `quality` crate). Emits progress lines.
+//! * `list-quality-rules` — args `{"language"?}` → `{"rules": [{"id", "severity", "languages",
+//!   "description", "reference", "thresholds"}], "severities"}`.
+//!
 //! * internal, for a large tree's `analyze-metrics` as shards (`shards.rs`; the worker's, in no tool list):
 //!   `plan-shards` (`{"path", "minBytes", "targetBytes", "maxShards"}` → `{"files", "bytes", "shards":
 //!   [{"from", "to", "files", "bytes"}]}`), `analyze-metrics-shard` (`analyze-metrics`'s args without
@@ -114,6 +122,7 @@ use crate::files_cmd;
 use crate::history_cmd;
 use crate::hotspots_cmd;
 use crate::metrics_page;
+use crate::quality_cmd;
 use crate::paging::{self, Page, PageRequest};
 use crate::scan::{self, ScanOptions};
 use crate::shards;
@@ -401,6 +410,8 @@ fn handle(request: &Request, cx: &Cx<'_>) -> Response {
         Tool::SocioTechnicalAnalysis => history_tool(request, |id, a| history_cmd::socio_technical(id, &a, cx.deadline)),
         Tool::ChangeCoupling => history_tool(request, |id, a| history_cmd::change_coupling(id, &a, cx.deadline)),
         Tool::EvolutionPathway => history_tool(request, |id, a| evolution_cmd::evolution_pathway(id, &a, cx.config.scan.max_file_bytes, cx.deadline)),
+        Tool::AnalyzeQuality => analyze_quality(request, cx),
+        Tool::ListQualityRules => list_quality_rules(request),
     };
     match outcome {
         Ok(result) => Response::Result { id, result },
@@ -669,6 +680,39 @@ fn analyze_dependencies(request: &Request, cx: &Cx<'_>) -> ToolResult {
     crate::deps_cmd::serve(&request.id, &args, cx.config.scan.max_file_bytes, &stop)
 }
 
+/// `analyze-quality`: one page of a tree's findings with its summary, scores and clone classes
+/// (`quality_cmd.rs`).
+fn analyze_quality(request: &Request, cx: &Cx<'_>) -> ToolResult {
+    let id = request.id.as_str();
+    let args: protocol::AnalyzeQualityArgs = protocol::decode_args(request)?;
+    let page = PageRequest::of(id, args.limit, args.cursor.as_deref(), quality_cmd::DEFAULT_PAGE_FINDINGS)?;
+    named_path(id, &args.path, "no such file or directory")?;
+    for other in &args.compare_paths {
+        if !named_path(id, other, "no such directory")?.is_dir() {
+            return Err(Response::error(id, ErrorCode::BadArguments, format!("{other} is not a directory")));
+        }
+    }
+    let progress = |done: u64, total: u64, path: &str| {
+        (cx.progress)(Response::Progress { id: id.to_string(), progress: done, total, message: path.to_string() });
+    };
+    let options = quality_cmd::QualityOptions { max_file_bytes: cx.config.scan.max_file_bytes, deadline: cx.deadline, cancelled: Some(cx.cancelled) };
+    let result = quality_cmd::analyze(&args, &options, &progress).map_err(|e| quality_error(id, e))?;
+    quality_cmd::page(&result, &page).map_err(|e| internal(id, e))
+}
+
+fn list_quality_rules(request: &Request) -> ToolResult {
+    let id = request.id.as_str();
+    let args: protocol::ListQualityRulesArgs = protocol::decode_args(request)?;
+    to_json(id, &quality_cmd::list_rules(&args).map_err(|e| quality_error(id, e))?)
+}
+
+fn quality_error(id: &str, e: quality_cmd::QualityError) -> Response {
+    match e {
+        quality_cmd::QualityError::BadArguments(message) => Response::error(id, ErrorCode::BadArguments, message),
+        quality_cmd::QualityError::Deadline => deadline_error(id),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -799,6 +843,31 @@ mod tests {
         let last = |id: &str| out.iter().rev().find(|v| v["id"] == id && v["type"] != "progress").cloned().unwrap();
         assert_eq!(last("s")["result"]["files"][0]["symbols"][0]["qualifiedName"], "Load");
         assert_eq!(last("q")["result"]["matches"][0]["match"], "exact");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn quality_tools_answer_rules_findings_and_refuse_bad_arguments() {
+        let dir = crate::test_dirs::empty("serve", "quality");
+        std::fs::write(dir.join("a.py"), "# TODO: x\ndef f(flag=True):\n    return 7\n").unwrap();
+        let path = dir.to_string_lossy();
+        let out = exchange(&format!(
+            concat!(
+                "{{\"id\":\"r\",\"tool\":\"list-quality-rules\",\"args\":{{\"language\":\"python\"}}}}\n",
+                "{{\"id\":\"q\",\"tool\":\"analyze-quality\",\"args\":{{\"path\":\"{path}\",\"relativeTo\":\"{path}\",\"limit\":2}}}}\n",
+                "{{\"id\":\"g\",\"tool\":\"analyze-quality\",\"args\":{{\"path\":\"{path}\",\"exclude\":[\"[\"]}}}}\n",
+                "{{\"id\":\"m\",\"tool\":\"analyze-quality\",\"args\":{{\"path\":\"{path}\",\"maxIssues\":100001}}}}\n"
+            ),
+            path = path
+        ));
+        let last = |id: &str| out.iter().rev().find(|v| v["id"] == id && v["type"] != "progress").cloned().unwrap();
+        assert!(last("r")["result"]["rules"].as_array().unwrap().iter().any(|r| r["id"] == "catch-all"));
+        let q = &last("q")["result"];
+        let found: Vec<(String, u64)> = q["findings"].as_array().unwrap().iter().map(|f| (f["rule"].as_str().unwrap().to_string(), f["startLine"].as_u64().unwrap())).collect();
+        assert_eq!(found, vec![("todo-comment".to_string(), 1), ("boolean-flag-parameter".to_string(), 2)]);
+        assert_eq!((q["page"]["total"].as_u64(), q["nextCursor"].as_str()), (Some(3), Some("o1:2")));
+        assert_eq!(last("g")["error"]["code"], "BAD_ARGUMENTS");
+        assert_eq!(last("m")["error"]["code"], "BAD_ARGUMENTS");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -248,9 +248,19 @@ impl std::error::Error for Error {
 /// Infallible by design: a grammar failure (never expected; grammars are tested at build time)
 /// is reported as a file-level error entry and line counts are still returned.
 pub fn analyze_source(lang: Language, source: &[u8]) -> FileMetrics {
+    analyze_source_keeping_tree(lang, source).0
+}
+
+/// [`analyze_source`], also handing back the syntax tree it walked (none without a grammar), so
+/// a caller that inspects the tree further (the `quality` rules) parses the file once.
+pub fn analyze_source_keeping_tree(lang: Language, source: &[u8]) -> (FileMetrics, Option<lang::tree_sitter::Tree>) {
     let counts = count_lines_for(lang, source);
+    let mut tree = None;
     let result = match try_functions(lang, source) {
-        Ok(found) => found,
+        Ok((found, parsed)) => {
+            tree = Some(parsed);
+            found
+        }
         Err(Error::Parse(lang::Error::NoGrammar(_))) => walk::WalkResult::empty(),
         Err(e) => {
             let mut r = walk::WalkResult::empty();
@@ -259,7 +269,7 @@ pub fn analyze_source(lang: Language, source: &[u8]) -> FileMetrics {
         }
     };
     let totals = MetricStats::of(&result.functions, &result.classes);
-    FileMetrics {
+    let metrics = FileMetrics {
         path: String::new(),
         language: lang.name(),
         lines: FileLines { counts, logical: result.logical },
@@ -267,7 +277,8 @@ pub fn analyze_source(lang: Language, source: &[u8]) -> FileMetrics {
         classes: result.classes,
         totals,
         errors: result.errors,
-    }
+    };
+    (metrics, tree)
 }
 
 /// Counts the lines of `source` and parses it, and measures nothing else: no functions, classes,
@@ -304,12 +315,12 @@ pub fn has_function_metrics(lang: Language) -> bool {
         || generic::rules(lang).is_some()
 }
 
-fn try_functions(lang: Language, source: &[u8]) -> Result<walk::WalkResult, Error> {
+fn try_functions(lang: Language, source: &[u8]) -> Result<(walk::WalkResult, lang::tree_sitter::Tree), Error> {
     if !has_function_metrics(lang) {
         return Err(Error::Parse(lang::Error::NoGrammar(lang)));
     }
     let tree = lang::parse(lang, source).map_err(Error::Parse)?;
-    Ok(match lang {
+    let result = match lang {
         Language::Java => walk::walk(&tree, source, &mut java::Pmd::default()),
         Language::Python => walk::walk(&tree, source, &mut python::Radon::default()),
         Language::JavaScript | Language::TypeScript | Language::Tsx => walk::walk(&tree, source, &mut ecmascript::Eslint),
@@ -317,7 +328,8 @@ fn try_functions(lang: Language, source: &[u8]) -> Result<walk::WalkResult, Erro
             Some(rules) => walk::walk(&tree, source, &mut generic::Generic::new(other, rules)),
             None => return Err(Error::Parse(lang::Error::NoGrammar(other))),
         },
-    })
+    };
+    Ok((result, tree))
 }
 
 #[cfg(test)]

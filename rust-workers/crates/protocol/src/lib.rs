@@ -49,6 +49,8 @@ pub enum Tool {
     SocioTechnicalAnalysis,
     ChangeCoupling,
     EvolutionPathway,
+    AnalyzeQuality,
+    ListQualityRules,
 }
 
 impl Tool {
@@ -71,6 +73,8 @@ impl Tool {
         (Tool::SocioTechnicalAnalysis, "socio-technical-analysis"),
         (Tool::ChangeCoupling, "change-coupling"),
         (Tool::EvolutionPathway, "evolution-pathway"),
+        (Tool::AnalyzeQuality, "analyze-quality"),
+        (Tool::ListQualityRules, "list-quality-rules"),
     ];
 
     pub fn from_name(name: &str) -> Option<Tool> {
@@ -283,6 +287,38 @@ pub struct HistoryWindowArgs {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PageArgs {
+/// `analyze-quality` arguments: the findings of a file or tree, one page at a time; the summary,
+/// scores and clone classes of the whole tree come with every page.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnalyzeQualityArgs {
+    pub path: String,
+    #[serde(default)]
+    pub relative_to: Option<String>,
+    /// Further trees whose blocks `duplicated-blocks` compares with this one's (the worker's
+    /// confined real paths), each shown relative to the same entry of `compareRelativeTo`.
+    #[serde(default)]
+    pub compare_paths: Vec<String>,
+    #[serde(default)]
+    pub compare_relative_to: Vec<String>,
+    /// Globs on the paths below `path` (`*` crosses `/`): only matching files / no matching file.
+    #[serde(default)]
+    pub include: Vec<String>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Rule ids to run (all by default).
+    #[serde(default)]
+    pub rules: Option<Vec<String>>,
+    /// `info` (default), `minor`, `major` or `critical`.
+    #[serde(default)]
+    pub min_severity: Option<String>,
+    /// At most this many findings in all (default 10000, at most 100000).
+    #[serde(default)]
+    pub max_issues: Option<usize>,
+    /// Per rule id, threshold name → value, over the defaults.
+    #[serde(default)]
+    pub thresholds: std::collections::BTreeMap<String, std::collections::BTreeMap<String, f64>>,
+    /// Findings per page (default 100).
     #[serde(default)]
     pub limit: Option<usize>,
     #[serde(default)]
@@ -361,6 +397,13 @@ pub struct EvolutionPathwayArgs {
     pub commits: Option<usize>,
     #[serde(default)]
     pub samples: Option<usize>,
+/// `list-quality-rules` arguments.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListQualityRulesArgs {
+    /// Only the rules covering this language (a wire name: `java`, `python`, ...).
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 /// How much of each file an `analyze-metrics` page holds.

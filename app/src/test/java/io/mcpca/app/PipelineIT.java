@@ -83,7 +83,8 @@ class PipelineIT {
                 "store-codebase-insight", "retrieve-codebase-insights", "update-codebase-insight",
                 "create-session", "get-session-info", "get-session-history", "clear-session", "list-sessions",
                 "analyze-dependencies",
-                "analyze-history", "hotspots", "socio-technical-analysis", "change-coupling", "evolution-pathway");
+                "analyze-history", "hotspots", "socio-technical-analysis", "change-coupling", "evolution-pathway",
+                "analyze-quality", "list-quality-rules");
         assertThat(tools).allSatisfy(t -> {
             assertThat(t.inputSchema()).isNotNull();
             assertThat(t.outputSchema()).isNotEmpty();

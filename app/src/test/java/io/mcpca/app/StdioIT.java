@@ -69,7 +69,8 @@ class StdioIT {
                 "store-codebase-insight", "retrieve-codebase-insights", "update-codebase-insight",
                 "create-session", "get-session-info", "get-session-history", "clear-session", "list-sessions",
                 "analyze-dependencies",
-                "analyze-history", "hotspots", "socio-technical-analysis", "change-coupling", "evolution-pathway");
+                "analyze-history", "hotspots", "socio-technical-analysis", "change-coupling", "evolution-pathway",
+                "analyze-quality", "list-quality-rules");
         for (String fixture : Fixtures.withExpectations(root)) {
             CallToolResult result = client.callTool(new CallToolRequest("calculate-metrics", Map.of("path", fixture)));
             Fixtures.assertAgrees(fixture, PipelineIT.structured(result), Fixtures.expected(root, fixture));

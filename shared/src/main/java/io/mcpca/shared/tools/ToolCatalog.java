@@ -23,7 +23,8 @@ public final class ToolCatalog {
             "store-codebase-insight", "retrieve-codebase-insights", "update-codebase-insight",
             "create-session", "get-session-info", "get-session-history", "clear-session", "list-sessions",
             "analyze-dependencies",
-            "analyze-history", "hotspots", "socio-technical-analysis", "change-coupling", "evolution-pathway");
+            "analyze-history", "hotspots", "socio-technical-analysis", "change-coupling", "evolution-pathway",
+            "analyze-quality", "list-quality-rules");
 
     private final Map<String, ToolDescriptor> tools;
     private final List<String> order;

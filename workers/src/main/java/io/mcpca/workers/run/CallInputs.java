@@ -19,7 +19,8 @@ import java.util.function.Supplier;
 /**
  * What a call hands its analyzer, from the arguments a client sent: every path confined to the roots (the ingress
  * checked too, but a worker trusts no stream entry) and passed as its real path with {@code relativeTo} (its
- * root), so answers name paths relative to the root. Two tools need more:
+ * root), so answers name paths relative to the root. Three tools need more ({@code analyze-quality}'s
+ * {@code comparePaths} are confined one by one, each with its root in {@code compareRelativeTo}):
  * <ul>
  *   <li>{@code analyze-files}: each item's path is confined on its own; a refused one (outside the roots, missing,
  *       a FIFO) goes to the analyzer as {@code {"path", "error"}}, so it fails its item, not the page;</li>
@@ -35,6 +36,9 @@ final class CallInputs {
     static final String ANALYZE_REPOSITORY = "analyze-repository";
     /** The analyzer tool {@code analyze-repository} runs on its checkout. */
     static final String ANALYZE_METRICS = "analyze-metrics";
+    static final String ANALYZE_QUALITY = "analyze-quality";
+    /** {@code analyze-quality}'s further trees: paths, confined like the path argument. */
+    static final String COMPARE_PATHS = "comparePaths";
 
     private final PathGuard paths;
     private final Optional<RepositoryCheckouts> repositories;
@@ -90,7 +94,33 @@ final class CallInputs {
             args.put(pathArgument, real.toString());
             args.put("relativeTo", paths.rootOf(real).toString());
         }
+        if (tool.name().equals(ANALYZE_QUALITY) && args.containsKey(COMPARE_PATHS)) {
+            confineComparedTrees(args);
+        }
         return new Prepared(tool.name(), args, input, arguments, Optional.empty(), Optional.empty(), true);
+    }
+
+    /**
+     * {@code analyze-quality}'s {@code comparePaths}: each confined like the path argument (a refusal fails the
+     * call), passed as its real path with its root in {@code compareRelativeTo}, so clone locations in a compared
+     * tree are named relative to its root too.
+     */
+    private void confineComparedTrees(Map<String, Object> args) {
+        if (!(args.get(COMPARE_PATHS) instanceof List<?> requested)) {
+            throw new PathRejectedException(ErrorCode.BAD_ARGUMENTS, "`comparePaths` must be a list of directories");
+        }
+        List<String> real = new ArrayList<>();
+        List<String> roots = new ArrayList<>();
+        for (Object path : requested) {
+            if (!(path instanceof String name)) {
+                throw new PathRejectedException(ErrorCode.BAD_ARGUMENTS, "`comparePaths` must be a list of directories");
+            }
+            Path resolved = paths.resolve(name);
+            real.add(resolved.toString());
+            roots.add(paths.rootOf(resolved).toString());
+        }
+        args.put(COMPARE_PATHS, real);
+        args.put("compareRelativeTo", roots);
     }
 
     /**
