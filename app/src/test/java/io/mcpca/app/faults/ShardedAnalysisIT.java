@@ -223,7 +223,8 @@ class ShardedAnalysisIT {
     private static McpSyncClient client(int port) {
         McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + port)
                 .endpoint("/mcp").build()).requestTimeout(Duration.ofMinutes(5)).build();
-        await().atMost(90, TimeUnit.SECONDS).ignoreExceptions().until(() -> client.initialize() != null);
+        // a serve JVM starts in ~20 s on a quiet machine; at a load average of 30 one took over 90 s
+        await().atMost(180, TimeUnit.SECONDS).ignoreExceptions().until(() -> client.initialize() != null);
         return client;
     }
 
