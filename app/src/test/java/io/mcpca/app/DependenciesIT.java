@@ -13,7 +13,6 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,7 +52,7 @@ class DependenciesIT {
         fixtures = Fixtures.source().resolve("../../../deps/tests/fixtures").normalize();
         Path root = Files.createDirectories(tmp.resolve("root"));
         for (String tree : List.of("js", "java", "python")) {
-            copy(fixtures.resolve(tree), root.resolve(tree));
+            Fixtures.copyTree(fixtures.resolve(tree), root.resolve(tree));
         }
         harness = new PipelineHarness(REDIS.uri(), REDIS.newPrefix(), root, "--mcpca.ingress.call-timeout=60s");
         client = harness.client();
@@ -168,20 +166,5 @@ class DependenciesIT {
         Set<String> edges = new TreeSet<>();
         graph.fields().forEachRemaining(e -> e.getValue().forEach(to -> edges.add(e.getKey() + " -> " + to.asText())));
         return edges;
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : files.sorted().toList()) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target);
-                }
-            }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
     }
 }

@@ -36,7 +36,11 @@ final class Fixtures {
 
     /** Copies every fixture (sources and expectations) under {@code root}. */
     static void copyTo(Path root) {
-        Path from = source();
+        copyTree(source(), root);
+    }
+
+    /** Copies the tree {@code from} (files and directories) to {@code root}. */
+    static void copyTree(Path from, Path root) {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path file : files.sorted().toList()) {
                 Path to = root.resolve(from.relativize(file).toString());
