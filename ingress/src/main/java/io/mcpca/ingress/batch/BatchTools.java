@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.api.sync.RedisStringCommands;
-import io.mcpca.ingress.mcp.ToolCallHandler;
+import io.mcpca.ingress.mcp.IngressAnswered;
 import io.mcpca.ingress.mcp.ToolHandler;
 import io.mcpca.ingress.security.PrincipalRateLimits;
 import io.mcpca.ingress.submit.CancelPublisher;
@@ -15,8 +15,6 @@ import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.tools.ToolDescriptor;
 import io.mcpca.shared.wire.ErrorCode;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
-import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
-import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,8 +27,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The batch tools, answered by the ingress from Redis (no worker runs them): submit-batch, batch-status,
@@ -78,36 +74,18 @@ public final class BatchTools {
         this.clock = clock;
     }
 
-    /** The handler of one batch tool. */
+    /** The handler of one batch tool (Redis reads and writes: on a bounded-elastic thread). */
     public ToolHandler handlerFor(ToolDescriptor tool) {
-        return (exchange, call) -> Mono.fromCallable(() -> answer(tool.name(), exchange, call))
-                .subscribeOn(Schedulers.boundedElastic());
-    }
-
-    private CallToolResult answer(String tool, McpAsyncServerExchange exchange, CallToolRequest call) {
-        Map<String, Object> args = call.arguments() == null ? Map.of() : call.arguments();
-        String principal = ToolCallHandler.principalOf(exchange);
-        try {
-            Object answer = switch (tool) {
-                case "submit-batch" -> submit(principal, args);
-                case "batch-status" -> Boolean.TRUE.equals(args.get("watch"))
-                        ? watch(principal, batchId(args), exchange, call.progressToken())
-                        : BatchStatus.of(batchId(args), store.record(principal, batchId(args)), clock.millis());
-                case "batch-results" -> results(principal, args);
-                case "cancel-batch" -> cancel(principal, batchId(args));
-                case "list-batches" -> list(principal);
-                default -> throw new BatchRefused(ErrorCode.UNKNOWN_TOOL, "unknown tool: " + tool);
-            };
-            return ToolCallHandler.json(answer instanceof String s ? s : JSON.writeValueAsString(answer));
-        } catch (BatchRefused e) {
-            return ToolCallHandler.error(e.code(), e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return ToolCallHandler.error(ErrorCode.UNAVAILABLE, tool + " was interrupted (the server is stopping)");
-        } catch (JsonProcessingException | RuntimeException e) {
-            log.warn("{} failed: {}", tool, e.toString());
-            return ToolCallHandler.error(ErrorCode.UNAVAILABLE, tool + " failed: " + e.getMessage());
-        }
+        return IngressAnswered.handler(tool.name(), (name, principal, args, exchange, call) -> switch (name) {
+            case "submit-batch" -> submit(principal, args);
+            case "batch-status" -> Boolean.TRUE.equals(args.get("watch"))
+                    ? watch(principal, batchId(args), exchange, call.progressToken())
+                    : BatchStatus.of(batchId(args), store.record(principal, batchId(args)), clock.millis());
+            case "batch-results" -> results(principal, args);
+            case "cancel-batch" -> cancel(principal, batchId(args));
+            case "list-batches" -> list(principal);
+            default -> throw new BatchRefused(ErrorCode.UNKNOWN_TOOL, "unknown tool: " + name);
+        });
     }
 
     private Map<String, Object> submit(String principal, Map<String, Object> args) {

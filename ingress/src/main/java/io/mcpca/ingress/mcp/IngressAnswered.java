@@ -30,7 +30,7 @@ public final class IngressAnswered {
     @FunctionalInterface
     public interface Answer {
         Object answer(String tool, String principal, Map<String, Object> arguments, McpAsyncServerExchange exchange,
-                      CallToolRequest call) throws InterruptedException;
+                      CallToolRequest call) throws InterruptedException, JsonProcessingException;
     }
 
     /** A call refused with a code the caller can act on (bad arguments, a limit, not found, a conflict). */
