@@ -12,16 +12,20 @@
 //!
 //! This is the only crate using `anyhow`; the libraries return typed errors.
 
+mod file_cmd;
 mod files_cmd;
 mod metrics_page;
 mod paging;
+mod project_cmd;
 mod scan;
+mod search_cmd;
 #[cfg(test)]
 mod test_dirs;
 mod serve;
 mod shards;
 mod shared_cache;
 mod symbols_cmd;
+mod tree_cmd;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -122,6 +126,27 @@ enum Command {
         #[arg(long)]
         cache_dir: Option<PathBuf>,
     },
+    /// Search file contents as `grep -rn` prints them (`path:line:text`, paths relative to PATH);
+    /// .gitignore honoured, hidden and binary files skipped (the `search-code` tool's search).
+    Search {
+        pattern: String,
+        path: PathBuf,
+        /// The pattern is a regular expression (default: a literal).
+        #[arg(long)]
+        regex: bool,
+        #[arg(short = 'i', long)]
+        ignore_case: bool,
+        #[arg(short = 'w', long)]
+        word: bool,
+        #[arg(long)]
+        include: Vec<String>,
+        #[arg(long)]
+        exclude: Vec<String>,
+        #[arg(long)]
+        jobs: Option<usize>,
+        #[arg(long, default_value_t = scan::DEFAULT_MAX_FILE_BYTES)]
+        max_file_size: u64,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -211,6 +236,19 @@ fn main() -> Result<()> {
             let stdin = std::io::BufReader::new(std::io::stdin());
             let shared_cache_wait = std::time::Duration::from_millis(shared_cache_wait_ms);
             serve::run_with(stdin, &writer, serve::ServeConfig { scan: options, cache, shared_cache_wait })
+        }
+        Command::Search { pattern, path, regex, ignore_case, word, include, exclude, jobs, max_file_size } => {
+            configure_threads(jobs)?;
+            check_exists(&path)?;
+            let matcher = search::Matcher::Text(search::TextMatcher::new(&pattern, !regex, !ignore_case, word)?);
+            let scope = search::Scope { root: &path, base: &path, include: &include, exclude: &exclude, context_lines: 0, max_results: usize::MAX - 1 };
+            let read = |p: &std::path::Path, buf: &mut Vec<u8>| scan::read_regular(p, max_file_size, buf).map_err(|r| r.to_string());
+            let found = search::search(&matcher, &scope, &read, &|| false)?;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            for m in &found.matches {
+                writeln!(out, "{}:{}:{}", m.path, m.line, m.text)?;
+            }
+            out.flush()?;
         }
         Command::Symbols { paths, query, limit, format, jobs, max_file_size, cache_dir } => {
             configure_threads(jobs)?;

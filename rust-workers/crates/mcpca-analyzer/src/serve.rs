@@ -57,6 +57,21 @@
 //!   `{"root", "files", "symbols", "query", "total", "matches": [{"path","language","match",
 //!   "score", ...symbol}]}`.
 //!
+//! * `search-code` (`search_cmd.rs`, the `search` crate) — args `{"path", "pattern", "mode"?: "literal" |
+//!   "regex" | "structural", "language"? (structural), "caseSensitive"?: true, "wholeWord"?, "include"?,
+//!   "exclude"? (globs), "contextLines"?: 0, "maxResults"?: 1000, "limit"?: 100, "cursor"?}` → `{"root",
+//!   "mode", "page": {"offset", "count", "total"}, "nextCursor", "matches": [{"path", "line", "column",
+//!   "endLine", "endColumn", "text", "before"?, "after"?, "captures"?}], "totalMatches", "truncated",
+//!   "filesSearched", "filesWithMatches", "skipped", "skippedCount"}`. A regex, query or glob that
+//!   does not compile is `INVALID_PATTERN`.
+//! * `get-file` (`file_cmd.rs`) — args `{"path", "startLine"?, "endLine"?, "maxBytes"?}` → `{"path",
+//!   "language", "size", "totalLines", "startLine", "endLine", "truncated", "content"}`.
+//! * `folder-structure` (`tree_cmd.rs`) — args `{"path", "depth"?: 3, "limit"?: 500, "cursor"?}` →
+//!   `{"root", "depth", "page", "nextCursor", "entries": [{"path", "type", "depth", "language"?,
+//!   "size", "files", "languages"}], "totals", "directories", "skipped", "skippedCount"}`.
+//! * `project-info` (`project_cmd.rs`, the `manifests` crate) — args `{"path"}` → `{"root", "files",
+//!   "languages", "buildSystems", "manifests", "entryPoints", "testDirectories", "license"}`.
+//!
 //! * internal, for a large tree's `analyze-metrics` as shards (`shards.rs`; the worker's, in no tool list):
 //!   `plan-shards` (`{"path", "minBytes", "targetBytes", "maxShards"}` → `{"files", "bytes", "shards":
 //!   [{"from", "to", "files", "bytes"}]}`), `analyze-metrics-shard` (`analyze-metrics`'s args without
@@ -90,6 +105,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::Result;
 use protocol::{AnalyzeFilesArgs, AnalyzeMetricsArgs, AnalyzeMetricsShardArgs, CalculateMetricsArgs, PlanShardsArgs, ErrorCode, PingArgs, Pong, Request, Response, SearchSymbolsArgs, SymbolsArgs, Tool};
+use protocol::{FolderStructureArgs, GetFileArgs, ProjectInfoArgs, SearchCodeArgs};
 use serde_json::value::RawValue;
 
 use crate::files_cmd;
@@ -375,6 +391,10 @@ fn handle(request: &Request, cx: &Cx<'_>) -> Response {
         Tool::PlanShards => plan_shards(request, cx),
         Tool::AnalyzeMetricsShard => measuring_tool(request, cx, analyze_metrics_shard),
         Tool::MergeShards => merge_shards(request),
+        Tool::SearchCode => search_code(request, cx),
+        Tool::GetFile => get_file(request, cx),
+        Tool::FolderStructure => folder_structure(request),
+        Tool::ProjectInfo => project_info(request),
     };
     match outcome {
         Ok(result) => Response::Result { id, result },
@@ -626,6 +646,40 @@ fn search_symbols_tool(request: &Request, cx: &Cx<'_>) -> ToolResult {
     let limit = args.limit.unwrap_or(DEFAULT_SEARCH_LIMIT).max(1);
     let result = symbols_cmd::search(root, args.relative_to.as_deref().map(Path::new), &args.query, limit, &symbol_options(cx)).map_err(|_| deadline_error(id))?;
     to_json(id, &result)
+}
+
+/// A tool body's [`protocol::ErrorBody`] as the request's error line.
+fn failed(id: &str) -> impl Fn(protocol::ErrorBody) -> Response + '_ {
+    move |e| Response::error(id, e.code, e.message)
+}
+
+/// `search-code`: one page of matches (`search_cmd.rs`); stops at the deadline.
+fn search_code(request: &Request, cx: &Cx<'_>) -> ToolResult {
+    let id = request.id.as_str();
+    let args: SearchCodeArgs = protocol::decode_args(request)?;
+    let json = crate::search_cmd::search_page(&args, cx.config.scan.max_file_bytes, cx.deadline, cx.cancelled).map_err(failed(id))?;
+    RawValue::from_string(json).map_err(|e| internal(id, e))
+}
+
+/// `get-file`: a line range of one file (`file_cmd.rs`).
+fn get_file(request: &Request, cx: &Cx<'_>) -> ToolResult {
+    let id = request.id.as_str();
+    let args: GetFileArgs = protocol::decode_args(request)?;
+    to_json(id, &crate::file_cmd::get_file(&args, cx.config.scan.max_file_bytes).map_err(failed(id))?)
+}
+
+/// `folder-structure`: one page of a tree's entries (`tree_cmd.rs`).
+fn folder_structure(request: &Request) -> ToolResult {
+    let id = request.id.as_str();
+    let args: FolderStructureArgs = protocol::decode_args(request)?;
+    RawValue::from_string(crate::tree_cmd::folder_structure(&args).map_err(failed(id))?).map_err(|e| internal(id, e))
+}
+
+/// `project-info`: languages, manifests, entry points, tests, licence (`project_cmd.rs`).
+fn project_info(request: &Request) -> ToolResult {
+    let id = request.id.as_str();
+    let args: ProjectInfoArgs = protocol::decode_args(request)?;
+    to_json(id, &crate::project_cmd::project_info(&args).map_err(failed(id))?)
 }
 
 #[cfg(test)]

@@ -43,6 +43,10 @@ pub enum Tool {
     PlanShards,
     AnalyzeMetricsShard,
     MergeShards,
+    SearchCode,
+    GetFile,
+    FolderStructure,
+    ProjectInfo,
 }
 
 impl Tool {
@@ -58,6 +62,10 @@ impl Tool {
         (Tool::PlanShards, "plan-shards"),
         (Tool::AnalyzeMetricsShard, "analyze-metrics-shard"),
         (Tool::MergeShards, "merge-shards"),
+        (Tool::SearchCode, "search-code"),
+        (Tool::GetFile, "get-file"),
+        (Tool::FolderStructure, "folder-structure"),
+        (Tool::ProjectInfo, "project-info"),
     ];
 
     pub fn from_name(name: &str) -> Option<Tool> {
@@ -217,6 +225,96 @@ pub struct SearchSymbolsArgs {
     pub relative_to: Option<String>,
 }
 
+/// How `search-code` reads its `pattern`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchMode {
+    /// The pattern's characters as they are.
+    #[default]
+    Literal,
+    /// A regular expression (the Rust `regex` crate's syntax).
+    Regex,
+    /// A tree-sitter query (S-expression patterns with captures) in `language`.
+    Structural,
+}
+
+/// `search-code` arguments: matches in path, then line order, paged (`limit`, `cursor`) over the
+/// first `maxResults`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchCodeArgs {
+    pub path: String,
+    #[serde(default)]
+    pub relative_to: Option<String>,
+    pub pattern: String,
+    #[serde(default)]
+    pub mode: SearchMode,
+    /// The grammar a structural query is written for (and the files it reads).
+    #[serde(default)]
+    pub language: Option<String>,
+    /// Default true.
+    #[serde(default)]
+    pub case_sensitive: Option<bool>,
+    #[serde(default)]
+    pub whole_word: bool,
+    #[serde(default)]
+    pub include: Vec<String>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Lines before and after each text match: 0 to 20, default 0.
+    #[serde(default)]
+    pub context_lines: usize,
+    /// 1 to 10000, default 1000.
+    #[serde(default)]
+    pub max_results: Option<usize>,
+    /// Matches per page: default 100.
+    #[serde(default)]
+    pub limit: Option<usize>,
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// `get-file` arguments: lines `startLine..=endLine` (from 1; default the whole file) of at most
+/// `maxBytes` of text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetFileArgs {
+    pub path: String,
+    #[serde(default)]
+    pub relative_to: Option<String>,
+    #[serde(default)]
+    pub start_line: Option<usize>,
+    #[serde(default)]
+    pub end_line: Option<usize>,
+    #[serde(default)]
+    pub max_bytes: Option<usize>,
+}
+
+/// `folder-structure` arguments: the tree to `depth` levels below `path`, paged.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FolderStructureArgs {
+    pub path: String,
+    #[serde(default)]
+    pub relative_to: Option<String>,
+    /// 0 to 32, default 3.
+    #[serde(default)]
+    pub depth: Option<usize>,
+    #[serde(default)]
+    pub limit: Option<usize>,
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// `project-info` arguments: one directory.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectInfoArgs {
+    pub path: String,
+    #[serde(default)]
+    pub relative_to: Option<String>,
+}
+
 /// How much of each file an `analyze-metrics` page holds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -243,6 +341,8 @@ pub enum ErrorCode {
     /// A path outside the worker's roots: the worker's refusal, repeated in an `analyze-files`
     /// item (the analyzer itself never sees the roots).
     PathOutsideRoots,
+    /// A regular expression, tree-sitter query or glob that does not compile (`search-code`).
+    InvalidPattern,
 }
 
 /// The `error` object of an error line.
