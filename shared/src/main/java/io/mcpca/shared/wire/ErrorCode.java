@@ -29,7 +29,9 @@ public enum ErrorCode {
     ANALYZER_FAILED(true),
     OVERLOADED(true),
     UNAVAILABLE(true),
-    INTERNAL(true);
+    INTERNAL(true),
+    /** A regular expression, tree-sitter query or glob that does not compile (search-code); fix it and ask again. */
+    INVALID_PATTERN(false);
 
     private final boolean retryable;
 
