@@ -7,8 +7,6 @@ use crate::{Dependency, Kind, Manifest};
 pub(crate) fn maven(text: &str) -> Result<Manifest, String> {
     let doc = roxmltree::Document::parse(text).map_err(|e| e.to_string())?;
     let project = doc.root_element();
-    let child = |node: roxmltree::Node<'_, '_>, name: &str| node.children().find(|c| c.tag_name().name() == name);
-    let text_of = |node: roxmltree::Node<'_, '_>, name: &str| child(node, name).and_then(|c| c.text()).map(|t| t.trim().to_string());
     let parent = child(project, "parent");
     let group = text_of(project, "groupId").or_else(|| parent.and_then(|p| text_of(p, "groupId")));
     let version = text_of(project, "version").or_else(|| parent.and_then(|p| text_of(p, "version")));
@@ -43,6 +41,14 @@ pub(crate) fn maven(text: &str) -> Result<Manifest, String> {
         m.entry_points.extend(main.text().map(|t| resolve(t.trim().to_string())));
     }
     Ok(m)
+}
+
+fn child<'a, 'i>(node: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::Node<'a, 'i>> {
+    node.children().find(|c| c.tag_name().name() == name)
+}
+
+fn text_of(node: roxmltree::Node<'_, '_>, name: &str) -> Option<String> {
+    child(node, name).and_then(|c| c.text()).map(|t| t.trim().to_string())
 }
 
 pub(crate) fn go_mod(text: &str) -> Manifest {

@@ -249,6 +249,7 @@ fn main() -> Result<()> {
                 writeln!(out, "{}:{}:{}", m.path, m.line, m.text)?;
             }
             out.flush()?;
+            Ok(())
         }
         Command::Symbols { paths, query, limit, format, jobs, max_file_size, cache_dir } => {
             configure_threads(jobs)?;

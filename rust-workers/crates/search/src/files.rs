@@ -20,23 +20,30 @@ pub struct Listed {
 }
 
 /// Walks `root` (a directory, or one file) with the include and exclude globs. An include glob
-/// keeps only the files it matches (directories are always entered); an exclude glob drops files
-/// and directories. A glob that does not compile is [`Error::InvalidGlob`].
+/// keeps only the files it matches among those the walk lists (directories are always entered);
+/// an exclude glob drops files and directories. A glob that does not compile is [`Error::InvalidGlob`].
 pub fn list(root: &Path, include: &[String], exclude: &[String]) -> Result<Listed, Error> {
-    let mut overrides = ignore::overrides::OverrideBuilder::new(root);
-    for glob in include {
-        overrides.add(glob).map_err(|e| Error::InvalidGlob(format!("{glob}: {e}")))?;
-    }
-    for glob in exclude {
-        overrides.add(&format!("!{glob}")).map_err(|e| Error::InvalidGlob(format!("{glob}: {e}")))?;
-    }
-    let overrides = overrides.build().map_err(|e| Error::InvalidGlob(e.to_string()))?;
+    let globs = |patterns: &[String], prefix: &str| -> Result<ignore::overrides::Override, Error> {
+        let mut builder = ignore::overrides::OverrideBuilder::new(root);
+        for glob in patterns {
+            builder.add(&format!("{prefix}{glob}")).map_err(|e| Error::InvalidGlob(format!("{glob}: {e}")))?;
+        }
+        builder.build().map_err(|e| Error::InvalidGlob(e.to_string()))
+    };
+    // Excludes are `!glob` overrides of the walk (they prune directories). Includes are checked
+    // after it: as overrides they would whitelist a matching file past .gitignore and the hidden rule.
+    let overrides = globs(exclude, "!")?;
+    let included = globs(include, "")?;
     let mut listed = Listed::default();
     let walker = ignore::WalkBuilder::new(root).follow_links(false).require_git(false).overrides(overrides).build();
     for entry in walker {
         match entry {
             Ok(entry) => match entry.file_type() {
-                Some(t) if t.is_file() => listed.files.push(entry.into_path()),
+                Some(t) if t.is_file() => {
+                    if include.is_empty() || included.matched(entry.path(), false).is_whitelist() {
+                        listed.files.push(entry.into_path());
+                    }
+                }
                 Some(t) if t.is_dir() => {
                     if entry.depth() > 0 {
                         listed.directories.push(entry.into_path());

@@ -55,7 +55,7 @@ impl StructuralMatcher {
             if compiled.capture_names().is_empty() {
                 return Err(Error::InvalidPattern("the query captures nothing: name the node to report with @name".into()));
             }
-            queries.push((*lang, compiled));
+            queries.push((lang, compiled));
         }
         Ok(StructuralMatcher { queries })
     }
