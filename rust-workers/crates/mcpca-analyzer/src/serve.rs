@@ -801,6 +801,36 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    /// Issue 17's tools over the wire: answers with paths relative to `relativeTo`, a regex that
+    /// does not compile is `INVALID_PATTERN`, and the loop goes on.
+    #[test]
+    fn code_tools_answer_and_a_bad_pattern_is_invalid_pattern() {
+        let dir = crate::test_dirs::empty("serve", "code");
+        std::fs::write(dir.join("a.py"), "def load():\n    return 1\n").unwrap();
+        let (path, file) = (dir.to_string_lossy().into_owned(), dir.join("a.py").to_string_lossy().into_owned());
+        let input: String = [
+            serde_json::json!({"id": "s", "tool": "search-code", "args": {"path": path, "relativeTo": path, "pattern": "return"}}),
+            serde_json::json!({"id": "r", "tool": "search-code", "args": {"path": path, "pattern": "a(", "mode": "regex"}}),
+            serde_json::json!({"id": "g", "tool": "get-file", "args": {"path": file, "relativeTo": path, "startLine": 2}}),
+            serde_json::json!({"id": "t", "tool": "folder-structure", "args": {"path": path, "relativeTo": path}}),
+            serde_json::json!({"id": "p", "tool": "project-info", "args": {"path": path, "relativeTo": path}}),
+        ]
+        .iter()
+        .map(|line| format!("{line}\n"))
+        .collect();
+        let out = exchange(&input);
+        let of = |id: &str| out.iter().find(|v| v["id"] == id).cloned().unwrap();
+        assert_eq!(
+            of("s")["result"]["matches"][0],
+            serde_json::json!({"path": "a.py", "line": 2, "column": 5, "endLine": 2, "endColumn": 11, "text": "    return 1"})
+        );
+        assert_eq!(of("r")["error"]["code"], "INVALID_PATTERN");
+        assert_eq!(of("g")["result"]["content"], "    return 1\n");
+        assert_eq!(of("t")["result"]["entries"][0]["path"], "a.py");
+        assert_eq!(of("p")["result"]["languages"][0], serde_json::json!({"language": "python", "files": 1, "bytes": 25}));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn symbols_tools_answer_outlines_and_searches() {
         let dir = crate::test_dirs::empty("serve", "symbols");
