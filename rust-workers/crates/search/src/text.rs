@@ -61,8 +61,15 @@ impl TextMatcher {
             let line_end = memchr(b'\n', &source[start..]).map_or(source.len(), |i| start + i);
             line += memchr_iter(b'\n', &source[counted_to..line_start]).count();
             counted_to = line_start;
-            if let Some(m) = self.regex.find(&source[line_start..line_end]) {
-                let hit = LineHit { line, start: line_start, end: line_end, match_start: m.start(), match_end: m.end() };
+            // The candidate is the leftmost match from the line's start; inside its line it is the
+            // line's first match. Only one that runs past the line is confirmed on the line alone.
+            let within = if candidate.end() <= line_end {
+                Some((start - line_start, candidate.end() - line_start))
+            } else {
+                self.regex.find(&source[line_start..line_end]).map(|m| (m.start(), m.end()))
+            };
+            if let Some((match_start, match_end)) = within {
+                let hit = LineHit { line, start: line_start, end: line_end, match_start, match_end };
                 if !on_hit(hit) {
                     return;
                 }
