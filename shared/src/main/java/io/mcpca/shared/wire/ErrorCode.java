@@ -50,6 +50,7 @@ public enum ErrorCode {
             case "NOT_FOUND" -> NOT_FOUND;
             case "UNSUPPORTED_LANGUAGE" -> UNSUPPORTED_LANGUAGE;
             case "UNKNOWN_TOOL" -> UNKNOWN_TOOL;
+            case "INVALID_PATTERN" -> INVALID_PATTERN;
             default -> INTERNAL;
         };
     }
