@@ -35,6 +35,20 @@ pub struct MatchPage {
     pub total: usize,
 }
 
+impl MatchPage {
+    pub fn of(page: &paging::Page) -> MatchPage {
+        MatchPage { offset: page.offset, count: page.count, total: page.total_files }
+    }
+}
+
+/// [`PageRequest::of`] with its refusal as an [`ErrorBody`].
+pub fn page_request(limit: Option<usize>, cursor: Option<&str>, default_limit: usize) -> Result<PageRequest, ErrorBody> {
+    PageRequest::of("", limit, cursor, default_limit).map_err(|r| match r {
+        protocol::Response::Error { error, .. } => error,
+        _ => bad(ErrorCode::BadArguments, "bad page"),
+    })
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SearchPage<'a> {
@@ -83,10 +97,7 @@ fn matcher(args: &SearchCodeArgs) -> Result<Matcher, ErrorBody> {
 /// One page of `search-code`; `Err` is the call's error (a `DEADLINE_EXCEEDED` when `deadline`
 /// passed or `cancelled` was set while searching).
 pub fn search_page(args: &SearchCodeArgs, max_file_bytes: u64, deadline: Option<Instant>, cancelled: &AtomicBool) -> Result<String, ErrorBody> {
-    let page = PageRequest::of("", args.limit, args.cursor.as_deref(), DEFAULT_PAGE_MATCHES).map_err(|r| match r {
-        protocol::Response::Error { error, .. } => error,
-        _ => bad(ErrorCode::BadArguments, "bad page"),
-    })?;
+    let page = page_request(args.limit, args.cursor.as_deref(), DEFAULT_PAGE_MATCHES)?;
     let max_results = args.max_results.unwrap_or(DEFAULT_MAX_RESULTS);
     if max_results == 0 || max_results > MAX_MAX_RESULTS {
         return Err(bad(ErrorCode::BadArguments, format!("`maxResults` must be 1 to {MAX_MAX_RESULTS}")));
@@ -133,7 +144,7 @@ pub fn search_page(args: &SearchCodeArgs, max_file_bytes: u64, deadline: Option<
     };
     let internal = |e: serde_json::Error| bad(ErrorCode::Internal, e.to_string());
     let paged = paging::paginate_beside(&answer, &found.matches, &page, serde_json::value::to_raw_value).map_err(internal)?;
-    answer.page = MatchPage { offset: paged.page.offset, count: paged.page.count, total: paged.page.total_files };
+    answer.page = MatchPage::of(&paged.page);
     answer.next_cursor = paged.next_cursor;
     answer.matches = paged.items;
     serde_json::to_string(&answer).map_err(internal)

@@ -10,9 +10,9 @@ use lang::Language;
 use protocol::{ErrorBody, ErrorCode, FolderStructureArgs};
 use serde::Serialize;
 
-use crate::paging::{self, PageRequest};
+use crate::paging;
 use crate::scan;
-use crate::search_cmd::{MatchPage, MAX_SKIPPED_LISTED};
+use crate::search_cmd::{page_request, MatchPage, MAX_SKIPPED_LISTED};
 
 /// `depth` unless the call says otherwise, and its most.
 pub const DEFAULT_DEPTH: usize = 3;
@@ -70,10 +70,7 @@ fn bad(message: impl Into<String>) -> ErrorBody {
 }
 
 pub fn folder_structure(args: &FolderStructureArgs) -> Result<String, ErrorBody> {
-    let page = PageRequest::of("", args.limit, args.cursor.as_deref(), DEFAULT_PAGE_ENTRIES).map_err(|r| match r {
-        protocol::Response::Error { error, .. } => error,
-        _ => bad("bad page"),
-    })?;
+    let page = page_request(args.limit, args.cursor.as_deref(), DEFAULT_PAGE_ENTRIES)?;
     let depth = args.depth.unwrap_or(DEFAULT_DEPTH);
     if depth > MAX_DEPTH {
         return Err(bad(format!("`depth` must be at most {MAX_DEPTH}")));
@@ -126,7 +123,7 @@ pub fn folder_structure(args: &FolderStructureArgs) -> Result<String, ErrorBody>
     };
     let internal = |e: serde_json::Error| ErrorBody { code: ErrorCode::Internal, message: e.to_string() };
     let paged = paging::paginate_beside(&answer, &entries, &page, serde_json::value::to_raw_value).map_err(internal)?;
-    answer.page = MatchPage { offset: paged.page.offset, count: paged.page.count, total: paged.page.total_files };
+    answer.page = MatchPage::of(&paged.page);
     answer.next_cursor = paged.next_cursor;
     answer.entries = paged.items;
     serde_json::to_string(&answer).map_err(internal)
