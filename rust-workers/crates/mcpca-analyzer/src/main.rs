@@ -14,19 +14,23 @@
 
 mod deps_cmd;
 mod evolution_cmd;
+mod file_cmd;
 mod files_cmd;
 mod history_cmd;
 mod hotspots_cmd;
 mod metrics_page;
 mod paging;
 mod quality_cmd;
+mod project_cmd;
 mod scan;
+mod search_cmd;
 #[cfg(test)]
 mod test_dirs;
 mod serve;
 mod shards;
 mod shared_cache;
 mod symbols_cmd;
+mod tree_cmd;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -141,6 +145,22 @@ enum Command {
         /// Print every file's imports (spec, kind, target) instead of the graph.
         #[arg(long)]
         imports: bool,
+    /// Search file contents as `grep -rn` prints them (`path:line:text`, paths relative to PATH);
+    /// .gitignore honoured, hidden and binary files skipped (the `search-code` tool's search).
+    Search {
+        pattern: String,
+        path: PathBuf,
+        /// The pattern is a regular expression (default: a literal).
+        #[arg(long)]
+        regex: bool,
+        #[arg(short = 'i', long)]
+        ignore_case: bool,
+        #[arg(short = 'w', long)]
+        word: bool,
+        #[arg(long)]
+        include: Vec<String>,
+        #[arg(long)]
+        exclude: Vec<String>,
         #[arg(long)]
         jobs: Option<usize>,
         #[arg(long, default_value_t = scan::DEFAULT_MAX_FILE_BYTES)]
@@ -260,6 +280,18 @@ fn main() -> Result<()> {
                 out.write_all(deps_cmd::whole_json(&path.to_string_lossy(), &analysis, &nodes, &skipped)?.as_bytes())?;
             }
             writeln!(out)?;
+        Command::Search { pattern, path, regex, ignore_case, word, include, exclude, jobs, max_file_size } => {
+            configure_threads(jobs)?;
+            check_exists(&path)?;
+            let matcher = search::Matcher::Text(search::TextMatcher::new(&pattern, !regex, !ignore_case, word)?);
+            let scope = search::Scope { root: &path, base: &path, include: &include, exclude: &exclude, context_lines: 0, max_results: usize::MAX - 1 };
+            let read = |p: &std::path::Path, buf: &mut Vec<u8>| scan::read_regular(p, max_file_size, buf).map_err(|r| r.to_string());
+            let found = search::search(&matcher, &scope, &read, &|| false)?;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            for m in &found.matches {
+                writeln!(out, "{}:{}:{}", m.path, m.line, m.text)?;
+            }
+            out.flush()?;
             Ok(())
         }
         Command::Symbols { paths, query, limit, format, jobs, max_file_size, cache_dir } => {

@@ -72,6 +72,21 @@
 //! * `list-quality-rules` — args `{"language"?}` → `{"rules": [{"id", "severity", "languages",
 //!   "description", "reference", "thresholds"}], "severities"}`.
 //!
+//! * `search-code` (`search_cmd.rs`, the `search` crate) — args `{"path", "pattern", "mode"?: "literal" |
+//!   "regex" | "structural", "language"? (structural), "caseSensitive"?: true, "wholeWord"?, "include"?,
+//!   "exclude"? (globs), "contextLines"?: 0, "maxResults"?: 1000, "limit"?: 100, "cursor"?}` → `{"root",
+//!   "mode", "page": {"offset", "count", "total"}, "nextCursor", "matches": [{"path", "line", "column",
+//!   "endLine", "endColumn", "text", "before"?, "after"?, "captures"?}], "totalMatches", "truncated",
+//!   "filesSearched", "filesWithMatches", "skipped", "skippedCount"}`. A regex, query or glob that
+//!   does not compile is `INVALID_PATTERN`.
+//! * `get-file` (`file_cmd.rs`) — args `{"path", "startLine"?, "endLine"?, "maxBytes"?}` → `{"path",
+//!   "language", "size", "totalLines", "startLine", "endLine", "truncated", "content"}`.
+//! * `folder-structure` (`tree_cmd.rs`) — args `{"path", "depth"?: 3, "limit"?: 500, "cursor"?}` →
+//!   `{"root", "depth", "page", "nextCursor", "entries": [{"path", "type", "depth", "language"?,
+//!   "size", "files", "languages"}], "totals", "directories", "skipped", "skippedCount"}`.
+//! * `project-info` (`project_cmd.rs`, the `manifests` crate) — args `{"path"}` → `{"root", "files",
+//!   "languages", "buildSystems", "manifests", "entryPoints", "testDirectories", "license"}`.
+//!
 //! * internal, for a large tree's `analyze-metrics` as shards (`shards.rs`; the worker's, in no tool list):
 //!   `plan-shards` (`{"path", "minBytes", "targetBytes", "maxShards"}` → `{"files", "bytes", "shards":
 //!   [{"from", "to", "files", "bytes"}]}`), `analyze-metrics-shard` (`analyze-metrics`'s args without
@@ -115,6 +130,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::Result;
 use protocol::{AnalyzeFilesArgs, AnalyzeMetricsArgs, AnalyzeMetricsShardArgs, CalculateMetricsArgs, PlanShardsArgs, ErrorCode, PingArgs, Pong, Request, Response, SearchSymbolsArgs, SymbolsArgs, Tool};
+use protocol::{FolderStructureArgs, GetFileArgs, ProjectInfoArgs, SearchCodeArgs};
 use serde_json::value::RawValue;
 
 use crate::evolution_cmd;
@@ -412,6 +428,10 @@ fn handle(request: &Request, cx: &Cx<'_>) -> Response {
         Tool::EvolutionPathway => history_tool(request, |id, a| evolution_cmd::evolution_pathway(id, &a, cx.config.scan.max_file_bytes, cx.deadline)),
         Tool::AnalyzeQuality => analyze_quality(request, cx),
         Tool::ListQualityRules => list_quality_rules(request),
+        Tool::SearchCode => search_code(request, cx),
+        Tool::GetFile => get_file(request, cx),
+        Tool::FolderStructure => folder_structure(request),
+        Tool::ProjectInfo => project_info(request),
     };
     match outcome {
         Ok(result) => Response::Result { id, result },
@@ -713,6 +733,40 @@ fn quality_error(id: &str, e: quality_cmd::QualityError) -> Response {
     }
 }
 
+/// A tool body's [`protocol::ErrorBody`] as the request's error line.
+fn failed(id: &str) -> impl Fn(protocol::ErrorBody) -> Response + '_ {
+    move |e| Response::error(id, e.code, e.message)
+}
+
+/// `search-code`: one page of matches (`search_cmd.rs`); stops at the deadline.
+fn search_code(request: &Request, cx: &Cx<'_>) -> ToolResult {
+    let id = request.id.as_str();
+    let args: SearchCodeArgs = protocol::decode_args(request)?;
+    let json = crate::search_cmd::search_page(&args, cx.config.scan.max_file_bytes, cx.deadline, cx.cancelled).map_err(failed(id))?;
+    RawValue::from_string(json).map_err(|e| internal(id, e))
+}
+
+/// `get-file`: a line range of one file (`file_cmd.rs`).
+fn get_file(request: &Request, cx: &Cx<'_>) -> ToolResult {
+    let id = request.id.as_str();
+    let args: GetFileArgs = protocol::decode_args(request)?;
+    to_json(id, &crate::file_cmd::get_file(&args, cx.config.scan.max_file_bytes).map_err(failed(id))?)
+}
+
+/// `folder-structure`: one page of a tree's entries (`tree_cmd.rs`).
+fn folder_structure(request: &Request) -> ToolResult {
+    let id = request.id.as_str();
+    let args: FolderStructureArgs = protocol::decode_args(request)?;
+    RawValue::from_string(crate::tree_cmd::folder_structure(&args).map_err(failed(id))?).map_err(|e| internal(id, e))
+}
+
+/// `project-info`: languages, manifests, entry points, tests, licence (`project_cmd.rs`).
+fn project_info(request: &Request) -> ToolResult {
+    let id = request.id.as_str();
+    let args: ProjectInfoArgs = protocol::decode_args(request)?;
+    to_json(id, &crate::project_cmd::project_info(&args).map_err(failed(id))?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -829,6 +883,36 @@ mod tests {
         assert!(error("calculate-metrics-2")["message"].as_str().unwrap().contains("too large"), "{out:?}");
         assert!(error("z")["message"].as_str().unwrap().contains("is a character device"), "{out:?}");
         assert_eq!(out.last().unwrap()["result"]["pong"], true);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Issue 17's tools over the wire: answers with paths relative to `relativeTo`, a regex that
+    /// does not compile is `INVALID_PATTERN`, and the loop goes on.
+    #[test]
+    fn code_tools_answer_and_a_bad_pattern_is_invalid_pattern() {
+        let dir = crate::test_dirs::empty("serve", "code");
+        std::fs::write(dir.join("a.py"), "def load():\n    return 1\n").unwrap();
+        let (path, file) = (dir.to_string_lossy().into_owned(), dir.join("a.py").to_string_lossy().into_owned());
+        let input: String = [
+            serde_json::json!({"id": "s", "tool": "search-code", "args": {"path": path, "relativeTo": path, "pattern": "return"}}),
+            serde_json::json!({"id": "r", "tool": "search-code", "args": {"path": path, "pattern": "a(", "mode": "regex"}}),
+            serde_json::json!({"id": "g", "tool": "get-file", "args": {"path": file, "relativeTo": path, "startLine": 2}}),
+            serde_json::json!({"id": "t", "tool": "folder-structure", "args": {"path": path, "relativeTo": path}}),
+            serde_json::json!({"id": "p", "tool": "project-info", "args": {"path": path, "relativeTo": path}}),
+        ]
+        .iter()
+        .map(|line| format!("{line}\n"))
+        .collect();
+        let out = exchange(&input);
+        let of = |id: &str| out.iter().find(|v| v["id"] == id).cloned().unwrap();
+        assert_eq!(
+            of("s")["result"]["matches"][0],
+            serde_json::json!({"path": "a.py", "line": 2, "column": 5, "endLine": 2, "endColumn": 11, "text": "    return 1"})
+        );
+        assert_eq!(of("r")["error"]["code"], "INVALID_PATTERN");
+        assert_eq!(of("g")["result"]["content"], "    return 1\n");
+        assert_eq!(of("t")["result"]["entries"][0]["path"], "a.py");
+        assert_eq!(of("p")["result"]["languages"][0], serde_json::json!({"language": "python", "files": 1, "bytes": 25}));
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -51,6 +51,10 @@ pub enum Tool {
     EvolutionPathway,
     AnalyzeQuality,
     ListQualityRules,
+    SearchCode,
+    GetFile,
+    FolderStructure,
+    ProjectInfo,
 }
 
 impl Tool {
@@ -75,6 +79,10 @@ impl Tool {
         (Tool::EvolutionPathway, "evolution-pathway"),
         (Tool::AnalyzeQuality, "analyze-quality"),
         (Tool::ListQualityRules, "list-quality-rules"),
+        (Tool::SearchCode, "search-code"),
+        (Tool::GetFile, "get-file"),
+        (Tool::FolderStructure, "folder-structure"),
+        (Tool::ProjectInfo, "project-info"),
     ];
 
     pub fn from_name(name: &str) -> Option<Tool> {
@@ -302,6 +310,38 @@ pub struct AnalyzeQualityArgs {
     #[serde(default)]
     pub compare_relative_to: Vec<String>,
     /// Globs on the paths below `path` (`*` crosses `/`): only matching files / no matching file.
+/// How `search-code` reads its `pattern`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchMode {
+    /// The pattern's characters as they are.
+    #[default]
+    Literal,
+    /// A regular expression (the Rust `regex` crate's syntax).
+    Regex,
+    /// A tree-sitter query (S-expression patterns with captures) in `language`.
+    Structural,
+}
+
+/// `search-code` arguments: matches in path, then line order, paged (`limit`, `cursor`) over the
+/// first `maxResults`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchCodeArgs {
+    pub path: String,
+    #[serde(default)]
+    pub relative_to: Option<String>,
+    pub pattern: String,
+    #[serde(default)]
+    pub mode: SearchMode,
+    /// The grammar a structural query is written for (and the files it reads).
+    #[serde(default)]
+    pub language: Option<String>,
+    /// Default true.
+    #[serde(default)]
+    pub case_sensitive: Option<bool>,
+    #[serde(default)]
+    pub whole_word: bool,
     #[serde(default)]
     pub include: Vec<String>,
     #[serde(default)]
@@ -319,6 +359,13 @@ pub struct AnalyzeQualityArgs {
     #[serde(default)]
     pub thresholds: std::collections::BTreeMap<String, std::collections::BTreeMap<String, f64>>,
     /// Findings per page (default 100).
+    /// Lines before and after each text match: 0 to 20, default 0.
+    #[serde(default)]
+    pub context_lines: usize,
+    /// 1 to 10000, default 1000.
+    #[serde(default)]
+    pub max_results: Option<usize>,
+    /// Matches per page: default 100.
     #[serde(default)]
     pub limit: Option<usize>,
     #[serde(default)]
@@ -390,6 +437,11 @@ pub struct ChangeCouplingArgs {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EvolutionPathwayArgs {
+/// `get-file` arguments: lines `startLine..=endLine` (from 1; default the whole file) of at most
+/// `maxBytes` of text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetFileArgs {
     pub path: String,
     #[serde(default)]
     pub relative_to: Option<String>,
@@ -404,6 +456,36 @@ pub struct ListQualityRulesArgs {
     /// Only the rules covering this language (a wire name: `java`, `python`, ...).
     #[serde(default)]
     pub language: Option<String>,
+    pub start_line: Option<usize>,
+    #[serde(default)]
+    pub end_line: Option<usize>,
+    #[serde(default)]
+    pub max_bytes: Option<usize>,
+}
+
+/// `folder-structure` arguments: the tree to `depth` levels below `path`, paged.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FolderStructureArgs {
+    pub path: String,
+    #[serde(default)]
+    pub relative_to: Option<String>,
+    /// 0 to 32, default 3.
+    #[serde(default)]
+    pub depth: Option<usize>,
+    #[serde(default)]
+    pub limit: Option<usize>,
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// `project-info` arguments: one directory.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectInfoArgs {
+    pub path: String,
+    #[serde(default)]
+    pub relative_to: Option<String>,
 }
 
 /// How much of each file an `analyze-metrics` page holds.
@@ -432,6 +514,8 @@ pub enum ErrorCode {
     /// A path outside the worker's roots: the worker's refusal, repeated in an `analyze-files`
     /// item (the analyzer itself never sees the roots).
     PathOutsideRoots,
+    /// A regular expression, tree-sitter query or glob that does not compile (`search-code`).
+    InvalidPattern,
 }
 
 /// The `error` object of an error line.

@@ -84,7 +84,8 @@ class PipelineIT {
                 "create-session", "get-session-info", "get-session-history", "clear-session", "list-sessions",
                 "analyze-dependencies",
                 "analyze-history", "hotspots", "socio-technical-analysis", "change-coupling", "evolution-pathway",
-                "analyze-quality", "list-quality-rules");
+                "analyze-quality", "list-quality-rules",
+                "search-code", "get-file", "folder-structure", "project-info");
         assertThat(tools).allSatisfy(t -> {
             assertThat(t.inputSchema()).isNotNull();
             assertThat(t.outputSchema()).isNotEmpty();

@@ -70,7 +70,8 @@ class StdioIT {
                 "create-session", "get-session-info", "get-session-history", "clear-session", "list-sessions",
                 "analyze-dependencies",
                 "analyze-history", "hotspots", "socio-technical-analysis", "change-coupling", "evolution-pathway",
-                "analyze-quality", "list-quality-rules");
+                "analyze-quality", "list-quality-rules",
+                "search-code", "get-file", "folder-structure", "project-info");
         for (String fixture : Fixtures.withExpectations(root)) {
             CallToolResult result = client.callTool(new CallToolRequest("calculate-metrics", Map.of("path", fixture)));
             Fixtures.assertAgrees(fixture, PipelineIT.structured(result), Fixtures.expected(root, fixture));

@@ -24,7 +24,8 @@ public final class ToolCatalog {
             "create-session", "get-session-info", "get-session-history", "clear-session", "list-sessions",
             "analyze-dependencies",
             "analyze-history", "hotspots", "socio-technical-analysis", "change-coupling", "evolution-pathway",
-            "analyze-quality", "list-quality-rules");
+            "analyze-quality", "list-quality-rules",
+            "search-code", "get-file", "folder-structure", "project-info");
 
     private final Map<String, ToolDescriptor> tools;
     private final List<String> order;

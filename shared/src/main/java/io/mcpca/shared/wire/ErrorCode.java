@@ -36,7 +36,9 @@ public enum ErrorCode {
     ANALYZER_FAILED(true),
     OVERLOADED(true),
     UNAVAILABLE(true),
-    INTERNAL(true);
+    INTERNAL(true),
+    /** A regular expression, tree-sitter query or glob that does not compile (search-code); fix it and ask again. */
+    INVALID_PATTERN(false);
 
     private final boolean retryable;
 
@@ -55,6 +57,7 @@ public enum ErrorCode {
             case "NOT_FOUND" -> NOT_FOUND;
             case "UNSUPPORTED_LANGUAGE" -> UNSUPPORTED_LANGUAGE;
             case "UNKNOWN_TOOL" -> UNKNOWN_TOOL;
+            case "INVALID_PATTERN" -> INVALID_PATTERN;
             default -> INTERNAL;
         };
     }

@@ -1,0 +1,311 @@
+//! `search`: code search over a tree, the logic of the `search-code` tool.
+//!
+//! * [`files`]: which files a search reads (`.gitignore` honoured, hidden files skipped, symlinks
+//!   never followed, include/exclude globs), sorted by path: the order of the answer.
+//! * [`text`]: literal and regular-expression search (the `regex` crate) with `grep -n`'s line
+//!   semantics: one match per matching line, line numbers from 1, byte columns from 1; case
+//!   (in)sensitive, whole word (`\b` on both sides).
+//! * [`structural`]: tree-sitter queries (S-expression patterns with captures) over the files of
+//!   one language.
+//!
+//! Binary files (a NUL byte in the first 8 KiB, git's rule) are skipped; only regular files are
+//! read, through the caller's reader (the analyzer's, which checks the type and size by `lstat`
+//! and opens non-blocking), so this crate never opens a FIFO or a device. Files are searched in
+//! parallel (rayon) a chunk at a time (growing chunks) in path order, so the answer's order is stable and a search
+//! stops soon after `max_results`.
+
+use std::path::Path;
+
+use lang::Language;
+use rayon::prelude::*;
+use serde::Serialize;
+
+pub mod files;
+pub mod structural;
+pub mod text;
+
+pub use structural::StructuralMatcher;
+pub use text::TextMatcher;
+
+/// Why a search could not run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// A regular expression or tree-sitter query that does not compile (the message says where).
+    InvalidPattern(String),
+    /// An include or exclude glob that does not compile.
+    InvalidGlob(String),
+    /// A structural search in a language without a grammar.
+    UnsupportedLanguage(String),
+    /// The caller's `stop` said so (a deadline, a cancellation).
+    Stopped,
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::InvalidPattern(m) => f.write_str(m),
+            Error::InvalidGlob(m) => write!(f, "invalid glob {m}"),
+            Error::UnsupportedLanguage(l) => write!(f, "no grammar for `{l}`: structural search needs one"),
+            Error::Stopped => f.write_str("stopped"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// What to look for.
+pub enum Matcher {
+    Text(TextMatcher),
+    Structural(StructuralMatcher),
+}
+
+/// Where and how much.
+pub struct Scope<'a> {
+    /// The directory (or file) to search.
+    pub root: &'a Path,
+    /// Paths in the answer are relative to this directory.
+    pub base: &'a Path,
+    pub include: &'a [String],
+    pub exclude: &'a [String],
+    /// Lines before and after each text match.
+    pub context_lines: usize,
+    /// The search stops after this many matches (`truncated` says there were more).
+    pub max_results: usize,
+}
+
+/// Reads a regular file into the buffer, or says why not (the reason a skip shows).
+pub type Reader<'a> = &'a (dyn Fn(&Path, &mut Vec<u8>) -> Result<(), String> + Sync);
+
+/// One match. Lines and columns count from 1, columns in bytes; `endColumn` is the column just
+/// after the match (on `endLine`). `text` is the match's (first) line, at most
+/// [`MAX_LINE_BYTES`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Match {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub text: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub before: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub after: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub captures: Vec<Capture>,
+}
+
+/// A structural match's capture: its name, where it starts, its text (at most [`MAX_LINE_BYTES`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Capture {
+    pub name: String,
+    pub line: usize,
+    pub column: usize,
+    pub text: String,
+}
+
+/// A file the search did not read, and why (`binary`, `too large`, `symlink`, `fifo`, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+/// A search's answer: every match up to `max_results` in path, then line order.
+#[derive(Debug, Default)]
+pub struct Found {
+    pub matches: Vec<Match>,
+    /// Files read (for a structural search: files of its language); up to where it stopped.
+    pub files_searched: usize,
+    pub files_with_matches: usize,
+    /// More matches exist than `max_results`.
+    pub truncated: bool,
+    pub skipped: Vec<Skipped>,
+}
+
+/// A line or capture longer than this is cut (at a character boundary): a minified file's one
+/// line must not fill a page.
+pub const MAX_LINE_BYTES: usize = 1000;
+
+/// Files searched in parallel in the first chunk; each chunk after it is twice as large. After a
+/// chunk the search may stop (`max_results`, `stop`): small first chunks stop a search with few
+/// wanted matches soon, growing ones keep the number of chunk barriers (where every thread waits
+/// for the slowest, on a loaded machine for a core) to a dozen for 100,000 files.
+const FIRST_CHUNK_FILES: usize = 256;
+
+/// A NUL byte within this many leading bytes marks a file as binary (git's and ripgrep's rule).
+const BINARY_SNIFF_BYTES: usize = 8 * 1024;
+
+/// Searches `scope` with `matcher`, reading files with `read`; `stop` is asked between chunks.
+pub fn search(matcher: &Matcher, scope: &Scope<'_>, read: Reader<'_>, stop: &(dyn Fn() -> bool + Sync)) -> Result<Found, Error> {
+    let listed = files::list(scope.root, scope.include, scope.exclude)?;
+    let base = if scope.root.starts_with(scope.base) { scope.base } else { scope.root };
+    let mut found = Found::default();
+    found.skipped = listed.skipped.iter().map(|(p, reason)| Skipped { path: files::display(p, base), reason: reason.clone() }).collect();
+    let (mut next, mut chunk_len) = (0, FIRST_CHUNK_FILES);
+    while next < listed.files.len() {
+        let chunk = &listed.files[next..(next + chunk_len).min(listed.files.len())];
+        next += chunk.len();
+        chunk_len *= 2;
+        if stop() {
+            return Err(Error::Stopped);
+        }
+        let wanted = scope.max_results + 1 - found.matches.len().min(scope.max_results);
+        let results: Vec<FileResult> = chunk.par_iter().map(|path| search_file(matcher, scope, path, &files::display(path, base), read, wanted)).collect();
+        for result in results {
+            match result {
+                FileResult::NotSearched => {}
+                FileResult::Skipped(s) => found.skipped.push(s),
+                FileResult::Searched(matches) => {
+                    found.files_searched += 1;
+                    found.files_with_matches += usize::from(!matches.is_empty());
+                    found.matches.extend(matches);
+                }
+            }
+        }
+        if found.matches.len() > scope.max_results {
+            found.matches.truncate(scope.max_results);
+            found.truncated = true;
+            break;
+        }
+    }
+    found.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(found)
+}
+
+enum FileResult {
+    /// Not of the structural search's language.
+    NotSearched,
+    Skipped(Skipped),
+    Searched(Vec<Match>),
+}
+
+fn search_file(matcher: &Matcher, scope: &Scope<'_>, path: &Path, shown: &str, read: Reader<'_>, wanted: usize) -> FileResult {
+    let language = match matcher {
+        Matcher::Structural(m) => match Language::detect(path, &[]) {
+            Some(l) if m.searches(l) => Some(l),
+            _ => return FileResult::NotSearched,
+        },
+        Matcher::Text(_) => None,
+    };
+    let skipped = |reason: String| FileResult::Skipped(Skipped { path: shown.to_string(), reason });
+    let mut source = Vec::new();
+    if let Err(reason) = read(path, &mut source) {
+        return skipped(reason);
+    }
+    if source[..source.len().min(BINARY_SNIFF_BYTES)].contains(&0) {
+        return skipped("binary".into());
+    }
+    let mut matches = Vec::new();
+    match (matcher, language) {
+        (Matcher::Text(m), _) => m.matching_lines(&source, |hit| {
+            let (before, after) = text::context(&source, hit.start, hit.end, scope.context_lines);
+            matches.push(Match {
+                path: shown.to_string(),
+                line: hit.line + 1,
+                column: hit.match_start + 1,
+                end_line: hit.line + 1,
+                end_column: hit.match_end + 1,
+                text: shown_text(&source[hit.start..hit.end]),
+                before: before.into_iter().map(shown_text).collect(),
+                after: after.into_iter().map(shown_text).collect(),
+                captures: Vec::new(),
+            });
+            matches.len() < wanted
+        }),
+        (Matcher::Structural(m), Some(language)) => {
+            for hit in m.matches(language, &source).into_iter().take(wanted) {
+                let line_start = memchr::memrchr(b'\n', &source[..hit.start_byte]).map_or(0, |i| i + 1);
+                let line_end = memchr::memchr(b'\n', &source[hit.start_byte..]).map_or(source.len(), |i| hit.start_byte + i);
+                matches.push(Match {
+                    path: shown.to_string(),
+                    line: hit.start.0 + 1,
+                    column: hit.start.1 + 1,
+                    end_line: hit.end.0 + 1,
+                    end_column: hit.end.1 + 1,
+                    text: shown_text(&source[line_start..line_end]),
+                    before: Vec::new(),
+                    after: Vec::new(),
+                    captures: hit
+                        .captures
+                        .iter()
+                        .map(|c| Capture { name: c.name.clone(), line: c.row + 1, column: c.column + 1, text: shown_text(&source[c.start_byte..c.end_byte]) })
+                        .collect(),
+                });
+            }
+        }
+        (Matcher::Structural(_), None) => {}
+    }
+    FileResult::Searched(matches)
+}
+
+/// Bytes as answer text: invalid UTF-8 replaced, cut to [`MAX_LINE_BYTES`] at a character boundary.
+fn shown_text(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_LINE_BYTES + 4)]);
+    if text.len() <= MAX_LINE_BYTES {
+        return text.into_owned();
+    }
+    let mut cut = MAX_LINE_BYTES;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    text[..cut].to_string()
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    /// A fresh directory under the system temp dir for one test.
+    pub fn fixture_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("mcpca-search-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn read(path: &Path, buf: &mut Vec<u8>) -> Result<(), String> {
+        *buf = std::fs::read(path).map_err(|e| e.to_string())?;
+        Ok(())
+    }
+
+    fn scope<'a>(root: &'a Path, max_results: usize, context_lines: usize) -> Scope<'a> {
+        Scope { root, base: root, include: &[], exclude: &[], context_lines, max_results }
+    }
+
+    /// The fixture tree under `tests/fixtures/tree`; expected values from
+    /// `grep -rn --exclude=.gitignore load .` there (GNU grep 3.8), whose lines, sorted by path,
+    /// are: `a/Main.java:3`, `a/Main.java:5`, `b/util.py:1`, `b/util.py:4`, `c/app.js:2` (the
+    /// ignored `build/out.js` and the binary `data.bin` are grep's extra lines).
+    #[test]
+    fn text_search_agrees_with_grep_on_the_fixture_tree() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tree");
+        let found = search(&Matcher::Text(TextMatcher::new("load", true, true, false).unwrap()), &scope(&root, 100, 0), &read, &|| false).unwrap();
+        let lines: Vec<_> = found.matches.iter().map(|m| format!("{}:{}", m.path, m.line)).collect();
+        assert_eq!(lines, ["a/Main.java:3", "a/Main.java:5", "b/util.py:1", "b/util.py:4", "c/app.js:2"]);
+        assert_eq!((found.files_searched, found.files_with_matches, found.truncated), (4, 3, false));
+        assert_eq!(found.skipped, [Skipped { path: "data.bin".into(), reason: "binary".into() }]);
+        let first = search(&Matcher::Text(TextMatcher::new("load", true, true, false).unwrap()), &scope(&root, 2, 1), &read, &|| false).unwrap();
+        assert_eq!((first.matches.len(), first.truncated), (2, true));
+        assert_eq!((first.matches[0].before.len(), first.matches[0].after.len()), (1, 1));
+    }
+
+    #[test]
+    fn structural_search_reads_only_its_language() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tree");
+        let q = StructuralMatcher::new("(function_definition name: (identifier) @name)", Language::Python).unwrap();
+        let found = search(&Matcher::Structural(q), &scope(&root, 100, 0), &read, &|| false).unwrap();
+        assert_eq!(found.files_searched, 1);
+        let names: Vec<_> = found.matches.iter().map(|m| (m.line, m.captures[0].text.as_str())).collect();
+        assert_eq!(names, [(1, "load"), (3, "fetch")]);
+    }
+
+    #[test]
+    fn a_stop_ends_the_search() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tree");
+        let m = Matcher::Text(TextMatcher::new("x", true, true, false).unwrap());
+        assert_eq!(search(&m, &scope(&root, 10, 0), &read, &|| true).unwrap_err(), Error::Stopped);
+    }
+}

@@ -1,0 +1,145 @@
+//! Text search with `grep -n`'s line semantics: a line matches when the pattern matches inside it
+//! (the newline not included), each matching line is reported once, numbered from 1, with the
+//! byte column of its first match. The pattern runs over the whole file first (one pass of the
+//! regex engine for a file without a match, as grep does), and a candidate is confirmed on its
+//! own line, so a pattern that could span lines (`a\sb`) still matches within one line only.
+
+use memchr::{memchr, memchr_iter, memrchr};
+use regex::bytes::{Regex, RegexBuilder};
+
+use crate::Error;
+
+/// A compiled literal or regular expression.
+pub struct TextMatcher {
+    regex: Regex,
+}
+
+/// One matching line: its 0-based number, where it starts and ends in the file (the newline not
+/// included) and where its first match starts and ends within it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineHit {
+    pub line: usize,
+    pub start: usize,
+    pub end: usize,
+    pub match_start: usize,
+    pub match_end: usize,
+}
+
+/// The most a compiled pattern may take: a pattern like `\w{1000}{1000}` would otherwise take
+/// gigabytes (the regex crate's default is 10 MiB too; said here so it stays a decision).
+const REGEX_SIZE_LIMIT: usize = 10 * 1024 * 1024;
+
+impl TextMatcher {
+    /// `pattern` as a literal (`literal`) or a regular expression (the `regex` crate's syntax);
+    /// `whole_word` puts `\b` on both sides. A pattern that does not compile, or an empty one, is
+    /// [`Error::InvalidPattern`].
+    pub fn new(pattern: &str, literal: bool, case_sensitive: bool, whole_word: bool) -> Result<TextMatcher, Error> {
+        if pattern.is_empty() {
+            return Err(Error::InvalidPattern("the pattern is empty".into()));
+        }
+        let body = if literal { regex::escape(pattern) } else { pattern.to_string() };
+        let source = if whole_word { format!(r"\b(?:{body})\b") } else { body };
+        let regex = RegexBuilder::new(&source)
+            .case_insensitive(!case_sensitive)
+            .multi_line(true)
+            .size_limit(REGEX_SIZE_LIMIT)
+            .build()
+            .map_err(|e| Error::InvalidPattern(format!("invalid regular expression: {e}")))?;
+        Ok(TextMatcher { regex })
+    }
+
+    /// Calls `on_hit` for every matching line of `source`, in order; stops when it returns false.
+    pub fn matching_lines(&self, source: &[u8], mut on_hit: impl FnMut(LineHit) -> bool) {
+        let (mut pos, mut line, mut counted_to) = (0, 0, 0);
+        while pos <= source.len() {
+            let Some(candidate) = self.regex.find_at(source, pos) else { return };
+            let start = candidate.start();
+            let line_start = memrchr(b'\n', &source[..start]).map_or(0, |i| i + 1);
+            if line_start == source.len() && (source.is_empty() || source.ends_with(b"\n")) {
+                return; // after the last newline there is no line (grep reports none there)
+            }
+            let line_end = memchr(b'\n', &source[start..]).map_or(source.len(), |i| start + i);
+            line += memchr_iter(b'\n', &source[counted_to..line_start]).count();
+            counted_to = line_start;
+            // The candidate is the leftmost match from the line's start; inside its line it is the
+            // line's first match. Only one that runs past the line is confirmed on the line alone.
+            let within = if candidate.end() <= line_end {
+                Some((start - line_start, candidate.end() - line_start))
+            } else {
+                self.regex.find(&source[line_start..line_end]).map(|m| (m.start(), m.end()))
+            };
+            if let Some((match_start, match_end)) = within {
+                let hit = LineHit { line, start: line_start, end: line_end, match_start, match_end };
+                if !on_hit(hit) {
+                    return;
+                }
+            }
+            pos = line_end + 1;
+        }
+    }
+}
+
+/// The `n` lines before the line starting at `start` and the `n` after the one ending at `end`.
+pub fn context(source: &[u8], start: usize, end: usize, n: usize) -> (Vec<&[u8]>, Vec<&[u8]>) {
+    let mut before = Vec::new();
+    let mut at = start;
+    while before.len() < n && at > 0 {
+        let prev_end = at - 1; // the newline before the line at `at`
+        let prev_start = memrchr(b'\n', &source[..prev_end]).map_or(0, |i| i + 1);
+        before.push(&source[prev_start..prev_end]);
+        at = prev_start;
+    }
+    before.reverse();
+    let mut after = Vec::new();
+    let mut at = end + 1;
+    while after.len() < n && at < source.len() {
+        let next_end = memchr(b'\n', &source[at..]).map_or(source.len(), |i| at + i);
+        after.push(&source[at..next_end]);
+        at = next_end + 1;
+    }
+    (before, after)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(m: &TextMatcher, source: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        m.matching_lines(source.as_bytes(), |h| {
+            out.push((h.line + 1, h.match_start + 1));
+            true
+        });
+        out
+    }
+
+    /// Expected values: `printf "$SOURCE" | grep -n -b -o` style by hand, checked with
+    /// `grep -n 'PATTERN'` (GNU grep 3.8) on the same text.
+    #[test]
+    fn lines_match_as_grep_numbers_them() {
+        let src = "foo bar\nbaz\nfoo\n\nxfoox\n";
+        assert_eq!(lines(&TextMatcher::new("foo", true, true, false).unwrap(), src), [(1, 1), (3, 1), (5, 2)]);
+        assert_eq!(lines(&TextMatcher::new("foo", true, true, true).unwrap(), src), [(1, 1), (3, 1)]);
+        assert_eq!(lines(&TextMatcher::new("^$", false, true, false).unwrap(), src), [(4, 1)]);
+        assert_eq!(lines(&TextMatcher::new("BA.", false, false, false).unwrap(), src), [(1, 5), (2, 1)]);
+        // a pattern that could span a newline matches within a line only, as grep's does
+        assert_eq!(lines(&TextMatcher::new(r"bar\sbaz", false, true, false).unwrap(), src), []);
+        assert_eq!(lines(&TextMatcher::new("x*", false, true, false).unwrap(), "a\nb"), [(1, 1), (2, 1)]);
+        assert_eq!(lines(&TextMatcher::new("a.b", true, true, false).unwrap(), "axb\na.b"), [(2, 1)]);
+    }
+
+    #[test]
+    fn bad_and_empty_patterns_are_invalid() {
+        assert!(matches!(TextMatcher::new("a(", false, true, false), Err(Error::InvalidPattern(_))));
+        assert!(matches!(TextMatcher::new("", true, true, false), Err(Error::InvalidPattern(_))));
+    }
+
+    #[test]
+    fn context_takes_the_lines_around() {
+        let src = b"1\n2\n3\n4\n5";
+        let (before, after) = context(src, 4, 5, 2);
+        assert_eq!((before, after), (vec![&b"1"[..], b"2"], vec![&b"4"[..], b"5"]));
+        let (before, after) = context(src, 0, 1, 1);
+        assert_eq!((before.len(), after), (0, vec![&b"2"[..]]));
+    }
+}
