@@ -22,6 +22,8 @@ mod serve;
 mod shards;
 mod shared_cache;
 mod symbols_cmd;
+mod structure_cmd;
+mod structure_tools;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -210,7 +212,7 @@ fn main() -> Result<()> {
             // Not `stdin().lock()`: the lock cannot move to serve's reader thread.
             let stdin = std::io::BufReader::new(std::io::stdin());
             let shared_cache_wait = std::time::Duration::from_millis(shared_cache_wait_ms);
-            serve::run_with(stdin, &writer, serve::ServeConfig { scan: options, cache, shared_cache_wait })
+            serve::run_with(stdin, &writer, serve::ServeConfig { scan: options, cache, shared_cache_wait, graphs: Default::default() })
         }
         Command::Symbols { paths, query, limit, format, jobs, max_file_size, cache_dir } => {
             configure_threads(jobs)?;

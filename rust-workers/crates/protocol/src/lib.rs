@@ -43,6 +43,11 @@ pub enum Tool {
     PlanShards,
     AnalyzeMetricsShard,
     MergeShards,
+    VisualizeCodeStructure,
+    VisualizeDependencies,
+    BuildKnowledgeGraph,
+    QueryKnowledgeGraph,
+    ExportKnowledgeGraph,
 }
 
 impl Tool {
@@ -58,6 +63,12 @@ impl Tool {
         (Tool::PlanShards, "plan-shards"),
         (Tool::AnalyzeMetricsShard, "analyze-metrics-shard"),
         (Tool::MergeShards, "merge-shards"),
+        // code structure (decision 023)
+        (Tool::VisualizeCodeStructure, "visualize-code-structure"),
+        (Tool::VisualizeDependencies, "visualize-dependencies"),
+        (Tool::BuildKnowledgeGraph, "build-knowledge-graph"),
+        (Tool::QueryKnowledgeGraph, "query-knowledge-graph"),
+        (Tool::ExportKnowledgeGraph, "export-knowledge-graph"),
     ];
 
     pub fn from_name(name: &str) -> Option<Tool> {
@@ -215,6 +226,71 @@ pub struct SearchSymbolsArgs {
     pub limit: Option<usize>,
     #[serde(default)]
     pub relative_to: Option<String>,
+}
+
+/// `visualize-code-structure` and `visualize-dependencies` arguments: a picture of a tree.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VisualizeArgs {
+    pub path: String,
+    #[serde(default)]
+    pub relative_to: Option<String>,
+    /// `mermaid` (default), `dot` or `svg`.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// `visualize-dependencies`: `file` (default) or `directory`.
+    #[serde(default)]
+    pub level: Option<String>,
+    /// Most nodes drawn before the picture collapses to directories (default 150).
+    #[serde(default)]
+    pub max_nodes: Option<usize>,
+}
+
+/// `build-knowledge-graph` arguments.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BuildKnowledgeGraphArgs {
+    pub path: String,
+    #[serde(default)]
+    pub relative_to: Option<String>,
+}
+
+/// `query-knowledge-graph` and `export-knowledge-graph` arguments (the query form is in the
+/// `structure` crate's `query.rs`; `format` and `maxNodes` are the export's).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KnowledgeGraphArgs {
+    pub path: String,
+    #[serde(default)]
+    pub relative_to: Option<String>,
+    #[serde(default)]
+    pub op: Option<String>,
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub node: Option<String>,
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+    #[serde(default)]
+    pub edge_kinds: Option<Vec<String>>,
+    #[serde(default)]
+    pub direction: Option<String>,
+    #[serde(default)]
+    pub depth: Option<u32>,
+    #[serde(default)]
+    pub relation: Option<String>,
+    #[serde(default)]
+    pub limit: Option<usize>,
+    #[serde(default)]
+    pub cursor: Option<String>,
+    #[serde(default)]
+    pub format: Option<String>,
+    #[serde(default)]
+    pub max_nodes: Option<usize>,
 }
 
 /// How much of each file an `analyze-metrics` page holds.

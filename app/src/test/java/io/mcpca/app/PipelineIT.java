@@ -79,7 +79,9 @@ class PipelineIT {
     void listsTheToolsWithSchemas() {
         List<Tool> tools = client.listTools().tools();
         assertThat(tools).extracting(Tool::name).containsExactly("calculate-metrics", "analyze-metrics", "analyze-files", "analyze-repository", "symbols", "search-symbols", "ping",
-                "submit-batch", "batch-status", "batch-results", "cancel-batch", "list-batches");
+                "submit-batch", "batch-status", "batch-results", "cancel-batch", "list-batches",
+                "visualize-code-structure", "visualize-dependencies", "build-knowledge-graph", "query-knowledge-graph",
+                "export-knowledge-graph");
         assertThat(tools).allSatisfy(t -> {
             assertThat(t.inputSchema()).isNotNull();
             assertThat(t.outputSchema()).isNotEmpty();

@@ -65,7 +65,9 @@ class StdioIT {
     void listsAndCallsToolsOverStdio() {
         assertThat(client.listTools().tools()).extracting(Tool::name)
                 .containsExactly("calculate-metrics", "analyze-metrics", "analyze-files", "analyze-repository", "symbols", "search-symbols", "ping",
-                "submit-batch", "batch-status", "batch-results", "cancel-batch", "list-batches");
+                "submit-batch", "batch-status", "batch-results", "cancel-batch", "list-batches",
+                "visualize-code-structure", "visualize-dependencies", "build-knowledge-graph", "query-knowledge-graph",
+                "export-knowledge-graph");
         for (String fixture : Fixtures.withExpectations(root)) {
             CallToolResult result = client.callTool(new CallToolRequest("calculate-metrics", Map.of("path", fixture)));
             Fixtures.assertAgrees(fixture, PipelineIT.structured(result), Fixtures.expected(root, fixture));

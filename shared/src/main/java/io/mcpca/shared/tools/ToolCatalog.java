@@ -19,7 +19,9 @@ public final class ToolCatalog {
     /** The contract files, in the order tools are listed to clients. */
     static final List<String> TOOL_FILES = List.of("calculate-metrics", "analyze-metrics", "analyze-files",
             "analyze-repository", "symbols", "search-symbols", "ping",
-            "submit-batch", "batch-status", "batch-results", "cancel-batch", "list-batches");
+            "submit-batch", "batch-status", "batch-results", "cancel-batch", "list-batches",
+            "visualize-code-structure", "visualize-dependencies", "build-knowledge-graph", "query-knowledge-graph",
+            "export-knowledge-graph");
 
     private final Map<String, ToolDescriptor> tools;
     private final List<String> order;
