@@ -111,6 +111,8 @@ fn node_kind(symbol_kind: &str) -> &'static str {
 }
 
 struct Builder {
+    /// The analysed directory as the paths show it (`.` or `sub/dir`): the repository node.
+    root: String,
     graph: KnowledgeGraph,
     index: HashMap<String, u32>,
     edges: HashSet<(u32, u32, &'static str)>,
@@ -134,7 +136,7 @@ impl Builder {
     }
 
     fn directory(&mut self, repo: u32, dir: &str) -> u32 {
-        if dir.is_empty() {
+        if dir.is_empty() || dir == self.root {
             return repo;
         }
         if let Some(&i) = self.index.get(&format!("dir:{dir}")) {
@@ -151,7 +153,7 @@ impl Builder {
 /// The knowledge graph of `files` (sorted by path) and their `imports`; `root` names the
 /// repository node.
 pub fn build(root: &str, files: &[SourceFile], imports: &[Import]) -> KnowledgeGraph {
-    let mut b = Builder { graph: KnowledgeGraph { format: FORMAT, ..Default::default() }, index: HashMap::new(), edges: HashSet::new() };
+    let mut b = Builder { root: root.to_string(), graph: KnowledgeGraph { format: FORMAT, ..Default::default() }, index: HashMap::new(), edges: HashSet::new() };
     let repo = b.node("repo:.".into(), "repository", root, Some(root), None, None);
     // symbol node of (file index, symbol index)
     let mut symbol_nodes: Vec<Vec<Option<u32>>> = Vec::with_capacity(files.len());

@@ -142,6 +142,11 @@ public final class Keys {
         return prefix + ":kg:{" + key + "}";
     }
 
+    /** SCAN pattern of every {@link #knowledgeGraph} key. */
+    public String knowledgeGraphPattern() {
+        return prefix + ":kg:*";
+    }
+
     /**
      * The shard record of a call that runs as shards (its plan, each shard's answer, who merges), in the call's
      * own slot; it expires shortly after the call's deadline.
