@@ -25,7 +25,7 @@ use structure::picture::{Edge, Picture};
 use structure::SourceFile;
 use symbols::FileStructure;
 
-use crate::symbols_cmd::{DeadlineExceeded, SkippedFile, SymbolOptions};
+use crate::symbols_cmd::{DeadlineExceeded, SymbolOptions};
 
 /// The cache salt's version of the per-file structure; bump when `symbols::FileStructure` changes.
 const STRUCTURE_FORMAT: &str = "structure-1";
@@ -38,7 +38,6 @@ pub const MEMO_GRAPHS: usize = 4;
 pub struct Gathered {
     pub root: String,
     pub files: Vec<SourceFile>,
-    pub skipped: Vec<SkippedFile>,
     /// Hex BLAKE3 of the graph format and every listed file's path and content hash.
     pub snapshot: String,
     pub listing: Listing,
@@ -99,7 +98,6 @@ pub fn gather(root: &Path, relative_to: Option<&Path>, options: &SymbolOptions<'
     let mut digest = blake3::Hasher::new();
     digest.update(format!("kg{}\n", kg::FORMAT).as_bytes());
     let mut files = Vec::new();
-    let mut skipped: Vec<SkippedFile> = walked.skipped.into_iter().map(|(path, reason)| SkippedFile { path, reason }).collect();
     for (shown, read) in walked.outcomes.into_iter().flatten() {
         match read {
             Read::File(f, hash) => {
@@ -109,10 +107,10 @@ pub fn gather(root: &Path, relative_to: Option<&Path>, options: &SymbolOptions<'
             Read::Other(hash) => {
                 digest.update(shown.as_bytes()).update(b"\0").update(hash.as_bytes());
             }
-            Read::Skipped(reason) => skipped.push(SkippedFile { path: shown, reason }),
+            Read::Skipped(_) => {} // unreadable, special or too large: in no snapshot, like a file that is not there
         }
     }
-    Ok(Gathered { root: crate::scan::shown_root(root, relative_to), files, skipped, snapshot: digest.finalize().to_hex().to_string(), listing })
+    Ok(Gathered { root: crate::scan::shown_root(root, relative_to), files, snapshot: digest.finalize().to_hex().to_string(), listing })
 }
 
 /// The shown path of a path `deps` reports relative to the analysed root.
