@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.testing.RedisServerExtension;
+import io.mcpca.workers.config.WorkerRuntime;
+import io.mcpca.workers.run.AnalyzerPool;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -67,9 +69,12 @@ class StructureToolsIT {
     static void start() throws Exception {
         root = Files.createDirectories(tmp.resolve("root"));
         for (Map.Entry<String, String> file : SHOP.entrySet()) {
-            Path path = root.resolve(file.getKey());
-            Files.createDirectories(path.getParent());
-            Files.writeString(path, file.getValue());
+            // the shop twice: "fresh" is built by one test only, so its first build is never answered from memory
+            for (String copy : List.of(file.getKey(), file.getKey().replaceFirst("^shop/", "fresh/"))) {
+                Path path = root.resolve(copy);
+                Files.createDirectories(path.getParent());
+                Files.writeString(path, file.getValue());
+            }
         }
         Files.createDirectories(root.resolve("edited"));
         Files.writeString(root.resolve("edited/a.py"), "def f():\n    return g()\n\ndef g():\n    return 1\n");
@@ -129,9 +134,9 @@ class StructureToolsIT {
     }
 
     @Test
-    void theKnowledgeGraphIsBuiltOnceAndSharedThroughRedis() {
-        Map<String, Object> built = structured(call("build-knowledge-graph", Map.of("path", "shop")));
-        assertThat(built).containsEntry("root", "shop").containsEntry("source", "built");
+    void theKnowledgeGraphIsBuiltOnceAndSharedThroughRedis() throws IOException {
+        Map<String, Object> built = structured(call("build-knowledge-graph", Map.of("path", "fresh")));
+        assertThat(built).containsEntry("root", "fresh").containsEntry("source", "built");
         assertThat(asMap(built.get("resolution"))).containsEntry("callsFound", 6).containsEntry("callsResolved", 3)
                 .containsEntry("callsAmbiguous", 1).containsEntry("callsUnresolved", 2)
                 .containsEntry("supertypesResolved", 2).containsEntry("supertypesUnresolved", 1);
@@ -140,13 +145,40 @@ class StructureToolsIT {
                 .containsEntry("interface", 1).containsEntry("method", 6);
         assertThat(asMap(built.get("edgesByKind"))).containsEntry("contains", 11).containsEntry("defines", 11)
                 .containsEntry("extends", 1).containsEntry("implements", 1).containsEntry("calls", 2);
-        Map<String, Object> again = structured(call("build-knowledge-graph", Map.of("path", "shop")));
-        assertThat(again).containsEntry("source", "memory").containsEntry("snapshot", built.get("snapshot"));
+        Map<String, Object> again = structured(call("build-knowledge-graph", Map.of("path", "fresh")));
+        // not rebuilt: the pool keeps two analyzers; the one that built it answers from memory, the other from disk
+        assertThat(again.get("source")).isIn("memory", "disk");
+        assertThat(again).containsEntry("snapshot", built.get("snapshot"));
         // the graph went to Redis under its own key, with a TTL
-        List<String> graphs = REDIS.sync().keys(new Keys(prefix).knowledgeGraphPattern());
+        List<String> graphs = REDIS.sync().keys(new Keys(prefix).knowledgeGraphPattern()).stream()
+                .filter(k -> k.contains((String) built.get("snapshot"))).toList();
         assertThat(graphs).hasSize(1);
-        assertThat(graphs.get(0)).contains((String) built.get("snapshot"));
         assertThat(REDIS.sync().pttl(graphs.get(0))).isPositive();
+        // a fresh analyzer (nothing in memory, an empty disk cache), as on another worker machine, takes the graph
+        // from Redis instead of building it
+        for (AnalyzerPool pool : harness.worker().getBean(WorkerRuntime.class).analyzerPools()) {
+            for (long pid : pool.pids()) {
+                ProcessHandle.of(pid).ifPresent(p -> {
+                    p.destroyForcibly();
+                    p.onExit().join();
+                });
+            }
+        }
+        deleteTree(tmp.resolve("analyzer-cache"));
+        Map<String, Object> shared = structured(call("build-knowledge-graph", Map.of("path", "fresh")));
+        assertThat(shared).containsEntry("source", "shared").containsEntry("snapshot", built.get("snapshot"))
+                .containsEntry("edgesByKind", built.get("edgesByKind"));
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     @Test
