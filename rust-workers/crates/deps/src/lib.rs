@@ -20,9 +20,11 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 mod extract;
+pub mod analysis;
 pub mod graph;
 mod resolve;
 pub mod rules;
+mod stdlib;
 mod walk;
 
 pub use lang::Language;
@@ -119,6 +121,8 @@ pub struct Import {
 pub enum ImportKind {
     /// A plain import (`import a.B`, `import x from './x'`, `from a import b`, Go `import "p"`).
     Static,
+    /// Java `import static a.B.m`, C# `using static A.B`.
+    StaticMember,
     /// `import a.*`, `from a import *`, `export * from`, `using namespace`-like whole-package imports.
     Wildcard,
     /// `import('./x')` with a literal, PHP `include`/`require` expressions.
@@ -127,8 +131,10 @@ pub enum ImportKind {
     TypeOnly,
     /// C/C++ `#include "x"` (`angled: false`) or `#include <x>`.
     Include { angled: bool },
-    /// CommonJS `require('x')`, Ruby `require`/`require_relative`.
+    /// CommonJS `require('x')`, Ruby `require`/`load`, PHP `include`/`require`(`_once`).
     Require,
+    /// Ruby `require_relative` (relative to the requiring file).
+    RequireRelative,
     /// Rust `use`, C# `using`, PHP `use`.
     Use,
     /// Rust `mod x;` (a file of the module tree), `extern crate`.

@@ -12,6 +12,7 @@
 //!
 //! This is the only crate using `anyhow`; the libraries return typed errors.
 
+mod deps_cmd;
 mod files_cmd;
 mod metrics_page;
 mod paging;
@@ -124,6 +125,25 @@ enum Command {
         #[arg(long)]
         cache_dir: Option<PathBuf>,
     },
+    /// Imports and the dependency graph of a tree: summary, cycles, most depended-on nodes,
+    /// externals, unresolved imports and every node with its edges (JSON, unpaged).
+    Deps {
+        #[arg(required = true)]
+        path: PathBuf,
+        /// file, directory or external.
+        #[arg(long, default_value = "file")]
+        level: String,
+        /// Most depended-on nodes to list.
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+        /// Print every file's imports (spec, kind, target) instead of the graph.
+        #[arg(long)]
+        imports: bool,
+        #[arg(long)]
+        jobs: Option<usize>,
+        #[arg(long, default_value_t = scan::DEFAULT_MAX_FILE_BYTES)]
+        max_file_size: u64,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -213,6 +233,23 @@ fn main() -> Result<()> {
             let stdin = std::io::BufReader::new(std::io::stdin());
             let shared_cache_wait = std::time::Duration::from_millis(shared_cache_wait_ms);
             serve::run_with(stdin, &writer, serve::ServeConfig { scan: options, cache, shared_cache_wait, graphs: Default::default() })
+        }
+        Command::Deps { path, level, top, imports, jobs, max_file_size } => {
+            configure_threads(jobs)?;
+            check_exists(&path)?;
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            if imports {
+                let tree = deps::imports_of_tree(&path, &deps::Options { max_file_bytes: max_file_size, ..Default::default() }).map_err(|e| anyhow::anyhow!("{e}"))?;
+                serde_json::to_writer(&mut out, &tree)?;
+            } else {
+                let args = protocol::AnalyzeDependenciesArgs { path: path.to_string_lossy().into_owned(), level: Some(level), top: Some(top), ..Default::default() };
+                let options = deps_cmd::options_of(&args).map_err(anyhow::Error::msg)?;
+                let (analysis, nodes, skipped) = deps_cmd::analyze(&path, &options, max_file_size, &|| false).map_err(|e| anyhow::anyhow!("{}", deps_cmd::error_of(e).1))?;
+                out.write_all(deps_cmd::whole_json(&path.to_string_lossy(), &analysis, &nodes, &skipped)?.as_bytes())?;
+            }
+            writeln!(out)?;
+            Ok(())
         }
         Command::Symbols { paths, query, limit, format, jobs, max_file_size, cache_dir } => {
             configure_threads(jobs)?;

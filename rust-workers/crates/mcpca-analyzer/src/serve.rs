@@ -56,6 +56,13 @@
 //! * `search-symbols` — args `{"path": dir, "query": "...", "limit"?: 50, "relativeTo"?}` →
 //!   `{"root", "files", "symbols", "query", "total", "matches": [{"path","language","match",
 //!   "score", ...symbol}]}`.
+//! * `analyze-dependencies` — args `{"path": dir or file, "relativeTo"?, "level"?: "file" |
+//!   "directory" | "external", "rules"?: [{"from": glob, "to": glob}], "top"?: 10, "limit"?: 500,
+//!   "cursor"?}` → `{"root", "level", "summary", "cycles": [{"members", "shortest"}],
+//!   "mostDependedOn", "externals", "violations", "unresolved", "skipped", "page": {"offset",
+//!   "count", "totalNodes"}, "nextCursor", "nodes": [{"name", "fanIn", "fanOut", "instability",
+//!   "dependsOn": [{"to", "count"}]}]}` (`deps_cmd.rs`, the `deps` crate): one page of the nodes;
+//!   the rest is the whole tree's. Node names are relative to the analysed directory.
 //!
 //! * internal, for a large tree's `analyze-metrics` as shards (`shards.rs`; the worker's, in no tool list):
 //!   `plan-shards` (`{"path", "minBytes", "targetBytes", "maxShards"}` → `{"files", "bytes", "shards":
@@ -378,6 +385,7 @@ fn handle(request: &Request, cx: &Cx<'_>) -> Response {
         Tool::PlanShards => plan_shards(request, cx),
         Tool::AnalyzeMetricsShard => measuring_tool(request, cx, analyze_metrics_shard),
         Tool::MergeShards => merge_shards(request),
+        Tool::AnalyzeDependencies => analyze_dependencies(request, cx),
         Tool::VisualizeCodeStructure => structure_tools::visualize_code_structure(request, &symbol_options(cx)),
         Tool::VisualizeDependencies => structure_tools::visualize_dependencies(request, &symbol_options(cx)),
         Tool::BuildKnowledgeGraph => graph_tool(request, cx, structure_tools::build_knowledge_graph),
@@ -671,6 +679,13 @@ fn search_symbols_tool(request: &Request, cx: &Cx<'_>) -> ToolResult {
     let limit = args.limit.unwrap_or(DEFAULT_SEARCH_LIMIT).max(1);
     let result = symbols_cmd::search(root, args.relative_to.as_deref().map(Path::new), &args.query, limit, &symbol_options(cx)).map_err(|_| deadline_error(id))?;
     to_json(id, &result)
+}
+
+/// `analyze-dependencies` (`deps_cmd.rs`): stops between files at the deadline or on cancel.
+fn analyze_dependencies(request: &Request, cx: &Cx<'_>) -> ToolResult {
+    let args: protocol::AnalyzeDependenciesArgs = protocol::decode_args(request)?;
+    let stop = || cx.deadline.map(|d| Instant::now() >= d).unwrap_or(false) || cx.cancelled.load(Ordering::Relaxed);
+    crate::deps_cmd::serve(&request.id, &args, cx.config.scan.max_file_bytes, &stop)
 }
 
 #[cfg(test)]

@@ -43,6 +43,7 @@ pub enum Tool {
     PlanShards,
     AnalyzeMetricsShard,
     MergeShards,
+    AnalyzeDependencies,
     VisualizeCodeStructure,
     VisualizeDependencies,
     BuildKnowledgeGraph,
@@ -63,6 +64,7 @@ impl Tool {
         (Tool::PlanShards, "plan-shards"),
         (Tool::AnalyzeMetricsShard, "analyze-metrics-shard"),
         (Tool::MergeShards, "merge-shards"),
+        (Tool::AnalyzeDependencies, "analyze-dependencies"),
         // code structure (decision 023)
         (Tool::VisualizeCodeStructure, "visualize-code-structure"),
         (Tool::VisualizeDependencies, "visualize-dependencies"),
@@ -214,6 +216,38 @@ pub struct SymbolsArgs {
     /// The `nextCursor` of the previous page (opaque); none for the first page.
     #[serde(default)]
     pub cursor: Option<String>,
+}
+
+/// `analyze-dependencies` arguments: a directory (or file), one page of its graph's nodes (each
+/// with its outgoing edges) at a time; the summary, cycles, top nodes, externals, violations and
+/// unresolved imports describe the whole tree on every page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnalyzeDependenciesArgs {
+    pub path: String,
+    #[serde(default)]
+    pub relative_to: Option<String>,
+    /// `file` (default), `directory` or `external`.
+    #[serde(default)]
+    pub level: Option<String>,
+    /// Layering rules: no node matching the `from` glob may depend on a node matching `to`.
+    #[serde(default)]
+    pub rules: Option<Vec<LayerRule>>,
+    /// Most depended-on nodes to list: 0 to 1000, default 10.
+    #[serde(default)]
+    pub top: Option<usize>,
+    /// Nodes per page: at least 1; default 500, more than 10000 is taken as 10000.
+    #[serde(default)]
+    pub limit: Option<usize>,
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// One layering rule of [`AnalyzeDependenciesArgs`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct LayerRule {
+    pub from: String,
+    pub to: String,
 }
 
 /// `search-symbols` arguments (not paged: `limit` matches, default 50).

@@ -80,6 +80,7 @@ class PipelineIT {
         List<Tool> tools = client.listTools().tools();
         assertThat(tools).extracting(Tool::name).containsExactly("calculate-metrics", "analyze-metrics", "analyze-files", "analyze-repository", "symbols", "search-symbols", "ping",
                 "submit-batch", "batch-status", "batch-results", "cancel-batch", "list-batches",
+                "analyze-dependencies",
                 "visualize-code-structure", "visualize-dependencies", "build-knowledge-graph", "query-knowledge-graph",
                 "export-knowledge-graph");
         assertThat(tools).allSatisfy(t -> {

@@ -66,6 +66,7 @@ class StdioIT {
         assertThat(client.listTools().tools()).extracting(Tool::name)
                 .containsExactly("calculate-metrics", "analyze-metrics", "analyze-files", "analyze-repository", "symbols", "search-symbols", "ping",
                 "submit-batch", "batch-status", "batch-results", "cancel-batch", "list-batches",
+                "analyze-dependencies",
                 "visualize-code-structure", "visualize-dependencies", "build-knowledge-graph", "query-knowledge-graph",
                 "export-knowledge-graph");
         for (String fixture : Fixtures.withExpectations(root)) {

@@ -20,6 +20,7 @@ public final class ToolCatalog {
     static final List<String> TOOL_FILES = List.of("calculate-metrics", "analyze-metrics", "analyze-files",
             "analyze-repository", "symbols", "search-symbols", "ping",
             "submit-batch", "batch-status", "batch-results", "cancel-batch", "list-batches",
+            "analyze-dependencies",
             "visualize-code-structure", "visualize-dependencies", "build-knowledge-graph", "query-knowledge-graph",
             "export-knowledge-graph");
 
