@@ -167,6 +167,13 @@ impl GraphMemo {
         }
     }
 
+    /// `snapshot` if it is the last one taken of `root` and its graph is in memory: a caller that
+    /// names the snapshot `build-knowledge-graph` answered gets that graph without a walk of the tree.
+    fn named(&self, root: &Path, snapshot: &str) -> Option<Arc<Indexed>> {
+        let known = self.listings.lock().unwrap_or_else(|p| p.into_inner()).get(root).map(|(_, s)| s == snapshot).unwrap_or(false);
+        if known { self.get(snapshot) } else { None }
+    }
+
     /// The snapshot of `root` if its listing is what it was when that snapshot was taken.
     fn unchanged(&self, root: &Path) -> Option<String> {
         let listings = self.listings.lock().unwrap_or_else(|p| p.into_inner());
@@ -207,14 +214,20 @@ pub fn shared_key(options: &SymbolOptions<'_>, snapshot: &str) -> String {
 }
 
 /// The knowledge graph of `root` (see the module docs), its snapshot, root and where it came from.
+/// With `snapshot` (what `build-knowledge-graph` answered), the graph of that snapshot if this
+/// process has it in memory, without looking at the tree; otherwise the tree's current graph.
 pub fn graph_of(
     root: &Path,
     relative_to: Option<&Path>,
     options: &SymbolOptions<'_>,
     memo: &GraphMemo,
     shared: Option<&dyn SharedGraphs>,
+    snapshot: Option<&str>,
 ) -> Result<(Arc<Indexed>, String, String, Source), DeadlineExceeded> {
     let root_shown = crate::scan::shown_root(root, relative_to);
+    if let Some(g) = snapshot.and_then(|s| memo.named(root, s)) {
+        return Ok((g, snapshot.unwrap_or_default().to_string(), root_shown, Source::Memory));
+    }
     if let Some(snapshot) = memo.unchanged(root) {
         if let Some(g) = memo.get(&snapshot) {
             return Ok((g, snapshot, root_shown, Source::Memory));
@@ -286,7 +299,8 @@ pub fn draw(picture: &Picture, format: &str) -> Result<String, structure::Error>
     }
 }
 
-/// The dependency picture of a tree at file or directory level, edges on cycles in red; a file
+/// The dependency picture of a tree at file or directory level, edges on cycles (inside one strongly
+/// connected component) in red; a file
 /// picture past `max_nodes` files collapses to directories (and says so).
 pub fn dependency_picture(tree: &deps::TreeImports, root_shown: &str, level: &str, max_nodes: usize) -> (Picture, String, bool, Option<String>, usize) {
     let deps_level = if level == "directory" { deps::graph::Level::Directory } else { deps::graph::Level::File };
@@ -298,21 +312,19 @@ pub fn dependency_picture(tree: &deps::TreeImports, root_shown: &str, level: &st
         let (picture, note) = cap(picture, max_nodes, note);
         return (picture, "directory".into(), true, Some(note), total);
     }
-    let on_cycle: std::collections::HashSet<(usize, usize)> = graph
-        .cycles()
-        .iter()
-        .flat_map(|c| {
-            let at = |name: &String| graph.nodes().iter().position(|n| n == name);
-            c.shortest.windows(2).filter_map(move |w| Some((at(&w[0])?, at(&w[1])?))).collect::<Vec<_>>()
-        })
-        .collect();
+    // an edge lies on a cycle exactly when both its ends are in one strongly connected component
+    let component: HashMap<&str, usize> = graph.cycles().iter().enumerate().flat_map(|(i, c)| c.members.iter().map(move |m| (m.as_str(), i))).collect();
+    let on_cycle = |from: usize, to: usize| {
+        let (a, b) = (component.get(graph.nodes()[from].as_str()), component.get(graph.nodes()[to].as_str()));
+        a.is_some() && a == b
+    };
     let mut picture = Picture::default();
     for name in graph.nodes() {
         let shown = shown_under(root_shown, name);
         let group = (level == "file").then(|| structure::directory_of(&shown).to_string()).filter(|d| !d.is_empty());
         picture.node(if shown.is_empty() { ".".to_string() } else { shown }, if level == "file" { "file" } else { "directory" }, group);
     }
-    picture.edges = graph.edges().iter().map(|&(from, to, count)| Edge { from, to, kind: "imports".into(), count, highlight: on_cycle.contains(&(from, to)) }).collect();
+    picture.edges = graph.edges().iter().map(|&(from, to, count)| Edge { from, to, kind: "imports".into(), count, highlight: on_cycle(from, to) }).collect();
     if total > max_nodes {
         let (picture, note) = cap(picture, max_nodes, format!("{total} directories exceed maxNodes {max_nodes}"));
         return (picture, level.to_string(), true, Some(note), total);

@@ -6,7 +6,7 @@
 //!   "level", "collapsed", "note", "nodes", "edges", "totalNodes", "diagram"}`.
 //! * `build-knowledge-graph` `{"path"}` → `{"root", "snapshot", "source":
 //!   "built"|"memory"|"disk"|"shared", "nodes", "edges", "nodesByKind", "edgesByKind", "resolution"}`.
-//! * `query-knowledge-graph` `{"path", "op", ...query, "limit"?: 100, "cursor"?}` → `{"root",
+//! * `query-knowledge-graph` `{"path", "op", ...query, "snapshot"?, "limit"?: 100, "cursor"?}` → `{"root",
 //!   "snapshot", "op", "page": {"offset", "count", "total"}, "nextCursor", "nodes": [{...node,
 //!   "depth"?}], "edges": [{"from", "to", "kind"}]}` (edges between the page's nodes and the start).
 //! * `export-knowledge-graph` `{"path", "format", "node"?, "depth"?, "direction"?: "both",
@@ -148,7 +148,7 @@ pub fn build_knowledge_graph(request: &Request, options: &SymbolOptions<'_>, mem
     let args: BuildKnowledgeGraphArgs = protocol::decode_args(request)?;
     directory(id, &args.path)?;
     let (graph, snapshot, root, source) =
-        structure_cmd::graph_of(Path::new(&args.path), args.relative_to.as_deref().map(Path::new), options, memo, shared).map_err(|_| deadline(id))?;
+        structure_cmd::graph_of(Path::new(&args.path), args.relative_to.as_deref().map(Path::new), options, memo, shared, None).map_err(|_| deadline(id))?;
     let (nodes_by_kind, edges_by_kind) = graph.counts();
     to_json(
         id,
@@ -223,7 +223,7 @@ pub fn query_knowledge_graph(request: &Request, options: &SymbolOptions<'_>, mem
     let page = PageRequest::of(id, Some(limit), args.cursor.as_deref(), DEFAULT_QUERY_PAGE)?;
     directory(id, &args.path)?;
     let (graph, snapshot, root, _) =
-        structure_cmd::graph_of(Path::new(&args.path), args.relative_to.as_deref().map(Path::new), options, memo, shared).map_err(|_| deadline(id))?;
+        structure_cmd::graph_of(Path::new(&args.path), args.relative_to.as_deref().map(Path::new), options, memo, shared, args.snapshot.as_deref()).map_err(|_| deadline(id))?;
     let answer = query::run(&graph, &query_of(&args, &op)).map_err(|e| structure_error(id, e))?;
     let total = answer.nodes.len();
     let end = (page.offset + page.limit).min(total);
@@ -266,7 +266,7 @@ pub fn export_knowledge_graph(request: &Request, options: &SymbolOptions<'_>, me
     let max = max_nodes(id, args.max_nodes, DEFAULT_EXPORT_NODES, MAX_EXPORT_NODES)?;
     directory(id, &args.path)?;
     let (graph, snapshot, root, _) =
-        structure_cmd::graph_of(Path::new(&args.path), args.relative_to.as_deref().map(Path::new), options, memo, shared).map_err(|_| deadline(id))?;
+        structure_cmd::graph_of(Path::new(&args.path), args.relative_to.as_deref().map(Path::new), options, memo, shared, args.snapshot.as_deref()).map_err(|_| deadline(id))?;
     let mut nodes: Vec<u32> = if let Some(node) = &args.node {
         let mut q = query_of(&args, "neighbors");
         q.direction = Some(args.direction.clone().unwrap_or_else(|| "both".into()));

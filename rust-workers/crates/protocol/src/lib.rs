@@ -325,6 +325,10 @@ pub struct KnowledgeGraphArgs {
     pub format: Option<String>,
     #[serde(default)]
     pub max_nodes: Option<usize>,
+    /// The snapshot `build-knowledge-graph` answered: its graph, if the analyzer still holds it,
+    /// without a look at the tree (else the tree's current graph).
+    #[serde(default)]
+    pub snapshot: Option<String>,
 }
 
 /// How much of each file an `analyze-metrics` page holds.

@@ -65,8 +65,26 @@ class StructureToolsIT {
                 + "            t += i.price();\n        }\n        return t;\n    }\n}\n");
     }
 
+    /** The deps crate's JS fixture (rust-workers/crates/deps/tests/fixtures/js), whose edges and cycles madge 8 gave. */
+    static final Map<String, String> WEB = new LinkedHashMap<>();
+
+    static {
+        WEB.put("web/src/a.js", "import b from './b';\nimport { x } from './lib';\nconst c = require('./c');\n"
+                + "export async function load() {\n  return import('./d');\n}\nexport default b + x + c;\n");
+        WEB.put("web/src/b.js", "import a from './a';\nimport _ from 'lodash';\nexport default _.identity(a);\n");
+        WEB.put("web/src/c.js", "module.exports = 1;\n");
+        WEB.put("web/src/d.js", "import { load } from './a';\nimport missing from './missing';\nexport default load;\n");
+        WEB.put("web/src/lib/util.js", "const c = require('../c');\nconst fs = require('fs');\nmodule.exports = { x: c };\n");
+        WEB.put("web/src/lib/index.js", "export * from './util';\nexport { x } from './util.js';\n");
+    }
+
     @BeforeAll
     static void start() throws Exception {
+        for (Map.Entry<String, String> file : WEB.entrySet()) {
+            Path path = tmp.resolve("root").resolve(file.getKey());
+            Files.createDirectories(path.getParent());
+            Files.writeString(path, file.getValue());
+        }
         root = Files.createDirectories(tmp.resolve("root"));
         for (Map.Entry<String, String> file : SHOP.entrySet()) {
             // the shop twice: "fresh" is built by one test only, so its first build is never answered from memory
@@ -121,6 +139,35 @@ class StructureToolsIT {
         assertThat(count(svg, "class=\"node\"")).isEqualTo(6);
         assertThat(count(svg, "class=\"edge\"")).isEqualTo(4);
     }
+
+    /**
+     * madge 8 on the JS fixture: edges a->b, a->d, a->lib/index, b->a, d->a, lib/index->lib/util, lib/util->c, cycles
+     * [a, b] and [a, d]; the deps crate adds a->c (a require beside ESM imports, which madge skips). The four edges of
+     * madge's cycles are drawn red.
+     */
+    @Test
+    void dependenciesWithCyclesInRed() {
+        Map<String, Object> files = structured(call("visualize-dependencies", Map.of("path", "web")));
+        assertThat(files).containsEntry("root", "web").containsEntry("level", "file").containsEntry("collapsed", false)
+                .containsEntry("nodes", 6).containsEntry("edges", 8).containsEntry("diagram", WEB_MERMAID);
+        String svg = (String) structured(call("visualize-dependencies", Map.of("path", "web", "format", "svg")))
+                .get("diagram");
+        assertThat(count(svg, "class=\"node\"")).isEqualTo(6);
+        assertThat(count(svg, "class=\"edge\"")).isEqualTo(8);
+        assertThat(count(svg, "stroke=\"#dd0000\"")).isEqualTo(4 * 2); // each red edge: its line and its arrowhead
+        Map<String, Object> collapsed = structured(call("visualize-dependencies", Map.of("path", "web", "maxNodes", 5)));
+        assertThat(collapsed).containsEntry("level", "directory").containsEntry("collapsed", true)
+                .containsEntry("nodes", 2).containsEntry("totalNodes", 6)
+                .containsEntry("note", "6 files exceed maxNodes 5: collapsed to 2 directories");
+    }
+
+    static final String WEB_MERMAID = "flowchart LR\n"
+            + "  subgraph g0[\"web/src\"]\n    n0[\"web/src/a.js\"]\n    n1[\"web/src/b.js\"]\n"
+            + "    n2[\"web/src/c.js\"]\n    n3[\"web/src/d.js\"]\n  end\n"
+            + "  subgraph g1[\"web/src/lib\"]\n    n4[\"web/src/lib/index.js\"]\n    n5[\"web/src/lib/util.js\"]\n  end\n"
+            + "  n0 -->|\"imports\"| n1\n  n0 -->|\"imports\"| n2\n  n0 -->|\"imports\"| n3\n  n0 -->|\"imports\"| n4\n"
+            + "  n1 -->|\"imports\"| n0\n  n3 -->|\"imports\"| n0\n  n4 -->|\"imports ×2\"| n5\n  n5 -->|\"imports\"| n2\n"
+            + "  linkStyle 0,2,4,5 stroke:#d00,stroke-width:2px\n";
 
     @Test
     void aPicturePastItsNodeBudgetCollapsesToDirectoriesAndSaysSo() {
