@@ -63,6 +63,11 @@
 //!   "count", "totalNodes"}, "nextCursor", "nodes": [{"name", "fanIn", "fanOut", "instability",
 //!   "dependsOn": [{"to", "count"}]}]}` (`deps_cmd.rs`, the `deps` crate): one page of the nodes;
 //!   the rest is the whole tree's. Node names are relative to the analysed directory.
+//! * `visualize-code-structure`, `visualize-dependencies`, `build-knowledge-graph`,
+//!   `query-knowledge-graph`, `export-knowledge-graph` — args and answers in `structure_tools.rs`
+//!   (logic: `structure_cmd.rs` and the `structure` crate; decision 023). The knowledge-graph tools
+//!   exchange one `kg<format>:<build>:<snapshot>` entry over the shared-cache lines when the request
+//!   has `sharedCache`: `cacheLookup` before building, `cacheStore` after.
 //!
 //! * internal, for a large tree's `analyze-metrics` as shards (`shards.rs`; the worker's, in no tool list):
 //!   `plan-shards` (`{"path", "minBytes", "targetBytes", "maxShards"}` → `{"files", "bytes", "shards":
