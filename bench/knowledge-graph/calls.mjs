@@ -1,55 +1,22 @@
-// MCP tools/call over Streamable HTTP with Node's fetch (no SDK): initialize once, then one call of BUILD_ARGS
+// MCP tools/calls over Streamable HTTP (bench/shards/mcp.mjs): initialize once, then one call of BUILD_ARGS
 // to build-knowledge-graph (printed with its wall time) and a second one, then N calls of query-knowledge-graph
 // with QUERY_ARGS on the same session, one at a time, and N more with the build's `snapshot` added; prints each
 // series' p50, p90, p99, min and max in ms as JSON.
 // Usage: node calls.mjs URL N BUILD_ARGS_JSON QUERY_ARGS_JSON
+import { connect } from '../shards/mcp.mjs';
+
 const [url, n, buildJson, queryJson] = process.argv.slice(2);
-const headers = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream',
-  'MCP-Protocol-Version': '2025-06-18' };
-let nextId = 1;
-
-async function post(body, session) {
-  const h = session ? { ...headers, 'Mcp-Session-Id': session } : headers;
-  const response = await fetch(url, { method: 'POST', headers: h, body: JSON.stringify(body) });
-  const text = await response.text();
-  if (!response.ok && response.status !== 202) throw new Error(`${response.status}: ${text}`);
-  return { response, messages: parse(text) };
-}
-
-function parse(text) {
-  if (!text) return [];
-  if (text.trimStart().startsWith('{')) return [JSON.parse(text)];
-  return text.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).filter(Boolean)
-    .map((d) => JSON.parse(d));
-}
-
-async function call(session, tool, args) {
-  const id = ++nextId;
-  const started = performance.now();
-  const r = await post({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: tool, arguments: args } }, session);
-  const ms = performance.now() - started;
-  const answer = r.messages.find((m) => m.id === id);
-  if (!answer || answer.error || answer.result.isError) {
-    console.error(JSON.stringify(answer));
-    process.exit(1);
-  }
-  return { ms, content: answer.result.structuredContent };
-}
-
-const init = await post({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18',
-  capabilities: {}, clientInfo: { name: 'bench-knowledge-graph', version: '1' } } });
-const session = init.response.headers.get('mcp-session-id');
-await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, session);
-const build = await call(session, 'build-knowledge-graph', JSON.parse(buildJson));
+const call = await connect(url, 'bench-knowledge-graph');
+const build = await call('build-knowledge-graph', JSON.parse(buildJson));
 console.log(JSON.stringify({ build: { ms: Math.round(build.ms), source: build.content.source, nodes: build.content.nodes,
   edges: build.content.edges } }));
-const again = await call(session, 'build-knowledge-graph', JSON.parse(buildJson));
+const again = await call('build-knowledge-graph', JSON.parse(buildJson));
 console.log(JSON.stringify({ rebuild: { ms: Math.round(again.ms), source: again.content.source } }));
 async function latencies(args) {
   const times = [];
   let total = 0;
   for (let i = 0; i < Number(n); i++) {
-    const q = await call(session, 'query-knowledge-graph', args);
+    const q = await call('query-knowledge-graph', args);
     times.push(q.ms);
     total = q.content.page.total;
   }
