@@ -61,13 +61,14 @@ fn listing_of(root: &Path) -> Listing {
 enum Read {
     File(SourceFile, blake3::Hash),
     Other(blake3::Hash),
-    Skipped(String),
+    Skipped,
 }
 
 fn read_one(path: &Path, shown: &str, options: &SymbolOptions<'_>) -> Read {
     let mut bytes = Vec::new();
     if let Err(r) = crate::scan::read_regular(path, options.max_file_bytes, &mut bytes) {
-        return Read::Skipped(r.to_string());
+        let _ = r;
+        return Read::Skipped;
     }
     let hash = blake3::hash(&bytes);
     let binary = bytes[..bytes.len().min(8192)].contains(&0);
@@ -107,7 +108,7 @@ pub fn gather(root: &Path, relative_to: Option<&Path>, options: &SymbolOptions<'
             Read::Other(hash) => {
                 digest.update(shown.as_bytes()).update(b"\0").update(hash.as_bytes());
             }
-            Read::Skipped(_) => {} // unreadable, special or too large: in no snapshot, like a file that is not there
+            Read::Skipped => {} // unreadable, special or too large: in no snapshot, like a file that is not there
         }
     }
     Ok(Gathered { root: crate::scan::shown_root(root, relative_to), files, snapshot: digest.finalize().to_hex().to_string(), listing })
@@ -313,7 +314,8 @@ pub fn dependency_picture(tree: &deps::TreeImports, root_shown: &str, level: &st
         return (picture, "directory".into(), true, Some(note), total);
     }
     // an edge lies on a cycle exactly when both its ends are in one strongly connected component
-    let component: HashMap<&str, usize> = graph.cycles().iter().enumerate().flat_map(|(i, c)| c.members.iter().map(move |m| (m.as_str(), i))).collect();
+    let cycles = graph.cycles();
+    let component: HashMap<&str, usize> = cycles.iter().enumerate().flat_map(|(i, c)| c.members.iter().map(move |m| (m.as_str(), i))).collect();
     let on_cycle = |from: usize, to: usize| {
         let (a, b) = (component.get(graph.nodes()[from].as_str()), component.get(graph.nodes()[to].as_str()));
         a.is_some() && a == b

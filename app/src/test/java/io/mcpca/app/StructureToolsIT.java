@@ -189,9 +189,10 @@ class StructureToolsIT {
                 .containsEntry("supertypesResolved", 2).containsEntry("supertypesUnresolved", 1);
         assertThat(asMap(built.get("nodesByKind"))).containsEntry("repository", 1).containsEntry("directory", 3)
                 .containsEntry("file", 4).containsEntry("module", 2).containsEntry("class", 4)
-                .containsEntry("interface", 1).containsEntry("method", 6);
+                .containsEntry("interface", 1).containsEntry("method", 6).containsEntry("external", 1);
         assertThat(asMap(built.get("edgesByKind"))).containsEntry("contains", 11).containsEntry("defines", 11)
-                .containsEntry("extends", 1).containsEntry("implements", 1).containsEntry("calls", 2);
+                .containsEntry("extends", 1).containsEntry("implements", 1).containsEntry("calls", 2)
+                .containsEntry("imports", 3);
         Map<String, Object> again = structured(call("build-knowledge-graph", Map.of("path", "fresh")));
         // not rebuilt: the pool keeps two analyzers; the one that built it answers from memory, the other from disk
         assertThat(again.get("source")).isIn("memory", "disk");
@@ -251,6 +252,9 @@ class StructureToolsIT {
         assertThat(ids(path)).containsExactly("fn:shop/com/shop/model/Book.java#Book.compareTo",
                 "fn:shop/com/shop/model/Book.java#Book.price", "fn:shop/com/shop/model/Product.java#Product.base");
         assertThat(asList(path.get("edges"))).extracting(e -> e.get("kind")).containsExactly("calls", "calls");
+        // Cart's imports as javac resolves them: two files of the tree and the JDK's java.util (deps crate)
+        assertThat(ids(query(Map.of("op", "neighbors", "node", "shop/com/shop/Cart.java", "edgeKinds", List.of("imports")))))
+                .containsExactly("ext:jdk:java.util", "file:shop/com/shop/model/Book.java", "file:shop/com/shop/model/Item.java");
         Map<String, Object> defined = query(Map.of("op", "neighbors", "node", "shop/com/shop/Cart.java",
                 "edgeKinds", List.of("defines"), "depth", 2));
         assertThat(asList(defined.get("nodes"))).extracting(n -> n.get("id") + "@" + n.get("depth")).containsExactly(
