@@ -34,6 +34,11 @@ const STRUCTURE_FORMAT: &str = "structure-1";
 /// four graphs of a 100k-line tree are tens of MB.
 pub const MEMO_GRAPHS: usize = 4;
 
+/// Graphs larger than this are not offered to the shared store: the default of the worker's
+/// `mcpca.cache.knowledge-graph-max-bytes` (decision 023), so a graph Redis would refuse never
+/// crosses the worker's pipe.
+const SHARED_GRAPH_MAX_BYTES: usize = 16 * 1024 * 1024;
+
 /// A tree as read for one request.
 pub struct Gathered {
     pub root: String,
@@ -265,7 +270,10 @@ pub fn graph_of(
     }
     if let Some(s) = shared {
         if let Ok(json) = serde_json::to_string(&graph) {
-            s.store(&shared_key(options, &snapshot), &json);
+            // the worker's bound too (mcpca.cache.knowledge-graph-max-bytes): a larger graph never crosses the pipe
+            if json.len() <= SHARED_GRAPH_MAX_BYTES {
+                s.store(&shared_key(options, &snapshot), &json);
+            }
         }
     }
     let g = Arc::new(Indexed::new(graph));
