@@ -31,6 +31,8 @@ mod shards;
 mod shared_cache;
 mod symbols_cmd;
 mod tree_cmd;
+mod structure_cmd;
+mod structure_tools;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -145,6 +147,11 @@ enum Command {
         /// Print every file's imports (spec, kind, target) instead of the graph.
         #[arg(long)]
         imports: bool,
+        #[arg(long)]
+        jobs: Option<usize>,
+        #[arg(long, default_value_t = scan::DEFAULT_MAX_FILE_BYTES)]
+        max_file_size: u64,
+    },
     /// Search file contents as `grep -rn` prints them (`path:line:text`, paths relative to PATH);
     /// .gitignore honoured, hidden and binary files skipped (the `search-code` tool's search).
     Search {
@@ -165,6 +172,7 @@ enum Command {
         jobs: Option<usize>,
         #[arg(long, default_value_t = scan::DEFAULT_MAX_FILE_BYTES)]
         max_file_size: u64,
+    },
     /// Quality findings of a file or directory (every finding, one JSON answer): `serve`'s
     /// `analyze-quality` with its further arguments as JSON (`--args '{"rules":["duplicated-blocks"]}'`).
     Quality {
@@ -263,7 +271,7 @@ fn main() -> Result<()> {
             // Not `stdin().lock()`: the lock cannot move to serve's reader thread.
             let stdin = std::io::BufReader::new(std::io::stdin());
             let shared_cache_wait = std::time::Duration::from_millis(shared_cache_wait_ms);
-            serve::run_with(stdin, &writer, serve::ServeConfig { scan: options, cache, shared_cache_wait })
+            serve::run_with(stdin, &writer, serve::ServeConfig { scan: options, cache, shared_cache_wait, graphs: Default::default() })
         }
         Command::Deps { path, level, top, imports, jobs, max_file_size } => {
             configure_threads(jobs)?;
@@ -280,6 +288,8 @@ fn main() -> Result<()> {
                 out.write_all(deps_cmd::whole_json(&path.to_string_lossy(), &analysis, &nodes, &skipped)?.as_bytes())?;
             }
             writeln!(out)?;
+            Ok(())
+        }
         Command::Search { pattern, path, regex, ignore_case, word, include, exclude, jobs, max_file_size } => {
             configure_threads(jobs)?;
             check_exists(&path)?;

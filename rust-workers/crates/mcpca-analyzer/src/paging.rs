@@ -65,7 +65,7 @@ impl PageRequest {
     }
 }
 
-fn cursor(offset: usize) -> String {
+pub(crate) fn cursor(offset: usize) -> String {
     format!("{CURSOR_PREFIX}{offset}")
 }
 

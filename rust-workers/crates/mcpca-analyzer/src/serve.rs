@@ -63,6 +63,11 @@
 //!   "count", "totalNodes"}, "nextCursor", "nodes": [{"name", "fanIn", "fanOut", "instability",
 //!   "dependsOn": [{"to", "count"}]}]}` (`deps_cmd.rs`, the `deps` crate): one page of the nodes;
 //!   the rest is the whole tree's. Node names are relative to the analysed directory.
+//! * `visualize-code-structure`, `visualize-dependencies`, `build-knowledge-graph`,
+//!   `query-knowledge-graph`, `export-knowledge-graph` — args and answers in `structure_tools.rs`
+//!   (logic: `structure_cmd.rs` and the `structure` crate; decision 023). The knowledge-graph tools
+//!   exchange one `kg<format>:<build>:<snapshot>` entry over the shared-cache lines when the request
+//!   has `sharedCache`: `cacheLookup` before building, `cacheStore` after.
 //!
 //! * `analyze-quality` — args `{"path": file or dir, "relativeTo"?, "comparePaths"?: [dir],
 //!   "compareRelativeTo"?: [dir], "include"?: [glob], "exclude"?: [glob], "rules"?: [id],
@@ -143,6 +148,7 @@ use crate::paging::{self, Page, PageRequest};
 use crate::scan::{self, ScanOptions};
 use crate::shards;
 use crate::shared_cache::{self, Inbox, Session, SessionContext};
+use crate::structure_tools;
 use crate::symbols_cmd::{self, SkippedFile, SymbolOptions};
 
 /// Default `--memory-limit-mb`: 2 GiB of address space holds a 10 MiB file's tree (tree-sitter
@@ -167,6 +173,8 @@ pub struct ServeConfig {
     pub cache: Option<Arc<cache::Cache>>,
     /// How long a `sharedCache` request waits for its `cacheEntries` line (`--shared-cache-wait-ms`).
     pub shared_cache_wait: Duration,
+    /// Knowledge graphs built or loaded by this process, by snapshot (`structure_cmd`).
+    pub graphs: Arc<crate::structure_cmd::GraphMemo>,
 }
 
 /// Caps this process's address space (`RLIMIT_AS`); 0 leaves it unlimited.
@@ -210,7 +218,7 @@ impl<W: Write> LineWriter<W> {
 /// Runs the request loop until EOF on `input` (no cache).
 #[cfg(test)]
 pub fn run<R: BufRead + Send, W: Write + Send>(input: R, writer: &LineWriter<W>, options: &ScanOptions) -> Result<()> {
-    run_with(input, writer, ServeConfig { scan: options.clone(), cache: None, shared_cache_wait: Duration::from_millis(shared_cache::DEFAULT_WAIT_MS) })
+    run_with(input, writer, ServeConfig { scan: options.clone(), cache: None, shared_cache_wait: Duration::from_millis(shared_cache::DEFAULT_WAIT_MS), graphs: Default::default() })
 }
 
 /// What a handler thread sends back.
@@ -432,10 +440,52 @@ fn handle(request: &Request, cx: &Cx<'_>) -> Response {
         Tool::GetFile => get_file(request, cx),
         Tool::FolderStructure => folder_structure(request),
         Tool::ProjectInfo => project_info(request),
+        Tool::VisualizeCodeStructure => structure_tools::visualize_code_structure(request, &symbol_options(cx)),
+        Tool::VisualizeDependencies => structure_tools::visualize_dependencies(request, &symbol_options(cx)),
+        Tool::BuildKnowledgeGraph => graph_tool(request, cx, structure_tools::build_knowledge_graph),
+        Tool::QueryKnowledgeGraph => graph_tool(request, cx, structure_tools::query_knowledge_graph),
+        Tool::ExportKnowledgeGraph => graph_tool(request, cx, structure_tools::export_knowledge_graph),
     };
     match outcome {
         Ok(result) => Response::Result { id, result },
         Err(error) => error,
+    }
+}
+
+/// A knowledge-graph tool: with this process's graph memo and, when the request has a shared
+/// cache, the worker's Redis store of graphs (one `cacheLookup` / `cacheStore` exchange).
+fn graph_tool(
+    request: &Request,
+    cx: &Cx<'_>,
+    tool: fn(&Request, &SymbolOptions<'_>, &crate::structure_cmd::GraphMemo, Option<&dyn crate::structure_cmd::SharedGraphs>) -> ToolResult,
+) -> ToolResult {
+    let shared = WorkerGraphs { cx, id: &request.id };
+    let shared: Option<&dyn crate::structure_cmd::SharedGraphs> = cx.shared_cache.then_some(&shared as _);
+    tool(request, &symbol_options(cx), &cx.config.graphs, shared)
+}
+
+/// Graphs in the worker's shared store, asked for and handed over on this request's lines.
+struct WorkerGraphs<'a> {
+    cx: &'a Cx<'a>,
+    id: &'a str,
+}
+
+impl crate::structure_cmd::SharedGraphs for WorkerGraphs<'_> {
+    fn lookup(&self, key: &str) -> Option<String> {
+        let wait = match self.cx.deadline {
+            Some(d) => self.cx.config.shared_cache_wait.min(d.saturating_duration_since(Instant::now())),
+            None => self.cx.config.shared_cache_wait,
+        };
+        let answer = self.cx.inbox.register(self.id);
+        (self.cx.send_line)(serde_json::json!({"id": self.id, "type": "cacheLookup", "keys": [key]}).to_string());
+        let entries = answer.recv_timeout(wait);
+        self.cx.inbox.unregister(self.id);
+        let entries: std::collections::BTreeMap<String, Box<RawValue>> = serde_json::from_str(entries.ok()?.get()).ok()?;
+        entries.get(key).map(|v| v.get().to_string())
+    }
+
+    fn store(&self, key: &str, json: &str) {
+        (self.cx.send_line)(format!("{{\"id\":{},\"type\":\"cacheStore\",\"entries\":{{{}:{json}}}}}", serde_json::Value::from(self.id), serde_json::Value::from(key)));
     }
 }
 

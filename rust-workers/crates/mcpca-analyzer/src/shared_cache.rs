@@ -68,13 +68,13 @@ impl Inbox {
         self.waiting.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn register(&self, id: &str) -> mpsc::Receiver<Box<RawValue>> {
+    pub(crate) fn register(&self, id: &str) -> mpsc::Receiver<Box<RawValue>> {
         let (tx, rx) = mpsc::channel();
         *self.slot() = Some((id.to_string(), tx));
         rx
     }
 
-    fn unregister(&self, id: &str) {
+    pub(crate) fn unregister(&self, id: &str) {
         let mut slot = self.slot();
         if slot.as_ref().is_some_and(|(waiting, _)| waiting == id) {
             *slot = None;

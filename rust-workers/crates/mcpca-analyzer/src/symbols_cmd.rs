@@ -23,6 +23,13 @@ pub struct SymbolOptions<'a> {
     pub cancelled: Option<&'a AtomicBool>,
 }
 
+impl SymbolOptions<'_> {
+    /// The deadline passed or the request was cancelled.
+    pub fn expired(&self) -> bool {
+        self.deadline.map(|d| Instant::now() >= d).unwrap_or(false) || self.cancelled.map(|c| c.load(Ordering::Relaxed)).unwrap_or(false)
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SkippedFile {
     pub path: String,
@@ -79,10 +86,7 @@ pub fn collect(
     options: &SymbolOptions<'_>,
     progress: &(dyn Fn(u64, u64, &str) + Sync),
 ) -> Result<SymbolsResult, DeadlineExceeded> {
-    let expired = || {
-        options.deadline.map(|d| Instant::now() >= d).unwrap_or(false)
-            || options.cancelled.map(|c| c.load(Ordering::Relaxed)).unwrap_or(false)
-    };
+    let expired = || options.expired();
     let walked = crate::scan::walk(root, relative_to, progress, |path, shown| {
         if expired() {
             return None;

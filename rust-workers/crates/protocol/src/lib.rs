@@ -55,6 +55,11 @@ pub enum Tool {
     GetFile,
     FolderStructure,
     ProjectInfo,
+    VisualizeCodeStructure,
+    VisualizeDependencies,
+    BuildKnowledgeGraph,
+    QueryKnowledgeGraph,
+    ExportKnowledgeGraph,
 }
 
 impl Tool {
@@ -83,6 +88,12 @@ impl Tool {
         (Tool::GetFile, "get-file"),
         (Tool::FolderStructure, "folder-structure"),
         (Tool::ProjectInfo, "project-info"),
+        // code structure (decision 023)
+        (Tool::VisualizeCodeStructure, "visualize-code-structure"),
+        (Tool::VisualizeDependencies, "visualize-dependencies"),
+        (Tool::BuildKnowledgeGraph, "build-knowledge-graph"),
+        (Tool::QueryKnowledgeGraph, "query-knowledge-graph"),
+        (Tool::ExportKnowledgeGraph, "export-knowledge-graph"),
     ];
 
     pub fn from_name(name: &str) -> Option<Tool> {
@@ -295,77 +306,6 @@ pub struct HistoryWindowArgs {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PageArgs {
-/// `analyze-quality` arguments: the findings of a file or tree, one page at a time; the summary,
-/// scores and clone classes of the whole tree come with every page.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AnalyzeQualityArgs {
-    pub path: String,
-    #[serde(default)]
-    pub relative_to: Option<String>,
-    /// Further trees whose blocks `duplicated-blocks` compares with this one's (the worker's
-    /// confined real paths), each shown relative to the same entry of `compareRelativeTo`.
-    #[serde(default)]
-    pub compare_paths: Vec<String>,
-    #[serde(default)]
-    pub compare_relative_to: Vec<String>,
-    /// Globs on the paths below `path` (`*` crosses `/`): only matching files / no matching file.
-/// How `search-code` reads its `pattern`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SearchMode {
-    /// The pattern's characters as they are.
-    #[default]
-    Literal,
-    /// A regular expression (the Rust `regex` crate's syntax).
-    Regex,
-    /// A tree-sitter query (S-expression patterns with captures) in `language`.
-    Structural,
-}
-
-/// `search-code` arguments: matches in path, then line order, paged (`limit`, `cursor`) over the
-/// first `maxResults`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SearchCodeArgs {
-    pub path: String,
-    #[serde(default)]
-    pub relative_to: Option<String>,
-    pub pattern: String,
-    #[serde(default)]
-    pub mode: SearchMode,
-    /// The grammar a structural query is written for (and the files it reads).
-    #[serde(default)]
-    pub language: Option<String>,
-    /// Default true.
-    #[serde(default)]
-    pub case_sensitive: Option<bool>,
-    #[serde(default)]
-    pub whole_word: bool,
-    #[serde(default)]
-    pub include: Vec<String>,
-    #[serde(default)]
-    pub exclude: Vec<String>,
-    /// Rule ids to run (all by default).
-    #[serde(default)]
-    pub rules: Option<Vec<String>>,
-    /// `info` (default), `minor`, `major` or `critical`.
-    #[serde(default)]
-    pub min_severity: Option<String>,
-    /// At most this many findings in all (default 10000, at most 100000).
-    #[serde(default)]
-    pub max_issues: Option<usize>,
-    /// Per rule id, threshold name → value, over the defaults.
-    #[serde(default)]
-    pub thresholds: std::collections::BTreeMap<String, std::collections::BTreeMap<String, f64>>,
-    /// Findings per page (default 100).
-    /// Lines before and after each text match: 0 to 20, default 0.
-    #[serde(default)]
-    pub context_lines: usize,
-    /// 1 to 10000, default 1000.
-    #[serde(default)]
-    pub max_results: Option<usize>,
-    /// Matches per page: default 100.
     #[serde(default)]
     pub limit: Option<usize>,
     #[serde(default)]
@@ -437,6 +377,111 @@ pub struct ChangeCouplingArgs {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EvolutionPathwayArgs {
+    pub path: String,
+    #[serde(default)]
+    pub relative_to: Option<String>,
+    #[serde(default)]
+    pub commits: Option<usize>,
+    #[serde(default)]
+    pub samples: Option<usize>,
+}
+
+/// `analyze-quality` arguments: the findings of a file or tree, one page at a time; the summary,
+/// scores and clone classes of the whole tree come with every page.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnalyzeQualityArgs {
+    pub path: String,
+    #[serde(default)]
+    pub relative_to: Option<String>,
+    /// Further trees whose blocks `duplicated-blocks` compares with this one's (the worker's
+    /// confined real paths), each shown relative to the same entry of `compareRelativeTo`.
+    #[serde(default)]
+    pub compare_paths: Vec<String>,
+    #[serde(default)]
+    pub compare_relative_to: Vec<String>,
+    /// Globs on the paths below `path` (`*` crosses `/`): only matching files / no matching file.
+    #[serde(default)]
+    pub include: Vec<String>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Rule ids to run (all by default).
+    #[serde(default)]
+    pub rules: Option<Vec<String>>,
+    /// `info` (default), `minor`, `major` or `critical`.
+    #[serde(default)]
+    pub min_severity: Option<String>,
+    /// At most this many findings in all (default 10000, at most 100000).
+    #[serde(default)]
+    pub max_issues: Option<usize>,
+    /// Per rule id, threshold name → value, over the defaults.
+    #[serde(default)]
+    pub thresholds: std::collections::BTreeMap<String, std::collections::BTreeMap<String, f64>>,
+    /// Findings per page (default 100).
+    #[serde(default)]
+    pub limit: Option<usize>,
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// `list-quality-rules` arguments.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListQualityRulesArgs {
+    /// Only the rules covering this language (a wire name: `java`, `python`, ...).
+    #[serde(default)]
+    pub language: Option<String>,
+}
+
+/// How `search-code` reads its `pattern`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchMode {
+    /// The pattern's characters as they are.
+    #[default]
+    Literal,
+    /// A regular expression (the Rust `regex` crate's syntax).
+    Regex,
+    /// A tree-sitter query (S-expression patterns with captures) in `language`.
+    Structural,
+}
+
+/// `search-code` arguments: matches in path, then line order, paged (`limit`, `cursor`) over the
+/// first `maxResults`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchCodeArgs {
+    pub path: String,
+    #[serde(default)]
+    pub relative_to: Option<String>,
+    pub pattern: String,
+    #[serde(default)]
+    pub mode: SearchMode,
+    /// The grammar a structural query is written for (and the files it reads).
+    #[serde(default)]
+    pub language: Option<String>,
+    /// Default true.
+    #[serde(default)]
+    pub case_sensitive: Option<bool>,
+    #[serde(default)]
+    pub whole_word: bool,
+    #[serde(default)]
+    pub include: Vec<String>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Lines before and after each text match: 0 to 20, default 0.
+    #[serde(default)]
+    pub context_lines: usize,
+    /// 1 to 10000, default 1000.
+    #[serde(default)]
+    pub max_results: Option<usize>,
+    /// Matches per page: default 100.
+    #[serde(default)]
+    pub limit: Option<usize>,
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
 /// `get-file` arguments: lines `startLine..=endLine` (from 1; default the whole file) of at most
 /// `maxBytes` of text.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -446,16 +491,6 @@ pub struct GetFileArgs {
     #[serde(default)]
     pub relative_to: Option<String>,
     #[serde(default)]
-    pub commits: Option<usize>,
-    #[serde(default)]
-    pub samples: Option<usize>,
-/// `list-quality-rules` arguments.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListQualityRulesArgs {
-    /// Only the rules covering this language (a wire name: `java`, `python`, ...).
-    #[serde(default)]
-    pub language: Option<String>,
     pub start_line: Option<usize>,
     #[serde(default)]
     pub end_line: Option<usize>,
@@ -486,6 +521,75 @@ pub struct ProjectInfoArgs {
     pub path: String,
     #[serde(default)]
     pub relative_to: Option<String>,
+}
+
+/// `visualize-code-structure` and `visualize-dependencies` arguments: a picture of a tree.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VisualizeArgs {
+    pub path: String,
+    #[serde(default)]
+    pub relative_to: Option<String>,
+    /// `mermaid` (default), `dot` or `svg`.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// `visualize-dependencies`: `file` (default) or `directory`.
+    #[serde(default)]
+    pub level: Option<String>,
+    /// Most nodes drawn before the picture collapses to directories (default 150).
+    #[serde(default)]
+    pub max_nodes: Option<usize>,
+}
+
+/// `build-knowledge-graph` arguments.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BuildKnowledgeGraphArgs {
+    pub path: String,
+    #[serde(default)]
+    pub relative_to: Option<String>,
+}
+
+/// `query-knowledge-graph` and `export-knowledge-graph` arguments (the query form is in the
+/// `structure` crate's `query.rs`; `format` and `maxNodes` are the export's).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KnowledgeGraphArgs {
+    pub path: String,
+    #[serde(default)]
+    pub relative_to: Option<String>,
+    #[serde(default)]
+    pub op: Option<String>,
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub node: Option<String>,
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+    #[serde(default)]
+    pub edge_kinds: Option<Vec<String>>,
+    #[serde(default)]
+    pub direction: Option<String>,
+    #[serde(default)]
+    pub depth: Option<u32>,
+    #[serde(default)]
+    pub relation: Option<String>,
+    #[serde(default)]
+    pub limit: Option<usize>,
+    #[serde(default)]
+    pub cursor: Option<String>,
+    #[serde(default)]
+    pub format: Option<String>,
+    #[serde(default)]
+    pub max_nodes: Option<usize>,
+    /// The snapshot `build-knowledge-graph` answered: its graph, if the analyzer still holds it,
+    /// without a look at the tree (else the tree's current graph).
+    #[serde(default)]
+    pub snapshot: Option<String>,
 }
 
 /// How much of each file an `analyze-metrics` page holds.

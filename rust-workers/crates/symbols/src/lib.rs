@@ -46,6 +46,9 @@
 //!   `initialize` always private (`lang::members`).
 //! * Lines and columns are 1-based; columns count bytes.
 //!
+//! [`file_structure`] adds each type's supertypes (`extends`, `implements`) and the names each
+//! function calls, in the same walk (rules in `structure.rs`).
+//!
 //! A search (`search-symbols`): `{"query": "pars", "total": 12, "matches": [{"path": …,
 //! "language": …, "match": "exact"|"prefix"|"substring", "score": 70, …symbol fields}]}`,
 //! best first: exact (case-sensitive, then not) > prefix > camel-case/underscore word start >
@@ -53,6 +56,8 @@
 
 mod index;
 mod outline;
+mod structure;
 
 pub use index::{Match, MatchKind, SearchResult, SymbolIndex};
 pub use outline::{outline, FileSymbols, Symbol};
+pub use structure::{file_structure, Call, FileStructure, Supertypes};

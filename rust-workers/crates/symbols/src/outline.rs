@@ -57,6 +57,19 @@ const BODY_KINDS: &[&str] = &[
 /// it: whatever the tree recognised is listed.
 pub fn outline(lang: Language, source: &[u8]) -> Vec<Symbol> {
     let Ok(tree) = lang::parse(lang, source) else { return Vec::new() };
+    walk(lang, &tree, source, &mut |_, _, _, _| {})
+}
+
+/// The outline of a parsed `tree`; `visit(node, symbols, innermost, declares)` sees every node
+/// after the symbol it declares (if any; then `declares`) was pushed, with the index of the
+/// innermost enclosing symbol
+/// (the structure walk in `structure.rs` collects supertypes and calls this way, in one pass).
+pub(crate) fn walk(
+    lang: Language,
+    tree: &lang::tree_sitter::Tree,
+    source: &[u8],
+    visit: &mut dyn FnMut(Node<'_>, &[Symbol], Option<usize>, bool),
+) -> Vec<Symbol> {
     let mut symbols: Vec<Symbol> = Vec::new();
     // (end byte of the enclosing declaration, index into `symbols`)
     let mut stack: Vec<(usize, usize)> = Vec::new();
@@ -70,10 +83,13 @@ pub fn outline(lang: Language, source: &[u8]) -> Vec<Symbol> {
                 break;
             }
         }
+        let mut declares = false;
         if let Some(symbol) = declared(lang, node, source, stack.last().map(|&(_, i)| &symbols[i])) {
             symbols.push(symbol);
             stack.push((node.end_byte().max(node.start_byte() + 1), symbols.len() - 1));
+            declares = true;
         }
+        visit(node, &symbols, stack.last().map(|&(_, i)| i), declares);
         if cursor.goto_first_child() {
             continue;
         }
@@ -88,7 +104,7 @@ pub fn outline(lang: Language, source: &[u8]) -> Vec<Symbol> {
     }
 }
 
-fn text<'s>(node: Node<'_>, source: &'s [u8]) -> std::borrow::Cow<'s, str> {
+pub(crate) fn text<'s>(node: Node<'_>, source: &'s [u8]) -> std::borrow::Cow<'s, str> {
     String::from_utf8_lossy(&source[node.start_byte()..node.end_byte()])
 }
 

@@ -85,7 +85,9 @@ class PipelineIT {
                 "analyze-dependencies",
                 "analyze-history", "hotspots", "socio-technical-analysis", "change-coupling", "evolution-pathway",
                 "analyze-quality", "list-quality-rules",
-                "search-code", "get-file", "folder-structure", "project-info");
+                "search-code", "get-file", "folder-structure", "project-info",
+                "visualize-code-structure", "visualize-dependencies", "build-knowledge-graph", "query-knowledge-graph",
+                "export-knowledge-graph");
         assertThat(tools).allSatisfy(t -> {
             assertThat(t.inputSchema()).isNotNull();
             assertThat(t.outputSchema()).isNotEmpty();

@@ -71,7 +71,9 @@ class StdioIT {
                 "analyze-dependencies",
                 "analyze-history", "hotspots", "socio-technical-analysis", "change-coupling", "evolution-pathway",
                 "analyze-quality", "list-quality-rules",
-                "search-code", "get-file", "folder-structure", "project-info");
+                "search-code", "get-file", "folder-structure", "project-info",
+                "visualize-code-structure", "visualize-dependencies", "build-knowledge-graph", "query-knowledge-graph",
+                "export-knowledge-graph");
         for (String fixture : Fixtures.withExpectations(root)) {
             CallToolResult result = client.callTool(new CallToolRequest("calculate-metrics", Map.of("path", fixture)));
             Fixtures.assertAgrees(fixture, PipelineIT.structured(result), Fixtures.expected(root, fixture));

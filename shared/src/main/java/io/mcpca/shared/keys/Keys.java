@@ -148,6 +148,20 @@ public final class Keys {
     }
 
     /**
+     * A tree's knowledge graph, shared between workers: {@code key} is the analyzer's name for it ({@code kg<format>:
+     * <snapshot digest>}, the digest of every file's path and content hash), so a changed tree is another key.
+     * Written with a TTL and only below a size bound (decision 023).
+     */
+    public String knowledgeGraph(String key) {
+        return prefix + ":kg:{" + key + "}";
+    }
+
+    /** SCAN pattern of every {@link #knowledgeGraph} key. */
+    public String knowledgeGraphPattern() {
+        return prefix + ":kg:*";
+    }
+
+    /**
      * The shard record of a call that runs as shards (its plan, each shard's answer, who merges), in the call's
      * own slot; it expires shortly after the call's deadline.
      */

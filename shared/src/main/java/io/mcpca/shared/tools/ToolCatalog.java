@@ -25,7 +25,9 @@ public final class ToolCatalog {
             "analyze-dependencies",
             "analyze-history", "hotspots", "socio-technical-analysis", "change-coupling", "evolution-pathway",
             "analyze-quality", "list-quality-rules",
-            "search-code", "get-file", "folder-structure", "project-info");
+            "search-code", "get-file", "folder-structure", "project-info",
+            "visualize-code-structure", "visualize-dependencies", "build-knowledge-graph", "query-knowledge-graph",
+            "export-knowledge-graph");
 
     private final Map<String, ToolDescriptor> tools;
     private final List<String> order;

@@ -18,7 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link SharedFileResults} in Redis: one string per file under {@link Keys#sharedFile}, with a TTL. A lookup
+ * {@link SharedFileResults} in Redis: one string per file under {@link Keys#sharedFile}, with a TTL. Keys the
+ * analyzer names {@code kg<format>:<snapshot>} are whole knowledge graphs (decision 023): they live under
+ * {@link Keys#knowledgeGraph} with their own TTL, and one larger than {@code graphMaxBytes} is not stored. A lookup
  * is one pipeline of GETs (single-key commands: no CROSSSLOT on a cluster) and waits at most
  * {@link #LOOKUP_TIMEOUT}; a store is one pipeline of SETs nobody waits for.
  *
@@ -37,6 +39,8 @@ public final class RedisSharedFileResults implements SharedFileResults {
     private final RedisAsyncCommands<String, byte[]> redis;
     private final Keys keys;
     private final SetArgs expiry;
+    private final SetArgs graphExpiry;
+    private final long graphMaxBytes;
     private final Counter hits;
     private final Counter misses;
     private final Counter stored;
@@ -44,6 +48,13 @@ public final class RedisSharedFileResults implements SharedFileResults {
 
     public RedisSharedFileResults(StatefulRedisConnection<String, byte[]> connection, Keys keys, Duration ttl,
                                   MeterRegistry meters) {
+        this(connection, keys, ttl, Duration.ofHours(6), 16L * 1024 * 1024, meters);
+    }
+
+    public RedisSharedFileResults(StatefulRedisConnection<String, byte[]> connection, Keys keys, Duration ttl,
+                                  Duration graphTtl, long graphMaxBytes, MeterRegistry meters) {
+        this.graphExpiry = SetArgs.Builder.px(graphTtl.toMillis());
+        this.graphMaxBytes = graphMaxBytes;
         this.connection = connection;
         this.redis = connection.async();
         this.keys = keys;
@@ -73,7 +84,7 @@ public final class RedisSharedFileResults implements SharedFileResults {
             synchronized (this) {
                 for (String key : wanted) {
                     if (key.length() <= MAX_KEY_LENGTH && !pending.containsKey(key)) {
-                        pending.put(key, redis.get(keys.sharedFile(key)));
+                        pending.put(key, redis.get(redisKey(key)));
                     }
                 }
                 connection.flushCommands();
@@ -107,8 +118,10 @@ public final class RedisSharedFileResults implements SharedFileResults {
         try {
             synchronized (this) {
                 entries.forEach((key, entry) -> {
-                    if (key.length() <= MAX_KEY_LENGTH) {
-                        writes.add(redis.set(keys.sharedFile(key), entry.getBytes(StandardCharsets.UTF_8), expiry));
+                    byte[] bytes = entry.getBytes(StandardCharsets.UTF_8);
+                    boolean graph = isGraph(key);
+                    if (key.length() <= MAX_KEY_LENGTH && !(graph && bytes.length > graphMaxBytes)) {
+                        writes.add(redis.set(redisKey(key), bytes, graph ? graphExpiry : expiry));
                     }
                 });
                 connection.flushCommands();
@@ -120,5 +133,15 @@ public final class RedisSharedFileResults implements SharedFileResults {
         for (RedisFuture<String> write : writes) {
             write.whenComplete((ok, e) -> (e == null ? stored : failures).increment());
         }
+    }
+
+    /** A knowledge graph's key as the analyzer names it: {@code kg} + format digits + {@code :}. */
+    static boolean isGraph(String key) {
+        int colon = key.indexOf(':');
+        return key.startsWith("kg") && colon > 2 && key.substring(2, colon).chars().allMatch(Character::isDigit);
+    }
+
+    private String redisKey(String key) {
+        return isGraph(key) ? keys.knowledgeGraph(key) : keys.sharedFile(key);
     }
 }

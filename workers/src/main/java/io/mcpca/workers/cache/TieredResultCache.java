@@ -152,13 +152,13 @@ public final class TieredResultCache implements ResultCache, AutoCloseable {
     }
 
     /**
-     * Removes every per-file result shared between workers ({@link RedisSharedFileResults}); the analyzers'
-     * own disk caches keep theirs.
+     * Removes every per-file result and knowledge graph shared between workers ({@link RedisSharedFileResults});
+     * the analyzers' own disk caches keep theirs.
      *
      * @return how many were removed
      */
     public static long clearSharedFiles(RedisCommands<String, byte[]> redis, Keys keys) {
-        return unlinkMatching(redis, keys.sharedFilePattern());
+        return unlinkMatching(redis, keys.sharedFilePattern()) + unlinkMatching(redis, keys.knowledgeGraphPattern());
     }
 
     /** SCAN (never KEYS) and UNLINK, a page at a time. */

@@ -40,6 +40,22 @@ public class ResultCacheProperties {
      */
     private Duration sharedFileTtl = Duration.ofHours(24);
 
+    /**
+     * Lifetime of a shared knowledge graph in Redis (decision 023). Graphs are keyed by the tree's content
+     * snapshot, so the TTL bounds memory, never staleness; six hours covers an agent's session on a tree.
+     */
+    private Duration knowledgeGraphTtl = Duration.ofHours(6);
+
+    /**
+     * A knowledge graph larger than this is not shared (each worker's analyzer keeps its own on disk): 16 MiB is
+     * the graph of a ~1M-line tree, and bounds what one snapshot costs Redis.
+     */
+    private long knowledgeGraphMaxBytes = 16L * 1024 * 1024;
+
+    public Duration getKnowledgeGraphTtl() { return knowledgeGraphTtl; }
+    public void setKnowledgeGraphTtl(Duration knowledgeGraphTtl) { this.knowledgeGraphTtl = knowledgeGraphTtl; }
+    public long getKnowledgeGraphMaxBytes() { return knowledgeGraphMaxBytes; }
+    public void setKnowledgeGraphMaxBytes(long knowledgeGraphMaxBytes) { this.knowledgeGraphMaxBytes = knowledgeGraphMaxBytes; }
     public boolean isSharedFiles() { return sharedFiles; }
     public void setSharedFiles(boolean sharedFiles) { this.sharedFiles = sharedFiles; }
     public Duration getSharedFileTtl() { return sharedFileTtl; }

@@ -72,6 +72,7 @@ public class WorkerEventsConfiguration {
         StatefulRedisConnection<String, byte[]> connection =
                 events.client().connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
         return new RedisSharedFileResults(connection, keys, properties.getSharedFileTtl(),
+                properties.getKnowledgeGraphTtl(), properties.getKnowledgeGraphMaxBytes(),
                 meters.getIfAvailable(SimpleMeterRegistry::new));
     }
 
