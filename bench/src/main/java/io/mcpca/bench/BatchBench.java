@@ -21,7 +21,9 @@ import java.util.Map;
  * batch-status until COMPLETED; same server, same workers, same run. Two disjoint file sets of the same shape, so
  * neither run finds the other's results in any cache. Prints items/s of each, their ratio, and how long
  * submit-batch took to answer.
- * Usage: BatchBench baseUrl root items inFlight
+ * With the system properties {@code bench.serverPid} and {@code bench.redisPort} it also prints each run's CPU per
+ * item of the server JVM, its analyzers, Redis and this client ({@link PhaseCpu}).
+ * Usage: BatchBench baseUrl root items inFlight [rounds]
  */
 public final class BatchBench {
 
@@ -35,8 +37,7 @@ public final class BatchBench {
         Path root = Path.of(args[1]);
         int items = Integer.parseInt(args[2]);
         int inFlight = Integer.parseInt(args[3]);
-        List<String> single = files(root, "single", items);
-        List<String> batched = files(root, "batch", items);
+        int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 1;
         List<McpSyncClient> clients = new ArrayList<>();
         try {
             for (int i = 0; i < inFlight; i++) {
@@ -50,34 +51,51 @@ public final class BatchBench {
                     ok(clients.get(id), "calculate-metrics", Map.of("path", warm.get((id * 997 + n++) % warm.size())));
                 }
             });
-            java.util.concurrent.atomic.AtomicInteger cursor = new java.util.concurrent.atomic.AtomicInteger();
-            double individual = ConcurrentLoops.run(inFlight, items, (id, next) -> {
-                while (next.getAsBoolean()) {
-                    ok(clients.get(id), "calculate-metrics", Map.of("path", single.get(cursor.getAndIncrement())));
-                }
-            });
-            McpSyncClient one = clients.get(0);
-            long begin = System.nanoTime();
-            JsonNode created = ok(one, "submit-batch", Map.of("files", batched, "name", "bench"));
-            double submitMs = (System.nanoTime() - begin) / 1e6;
-            String id = created.get("batchId").asText();
-            JsonNode status;
-            do {
-                Thread.sleep(100);
-                status = ok(one, "batch-status", Map.of("batchId", id));
-            } while (!status.get("state").asText().equals("COMPLETED"));
-            double seconds = (System.nanoTime() - begin) / 1e9;
-            double batch = items / seconds;
-            System.out.printf("bench/batch: %d calculate-metrics items, %d in flight for the individual calls, %d cores%n",
-                    items, inFlight, Runtime.getRuntime().availableProcessors());
-            System.out.printf("  individual MCP calls: %.0f items/s%n", individual);
-            System.out.printf("  one batch:            %.0f items/s (submit to COMPLETED; server's own rate %s/s), "
-                    + "%d succeeded%n", batch, status.get("itemsPerSecond"), status.get("counts").get("SUCCEEDED").asInt());
-            System.out.printf("  batch / individual:   %.2fx%n", batch / individual);
-            System.out.printf("  submit-batch of %d items answered in %.0f ms%n", items, submitMs);
+            System.out.printf("bench/batch: %d calculate-metrics items, %d in flight for the individual calls, %d cores, "
+                    + "%d round(s)%n", items, inFlight, Runtime.getRuntime().availableProcessors(), rounds);
+            for (int round = 1; round <= rounds; round++) {
+                round(clients, root, items, round);
+            }
         } finally {
             clients.forEach(McpSyncClient::closeGracefully);
         }
+    }
+
+    /** One round: the individual calls, then the batch, each on files of its own (never seen by any cache). */
+    private static void round(List<McpSyncClient> clients, Path root, int items, int round) throws Exception {
+        List<String> single = files(root, "single" + round, items);
+        List<String> batched = files(root, "batch" + round, items);
+        java.util.concurrent.atomic.AtomicInteger cursor = new java.util.concurrent.atomic.AtomicInteger();
+        PhaseCpu cpu = new PhaseCpu(Long.getLong("bench.serverPid", 0L), System.getProperty("bench.redisPort", ""));
+        cpu.begin();
+        double individual = ConcurrentLoops.run(clients.size(), items, (id, next) -> {
+            while (next.getAsBoolean()) {
+                ok(clients.get(id), "calculate-metrics", Map.of("path", single.get(cursor.getAndIncrement())));
+            }
+        });
+        String individualCpu = cpu.perItem(items);
+        McpSyncClient one = clients.get(0);
+        cpu.begin();
+        long begin = System.nanoTime();
+        JsonNode created = ok(one, "submit-batch", Map.of("files", batched, "name", "bench"));
+        double submitMs = (System.nanoTime() - begin) / 1e6;
+        String id = created.get("batchId").asText();
+        JsonNode status;
+        do {
+            Thread.sleep(100);
+            status = ok(one, "batch-status", Map.of("batchId", id));
+        } while (!status.get("state").asText().equals("COMPLETED"));
+        double seconds = (System.nanoTime() - begin) / 1e9;
+        String batchCpu = cpu.perItem(items);
+        double batch = items / seconds;
+        System.out.printf("round %d (load average %s)%n", round, Files.readString(Path.of("/proc/loadavg")).trim());
+        System.out.printf("  individual MCP calls: %.0f items/s%n", individual);
+        System.out.printf("  one batch:            %.0f items/s (submit to COMPLETED; server's own rate %s/s), "
+                + "%d succeeded%n", batch, status.get("itemsPerSecond"), status.get("counts").get("SUCCEEDED").asInt());
+        System.out.printf("  batch / individual:   %.2fx%n", batch / individual);
+        System.out.printf("  submit-batch of %d items answered in %.0f ms%n", items, submitMs);
+        System.out.printf("  CPU per item, individual: %s%n", individualCpu);
+        System.out.printf("  CPU per item, batch:      %s%n", batchCpu);
     }
 
     /** {@code n} small Python files under root/set, each a little different, as root-relative paths. */

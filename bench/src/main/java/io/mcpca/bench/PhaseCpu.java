@@ -1,0 +1,62 @@
+package io.mcpca.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Where one phase of a benchmark spends CPU, per item: the server JVM, its analyzer processes (its descendants),
+ * the Redis server and this client JVM. CPU time moves far less than wall time with whatever else a shared machine
+ * runs, so the split is the number to read when the rates are noisy.
+ */
+final class PhaseCpu {
+
+    private final Optional<ProcessHandle> server;
+    private final Optional<ProcessHandle> redis;
+    private Map<String, Long> start = Map.of();
+
+    /** @param serverPid the server JVM's pid, or 0 when unknown; @param redisPort its Redis server's port */
+    PhaseCpu(long serverPid, String redisPort) {
+        this.server = serverPid > 0 ? ProcessHandle.of(serverPid) : Optional.empty();
+        this.redis = redisPort.isEmpty() ? Optional.empty() : ProcessHandle.allProcesses()
+                .filter(p -> cmdline(p).contains("redis-server") && cmdline(p).contains(":" + redisPort)).findFirst();
+    }
+
+    void begin() {
+        start = sample();
+    }
+
+    /** CPU microseconds per item of each process group since {@link #begin}. */
+    String perItem(int items) {
+        Map<String, Long> end = sample();
+        return end.entrySet().stream().map(e -> String.format("%s %.0f us", e.getKey(),
+                (e.getValue() - start.getOrDefault(e.getKey(), 0L)) / 1e3 / items)).collect(Collectors.joining(", "));
+    }
+
+    private Map<String, Long> sample() {
+        Map<String, Long> cpu = new LinkedHashMap<>();
+        cpu.put("server JVM", nanos(server.stream().toList()));
+        cpu.put("analyzers", nanos(server.stream().flatMap(ProcessHandle::descendants).toList()));
+        cpu.put("redis", nanos(redis.stream().toList()));
+        cpu.put("client JVM", nanos(List.of(ProcessHandle.current())));
+        return cpu;
+    }
+
+    /** As /proc shows it (redis-server rewrites its title to "redis-server host:port"). */
+    private static String cmdline(ProcessHandle p) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline")).replace('\0', ' ');
+        } catch (java.io.IOException | RuntimeException gone) {
+            return "";
+        }
+    }
+
+    private static long nanos(List<ProcessHandle> handles) {
+        return handles.stream().mapToLong(h -> h.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
+    }
+}
