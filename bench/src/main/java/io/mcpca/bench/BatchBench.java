@@ -22,7 +22,8 @@ import java.util.Map;
  * neither run finds the other's results in any cache. Prints items/s of each, their ratio, and how long
  * submit-batch took to answer.
  * With the system properties {@code bench.serverPid} and {@code bench.redisPort} it also prints each run's CPU per
- * item of the server JVM, its analyzers, Redis and this client ({@link PhaseCpu}).
+ * item of the server JVM, its analyzers, Redis and this client ({@link PhaseCpu}); with {@code bench.jfrDir} also a
+ * JFR recording of the server per run.
  * Usage: BatchBench baseUrl root items inFlight [rounds]
  */
 public final class BatchBench {
@@ -66,8 +67,9 @@ public final class BatchBench {
         List<String> single = files(root, "single" + round, items);
         List<String> batched = files(root, "batch" + round, items);
         java.util.concurrent.atomic.AtomicInteger cursor = new java.util.concurrent.atomic.AtomicInteger();
-        PhaseCpu cpu = new PhaseCpu(Long.getLong("bench.serverPid", 0L), System.getProperty("bench.redisPort", ""));
-        cpu.begin();
+        PhaseCpu cpu = new PhaseCpu(Long.getLong("bench.serverPid", 0L), System.getProperty("bench.redisPort", ""),
+                java.util.Optional.ofNullable(System.getProperty("bench.jfrDir")).map(Path::of));
+        cpu.begin("individual-" + round);
         double individual = ConcurrentLoops.run(clients.size(), items, (id, next) -> {
             while (next.getAsBoolean()) {
                 ok(clients.get(id), "calculate-metrics", Map.of("path", single.get(cursor.getAndIncrement())));
@@ -75,7 +77,7 @@ public final class BatchBench {
         });
         String individualCpu = cpu.perItem(items);
         McpSyncClient one = clients.get(0);
-        cpu.begin();
+        cpu.begin("batch-" + round);
         long begin = System.nanoTime();
         JsonNode created = ok(one, "submit-batch", Map.of("files", batched, "name", "bench"));
         double submitMs = (System.nanoTime() - begin) / 1e6;
