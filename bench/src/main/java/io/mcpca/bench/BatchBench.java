@@ -39,28 +39,35 @@ public final class BatchBench {
         int items = Integer.parseInt(args[2]);
         int inFlight = Integer.parseInt(args[3]);
         int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 1;
-        List<McpSyncClient> clients = new ArrayList<>();
+        // warm-up of the batch path (submit, the lane, outcomes, status) on a client of its own, so the measured
+        // batch does not pay its JIT; the callers' clients come after it (a client idle through a batch finds its
+        // connection closed by the server's keep-alive timeout, which the JDK client reports as an error)
+        McpSyncClient warmer = client(url);
         try {
-            for (int i = 0; i < inFlight; i++) {
-                clients.add(client(url));
-            }
-            // warm-up: analyzers, JIT, connections (files of their own) for the individual calls...
-            List<String> warm = files(root, "warm", 500);
-            ConcurrentLoops.run(inFlight, warm.size(), (id, next) -> {
-                int n = 0;
-                while (next.getAsBoolean()) {
-                    ok(clients.get(id), "calculate-metrics", Map.of("path", warm.get((id * 997 + n++) % warm.size())));
-                }
-            });
-            // and the batch path (submit, the lane, outcomes, status), so neither run pays the other's JIT warm-up
-            batch(clients.get(0), files(root, "warm-batch", 1000));
-            System.out.printf("bench/batch: %d calculate-metrics items, %d in flight for the individual calls, %d cores, "
-                    + "%d round(s)%n", items, inFlight, Runtime.getRuntime().availableProcessors(), rounds);
-            for (int round = 1; round <= rounds; round++) {
-                round(clients, root, items, round);
-            }
+            batch(warmer, files(root, "warm-batch", 1000));
         } finally {
-            clients.forEach(McpSyncClient::closeGracefully);
+            warmer.closeGracefully();
+        }
+        System.out.printf("bench/batch: %d calculate-metrics items, %d in flight for the individual calls, %d cores, "
+                + "%d round(s)%n", items, inFlight, Runtime.getRuntime().availableProcessors(), rounds);
+        List<String> warm = files(root, "warm", 500);
+        for (int round = 1; round <= rounds; round++) {
+            List<McpSyncClient> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < inFlight; i++) {
+                    clients.add(client(url));
+                }
+                // warm-up of the individual calls: JIT, connections (files of their own; later rounds hit caches)
+                ConcurrentLoops.run(inFlight, warm.size(), (id, next) -> {
+                    int n = 0;
+                    while (next.getAsBoolean()) {
+                        ok(clients.get(id), "calculate-metrics", Map.of("path", warm.get((id * 997 + n++) % warm.size())));
+                    }
+                });
+                round(clients, root, items, round);
+            } finally {
+                clients.forEach(McpSyncClient::closeGracefully);
+            }
         }
     }
 
