@@ -1,8 +1,6 @@
 package io.mcpca.bench;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +31,8 @@ final class PhaseCpu {
         this.jfrDir = jfrDir.filter(d -> serverPid > 0);
         this.server = serverPid > 0 ? ProcessHandle.of(serverPid) : Optional.empty();
         this.redis = redisPort.isEmpty() ? Optional.empty() : ProcessHandle.allProcesses()
-                .filter(p -> cmdline(p).contains("redis-server") && cmdline(p).contains(":" + redisPort)).findFirst();
+                .filter(p -> CpuTime.cmdline(p).contains("redis-server") && CpuTime.cmdline(p).contains(":" + redisPort))
+                .findFirst();
     }
 
     void begin(String phase) {
@@ -52,10 +51,10 @@ final class PhaseCpu {
 
     private Map<String, Long> sample() {
         Map<String, Long> cpu = new LinkedHashMap<>();
-        cpu.put("server JVM", nanos(server.stream().toList()));
-        cpu.put("analyzers", nanos(server.stream().flatMap(ProcessHandle::descendants).toList()));
-        cpu.put("redis", nanos(redis.stream().toList()));
-        cpu.put("client JVM", nanos(List.of(ProcessHandle.current())));
+        cpu.put("server JVM", CpuTime.nanos(server.stream().toList()));
+        cpu.put("analyzers", CpuTime.nanos(server.stream().flatMap(ProcessHandle::descendants).toList()));
+        cpu.put("redis", CpuTime.nanos(redis.stream().toList()));
+        cpu.put("client JVM", CpuTime.nanos(List.of(ProcessHandle.current())));
         return cpu;
     }
 
@@ -70,18 +69,5 @@ final class PhaseCpu {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** As /proc shows it (redis-server rewrites its title to "redis-server host:port"). */
-    private static String cmdline(ProcessHandle p) {
-        try {
-            return Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline")).replace('\0', ' ');
-        } catch (java.io.IOException | RuntimeException gone) {
-            return "";
-        }
-    }
-
-    private static long nanos(List<ProcessHandle> handles) {
-        return handles.stream().mapToLong(h -> h.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
     }
 }
