@@ -290,14 +290,24 @@ struct RequestFlags {
     shared_cache: bool,
 }
 
+/// The top-level fields [`RequestFlags`] reads; the rest of the line (its `args`, megabytes for
+/// `merge-shards`) is skipped, not built into a second `Value`.
+#[derive(serde::Deserialize)]
+struct TopLevel {
+    #[serde(rename = "deadlineMs")]
+    deadline_ms: Option<serde_json::Value>,
+    #[serde(rename = "sharedCache")]
+    shared_cache: Option<serde_json::Value>,
+}
+
 impl RequestFlags {
     fn of(line: &str, request: &Request) -> RequestFlags {
-        let top: Option<serde_json::Value> = serde_json::from_str(line).ok();
-        let top_level = |name: &str| top.as_ref().and_then(|v| v.get(name)).cloned();
-        let deadline_ms = request.args.get("deadlineMs").and_then(serde_json::Value::as_u64).or_else(|| top_level("deadlineMs")?.as_u64());
+        let top: Option<TopLevel> = serde_json::from_str(line).ok();
+        let deadline_ms = request.args.get("deadlineMs").and_then(serde_json::Value::as_u64)
+            .or_else(|| top.as_ref()?.deadline_ms.as_ref()?.as_u64());
         RequestFlags {
             deadline: deadline_ms.map(|ms| Instant::now() + Duration::from_millis(ms)),
-            shared_cache: top_level("sharedCache").and_then(|v| v.as_bool()) == Some(true),
+            shared_cache: top.as_ref().and_then(|t| t.shared_cache.as_ref()).and_then(|v| v.as_bool()) == Some(true),
         }
     }
 }
@@ -625,7 +635,7 @@ fn analyze_metrics_shard(request: &Request, cx: &Cx<'_>, options: &ScanOptions, 
     let relative_to = args.relative_to.as_deref().map(Path::new);
     let range = shards::Range::of(&bounds.shard);
     let keep = |p: &Path| range.keeps(root, p);
-    let part = scan::ScanPart { name: range.name(), keep: &keep };
+    let part = range.part(root, &keep);
     let options = match shared {
         Some(session) => {
             session.fetch(scan::unserved_keys_part(root, relative_to, options, Some(&part)));
@@ -652,7 +662,8 @@ fn merge_shards(request: &Request) -> ToolResult {
     let id = request.id.as_str();
     let args: AnalyzeMetricsArgs = protocol::decode_args(request)?;
     let (limit, hotspots) = first_page_args(id, &args)?;
-    let MergeShardsArgs { shards } = serde_json::from_value(request.args.get("shards").cloned().map(|s| serde_json::json!({ "shards": s })).unwrap_or_default())
+    // from the borrowed args: the shard answers are most of the line and are decoded once
+    let MergeShardsArgs { shards } = <MergeShardsArgs as serde::Deserialize>::deserialize(&request.args)
         .map_err(|e| Response::error(id, ErrorCode::BadArguments, format!("invalid shards: {e}")))?;
     let root = scan::shown_root(Path::new(&args.path), args.relative_to.as_deref().map(Path::new));
     let merged = shards::merge(root, shards, hotspots).map_err(|e| Response::error(id, ErrorCode::BadArguments, format!("invalid shards: {e}")))?;

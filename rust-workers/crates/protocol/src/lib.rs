@@ -730,7 +730,7 @@ impl std::error::Error for Error {}
 pub fn parse_request(line: &str) -> Result<Request, Error> {
     let value: Value = serde_json::from_str(line)
         .map_err(|e| Error::Malformed { id: String::new(), message: format!("not JSON: {e}") })?;
-    let Value::Object(map) = value else {
+    let Value::Object(mut map) = value else {
         return Err(Error::Malformed { id: String::new(), message: "request must be a JSON object".into() });
     };
     let id = match map.get("id") {
@@ -742,9 +742,10 @@ pub fn parse_request(line: &str) -> Result<Request, Error> {
         Some(Value::String(s)) => s.clone(),
         _ => return Err(Error::BadRequest { id, message: "missing string field `tool`".into() }),
     };
-    let args = match map.get("args") {
+    // taken, not cloned: a merge-shards line carries megabytes of shard answers in its args
+    let args = match map.remove("args") {
         None | Some(Value::Null) => Value::Object(Default::default()),
-        Some(v @ Value::Object(_)) => v.clone(),
+        Some(v @ Value::Object(_)) => v,
         Some(_) => return Err(Error::BadRequest { id, message: "`args` must be an object".into() }),
     };
     Ok(Request { id, tool, args })
@@ -752,7 +753,8 @@ pub fn parse_request(line: &str) -> Result<Request, Error> {
 
 /// Decodes a tool's arguments, mapping failures to a `BAD_ARGUMENTS` error line.
 pub fn decode_args<T: for<'de> Deserialize<'de>>(request: &Request) -> Result<T, Response> {
-    serde_json::from_value(request.args.clone()).map_err(|e| {
+    // from a borrowed Value: no copy of the args (megabytes for merge-shards) per decode
+    T::deserialize(&request.args).map_err(|e| {
         Response::error(request.id.clone(), ErrorCode::BadArguments, format!("invalid args for {}: {e}", request.tool))
     })
 }

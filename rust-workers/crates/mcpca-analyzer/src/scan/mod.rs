@@ -37,6 +37,7 @@ pub use shared_keys::{unserved_key, unserved_keys, unserved_keys_part, Unserved}
 pub use summary::{summary, SummaryResult};
 pub use totals::{directory_totals, directory_totals_of, DirectoryTotals, LanguageTotals, Totals};
 pub(crate) use walk::{list_files, shown_root, walk, walk_part};
+pub use walk::Descend;
 
 /// Files larger than this are skipped (`--max-file-size`). 10 MiB: far above hand-written
 /// source; generated bundles above it would dominate the run and say little about the code.
@@ -98,10 +99,12 @@ pub fn scan(
 }
 
 /// [`scan`] of one part of the tree (a shard: the files and walk skips `part.keep` takes), with a
-/// scan index of its own (`part.name`), so the shards of a tree do not overwrite each other's.
+/// scan index of its own (`part.name`), so the shards of a tree do not overwrite each other's;
+/// the walk reads only the directories `part.descend` takes (`None`: all).
 pub struct ScanPart<'a> {
     pub name: String,
     pub keep: &'a (dyn Fn(&Path) -> bool + Sync),
+    pub descend: Option<Descend>,
 }
 
 pub fn scan_part(
@@ -120,7 +123,7 @@ pub fn scan_part(
     let index_hits = AtomicU64::new(0);
     let keep_all = |_: &Path| true;
     let keep = part.map_or(&keep_all as &(dyn Fn(&Path) -> bool + Sync), |p| p.keep);
-    let walked = walk_part(root, relative_to, keep, progress, |path, display| {
+    let walked = walk_part(root, relative_to, keep, part.and_then(|p| p.descend.clone()), progress, |path, display| {
         Some(scan_file(path, display, options, &index, &next_index, &index_hits))
     });
     let mut result = DirectoryResult {

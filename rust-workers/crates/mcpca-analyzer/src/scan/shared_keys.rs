@@ -47,7 +47,7 @@ pub fn unserved_keys_part(root: &Path, relative_to: Option<&Path>, options: &Sca
     let started_ns = cache::now_ns();
     let keep_all = |_: &Path| true;
     let keep = part.map_or(&keep_all as &(dyn Fn(&Path) -> bool + Sync), |p| p.keep);
-    let walked = walk_part(root, relative_to, keep, &|_, _, _| {}, |path, display| {
+    let walked = walk_part(root, relative_to, keep, part.and_then(|p| p.descend.clone()), &|_, _, _| {}, |path, display| {
         // Stat before reading: a change after this point changes the signature the scan sees.
         let sig = file_sig(path);
         if sig.as_ref().and_then(|sig| index.lookup(display, sig)).is_some() {

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -10,10 +11,24 @@ use rayon::prelude::*;
 /// (also outside a git repository), hidden files skipped, symlinks never followed; symlinks,
 /// FIFOs, sockets and devices are listed in `skipped` with their kind, never opened.
 pub(crate) fn list_files(root: &Path, skipped: &mut Vec<(PathBuf, String)>) -> Vec<PathBuf> {
+    list_files_below(root, skipped, None)
+}
+
+/// Whether a walk reads a directory (given as listed: `root` joined with the path below it).
+pub type Descend = Arc<dyn Fn(&Path) -> bool + Send + Sync>;
+
+/// [`list_files`] that reads only the directories `descend` takes (all with `None`): a directory
+/// it refuses is neither read nor listed, nor anything below it.
+pub(crate) fn list_files_below(root: &Path, skipped: &mut Vec<(PathBuf, String)>, descend: Option<Descend>) -> Vec<PathBuf> {
     if root.is_file() {
         return vec![root.to_path_buf()];
     }
-    let walker = ignore::WalkBuilder::new(root).follow_links(false).require_git(false).build();
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder.follow_links(false).require_git(false);
+    if let Some(descend) = descend {
+        builder.filter_entry(move |entry| entry.depth() == 0 || !entry.file_type().is_some_and(|t| t.is_dir()) || descend(entry.path()));
+    }
+    let walker = builder.build();
     let mut files = Vec::new();
     for entry in walker {
         match entry {
@@ -84,21 +99,23 @@ pub(crate) fn walk<T: Send>(
     progress: &(dyn Fn(u64, u64, &str) + Sync),
     per_file: impl Fn(&Path, &str) -> Option<T> + Sync,
 ) -> Walk<T> {
-    walk_part(root, relative_to, &|_| true, progress, per_file)
+    walk_part(root, relative_to, &|_| true, None, progress, per_file)
 }
 
 /// [`walk`] of the files and walk skips `keep` takes (given the path as listed: `root` joined
-/// with the path below it), for a shard of a tree: every shard lists the whole tree the same way,
-/// so the parts of a tree are exactly what one walk of it finds.
+/// with the path below it), for a shard of a tree: every shard lists the tree the same way, so
+/// the parts of a tree are exactly what one walk of it finds. `descend` leaves out directories
+/// that hold nothing `keep` would take (so a shard reads only its own directories).
 pub(crate) fn walk_part<T: Send>(
     root: &Path,
     relative_to: Option<&Path>,
     keep: &(dyn Fn(&Path) -> bool + Sync),
+    descend: Option<Descend>,
     progress: &(dyn Fn(u64, u64, &str) + Sync),
     per_file: impl Fn(&Path, &str) -> Option<T> + Sync,
 ) -> Walk<T> {
     let mut walk_skips = Vec::new();
-    let mut files = list_files(root, &mut walk_skips);
+    let mut files = list_files_below(root, &mut walk_skips, descend);
     files.retain(|f| keep(f));
     walk_skips.retain(|(p, _)| keep(p));
     let base: PathBuf = match relative_to {

@@ -35,7 +35,7 @@ final class CpuTime {
     }
 
     /** As /proc shows it (redis-server rewrites its title to "redis-server host:port"). */
-    private static String cmdline(ProcessHandle p) {
+    static String cmdline(ProcessHandle p) {
         try {
             return Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline")).replace('\0', ' ');
         } catch (java.io.IOException | RuntimeException gone) {
@@ -43,7 +43,7 @@ final class CpuTime {
         }
     }
 
-    private static long nanos(List<ProcessHandle> handles) {
+    static long nanos(List<ProcessHandle> handles) {
         return handles.stream().mapToLong(h -> h.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
     }
 }

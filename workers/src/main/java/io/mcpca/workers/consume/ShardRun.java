@@ -99,6 +99,7 @@ public final class ShardRun {
 
     private void merge(Delivered call, String parent, int count) throws InterruptedException {
         ToolRequest shard = call.request();
+        long started = System.nanoTime();
         ShardRecords.Answers answers = records.answers(parent, count);
         AnalyzerOutcome merged;
         if (answers.firstError().isPresent()) {
@@ -126,7 +127,8 @@ public final class ShardRun {
         }
         ExecutionState state = merged.succeeded() ? ExecutionState.SUCCEEDED
                 : merged.cancelled() ? ExecutionState.CANCELLED : ExecutionState.FAILED;
-        log.info("call {}: {} shards merged by shard entry {}", parent, count, shard.requestId());
+        log.info("call {}: {} shards merged by shard entry {} in {} ms (read, merge-shards, cache)", parent, count,
+                shard.requestId(), (System.nanoTime() - started) / 1_000_000);
         batcher.complete(new ReplyBatcher.Completion(call.pool(), call.message().getStream(), call.entryId(),
                 shard.replyTo(), merged.toReply(parent, workerId),
                 Optional.of(new ReplyBatcher.Transition(shard.sessionId(), parent, state, merged.errorMessage()))));

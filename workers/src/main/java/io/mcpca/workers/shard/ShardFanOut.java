@@ -74,7 +74,9 @@ public final class ShardFanOut implements Sharding {
         planArgs.put("minBytes", settings.minBytes());
         planArgs.put("targetBytes", settings.targetBytes());
         planArgs.put("maxShards", settings.maxShards());
+        long started = System.nanoTime();
         AnalyzerOutcome planned = analyze.apply(planArgs);
+        long planMs = (System.nanoTime() - started) / 1_000_000;
         if (!planned.succeeded()) {
             // the call itself will say what is wrong (a missing path, say)
             return false;
@@ -90,7 +92,7 @@ public final class ShardFanOut implements Sharding {
         byte[] stream = keys.requestStream(pool, Keys.partitionOf(request.sessionId(), partitions))
                 .getBytes(StandardCharsets.UTF_8);
         records.send(stream, shardRequests(request, commit, sent));
-        log.info("call {}: {} shards sent{} ({})", request.requestId(), sent.size(),
+        log.info("call {}: planned in {} ms, {} shards sent{} ({})", request.requestId(), planMs, sent.size(),
                 begun.recordedNow() ? "" : " again (an earlier delivery recorded them)", begun.plan());
         return true;
     }
