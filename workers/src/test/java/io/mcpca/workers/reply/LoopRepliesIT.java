@@ -5,17 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lettuce.core.Consumer;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.mcpca.shared.codec.JacksonCodec;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.mcpca.shared.wire.JsonBytes;
 import io.mcpca.shared.wire.ToolReply;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,13 +32,14 @@ class LoopRepliesIT {
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
 
-    private static final StreamEntries ENTRIES = new StreamEntries(JacksonCodec.json());
-    private static final byte[] GROUP = bytes("fast");
-    private static final Consumer<byte[]> ME = Consumer.from(GROUP, bytes("w1"));
+    private static final StreamEntries ENTRIES = ReplyTestStreams.ENTRIES;
+    private static final byte[] GROUP = ReplyTestStreams.GROUP;
+    private static final Consumer<byte[]> ME = ReplyTestStreams.ME;
 
     private String requests;
     private String replies;
     private RedisConnections redis;
+    private ReplyTestStreams streams;
     /** Checks from the side, on a connection of its own. */
     private RedisCommands<byte[], byte[]> check;
     private LoopReplies replyLoop;
@@ -49,12 +47,11 @@ class LoopRepliesIT {
     @BeforeEach
     void streams() {
         String prefix = REDIS.newPrefix();
-        requests = prefix + ":req:{fast.0}";
-        replies = prefix + ":rep:ingress-1";
         redis = new RedisConnections(REDIS.uri());
-        check = redis.bytes().sync();
-        check.xgroupCreate(StreamOffset.from(bytes(requests), "0"), GROUP, XGroupCreateArgs.Builder.mkstream());
-        check.xgroupCreate(StreamOffset.from(bytes(replies), "0"), bytes("keeper"), XGroupCreateArgs.Builder.mkstream());
+        streams = new ReplyTestStreams(prefix, redis);
+        requests = streams.requests;
+        replies = streams.replies;
+        check = streams.check;
         replyLoop = new LoopReplies(redis.bytes(), ENTRIES, 1000);
     }
 
@@ -151,20 +148,18 @@ class LoopRepliesIT {
     }
 
     private ReplyBatcher.Completion completion(StreamMessage<byte[], byte[]> entry, String requestId) {
-        return new ReplyBatcher.Completion("fast", entry.getStream(), entry.getId(), replies,
-                ToolReply.result(requestId, JsonBytes.of("{\"ok\":true}"), "w1"), Optional.empty());
+        return streams.completion(entry, requestId);
     }
 
     private List<String> decodedReplies() {
-        return check.xrange(bytes(replies), io.lettuce.core.Range.create("-", "+")).stream()
-                .map(m -> ENTRIES.decodeReply(m.getBody()).requestId()).toList();
+        return streams.decodedReplies();
     }
 
     private long pending() {
-        return check.xpending(bytes(requests), GROUP).getCount();
+        return streams.pending();
     }
 
     private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        return ReplyTestStreams.bytes(s);
     }
 }

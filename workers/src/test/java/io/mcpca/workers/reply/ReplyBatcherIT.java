@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.Consumer;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -12,22 +11,17 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
-import io.mcpca.shared.codec.JacksonCodec;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.exec.CallFinish;
 import io.mcpca.shared.exec.ExecutionStore;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.testing.RedisServerExtension;
-import io.mcpca.shared.wire.JsonBytes;
-import io.mcpca.shared.wire.ToolReply;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -48,25 +42,25 @@ class ReplyBatcherIT {
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
 
-    private static final StreamEntries ENTRIES = new StreamEntries(JacksonCodec.json());
-    private static final byte[] GROUP = bytes("fast");
-    private static final Consumer<byte[]> ME = Consumer.from(GROUP, bytes("w1"));
+    private static final StreamEntries ENTRIES = ReplyTestStreams.ENTRIES;
+    private static final byte[] GROUP = ReplyTestStreams.GROUP;
+    private static final Consumer<byte[]> ME = ReplyTestStreams.ME;
 
     private String requests;
     private String replies;
     private RedisConnections redis;
+    private ReplyTestStreams streams;
     private RedisCommands<byte[], byte[]> check;
     private ReplyBatcher batcher;
 
     @BeforeEach
     void streams() {
         String prefix = REDIS.newPrefix();
-        requests = prefix + ":req:{fast.0}";
-        replies = prefix + ":rep:ingress-1";
         redis = new RedisConnections(REDIS.uri());
-        check = redis.bytes().sync();
-        check.xgroupCreate(StreamOffset.from(bytes(requests), "0"), GROUP, XGroupCreateArgs.Builder.mkstream());
-        check.xgroupCreate(StreamOffset.from(bytes(replies), "0"), bytes("keeper"), XGroupCreateArgs.Builder.mkstream());
+        streams = new ReplyTestStreams(prefix, redis);
+        requests = streams.requests;
+        replies = streams.replies;
+        check = streams.check;
         Keys keys = new Keys(prefix);
         RedisCommands<String, String> strings = redis.strings().sync();
         batcher = new ReplyBatcher(redis.bytes(), redis.strings(), ENTRIES,
@@ -159,20 +153,18 @@ class ReplyBatcherIT {
     }
 
     private ReplyBatcher.Completion completion(StreamMessage<byte[], byte[]> entry, String requestId) {
-        return new ReplyBatcher.Completion("fast", entry.getStream(), entry.getId(), replies,
-                ToolReply.result(requestId, JsonBytes.of("{\"ok\":true}"), "w1"), Optional.empty());
+        return streams.completion(entry, requestId);
     }
 
     private List<String> decodedReplies() {
-        return check.xrange(bytes(replies), io.lettuce.core.Range.create("-", "+")).stream()
-                .map(m -> ENTRIES.decodeReply(m.getBody()).requestId()).toList();
+        return streams.decodedReplies();
     }
 
     private long pending() {
-        return check.xpending(bytes(requests), GROUP).getCount();
+        return streams.pending();
     }
 
     private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        return ReplyTestStreams.bytes(s);
     }
 }
