@@ -1,5 +1,6 @@
 package io.mcpca.workers.reply;
 
+import static io.mcpca.workers.reply.ReplyTestStreams.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -67,16 +68,16 @@ class LoopRepliesIT {
         assertThat(first).hasSize(1);
         assertThat(replyLoop.blockFor(Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(1));
 
-        replyLoop.add(completion(first.get(0), "call-1"));
+        replyLoop.add(streams.completion(first.get(0), "call-1"));
         assertThat(replyLoop.blockFor(Duration.ofSeconds(1))).isEqualTo(LoopReplies.ACK_WITHIN);
         assertThat(check.xlen(bytes(replies))).isZero(); // nothing leaves before the next read
         assertThat(read(replyLoop, replyLoop.blockFor(Duration.ofSeconds(1)))).isEmpty();
-        assertThat(decodedReplies()).containsExactly("call-1");
-        assertThat(pending()).isEqualTo(1); // the reply is confirmed, its XACK is owed
+        assertThat(streams.decodedReplies()).containsExactly("call-1");
+        assertThat(streams.pending()).isEqualTo(1); // the reply is confirmed, its XACK is owed
         assertThat(replyLoop.blockFor(Duration.ofSeconds(1))).isEqualTo(LoopReplies.ACK_WITHIN);
 
         read(replyLoop, replyLoop.blockFor(Duration.ofSeconds(1)));
-        assertThat(pending()).isZero();
+        assertThat(streams.pending()).isZero();
         assertThat(replyLoop.blockFor(Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(1));
     }
 
@@ -86,7 +87,7 @@ class LoopRepliesIT {
 
         read(replyLoop, Duration.ofMillis(10));
         read(replyLoop, Duration.ofMillis(10));
-        assertThat(decodedReplies()).containsExactly("good");
+        assertThat(streams.decodedReplies()).containsExactly("good");
         io.lettuce.core.models.stream.PendingMessages pending = check.xpending(bytes(requests), GROUP);
         assertThat(pending.getCount()).isEqualTo(1L);
         assertThat(pending.getMessageIds().getLower().getValue()).isEqualTo(read.get(1).getId());
@@ -99,16 +100,16 @@ class LoopRepliesIT {
         }
         List<StreamMessage<byte[], byte[]>> read = read(replyLoop, Duration.ofSeconds(1));
         assertThat(read).hasSize(3);
-        replyLoop.add(completion(read.get(0), "a"));
+        replyLoop.add(streams.completion(read.get(0), "a"));
         read(replyLoop, Duration.ofMillis(10)); // "a" sent and confirmed, its XACK owed
-        replyLoop.add(completion(read.get(1), "b"));
-        replyLoop.add(completion(read.get(2), "c"));
+        replyLoop.add(streams.completion(read.get(1), "b"));
+        replyLoop.add(streams.completion(read.get(2), "c"));
 
         Thread.currentThread().interrupt(); // as the stop interrupts the loop: the drain still goes out
         assertThat(replyLoop.drain(Duration.ofSeconds(5))).isTrue();
         assertThat(Thread.interrupted()).isTrue();
-        assertThat(decodedReplies()).containsExactly("a", "b", "c");
-        assertThat(pending()).isZero();
+        assertThat(streams.decodedReplies()).containsExactly("a", "b", "c");
+        assertThat(streams.pending()).isZero();
     }
 
     @Test
@@ -116,8 +117,8 @@ class LoopRepliesIT {
         twoAnsweredTheSecondRefused();
 
         assertThat(replyLoop.drain(Duration.ofSeconds(5))).isFalse();
-        assertThat(decodedReplies()).containsExactly("good");
-        assertThat(pending()).isEqualTo(1); // the refused one, for a reclaim
+        assertThat(streams.decodedReplies()).containsExactly("good");
+        assertThat(streams.pending()).isEqualTo(1); // the refused one, for a reclaim
     }
 
     @Test
@@ -135,7 +136,7 @@ class LoopRepliesIT {
         check.xadd(bytes(requests), Map.of(bytes("n"), bytes("2")));
         List<StreamMessage<byte[], byte[]>> read = read(replyLoop, Duration.ofSeconds(1));
         assertThat(read).hasSize(2);
-        replyLoop.add(completion(read.get(0), "good"));
+        replyLoop.add(streams.completion(read.get(0), "good"));
         replyLoop.add(new ReplyBatcher.Completion("fast", read.get(1).getStream(), read.get(1).getId(), broken,
                 ToolReply.result("refused", JsonBytes.of("{}"), "w1"), Optional.empty()));
         return read;
@@ -145,21 +146,5 @@ class LoopRepliesIT {
     private List<StreamMessage<byte[], byte[]>> read(LoopReplies replyLoop, Duration block) throws Exception {
         return replyLoop.read(ME, XReadArgs.Builder.block(block.toMillis()).count(16), block,
                 StreamOffset.lastConsumed(bytes(requests)));
-    }
-
-    private ReplyBatcher.Completion completion(StreamMessage<byte[], byte[]> entry, String requestId) {
-        return streams.completion(entry, requestId);
-    }
-
-    private List<String> decodedReplies() {
-        return streams.decodedReplies();
-    }
-
-    private long pending() {
-        return streams.pending();
-    }
-
-    private static byte[] bytes(String s) {
-        return ReplyTestStreams.bytes(s);
     }
 }

@@ -1,5 +1,6 @@
 package io.mcpca.workers.reply;
 
+import static io.mcpca.workers.reply.ReplyTestStreams.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.Consumer;
@@ -79,11 +80,11 @@ class ReplyBatcherIT {
     void aCallThreadOnAnIdleLaneSendsItsOwnReplyAndAcknowledgesBeforeCompleteReturns() {
         StreamMessage<byte[], byte[]> entry = readOne();
 
-        batcher.complete(completion(entry, "call-1"));
+        batcher.complete(streams.completion(entry, "call-1"));
 
         // no wait: the calling thread sent the reply, saw it confirmed and sent the XACK
-        assertThat(decodedReplies()).containsExactly("call-1");
-        assertThat(pending()).isZero();
+        assertThat(streams.decodedReplies()).containsExactly("call-1");
+        assertThat(streams.pending()).isZero();
     }
 
     @Test
@@ -96,7 +97,7 @@ class ReplyBatcherIT {
         try {
             Thread loop = new Thread(() -> {
                 batcher.handOffFrom(Thread.currentThread());
-                batcher.complete(completion(entry, "call-2"));
+                batcher.complete(streams.completion(entry, "call-2"));
                 repliesWhenReturned.add(check.xlen(bytes(replies)));
             });
             loop.start();
@@ -106,8 +107,8 @@ class ReplyBatcherIT {
         }
         assertThat(repliesWhenReturned).containsExactly(0L);
         assertThat(batcher.awaitIdle(Duration.ofSeconds(10))).isTrue();
-        assertThat(decodedReplies()).containsExactly("call-2");
-        assertThat(pending()).isZero();
+        assertThat(streams.decodedReplies()).containsExactly("call-2");
+        assertThat(streams.pending()).isZero();
     }
 
     @Test
@@ -122,7 +123,7 @@ class ReplyBatcherIT {
             for (int i = 0; i < calls; i++) {
                 StreamMessage<byte[], byte[]> entry = entries.get(i);
                 String id = "call-" + i;
-                threads.execute(() -> batcher.complete(completion(entry, id)));
+                threads.execute(() -> batcher.complete(streams.completion(entry, id)));
             }
         } finally {
             threads.shutdown();
@@ -130,9 +131,9 @@ class ReplyBatcherIT {
         }
         assertThat(batcher.awaitIdle(Duration.ofSeconds(10))).isTrue();
 
-        assertThat(decodedReplies()).hasSize(calls).doesNotHaveDuplicates()
+        assertThat(streams.decodedReplies()).hasSize(calls).doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(IntStream.range(0, calls).mapToObj(i -> "call-" + i).toList());
-        assertThat(pending()).isZero();
+        assertThat(streams.pending()).isZero();
     }
 
     private void clientPause(String... args) {
@@ -148,23 +149,7 @@ class ReplyBatcherIT {
         List<StreamMessage<byte[], byte[]>> read = check.xreadgroup(ME, XReadArgs.Builder.count(1),
                 StreamOffset.lastConsumed(bytes(requests)));
         assertThat(read).hasSize(1);
-        assertThat(pending()).isEqualTo(1);
+        assertThat(streams.pending()).isEqualTo(1);
         return read.get(0);
-    }
-
-    private ReplyBatcher.Completion completion(StreamMessage<byte[], byte[]> entry, String requestId) {
-        return streams.completion(entry, requestId);
-    }
-
-    private List<String> decodedReplies() {
-        return streams.decodedReplies();
-    }
-
-    private long pending() {
-        return streams.pending();
-    }
-
-    private static byte[] bytes(String s) {
-        return ReplyTestStreams.bytes(s);
     }
 }
