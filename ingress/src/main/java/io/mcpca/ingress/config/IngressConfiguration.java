@@ -67,7 +67,9 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import io.micrometer.observation.ObservationPredicate;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.http.server.observation.ServerRequestObservationContext;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -321,6 +323,11 @@ public class IngressConfiguration {
     static final int ORDER_CANCEL = Ordered.LOWEST_PRECEDENCE - 3;
     static final int ORDER_GUARD = Ordered.LOWEST_PRECEDENCE;
 
+    /** Whether a request URI is the MCP endpoint (or under it), as the filters' URL patterns match it. */
+    static boolean isMcpPath(String uri) {
+        return uri != null && (uri.equals(MCP_PATH) || uri.startsWith(MCP_PATH + "/"));
+    }
+
     /** {@code filter} on {@code /mcp}, at {@code order} (lower runs first). */
     static <F extends jakarta.servlet.Filter> FilterRegistrationBean<F> mcpFilter(F filter, int order) {
         FilterRegistrationBean<F> registration = new FilterRegistrationBean<>(filter);
@@ -424,6 +431,18 @@ public class IngressConfiguration {
         @Bean
         FilterRegistrationBean<JsonRpcEnvelopeFilter> mcpEnvelopeFilter(IngressProperties ingress) {
             return mcpFilter(new JsonRpcEnvelopeFilter(ingress.getMaxRequestBytes()), ORDER_ENVELOPE);
+        }
+
+        /**
+         * MCP posts are not timed a second time as Spring's {@code http.server.requests}: every call is timed as
+         * {@code mcpca_ingress_call_seconds} already, and the observation (started and stopped per request, its
+         * async listener and tags) was ~7% of the serve JVM's CPU under pings (JFR, docs/decisions/019). No
+         * dashboard or alert reads it; other paths (actuator, discovery) keep it.
+         */
+        @Bean
+        ObservationPredicate mcpPostsNotObservedTwice() {
+            return (name, context) -> !(context instanceof ServerRequestObservationContext server
+                    && server.getCarrier() != null && isMcpPath(server.getCarrier().getRequestURI()));
         }
 
         /** Innermost, around the SDK's servlet: no error answer of its own reaches a client. */

@@ -3,7 +3,6 @@ package io.mcpca.ingress.mcp;
 import io.mcpca.ingress.metrics.IngressMeters;
 import io.mcpca.shared.tools.ToolDescriptor;
 import io.mcpca.shared.wire.ErrorCode;
-import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator.ValidationResponse;
@@ -40,10 +39,12 @@ public final class McpServerFactory implements AutoCloseable {
     private final Map<ToolDescriptor, ToolHandler> handlers = new LinkedHashMap<>();
     private final McpJsonMapper json;
     /**
-     * The SDK's own schema validator, run here rather than by the SDK ({@code validateToolInputs(false)}):
-     * the SDK's refusal is an error result without {@code _meta}, ours is BAD_ARGUMENTS like every other.
+     * The SDK's own schema validator (without its per-call schema hashing and answer re-encoding, see
+     * {@link ToolSchemaValidator}), run here on arguments rather than by the SDK ({@code validateToolInputs(false)}):
+     * the SDK's refusal is an error result without {@code _meta}, ours is BAD_ARGUMENTS like every other. The SDK
+     * runs the same one on every answer's {@code structuredContent}.
      */
-    private final JsonSchemaValidator schemas = McpJsonDefaults.getSchemaValidator();
+    private final JsonSchemaValidator schemas = new ToolSchemaValidator();
 
     private final ArgumentCompletions completions;
     private final IngressMeters meters;
@@ -108,7 +109,7 @@ public final class McpServerFactory implements AutoCloseable {
         McpAsyncServer server = spec.serverInfo(SERVER_NAME, SERVER_VERSION).instructions(INSTRUCTIONS)
                 .capabilities(ServerCapabilities.builder().tools(false).resources(true, false).prompts(false)
                         .completions().build())
-                .jsonMapper(json).validateToolInputs(false).tools(specifications(waitOnCaller))
+                .jsonMapper(json).jsonSchemaValidator(schemas).validateToolInputs(false).tools(specifications(waitOnCaller))
                 .uriTemplateManagerFactory(new TrailingVariableTemplates()).resources(resources).resourceTemplates(templates)
                 .prompts(prompts).completions(completionSpecs).build();
         features.forEach(f -> f.attach(server));

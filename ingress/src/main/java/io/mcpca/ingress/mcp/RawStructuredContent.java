@@ -23,6 +23,11 @@ public final class RawStructuredContent implements JacksonSerializable {
         this.json = json;
     }
 
+    /** The JSON text, as the analyzer wrote it. */
+    public String json() {
+        return json;
+    }
+
     @Override
     public void serialize(JsonGenerator gen, SerializationContext context) throws JacksonException {
         if (gen instanceof JsonGeneratorBase) {

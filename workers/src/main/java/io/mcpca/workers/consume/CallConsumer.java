@@ -138,6 +138,16 @@ public final class CallConsumer {
     }
 
     private void readLoop() {
+        // the calls this loop answers itself are sent by the batcher's flusher: the loop never waits for their batch
+        batcher.ifPresent(b -> b.handOffFrom(Thread.currentThread()));
+        try {
+            readEntries();
+        } finally {
+            batcher.ifPresent(b -> b.stopHandingOffFrom(Thread.currentThread()));
+        }
+    }
+
+    private void readEntries() {
         byte[] group = pool.getBytes(StandardCharsets.UTF_8);
         Consumer<byte[]> consumer = Consumer.from(group, consumerName.getBytes(StandardCharsets.UTF_8));
         @SuppressWarnings("unchecked")

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -31,6 +32,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +47,12 @@ import org.slf4j.LoggerFactory;
  * {@link #recordBatchItems}) (3. kept replies of acknowledged calls are
  * deleted, unawaited). So an XACK never precedes its reply. A session's calls always take the same lane, so its
  * answers keep their order. Lifecycle: {@link #start}, {@link #complete}, {@link #awaitIdle}, {@link #close}.
+ *
+ * <p>Who sends: whoever holds the lane's lock, taking what is queued in order. A call thread whose lane is idle
+ * (lock free) sends its own reply at once instead of waking the lane's flusher (one thread wake-up less on the
+ * answer's way, docs/decisions/019); while a lane is sending, new completions queue and the flusher sends them as
+ * one batch when the lock is free. Either way one batch's three steps run under the lock, so the order above and
+ * a session's answer order hold.
  */
 public final class ReplyBatcher implements AutoCloseable {
 
@@ -97,12 +107,17 @@ public final class ReplyBatcher implements AutoCloseable {
     private final Object idle = new Object();
     private volatile boolean running;
     private volatile boolean closed;
-    /** One flusher thread per lane, each with connections of its own (auto-flush off): batches overlap. */
+    /**
+     * One flusher thread per lane, each with connections of its own (auto-flush off): batches overlap. The lock is
+     * held for a whole batch (drain and send): by the flusher, or by a call thread that found the lane idle.
+     */
     private record Lane(StatefulRedisConnection<byte[], byte[]> streams, StatefulRedisConnection<String, String> scripts,
-                        BlockingQueue<Completion> queue) {
+                        BlockingQueue<Completion> queue, ReentrantLock sending, AtomicReference<Thread> flusher) {
     }
 
     private final List<Lane> lanes = new ArrayList<>();
+    /** Threads whose completions always go to the flusher (the read loops). */
+    private final Set<Thread> handOffThreads = ConcurrentHashMap.newKeySet();
     private final List<Thread> flushers = new ArrayList<>();
     private volatile WorkerMeters meters = WorkerMeters.NONE;
 
@@ -131,7 +146,8 @@ public final class ReplyBatcher implements AutoCloseable {
                                      StatefulRedisConnection<String, String> scripts) {
         streams.setAutoFlushCommands(false);
         scripts.setAutoFlushCommands(false);
-        lanes.add(new Lane(streams, scripts, new LinkedBlockingQueue<>()));
+        lanes.add(new Lane(streams, scripts, new LinkedBlockingQueue<>(), new ReentrantLock(),
+                new AtomicReference<>()));
     }
 
     public synchronized void start() {
@@ -143,6 +159,7 @@ public final class ReplyBatcher implements AutoCloseable {
             Lane mine = lanes.get(i);
             Thread flusher = new Thread(() -> flushLoop(mine), "reply-batcher-" + (i + 1));
             flusher.setDaemon(true);
+            mine.flusher().set(flusher);
             flusher.start();
             flushers.add(flusher);
         }
@@ -159,7 +176,39 @@ public final class ReplyBatcher implements AutoCloseable {
         // a session's calls always take the same lane, so their answers leave in the order they finished
         String key = completion.finish().map(CallFinish.Finish::sessionId)
                 .or(() -> completion.record().map(Transition::sessionId)).orElse(completion.entryId());
-        lanes.get(Math.floorMod(key.hashCode(), lanes.size())).queue().add(completion);
+        Lane lane = lanes.get(Math.floorMod(key.hashCode(), lanes.size()));
+        lane.queue().add(completion);
+        // an idle lane: this thread sends (its own completion, and whatever queued before it) without waking the
+        // flusher; a busy one: the flusher sends it with the next batch, as soon as the lane is free. Not a read
+        // loop (it must not wait for Redis: its next read would wait too), nor an interrupted thread (its waits for
+        // the confirmations would end at once, leaving answered entries unacknowledged)
+        Thread current = Thread.currentThread();
+        if (running && !current.isInterrupted() && !handOffThreads.contains(current) && lane.sending().tryLock()) {
+            try {
+                sendQueued(lane);
+            } finally {
+                lane.sending().unlock();
+            }
+        }
+        if (!lane.queue().isEmpty()) {
+            Thread flusher = lane.flusher().get();
+            if (flusher != null) {
+                LockSupport.unpark(flusher);
+            }
+        }
+    }
+
+    /**
+     * Completions made on {@code thread} are always handed to the flusher, never sent on it: a read loop's thread,
+     * whose next read (and every call it admits) would otherwise wait for this batch's round trips.
+     */
+    public void handOffFrom(Thread thread) {
+        handOffThreads.add(thread);
+    }
+
+    /** Forgets a thread given to {@link #handOffFrom} (its loop ended). */
+    public void stopHandingOffFrom(Thread thread) {
+        handOffThreads.remove(thread);
     }
 
     /**
@@ -190,33 +239,45 @@ public final class ReplyBatcher implements AutoCloseable {
         return true;
     }
 
+    /**
+     * The lane's flusher: parks until a completion is queued (woken by {@link #complete}, or every 200 ms to look),
+     * then sends what is queued under the lane's lock, one batch at a time; after the stop, until the queue is empty.
+     */
     private void flushLoop(Lane lane) {
         BlockingQueue<Completion> queue = lane.queue();
-        List<Completion> batch = new ArrayList<>(MAX_BATCH);
         while (running || !queue.isEmpty()) {
-            try {
-                Completion first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                flush(lane, batch);
-            } catch (InterruptedException e) {
-                if (!running) {
+            if (queue.isEmpty()) {
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(200));
+                if (Thread.interrupted() && !running) {
                     break;
                 }
-            } catch (RuntimeException e) {
-                // never let one bad batch end the loop: its entries stay pending and are reclaimed
-                log.warn("a batch of {} replies failed: {}", batch.size(), e.toString());
+                continue;
+            }
+            lane.sending().lock();
+            try {
+                sendQueued(lane);
             } finally {
-                if (!batch.isEmpty()) {
-                    outstanding.addAndGet(-batch.size());
-                    batch.clear();
-                    synchronized (idle) {
-                        idle.notifyAll();
-                    }
-                }
+                lane.sending().unlock();
+            }
+        }
+    }
+
+    /** Sends one batch of what is queued on the lane, in order; the caller holds the lane's lock. */
+    private void sendQueued(Lane lane) {
+        List<Completion> batch = new ArrayList<>(Math.min(MAX_BATCH, lane.queue().size() + 1));
+        lane.queue().drainTo(batch, MAX_BATCH);
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            flush(lane, batch);
+        } catch (RuntimeException e) {
+            // never let one bad batch end the loop: its entries stay pending and are reclaimed
+            log.warn("a batch of {} replies failed: {}", batch.size(), e.toString());
+        } finally {
+            outstanding.addAndGet(-batch.size());
+            synchronized (idle) {
+                idle.notifyAll();
             }
         }
     }
@@ -327,7 +388,8 @@ public final class ReplyBatcher implements AutoCloseable {
 
     /**
      * Tells {@code listener} the session id of every lease a finish script released, as it happens (on the
-     * flusher thread: the listener must only hand the id over), so a call waiting for that session can go.
+     * sending thread, a flusher or a call thread: the listener must only hand the id over), so a call waiting for
+     * that session can go.
      */
     public void onLeaseReleased(Consumer<String> listener) {
         leaseListeners.add(listener);

@@ -1,21 +1,19 @@
 package io.mcpca.workers.reply;
 
+import static io.mcpca.workers.reply.ReplyTestStreams.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lettuce.core.Consumer;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.mcpca.shared.codec.JacksonCodec;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.mcpca.shared.wire.JsonBytes;
 import io.mcpca.shared.wire.ToolReply;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,13 +33,14 @@ class LoopRepliesIT {
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
 
-    private static final StreamEntries ENTRIES = new StreamEntries(JacksonCodec.json());
-    private static final byte[] GROUP = bytes("fast");
-    private static final Consumer<byte[]> ME = Consumer.from(GROUP, bytes("w1"));
+    private static final StreamEntries ENTRIES = ReplyTestStreams.ENTRIES;
+    private static final byte[] GROUP = ReplyTestStreams.GROUP;
+    private static final Consumer<byte[]> ME = ReplyTestStreams.ME;
 
     private String requests;
     private String replies;
     private RedisConnections redis;
+    private ReplyTestStreams streams;
     /** Checks from the side, on a connection of its own. */
     private RedisCommands<byte[], byte[]> check;
     private LoopReplies replyLoop;
@@ -49,12 +48,11 @@ class LoopRepliesIT {
     @BeforeEach
     void streams() {
         String prefix = REDIS.newPrefix();
-        requests = prefix + ":req:{fast.0}";
-        replies = prefix + ":rep:ingress-1";
         redis = new RedisConnections(REDIS.uri());
-        check = redis.bytes().sync();
-        check.xgroupCreate(StreamOffset.from(bytes(requests), "0"), GROUP, XGroupCreateArgs.Builder.mkstream());
-        check.xgroupCreate(StreamOffset.from(bytes(replies), "0"), bytes("keeper"), XGroupCreateArgs.Builder.mkstream());
+        streams = new ReplyTestStreams(prefix, redis);
+        requests = streams.requests;
+        replies = streams.replies;
+        check = streams.check;
         replyLoop = new LoopReplies(redis.bytes(), ENTRIES, 1000);
     }
 
@@ -70,16 +68,16 @@ class LoopRepliesIT {
         assertThat(first).hasSize(1);
         assertThat(replyLoop.blockFor(Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(1));
 
-        replyLoop.add(completion(first.get(0), "call-1"));
+        replyLoop.add(streams.completion(first.get(0), "call-1"));
         assertThat(replyLoop.blockFor(Duration.ofSeconds(1))).isEqualTo(LoopReplies.ACK_WITHIN);
         assertThat(check.xlen(bytes(replies))).isZero(); // nothing leaves before the next read
         assertThat(read(replyLoop, replyLoop.blockFor(Duration.ofSeconds(1)))).isEmpty();
-        assertThat(decodedReplies()).containsExactly("call-1");
-        assertThat(pending()).isEqualTo(1); // the reply is confirmed, its XACK is owed
+        assertThat(streams.decodedReplies()).containsExactly("call-1");
+        assertThat(streams.pending()).isEqualTo(1); // the reply is confirmed, its XACK is owed
         assertThat(replyLoop.blockFor(Duration.ofSeconds(1))).isEqualTo(LoopReplies.ACK_WITHIN);
 
         read(replyLoop, replyLoop.blockFor(Duration.ofSeconds(1)));
-        assertThat(pending()).isZero();
+        assertThat(streams.pending()).isZero();
         assertThat(replyLoop.blockFor(Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(1));
     }
 
@@ -89,7 +87,7 @@ class LoopRepliesIT {
 
         read(replyLoop, Duration.ofMillis(10));
         read(replyLoop, Duration.ofMillis(10));
-        assertThat(decodedReplies()).containsExactly("good");
+        assertThat(streams.decodedReplies()).containsExactly("good");
         io.lettuce.core.models.stream.PendingMessages pending = check.xpending(bytes(requests), GROUP);
         assertThat(pending.getCount()).isEqualTo(1L);
         assertThat(pending.getMessageIds().getLower().getValue()).isEqualTo(read.get(1).getId());
@@ -102,16 +100,16 @@ class LoopRepliesIT {
         }
         List<StreamMessage<byte[], byte[]>> read = read(replyLoop, Duration.ofSeconds(1));
         assertThat(read).hasSize(3);
-        replyLoop.add(completion(read.get(0), "a"));
+        replyLoop.add(streams.completion(read.get(0), "a"));
         read(replyLoop, Duration.ofMillis(10)); // "a" sent and confirmed, its XACK owed
-        replyLoop.add(completion(read.get(1), "b"));
-        replyLoop.add(completion(read.get(2), "c"));
+        replyLoop.add(streams.completion(read.get(1), "b"));
+        replyLoop.add(streams.completion(read.get(2), "c"));
 
         Thread.currentThread().interrupt(); // as the stop interrupts the loop: the drain still goes out
         assertThat(replyLoop.drain(Duration.ofSeconds(5))).isTrue();
         assertThat(Thread.interrupted()).isTrue();
-        assertThat(decodedReplies()).containsExactly("a", "b", "c");
-        assertThat(pending()).isZero();
+        assertThat(streams.decodedReplies()).containsExactly("a", "b", "c");
+        assertThat(streams.pending()).isZero();
     }
 
     @Test
@@ -119,8 +117,8 @@ class LoopRepliesIT {
         twoAnsweredTheSecondRefused();
 
         assertThat(replyLoop.drain(Duration.ofSeconds(5))).isFalse();
-        assertThat(decodedReplies()).containsExactly("good");
-        assertThat(pending()).isEqualTo(1); // the refused one, for a reclaim
+        assertThat(streams.decodedReplies()).containsExactly("good");
+        assertThat(streams.pending()).isEqualTo(1); // the refused one, for a reclaim
     }
 
     @Test
@@ -138,7 +136,7 @@ class LoopRepliesIT {
         check.xadd(bytes(requests), Map.of(bytes("n"), bytes("2")));
         List<StreamMessage<byte[], byte[]>> read = read(replyLoop, Duration.ofSeconds(1));
         assertThat(read).hasSize(2);
-        replyLoop.add(completion(read.get(0), "good"));
+        replyLoop.add(streams.completion(read.get(0), "good"));
         replyLoop.add(new ReplyBatcher.Completion("fast", read.get(1).getStream(), read.get(1).getId(), broken,
                 ToolReply.result("refused", JsonBytes.of("{}"), "w1"), Optional.empty()));
         return read;
@@ -148,23 +146,5 @@ class LoopRepliesIT {
     private List<StreamMessage<byte[], byte[]>> read(LoopReplies replyLoop, Duration block) throws Exception {
         return replyLoop.read(ME, XReadArgs.Builder.block(block.toMillis()).count(16), block,
                 StreamOffset.lastConsumed(bytes(requests)));
-    }
-
-    private ReplyBatcher.Completion completion(StreamMessage<byte[], byte[]> entry, String requestId) {
-        return new ReplyBatcher.Completion("fast", entry.getStream(), entry.getId(), replies,
-                ToolReply.result(requestId, JsonBytes.of("{\"ok\":true}"), "w1"), Optional.empty());
-    }
-
-    private List<String> decodedReplies() {
-        return check.xrange(bytes(replies), io.lettuce.core.Range.create("-", "+")).stream()
-                .map(m -> ENTRIES.decodeReply(m.getBody()).requestId()).toList();
-    }
-
-    private long pending() {
-        return check.xpending(bytes(requests), GROUP).getCount();
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }
