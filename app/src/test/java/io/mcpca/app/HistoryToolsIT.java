@@ -120,6 +120,30 @@ class HistoryToolsIT {
         assertThat(asMap(structured(call("analyze-history", Map.of("path", "repo"))).get("totals"))).containsEntry("commits", 5);
     }
 
+    /** A repository named by URL is read from the worker's checkout cache with its history: the same answer. */
+    @Test
+    void aRepositoryByUrlHasTheSameHistoryAndNamesItsCommit() throws Exception {
+        Path repo = tmp.resolve("root/repo");
+        Process head = new ProcessBuilder("git", "-C", repo.toString(), "rev-parse", "HEAD").start();
+        String commit = new String(head.getInputStream().readAllBytes()).strip();
+        assertThat(head.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        Map<String, Object> byPath = structured(call("analyze-history", Map.of("path", "repo")));
+        Map<String, Object> byUrl = structured(call("analyze-history", Map.of("url", repo.toUri().toString())));
+        assertThat(byUrl).containsEntry("commit", commit);
+        assertThat(byUrl.get("totals")).isEqualTo(byPath.get("totals"));
+        assertThat(byUrl.get("authors")).isEqualTo(byPath.get("authors"));
+        assertThat(asList(byUrl.get("files"))).extracting(f -> f.get("path") + " " + f.get("churn"))
+                .containsExactlyElementsOf(asList(byPath.get("files")).stream()
+                        .map(f -> String.valueOf(f.get("path")).substring("repo/".length()) + " " + f.get("churn")).toList());
+        Map<String, Object> atHead = structured(call("change-coupling", Map.of("url", repo.toUri().toString(), "ref", commit)));
+        assertThat(atHead).containsEntry("commit", commit);
+
+        assertError(call("analyze-history", Map.of("url", "https://example.com/team/repo.git")), "URL_NOT_ALLOWED");
+        assertError(call("analyze-history", Map.of("url", repo.toUri().toString(), "path", "repo")), "BAD_ARGUMENTS");
+        assertError(call("hotspots", Map.of("url", repo.toUri().toString(), "ref", "no-such-branch")), "NOT_FOUND");
+    }
+
     private static CallToolResult call(String tool, Map<String, Object> arguments) {
         return client.callTool(new CallToolRequest(tool, arguments));
     }

@@ -46,6 +46,10 @@ public final class CheckoutCache implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CheckoutCache.class);
     /** A checkout's directory name: a full SHA-1 or SHA-256 object name. */
     static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
+    /** A checkout's name in the cache: its commit, with {@link #WITH_HISTORY} when it holds the commit's history too. */
+    static final Pattern KEY = Pattern.compile("([0-9a-f]{40}|[0-9a-f]{64})(-history)?");
+    /** The suffix of a checkout that holds the whole history up to its commit (the history tools read it). */
+    public static final String WITH_HISTORY = "-history";
     private static final String TEMPORARY = ".tmp-";
     private static final String TRASH = ".trash-";
 
@@ -153,7 +157,7 @@ public final class CheckoutCache implements AutoCloseable {
      * directory (once, however many calls ask at the same time; they all get its outcome).
      */
     public Lease acquire(String commit, Consumer<Path> fill) {
-        if (!COMMIT.matcher(commit).matches()) {
+        if (!KEY.matcher(commit).matches()) {
             throw new IllegalArgumentException("not a full commit name: " + commit);
         }
         while (true) {
@@ -263,7 +267,7 @@ public final class CheckoutCache implements AutoCloseable {
                 String name = child.getFileName().toString();
                 if (name.startsWith(TEMPORARY) || name.startsWith(TRASH)) {
                     deleteTree(child); // a crash's leftovers
-                } else if (COMMIT.matcher(name).matches() && Files.isDirectory(child)) {
+                } else if (KEY.matcher(name).matches() && Files.isDirectory(child)) {
                     long bytes = sizeOf(child);
                     entries.put(name, new Entry(child, bytes, Files.getLastModifiedTime(child).toMillis()));
                     totalBytes += bytes;

@@ -80,7 +80,16 @@ public final class RepositoryCheckouts implements AutoCloseable {
     /** A lease on the checkout of a resolved repository, cloned now unless the cache has it. */
     public CheckoutCache.Lease checkout(Resolved repository) {
         return cache.acquire(repository.commit(), directory -> fetch(repository.gitUrl(), repository.shown(),
-                repository.commit(), directory, repository.deadline()));
+                repository.commit(), directory, repository.deadline(), true));
+    }
+
+    /**
+     * As {@link #checkout}, with every commit reachable from it (the history tools read the history): a fetch
+     * without {@code --depth}, bounded by the same clone time and size limits, cached apart from the shallow one.
+     */
+    public CheckoutCache.Lease checkoutWithHistory(Resolved repository) {
+        return cache.acquire(repository.commit() + CheckoutCache.WITH_HISTORY, directory -> fetch(repository.gitUrl(),
+                repository.shown(), repository.commit(), directory, repository.deadline(), false));
     }
 
     /** The commit checked out in a local work tree (its HEAD), if it is one git can read. */
@@ -128,14 +137,21 @@ public final class RepositoryCheckouts implements AutoCloseable {
                         + GitUrls.redact(shown) + " (a commit must be named in full)"));
     }
 
-    /** Fills {@code directory} with the checkout of {@code commit}: a fresh repository, the one commit fetched, checked out. */
-    private void fetch(String gitUrl, String shown, String commit, Path directory, long deadline) {
+    /**
+     * Fills {@code directory} with the checkout of {@code commit}: a fresh repository, the commit fetched (alone when
+     * {@code shallow}, else with its history), checked out.
+     */
+    private void fetch(String gitUrl, String shown, String commit, Path directory, long deadline, boolean shallow) {
         long started = System.nanoTime();
         Optional<GitCommand.SizeLimit> limit = Optional.of(new GitCommand.SizeLimit(directory, cloneMaxBytes));
         git.run(directory, List.of("init", "--quiet", "--template=", "."), remaining(deadline), limit,
                 ErrorCode.INTERNAL, "git init");
-        git.run(directory, List.of("fetch", "--quiet", "--depth", "1", "--no-tags", "--no-recurse-submodules",
-                        "--end-of-options", gitUrl, commit), remaining(deadline), limit, ErrorCode.NOT_FOUND,
+        List<String> fetch = new ArrayList<>(List.of("fetch", "--quiet"));
+        if (shallow) {
+            fetch.addAll(List.of("--depth", "1"));
+        }
+        fetch.addAll(List.of("--no-tags", "--no-recurse-submodules", "--end-of-options", gitUrl, commit));
+        git.run(directory, fetch, remaining(deadline), limit, ErrorCode.NOT_FOUND,
                 "fetching " + commit + " from " + GitUrls.redact(shown));
         git.run(directory, List.of("checkout", "--quiet", "--detach", commit), remaining(deadline), limit,
                 ErrorCode.INTERNAL, "checking out " + commit);

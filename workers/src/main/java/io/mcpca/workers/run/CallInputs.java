@@ -37,6 +37,9 @@ final class CallInputs {
     /** The analyzer tool {@code analyze-repository} runs on its checkout. */
     static final String ANALYZE_METRICS = "analyze-metrics";
     static final String ANALYZE_QUALITY = "analyze-quality";
+    /** The history tools: a {@code path} in a work tree under a root, or a repository by {@code url} and {@code ref}. */
+    static final java.util.Set<String> HISTORY_TOOLS = java.util.Set.of("analyze-history", "hotspots",
+            "socio-technical-analysis", "change-coupling", "evolution-pathway");
     /** {@code analyze-quality}'s further trees: paths, confined like the path argument. */
     static final String COMPARE_PATHS = "comparePaths";
 
@@ -81,6 +84,9 @@ final class CallInputs {
         Map<String, Object> args = new LinkedHashMap<>(arguments);
         if (tool.name().equals(ANALYZE_REPOSITORY)) {
             return repository(args, left);
+        }
+        if (HISTORY_TOOLS.contains(tool.name()) && args.containsKey("url")) {
+            return historyOfUrl(tool.name(), args, left);
         }
         if (tool.name().equals(ANALYZE_FILES)) {
             args.put("files", confinedItems(args.get("files")));
@@ -159,6 +165,27 @@ final class CallInputs {
             args.put("relativeTo", paths.rootOf(real).toString());
         }
         return new Prepared(analyzerTool, args, input, arguments, Optional.empty(), Optional.empty(), false);
+    }
+
+    /**
+     * A history tool on a repository named by {@code url} (and {@code ref}): the commit resolved as for
+     * {@code analyze-repository}, then a checkout with its history from this worker's cache; the answer names the
+     * commit and its paths are relative to the repository.
+     */
+    private Prepared historyOfUrl(String tool, Map<String, Object> args, Duration left) {
+        Object url = args.remove("url");
+        Object ref = args.remove("ref");
+        if (args.containsKey("path")) {
+            throw new CheckoutException(ErrorCode.BAD_ARGUMENTS, "give exactly one of `path` and `url`");
+        }
+        RepositoryCheckouts checkouts = repositories.orElseThrow(() -> new CheckoutException(ErrorCode.UNAVAILABLE,
+                "this worker has no checkout cache"));
+        Optional<String> wantedRef = ref instanceof String r && !r.isBlank() ? Optional.of(r) : Optional.empty();
+        RepositoryCheckouts.Resolved repository = checkouts.resolveUrl(String.valueOf(url), wantedRef, left);
+        Map<String, Object> key = new LinkedHashMap<>(args);
+        key.put("commit", repository.commit());
+        return new Prepared(tool, args, Optional.empty(), key, Optional.of(repository.commit()),
+                Optional.of(new Checkout(() -> checkouts.checkoutWithHistory(repository))), true);
     }
 
     private Prepared repository(Map<String, Object> args, Duration left) {

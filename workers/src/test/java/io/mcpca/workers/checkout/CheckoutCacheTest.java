@@ -111,6 +111,24 @@ class CheckoutCacheTest {
         }
     }
 
+    /** A checkout with history is another entry than the commit's shallow one, and survives a reopen as such. */
+    @Test
+    void aCheckoutWithHistoryIsKeptApartFromTheShallowOne() throws Exception {
+        Path dir = tmp.resolve("h");
+        try (CheckoutCache cache = new CheckoutCache(dir, 1 << 20, Clock.systemUTC())) {
+            cache.acquire(commit(5), d -> fill(d, 10)).close();
+            try (CheckoutCache.Lease full = cache.acquire(commit(5) + CheckoutCache.WITH_HISTORY, d -> fill(d, 30))) {
+                assertThat(full.path().getFileName().toString()).isEqualTo(commit(5) + "-history");
+            }
+            assertThat(cache.totalBytes()).isEqualTo(40);
+            assertThatThrownBy(() -> cache.acquire(commit(5) + "-other", d -> { }))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        try (CheckoutCache reopened = new CheckoutCache(dir, 1 << 20, Clock.systemUTC())) {
+            assertThat(reopened.commits()).containsExactlyInAnyOrder(commit(5), commit(5) + "-history");
+        }
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);
