@@ -75,10 +75,8 @@ class PipelineIT {
         }
     }
 
-    @Test
-    void listsTheToolsWithSchemas() {
-        List<Tool> tools = client.listTools().tools();
-        assertThat(tools).extracting(Tool::name).containsExactly("calculate-metrics", "analyze-metrics", "analyze-files", "analyze-repository", "symbols", "search-symbols", "ping",
+    /** Every tool a client is offered, in order (over HTTP and stdio alike). */
+    static final List<String> TOOLS = List.of("calculate-metrics", "analyze-metrics", "analyze-files", "analyze-repository", "symbols", "search-symbols", "ping",
                 "submit-batch", "batch-status", "batch-results", "cancel-batch", "list-batches",
                 "store-codebase-insight", "retrieve-codebase-insights", "update-codebase-insight",
                 "create-session", "get-session-info", "get-session-history", "clear-session", "list-sessions",
@@ -88,6 +86,11 @@ class PipelineIT {
                 "search-code", "get-file", "folder-structure", "project-info",
                 "visualize-code-structure", "visualize-dependencies", "build-knowledge-graph", "query-knowledge-graph",
                 "export-knowledge-graph");
+
+    @Test
+    void listsTheToolsWithSchemas() {
+        List<Tool> tools = client.listTools().tools();
+        assertThat(tools).extracting(Tool::name).containsExactlyElementsOf(TOOLS);
         assertThat(tools).allSatisfy(t -> {
             assertThat(t.inputSchema()).isNotNull();
             assertThat(t.outputSchema()).isNotEmpty();

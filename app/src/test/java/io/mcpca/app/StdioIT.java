@@ -64,16 +64,7 @@ class StdioIT {
     @Test
     void listsAndCallsToolsOverStdio() {
         assertThat(client.listTools().tools()).extracting(Tool::name)
-                .containsExactly("calculate-metrics", "analyze-metrics", "analyze-files", "analyze-repository", "symbols", "search-symbols", "ping",
-                "submit-batch", "batch-status", "batch-results", "cancel-batch", "list-batches",
-                "store-codebase-insight", "retrieve-codebase-insights", "update-codebase-insight",
-                "create-session", "get-session-info", "get-session-history", "clear-session", "list-sessions",
-                "analyze-dependencies",
-                "analyze-history", "hotspots", "socio-technical-analysis", "change-coupling", "evolution-pathway",
-                "analyze-quality", "list-quality-rules",
-                "search-code", "get-file", "folder-structure", "project-info",
-                "visualize-code-structure", "visualize-dependencies", "build-knowledge-graph", "query-knowledge-graph",
-                "export-knowledge-graph");
+                .containsExactlyElementsOf(PipelineIT.TOOLS);
         for (String fixture : Fixtures.withExpectations(root)) {
             CallToolResult result = client.callTool(new CallToolRequest("calculate-metrics", Map.of("path", fixture)));
             Fixtures.assertAgrees(fixture, PipelineIT.structured(result), Fixtures.expected(root, fixture));
