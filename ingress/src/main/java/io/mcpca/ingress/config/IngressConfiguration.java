@@ -203,9 +203,11 @@ public class IngressConfiguration {
         return McpJsonDefaults.getMapper();
     }
 
-    /** The batch tools and the connection they read and write batch records on. */
-    public record IngressBatches(BatchTools tools, StatefulRedisConnection<String, String> connection)
-            implements AutoCloseable {
+    /**
+     * The one connection the tools the ingress answers itself (batches, insights, sessions) read and write on: their
+     * commands are short, so they share it as the submitters share {@link IngressRuntime#shared()}.
+     */
+    public record AnsweringConnection(StatefulRedisConnection<String, String> connection) implements AutoCloseable {
         @Override
         public void close() {
             connection.close();
@@ -213,81 +215,69 @@ public class IngressConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    IngressBatches ingressBatches(IngressRuntime runtime, McpcaProperties common, RedisConnections redis, Keys keys,
-                                  StreamEntries entries, ToolCatalog catalog, PathGuard paths, IngressGuards guards,
-                                  IngressProperties ingress) {
+    AnsweringConnection answeringConnection(RedisConnections redis) {
+        return new AnsweringConnection(redis.strings());
+    }
+
+    @Bean
+    BatchTools batchTools(IngressRuntime runtime, McpcaProperties common, AnsweringConnection answering, Keys keys,
+                          StreamEntries entries, ToolCatalog catalog, PathGuard paths, IngressGuards guards) {
         Clock clock = Clock.systemUTC();
-        StatefulRedisConnection<String, String> connection = redis.strings();
+        StatefulRedisConnection<String, String> connection = answering.connection();
         PoolBacklog backlog = new PoolBacklog(runtime.shared().sync(), keys, common.getPartitions(), System::nanoTime);
         McpcaProperties.Batch limits = common.getBatch();
         BatchStore store = new BatchStore(connection.sync(), runtime.shared().async(), entries, keys, limits,
                 backlog::ofBatchLane, common.getRequestStreamMaxLen(), clock);
-        BatchTools tools = new BatchTools(new BatchItems(catalog, paths, limits.getMaxItems()), store,
+        return new BatchTools(new BatchItems(catalog, paths, limits.getMaxItems()), store,
                 connection.sync(), keys, limits, guards.flow().rateLimits(),
                 new CancelPublisher(connection.async(), keys), runtime.replyStream(), clock);
-        return new IngressBatches(tools, connection);
     }
 
-    /** The codebase-insight tools and the connection they read and write insights on. */
-    public record IngressInsights(InsightTools tools, StatefulRedisConnection<String, String> connection)
-            implements AutoCloseable {
-        @Override
-        public void close() {
-            connection.close();
-        }
+    @Bean
+    InsightTools insightTools(AnsweringConnection answering, Keys keys, PathGuard paths, InsightProperties insights) {
+        return new InsightTools(answering.connection().sync(), keys, paths, insights.limits(), Clock.systemUTC());
     }
 
-    @Bean(destroyMethod = "close")
-    IngressInsights ingressInsights(RedisConnections redis, Keys keys, PathGuard paths, InsightProperties insights) {
-        StatefulRedisConnection<String, String> connection = redis.strings();
-        return new IngressInsights(new InsightTools(connection.sync(), keys, paths, insights.limits(),
-                Clock.systemUTC()), connection);
+    /** Who owns which session: the session tools answer from it, and tool calls name their session through it. */
+    @Bean
+    SessionDirectory sessionDirectory(AnsweringConnection answering, Keys keys,
+                                      @Value("${mcpca.worker.session-ttl:24h}") Duration sessionTtl) {
+        return new SessionDirectory(answering.connection().sync(), keys, sessionTtl, Clock.systemUTC());
     }
 
-    /** The session directory (ownership of sessions), the session tools, and their connection. */
-    public record IngressSessions(SessionDirectory directory, SessionTools tools,
-                                  StatefulRedisConnection<String, String> connection) implements AutoCloseable {
-        @Override
-        public void close() {
-            connection.close();
-        }
-    }
-
-    @Bean(destroyMethod = "close")
-    IngressSessions ingressSessions(RedisConnections redis, Keys keys,
-                                    @Value("${mcpca.worker.session-ttl:24h}") Duration sessionTtl) {
-        StatefulRedisConnection<String, String> connection = redis.strings();
-        SessionDirectory directory = new SessionDirectory(connection.sync(), keys, sessionTtl, Clock.systemUTC());
-        return new IngressSessions(directory, new SessionTools(directory), connection);
+    @Bean
+    SessionTools sessionTools(SessionDirectory sessions) {
+        return new SessionTools(sessions);
     }
 
     @Bean
     McpServerFactory mcpServerFactory(IngressRuntime runtime, IngressProperties ingress, ToolCatalog catalog,
                                       PathGuard paths, McpJsonMapper json, IngressGuards guards, IngressMeters meters,
-                                      IngressBatches batches, IngressInsights insights,
-                                      IngressSessions sessions) {
+                                      BatchTools batches, InsightTools insights,
+                                      SessionTools sessionTools, SessionDirectory sessions) {
         Clock clock = Clock.systemUTC();
         ArgumentCompletions completions = new ArgumentCompletions(catalog.all(), paths);
         return new McpServerFactory(catalog.all(), tool -> handlerOf(tool, runtime, ingress, paths, guards, batches,
-                insights, sessions, clock), json, completions, meters,
+                insights, sessionTools, sessions, clock), json, completions, meters,
                 invoker -> List.of(new AnalysisPrompts(invoker, completions), new AnalysisResources(invoker)));
     }
 
     /** Who answers a tool: the ingress itself (insights, sessions, batches) or a worker through Redis. */
     private static ToolHandler handlerOf(ToolDescriptor tool, IngressRuntime runtime, IngressProperties ingress,
-                                         PathGuard paths, IngressGuards guards, IngressBatches batches,
-                                         IngressInsights insights, IngressSessions sessions, Clock clock) {
+                                         PathGuard paths, IngressGuards guards, BatchTools batches,
+                                         InsightTools insights, SessionTools sessionTools, SessionDirectory sessions,
+                                         Clock clock) {
         if (InsightTools.NAMES.contains(tool.name())) {
-            return insights.tools().handlerFor(tool);
+            return insights.handlerFor(tool);
         }
         if (SessionTools.NAMES.contains(tool.name())) {
-            return sessions.tools().handlerFor(tool);
+            return sessionTools.handlerFor(tool);
         }
         if (tool.answeredByIngress()) {
-            return batches.tools().handlerFor(tool);
+            return batches.handlerFor(tool);
         }
         return new ToolCallHandler(tool, paths, runtime.router(), runtime.replyStream(), ingress.getCallTimeout(), clock,
-                guards.flow(), sessions.directory());
+                guards.flow(), sessions);
     }
 
     /** MCP over stdin/stdout, for clients that launch the server as a child process. */
