@@ -336,7 +336,7 @@ mod tests {
         }
         TreeImports {
             root: Default::default(),
-            files: files.into_iter().map(|(path, imports)| FileImports { path, language: Language::JavaScript, imports }).collect(),
+            files: files.into_iter().map(|(path, imports)| FileImports { path, language: Language::JavaScript, imports, package: None }).collect(),
             unresolved: 0,
             skipped: Vec::new(),
         }

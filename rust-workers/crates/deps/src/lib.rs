@@ -97,6 +97,10 @@ pub struct FileImports {
     #[serde(serialize_with = "language_name")]
     pub language: Language,
     pub imports: Vec<Import>,
+    /// The package or namespace the file declares (Java, Kotlin, Scala, C#, Go package clause), if
+    /// any: what other trees import it by (`cross-repo-analysis`). Not part of any answer.
+    #[serde(skip)]
+    pub package: Option<String>,
 }
 
 fn language_name<S: serde::Serializer>(l: &Language, s: S) -> Result<S::Ok, S::Error> {

@@ -57,7 +57,7 @@ pub(crate) fn resolve_tree(root: &Path, walked: Walked, options: &Options<'_>) -
     for (path, language, facts) in &walked.parsed {
         let imports = resolve_file(&index, path, *language, facts);
         unresolved += imports.iter().filter(|i| matches!(i.target, Target::Unresolved { .. })).count();
-        files.push(FileImports { path: path.clone(), language: *language, imports });
+        files.push(FileImports { path: path.clone(), language: *language, imports, package: facts.package.clone() });
     }
     TreeImports { root: root.to_path_buf(), files, unresolved, skipped: walked.skipped }
 }

@@ -12,6 +12,7 @@
 //!
 //! This is the only crate using `anyhow`; the libraries return typed errors.
 
+mod crossrepo_cmd;
 mod deps_cmd;
 mod evolution_cmd;
 mod file_cmd;
@@ -182,6 +183,18 @@ enum Command {
         args: String,
         #[arg(long)]
         jobs: Option<usize>,
+    },
+    /// Several trees side by side (`serve`'s `cross-repo-analysis`, one section, unpaged): each
+    /// PATH named by its last component.
+    CrossRepo {
+        #[arg(required = true, num_args = 2..)]
+        paths: Vec<PathBuf>,
+        /// dependencies, mismatches, imports or identicalFiles.
+        #[arg(long, default_value = "mismatches")]
+        section: String,
+        /// Files smaller than this are not compared.
+        #[arg(long, default_value_t = crossrepo_cmd::DEFAULT_MIN_FILE_BYTES)]
+        min_file_size: u64,
     },
 }
 
@@ -357,6 +370,19 @@ fn main() -> Result<()> {
                 quality_cmd::QualityError::Deadline => anyhow::anyhow!("deadline exceeded"),
             })?;
             println!("{}", quality_cmd::whole(&result)?);
+            Ok(())
+        }
+        Command::CrossRepo { paths, section, min_file_size } => {
+            let repositories = paths
+                .iter()
+                .map(|p| {
+                    let name = p.canonicalize().ok().and_then(|c| c.file_name().map(|n| n.to_string_lossy().into_owned())).unwrap_or_else(|| p.to_string_lossy().into_owned());
+                    protocol::CrossRepoTree { name, path: p.to_string_lossy().into_owned(), ..Default::default() }
+                })
+                .collect();
+            let args = protocol::CrossRepoArgs { repositories, section: Some(section), min_file_bytes: Some(min_file_size), limit: Some(usize::MAX), cursor: None };
+            let result = crossrepo_cmd::serve("cli", &args, scan::DEFAULT_MAX_FILE_BYTES, &|| false).map_err(|e| anyhow::anyhow!(e.to_line()))?;
+            println!("{}", result.get());
             Ok(())
         }
     }

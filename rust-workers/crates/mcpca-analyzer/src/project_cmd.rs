@@ -109,7 +109,6 @@ pub fn project_info(args: &ProjectInfoArgs) -> Result<ProjectInfo, ErrorBody> {
 
     let mut languages: BTreeMap<&'static str, LanguageShare> = BTreeMap::new();
     let mut build_systems = BTreeSet::new();
-    let mut found = Vec::new();
     let mut entry_points = Vec::new();
     let mut mains = Vec::new();
     for file in &listed.files {
@@ -130,34 +129,12 @@ pub fn project_info(args: &ProjectInfoArgs) -> Result<ProjectInfo, ErrorBody> {
         if matches!(language, Some(Language::Java | Language::Kotlin | Language::CSharp)) {
             mains.push(file);
         }
-        if let Some(kind) = manifests::Kind::of_file_name(&name) {
-            found.push((file, kind));
-        }
     }
     let with_main: Vec<&&std::path::PathBuf> = mains.par_iter().filter(|f| read_text(f).is_ok_and(|t| declares_main(&t))).collect();
     entry_points.extend(with_main.into_iter().map(|f| EntryPoint { target: show(f), source: "main method".into() }));
 
     let mut declared_license = None;
-    let manifests: Vec<ManifestFound> = found
-        .into_iter()
-        .map(|(file, kind)| {
-            let dir = file.parent().unwrap_or(root);
-            let lock = kind.lockfiles().iter().map(|l| dir.join(l)).find(|l| listed.files.binary_search(l).is_ok());
-            let parsed = read_text(file).and_then(|t| manifests::parse(kind, &t).map_err(|e| e.to_string())).and_then(|mut m| {
-                if let Some(lock) = &lock {
-                    let text = read_text(lock)?;
-                    manifests::apply_lockfile(&mut m, &name_of(lock), &text).map_err(|e| e.to_string())?;
-                }
-                Ok(m)
-            });
-            ManifestFound {
-                path: show(file),
-                lockfile: lock.as_deref().map(show),
-                error: parsed.as_ref().err().cloned(),
-                manifest: parsed.ok(),
-            }
-        })
-        .collect();
+    let manifests = manifests_in(root, &listed.files, &show);
     for m in &manifests {
         let Some(manifest) = &m.manifest else { continue };
         build_systems.insert(manifest.build_system.clone());
@@ -198,6 +175,34 @@ pub fn project_info(args: &ProjectInfoArgs) -> Result<ProjectInfo, ErrorBody> {
         test_directories,
         license,
     })
+}
+
+/// Every build manifest among `files` (a sorted listing of `root`), parsed, with the lock file
+/// beside it applied, or its `error`; paths as `show` names them. `project-info` and
+/// `cross-repo-analysis` both read manifests through this one function.
+pub fn manifests_in(root: &Path, files: &[std::path::PathBuf], show: &dyn Fn(&Path) -> String) -> Vec<ManifestFound> {
+    let name_of = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    files
+        .iter()
+        .filter_map(|file| manifests::Kind::of_file_name(&name_of(file)).map(|kind| (file, kind)))
+        .map(|(file, kind)| {
+            let dir = file.parent().unwrap_or(root);
+            let lock = kind.lockfiles().iter().map(|l| dir.join(l)).find(|l| files.binary_search(l).is_ok());
+            let parsed = read_text(file).and_then(|t| manifests::parse(kind, &t).map_err(|e| e.to_string())).and_then(|mut m| {
+                if let Some(lock) = &lock {
+                    let text = read_text(lock)?;
+                    manifests::apply_lockfile(&mut m, &name_of(lock), &text).map_err(|e| e.to_string())?;
+                }
+                Ok(m)
+            });
+            ManifestFound {
+                path: show(file),
+                lockfile: lock.as_deref().map(show),
+                error: parsed.as_ref().err().cloned(),
+                manifest: parsed.ok(),
+            }
+        })
+        .collect()
 }
 
 /// Whether a Java, Kotlin or C# source declares a program's `main`.

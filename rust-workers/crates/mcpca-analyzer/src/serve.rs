@@ -91,6 +91,11 @@
 //!   "size", "files", "languages"}], "totals", "directories", "skipped", "skippedCount"}`.
 //! * `project-info` (`project_cmd.rs`, the `manifests` crate) — args `{"path"}` → `{"root", "files",
 //!   "languages", "buildSystems", "manifests", "entryPoints", "testDirectories", "license"}`.
+//! * `cross-repo-analysis` (`crossrepo_cmd.rs`; decision 032) — args `{"repositories": [{"name", "path",
+//!   "relativeTo"?, "commit"?}] (2 to 10), "section"?: "mismatches" | "dependencies" | "imports" |
+//!   "identicalFiles", "minFileBytes"?: 256, "limit"?: 200, "cursor"?}` → `{"section", "minFileBytes",
+//!   "repositories": [{"name", "root", "commit"?, "files", "manifests", "provides", "jvmPackages"}],
+//!   "summary", "page": {"offset", "count", "total"}, "nextCursor", "items"}`.
 //!
 //! * internal, for a large tree's `analyze-metrics` as shards (`shards.rs`; the worker's, in no tool list):
 //!   `plan-shards` (`{"path", "minBytes", "targetBytes", "maxShards"}` → `{"files", "bytes", "shards":
@@ -455,6 +460,7 @@ fn handle(request: &Request, cx: &Cx<'_>) -> Response {
         Tool::BuildKnowledgeGraph => graph_tool(request, cx, structure_tools::build_knowledge_graph),
         Tool::QueryKnowledgeGraph => graph_tool(request, cx, structure_tools::query_knowledge_graph),
         Tool::ExportKnowledgeGraph => graph_tool(request, cx, structure_tools::export_knowledge_graph),
+        Tool::CrossRepoAnalysis => cross_repo_analysis(request, cx),
     };
     match outcome {
         Ok(result) => Response::Result { id, result },
@@ -826,6 +832,14 @@ fn project_info(request: &Request) -> ToolResult {
     let id = request.id.as_str();
     let args: ProjectInfoArgs = protocol::decode_args(request)?;
     to_json(id, &crate::project_cmd::project_info(&args).map_err(failed(id))?)
+}
+
+/// `cross-repo-analysis`: declared dependencies, imports between the trees and identical files
+/// of several trees, one section paged (`crossrepo_cmd.rs`).
+fn cross_repo_analysis(request: &Request, cx: &Cx<'_>) -> ToolResult {
+    let args: protocol::CrossRepoArgs = protocol::decode_args(request)?;
+    let stop = || cx.deadline.map(|d| Instant::now() >= d).unwrap_or(false) || cx.cancelled.load(Ordering::Relaxed);
+    crate::crossrepo_cmd::serve(&request.id, &args, cx.config.scan.max_file_bytes, &stop)
 }
 
 #[cfg(test)]

@@ -60,6 +60,7 @@ pub enum Tool {
     BuildKnowledgeGraph,
     QueryKnowledgeGraph,
     ExportKnowledgeGraph,
+    CrossRepoAnalysis,
 }
 
 impl Tool {
@@ -94,6 +95,8 @@ impl Tool {
         (Tool::BuildKnowledgeGraph, "build-knowledge-graph"),
         (Tool::QueryKnowledgeGraph, "query-knowledge-graph"),
         (Tool::ExportKnowledgeGraph, "export-knowledge-graph"),
+        // several trees at once (decision 032)
+        (Tool::CrossRepoAnalysis, "cross-repo-analysis"),
     ];
 
     pub fn from_name(name: &str) -> Option<Tool> {
@@ -521,6 +524,37 @@ pub struct ProjectInfoArgs {
     pub path: String,
     #[serde(default)]
     pub relative_to: Option<String>,
+}
+
+/// `cross-repo-analysis` arguments: two or more trees (the worker's confined paths or checkouts)
+/// and the list to page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CrossRepoArgs {
+    pub repositories: Vec<CrossRepoTree>,
+    /// `dependencies`, `mismatches` (default), `imports` or `identicalFiles`.
+    #[serde(default)]
+    pub section: Option<String>,
+    /// Files smaller than this are not compared (default 256 bytes).
+    #[serde(default)]
+    pub min_file_bytes: Option<u64>,
+    #[serde(default)]
+    pub limit: Option<usize>,
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// One tree of a `cross-repo-analysis`: its name in the answer, where it lies, and the commit it
+/// was checked out at (a repository given by URL or ref).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CrossRepoTree {
+    pub name: String,
+    pub path: String,
+    #[serde(default)]
+    pub relative_to: Option<String>,
+    #[serde(default)]
+    pub commit: Option<String>,
 }
 
 /// `visualize-code-structure` and `visualize-dependencies` arguments: a picture of a tree.
