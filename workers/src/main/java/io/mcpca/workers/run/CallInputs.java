@@ -14,12 +14,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
  * What a call hands its analyzer, from the arguments a client sent: every path confined to the roots (the ingress
  * checked too, but a worker trusts no stream entry) and passed as its real path with {@code relativeTo} (its
- * root), so answers name paths relative to the root. Three tools need more ({@code analyze-quality}'s
+ * root), so answers name paths relative to the root. Some tools need more ({@code analyze-quality}'s
  * {@code comparePaths} are confined one by one, each with its root in {@code compareRelativeTo}):
  * <ul>
  *   <li>{@code analyze-files}: each item's path is confined on its own; a refused one (outside the roots, missing,
@@ -27,7 +28,8 @@ import java.util.function.Supplier;
  *   <li>{@code analyze-repository}: a URL (or a local path with a {@code ref}) becomes a checkout held for the call
  *       ({@link RepositoryCheckouts}), a local path without a ref is read in place; either way the analyzer runs
  *       {@code analyze-metrics} with paths relative to the repository, and the answer gets the commit. Results are
- *       keyed by the commit for a checkout (content-addressed: no input to hash).</li>
+ *       keyed by the commit for a checkout (content-addressed: no input to hash);</li>
+ *   <li>{@code cross-repo-analysis}: several trees, each a path or a repository ({@link CrossRepoInputs}).</li>
  * </ul>
  */
 final class CallInputs {
@@ -45,10 +47,12 @@ final class CallInputs {
 
     private final PathGuard paths;
     private final Optional<RepositoryCheckouts> repositories;
+    private final CrossRepoInputs crossRepo;
 
     CallInputs(PathGuard paths, Optional<RepositoryCheckouts> repositories) {
         this.paths = paths;
         this.repositories = repositories;
+        this.crossRepo = new CrossRepoInputs(paths, repositories);
     }
 
     /**
@@ -87,6 +91,9 @@ final class CallInputs {
         }
         if (HISTORY_TOOLS.contains(tool.name()) && args.containsKey("url")) {
             return historyOfUrl(tool.name(), args, left);
+        }
+        if (tool.name().equals(CrossRepoInputs.TOOL)) {
+            return crossRepo.prepare(args, left);
         }
         if (tool.name().equals(ANALYZE_FILES)) {
             args.put("files", confinedItems(args.get("files")));
@@ -225,29 +232,40 @@ final class CallInputs {
     }
 
     /**
-     * A repository's checkout, made only when the analyzer needs it (a cached answer does not) and held until the
-     * call is done.
+     * A repository's checkout (or several: {@code cross-repo-analysis}), made only when the analyzer needs it (a cached
+     * answer does not) and held until the call is done. A failed acquire leaves the leases taken before it to
+     * {@link #close}.
      */
     static final class Checkout implements AutoCloseable {
-        private final Supplier<CheckoutCache.Lease> acquire;
-        private CheckoutCache.Lease lease;
+        private final List<Supplier<CheckoutCache.Lease>> acquires;
+        private final BiConsumer<Map<String, Object>, List<Path>> pointAt;
+        private final List<CheckoutCache.Lease> leases = new ArrayList<>();
 
+        /** One tree: the analyzer's {@code path} and {@code relativeTo} become the checkout. */
         Checkout(Supplier<CheckoutCache.Lease> acquire) {
-            this.acquire = acquire;
+            this(List.of(acquire), (args, trees) -> {
+                args.put("path", trees.get(0).toString());
+                args.put("relativeTo", trees.get(0).toString());
+            });
         }
 
-        /** Checks out (or finds) the tree and points the analyzer's arguments at it. */
+        /** Several trees: {@code pointAt} gets the checkouts in the order of {@code acquires}. */
+        Checkout(List<Supplier<CheckoutCache.Lease>> acquires, BiConsumer<Map<String, Object>, List<Path>> pointAt) {
+            this.acquires = List.copyOf(acquires);
+            this.pointAt = pointAt;
+        }
+
+        /** Checks out (or finds) the trees and points the analyzer's arguments at them. */
         void into(Map<String, Object> args) {
-            lease = acquire.get();
-            args.put("path", lease.path().toString());
-            args.put("relativeTo", lease.path().toString());
+            for (Supplier<CheckoutCache.Lease> acquire : acquires) {
+                leases.add(acquire.get());
+            }
+            pointAt.accept(args, leases.stream().map(CheckoutCache.Lease::path).toList());
         }
 
         @Override
         public void close() {
-            if (lease != null) {
-                lease.close();
-            }
+            leases.forEach(CheckoutCache.Lease::close);
         }
     }
 
