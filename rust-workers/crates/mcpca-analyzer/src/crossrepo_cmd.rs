@@ -639,6 +639,26 @@ mod tests {
     }
 
     #[test]
+    fn a_crate_is_imported_by_its_name_with_underscores() {
+        let dir = crate::test_dirs::empty("crossrepo", "crates");
+        for (rel, text) in [
+            ("core/Cargo.toml", "[package]\nname = \"acme-core\"\nversion = \"0.3.0\"\n"),
+            ("core/src/lib.rs", "pub fn parse() {}\n"),
+            ("cli/Cargo.toml", "[package]\nname = \"cli\"\nversion = \"0.1.0\"\n[dependencies]\nacme-core = { path = \"../core\" }\n"),
+            ("cli/src/main.rs", "use acme_core::parse;\nuse serde::Serialize;\n\nfn main() { parse() }\n"),
+        ] {
+            std::fs::create_dir_all(dir.join(rel).parent().unwrap()).unwrap();
+            std::fs::write(dir.join(rel), text).unwrap();
+        }
+        let tree = |name: &str| protocol::CrossRepoTree { name: name.into(), path: dir.join(name).to_string_lossy().into_owned(), ..Default::default() };
+        let found = analyze(&CrossRepoArgs { repositories: vec![tree("core"), tree("cli")], ..Default::default() }, &options()).unwrap();
+        let got: Vec<(&str, &str, &str, &str, bool)> = found.imports.iter().map(|i| (i.from.as_str(), i.to.as_str(), i.package.as_str(), i.via, i.declared)).collect();
+        assert_eq!(got, [("cli", "core", "acme_core", "crate name", true)]);
+        assert_eq!(found.dependencies.iter().map(|d| (d.ecosystem, d.name.as_str())).collect::<Vec<_>>(), [("crates", "acme-core")]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn identical_files_skip_small_ones_and_name_every_copy() {
         let dir = fixture("identical");
         let found = analyze(&args_of(&dir), &options()).unwrap();
