@@ -58,6 +58,7 @@ class CrossRepoIT {
 
     static PipelineHarness harness;
     static McpSyncClient client;
+    static String prefix;
     static String sharedLibUrl;
     static String billingUrl;
     static String sharedLibCommit;
@@ -82,7 +83,9 @@ class CrossRepoIT {
         storefrontHead = commitAll(repos.resolve("storefront"), "storefront");
         sharedLibUrl = repos.resolve("shared-lib").toUri().toString();
         billingUrl = repos.resolve("billing").toUri().toString();
-        harness = new PipelineHarness(REDIS.uri(), REDIS.newPrefix(), root, "--mcpca.ingress.call-timeout=60s",
+        prefix = REDIS.newPrefix();
+        harness = new PipelineHarness(REDIS.uri(), prefix, root, "--mcpca.ingress.call-timeout=60s",
+                "--mcpca.cache.tools=analyze-metrics,cross-repo-analysis",
                 "--mcpca.worker.checkout.dir=" + tmp.resolve("checkouts"),
                 "--mcpca.worker.checkout.clone-timeout=20s",
                 "--mcpca.worker.checkout.allowed-urls[0]=https://git.example.invalid/team/");
@@ -195,6 +198,26 @@ class CrossRepoIT {
                 "section", "identicalFiles", "minFileBytes", 1)));
         assertThat(asList(small.get("items"))).extracting(i -> i.get("size") + " " + asList(i.get("copies")).size())
                 .containsExactly("1061 2", "5 2");
+    }
+
+    /** With the tool in mcpca.cache.tools: keyed by the trees' names and commits; a tree read in place is never cached. */
+    @Test
+    void anAnswerOverCheckoutsIsCachedByItsCommitsAndOneWithATreeReadInPlaceIsNot() {
+        Map<String, Object> byUrl = Map.of("repositories", List.of(Map.of("url", sharedLibUrl),
+                Map.of("url", billingUrl, "ref", "v1")), "section", "identicalFiles");
+        int before = storedResults();
+        Map<String, Object> first = structured(call(byUrl));
+        assertThat(storedResults()).isEqualTo(before + 1);
+        assertThat(structured(call(byUrl))).isEqualTo(first);
+        assertThat(storedResults()).isEqualTo(before + 1);
+        Map<String, Object> inPlace = Map.of("repositories", List.of(Map.of("url", sharedLibUrl),
+                Map.of("path", "repos/billing")), "section", "identicalFiles");
+        assertThat(asList(structured(call(inPlace)).get("items"))).isEqualTo(asList(first.get("items")));
+        assertThat(storedResults()).isEqualTo(before + 1);
+    }
+
+    private static int storedResults() {
+        return REDIS.sync().keys(prefix + ":result:*").size();
     }
 
     @Test
