@@ -85,7 +85,8 @@ class PipelineIT {
                 "analyze-quality", "list-quality-rules",
                 "search-code", "get-file", "folder-structure", "project-info",
                 "visualize-code-structure", "visualize-dependencies", "build-knowledge-graph", "query-knowledge-graph",
-                "export-knowledge-graph");
+                "export-knowledge-graph",
+                "generate-report");
 
     @Test
     void listsTheToolsWithSchemas() {

@@ -121,7 +121,8 @@ class ResourcesPromptsIT {
         ensureWorker();
         assertThat(client.listResources().resources()).extracting(Resource::uri).containsExactly("analysis://summary/.");
         assertThat(client.listResourceTemplates().resourceTemplates()).extracting(ResourceTemplate::uriTemplate)
-                .containsExactly("analysis://summary/{path}", "analysis://metrics/{path}", "analysis://batch/{batchId}");
+                .containsExactly("analysis://summary/{path}", "analysis://metrics/{path}", "analysis://batch/{batchId}",
+                        "analysis://report/{path}");
 
         Map<String, Object> metrics = read("analysis://metrics/src/a.py");
         assertThat(metrics).containsEntry("path", "src/a.py");

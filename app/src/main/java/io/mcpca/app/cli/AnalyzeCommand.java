@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * {@code mcpca analyze <dir> [--json] [--url URL] [--token TOKEN]}: runs {@code analyze-metrics} through
@@ -56,22 +55,12 @@ public final class AnalyzeCommand {
             System.err.println("mcpca analyze: not a directory: " + options.dir());
             return 2;
         }
-        ConfigurableApplicationContext embedded = null;
-        String url = options.url().orElse(null);
         try {
-            if (url == null) {
-                embedded = McpClients.embedded(List.of(dir));
-                url = McpClients.urlOf(embedded);
-            }
-            String path = embedded != null ? "." : dir.toString();
-            return call(url, options.token(), path, options.json(), out);
+            return McpClients.withServer(options.url(), dir,
+                    (url, path) -> call(url, options.token(), path, options.json(), out));
         } catch (RuntimeException e) {
             System.err.println("mcpca analyze: " + e.getMessage());
             return 1;
-        } finally {
-            if (embedded != null) {
-                embedded.close();
-            }
         }
     }
 

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -49,6 +50,20 @@ final class McpClients {
             args.add("--mcpca.roots[" + i + "]=" + roots.get(i));
         }
         return McpcaApplication.start(args.toArray(String[]::new));
+    }
+
+    /**
+     * Runs {@code use} with a server's URL and the path {@code dir} has there: the server at {@code url} (whose roots
+     * must hold {@code dir}, named by its absolute path), else an embedded server rooted at {@code dir} (named
+     * {@code .}), closed afterwards.
+     */
+    static <T> T withServer(Optional<String> url, Path dir, BiFunction<String, String, T> use) {
+        if (url.isPresent()) {
+            return use.apply(url.get(), dir.toString());
+        }
+        try (ConfigurableApplicationContext embedded = embedded(List.of(dir))) {
+            return use.apply(urlOf(embedded), ".");
+        }
     }
 
     static String urlOf(ConfigurableApplicationContext embedded) {

@@ -27,7 +27,8 @@ public final class ToolCatalog {
             "analyze-quality", "list-quality-rules",
             "search-code", "get-file", "folder-structure", "project-info",
             "visualize-code-structure", "visualize-dependencies", "build-knowledge-graph", "query-knowledge-graph",
-            "export-knowledge-graph");
+            "export-knowledge-graph",
+            "generate-report");
 
     private final Map<String, ToolDescriptor> tools;
     private final List<String> order;
