@@ -29,13 +29,13 @@ public final class ReportPage {
     /**
      * What the page is made of.
      *
-     * @param path         the directory as asked
+     * @param root         the directory, as analyze-metrics names it (its absolute path)
      * @param metrics      analyze-metrics' first page ({@code totals}, {@code hotspots})
      * @param classes      the largest classes, largest first, each a class record with its file's {@code path}
      * @param dependencies analyze-dependencies' answer ({@code summary}, {@code cycles})
      * @param picture      visualize-dependencies' SVG answer ({@code diagram}, {@code nodes}, {@code edges}, ...)
      */
-    public record Input(String path, Map<String, Object> metrics, List<Map<String, Object>> classes,
+    public record Input(String root, Map<String, Object> metrics, List<Map<String, Object>> classes,
                         Map<String, Object> dependencies, Map<String, Object> picture) {
     }
 
@@ -54,7 +54,7 @@ public final class ReportPage {
         List<Map<String, Object>> cycles = list(input.dependencies().get("cycles"));
         Map<String, Object> picture = input.picture();
 
-        String title = "Code report: " + input.path();
+        String title = "Code report: " + input.root();
         StringBuilder html = new StringBuilder(8192 + String.valueOf(picture.get("diagram")).length());
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta http-equiv=\"Content-Security-Policy\" content=\"").append(CSP).append("\">\n")
@@ -110,7 +110,7 @@ public final class ReportPage {
             html.append("<p>").append(cycles.size()).append(cycles.size() == 1 ? " cycle" : " cycles")
                     .append(" (strongly connected components), each with one shortest cycle through it.</p>\n<table>\n")
                     .append("<thead><tr><th class=\"n\">files</th><th>shortest cycle</th></tr></thead>\n<tbody>\n");
-            cycles.stream().limit(MAX_CYCLES).forEach(c -> html.append("<tr>").append(cell(list(c.get("members")).size()))
+            cycles.stream().limit(MAX_CYCLES).forEach(c -> html.append("<tr>").append(cell(strings(c.get("members")).size()))
                     .append("<td><code>").append(e(String.join(" → ", strings(c.get("shortest"))))).append("</code></td></tr>\n"));
             html.append("</tbody>\n</table>\n");
             if (cycles.size() > MAX_CYCLES) {

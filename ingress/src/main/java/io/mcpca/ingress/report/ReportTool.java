@@ -81,15 +81,16 @@ public final class ReportTool {
 
     private static Map<String, Object> answer(String path, Walk walk, Map<String, Object> deps,
                                               Map<String, Object> picture) {
+        String root = String.valueOf(walk.first.getOrDefault("root", path));
         ReportPage.Page page;
         try {
-            page = ReportPage.render(new ReportPage.Input(path, walk.first, walk.largest, deps, picture));
+            page = ReportPage.render(new ReportPage.Input(root, walk.first, walk.largest, deps, picture));
         } catch (IllegalArgumentException e) {
             throw new Failed(ErrorCode.INTERNAL, "visualize-dependencies answered a picture that is not SVG: "
                     + e.getMessage());
         }
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("root", walk.first.getOrDefault("root", path));
+        answer.put("root", root);
         answer.put("summary", page.summary());
         answer.put("html", page.html());
         return answer;
