@@ -93,24 +93,24 @@ class ReportIT {
     @Test
     void theReportHasTheExactNumbersOfTheTree() {
         Map<String, Object> report = structured(call(Map.of("path", "proj")));
-        assertThat(report.get("root")).isEqualTo(root.resolve("proj").toString());
+        assertThat(report.get("root")).isEqualTo("proj");
         assertThat(asMap(report.get("summary"))).containsExactlyEntriesOf(expectedSummary(9, false));
         String html = (String) report.get("html");
 
-        assertThat(html).startsWith("<!DOCTYPE html>").contains("<title>Code report: " + root.resolve("proj") + "</title>");
+        assertThat(html).startsWith("<!DOCTYPE html>").contains("<title>Code report: proj</title>");
         assertThat(html).contains("<tr><td>javascript</td>" + cells(7, 20, 0, 0, 1) + "</tr>",
                 "<tr><td>java</td>" + cells(2, 18, 1, 4, 2) + "</tr>",
                 "<tfoot>\n<tr><td>total</td>" + cells(9, 38, 1, 4, 3) + "</tr>");
         assertThat(html.indexOf("<td>javascript</td>")).isLessThan(html.indexOf("<td>java</td>")); // more code first
-        assertThat(html).contains("<tr><td><code>total</code></td><td>method</td><td><code>shop/com/shop/Cart.java:9"
+        assertThat(html).contains("<tr><td><code>total</code></td><td>method</td><td><code>proj/shop/com/shop/Cart.java:9"
                 + "</code></td>" + cells(4, 4) + "</tr>");
         assertThat(html).contains("<p>9 files with 13 imports: 9 inside the tree, 3 external, 1 unresolved. The file "
                 + "graph has 9 nodes and 8 edges; edges on cycles are red.</p>");
         assertThat(html).contains("<p>1 cycle (strongly connected components)", "<tr><td class=\"n\">3</td><td><code>"
-                + "web/src/a.js → web/src/b.js → web/src/a.js</code></td></tr>");
-        assertThat(html).contains("<tr><td><code>Cart</code></td><td>class</td><td><code>shop/com/shop/Cart.java:6-18"
+                + "proj/web/src/a.js → proj/web/src/b.js → proj/web/src/a.js</code></td></tr>");
+        assertThat(html).contains("<tr><td><code>Cart</code></td><td>class</td><td><code>proj/shop/com/shop/Cart.java:6-18"
                 + "</code></td>" + cells(13, 1, 4) + "</tr>\n<tr><td><code>Item</code></td><td>interface</td><td><code>"
-                + "shop/com/shop/model/Item.java:3-5</code></td>" + cells(3, 1, 1) + "</tr>");
+                + "proj/shop/com/shop/model/Item.java:3-5</code></td>" + cells(3, 1, 1) + "</tr>");
         // the markup file name is drawn as text; nothing but the page's own style element and a drawing is in it
         assertThat(html).contains("&lt;i&gt;&amp;&quot;x&quot;.js").doesNotContain("<i>").doesNotContainIgnoringCase("<script");
         assertThat(count(html, "<g class=\"node\"")).isEqualTo(9);
@@ -119,6 +119,7 @@ class ReportIT {
         // the same numbers as the tools the page is made of
         Map<String, Object> deps = structured(client.callTool(new CallToolRequest("analyze-dependencies",
                 Map.of("path", "proj"))));
+        assertThat(deps).containsEntry("root", "proj");
         assertThat(asMap(deps.get("summary"))).containsEntry("nodes", 9).containsEntry("edges", 8)
                 .containsEntry("cycles", 1);
         assertThat(asList(deps.get("cycles"))).singleElement().satisfies(c -> assertThat(c.get("members"))
@@ -128,6 +129,11 @@ class ReportIT {
     @Test
     void theResourceAndTheCommandGiveTheToolsPage(@TempDir Path out) throws Exception {
         String html = (String) structured(call(Map.of("path", "proj"))).get("html");
+        // the command names the page after the directory
+        String titled = (String) structured(call(Map.of("path", "proj", "title", "proj"))).get("html");
+        assertThat(titled).isEqualTo(html);
+        String renamed = (String) structured(call(Map.of("path", "proj", "title", "<b>"))).get("html");
+        assertThat(renamed).contains("<title>Code report: &lt;b&gt;</title>", "<h1>Code report: &lt;b&gt;</h1>");
 
         List<ResourceContents> contents = client.readResource(new ReadResourceRequest("analysis://report/proj")).contents();
         assertThat(contents).singleElement().isInstanceOfSatisfying(TextResourceContents.class, c -> {
@@ -189,10 +195,10 @@ class ReportIT {
                 assertThat(loaded.value().asInt()).isEqualTo(asMap(report.get("summary")).get("nodes"));
             }
             assertThat(chromium.load(work.resolve("report-9.html"), "document.title").value().asText())
-                    .isEqualTo("Code report: " + root.resolve("proj"));
+                    .isEqualTo("Code report: proj");
             assertThat(chromium.load(work.resolve("report-9.html"),
                     "[...document.querySelectorAll('#dependencies svg text')].some(t => t.textContent === '"
-                            + "web/src/<i>&\"x\".js')").value().asBoolean()).isTrue();
+                            + "proj/web/src/<i>&\"x\".js')").value().asBoolean()).isTrue();
         }
     }
 

@@ -15,7 +15,7 @@ import java.util.Optional;
 
 /**
  * {@code mcpca report <dir> [-o FILE] [--url URL] [--token TOKEN]}: the HTML report of a tree, written to FILE (or
- * stdout). The page is the {@code generate-report} tool's (the ingress assembles it from the analysis tools), called
+ * stdout), titled with the directory's name. The page is the {@code generate-report} tool's (the ingress assembles it from the analysis tools), called
  * like {@code mcpca analyze} calls analyze-metrics: on the server at {@code --url} (or MCPCA_URL), else on an
  * embedded one rooted at the directory, so it always comes through the real pipeline.
  */
@@ -67,7 +67,8 @@ public final class ReportCommand {
         }
         Optional<String> bearer = token;
         try {
-            Optional<String> page = McpClients.withServer(url, dir, (server, path) -> report(server, bearer, path));
+            String title = dir.getFileName() == null ? dir.toString() : dir.getFileName().toString();
+            Optional<String> page = McpClients.withServer(url, dir, (server, path) -> report(server, bearer, path, title));
             if (page.isEmpty()) {
                 return 1;
             }
@@ -88,10 +89,10 @@ public final class ReportCommand {
     }
 
     /** The page, or empty when the tool answered an error (printed to stderr). */
-    private static Optional<String> report(String url, Optional<String> token, String path) {
+    private static Optional<String> report(String url, Optional<String> token, String path, String title) {
         try (McpSyncClient client = McpClients.open(url, token, CALL_TIMEOUT)) {
             CallToolResult result = client.callTool(CallToolRequest.builder("generate-report")
-                    .arguments(Map.of("path", path)).build());
+                    .arguments(Map.of("path", path, "title", title)).build());
             if (Boolean.TRUE.equals(result.isError())) {
                 result.content().stream().filter(TextContent.class::isInstance)
                         .forEach(c -> System.err.println("mcpca report: " + ((TextContent) c).text()));

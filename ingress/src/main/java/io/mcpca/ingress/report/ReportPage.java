@@ -29,13 +29,13 @@ public final class ReportPage {
     /**
      * What the page is made of.
      *
-     * @param root         the directory, as analyze-metrics names it (its absolute path)
+     * @param name         what the page calls the tree
      * @param metrics      analyze-metrics' first page ({@code totals}, {@code hotspots})
      * @param classes      the largest classes, largest first, each a class record with its file's {@code path}
      * @param dependencies analyze-dependencies' answer ({@code summary}, {@code cycles})
      * @param picture      visualize-dependencies' SVG answer ({@code diagram}, {@code nodes}, {@code edges}, ...)
      */
-    public record Input(String root, Map<String, Object> metrics, List<Map<String, Object>> classes,
+    public record Input(String name, Map<String, Object> metrics, List<Map<String, Object>> classes,
                         Map<String, Object> dependencies, Map<String, Object> picture) {
     }
 
@@ -54,7 +54,7 @@ public final class ReportPage {
         List<Map<String, Object>> cycles = list(input.dependencies().get("cycles"));
         Map<String, Object> picture = input.picture();
 
-        String title = "Code report: " + input.root();
+        String title = "Code report: " + input.name();
         StringBuilder html = new StringBuilder(8192 + String.valueOf(picture.get("diagram")).length());
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta http-equiv=\"Content-Security-Policy\" content=\"").append(CSP).append("\">\n")
@@ -110,8 +110,10 @@ public final class ReportPage {
             html.append("<p>").append(cycles.size()).append(cycles.size() == 1 ? " cycle" : " cycles")
                     .append(" (strongly connected components), each with one shortest cycle through it.</p>\n<table>\n")
                     .append("<thead><tr><th class=\"n\">files</th><th>shortest cycle</th></tr></thead>\n<tbody>\n");
+            String base = String.valueOf(input.dependencies().getOrDefault("root", ""));
             cycles.stream().limit(MAX_CYCLES).forEach(c -> html.append("<tr>").append(cell(strings(c.get("members")).size()))
-                    .append("<td><code>").append(e(String.join(" → ", strings(c.get("shortest"))))).append("</code></td></tr>\n"));
+                    .append("<td><code>").append(e(String.join(" → ", strings(c.get("shortest")).stream()
+                            .map(name -> under(base, name)).toList()))).append("</code></td></tr>\n"));
             html.append("</tbody>\n</table>\n");
             if (cycles.size() > MAX_CYCLES) {
                 html.append("<p class=\"note\">").append(cycles.size() - MAX_CYCLES)
@@ -149,6 +151,14 @@ public final class ReportPage {
         summary.put("cycles", cycles.size());
         summary.put("classes", input.classes().size());
         return new Page(html.toString(), summary);
+    }
+
+    /**
+     * A node of analyze-dependencies (named relative to the analysed directory) named as the other tools name files
+     * (relative to the analysis root), so one file has one name on the page.
+     */
+    static String under(String directory, String name) {
+        return directory.isEmpty() || directory.equals(".") ? name : directory + "/" + name;
     }
 
     /** A class's size: its lines from declaration to end. */

@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -64,6 +65,7 @@ public final class ReportTool {
     /** The answer of {@code generate-report}: {@code root}, {@code summary} (the page's numbers) and {@code html}. */
     public Mono<Map<String, Object>> report(McpAsyncServerExchange exchange, Map<String, Object> arguments) {
         String path = String.valueOf(arguments.get("path"));
+        Optional<String> title = arguments.get("title") instanceof String s ? Optional.of(s) : Optional.empty();
         int hotspots = integer(arguments, "hotspots", DEFAULT_HOTSPOTS);
         int classes = integer(arguments, "classes", DEFAULT_CLASSES);
         int maxNodes = integer(arguments, "maxNodes", DEFAULT_MAX_NODES);
@@ -76,15 +78,15 @@ public final class ReportTool {
                 .flatMap(walk -> call(exchange, "analyze-dependencies", Map.of("path", path, "level", "file", "limit", 1))
                         .flatMap(deps -> call(exchange, "visualize-dependencies", Map.of("path", path, "format", "svg",
                                 "level", "file", "maxNodes", maxNodes))
-                                .map(picture -> answer(path, walk, deps, picture))));
+                                .map(picture -> answer(path, title, walk, deps, picture))));
     }
 
-    private static Map<String, Object> answer(String path, Walk walk, Map<String, Object> deps,
+    private static Map<String, Object> answer(String path, Optional<String> title, Walk walk, Map<String, Object> deps,
                                               Map<String, Object> picture) {
         String root = String.valueOf(walk.first.getOrDefault("root", path));
         ReportPage.Page page;
         try {
-            page = ReportPage.render(new ReportPage.Input(root, walk.first, walk.largest, deps, picture));
+            page = ReportPage.render(new ReportPage.Input(title.orElse(root), walk.first, walk.largest, deps, picture));
         } catch (IllegalArgumentException e) {
             throw new Failed(ErrorCode.INTERNAL, "visualize-dependencies answered a picture that is not SVG: "
                     + e.getMessage());
