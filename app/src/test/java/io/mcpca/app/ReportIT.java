@@ -73,11 +73,7 @@ class ReportIT {
     @BeforeAll
     static void start() throws Exception {
         root = Files.createDirectories(tmp.resolve("root"));
-        for (Map.Entry<String, String> file : PROJ.entrySet()) {
-            Path path = root.resolve(file.getKey());
-            Files.createDirectories(path.getParent());
-            Files.writeString(path, file.getValue());
-        }
+        Fixtures.write(root, PROJ);
         harness = new PipelineHarness(REDIS.uri(), REDIS.newPrefix(), root, "--mcpca.ingress.call-timeout=60s",
                 "--mcpca.worker.analyzer-cache-dir=" + tmp.resolve("analyzer-cache"));
         client = harness.client();
