@@ -48,9 +48,7 @@ public final class ReportPage {
 
     public static Page render(Input input) {
         Map<String, Object> totals = map(input.metrics().get("totals"));
-        Map<String, Object> byLanguage = map(totals.get("byLanguage"));
         List<Map<String, Object>> hotspots = list(input.metrics().get("hotspots"));
-        Map<String, Object> deps = map(input.dependencies().get("summary"));
         List<Map<String, Object>> cycles = list(input.dependencies().get("cycles"));
         Map<String, Object> picture = input.picture();
 
@@ -62,21 +60,45 @@ public final class ReportPage {
                 .append("<link rel=\"icon\" href=\"data:,\">\n")
                 .append("<title>").append(e(title)).append("</title>\n<style>\n").append(STYLE).append("</style>\n")
                 .append("</head>\n<body>\n<h1>").append(e(title)).append("</h1>\n");
+        summary(html, totals);
+        hotspots(html, hotspots);
+        graph(html, map(input.dependencies().get("summary")), picture);
+        cycles(html, cycles, String.valueOf(input.dependencies().getOrDefault("root", "")));
+        classes(html, input.classes());
+        html.append("</body>\n</html>\n");
 
-        section(html, "summary", "Summary");
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("languages", map(totals.get("byLanguage")).size());
+        summary.put("files", number(totals.get("files")));
+        summary.put("code", number(totals.get("code")));
+        summary.put("functions", number(totals.get("functions")));
+        summary.put("hotspots", hotspots.size());
+        summary.put("nodes", number(picture.get("nodes")));
+        summary.put("edges", number(picture.get("edges")));
+        summary.put("collapsed", Boolean.TRUE.equals(picture.get("collapsed")));
+        summary.put("cycles", cycles.size());
+        summary.put("classes", input.classes().size());
+        return new Page(html.toString(), summary);
+    }
+
+    /** Files and lines per language, most code first, and the totals. */
+    private static void summary(StringBuilder html, Map<String, Object> totals) {
+        open(html, "summary", "Summary");
         html.append("<p class=\"note\">Lines as cloc counts them (analyze-metrics).</p>\n<table>\n<thead><tr><th>language</th>");
         for (String column : LANGUAGE_COLUMNS) {
             html.append("<th class=\"n\">").append(column).append("</th>");
         }
         html.append("</tr></thead>\n<tbody>\n");
-        List<Map.Entry<String, Object>> languages = new ArrayList<>(byLanguage.entrySet());
+        List<Map.Entry<String, Object>> languages = new ArrayList<>(map(totals.get("byLanguage")).entrySet());
         languages.sort((a, b) -> Long.compare(number(map(b.getValue()).get("code")), number(map(a.getValue()).get("code"))));
         languages.forEach(l -> languageRow(html, l.getKey(), map(l.getValue())));
         html.append("</tbody>\n<tfoot>\n");
         languageRow(html, "total", totals);
         html.append("</tfoot>\n</table>\n</section>\n");
+    }
 
-        section(html, "hotspots", "Most complex functions");
+    private static void hotspots(StringBuilder html, List<Map<String, Object>> hotspots) {
+        open(html, "hotspots", "Most complex functions");
         if (hotspots.isEmpty()) {
             html.append("<p>No functions were measured.</p>\n");
         } else {
@@ -89,28 +111,32 @@ public final class ReportPage {
             html.append("</tbody>\n</table>\n");
         }
         html.append("</section>\n");
+    }
 
-        section(html, "dependencies", "Dependency graph");
+    /** The import counts and the picture, sanitized. */
+    private static void graph(StringBuilder html, Map<String, Object> deps, Map<String, Object> picture) {
+        open(html, "dependencies", "Dependency graph");
         html.append("<p>").append(number(deps.get("files"))).append(" files with ").append(number(deps.get("imports")))
                 .append(" imports: ").append(number(deps.get("internal"))).append(" inside the tree, ")
                 .append(number(deps.get("external"))).append(" external, ").append(number(deps.get("unresolved")))
                 .append(" unresolved. The file graph has ").append(number(deps.get("nodes"))).append(" nodes and ")
                 .append(number(deps.get("edges"))).append(" edges; edges on cycles are red.</p>\n");
-        boolean collapsed = Boolean.TRUE.equals(picture.get("collapsed"));
         if (picture.get("note") instanceof String note && !note.isEmpty()) {
             html.append("<p class=\"note\">").append(e(note)).append("</p>\n");
         }
         html.append("<figure class=\"graph\" data-nodes=\"").append(number(picture.get("nodes"))).append("\">\n")
                 .append(SvgSanitizer.sanitize(String.valueOf(picture.get("diagram")))).append("\n</figure>\n</section>\n");
+    }
 
-        section(html, "cycles", "Dependency cycles");
+    /** Each cycle's size and one shortest cycle, its files named from {@code base} (analyze-dependencies' root). */
+    private static void cycles(StringBuilder html, List<Map<String, Object>> cycles, String base) {
+        open(html, "cycles", "Dependency cycles");
         if (cycles.isEmpty()) {
             html.append("<p>No cycles.</p>\n");
         } else {
             html.append("<p>").append(cycles.size()).append(cycles.size() == 1 ? " cycle" : " cycles")
                     .append(" (strongly connected components), each with one shortest cycle through it.</p>\n<table>\n")
                     .append("<thead><tr><th class=\"n\">files</th><th>shortest cycle</th></tr></thead>\n<tbody>\n");
-            String base = String.valueOf(input.dependencies().getOrDefault("root", ""));
             cycles.stream().limit(MAX_CYCLES).forEach(c -> html.append("<tr>").append(cell(strings(c.get("members")).size()))
                     .append("<td><code>").append(e(String.join(" → ", strings(c.get("shortest")).stream()
                             .map(name -> under(base, name)).toList()))).append("</code></td></tr>\n"));
@@ -121,36 +147,25 @@ public final class ReportPage {
             }
         }
         html.append("</section>\n");
+    }
 
-        section(html, "classes", "Largest classes");
-        if (input.classes().isEmpty()) {
+    private static void classes(StringBuilder html, List<Map<String, Object>> classes) {
+        open(html, "classes", "Largest classes");
+        if (classes.isEmpty()) {
             html.append("<p>No classes.</p>\n");
         } else {
             html.append("<p class=\"note\">By lines from declaration to end (analyze-metrics' class records); WMC is ")
                     .append("the sum of the methods' cyclomatic complexity.</p>\n<table>\n<thead><tr><th>class</th>")
                     .append("<th>kind</th><th>where</th><th class=\"n\">lines</th><th class=\"n\">methods</th>")
                     .append("<th class=\"n\">WMC</th></tr></thead>\n<tbody>\n");
-            input.classes().forEach(c -> html.append("<tr><td><code>").append(e(c.get("qualifiedName")))
+            classes.forEach(c -> html.append("<tr><td><code>").append(e(c.get("qualifiedName")))
                     .append("</code></td><td>").append(e(c.get("kind"))).append("</td><td><code>").append(e(c.get("path")))
                     .append(':').append(number(c.get("startLine"))).append('-').append(number(c.get("endLine")))
                     .append("</code></td>").append(cell(lines(c))).append(cell(c.get("methods"))).append(cell(c.get("wmc")))
                     .append("</tr>\n"));
             html.append("</tbody>\n</table>\n");
         }
-        html.append("</section>\n</body>\n</html>\n");
-
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("languages", byLanguage.size());
-        summary.put("files", number(totals.get("files")));
-        summary.put("code", number(totals.get("code")));
-        summary.put("functions", number(totals.get("functions")));
-        summary.put("hotspots", hotspots.size());
-        summary.put("nodes", number(picture.get("nodes")));
-        summary.put("edges", number(picture.get("edges")));
-        summary.put("collapsed", collapsed);
-        summary.put("cycles", cycles.size());
-        summary.put("classes", input.classes().size());
-        return new Page(html.toString(), summary);
+        html.append("</section>\n");
     }
 
     /**
@@ -166,7 +181,7 @@ public final class ReportPage {
         return number(classRecord.get("endLine")) - number(classRecord.get("startLine")) + 1;
     }
 
-    private static void section(StringBuilder html, String id, String heading) {
+    private static void open(StringBuilder html, String id, String heading) {
         html.append("<section id=\"").append(id).append("\">\n<h2>").append(heading).append("</h2>\n");
     }
 
