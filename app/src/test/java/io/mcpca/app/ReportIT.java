@@ -9,10 +9,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mcpca.app.cli.ReportCommand;
 import io.mcpca.shared.testing.RedisServerExtension;
+import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
 import io.modelcontextprotocol.spec.McpSchema.ReadResourceRequest;
 import io.modelcontextprotocol.spec.McpSchema.ResourceContents;
 import io.modelcontextprotocol.spec.McpSchema.TextResourceContents;
@@ -21,9 +24,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,6 +80,9 @@ class ReportIT {
     static void start() throws Exception {
         root = Files.createDirectories(tmp.resolve("root"));
         Fixtures.write(root, PROJ);
+        // a tree only the progress test reads, so its walk is never answered from the result cache
+        Fixtures.write(root, Map.of("fresh/Item.java", PROJ.get("proj/shop/com/shop/model/Item.java"),
+                "fresh/Cart.java", PROJ.get("proj/shop/com/shop/Cart.java")));
         harness = new PipelineHarness(REDIS.uri(), REDIS.newPrefix(), root, "--mcpca.ingress.call-timeout=60s",
                 "--mcpca.worker.analyzer-cache-dir=" + tmp.resolve("analyzer-cache"));
         client = harness.client();
@@ -196,6 +205,24 @@ class ReportIT {
                     "[...document.querySelectorAll('#dependencies svg text')].some(t => t.textContent === '"
                             + "proj/web/src/<i>&\"x\".js')").value().asBoolean()).isTrue();
         }
+    }
+
+    @Test
+    void theWalkOfTheTreeReportsProgressUnderTheReportsToken() {
+        List<ProgressNotification> progress = new CopyOnWriteArrayList<>();
+        try (McpSyncClient watching = McpClient.sync(HttpClientStreamableHttpTransport.builder(harness.url())
+                .endpoint("/mcp").build()).requestTimeout(Duration.ofSeconds(60)).progressConsumer(progress::add).build()) {
+            watching.initialize();
+            CallToolResult result = watching.callTool(CallToolRequest.builder("generate-report")
+                    .arguments(Map.of("path", "fresh")).progressToken("r1").build());
+            assertThat(result.isError()).as(text(result)).isFalse();
+            // the worker sends at most one progress line per 200 ms: the walk's first file at least
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !progress.isEmpty());
+        }
+        assertThat(progress).allSatisfy(p -> {
+            assertThat(p.progressToken()).isEqualTo("r1");
+            assertThat(p.total()).isEqualTo(2.0);
+        });
     }
 
     @Test

@@ -90,9 +90,13 @@ public final class ReportCommand {
 
     /** The page, or empty when the tool answered an error (printed to stderr). */
     private static Optional<String> report(String url, Optional<String> token, String path, String title) {
-        try (McpSyncClient client = McpClients.open(url, token, CALL_TIMEOUT)) {
+        boolean terminal = McpClients.onTerminal();
+        try (McpSyncClient client = McpClients.client(url, token).requestTimeout(CALL_TIMEOUT)
+                .progressConsumer(McpClients.filesProgress(terminal)).build()) {
+            client.initialize();
             CallToolResult result = client.callTool(CallToolRequest.builder("generate-report")
-                    .arguments(Map.of("path", path, "title", title)).build());
+                    .arguments(Map.of("path", path, "title", title)).progressToken("report").build());
+            McpClients.clearProgress(terminal);
             if (Boolean.TRUE.equals(result.isError())) {
                 result.content().stream().filter(TextContent.class::isInstance)
                         .forEach(c -> System.err.println("mcpca report: " + ((TextContent) c).text()));

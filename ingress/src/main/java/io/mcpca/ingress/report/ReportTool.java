@@ -51,7 +51,8 @@ public final class ReportTool {
 
     /** The handler of {@code generate-report}: the answer, or the error of the tool call that failed. */
     public ToolHandler handler() {
-        return (exchange, call) -> report(exchange, call.arguments() == null ? Map.of() : call.arguments())
+        return (exchange, call) -> report(exchange, call.arguments() == null ? Map.of() : call.arguments(),
+                        Optional.ofNullable(call.progressToken()))
                 .map(answer -> ToolCallHandler.json(write(answer)))
                 .onErrorResume(e -> Mono.just(e instanceof Failed f ? ToolCallHandler.error(f.code, f.getMessage())
                         : unexpected(e)));
@@ -62,8 +63,13 @@ public final class ReportTool {
         return ToolCallHandler.error(ErrorCode.INTERNAL, NAME + " failed: " + e.getMessage());
     }
 
-    /** The answer of {@code generate-report}: {@code root}, {@code summary} (the page's numbers) and {@code html}. */
-    public Mono<Map<String, Object>> report(McpAsyncServerExchange exchange, Map<String, Object> arguments) {
+    /**
+     * The answer of {@code generate-report}: {@code root}, {@code summary} (the page's numbers) and {@code html}. The
+     * first analyze-metrics call, the walk of the tree, reports its progress under {@code progressToken} (its later
+     * pages and the other calls read what that walk parsed, and one token's progress must only grow).
+     */
+    public Mono<Map<String, Object>> report(McpAsyncServerExchange exchange, Map<String, Object> arguments,
+                                            Optional<Object> progressToken) {
         String path = String.valueOf(arguments.get("path"));
         Optional<String> title = arguments.get("title") instanceof String s ? Optional.of(s) : Optional.empty();
         int hotspots = integer(arguments, "hotspots", DEFAULT_HOTSPOTS);
@@ -71,7 +77,7 @@ public final class ReportTool {
         int maxNodes = integer(arguments, "maxNodes", DEFAULT_MAX_NODES);
         Map<String, Object> metricsArguments = new LinkedHashMap<>(Map.of("path", path, "hotspots", hotspots,
                 "detail", classes == 0 ? "summary" : "functions", "limit", METRICS_PAGE_FILES));
-        return call(exchange, "analyze-metrics", metricsArguments)
+        return call(exchange, "analyze-metrics", metricsArguments, progressToken)
                 .expand(page -> page.get("nextCursor") instanceof String cursor
                         ? call(exchange, "analyze-metrics", with(metricsArguments, "cursor", cursor)) : Mono.empty())
                 .reduce(new Walk(classes), Walk::add)
@@ -126,7 +132,12 @@ public final class ReportTool {
     }
 
     private Mono<Map<String, Object>> call(McpAsyncServerExchange exchange, String tool, Map<String, Object> arguments) {
-        return tools.call(exchange, tool, arguments).onErrorMap(ToolInvoker.ToolFailed.class, f -> new Failed(code(f.code()),
+        return call(exchange, tool, arguments, Optional.empty());
+    }
+
+    private Mono<Map<String, Object>> call(McpAsyncServerExchange exchange, String tool, Map<String, Object> arguments,
+                                           Optional<Object> progressToken) {
+        return tools.call(exchange, tool, arguments, progressToken).onErrorMap(ToolInvoker.ToolFailed.class, f -> new Failed(code(f.code()),
                 tool + " failed: " + withoutCode(f.getMessage(), f.code())));
     }
 
