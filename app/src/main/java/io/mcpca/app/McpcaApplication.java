@@ -3,6 +3,7 @@ package io.mcpca.app;
 import io.mcpca.app.cli.AnalyzeCommand;
 import io.mcpca.app.cli.BatchCommand;
 import io.mcpca.app.cli.CacheCommand;
+import io.mcpca.app.cli.ReportCommand;
 import io.mcpca.app.cli.SessionsCommand;
 import io.mcpca.ingress.mcp.StdioSession;
 import java.util.Arrays;
@@ -31,6 +32,9 @@ public class McpcaApplication {
         }
         if (args.length > 0 && "sessions".equals(args[0])) {
             System.exit(SessionsCommand.run(Arrays.copyOfRange(args, 1, args.length)));
+        }
+        if (args.length > 0 && "report".equals(args[0])) {
+            System.exit(ReportCommand.run(Arrays.copyOfRange(args, 1, args.length)));
         }
         ConfigurableApplicationContext context = start(args);
         if (context.containsBean("stdioSession")) {

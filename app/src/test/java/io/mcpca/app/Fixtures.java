@@ -55,6 +55,19 @@ final class Fixtures {
         }
     }
 
+    /** Writes {@code files} (relative path to content) under {@code root}, with their directories. */
+    static void write(Path root, Map<String, String> files) {
+        try {
+            for (Map.Entry<String, String> file : files.entrySet()) {
+                Path path = root.resolve(file.getKey());
+                Files.createDirectories(path.getParent());
+                Files.writeString(path, file.getValue());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Fixture sources (relative paths) that have an expectation beside them. */
     static List<String> withExpectations(Path root) {
         try (Stream<Path> files = Files.walk(root)) {

@@ -86,7 +86,8 @@ class PipelineIT {
                 "search-code", "get-file", "folder-structure", "project-info",
                 "visualize-code-structure", "visualize-dependencies", "build-knowledge-graph", "query-knowledge-graph",
                 "export-knowledge-graph",
-                "cross-repo-analysis");
+                "cross-repo-analysis",
+                "generate-report");
 
     @Test
     void listsTheToolsWithSchemas() {

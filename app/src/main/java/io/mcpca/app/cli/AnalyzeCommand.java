@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * {@code mcpca analyze <dir> [--json] [--url URL] [--token TOKEN]}: runs {@code analyze-metrics} through
@@ -56,22 +55,12 @@ public final class AnalyzeCommand {
             System.err.println("mcpca analyze: not a directory: " + options.dir());
             return 2;
         }
-        ConfigurableApplicationContext embedded = null;
-        String url = options.url().orElse(null);
         try {
-            if (url == null) {
-                embedded = McpClients.embedded(List.of(dir));
-                url = McpClients.urlOf(embedded);
-            }
-            String path = embedded != null ? "." : dir.toString();
-            return call(url, options.token(), path, options.json(), out);
+            return McpClients.withServer(options.url(), dir,
+                    (url, path) -> call(url, options.token(), path, options.json(), out));
         } catch (RuntimeException e) {
             System.err.println("mcpca analyze: " + e.getMessage());
             return 1;
-        } finally {
-            if (embedded != null) {
-                embedded.close();
-            }
         }
     }
 
@@ -80,16 +69,10 @@ public final class AnalyzeCommand {
      * follows {@code nextCursor} through every page (no single MCP answer may carry the files of a large tree).
      */
     private static int call(String url, Optional<String> token, String path, boolean json, PrintStream out) {
-        // Progress only on a terminal: redirected output stays clean for scripts.
-        boolean terminal = System.console() != null;
+        boolean terminal = McpClients.onTerminal();
         try (McpSyncClient client = McpClients.client(url, token)
                 .requestTimeout(CALL_TIMEOUT)
-                .progressConsumer(p -> {
-                    if (terminal) {
-                        System.err.printf("\r\033[Kanalysed %.0f%s files", p.progress(),
-                                p.total() == null ? "" : " of " + p.total().longValue());
-                    }
-                })
+                .progressConsumer(McpClients.filesProgress(terminal))
                 .build()) {
             client.initialize();
             if (json) {
@@ -97,7 +80,7 @@ public final class AnalyzeCommand {
             }
             CallToolResult result = client.callTool(CallToolRequest.builder("analyze-metrics")
                     .arguments(Map.of("path", path, "detail", "summary")).progressToken("analyze").build());
-            clearProgress(terminal);
+            McpClients.clearProgress(terminal);
             if (failed(result)) {
                 return 1;
             }
@@ -118,7 +101,7 @@ public final class AnalyzeCommand {
         while (true) {
             CallToolResult page = client.callTool(CallToolRequest.builder("analyze-metrics").arguments(arguments)
                     .progressToken("analyze").build());
-            clearProgress(terminal);
+            McpClients.clearProgress(terminal);
             if (failed(page)) {
                 return 1;
             }
@@ -157,12 +140,6 @@ public final class AnalyzeCommand {
         result.content().stream().filter(TextContent.class::isInstance)
                 .forEach(c -> System.err.println("mcpca analyze: " + ((TextContent) c).text()));
         return true;
-    }
-
-    private static void clearProgress(boolean terminal) {
-        if (terminal) {
-            System.err.print("\r\033[K");
-        }
     }
 
     private static String write(Object value) {

@@ -4,12 +4,15 @@ import io.mcpca.app.McpcaApplication;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -49,6 +52,42 @@ final class McpClients {
             args.add("--mcpca.roots[" + i + "]=" + roots.get(i));
         }
         return McpcaApplication.start(args.toArray(String[]::new));
+    }
+
+    /**
+     * Runs {@code use} with a server's URL and the path {@code dir} has there: the server at {@code url} (whose roots
+     * must hold {@code dir}, named by its absolute path), else an embedded server rooted at {@code dir} (named
+     * {@code .}), closed afterwards.
+     */
+    static <T> T withServer(Optional<String> url, Path dir, BiFunction<String, String, T> use) {
+        if (url.isPresent()) {
+            return use.apply(url.get(), dir.toString());
+        }
+        try (ConfigurableApplicationContext embedded = embedded(List.of(dir))) {
+            return use.apply(urlOf(embedded), ".");
+        }
+    }
+
+    /** Progress is shown only on a terminal: redirected output stays clean for scripts. */
+    static boolean onTerminal() {
+        return System.console() != null;
+    }
+
+    /** Shows a tree walk's progress ("analysed 120 of 900 files") on stderr, over itself, on a terminal. */
+    static Consumer<ProgressNotification> filesProgress(boolean terminal) {
+        return p -> {
+            if (terminal) {
+                System.err.printf("\r\033[Kanalysed %.0f%s files", p.progress(),
+                        p.total() == null ? "" : " of " + p.total().longValue());
+            }
+        };
+    }
+
+    /** Clears the progress line once the answer is there. */
+    static void clearProgress(boolean terminal) {
+        if (terminal) {
+            System.err.print("\r\033[K");
+        }
     }
 
     static String urlOf(ConfigurableApplicationContext embedded) {

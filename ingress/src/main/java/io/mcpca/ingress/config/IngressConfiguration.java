@@ -24,6 +24,7 @@ import io.mcpca.ingress.mcp.StdioSession;
 import io.mcpca.ingress.mcp.ToolCallHandler;
 import io.mcpca.ingress.mcp.ToolHandler;
 import io.mcpca.ingress.prompts.AnalysisPrompts;
+import io.mcpca.ingress.report.ReportTool;
 import io.mcpca.ingress.resources.AnalysisResources;
 import io.mcpca.ingress.reply.ReplyRouter;
 import io.mcpca.ingress.reply.ReplyStreamKeeper;
@@ -257,7 +258,8 @@ public class IngressConfiguration {
                                       SessionTools sessionTools, SessionDirectory sessions) {
         Clock clock = Clock.systemUTC();
         ArgumentCompletions completions = new ArgumentCompletions(catalog.all(), paths);
-        return new McpServerFactory(catalog.all(), tool -> handlerOf(tool, runtime, ingress, paths, guards, batches,
+        return new McpServerFactory(catalog.all(), (tool, invoker) -> ReportTool.NAME.equals(tool.name())
+                ? new ReportTool(invoker).handler() : handlerOf(tool, runtime, ingress, paths, guards, batches,
                 insights, sessionTools, sessions, clock), json, completions, meters,
                 invoker -> List.of(new AnalysisPrompts(invoker, completions), new AnalysisResources(invoker)));
     }

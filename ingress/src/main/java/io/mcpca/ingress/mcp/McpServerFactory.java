@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
 
@@ -52,17 +53,19 @@ public final class McpServerFactory implements AutoCloseable {
 
     /**
      * @param meters   counts and times every tool call, schema refusals included
+     * @param handlers each tool's handler, given the invoker of these tools (which finds a tool's handler when it is
+     *                 called) for a tool that answers from other tools (generate-report)
      * @param features prompts and resources beside the tools, made from an invoker of these tools
      */
-    public McpServerFactory(List<ToolDescriptor> tools, Function<ToolDescriptor, ToolHandler> handlers,
+    public McpServerFactory(List<ToolDescriptor> tools, BiFunction<ToolDescriptor, ToolInvoker, ToolHandler> handlers,
                             McpJsonMapper json, ArgumentCompletions completions, IngressMeters meters,
                             Function<ToolInvoker, List<ServerFeatures>> features) {
-        tools.forEach(tool -> this.handlers.put(tool, handlers.apply(tool)));
+        ToolInvoker invoker = new ToolInvoker(name -> this.handlers.entrySet().stream()
+                .filter(e -> e.getKey().name().equals(name)).map(Map.Entry::getValue).findFirst());
+        tools.forEach(tool -> this.handlers.put(tool, handlers.apply(tool, invoker)));
         this.json = json;
         this.completions = completions;
         this.meters = meters;
-        ToolInvoker invoker = new ToolInvoker(name -> this.handlers.entrySet().stream()
-                .filter(e -> e.getKey().name().equals(name)).map(Map.Entry::getValue).findFirst());
         this.features = List.copyOf(features.apply(invoker));
     }
 

@@ -28,8 +28,19 @@ public final class ToolInvoker {
 
     /** The tool's answer as JSON, or the failure a caller can show: the error code and message of the result. */
     public Mono<Map<String, Object>> call(McpAsyncServerExchange exchange, String tool, Map<String, Object> arguments) {
+        return call(exchange, tool, arguments, Optional.empty());
+    }
+
+    /**
+     * As above; the tool's progress goes to the client under {@code progressToken} (a tool made of tools passes the
+     * token of its own call to the one of them that reports progress).
+     */
+    public Mono<Map<String, Object>> call(McpAsyncServerExchange exchange, String tool, Map<String, Object> arguments,
+                                          Optional<Object> progressToken) {
         ToolHandler handler = handlers.apply(tool).orElseThrow(() -> new IllegalArgumentException("no tool " + tool));
-        return handler.handle(exchange, new CallToolRequest(tool, arguments)).map(ToolInvoker::answer);
+        CallToolRequest.Builder call = CallToolRequest.builder(tool).arguments(arguments);
+        progressToken.ifPresent(call::progressToken);
+        return handler.handle(exchange, call.build()).map(ToolInvoker::answer);
     }
 
     private static Map<String, Object> answer(CallToolResult result) {

@@ -35,8 +35,9 @@ import reactor.core.publisher.Mono;
 /**
  * Analysis results as MCP resources, read through the same tools and checks as a call of the reader:
  * {@code analysis://summary/{path}} (analyze-metrics' whole-tree summary of a directory),
- * {@code analysis://metrics/{path}} (calculate-metrics of a file) and {@code analysis://batch/{batchId}} (a batch's
- * status; the reader's own batches only). A batch's status changes while it runs: a client that read it and
+ * {@code analysis://metrics/{path}} (calculate-metrics of a file), {@code analysis://batch/{batchId}} (a batch's
+ * status; the reader's own batches only) and {@code analysis://report/{path}} (generate-report's HTML page of a
+ * directory, as {@code text/html}). A batch's status changes while it runs: a client that read it and
  * subscribed gets {@code notifications/resources/updated} whenever its progress moves, until it ends (the SDK
  * delivers them to subscribers only). Paths are relative to the first root, percent-encoding allowed.
  */
@@ -47,6 +48,7 @@ public final class AnalysisResources implements ServerFeatures {
     static final String SUMMARY = "analysis://summary/";
     static final String METRICS = "analysis://metrics/";
     static final String BATCH = "analysis://batch/";
+    static final String REPORT = "analysis://report/";
     /** How often watched batches are read again: as often as batch-status' own watch. */
     static final Duration WATCH_PERIOD = Duration.ofMillis(500);
 
@@ -84,7 +86,10 @@ public final class AnalysisResources implements ServerFeatures {
                 template(METRICS + "{path}", "metrics", "Metrics of a file",
                         "calculate-metrics of a file under a root: lines and each function's complexity"),
                 template(BATCH + "{batchId}", "batch", "A batch's progress",
-                        "batch-status of one of your batches; subscribe to be told when its progress moves"));
+                        "batch-status of one of your batches; subscribe to be told when its progress moves"),
+                template(REPORT + "{path}", "report", "HTML report of a directory", "generate-report's page of a "
+                        + "directory under a root: summary, hotspots, dependency graph, cycles, largest classes",
+                        "text/html"));
     }
 
     /** Starts telling subscribers of batch resources about progress, through the server that serves them. */
@@ -99,8 +104,13 @@ public final class AnalysisResources implements ServerFeatures {
     }
 
     private AsyncResourceTemplateSpecification template(String uri, String name, String title, String description) {
+        return template(uri, name, title, description, "application/json");
+    }
+
+    private AsyncResourceTemplateSpecification template(String uri, String name, String title, String description,
+                                                        String mimeType) {
         return new AsyncResourceTemplateSpecification(ResourceTemplate.builder().uriTemplate(uri).name(name).title(title)
-                .description(description).mimeType("application/json").build(), this::read);
+                .description(description).mimeType(mimeType).build(), this::read);
     }
 
     private Mono<ReadResourceResult> read(McpAsyncServerExchange exchange, ReadResourceRequest request) {
@@ -116,8 +126,9 @@ public final class AnalysisResources implements ServerFeatures {
                         watched.put(uri, new Watched(exchange, progress(answer)));
                     }
                 })
-                .map(answer -> new ReadResourceResult(List.of(new TextResourceContents(uri, "application/json",
-                        json(answer)))))
+                .map(answer -> new ReadResourceResult(List.of(uri.startsWith(REPORT)
+                        ? new TextResourceContents(uri, "text/html", String.valueOf(answer.get("html")))
+                        : new TextResourceContents(uri, "application/json", json(answer)))))
                 .onErrorMap(ToolInvoker.ToolFailed.class, failed -> failed.code().equals("NOT_FOUND")
                         || failed.code().equals("PATH_OUTSIDE_ROOTS") ? McpError.RESOURCE_NOT_FOUND.apply(uri)
                         : McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS)
@@ -132,6 +143,9 @@ public final class AnalysisResources implements ServerFeatures {
         }
         if (uri.startsWith(METRICS) && uri.length() > METRICS.length()) {
             return Optional.of(Map.entry("calculate-metrics", Map.of("path", rest.apply(METRICS))));
+        }
+        if (uri.startsWith(REPORT) && uri.length() > REPORT.length()) {
+            return Optional.of(Map.entry("generate-report", Map.of("path", rest.apply(REPORT))));
         }
         if (uri.startsWith(BATCH) && uri.length() > BATCH.length()) {
             return Optional.of(Map.entry("batch-status", Map.of("batchId", rest.apply(BATCH))));

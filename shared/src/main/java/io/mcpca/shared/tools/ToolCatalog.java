@@ -28,7 +28,8 @@ public final class ToolCatalog {
             "search-code", "get-file", "folder-structure", "project-info",
             "visualize-code-structure", "visualize-dependencies", "build-knowledge-graph", "query-knowledge-graph",
             "export-knowledge-graph",
-            "cross-repo-analysis");
+            "cross-repo-analysis",
+            "generate-report");
 
     private final Map<String, ToolDescriptor> tools;
     private final List<String> order;
