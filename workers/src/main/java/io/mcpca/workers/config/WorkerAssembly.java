@@ -211,8 +211,14 @@ public final class WorkerAssembly {
 
     /** The options every analyzer process of this worker is started with. */
     static List<String> serveOptions(WorkerProperties worker) {
-        String cacheDir = worker.getAnalyzerCacheDir().toString();
-        return cacheDir.isEmpty() ? List.of() : List.of("--cache-dir", worker.getAnalyzerCacheDir().toAbsolutePath().toString());
+        List<String> options = new java.util.ArrayList<>();
+        if (!worker.getAnalyzerCacheDir().toString().isEmpty()) {
+            options.addAll(List.of("--cache-dir", worker.getAnalyzerCacheDir().toAbsolutePath().toString()));
+        }
+        if (worker.getAnalyzerSmallFileBytes() > 0) {
+            options.addAll(List.of("--small-file-bytes", Long.toString(worker.getAnalyzerSmallFileBytes())));
+        }
+        return List.copyOf(options);
     }
 
     private static ExecutorService executor(String pool, int threads) {

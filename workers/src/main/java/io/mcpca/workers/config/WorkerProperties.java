@@ -30,6 +30,13 @@ public class WorkerProperties {
      */
     private Path analyzerCacheDir = Path.of("");
 
+    /**
+     * {@code calculate-metrics} of a file smaller than this many bytes is measured directly by the analyzer, without
+     * its on-disk cache or the shared per-file cache in Redis ({@code serve --small-file-bytes}): measuring a tiny
+     * file costs less than a Redis round trip or a cache file (decisions 020, 036). 0 sends every file through them.
+     */
+    private long analyzerSmallFileBytes = 1024;
+
     /** Session lock lease; the watchdog extends it every third of this while a call runs. */
     private Duration lockTtl = Duration.ofSeconds(30);
 
@@ -164,6 +171,8 @@ public class WorkerProperties {
     public void setConcurrency(int concurrency) { this.concurrency = concurrency; }
     public Path getAnalyzerCacheDir() { return analyzerCacheDir; }
     public void setAnalyzerCacheDir(Path analyzerCacheDir) { this.analyzerCacheDir = analyzerCacheDir; }
+    public long getAnalyzerSmallFileBytes() { return analyzerSmallFileBytes; }
+    public void setAnalyzerSmallFileBytes(long analyzerSmallFileBytes) { this.analyzerSmallFileBytes = analyzerSmallFileBytes; }
     public Path getAnalyzerPath() { return analyzerPath; }
     public void setAnalyzerPath(Path analyzerPath) { this.analyzerPath = analyzerPath; }
     public Duration getLockTtl() { return lockTtl; }

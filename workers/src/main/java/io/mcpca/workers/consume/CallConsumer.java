@@ -153,6 +153,7 @@ public final class CallConsumer {
         @SuppressWarnings("unchecked")
         StreamOffset<byte[]>[] offsets = groups.streamsOf(pool).stream()
                 .map(StreamOffset::lastConsumed).toArray(StreamOffset[]::new);
+        LanePriority lanes = new LanePriority(offsets, groups.lanes(pool));
         int answeredAtOnce = 0;
         while (running) {
             int free;
@@ -176,9 +177,15 @@ public final class CallConsumer {
                 } else {
                     // entries the loop answered itself last time took no slot: read that many more (a stream of
                     // pings is read hundreds at a time; a stream of real calls, as many as there are free slots)
-                    XReadArgs args = block.toMillis() < 1 ? XReadArgs.Builder.count(free + answeredAtOnce)
-                            : XReadArgs.Builder.block(block.toMillis()).count(free + answeredAtOnce);
-                    messages = reads.read(consumer, args, block, offsets);
+                    // while a higher batch lane has a backlog the lower ones are left out, and such a read never
+                    // blocks: once the higher lane is drained, the next read takes every lane again
+                    int count = free + answeredAtOnce;
+                    StreamOffset<byte[]>[] streams = lanes.nextRead();
+                    boolean blocks = block.toMillis() >= 1 && streams.length == offsets.length;
+                    XReadArgs args = blocks ? XReadArgs.Builder.block(block.toMillis()).count(count)
+                            : XReadArgs.Builder.count(count);
+                    messages = reads.read(consumer, args, blocks ? block : Duration.ZERO, streams);
+                    lanes.read(messages, count);
                 }
             } catch (InterruptedException e) {
                 break;

@@ -133,6 +133,54 @@ class CallConsumerIT {
         }
     }
 
+    /**
+     * Batch priority (decision 036): with 20 items waiting in each lane (low queued first, then high, then normal) and
+     * one slot, the first read takes one item of each lane; from then on the high lane is read alone until it is
+     * empty, then the normal lane, then the low one. Read as equal shares (every lane in every read, as before), the
+     * items would alternate and the last high item would run after the second low one.
+     */
+    @Test
+    void higherPriorityBatchLanesAreReadFirstWhileTheyHaveABacklog() {
+        Keys keys = new Keys(REDIS.newPrefix());
+        try (RedisConnections redis = new RedisConnections(REDIS.uri());
+             StatefulRedisConnection<byte[], byte[]> commands = redis.bytes();
+             StatefulRedisConnection<byte[], byte[]> blocking = redis.bytes();
+             StatefulRedisConnection<String, String> strings = redis.strings();
+             ClaimRefresher claims = new ClaimRefresher(strings.sync(), "w1", Duration.ofSeconds(30))) {
+            ConsumerGroups groups = new ConsumerGroups(commands.sync(), keys, 2);
+            groups.ensure("fast");
+            for (String lane : java.util.List.of("L", "H", "N")) {
+                int priority = lane.equals("L") ? 0 : lane.equals("H") ? 9 : 5;
+                for (int i = 0; i < 20; i++) {
+                    commands.sync().xadd(bytes(keys.batchRequestStream("fast", priority)),
+                            Map.of(bytes("n"), bytes(lane + i)));
+                }
+            }
+            java.util.List<String> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            EntryHandler handler = (pool, message, delivery) -> {
+                order.add(new String(message.getBody().entrySet().stream()
+                        .filter(e -> java.util.Arrays.equals(e.getKey(), bytes("n"))).findFirst().orElseThrow()
+                        .getValue(), StandardCharsets.UTF_8));
+                commands.sync().xack(message.getStream(), bytes(pool), message.getId());
+            };
+            CallConsumer consumer = new CallConsumer("fast", "w1",
+                    new LoopReplies(blocking, new StreamEntries(JacksonCodec.json()), 1000), groups, handler, claims,
+                    Executors.newFixedThreadPool(1), 1, Duration.ofMillis(200));
+            consumer.start();
+            try {
+                await().atMost(20, TimeUnit.SECONDS).until(() -> order.size() == 60);
+            } finally {
+                consumer.stop(Duration.ofSeconds(5));
+            }
+            java.util.List<String> expected = new java.util.ArrayList<>(java.util.List.of("H0", "N0", "L0"));
+            java.util.stream.IntStream.range(1, 20).forEach(i -> expected.add("H" + i));
+            expected.addAll(java.util.List.of("N1", "L1"));
+            java.util.stream.IntStream.range(2, 20).forEach(i -> expected.add("N" + i));
+            java.util.stream.IntStream.range(2, 20).forEach(i -> expected.add("L" + i));
+            assertThat(order).containsExactlyElementsOf(expected);
+        }
+    }
+
     private static long pending(StatefulRedisConnection<byte[], byte[]> commands, Keys keys) {
         return commands.sync().xpending(bytes(keys.requestStream("fast", 0)), bytes("fast")).getCount()
                 + commands.sync().xpending(bytes(keys.requestStream("fast", 1)), bytes("fast")).getCount();
