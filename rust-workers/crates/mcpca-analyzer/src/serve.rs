@@ -368,6 +368,16 @@ impl Handlers {
 
 /// Runs one request on a handler thread and writes its progress and its one final line.
 fn dispatch<W: Write + Send>(request: Request, flags: RequestFlags, writer: &LineWriter<W>, config: &Arc<ServeConfig>, inbox: &Arc<Inbox>, handlers: &Handlers) {
+    if let Some(direct) = small_file_options(&request, config) {
+        // a file under --small-file-bytes: bounded, short work, answered here without a handler thread
+        let response = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| calculate_metrics_with(&request, &direct)))
+            .unwrap_or_else(|_| Err(Response::error(request.id.clone(), ErrorCode::Internal, "internal error: panic")));
+        return writer.send(&match (response, flags.deadline) {
+            (_, Some(d)) if Instant::now() >= d => Response::error(request.id, ErrorCode::DeadlineExceeded, "deadline exceeded"),
+            (Ok(result), _) => Response::Result { id: request.id, result },
+            (Err(error), _) => error,
+        });
+    }
     let id = request.id.clone();
     let deadline = flags.deadline;
     let handler_inbox = Arc::clone(inbox);
@@ -487,10 +497,7 @@ fn handle(request: &Request, cx: &Cx<'_>) -> Response {
     };
     let outcome = match tool {
         Tool::Ping => ping(request),
-        Tool::CalculateMetrics => match small_file_options(request, cx.config) {
-            Some(direct) => calculate_metrics(request, cx, &direct, None),
-            None => measuring_tool(request, cx, calculate_metrics),
-        },
+        Tool::CalculateMetrics => measuring_tool(request, cx, calculate_metrics),
         Tool::AnalyzeMetrics => measuring_tool(request, cx, analyze_metrics),
         Tool::Symbols => symbols_tool(request, cx),
         Tool::SearchSymbols => search_symbols_tool(request, cx),
@@ -611,15 +618,24 @@ fn calculate_metrics(request: &Request, _cx: &Cx<'_>, options: &ScanOptions, sha
         }
         _ => options.clone(),
     };
-    let m = files_cmd::measure_one(&args, &options).map_err(fail)?;
+    measured(id, &args, &options)
+}
+
+/// `calculate-metrics` measured with `options` as they are (no shared-cache session).
+fn calculate_metrics_with(request: &Request, options: &ScanOptions) -> ToolResult {
+    measured(&request.id, &protocol::decode_args(request)?, options)
+}
+
+fn measured(id: &str, args: &CalculateMetricsArgs, options: &ScanOptions) -> ToolResult {
+    let m = files_cmd::measure_one(args, options).map_err(|e| Response::error(id, e.code, e.message))?;
     to_json(id, &m)
 }
 
-/// The options that measure a `calculate-metrics` file directly, without the caches, when it is a
-/// regular file under `--small-file-bytes`; `None` for anything else (inline content, a larger or
-/// missing file: those take the usual path and its errors).
+/// The options that measure a `calculate-metrics` file directly, without the caches and on the
+/// request loop, when it is a regular file under `--small-file-bytes`; `None` for anything else
+/// (another tool, inline content, a larger or missing file: those take the usual path and its errors).
 fn small_file_options(request: &Request, config: &ServeConfig) -> Option<ScanOptions> {
-    if config.small_file_bytes == 0 || request.args.get("content").is_some() {
+    if config.small_file_bytes == 0 || request.tool != "calculate-metrics" || request.args.get("content").is_some() {
         return None;
     }
     let path = request.args.get("path")?.as_str()?;
