@@ -53,7 +53,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -177,6 +176,7 @@ public final class WorkerAssembly {
                     executor(pool, worker.getConcurrency()), worker.getConcurrency(), worker.getReadBlock(),
                     java.util.Optional.of(batcher));
             consumer.setMeters(poolMeters);
+            consumer.setBatchReadAhead(worker.getBatchReadAhead().getOrDefault(pool, 0));
             consumers.add(consumer);
             PendingReclaimer reclaimer = new PendingReclaimer(pool, workerId, shared.sync(), groups, entries, executions,
                     deadLetters, consumer, worker.getMinIdle(), worker.getReclaimPeriod(), worker.getMaxDeliveries());
@@ -222,7 +222,6 @@ public final class WorkerAssembly {
     }
 
     private static ExecutorService executor(String pool, int threads) {
-        AtomicInteger n = new AtomicInteger();
-        return Executors.newFixedThreadPool(threads, r -> new Thread(r, "call-" + pool + "-" + n.incrementAndGet()));
+        return CallConsumer.callThreads(pool, threads);
     }
 }

@@ -18,6 +18,8 @@ final class LanePriority {
     private final int firstLane;
     /** Lanes the next read takes, from the highest. */
     private int lanes;
+    /** Whether the last read found a lane with more waiting than it took. */
+    private boolean backlogged;
 
     /**
      * @param offsets every stream of the pool, its {@code lanes} batch lanes last, highest priority first
@@ -49,7 +51,13 @@ final class LanePriority {
                 break;
             }
         }
+        backlogged = taken < perLane.length || perLane[perLane.length - 1] >= count;
         lanes = taken;
+    }
+
+    /** Whether the last read found a lane with more waiting than it took (a batch backlog). */
+    boolean backlogged() {
+        return backlogged;
     }
 
     private int laneOf(byte[] stream) {

@@ -181,6 +181,57 @@ class CallConsumerIT {
         }
     }
 
+    /**
+     * Batch read-ahead (decision 036): with a batch backlog and read-ahead 8, one slot's thread has batch items queued
+     * beside it; an interactive call appended meanwhile is read by the next read and starts before every batch item
+     * still waiting (the queue ranks it first), so it waits only for the item running. In a FIFO queue it would wait
+     * behind the ~8 read ahead.
+     */
+    @Test
+    void anInteractiveCallStartsBeforeBatchItemsReadAhead() {
+        Keys keys = new Keys(REDIS.newPrefix());
+        try (RedisConnections redis = new RedisConnections(REDIS.uri());
+             StatefulRedisConnection<byte[], byte[]> commands = redis.bytes();
+             StatefulRedisConnection<byte[], byte[]> blocking = redis.bytes();
+             StatefulRedisConnection<String, String> strings = redis.strings();
+             ClaimRefresher claims = new ClaimRefresher(strings.sync(), "w1", Duration.ofSeconds(30))) {
+            ConsumerGroups groups = new ConsumerGroups(commands.sync(), keys, 2);
+            groups.ensure("fast");
+            for (int i = 0; i < 40; i++) {
+                commands.sync().xadd(bytes(keys.batchRequestStream("fast")), Map.of(bytes("n"), bytes("B" + i)));
+            }
+            java.util.List<String> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            EntryHandler handler = (pool, message, delivery) -> {
+                String n = new String(message.getBody().entrySet().stream()
+                        .filter(e -> java.util.Arrays.equals(e.getKey(), bytes("n"))).findFirst().orElseThrow()
+                        .getValue(), StandardCharsets.UTF_8);
+                order.add(n);
+                if (n.equals("B5")) {
+                    add(commands, keys, 0, "interactive");
+                }
+                try {
+                    Thread.sleep(30);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                commands.sync().xack(message.getStream(), bytes(pool), message.getId());
+            };
+            CallConsumer consumer = new CallConsumer("fast", "w1",
+                    new LoopReplies(blocking, new StreamEntries(JacksonCodec.json()), 1000), groups, handler, claims,
+                    CallConsumer.callThreads("fast", 1), 1, Duration.ofMillis(200));
+            consumer.setBatchReadAhead(8);
+            consumer.start();
+            try {
+                await().atMost(20, TimeUnit.SECONDS).until(() -> order.size() == 41);
+            } finally {
+                consumer.stop(Duration.ofSeconds(5));
+            }
+            // appended while B5 ran: the next read (after B5) takes it, and it runs next, or after one more item
+            assertThat(order.indexOf("interactive")).isBetween(6, 7);
+            assertThat(order).filteredOn(n -> n.startsWith("B")).hasSize(40).doesNotHaveDuplicates();
+        }
+    }
+
     private static long pending(StatefulRedisConnection<byte[], byte[]> commands, Keys keys) {
         return commands.sync().xpending(bytes(keys.requestStream("fast", 0)), bytes("fast")).getCount()
                 + commands.sync().xpending(bytes(keys.requestStream("fast", 1)), bytes("fast")).getCount();
