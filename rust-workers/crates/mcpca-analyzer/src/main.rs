@@ -113,6 +113,10 @@ enum Command {
         /// measures everything itself (never longer than the request's deadline).
         #[arg(long, default_value_t = shared_cache::DEFAULT_WAIT_MS)]
         shared_cache_wait_ms: u64,
+        /// `calculate-metrics` of a file smaller than this (bytes) skips the local and shared
+        /// caches: measuring it costs less than they do. 0 = every file goes through them.
+        #[arg(long, default_value_t = 0)]
+        small_file_bytes: u64,
     },
     /// Outline files (functions, classes, ...) or, with --query, search the symbols by name.
     Symbols {
@@ -263,7 +267,7 @@ fn main() -> Result<()> {
             out.flush()?;
             Ok(())
         }
-        Command::Serve { jobs, max_file_size, cache_dir, no_cache, memory_limit_mb, shared_cache_wait_ms } => {
+        Command::Serve { jobs, max_file_size, cache_dir, no_cache, memory_limit_mb, shared_cache_wait_ms, small_file_bytes } => {
             configure_threads(jobs)?;
             serve::set_memory_limit(memory_limit_mb).context("set the memory limit")?;
             let cache = if no_cache {
@@ -284,7 +288,7 @@ fn main() -> Result<()> {
             // Not `stdin().lock()`: the lock cannot move to serve's reader thread.
             let stdin = std::io::BufReader::new(std::io::stdin());
             let shared_cache_wait = std::time::Duration::from_millis(shared_cache_wait_ms);
-            serve::run_with(stdin, &writer, serve::ServeConfig { scan: options, cache, shared_cache_wait, graphs: Default::default() })
+            serve::run_with(stdin, &writer, serve::ServeConfig { scan: options, cache, shared_cache_wait, graphs: Default::default(), small_file_bytes })
         }
         Command::Deps { path, level, top, imports, jobs, max_file_size } => {
             configure_threads(jobs)?;

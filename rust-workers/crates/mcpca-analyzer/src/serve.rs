@@ -180,6 +180,10 @@ pub struct ServeConfig {
     pub shared_cache_wait: Duration,
     /// Knowledge graphs built or loaded by this process, by snapshot (`structure_cmd`).
     pub graphs: Arc<crate::structure_cmd::GraphMemo>,
+    /// `calculate-metrics` of a file smaller than this many bytes measures it directly: no local
+    /// cache read or write, no shared-cache exchange (`--small-file-bytes`; 0: every file goes
+    /// through the caches). For a tiny file the measurement costs less than either.
+    pub small_file_bytes: u64,
 }
 
 /// Caps this process's address space (`RLIMIT_AS`); 0 leaves it unlimited.
@@ -223,7 +227,7 @@ impl<W: Write> LineWriter<W> {
 /// Runs the request loop until EOF on `input` (no cache).
 #[cfg(test)]
 pub fn run<R: BufRead + Send, W: Write + Send>(input: R, writer: &LineWriter<W>, options: &ScanOptions) -> Result<()> {
-    run_with(input, writer, ServeConfig { scan: options.clone(), cache: None, shared_cache_wait: Duration::from_millis(shared_cache::DEFAULT_WAIT_MS), graphs: Default::default() })
+    run_with(input, writer, ServeConfig { scan: options.clone(), cache: None, shared_cache_wait: Duration::from_millis(shared_cache::DEFAULT_WAIT_MS), graphs: Default::default(), small_file_bytes: 0 })
 }
 
 /// What a handler thread sends back.
@@ -240,6 +244,7 @@ enum Message {
 pub fn run_with<R: BufRead + Send, W: Write + Send>(input: R, writer: &LineWriter<W>, config: ServeConfig) -> Result<()> {
     let config = Arc::new(config);
     let inbox = Arc::new(Inbox::default());
+    let handlers = Handlers::default();
     std::thread::scope(|scope| {
         let (tx, lines) = mpsc::channel();
         let reader_inbox = Arc::clone(&inbox);
@@ -254,7 +259,7 @@ pub fn run_with<R: BufRead + Send, W: Write + Send>(input: R, writer: &LineWrite
             match protocol::parse_request(line) {
                 Ok(request) => {
                     let flags = RequestFlags::of(line, &request);
-                    dispatch(request, flags, writer, &config, &inbox);
+                    dispatch(request, flags, writer, &config, &inbox, &handlers);
                 }
                 Err(e) => writer.send(&e.into_response()),
             }
@@ -317,8 +322,67 @@ impl RequestFlags {
     }
 }
 
+/// A request's work on a handler thread: returns what delivers its answer, run once the thread is
+/// idle again (so the next request finds it idle instead of spawning another).
+type Job = Box<dyn FnOnce() -> Box<dyn FnOnce() + Send> + Send>;
+
+/// Idle handler threads kept at most; one serves every request unless a request was abandoned at its
+/// deadline while its handler still runs (then the next request takes another thread).
+const IDLE_HANDLERS: usize = 2;
+
+/// Long-lived handler threads (16 MiB stacks): spawning one per request cost most of a tiny
+/// request's own overhead (decision 020). A thread waits for jobs on its own channel and puts
+/// itself back on the idle list after each one; beyond [`IDLE_HANDLERS`] idle ones, it ends.
+#[derive(Default)]
+struct Handlers {
+    idle: Arc<Mutex<Vec<mpsc::Sender<Job>>>>,
+}
+
+impl Handlers {
+    fn run(&self, job: Job) -> std::io::Result<()> {
+        let idle = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let job = match idle {
+            Some(thread) => match thread.send(job) {
+                Ok(()) => return Ok(()),
+                // the thread is gone (it cannot be: it ends only off the list); take a new one
+                Err(mpsc::SendError(job)) => job,
+            },
+            None => job,
+        };
+        let (tx, rx) = mpsc::channel::<Job>();
+        let list = Arc::clone(&self.idle);
+        std::thread::Builder::new().name("request".to_string()).stack_size(HANDLER_STACK_BYTES).spawn(move || {
+            let mut next = Some(job);
+            while let Some(job) = next.take().or_else(|| rx.recv().ok()) {
+                let deliver = job();
+                {
+                    let mut idle = list.lock().unwrap_or_else(|p| p.into_inner());
+                    if idle.len() >= IDLE_HANDLERS {
+                        drop(idle);
+                        deliver();
+                        return;
+                    }
+                    idle.push(tx.clone());
+                }
+                deliver();
+            }
+        })?;
+        Ok(())
+    }
+}
+
 /// Runs one request on a handler thread and writes its progress and its one final line.
-fn dispatch<W: Write + Send>(request: Request, flags: RequestFlags, writer: &LineWriter<W>, config: &Arc<ServeConfig>, inbox: &Arc<Inbox>) {
+fn dispatch<W: Write + Send>(request: Request, flags: RequestFlags, writer: &LineWriter<W>, config: &Arc<ServeConfig>, inbox: &Arc<Inbox>, handlers: &Handlers) {
+    if let Some(direct) = small_file_options(&request, config) {
+        // a file under --small-file-bytes: bounded, short work, answered here without a handler thread
+        let response = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| calculate_metrics_with(&request, &direct)))
+            .unwrap_or_else(|_| Err(Response::error(request.id.clone(), ErrorCode::Internal, "internal error: panic")));
+        return writer.send(&match (response, flags.deadline) {
+            (_, Some(d)) if Instant::now() >= d => Response::error(request.id, ErrorCode::DeadlineExceeded, "deadline exceeded"),
+            (Ok(result), _) => Response::Result { id: request.id, result },
+            (Err(error), _) => error,
+        });
+    }
     let id = request.id.clone();
     let deadline = flags.deadline;
     let handler_inbox = Arc::clone(inbox);
@@ -326,7 +390,7 @@ fn dispatch<W: Write + Send>(request: Request, flags: RequestFlags, writer: &Lin
     let cancelled = Arc::new(AtomicBool::new(false));
     let handler_config = Arc::clone(config);
     let handler_cancelled = Arc::clone(&cancelled);
-    let spawned = std::thread::Builder::new().name(format!("request-{id}")).stack_size(HANDLER_STACK_BYTES).spawn(move || {
+    let spawned = handlers.run(Box::new(move || {
         let progress_tx = tx.clone();
         let progress = move |r: Response| {
             let _ = progress_tx.send(Message::Progress(r));
@@ -357,8 +421,11 @@ fn dispatch<W: Write + Send>(request: Request, flags: RequestFlags, writer: &Lin
                 .unwrap_or_else(|| "panic".to_string());
             Response::error(request.id.clone(), ErrorCode::Internal, format!("internal error: {message}"))
         });
-        let _ = tx.send(Message::Done(response));
-    });
+        let done: Box<dyn FnOnce() + Send> = Box::new(move || {
+            let _ = tx.send(Message::Done(response));
+        });
+        done
+    }));
     if let Err(e) = spawned {
         writer.send(&Response::error(id, ErrorCode::Internal, format!("cannot start handler thread: {e}")));
         return;
@@ -557,8 +624,29 @@ fn calculate_metrics(request: &Request, _cx: &Cx<'_>, options: &ScanOptions, sha
         }
         _ => options.clone(),
     };
-    let m = files_cmd::measure_one(&args, &options).map_err(fail)?;
+    measured(id, &args, &options)
+}
+
+/// `calculate-metrics` measured with `options` as they are (no shared-cache session).
+fn calculate_metrics_with(request: &Request, options: &ScanOptions) -> ToolResult {
+    measured(&request.id, &protocol::decode_args(request)?, options)
+}
+
+fn measured(id: &str, args: &CalculateMetricsArgs, options: &ScanOptions) -> ToolResult {
+    let m = files_cmd::measure_one(args, options).map_err(|e| Response::error(id, e.code, e.message))?;
     to_json(id, &m)
+}
+
+/// The options that measure a `calculate-metrics` file directly, without the caches and on the
+/// request loop, when it is a regular file under `--small-file-bytes`; `None` for anything else
+/// (another tool, inline content, a larger or missing file: those take the usual path and its errors).
+fn small_file_options(request: &Request, config: &ServeConfig) -> Option<ScanOptions> {
+    if config.small_file_bytes == 0 || request.tool != "calculate-metrics" || request.args.get("content").is_some() {
+        return None;
+    }
+    let path = request.args.get("path")?.as_str()?;
+    let meta = std::fs::metadata(path).ok()?;
+    (meta.is_file() && meta.len() < config.small_file_bytes).then(|| ScanOptions { cache: None, ..config.scan.clone() })
 }
 
 /// `analyze-files`: one page of the items, each measured as `calculate-metrics` would, errors in

@@ -40,7 +40,12 @@ impl Exchange {
 
 impl Server {
     fn start(cache: Option<&Path>, wait_ms: u64) -> Server {
+        Server::start_with(cache, wait_ms, &[])
+    }
+
+    fn start_with(cache: Option<&Path>, wait_ms: u64, extra: &[&str]) -> Server {
         let mut args: Vec<OsString> = vec!["--shared-cache-wait-ms".into(), wait_ms.to_string().into()];
+        args.extend(extra.iter().map(OsString::from));
         match cache {
             Some(dir) => args.extend(["--cache-dir".into(), dir.as_os_str().to_owned()]),
             None => args.push("--no-cache".into()),
@@ -384,3 +389,39 @@ fn calculate_metrics_uses_a_received_entry() {
         let _ = std::fs::remove_dir_all(d);
     }
 }
+
+/// `--small-file-bytes`: a `calculate-metrics` of a file under the size is measured directly, with
+/// no cache line at all and nothing written to the local cache, and answers exactly what the
+/// cached path answers; a file at or over the size still goes through both caches.
+#[test]
+fn calculate_metrics_of_a_small_file_skips_both_caches() {
+    let dir = fixture("small");
+    let (plain_cache, small_cache) = (scratch("small-plain-cache"), scratch("small-small-cache"));
+    let file = dir.join("A.java");
+    let size = std::fs::metadata(&file).unwrap().len();
+    let request = |id: &str| json!({"id": id, "tool": "calculate-metrics", "sharedCache": true, "args": {"path": file}});
+
+    let mut plain = Server::start(Some(&plain_cache), 10_000);
+    let cached = plain.call(request("p"), |_| Some(entries_line("p", &[])));
+    plain.finish();
+    assert_eq!(cached.lookups.len(), 1);
+
+    let limit = (size + 1).to_string();
+    let mut small = Server::start_with(Some(&small_cache), 10_000, &["--small-file-bytes", &limit]);
+    let direct = small.call(request("s"), |_| panic!("a small file is not looked up"));
+    assert!(direct.lookups.is_empty() && direct.store_lines == 0 && direct.stats.is_none(), "no cache lines");
+    assert_eq!(direct.last["result"], cached.last["result"]);
+    small.finish();
+    let key = keys(&cached.lookups[0]).remove(0);
+    assert!(std::panic::catch_unwind(|| local_entry(&small_cache, &key)).is_err(), "the file's entry is not in the local cache");
+
+    let mut at_limit = Server::start_with(Some(&small_cache), 10_000, &["--small-file-bytes", &size.to_string()]);
+    let through = at_limit.call(request("t"), |_| Some(entries_line("t", &[])));
+    at_limit.finish();
+    assert_eq!(through.lookups.len(), 1, "a file of the limit's size goes through the caches");
+    assert_eq!(through.last["result"], cached.last["result"]);
+    for d in [dir, plain_cache, small_cache] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+}
+

@@ -41,8 +41,8 @@ class KeyLifetimesIT {
 
     /** Kinds of key (the name's second segment) that may live without a TTL, and what bounds them. */
     static final Map<String, String> WITHOUT_TTL = Map.of(
-            "req", "request streams: one per pool partition and one batch lane per pool, trimmed by XADD MAXLEN ~ "
-                    + "(mcpca.request-stream-max-len)",
+            "req", "request streams: one per pool partition and three batch lanes (by priority) per pool, trimmed by "
+                    + "XADD MAXLEN ~ (mcpca.request-stream-max-len)",
             "dlq", "dead-letter streams: one per pool, trimmed by XADD MAXLEN ~ (DeadLetters.MAX_LEN)",
             "workers", "the worker registry hash: one field per live worker, stale ones pruned by every heartbeat");
 

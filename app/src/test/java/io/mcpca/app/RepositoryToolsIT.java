@@ -256,6 +256,80 @@ class RepositoryToolsIT {
         }
     }
 
+    /**
+     * Submodules on request (decision 036): a repository with a file:// submodule (absolute URL) that has a submodule of
+     * its own (relative URL, {@code ../deep}): without {@code submodules} only the superproject's files; with it, every
+     * level's files at the recorded commits, and no hook of theirs runs. A submodule URL
+     * outside the allowlist or the roots fails the call with that code, naming the submodule.
+     */
+    @Test
+    void submodulesComeOnlyWhenAskedFromAllowedUrlsAndTheirHooksNeverRun() throws Exception {
+        Path subMarker = tmp.resolve("submodule-hook-ran");
+        Path deep = Files.createDirectories(root.resolve("deep"));
+        GitRepos.init(deep);
+        Files.writeString(deep.resolve("deep.py"), BRANCHY);
+        String deepCommit = GitRepos.commitAll(deep, "deep");
+        Path lib = Files.createDirectories(root.resolve("lib"));
+        GitRepos.init(lib);
+        Files.writeString(lib.resolve("util.py"), SIMPLE);
+        Path libHook = lib.resolve(".git/hooks/post-checkout");
+        Files.writeString(libHook, "#!/bin/sh\necho ran > '" + subMarker + "'\n");
+        Files.setPosixFilePermissions(libHook, PosixFilePermissions.fromString("rwxr-xr-x"));
+        addSubmodule(lib, "deep", "../deep", deepCommit);
+        String libCommit = GitRepos.commitAll(lib, "lib with deep");
+        Path app = Files.createDirectories(root.resolve("app"));
+        GitRepos.init(app);
+        Files.writeString(app.resolve("main.py"), SIMPLE);
+        addSubmodule(app, "vendor/lib", lib.toUri().toString(), libCommit);
+        String appCommit = GitRepos.commitAll(app, "app with lib");
+
+        Map<String, Object> without = structured(call("analyze-repository", Map.of("url", app.toUri().toString())));
+        assertThat(without.get("commit")).isEqualTo(appCommit);
+        assertThat(asList(without.get("files"))).extracting(f -> f.get("path")).containsExactly("main.py");
+
+        Map<String, Object> with = structured(call("analyze-repository",
+                Map.of("url", app.toUri().toString(), "submodules", true)));
+        assertThat(with.get("commit")).isEqualTo(appCommit);
+        assertThat(asList(with.get("files"))).extracting(f -> f.get("path"))
+                .containsExactly("main.py", "vendor/lib/deep/deep.py", "vendor/lib/util.py");
+        assertThat(asMap(with.get("totals")).get("files")).isEqualTo(3);
+        assertThat(structured(call("analyze-repository", Map.of("path", "app", "ref", "main", "submodules", true))))
+                .as("by path and ref: the same").isEqualTo(with);
+        assertThat(subMarker).as("no hook of a submodule ran").doesNotExist();
+        Path checkout = checkoutOf(appCommit + "-submodules");
+        try (var gitDir = Files.list(checkout.resolve("vendor/lib/.git"))) {
+            assertThat(gitDir.map(p -> p.getFileName().toString())).doesNotContain("hooks", "FETCH_HEAD");
+        }
+
+        Path remote = Files.createDirectories(root.resolve("remote-sub"));
+        GitRepos.init(remote);
+        Files.writeString(remote.resolve("r.py"), SIMPLE);
+        addSubmodule(remote, "ext", "https://example.com/x.git", deepCommit);
+        commitAll(remote, "a submodule on a host nobody allowed");
+        CallToolResult notAllowed = call("analyze-repository",
+                Map.of("url", remote.toUri().toString(), "submodules", true));
+        assertError(notAllowed, "URL_NOT_ALLOWED");
+        assertThat(text(notAllowed)).contains("submodule ext");
+        assertThat(asList(structured(call("analyze-repository", Map.of("url", remote.toUri().toString())))
+                .get("files"))).extracting(f -> f.get("path")).containsExactly("r.py");
+
+        Path escaping = Files.createDirectories(root.resolve("escaping-sub"));
+        GitRepos.init(escaping);
+        Files.writeString(escaping.resolve("e.py"), SIMPLE);
+        addSubmodule(escaping, "secret", outside.toUri().toString(), git(outside, "rev-parse", "HEAD").strip());
+        commitAll(escaping, "a submodule outside the roots");
+        assertError(call("analyze-repository", Map.of("url", escaping.toUri().toString(), "submodules", true)),
+                "PATH_OUTSIDE_ROOTS");
+    }
+
+    /** Records a submodule at {@code path} (a gitlink to {@code commit} and its .gitmodules entry), cloning nothing. */
+    private static void addSubmodule(Path repo, String path, String url, String commit) throws Exception {
+        git(repo, "config", "--file", ".gitmodules", "submodule." + path + ".path", path);
+        git(repo, "config", "--file", ".gitmodules", "submodule." + path + ".url", url);
+        git(repo, "update-index", "--add", "--cacheinfo", "160000," + commit + "," + path);
+        Files.createDirectories(repo.resolve(path)); // an uninitialised submodule: an empty directory
+    }
+
     @Test
     void analyzeFilesAnswersEveryItemInOrderInPagesWithErrorsInTheirItems() {
         List<Map<String, Object>> files = List.of(

@@ -40,7 +40,8 @@ class CacheCommandIT {
         prefix = REDIS.newPrefix();
         // an analyzer cache of its own: A.java is measured (and shared) by this run, not found on disk
         harness = new PipelineHarness(REDIS.uri(), prefix, root,
-                "--mcpca.worker.analyzer-cache-dir=" + Files.createTempDirectory("cache-command-it"));
+                "--mcpca.worker.analyzer-cache-dir=" + Files.createTempDirectory("cache-command-it"),
+                "--mcpca.worker.analyzer-small-file-bytes=0"); // A.java is tiny: share it all the same
     }
 
     @AfterAll

@@ -132,15 +132,15 @@ public final class BatchStore {
         }
         INDEX.runForLong(redis, new String[] {keys.batchesOf(principal)}, Long.toString(now), batchId,
                 Integer.toString(limits.getListMax()), Long.toString(limits.longestLifetime().toMillis()));
-        queue(batchId, items, bodies);
+        queue(batchId, priority, items, bodies);
         return new Created(batchId, items.size(), deadline);
     }
 
-    private void queue(String batchId, List<BatchItems.Item> items, List<Map<byte[], byte[]>> bodies) {
+    private void queue(String batchId, int priority, List<BatchItems.Item> items, List<Map<byte[], byte[]>> bodies) {
         List<RedisFuture<String>> added = new ArrayList<>(bodies.size());
         try {
             for (int i = 0; i < bodies.size(); i++) {
-                byte[] lane = keys.batchRequestStream(items.get(i).tool().pool()).getBytes(StandardCharsets.UTF_8);
+                byte[] lane = keys.batchRequestStream(items.get(i).tool().pool(), priority).getBytes(StandardCharsets.UTF_8);
                 added.add(streams.xadd(lane, trim, bodies.get(i)));
             }
             long until = System.currentTimeMillis() + QUEUE_TIMEOUT_MS;

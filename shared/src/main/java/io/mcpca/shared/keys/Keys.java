@@ -1,5 +1,6 @@
 package io.mcpca.shared.keys;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -51,6 +52,21 @@ public final class Keys {
      */
     public String batchRequestStream(String pool) {
         return prefix + ":req:{" + pool + ".batch}";
+    }
+
+    /**
+     * The batch lane of a pool for a batch of {@code priority} (0..9): {@code .batch.high} for 7..9, the pool's
+     * {@link #batchRequestStream} for 4..6 (the default 5), {@code .batch.low} for 0..3. Workers read the lanes in
+     * that order and leave the lower ones out while a higher one has a backlog (docs/decisions/036).
+     */
+    public String batchRequestStream(String pool, int priority) {
+        return batchLanes(pool).get(priority >= 7 ? 0 : priority >= 4 ? 1 : 2);
+    }
+
+    /** A pool's batch lanes, highest priority first. */
+    public List<String> batchLanes(String pool) {
+        return List.of(prefix + ":req:{" + pool + ".batch.high}", batchRequestStream(pool),
+                prefix + ":req:{" + pool + ".batch.low}");
     }
 
     /** A batch's record (owner, name, counts per state and error code, times, deadline, cancelled flag). */

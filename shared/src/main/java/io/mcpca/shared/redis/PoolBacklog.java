@@ -80,9 +80,13 @@ public final class PoolBacklog {
         return backlog;
     }
 
-    /** Lag + pending of {@code pool}'s batch lane, read now (a batch submit asks once, not per call). */
+    /** Lag + pending of {@code pool}'s batch lanes (every priority), read now (a batch submit asks once, not per call). */
     public long ofBatchLane(String pool) {
-        return ofStream(keys.batchRequestStream(pool), pool).total();
+        long total = 0;
+        for (String lane : keys.batchLanes(pool)) {
+            total += ofStream(lane, pool).total();
+        }
+        return total;
     }
 
     private Backlog ofStream(String stream, String group) {

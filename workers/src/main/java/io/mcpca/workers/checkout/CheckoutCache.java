@@ -47,9 +47,11 @@ public final class CheckoutCache implements AutoCloseable {
     /** A checkout's directory name: a full SHA-1 or SHA-256 object name. */
     static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
     /** A checkout's name in the cache: its commit, with {@link #WITH_HISTORY} when it holds the commit's history too. */
-    static final Pattern KEY = Pattern.compile("([0-9a-f]{40}|[0-9a-f]{64})(-history)?");
+    static final Pattern KEY = Pattern.compile("([0-9a-f]{40}|[0-9a-f]{64})(-history|-submodules)?");
     /** The suffix of a checkout that holds the whole history up to its commit (the history tools read it). */
     public static final String WITH_HISTORY = "-history";
+    /** The suffix of a checkout that holds its submodules too ({@code analyze-repository} with {@code submodules}). */
+    public static final String WITH_SUBMODULES = "-submodules";
     private static final String TEMPORARY = ".tmp-";
     private static final String TRASH = ".trash-";
 

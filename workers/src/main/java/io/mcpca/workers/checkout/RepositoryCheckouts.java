@@ -36,11 +36,13 @@ public final class RepositoryCheckouts implements AutoCloseable {
     private final GitCommand git;
     private final Duration cloneTimeout;
     private final long cloneMaxBytes;
+    private final Submodules submodules;
 
     public RepositoryCheckouts(GitUrls urls, CheckoutCache cache, Duration cloneTimeout, long cloneMaxBytes) {
         this.urls = urls;
         this.cache = cache;
         this.git = new GitCommand(urls.schemes(), cache.directory());
+        this.submodules = new Submodules(urls, git);
         this.cloneTimeout = cloneTimeout;
         this.cloneMaxBytes = cloneMaxBytes;
     }
@@ -80,7 +82,25 @@ public final class RepositoryCheckouts implements AutoCloseable {
     /** A lease on the checkout of a resolved repository, cloned now unless the cache has it. */
     public CheckoutCache.Lease checkout(Resolved repository) {
         return cache.acquire(repository.commit(), directory -> fetch(repository.gitUrl(), repository.shown(),
-                repository.commit(), directory, repository.deadline(), true));
+                repository.commit(), directory, repository.deadline(), true, limitOf(directory)));
+    }
+
+    /**
+     * As {@link #checkout}, with its submodules (recursively; {@link Submodules}): each from a URL the allowlist
+     * allows, one commit each, all within the checkout's one time and size limit; cached apart from the plain one.
+     */
+    public CheckoutCache.Lease checkoutWithSubmodules(Resolved repository) {
+        return cache.acquire(repository.commit() + CheckoutCache.WITH_SUBMODULES, directory -> {
+            GitCommand.SizeLimit limit = limitOf(directory);
+            fetch(repository.gitUrl(), repository.shown(), repository.commit(), directory, repository.deadline(), true,
+                    limit);
+            submodules.fill(directory, repository.gitUrl(), repository.deadline(), (url, shown, commit, into) ->
+                    fetch(url, shown, commit, into, repository.deadline(), true, limit));
+        });
+    }
+
+    private GitCommand.SizeLimit limitOf(Path directory) {
+        return new GitCommand.SizeLimit(directory, cloneMaxBytes);
     }
 
     /**
@@ -89,7 +109,7 @@ public final class RepositoryCheckouts implements AutoCloseable {
      */
     public CheckoutCache.Lease checkoutWithHistory(Resolved repository) {
         return cache.acquire(repository.commit() + CheckoutCache.WITH_HISTORY, directory -> fetch(repository.gitUrl(),
-                repository.shown(), repository.commit(), directory, repository.deadline(), false));
+                repository.shown(), repository.commit(), directory, repository.deadline(), false, limitOf(directory)));
     }
 
     /** The commit checked out in a local work tree (its HEAD), if it is one git can read. */
@@ -139,11 +159,13 @@ public final class RepositoryCheckouts implements AutoCloseable {
 
     /**
      * Fills {@code directory} with the checkout of {@code commit}: a fresh repository, the commit fetched (alone when
-     * {@code shallow}, else with its history), checked out.
+     * {@code shallow}, else with its history), checked out, while the directory {@code sizeLimit} names stays
+     * within its size.
      */
-    private void fetch(String gitUrl, String shown, String commit, Path directory, long deadline, boolean shallow) {
+    private void fetch(String gitUrl, String shown, String commit, Path directory, long deadline, boolean shallow,
+                       GitCommand.SizeLimit sizeLimit) {
         long started = System.nanoTime();
-        Optional<GitCommand.SizeLimit> limit = Optional.of(new GitCommand.SizeLimit(directory, cloneMaxBytes));
+        Optional<GitCommand.SizeLimit> limit = Optional.of(sizeLimit);
         git.run(directory, List.of("init", "--quiet", "--template=", "."), remaining(deadline), limit,
                 ErrorCode.INTERNAL, "git init");
         List<String> fetch = new ArrayList<>(List.of("fetch", "--quiet"));
@@ -163,7 +185,7 @@ public final class RepositoryCheckouts implements AutoCloseable {
         log.info("checked out {} of {} in {} ms", commit, GitUrls.redact(shown), (System.nanoTime() - started) / 1_000_000);
     }
 
-    private static Duration remaining(long deadline) {
+    static Duration remaining(long deadline) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             throw new CheckoutException(ErrorCode.DEADLINE_EXCEEDED, "the clone ran out of time "

@@ -53,7 +53,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -177,6 +176,7 @@ public final class WorkerAssembly {
                     executor(pool, worker.getConcurrency()), worker.getConcurrency(), worker.getReadBlock(),
                     java.util.Optional.of(batcher));
             consumer.setMeters(poolMeters);
+            consumer.setBatchReadAhead(worker.getBatchReadAhead().getOrDefault(pool, 0));
             consumers.add(consumer);
             PendingReclaimer reclaimer = new PendingReclaimer(pool, workerId, shared.sync(), groups, entries, executions,
                     deadLetters, consumer, worker.getMinIdle(), worker.getReclaimPeriod(), worker.getMaxDeliveries());
@@ -211,12 +211,17 @@ public final class WorkerAssembly {
 
     /** The options every analyzer process of this worker is started with. */
     static List<String> serveOptions(WorkerProperties worker) {
-        String cacheDir = worker.getAnalyzerCacheDir().toString();
-        return cacheDir.isEmpty() ? List.of() : List.of("--cache-dir", worker.getAnalyzerCacheDir().toAbsolutePath().toString());
+        List<String> options = new java.util.ArrayList<>();
+        if (!worker.getAnalyzerCacheDir().toString().isEmpty()) {
+            options.addAll(List.of("--cache-dir", worker.getAnalyzerCacheDir().toAbsolutePath().toString()));
+        }
+        if (worker.getAnalyzerSmallFileBytes() > 0) {
+            options.addAll(List.of("--small-file-bytes", Long.toString(worker.getAnalyzerSmallFileBytes())));
+        }
+        return List.copyOf(options);
     }
 
     private static ExecutorService executor(String pool, int threads) {
-        AtomicInteger n = new AtomicInteger();
-        return Executors.newFixedThreadPool(threads, r -> new Thread(r, "call-" + pool + "-" + n.incrementAndGet()));
+        return CallConsumer.callThreads(pool, threads);
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -29,6 +30,20 @@ public class WorkerProperties {
      * default, {@code ~/.cache/mcpca}, which every worker of one user on the machine shares.
      */
     private Path analyzerCacheDir = Path.of("");
+
+    /**
+     * {@code calculate-metrics} of a file smaller than this many bytes is measured directly by the analyzer, without
+     * its on-disk cache or the shared per-file cache in Redis ({@code serve --small-file-bytes}): measuring a tiny
+     * file costs less than a Redis round trip or a cache file (decisions 020, 036). 0 sends every file through them.
+     */
+    private long analyzerSmallFileBytes = 1024;
+
+    /**
+     * Per pool: batch items a read may take beyond the free slots while a batch lane has a backlog; they wait in the
+     * pool's executor behind interactive calls (decision 036). Only for pools of short items (default: fast 8); in a
+     * pool of long items read-ahead would hoard items other workers could run.
+     */
+    private Map<String, Integer> batchReadAhead = new java.util.HashMap<>(Map.of("fast", 8));
 
     /** Session lock lease; the watchdog extends it every third of this while a call runs. */
     private Duration lockTtl = Duration.ofSeconds(30);
@@ -164,6 +179,10 @@ public class WorkerProperties {
     public void setConcurrency(int concurrency) { this.concurrency = concurrency; }
     public Path getAnalyzerCacheDir() { return analyzerCacheDir; }
     public void setAnalyzerCacheDir(Path analyzerCacheDir) { this.analyzerCacheDir = analyzerCacheDir; }
+    public Map<String, Integer> getBatchReadAhead() { return batchReadAhead; }
+    public void setBatchReadAhead(Map<String, Integer> batchReadAhead) { this.batchReadAhead = batchReadAhead; }
+    public long getAnalyzerSmallFileBytes() { return analyzerSmallFileBytes; }
+    public void setAnalyzerSmallFileBytes(long analyzerSmallFileBytes) { this.analyzerSmallFileBytes = analyzerSmallFileBytes; }
     public Path getAnalyzerPath() { return analyzerPath; }
     public void setAnalyzerPath(Path analyzerPath) { this.analyzerPath = analyzerPath; }
     public Duration getLockTtl() { return lockTtl; }

@@ -16,6 +16,8 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,8 +49,14 @@ public final class CallConsumer {
     private final ClaimRefresher claims;
     private final ExecutorService executor;
     private final Semaphore slots;
+    private final int concurrency;
     private final Duration readBlock;
     private final Optional<ReplyBatcher> batcher;
+    private final List<byte[]> lanes;
+    /** Entries handed to the executor that have not started yet (read ahead, or waiting for a thread). */
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicLong dispatched = new AtomicLong();
+    private volatile int batchReadAhead;
     private volatile boolean running;
     private volatile PoolMeters meters = PoolMeters.NONE;
     private Thread loop;
@@ -76,8 +84,22 @@ public final class CallConsumer {
         this.claims = claims;
         this.executor = executor;
         this.slots = new Semaphore(concurrency);
+        this.concurrency = concurrency;
         this.readBlock = readBlock;
         this.batcher = batcher;
+        List<byte[]> streams = groups.streamsOf(pool);
+        this.lanes = streams.subList(streams.size() - groups.lanes(pool), streams.size());
+    }
+
+    /**
+     * How many batch items a read may take beyond the free slots while a batch lane has a backlog (set once, before
+     * it starts; 0 by default): they wait in the executor, behind any interactive call read meanwhile (an interactive
+     * entry runs before every batch item waiting there), so a thread that finishes an item starts the next without
+     * waiting for a read. For pools of short items only: in a pool of long ones it would hoard items other workers
+     * could run (docs/decisions/036).
+     */
+    public void setBatchReadAhead(int items) {
+        this.batchReadAhead = Math.max(0, items);
     }
 
     /** Where this loop counts (set once, before it starts). */
@@ -153,12 +175,15 @@ public final class CallConsumer {
         @SuppressWarnings("unchecked")
         StreamOffset<byte[]>[] offsets = groups.streamsOf(pool).stream()
                 .map(StreamOffset::lastConsumed).toArray(StreamOffset[]::new);
+        LanePriority lanes = new LanePriority(offsets, this.lanes.size());
         int answeredAtOnce = 0;
         while (running) {
             int free;
             try {
                 slots.acquire();
-                free = 1 + slots.drainPermits();
+                // with read-ahead every finished batch item gives a permit (so an interactive entry appended
+                // meanwhile is read as soon as a thread frees), which can give more permits than slots
+                free = Math.min(concurrency, 1 + slots.drainPermits());
             } catch (InterruptedException e) {
                 break;
             }
@@ -176,9 +201,16 @@ public final class CallConsumer {
                 } else {
                     // entries the loop answered itself last time took no slot: read that many more (a stream of
                     // pings is read hundreds at a time; a stream of real calls, as many as there are free slots)
-                    XReadArgs args = block.toMillis() < 1 ? XReadArgs.Builder.count(free + answeredAtOnce)
-                            : XReadArgs.Builder.block(block.toMillis()).count(free + answeredAtOnce);
-                    messages = reads.read(consumer, args, block, offsets);
+                    // while a higher batch lane has a backlog the lower ones are left out, and such a read never
+                    // blocks: once the higher lane is drained, the next read takes every lane again
+                    int ahead = lanes.backlogged() ? Math.max(0, batchReadAhead - waiting.get()) : 0;
+                    int count = free + answeredAtOnce + ahead;
+                    StreamOffset<byte[]>[] streams = lanes.nextRead();
+                    boolean blocks = block.toMillis() >= 1 && streams.length == offsets.length;
+                    XReadArgs args = blocks ? XReadArgs.Builder.block(block.toMillis()).count(count)
+                            : XReadArgs.Builder.count(count);
+                    messages = reads.read(consumer, args, blocks ? block : Duration.ZERO, streams);
+                    lanes.read(messages, count);
                 }
             } catch (InterruptedException e) {
                 break;
@@ -252,11 +284,16 @@ public final class CallConsumer {
         dispatch(message, () -> handler.handle(pool, message, delivery), holdsSlot);
     }
 
-    private void dispatch(StreamMessage<byte[], byte[]> message, Runnable task, boolean holdsSlot) {
+    private void dispatch(StreamMessage<byte[], byte[]> message, Runnable task, boolean holdsSlotAsRead) {
+        boolean batch = lanes.stream().anyMatch(lane -> java.util.Arrays.equals(lane, message.getStream()));
+        // with read-ahead, every finished batch item gives a permit: the loop reads again as soon as a thread frees
+        boolean holdsSlot = holdsSlotAsRead || (batch && batchReadAhead > 0);
         String stream = new String(message.getStream(), StandardCharsets.UTF_8);
         claims.hold(pool, stream, message.getId());
+        waiting.incrementAndGet();
         try {
-            executor.execute(() -> {
+            executor.execute(new Ranked(batch ? 1 : 0, dispatched.incrementAndGet(), () -> {
+                waiting.decrementAndGet();
                 try {
                     task.run();
                 } catch (RuntimeException e) {
@@ -269,13 +306,37 @@ public final class CallConsumer {
                         slots.release();
                     }
                 }
-            });
+            }));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // Shutting down: the entry stays pending; stop() hands it back to live workers.
+            waiting.decrementAndGet();
             claims.release(pool, stream, message.getId());
             if (holdsSlot) {
                 slots.release();
             }
+        }
+    }
+
+    /** A pool's call threads: entries waiting for one start in {@link Ranked} order (interactive before batch). */
+    public static ExecutorService callThreads(String pool, int threads) {
+        AtomicInteger n = new AtomicInteger();
+        return new java.util.concurrent.ThreadPoolExecutor(threads, threads, 0L, TimeUnit.MILLISECONDS,
+                new java.util.concurrent.PriorityBlockingQueue<>(), r -> new Thread(r, "call-" + pool + "-" + n.incrementAndGet()));
+    }
+
+    /**
+     * A task in the executor's queue: interactive entries (rank 0) before batch items (rank 1), each in the order
+     * dispatched. A {@code PriorityBlockingQueue} executor orders by it; a FIFO one ignores it.
+     */
+    public record Ranked(int rank, long sequence, Runnable task) implements Runnable, Comparable<Ranked> {
+        @Override
+        public void run() {
+            task.run();
+        }
+
+        @Override
+        public int compareTo(Ranked other) {
+            return rank != other.rank ? Integer.compare(rank, other.rank) : Long.compare(sequence, other.sequence);
         }
     }
 

@@ -28,14 +28,20 @@ public final class ConsumerGroups {
     }
 
     /**
-     * The pool's partitions, then its batch lane (read last, with the same COUNT as each partition: a queued batch
-     * takes at most a read's share of the slots, never the place of an interactive call; docs/decisions/016).
+     * The pool's partitions, then its batch lanes, highest priority first ({@link #lanes} of them: read last, with the
+     * same COUNT as each partition: a queued batch takes at most a read's share of the slots, never the place of an
+     * interactive call; docs/decisions/016 and 036).
      */
     public List<byte[]> streamsOf(String pool) {
         return java.util.stream.Stream.concat(IntStream.range(0, partitions).mapToObj(n -> keys.requestStream(pool, n)),
-                        java.util.stream.Stream.of(keys.batchRequestStream(pool)))
+                        keys.batchLanes(pool).stream())
                 .map(s -> s.getBytes(StandardCharsets.UTF_8))
                 .toList();
+    }
+
+    /** How many of {@link #streamsOf}'s streams, at its end, are batch lanes. */
+    public int lanes(String pool) {
+        return keys.batchLanes(pool).size();
     }
 
     public void ensure(String pool) {

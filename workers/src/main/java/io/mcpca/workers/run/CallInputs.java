@@ -36,6 +36,8 @@ final class CallInputs {
 
     static final String ANALYZE_FILES = "analyze-files";
     static final String ANALYZE_REPOSITORY = "analyze-repository";
+    /** {@code analyze-repository}'s request for the checkout's submodules (decision 036). */
+    static final String SUBMODULES = "submodules";
     /** The analyzer tool {@code analyze-repository} runs on its checkout. */
     static final String ANALYZE_METRICS = "analyze-metrics";
     static final String ANALYZE_QUALITY = "analyze-quality";
@@ -148,7 +150,7 @@ final class CallInputs {
         Object commit = args.remove(Sharding.COMMIT);
         if (ofRepository && Sharding.MERGE_TOOL.equals(analyzerTool)) {
             // the answer's paths are relative to the repository, whichever checkout a shard read: "." is its root
-            List.of("path", "url", "ref").forEach(args::remove);
+            List.of("path", "url", "ref", SUBMODULES).forEach(args::remove);
             args.put("path", ".");
             args.put("relativeTo", ".");
             return new Prepared(analyzerTool, args, Optional.empty(), arguments, Optional.empty(), Optional.empty(), false);
@@ -199,6 +201,7 @@ final class CallInputs {
         Object path = args.remove("path");
         Object url = args.remove("url");
         Object ref = args.remove("ref");
+        boolean submodules = Boolean.TRUE.equals(args.remove(SUBMODULES));
         if ((path == null) == (url == null)) {
             throw new CheckoutException(ErrorCode.BAD_ARGUMENTS, "give exactly one of `path` and `url`");
         }
@@ -212,6 +215,7 @@ final class CallInputs {
             Map<String, Object> key = new LinkedHashMap<>(args);
             key.put("path", real.toString());
             commit.ifPresent(c -> key.put("commit", c));
+            // in place, the work tree's submodules are whatever it has checked out: the flag changes nothing
             return analyzeMetrics(args, real, Optional.of(real), key, commit, Optional.empty());
         }
         RepositoryCheckouts.Resolved repository = path instanceof String local
@@ -219,8 +223,12 @@ final class CallInputs {
                 : checkouts.resolveUrl(String.valueOf(url), wantedRef, left);
         Map<String, Object> key = new LinkedHashMap<>(args);
         key.put("commit", repository.commit());
+        if (submodules) {
+            key.put(SUBMODULES, true);
+        }
         return new Prepared(ANALYZE_METRICS, args, Optional.empty(), key, Optional.of(repository.commit()),
-                Optional.of(new Checkout(() -> checkouts.checkout(repository))), true);
+                Optional.of(new Checkout(() -> submodules ? checkouts.checkoutWithSubmodules(repository)
+                        : checkouts.checkout(repository))), true);
     }
 
     private static Prepared analyzeMetrics(Map<String, Object> args, Path tree, Optional<Path> input,

@@ -133,6 +133,102 @@ class CallConsumerIT {
         }
     }
 
+    /**
+     * Batch priority (decision 036): with 20 items waiting in each lane (low queued first, then high, then normal) and
+     * one slot, the first read takes one item of each lane; from then on the high lane is read alone until it is
+     * empty, then the normal lane, then the low one. Read as equal shares (every lane in every read, as before), the
+     * items would alternate and the last high item would run after the second low one.
+     */
+    @Test
+    void higherPriorityBatchLanesAreReadFirstWhileTheyHaveABacklog() {
+        java.util.List<String> order = handledInOrder(60, 0, Executors.newFixedThreadPool(1), (keys, commands) -> {
+            for (String lane : java.util.List.of("L", "H", "N")) {
+                int priority = lane.equals("L") ? 0 : lane.equals("H") ? 9 : 5;
+                for (int i = 0; i < 20; i++) {
+                    commands.sync().xadd(bytes(keys.batchRequestStream("fast", priority)),
+                            Map.of(bytes("n"), bytes(lane + i)));
+                }
+            }
+        }, (n, keys, commands) -> { });
+        java.util.List<String> expected = new java.util.ArrayList<>(java.util.List.of("H0", "N0", "L0"));
+        java.util.stream.IntStream.range(1, 20).forEach(i -> expected.add("H" + i));
+        expected.addAll(java.util.List.of("N1", "L1"));
+        java.util.stream.IntStream.range(2, 20).forEach(i -> expected.add("N" + i));
+        java.util.stream.IntStream.range(2, 20).forEach(i -> expected.add("L" + i));
+        assertThat(order).containsExactlyElementsOf(expected);
+    }
+
+    /**
+     * Batch read-ahead (decision 036): with a batch backlog and read-ahead 8, one slot's thread has batch items queued
+     * beside it; an interactive call appended meanwhile is read by the next read and starts before every batch item
+     * still waiting (the queue ranks it first), so it waits only for the item running. In a FIFO queue it would wait
+     * behind the ~8 read ahead.
+     */
+    @Test
+    void anInteractiveCallStartsBeforeBatchItemsReadAhead() {
+        java.util.List<String> order = handledInOrder(41, 8, CallConsumer.callThreads("fast", 1), (keys, commands) -> {
+            for (int i = 0; i < 40; i++) {
+                commands.sync().xadd(bytes(keys.batchRequestStream("fast")), Map.of(bytes("n"), bytes("B" + i)));
+            }
+        }, (n, keys, commands) -> {
+            if (n.equals("B5")) {
+                add(commands, keys, 0, "interactive");
+            }
+            try {
+                Thread.sleep(30);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        // appended while B5 ran: the next read (after B5) takes it, and it runs next, or after one more item
+        assertThat(order.indexOf("interactive")).isBetween(6, 7);
+        assertThat(order).filteredOn(n -> n.startsWith("B")).hasSize(40).doesNotHaveDuplicates();
+    }
+
+    /** What the test's handler does with an entry named {@code n} before acknowledging it. */
+    private interface OnEntry {
+        void handle(String n, Keys keys, StatefulRedisConnection<byte[], byte[]> commands);
+    }
+
+    /**
+     * The entries' names in the order a one-slot consumer of pool fast on {@code threads} (with {@code readAhead})
+     * handled them, once {@code expected} were handled; {@code fill} queues them first.
+     */
+    private static java.util.List<String> handledInOrder(int expected, int readAhead,
+            java.util.concurrent.ExecutorService threads,
+            java.util.function.BiConsumer<Keys, StatefulRedisConnection<byte[], byte[]>> fill, OnEntry onEntry) {
+        Keys keys = new Keys(REDIS.newPrefix());
+        RedisConnections redis = new RedisConnections(REDIS.uri());
+        try (redis) {
+            StatefulRedisConnection<byte[], byte[]> commands = redis.bytes();
+            ClaimRefresher claims = new ClaimRefresher(redis.strings().sync(), "w1", Duration.ofSeconds(30));
+            ConsumerGroups groups = new ConsumerGroups(commands.sync(), keys, 2);
+            groups.ensure("fast");
+            fill.accept(keys, commands);
+            java.util.List<String> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            EntryHandler handler = (pool, message, delivery) -> {
+                String n = new String(message.getBody().entrySet().stream()
+                        .filter(e -> java.util.Arrays.equals(e.getKey(), bytes("n"))).findFirst().orElseThrow()
+                        .getValue(), StandardCharsets.UTF_8);
+                order.add(n);
+                onEntry.handle(n, keys, commands);
+                commands.sync().xack(message.getStream(), bytes(pool), message.getId());
+            };
+            CallConsumer consumer = new CallConsumer("fast", "w1",
+                    new LoopReplies(redis.bytes(), new StreamEntries(JacksonCodec.json()), 1000), groups, handler,
+                    claims, threads, 1, Duration.ofMillis(200));
+            consumer.setBatchReadAhead(readAhead);
+            consumer.start();
+            try {
+                await().atMost(20, TimeUnit.SECONDS).until(() -> order.size() == expected);
+            } finally {
+                consumer.stop(Duration.ofSeconds(5));
+                claims.close();
+            }
+            return java.util.List.copyOf(order);
+        }
+    }
+
     private static long pending(StatefulRedisConnection<byte[], byte[]> commands, Keys keys) {
         return commands.sync().xpending(bytes(keys.requestStream("fast", 0)), bytes("fast")).getCount()
                 + commands.sync().xpending(bytes(keys.requestStream("fast", 1)), bytes("fast")).getCount();
