@@ -3,6 +3,7 @@ package io.mcpca.workers.run;
 import java.util.TreeSet;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,12 +55,7 @@ final class DeadlineTimer {
 
         /** Removes the deadline: the thread is not woken for it, and its action never runs if it has not. */
         void cancel() {
-            lock.lock();
-            try {
-                pending.remove(this);
-            } finally {
-                lock.unlock();
-            }
+            underLock(() -> pending.remove(this));
         }
 
         @Override
@@ -88,19 +84,18 @@ final class DeadlineTimer {
 
     /** Whether the thread sleeps now (for tests). */
     boolean sleeping() {
-        lock.lock();
-        try {
-            return sleeping;
-        } finally {
-            lock.unlock();
-        }
+        return underLock(() -> sleeping);
     }
 
     /** How often the thread has woken so far (for tests). */
     long wakeUps() {
+        return underLock(() -> wakeUps);
+    }
+
+    private <T> T underLock(Supplier<T> read) {
         lock.lock();
         try {
-            return wakeUps;
+            return read.get();
         } finally {
             lock.unlock();
         }
