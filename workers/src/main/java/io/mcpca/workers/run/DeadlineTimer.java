@@ -82,9 +82,9 @@ final class DeadlineTimer {
         }
     }
 
-    /** Whether the thread sleeps now (for tests). */
-    boolean sleeping() {
-        return underLock(() -> sleeping);
+    /** Whether the thread sleeps now until a time (not until woken), having seen every signal so far (for tests). */
+    boolean sleepsUntilATime() {
+        return underLock(() -> sleeping && sleepsUntil != Long.MAX_VALUE);
     }
 
     /** How often the thread has woken so far (for tests). */

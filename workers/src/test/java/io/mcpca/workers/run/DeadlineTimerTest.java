@@ -56,11 +56,12 @@ class DeadlineTimerTest {
         assertThat(timer.wakeUps()).isEqualTo(before);
     }
 
+    /** Until the thread sleeps towards the hour-long deadline (a signal of the first schedule, if any, seen). */
     private static void awaitSleeping(DeadlineTimer timer) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!timer.sleeping() && System.nanoTime() < end) {
+        while (!timer.sleepsUntilATime() && System.nanoTime() < end) {
             Thread.sleep(1);
         }
-        assertThat(timer.sleeping()).isTrue();
+        assertThat(timer.sleepsUntilATime()).isTrue();
     }
 }
