@@ -29,6 +29,7 @@ import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -204,8 +205,9 @@ public final class ToolCallHandler implements ToolHandler {
             }
             return Mono.just(error(refused.code(), refused.getMessage(), refused.retryAfter()));
         });
-        Mono<CallToolResult> settled = Mono.firstWithSignal(answered, cancelledByClient.asMono())
-                .timeout(callTimeout)
+        Mono<CallToolResult> raced = Mono.firstWithSignal(answered, cancelledByClient.asMono());
+        // the deadline: a thread that waits anyway waits with it; else Reactor's timer (a timer task per call)
+        return (waitOnCaller ? waitingOn(raced, callTimeout) : raced.timeout(callTimeout))
                 .doOnSuccess(result -> finished.set(true))
                 .onErrorResume(e -> {
                     cancelWork.run();
@@ -219,7 +221,6 @@ public final class ToolCallHandler implements ToolHandler {
                         // removing a map entry does not fail
                     }
                 });
-        return waitOnCaller ? waitingOn(settled) : settled;
     }
 
     /**
@@ -227,20 +228,25 @@ public final class ToolCallHandler implements ToolHandler {
      * HTTP that is the servlet container's thread, which the SDK's transport holds (blocked) for the whole call
      * anyway; so the result is built, written and the response completed there, as when the SDK answers
      * in-process, instead of on a boundedElastic thread that then hands the response's completion back to the
-     * container (two thread wake-ups per call, docs/decisions/011). The outcome always arrives: answer, error
-     * result, cancel by the client, or the deadline's timeout. Cancelling the returned Mono cancels the call.
+     * container (two thread wake-ups per call, docs/decisions/011). The wait is bounded by the call's
+     * {@code deadline}: past it the call is dropped and the Mono fails with a {@link TimeoutException}, as
+     * Reactor's {@code timeout} would, without a timer task scheduled and cancelled on another thread for every
+     * call (decision 019). Cancelling the returned Mono cancels the call.
      */
-    private static Mono<CallToolResult> waitingOn(Mono<CallToolResult> call) {
+    private static Mono<CallToolResult> waitingOn(Mono<CallToolResult> call, Duration deadline) {
         return Mono.defer(() -> {
             if (Schedulers.isInNonBlockingThread()) {
                 // not a thread that may wait (a Reactor scheduler's): hand the result over instead
-                return call.publishOn(Schedulers.boundedElastic());
+                return call.timeout(deadline).publishOn(Schedulers.boundedElastic());
             }
             return Mono.create(sink -> {
                 CompletableFuture<CallToolResult> outcome = call.toFuture();
                 sink.onCancel(() -> outcome.cancel(false));
                 try {
-                    sink.success(outcome.get());
+                    sink.success(outcome.get(deadline.toNanos(), TimeUnit.NANOSECONDS));
+                } catch (TimeoutException e) {
+                    outcome.cancel(false);
+                    sink.error(e);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     outcome.cancel(false);

@@ -19,8 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +52,7 @@ public final class AnalyzerProcess implements AutoCloseable {
      */
     public static final long DEFAULT_MAX_RESULT_BYTES = 6L * 1024 * 1024;
     /** Kills processes whose call passed its deadline; one daemon thread for all, idle unless one does. */
-    private static final ScheduledThreadPoolExecutor DEADLINES = deadlineTimer();
+    private static final DeadlineTimer DEADLINES = new DeadlineTimer("analyzer-deadlines");
 
     private final Process process;
     private final BufferedWriter stdin;
@@ -75,16 +73,6 @@ public final class AnalyzerProcess implements AutoCloseable {
         this.maxResultBytes = maxResultBytes;
         this.stdin = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
         this.stdout = new LineReader(process.getInputStream());
-    }
-
-    private static ScheduledThreadPoolExecutor deadlineTimer() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "analyzer-deadlines");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.setRemoveOnCancelPolicy(true); // a finished call's kill leaves the queue at once
-        return timer;
     }
 
     public static AnalyzerProcess start(Path binary) {
@@ -131,15 +119,15 @@ public final class AnalyzerProcess implements AutoCloseable {
         }
         // the stderr reader logs what the analyzer writes meanwhile in the log context of the call it runs
         callLogContext = MDC.getCopyOfContextMap();
-        ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
+        DeadlineTimer.Deadline deadline = DEADLINES.schedule(() -> {
             overran = true;
             usable = false;
             kill();
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }, timeout.toNanos());
         try {
             return exchange(id, tool, args, timeout, progress);
         } finally {
-            deadline.cancel(false);
+            deadline.cancel();
             callLogContext = null;
         }
     }

@@ -77,13 +77,14 @@ class ReplyBatcherIT {
     }
 
     @Test
-    void aCallThreadOnAnIdleLaneSendsItsOwnReplyAndAcknowledgesBeforeCompleteReturns() {
+    void aCallThreadOnAnIdleLaneSendsItsOwnReplyBeforeCompleteReturnsAndAwaitIdleWaitsForItsXack() {
         StreamMessage<byte[], byte[]> entry = readOne();
 
         batcher.complete(streams.completion(entry, "call-1"));
 
-        // no wait: the calling thread sent the reply, saw it confirmed and sent the XACK
+        // no wait: the calling thread sent the reply, saw it confirmed and sent the XACK (not waiting for it)
         assertThat(streams.decodedReplies()).containsExactly("call-1");
+        assertThat(batcher.awaitIdle(Duration.ofSeconds(10))).isTrue();
         assertThat(streams.pending()).isZero();
     }
 
