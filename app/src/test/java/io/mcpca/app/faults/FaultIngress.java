@@ -3,7 +3,7 @@ package io.mcpca.app.faults;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.ingress.reply.PendingCall;
 import io.mcpca.ingress.reply.ReplyRouter;
 import io.mcpca.ingress.submit.RequestSubmitter;
@@ -30,9 +30,9 @@ final class FaultIngress implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
     final RedisConnections connections;
-    final StatefulRedisConnection<byte[], byte[]> commands;
-    final StatefulRedisConnection<byte[], byte[]> blocking;
-    final StatefulRedisConnection<String, String> strings;
+    final RedisConnection<byte[], byte[]> commands;
+    final RedisConnection<byte[], byte[]> blocking;
+    final RedisConnection<String, String> strings;
     final Keys keys;
     final StreamEntries entries = new StreamEntries(JacksonCodec.messagePack());
     final String replyStream;

@@ -6,7 +6,7 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.mcpca.shared.redis.RedisConnection;
 import io.lettuce.core.api.async.RedisStreamAsyncCommands;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.workers.metrics.WorkerMeters;
@@ -42,7 +42,7 @@ public final class LoopReplies {
     private record Sent(Completion completion, RedisFuture<String> written) {
     }
 
-    private final StatefulRedisConnection<byte[], byte[]> connection;
+    private final RedisConnection<byte[], byte[]> connection;
     private final RedisStreamAsyncCommands<byte[], byte[]> commands;
     private final StreamEntries entries;
     private final XAddArgs replyArgs;
@@ -52,7 +52,7 @@ public final class LoopReplies {
     private final Map<String, List<Completion>> toAck = new LinkedHashMap<>();
     private volatile WorkerMeters meters = WorkerMeters.NONE;
 
-    public LoopReplies(StatefulRedisConnection<byte[], byte[]> connection, StreamEntries entries, long replyMaxLen) {
+    public LoopReplies(RedisConnection<byte[], byte[]> connection, StreamEntries entries, long replyMaxLen) {
         this.connection = connection;
         this.commands = connection.async();
         this.entries = entries;

@@ -3,7 +3,7 @@ package io.mcpca.workers.reply;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.XAddArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.exec.CallFinish;
 import io.mcpca.shared.exec.ExecutionState;
@@ -111,7 +111,7 @@ public final class ReplyBatcher implements AutoCloseable {
      * One flusher thread per lane, each with connections of its own (auto-flush off): batches overlap. The lock is
      * held for a whole batch (drain and send): by the flusher, or by a call thread that found the lane idle.
      */
-    private record Lane(StatefulRedisConnection<byte[], byte[]> streams, StatefulRedisConnection<String, String> scripts,
+    private record Lane(RedisConnection<byte[], byte[]> streams, RedisConnection<String, String> scripts,
                         BlockingQueue<Completion> queue, ReentrantLock sending, AtomicReference<Thread> flusher) {
     }
 
@@ -125,7 +125,7 @@ public final class ReplyBatcher implements AutoCloseable {
      * @param streams dedicated connection for replies and acks; its auto-flush is turned off here
      * @param scripts dedicated connection for execution records; its auto-flush is turned off here
      */
-    public ReplyBatcher(StatefulRedisConnection<byte[], byte[]> streams, StatefulRedisConnection<String, String> scripts,
+    public ReplyBatcher(RedisConnection<byte[], byte[]> streams, RedisConnection<String, String> scripts,
                         StreamEntries entries, ExecutionStore executions, CallFinish finishes, String workerId,
                         long replyMaxLen) {
         this.finishes = finishes;
@@ -142,8 +142,8 @@ public final class ReplyBatcher implements AutoCloseable {
     }
 
     /** Another flusher with its own two connections (their auto-flush is turned off here); before {@link #start}. */
-    public synchronized void addLane(StatefulRedisConnection<byte[], byte[]> streams,
-                                     StatefulRedisConnection<String, String> scripts) {
+    public synchronized void addLane(RedisConnection<byte[], byte[]> streams,
+                                     RedisConnection<String, String> scripts) {
         streams.setAutoFlushCommands(false);
         scripts.setAutoFlushCommands(false);
         lanes.add(new Lane(streams, scripts, new LinkedBlockingQueue<>(), new ReentrantLock(),

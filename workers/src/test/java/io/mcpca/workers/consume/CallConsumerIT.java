@@ -3,7 +3,7 @@ package io.mcpca.workers.consume;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.testing.RedisServerExtension;
@@ -31,9 +31,9 @@ class CallConsumerIT {
     void aThrowingHandlerDoesNotStopTheLoopAndADeletedStreamIsRecreated() {
         Keys keys = new Keys(REDIS.newPrefix());
         try (RedisConnections redis = new RedisConnections(REDIS.uri());
-             StatefulRedisConnection<byte[], byte[]> commands = redis.bytes();
-             StatefulRedisConnection<byte[], byte[]> blocking = redis.bytes();
-             StatefulRedisConnection<String, String> strings = redis.strings();
+             RedisConnection<byte[], byte[]> commands = redis.bytes();
+             RedisConnection<byte[], byte[]> blocking = redis.bytes();
+             RedisConnection<String, String> strings = redis.strings();
              ClaimRefresher claims = new ClaimRefresher(strings.sync(), "w1", Duration.ofSeconds(30))) {
             ConsumerGroups groups = new ConsumerGroups(commands.sync(), keys, 2);
             Set<String> handled = ConcurrentHashMap.newKeySet();
@@ -80,9 +80,9 @@ class CallConsumerIT {
         StreamEntries entries = new StreamEntries(JacksonCodec.json());
         String replyStream = keys.prefix() + ":rep:test";
         try (RedisConnections redis = new RedisConnections(REDIS.uri());
-             StatefulRedisConnection<byte[], byte[]> commands = redis.bytes();
-             StatefulRedisConnection<byte[], byte[]> blocking = redis.bytes();
-             StatefulRedisConnection<String, String> strings = redis.strings();
+             RedisConnection<byte[], byte[]> commands = redis.bytes();
+             RedisConnection<byte[], byte[]> blocking = redis.bytes();
+             RedisConnection<String, String> strings = redis.strings();
              ClaimRefresher claims = new ClaimRefresher(strings.sync(), "w1", Duration.ofSeconds(30))) {
             commands.sync().xgroupCreate(io.lettuce.core.XReadArgs.StreamOffset.from(bytes(replyStream), "0"),
                     bytes("keeper"), io.lettuce.core.XGroupCreateArgs.Builder.mkstream());
@@ -133,12 +133,12 @@ class CallConsumerIT {
         }
     }
 
-    private static long pending(StatefulRedisConnection<byte[], byte[]> commands, Keys keys) {
+    private static long pending(RedisConnection<byte[], byte[]> commands, Keys keys) {
         return commands.sync().xpending(bytes(keys.requestStream("fast", 0)), bytes("fast")).getCount()
                 + commands.sync().xpending(bytes(keys.requestStream("fast", 1)), bytes("fast")).getCount();
     }
 
-    private static void add(StatefulRedisConnection<byte[], byte[]> commands, Keys keys, int partition, String n) {
+    private static void add(RedisConnection<byte[], byte[]> commands, Keys keys, int partition, String n) {
         commands.sync().xadd(bytes(keys.requestStream("fast", partition)), Map.of(bytes("n"), bytes(n)));
     }
 
