@@ -5,6 +5,7 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.api.sync.RedisScriptingCommands;
+import io.lettuce.core.cluster.SlotHash;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,7 +16,8 @@ import java.util.HexFormat;
 
 /**
  * A Lua script loaded from {@code lua/<verbNoun>-<numKeys>.lua}, run with EVALSHA and re-loaded when
- * the server answers NOSCRIPT (after a restart or SCRIPT FLUSH).
+ * the server answers NOSCRIPT (after a restart, a SCRIPT FLUSH or a cluster failover to a replica that never
+ * loaded it). Its keys must lie in one cluster slot ({@link #checkKeys}).
  */
 public final class LuaScript {
 
@@ -56,9 +58,7 @@ public final class LuaScript {
 
     /** Runs the script and returns its integer result. */
     public long runForLong(RedisScriptingCommands<String, String> redis, String[] keys, String... args) {
-        if (keys.length != numKeys) {
-            throw new IllegalArgumentException(name + " takes " + numKeys + " keys, got " + keys.length);
-        }
+        checkKeys(keys);
         try {
             Long result = redis.evalsha(sha, ScriptOutputType.INTEGER, keys, args);
             return result;
@@ -72,9 +72,7 @@ public final class LuaScript {
     /** Runs the script and returns its array result (integers as {@code Long}, strings as {@code String}). */
     public java.util.List<Object> runForList(RedisScriptingCommands<String, String> redis, String[] keys,
                                              String... args) {
-        if (keys.length != numKeys) {
-            throw new IllegalArgumentException(name + " takes " + numKeys + " keys, got " + keys.length);
-        }
+        checkKeys(keys);
         try {
             return redis.evalsha(sha, ScriptOutputType.MULTI, keys, args);
         } catch (RedisNoScriptException e) {
@@ -89,10 +87,30 @@ public final class LuaScript {
      */
     public RedisFuture<Long> runAsync(RedisScriptingAsyncCommands<String, String> redis, String[] keys,
                                       String... args) {
+        checkKeys(keys);
+        return redis.evalsha(sha, ScriptOutputType.INTEGER, keys, args);
+    }
+
+    /**
+     * Refuses keys a script cannot take: a count other than the file name's, or keys in more than one Redis
+     * Cluster slot (a cluster refuses such a script with CROSSSLOT; a single node would run it, so the rule is
+     * checked here, on every run in every mode, and a test caught breaking it anywhere).
+     */
+    void checkKeys(String[] keys) {
         if (keys.length != numKeys) {
             throw new IllegalArgumentException(name + " takes " + numKeys + " keys, got " + keys.length);
         }
-        return redis.evalsha(sha, ScriptOutputType.INTEGER, keys, args);
+        for (int i = 1; i < keys.length; i++) {
+            if (SlotHash.getSlot(keys[i]) != SlotHash.getSlot(keys[0])) {
+                throw new IllegalArgumentException(name + ": keys " + keys[0] + " and " + keys[i]
+                        + " are in different cluster slots; a script's keys must share one hash tag");
+            }
+        }
+    }
+
+    /** How many keys the script takes (its file name's {@code -N}). */
+    public int numKeys() {
+        return numKeys;
     }
 
     /** Loads the script into the server's cache (after a NOSCRIPT). */

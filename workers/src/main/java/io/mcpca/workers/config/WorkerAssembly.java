@@ -158,10 +158,11 @@ public final class WorkerAssembly {
             // the pool's read loop starts the session-locked calls of a read on it, pipelined (auto-flush off)
             RedisConnection<String, String> startPipeline = redis.strings();
             connections.add(startPipeline);
-            // the pool's read loop reads on it, and sends with each read the replies of the calls it answered
+            // the pool's read loop reads on it, and sends with each read the replies of the calls it answered (on a
+            // cluster it reads each partition on a connection of its own, opened by the loop)
             RedisConnection<byte[], byte[]> blocking = redis.bytes();
             connections.add(blocking);
-            LoopReplies loopReplies = new LoopReplies(blocking, entries, common.getReplyStreamMaxLen());
+            LoopReplies loopReplies = new LoopReplies(blocking, entries, common.getReplyStreamMaxLen(), redis::bytes);
             loopReplies.setMeters(meters);
             // the tree tools of this pool run as shards when their tree is large (decisions 018, 021)
             java.util.Set<String> shardable = new java.util.HashSet<>();
