@@ -1,10 +1,10 @@
 package io.mcpca.bench;
 
-import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.app.McpcaApplication;
 import io.mcpca.ingress.config.IngressConfiguration.IngressRuntime;
 import io.mcpca.ingress.reply.PendingCall;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.redis.RedisServerProcess;
 import io.mcpca.shared.wire.ReplyKind;

@@ -1,8 +1,8 @@
 package io.mcpca.bench;
 
-import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.app.McpcaApplication;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.redis.RedisConnections;
 import java.nio.file.Files;
 import java.nio.file.Path;

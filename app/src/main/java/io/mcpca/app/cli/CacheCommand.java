@@ -1,10 +1,10 @@
 package io.mcpca.app.cli;
 
-import io.mcpca.shared.redis.RedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.workers.cache.TieredResultCache;
 import java.io.PrintStream;

@@ -1,7 +1,7 @@
 package io.mcpca.app.cli;
 
-import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.session.Session;
 import io.mcpca.shared.session.SessionStore;

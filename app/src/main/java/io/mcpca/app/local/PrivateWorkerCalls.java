@@ -1,6 +1,5 @@
 package io.mcpca.app.local;
 
-import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.ingress.local.LocalCalls;
 import io.mcpca.ingress.reply.PendingCall;
 import io.mcpca.ingress.reply.ReplyRouter;
@@ -9,6 +8,7 @@ import io.mcpca.ingress.submit.CancelPublisher;
 import io.mcpca.ingress.submit.RequestSubmitter;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.tools.ToolCatalog;
 import io.mcpca.shared.tools.ToolDescriptor;
 import io.mcpca.shared.wire.ErrorCode;

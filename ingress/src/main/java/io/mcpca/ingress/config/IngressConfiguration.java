@@ -1,6 +1,5 @@
 package io.mcpca.ingress.config;
 
-import io.mcpca.shared.redis.RedisConnection;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRateLimiterMetrics;
 import io.mcpca.ingress.discovery.PrometheusTargets;
@@ -42,6 +41,7 @@ import io.mcpca.shared.config.McpcaProperties;
 import io.mcpca.shared.config.SharedConfiguration;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.paths.PathGuard;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.registry.LiveWorkers;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -17,7 +17,9 @@ import java.util.HexFormat;
 /**
  * A Lua script loaded from {@code lua/<verbNoun>-<numKeys>.lua}, run with EVALSHA and re-loaded when
  * the server answers NOSCRIPT (after a restart, a SCRIPT FLUSH or a cluster failover to a replica that never
- * loaded it). Its keys must lie in one cluster slot ({@link #checkKeys}).
+ * loaded it) by one EVAL of the source, which also caches it. EVAL goes where the keys are; SCRIPT LOAD has no
+ * key, and Lettuce sends it to every cluster node, so it fails while a dead master is still a member. Its keys
+ * must lie in one cluster slot ({@link #checkKeys}).
  */
 public final class LuaScript {
 
@@ -63,8 +65,7 @@ public final class LuaScript {
             Long result = redis.evalsha(sha, ScriptOutputType.INTEGER, keys, args);
             return result;
         } catch (RedisNoScriptException e) {
-            redis.scriptLoad(source);
-            Long result = redis.evalsha(sha, ScriptOutputType.INTEGER, keys, args);
+            Long result = redis.eval(source, ScriptOutputType.INTEGER, keys, args);
             return result;
         }
     }
@@ -76,14 +77,13 @@ public final class LuaScript {
         try {
             return redis.evalsha(sha, ScriptOutputType.MULTI, keys, args);
         } catch (RedisNoScriptException e) {
-            redis.scriptLoad(source);
-            return redis.evalsha(sha, ScriptOutputType.MULTI, keys, args);
+            return redis.eval(source, ScriptOutputType.MULTI, keys, args);
         }
     }
 
     /**
      * Queues the script on {@code redis} without waiting (for pipelines of async commands). A NOSCRIPT
-     * failure is the caller's to handle: {@link #load} the script, then run it again.
+     * failure is the caller's to handle: run it again with {@link #runForLong}, which reloads it.
      */
     public RedisFuture<Long> runAsync(RedisScriptingAsyncCommands<String, String> redis, String[] keys,
                                       String... args) {
@@ -111,11 +111,6 @@ public final class LuaScript {
     /** How many keys the script takes (its file name's {@code -N}). */
     public int numKeys() {
         return numKeys;
-    }
-
-    /** Loads the script into the server's cache (after a NOSCRIPT). */
-    public void load(RedisScriptingCommands<String, String> redis) {
-        redis.scriptLoad(source);
     }
 
     private static String sha1Hex(String source) {

@@ -1,6 +1,5 @@
 package io.mcpca.workers.config;
 
-import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.config.McpcaProperties;
 import io.mcpca.shared.keys.Keys;
@@ -9,6 +8,7 @@ import io.mcpca.shared.exec.CallStart;
 import io.mcpca.shared.exec.ExecutionStore;
 import io.mcpca.shared.lock.ContentionBackoff;
 import io.mcpca.shared.lock.SessionLock;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.tools.ToolDescriptor;
 import io.mcpca.shared.paths.PathGuard;
 import io.mcpca.shared.redis.PoolBacklog;

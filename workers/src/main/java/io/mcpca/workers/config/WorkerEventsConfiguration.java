@@ -1,12 +1,12 @@
 package io.mcpca.workers.config;
 
-import io.mcpca.shared.redis.RedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.mcpca.shared.config.RedisLocator;
 import io.mcpca.shared.config.SharedConfiguration;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.workers.cache.CacheInvalidations;
 import io.mcpca.workers.cache.RedisSharedFileResults;

@@ -1,7 +1,7 @@
 package io.mcpca.workers.config;
 
-import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.exec.ExecutionStore;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.workers.consume.CallConsumer;
 import io.mcpca.workers.lock.LockWatchdog;
 import io.mcpca.workers.lifecycle.WorkerRegistry;

@@ -1,8 +1,8 @@
 package io.mcpca.workers.consume;
 
-import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.exec.CallStart;
 import io.mcpca.shared.log.CallMdc;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.wire.ToolRequest;
 import io.mcpca.workers.consume.WaitingCalls.LoopCall;
 import io.mcpca.workers.reply.LoopReplies;

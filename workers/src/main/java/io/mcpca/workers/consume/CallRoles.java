@@ -1,10 +1,10 @@
 package io.mcpca.workers.consume;
 
-import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.exec.CallStart;
 import io.mcpca.shared.lock.ContentionBackoff;
 import io.mcpca.shared.lock.SessionLock;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.workers.lock.LockWatchdog;
 import io.mcpca.workers.metrics.PoolMeters;
 import io.mcpca.workers.recover.ClaimRefresher;

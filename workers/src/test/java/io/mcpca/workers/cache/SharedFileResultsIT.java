@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.mcpca.shared.redis.RedisConnections;
-import io.lettuce.core.ScanArgs;
 import io.mcpca.shared.redis.RedisConnection;
+import io.lettuce.core.ScanArgs;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.mcpca.workers.run.AnalyzerOutcome;
 import io.mcpca.workers.run.AnalyzerPool;

@@ -2,11 +2,11 @@ package io.mcpca.workers.lock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.exec.CallStart;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.lock.LockLease;
 import io.mcpca.shared.lock.SessionLock;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.testing.RedisServerExtension;
 import java.time.Clock;
