@@ -46,18 +46,21 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterFailoverIT {
 
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration SLACK = Duration.ofSeconds(2);
+    /**
+     * A result must come this soon after the call timeout at the latest: HTTP and scheduling slack, a second more
+     * than RedisRestartIT's (three JVMs and six redis-servers share the two cores here; 7.06 s was seen once).
+     */
+    private static final Duration SLACK = Duration.ofSeconds(3);
     private static final Duration RECOVERY = Duration.ofSeconds(10);
     private static final int CALLERS = 8;
     private static final int PARTITIONS = 4;
     /**
      * Entries read but not acknowledged when the master died (their reply or XACK lost with it) are reclaimed after
-     * min-idle: short here, so the test sees every entry of the load finished, none left pending. A call whose
-     * finish (the lease release with it) was lost with the master leaves its session's lease to expire: the
-     * session's next calls wait up to lock-ttl (30 s by default, README "Production Redis"), 3 s here.
+     * min-idle: short here, so the test sees every entry of the load finished, none left pending. The lease of a
+     * call whose finish died with the master is released once the replica took over (LostLeases), not left to its
+     * 30 s TTL: the default lock-ttl stays, so a session held by such a lease would fail the 10 s promise.
      */
-    private static final String[] RECLAIM = {"--mcpca.worker.min-idle=3s", "--mcpca.worker.reclaim-period=500ms",
-            "--mcpca.worker.lock-ttl=3s"};
+    private static final String[] RECLAIM = {"--mcpca.worker.min-idle=3s", "--mcpca.worker.reclaim-period=500ms"};
 
     private static RedisCluster cluster;
 
@@ -117,7 +120,7 @@ class ClusterFailoverIT {
         try (PipelineHarness harness = new PipelineHarness(cluster.uri(), prefix, dir,
                 "--mcpca.ingress.call-timeout=" + CALL_TIMEOUT.toMillis() + "ms",
                 "--mcpca.ingress.rate-limit-per-second=0", "--mcpca.ingress.redis-retry-after=500ms", RECLAIM[0],
-                RECLAIM[1], RECLAIM[2]);
+                RECLAIM[1]);
              WorkerJvm second = WorkerJvm.start(dir, "second-worker", cluster.uri(), prefix, dir, RECLAIM);
              FaultIngress direct = new FaultIngress(cluster.uri(), prefix)) {
             Awaitility.await().atMost(60, TimeUnit.SECONDS).until(() -> direct.workerRegistered(second));

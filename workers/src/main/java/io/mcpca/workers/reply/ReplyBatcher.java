@@ -8,11 +8,13 @@ import io.mcpca.shared.exec.CallFinish;
 import io.mcpca.shared.exec.ExecutionState;
 import io.mcpca.shared.exec.ExecutionStore;
 import io.mcpca.shared.exec.IllegalTransitionException;
+import io.mcpca.shared.lock.SessionLock;
 import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.scripts.ScriptError;
 import io.mcpca.shared.session.SessionWrite;
 import io.mcpca.shared.wire.ToolReply;
 import io.mcpca.workers.batch.BatchOutcomes;
+import io.mcpca.workers.lock.LostLeases;
 import io.mcpca.workers.metrics.WorkerMeters;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -100,6 +102,7 @@ public final class ReplyBatcher implements AutoCloseable {
     private final ExecutionStore executions;
     private final CallFinish finishes;
     private final List<Consumer<String>> leaseListeners = new CopyOnWriteArrayList<>();
+    private volatile Optional<LostLeases> lostLeases = Optional.empty();
     private volatile Optional<BatchOutcomes> batchOutcomes = Optional.empty();
     private final String workerId;
     private final XAddArgs replyArgs;
@@ -217,6 +220,14 @@ public final class ReplyBatcher implements AutoCloseable {
      */
     public void recordBatchItems(BatchOutcomes outcomes) {
         this.batchOutcomes = Optional.of(outcomes);
+    }
+
+    /**
+     * Releases the lease of a call whose finish Redis did not take (its master died, say) as soon as Redis takes
+     * writes again, instead of leaving the session to wait out the lease's TTL ({@link LostLeases}).
+     */
+    public void releaseLostLeasesWith(SessionLock lock, Duration lockTtl) {
+        this.lostLeases = Optional.of(new LostLeases(lock, lockTtl));
     }
 
     /** Waits until every completion queued so far is flushed; false if {@code timeout} passed first. */
@@ -395,6 +406,12 @@ public final class ReplyBatcher implements AutoCloseable {
         leaseListeners.add(listener);
     }
 
+    private void releaseLost(CallFinish.Finish f) {
+        String session = f.sessionId();
+        lostLeases.ifPresent(lost -> lost.release(f.lease(),
+                () -> leaseListeners.forEach(listener -> listener.accept(session))));
+    }
+
     private boolean finishWritten(CallFinish.Finish f, RedisFuture<Long> result, long until) {
         SessionWrite write;
         try {
@@ -403,6 +420,7 @@ public final class ReplyBatcher implements AutoCloseable {
             if (!(e.getCause() instanceof RedisNoScriptException)) {
                 log.warn("call {}: finish not written ({}); its entry stays pending for a reclaim", f.requestId(),
                         e.getCause().toString());
+                releaseLost(f);
                 return false;
             }
             try {
@@ -410,11 +428,13 @@ public final class ReplyBatcher implements AutoCloseable {
             } catch (RuntimeException again) {
                 log.warn("call {}: finish not written ({}); its entry stays pending for a reclaim", f.requestId(),
                         again.toString());
+                releaseLost(f);
                 return false;
             }
         } catch (TimeoutException e) {
             log.warn("call {}: finish not confirmed within {}; its entry stays pending for a reclaim",
                     f.requestId(), FLUSH_TIMEOUT);
+            releaseLost(f);
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -519,5 +539,6 @@ public final class ReplyBatcher implements AutoCloseable {
         closed = true;
         running = false;
         flushers.forEach(Thread::interrupt);
+        lostLeases.ifPresent(LostLeases::close);
     }
 }
