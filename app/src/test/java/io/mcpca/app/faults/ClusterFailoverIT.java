@@ -57,8 +57,8 @@ class ClusterFailoverIT {
     /**
      * Entries read but not acknowledged when the master died (their reply or XACK lost with it) are reclaimed after
      * min-idle: short here, so the test sees every entry of the load finished, none left pending. The lease of a
-     * call whose finish died with the master is released once the replica took over (LostLeases), not left to its
-     * 30 s TTL: the default lock-ttl stays, so a session held by such a lease would fail the 10 s promise.
+     * call whose finish died with the master is released once the replica took over (LockWatchdog.releaseLost), not
+     * left to its 30 s TTL: the default lock-ttl stays, so a session held by such a lease would fail the 10 s promise.
      */
     private static final String[] RECLAIM = {"--mcpca.worker.min-idle=3s", "--mcpca.worker.reclaim-period=500ms"};
 

@@ -1,5 +1,6 @@
 package io.mcpca.shared.redis;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -114,27 +115,26 @@ public final class RedisConnections implements AutoCloseable {
 
     /** The Lettuce client of the mode; both cut the same kinds of connection. */
     private sealed interface Client permits Single, Cluster {
+        AbstractRedisClient lettuce();
+
         <K, V> RedisConnection<K, V> connect(RedisCodec<K, V> codec);
 
         <K, V> StatefulRedisPubSubConnection<K, V> connectPubSub(RedisCodec<K, V> codec);
 
-        void shutdown();
+        default void shutdown() {
+            lettuce().shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
     }
 
-    private record Single(RedisClient client) implements Client {
+    private record Single(RedisClient lettuce) implements Client {
         @Override
         public <K, V> RedisConnection<K, V> connect(RedisCodec<K, V> codec) {
-            return RedisConnection.of(client.connect(codec));
+            return RedisConnection.of(lettuce.connect(codec));
         }
 
         @Override
         public <K, V> StatefulRedisPubSubConnection<K, V> connectPubSub(RedisCodec<K, V> codec) {
-            return client.connectPubSub(codec);
-        }
-
-        @Override
-        public void shutdown() {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            return lettuce.connectPubSub(codec);
         }
     }
 
@@ -142,20 +142,15 @@ public final class RedisConnections implements AutoCloseable {
      * Pub/sub on a cluster: PUBLISH reaches every node's subscribers over the cluster bus, so one subscribed
      * connection (to any node, re-subscribed by Lettuce after a reconnect) hears every event.
      */
-    private record Cluster(RedisClusterClient client) implements Client {
+    private record Cluster(RedisClusterClient lettuce) implements Client {
         @Override
         public <K, V> RedisConnection<K, V> connect(RedisCodec<K, V> codec) {
-            return RedisConnection.of(client.connect(codec));
+            return RedisConnection.of(lettuce.connect(codec));
         }
 
         @Override
         public <K, V> StatefulRedisPubSubConnection<K, V> connectPubSub(RedisCodec<K, V> codec) {
-            return client.connectPubSub(codec);
-        }
-
-        @Override
-        public void shutdown() {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            return lettuce.connectPubSub(codec);
         }
     }
 

@@ -103,7 +103,7 @@ public final class WorkerAssembly {
                 (int) worker.getMaxKeptReply().toBytes(), clock);
         ReplyBatcher batcher = new ReplyBatcher(batchStreams, batchScripts, entries, executions, finishes, workerId,
                 common.getReplyStreamMaxLen());
-        batcher.releaseLostLeasesWith(lock, worker.getLockTtl());
+        batcher.releaseLostLeasesWith(watchdog);
         for (int lane = 1; lane < worker.getReplyFlushers(); lane++) {
             RedisConnection<byte[], byte[]> laneStreams = redis.bytes();
             RedisConnection<String, String> laneScripts = redis.strings();

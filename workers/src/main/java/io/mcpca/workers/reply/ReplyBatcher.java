@@ -8,13 +8,12 @@ import io.mcpca.shared.exec.CallFinish;
 import io.mcpca.shared.exec.ExecutionState;
 import io.mcpca.shared.exec.ExecutionStore;
 import io.mcpca.shared.exec.IllegalTransitionException;
-import io.mcpca.shared.lock.SessionLock;
 import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.scripts.ScriptError;
 import io.mcpca.shared.session.SessionWrite;
 import io.mcpca.shared.wire.ToolReply;
 import io.mcpca.workers.batch.BatchOutcomes;
-import io.mcpca.workers.lock.LostLeases;
+import io.mcpca.workers.lock.LockWatchdog;
 import io.mcpca.workers.metrics.WorkerMeters;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -102,7 +101,7 @@ public final class ReplyBatcher implements AutoCloseable {
     private final ExecutionStore executions;
     private final CallFinish finishes;
     private final List<Consumer<String>> leaseListeners = new CopyOnWriteArrayList<>();
-    private volatile Optional<LostLeases> lostLeases = Optional.empty();
+    private volatile Optional<LockWatchdog> lostLeases = Optional.empty();
     private volatile Optional<BatchOutcomes> batchOutcomes = Optional.empty();
     private final String workerId;
     private final XAddArgs replyArgs;
@@ -223,11 +222,11 @@ public final class ReplyBatcher implements AutoCloseable {
     }
 
     /**
-     * Releases the lease of a call whose finish Redis did not take (its master died, say) as soon as Redis takes
-     * writes again, instead of leaving the session to wait out the lease's TTL ({@link LostLeases}).
+     * Has {@code watchdog} release the lease of a call whose finish Redis did not take (its master died, say) as
+     * soon as Redis takes writes again, instead of leaving the session to wait out the lease's TTL.
      */
-    public void releaseLostLeasesWith(SessionLock lock, Duration lockTtl) {
-        this.lostLeases = Optional.of(new LostLeases(lock, lockTtl));
+    public void releaseLostLeasesWith(LockWatchdog watchdog) {
+        this.lostLeases = Optional.of(watchdog);
     }
 
     /** Waits until every completion queued so far is flushed; false if {@code timeout} passed first. */
@@ -408,7 +407,7 @@ public final class ReplyBatcher implements AutoCloseable {
 
     private void releaseLost(CallFinish.Finish f) {
         String session = f.sessionId();
-        lostLeases.ifPresent(lost -> lost.release(f.lease(),
+        lostLeases.ifPresent(watchdog -> watchdog.releaseLost(f.lease(),
                 () -> leaseListeners.forEach(listener -> listener.accept(session))));
     }
 
@@ -539,6 +538,5 @@ public final class ReplyBatcher implements AutoCloseable {
         closed = true;
         running = false;
         flushers.forEach(Thread::interrupt);
-        lostLeases.ifPresent(LostLeases::close);
     }
 }

@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A lease whose finish Redis did not take is released by its token once Redis takes writes again (here: the server
+ * The watchdog releases a lease whose finish Redis did not take by its token once Redis takes writes again (here: the server
  * restarted and the lease key set again, as a promoted replica would hold it), and only its own lease.
  */
-class LostLeasesIT {
+class LostLeaseReleaseIT {
 
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
@@ -29,11 +29,11 @@ class LostLeasesIT {
         LockLease lease = new LockLease("s1", "token-1", 7);
         try (RedisConnections redis = new RedisConnections(REDIS.uri());
              RedisConnection<String, String> strings = redis.strings();
-             LostLeases lost = new LostLeases(new SessionLock(strings.sync(), keys), Duration.ofSeconds(30))) {
+             LockWatchdog lost = new LockWatchdog(new SessionLock(strings.sync(), keys), Duration.ofSeconds(30))) {
             REDIS.kill();
             CountDownLatch told = new CountDownLatch(1);
-            lost.release(lease, told::countDown);
-            Thread.sleep(LostLeases.RETRY.toMillis() * 3); // attempts fail while Redis is down
+            lost.releaseLost(lease, told::countDown);
+            Thread.sleep(LockWatchdog.RELEASE_RETRY.toMillis() * 3); // attempts fail while Redis is down
             REDIS.restart();
             // the lease as a promoted replica would hold it, set on a fresh connection at once: the releaser's own
             // connection is still backing off (its reconnect delay has grown to ~1 s by now)
@@ -51,11 +51,11 @@ class LostLeasesIT {
         Keys keys = new Keys(REDIS.newPrefix());
         try (RedisConnections redis = new RedisConnections(REDIS.uri());
              RedisConnection<String, String> strings = redis.strings();
-             LostLeases lost = new LostLeases(new SessionLock(strings.sync(), keys), Duration.ofSeconds(30))) {
+             LockWatchdog lost = new LockWatchdog(new SessionLock(strings.sync(), keys), Duration.ofSeconds(30))) {
             strings.sync().set(keys.lock("s2"), "another-token");
             CountDownLatch told = new CountDownLatch(1);
-            lost.release(new LockLease("s2", "token-1", 7), told::countDown);
-            assertThat(told.await(LostLeases.RETRY.toMillis() * 4, TimeUnit.MILLISECONDS)).isFalse();
+            lost.releaseLost(new LockLease("s2", "token-1", 7), told::countDown);
+            assertThat(told.await(LockWatchdog.RELEASE_RETRY.toMillis() * 4, TimeUnit.MILLISECONDS)).isFalse();
             assertThat(strings.sync().get(keys.lock("s2"))).isEqualTo("another-token");
         }
     }
