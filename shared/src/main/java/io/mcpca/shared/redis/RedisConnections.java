@@ -72,7 +72,9 @@ public final class RedisConnections implements AutoCloseable {
     private static final Duration ADAPTIVE_REFRESH_TIMEOUT = Duration.ofSeconds(1);
 
     private final ClientResources resources;
-    private final Client client;
+    /** The mode's Lettuce client: exactly one of the two is present. */
+    private final Optional<RedisClient> single;
+    private final Optional<RedisClusterClient> cluster;
 
     public RedisConnections(String uri) {
         this(uri, Optional.empty());
@@ -91,17 +93,19 @@ public final class RedisConnections implements AutoCloseable {
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(KEEP_ALIVE).build())
                 .build();
-        this.client = ClusterSeeds.named(uri) ? clusterClient(resources, ClusterSeeds.parse(uri), options)
-                : singleClient(resources, RedisURI.create(uri), options);
+        if (ClusterSeeds.named(uri)) {
+            this.cluster = Optional.of(clusterClient(resources, ClusterSeeds.parse(uri), options));
+            this.single = Optional.empty();
+        } else {
+            RedisClient client = RedisClient.create(resources, RedisURI.create(uri));
+            client.setOptions(options);
+            this.single = Optional.of(client);
+            this.cluster = Optional.empty();
+        }
     }
 
-    private static Client singleClient(ClientResources resources, RedisURI redisUri, ClientOptions options) {
-        RedisClient single = RedisClient.create(resources, redisUri);
-        single.setOptions(options);
-        return new Single(single);
-    }
-
-    private static Client clusterClient(ClientResources resources, List<RedisURI> seeds, ClientOptions options) {
+    private static RedisClusterClient clusterClient(ClientResources resources, List<RedisURI> seeds,
+                                                    ClientOptions options) {
         RedisClusterClient cluster = RedisClusterClient.create(resources, seeds);
         cluster.setOptions(ClusterClientOptions.builder(options)
                 .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
@@ -110,77 +114,41 @@ public final class RedisConnections implements AutoCloseable {
                         .adaptiveRefreshTriggersTimeout(ADAPTIVE_REFRESH_TIMEOUT)
                         .build())
                 .build());
-        return new Cluster(cluster);
-    }
-
-    /** The Lettuce client of the mode; both cut the same kinds of connection. */
-    private sealed interface Client permits Single, Cluster {
-        AbstractRedisClient lettuce();
-
-        <K, V> RedisConnection<K, V> connect(RedisCodec<K, V> codec);
-
-        <K, V> StatefulRedisPubSubConnection<K, V> connectPubSub(RedisCodec<K, V> codec);
-
-        default void shutdown() {
-            lettuce().shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        }
-    }
-
-    private record Single(RedisClient lettuce) implements Client {
-        @Override
-        public <K, V> RedisConnection<K, V> connect(RedisCodec<K, V> codec) {
-            return RedisConnection.of(lettuce.connect(codec));
-        }
-
-        @Override
-        public <K, V> StatefulRedisPubSubConnection<K, V> connectPubSub(RedisCodec<K, V> codec) {
-            return lettuce.connectPubSub(codec);
-        }
-    }
-
-    /**
-     * Pub/sub on a cluster: PUBLISH reaches every node's subscribers over the cluster bus, so one subscribed
-     * connection (to any node, re-subscribed by Lettuce after a reconnect) hears every event.
-     */
-    private record Cluster(RedisClusterClient lettuce) implements Client {
-        @Override
-        public <K, V> RedisConnection<K, V> connect(RedisCodec<K, V> codec) {
-            return RedisConnection.of(lettuce.connect(codec));
-        }
-
-        @Override
-        public <K, V> StatefulRedisPubSubConnection<K, V> connectPubSub(RedisCodec<K, V> codec) {
-            return lettuce.connectPubSub(codec);
-        }
+        return cluster;
     }
 
     /** Whether the setting names a Redis Cluster. */
     public boolean isCluster() {
-        return client instanceof Cluster;
+        return cluster.isPresent();
     }
 
     /** A new connection for text keys and values (locks, scripts, hashes). */
     public RedisConnection<String, String> strings() {
-        return client.connect(StringCodec.UTF8);
+        return connect(StringCodec.UTF8);
     }
 
     /** A new connection for stream entries (binary MessagePack bodies). */
     public RedisConnection<byte[], byte[]> bytes() {
-        return client.connect(ByteArrayCodec.INSTANCE);
+        return connect(ByteArrayCodec.INSTANCE);
     }
 
     /** A new pub/sub connection for text channels and messages (cancel events, say). */
     public StatefulRedisPubSubConnection<String, String> pubSub() {
-        return client.connectPubSub(StringCodec.UTF8);
+        // on a cluster: PUBLISH reaches every node's subscribers over the cluster bus, so one subscribed connection
+        // (to any node, re-subscribed by Lettuce after a reconnect) hears every event
+        return cluster.<StatefulRedisPubSubConnection<String, String>>map(c -> c.connectPubSub(StringCodec.UTF8))
+                .orElseGet(() -> single.orElseThrow().connectPubSub(StringCodec.UTF8));
     }
 
     public <K, V> RedisConnection<K, V> connect(RedisCodec<K, V> codec) {
-        return client.connect(codec);
+        return cluster.map(c -> RedisConnection.of(c.connect(codec)))
+                .orElseGet(() -> RedisConnection.of(single.orElseThrow().connect(codec)));
     }
 
     @Override
     public void close() {
-        client.shutdown();
+        AbstractRedisClient client = cluster.<AbstractRedisClient>map(c -> c).orElseGet(single::orElseThrow);
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
 }
