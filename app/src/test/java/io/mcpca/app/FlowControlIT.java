@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.mcpca.ingress.config.IngressConfiguration.IngressRuntime;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.testing.RedisServerExtension;
@@ -43,7 +43,7 @@ class FlowControlIT {
 
     static PipelineHarness harness;
     static Keys keys;
-    static RedisCommands<String, String> redis;
+    static RedisClusterCommands<String, String> redis;
 
     @BeforeAll
     static void start() throws IOException {

@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.mcpca.app.faults.CrashingAnalyzer;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.mcpca.workers.config.WorkerRuntime;
@@ -141,7 +141,7 @@ class KeyLifetimesIT {
     }
 
     /** Every key of {@code prefix} whose PTTL is -1 (exists, no expiry), from SCAN. */
-    static List<String> keysWithoutTtl(RedisCommands<String, String> redis, String prefix) {
+    static List<String> keysWithoutTtl(RedisClusterCommands<String, String> redis, String prefix) {
         List<String> forever = new java.util.ArrayList<>();
         ScanCursor cursor = ScanCursor.INITIAL;
         do {

@@ -2,7 +2,7 @@ package io.mcpca.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.mcpca.ingress.config.IngressConfiguration.IngressRuntime;
 import io.mcpca.ingress.reply.PendingCall;
@@ -48,7 +48,7 @@ class RedisMemoryIT {
     static final long BOUND_BYTES = 4L * 1024 * 1024;
 
     static PipelineHarness harness;
-    static RedisCommands<String, String> redis;
+    static RedisClusterCommands<String, String> redis;
 
     @BeforeAll
     static void start() throws IOException {

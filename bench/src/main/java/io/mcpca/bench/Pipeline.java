@@ -1,10 +1,10 @@
 package io.mcpca.bench;
 
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.mcpca.app.McpcaApplication;
 import io.mcpca.ingress.config.IngressConfiguration.IngressRuntime;
 import io.mcpca.ingress.reply.PendingCall;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.redis.RedisServerProcess;
 import io.mcpca.shared.wire.ReplyKind;
@@ -282,9 +282,9 @@ public final class Pipeline {
     }
 
     private static <T> T redisCommand(String uri, java.util.function.Function<
-            io.lettuce.core.api.sync.RedisCommands<String, String>, T> command) throws Exception {
+            io.lettuce.core.cluster.api.sync.RedisClusterCommands<String, String>, T> command) throws Exception {
         try (RedisConnections redis = new RedisConnections(uri);
-             StatefulRedisConnection<String, String> c = redis.strings()) {
+             RedisConnection<String, String> c = redis.strings()) {
             return command.apply(c.sync());
         }
     }

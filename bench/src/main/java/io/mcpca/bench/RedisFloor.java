@@ -6,8 +6,8 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.redis.RedisConnections;
 import java.time.Duration;
 import java.util.List;
@@ -31,10 +31,10 @@ final class RedisFloor {
         return ConcurrentLoops.run(loops, calls, (id, nextCall) -> {
             String request = prefix + ":req:" + id;
             String reply = prefix + ":reply:" + id;
-            try (StatefulRedisConnection<String, String> client = redis.strings();
-                 StatefulRedisConnection<String, String> worker = redis.strings()) {
-                RedisCommands<String, String> c = client.sync();
-                RedisCommands<String, String> w = worker.sync();
+            try (RedisConnection<String, String> client = redis.strings();
+                 RedisConnection<String, String> worker = redis.strings()) {
+                RedisClusterCommands<String, String> c = client.sync();
+                RedisClusterCommands<String, String> w = worker.sync();
                 try {
                     w.xgroupCreate(StreamOffset.from(request, "0"), "g", XGroupCreateArgs.Builder.mkstream());
                 } catch (RedisBusyException exists) {

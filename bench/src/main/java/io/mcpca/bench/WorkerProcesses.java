@@ -1,8 +1,8 @@
 package io.mcpca.bench;
 
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.mcpca.app.McpcaApplication;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.redis.RedisConnections;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +58,7 @@ final class WorkerProcesses {
     /** As {@link #awaitConsumers(String, Keys, int)}, waiting up to {@code limit}. */
     static void awaitConsumers(String uri, Keys keys, int workers, Duration limit) throws Exception {
         try (RedisConnections redis = new RedisConnections(uri);
-             StatefulRedisConnection<String, String> c = redis.strings()) {
+             RedisConnection<String, String> c = redis.strings()) {
             long until = System.nanoTime() + limit.toNanos();
             while (System.nanoTime() < until) {
                 try {

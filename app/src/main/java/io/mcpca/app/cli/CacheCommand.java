@@ -1,14 +1,13 @@
 package io.mcpca.app.cli;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.redis.RedisConnection;
+import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.workers.cache.TieredResultCache;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -43,8 +42,8 @@ public final class CacheCommand {
             return 2;
         }
         String url = options.url();
-        RedisClient client = RedisClient.create(options.uri());
-        try (StatefulRedisConnection<String, byte[]> connection =
+        try (RedisConnections client = new RedisConnections(options.uri());
+             RedisConnection<String, byte[]> connection =
                      client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE))) {
             Keys keys = new Keys(options.prefix());
             long removed = TieredResultCache.clearEverywhere(connection.sync(), keys);
@@ -55,8 +54,6 @@ public final class CacheCommand {
         } catch (RuntimeException e) {
             err.println("mcpca cache: " + e.getMessage());
             return 1;
-        } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
     }
 }

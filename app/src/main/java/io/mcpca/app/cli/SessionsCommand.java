@@ -1,8 +1,8 @@
 package io.mcpca.app.cli;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.redis.RedisConnection;
+import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.session.Session;
 import io.mcpca.shared.session.SessionStore;
 import java.io.PrintStream;
@@ -49,8 +49,8 @@ public final class SessionsCommand {
         } catch (IllegalArgumentException e) {
             return usage(err, e.getMessage());
         }
-        RedisClient client = RedisClient.create(options.uri());
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+        try (RedisConnections client = new RedisConnections(options.uri());
+             RedisConnection<String, String> connection = client.strings()) {
             SessionStore sessions = new SessionStore(connection.sync(), new Keys(options.prefix()));
             return switch (action) {
                 case "list" -> list(sessions, out);
@@ -61,8 +61,6 @@ public final class SessionsCommand {
         } catch (RuntimeException e) {
             err.println("mcpca sessions: " + e.getMessage());
             return 1;
-        } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
     }
 

@@ -1,6 +1,5 @@
 package io.mcpca.app.local;
 
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.mcpca.ingress.local.LocalCalls;
 import io.mcpca.ingress.reply.PendingCall;
 import io.mcpca.ingress.reply.ReplyRouter;
@@ -9,6 +8,7 @@ import io.mcpca.ingress.submit.CancelPublisher;
 import io.mcpca.ingress.submit.RequestSubmitter;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.tools.ToolCatalog;
 import io.mcpca.shared.tools.ToolDescriptor;
 import io.mcpca.shared.wire.ErrorCode;
@@ -44,9 +44,9 @@ public final class PrivateWorkerCalls implements LocalCalls, AutoCloseable {
     private final ToolCatalog catalog;
     private final Clock clock;
     private final String replyStream;
-    private final StatefulRedisConnection<byte[], byte[]> shared;
-    private final StatefulRedisConnection<byte[], byte[]> blocking;
-    private final StatefulRedisConnection<String, String> events;
+    private final RedisConnection<byte[], byte[]> shared;
+    private final RedisConnection<byte[], byte[]> blocking;
+    private final RedisConnection<String, String> events;
     private final ReplyRouter router;
     private final ReplyStreamKeeper keeper;
     private final RequestSubmitter submitter;

@@ -1,6 +1,6 @@
 package io.mcpca.app.observe;
 
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.mcpca.shared.redis.RedisConnection;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.health.contributor.Health;
@@ -17,9 +17,9 @@ public final class RedisHealthIndicator implements HealthIndicator, AutoCloseabl
     /** A loopback or LAN PING answers in well under a millisecond; a second is a Redis in trouble. */
     static final Duration TIMEOUT = Duration.ofSeconds(1);
 
-    private final StatefulRedisConnection<String, String> connection;
+    private final RedisConnection<String, String> connection;
 
-    public RedisHealthIndicator(StatefulRedisConnection<String, String> connection) {
+    public RedisHealthIndicator(RedisConnection<String, String> connection) {
         this.connection = connection;
     }
 

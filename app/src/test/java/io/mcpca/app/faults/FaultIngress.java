@@ -3,13 +3,13 @@ package io.mcpca.app.faults;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.mcpca.ingress.reply.PendingCall;
 import io.mcpca.ingress.reply.ReplyRouter;
 import io.mcpca.ingress.submit.RequestSubmitter;
 import io.mcpca.shared.codec.JacksonCodec;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.wire.ToolReply;
 import io.mcpca.shared.wire.ToolRequest;
@@ -30,9 +30,9 @@ final class FaultIngress implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
     final RedisConnections connections;
-    final StatefulRedisConnection<byte[], byte[]> commands;
-    final StatefulRedisConnection<byte[], byte[]> blocking;
-    final StatefulRedisConnection<String, String> strings;
+    final RedisConnection<byte[], byte[]> commands;
+    final RedisConnection<byte[], byte[]> blocking;
+    final RedisConnection<String, String> strings;
     final Keys keys;
     final StreamEntries entries = new StreamEntries(JacksonCodec.messagePack());
     final String replyStream;

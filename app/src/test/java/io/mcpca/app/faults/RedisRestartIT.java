@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mcpca.app.PipelineHarness;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
-import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
-import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,10 +41,6 @@ class RedisRestartIT {
     @TempDir
     Path dir;
 
-    /** One call as a client saw it. */
-    private record Outcome(long startNanos, long endNanos, boolean ok, boolean retryable, String text) {
-    }
-
     @Test
     void everyCallReturnsInTimeAndCallsFlowAgainWithinTenSecondsOfAnEmptyRestart() throws Exception {
         Assumptions.assumeTrue(REDIS.ownsServer(), "needs a private redis-server to kill (REDIS_URL is set)");
@@ -57,7 +49,7 @@ class RedisRestartIT {
                 "--mcpca.ingress.rate-limit-per-second=0",
                 "--mcpca.ingress.redis-retry-after=500ms")) {
             McpSyncClient client = harness.client();
-            ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<CallOutcome> outcomes = new ConcurrentLinkedQueue<>();
             long testStart = System.nanoTime();
             long[] restartedAt = {Long.MAX_VALUE};
             long stopAt = testStart + Duration.ofSeconds(2).toNanos() + Duration.ofSeconds(1).toNanos()
@@ -69,7 +61,7 @@ class RedisRestartIT {
                 running.add(callers.submit(() -> {
                     int i = 0;
                     while (System.nanoTime() < stopAt) {
-                        outcomes.add(call(client, (caller + i++) % 2 == 0));
+                        outcomes.add(CallOutcome.call(client, (caller + i++) % 2 == 0));
                     }
                 }));
             }
@@ -83,7 +75,7 @@ class RedisRestartIT {
             }
             callers.shutdownNow();
 
-            List<Outcome> all = List.copyOf(outcomes);
+            List<CallOutcome> all = List.copyOf(outcomes);
             long deadlineNanos = CALL_TIMEOUT.plus(SLACK).toNanos();
             long okBefore = all.stream().filter(o -> o.ok() && o.endNanos() < restartedAt[0] - 1_000_000_000L).count();
             long failed = all.stream().filter(o -> !o.ok()).count();
@@ -91,7 +83,7 @@ class RedisRestartIT {
             System.err.printf("redis restart: %d calls, %d answered before the kill, %d failed (retryable), %d of "
                     + "them HTTP transport errors%n", all.size(), okBefore, failed, transport);
             assertThat(okBefore).as("calls were answered before the kill").isPositive();
-            for (Outcome o : all) {
+            for (CallOutcome o : all) {
                 assertThat(o.endNanos() - o.startNanos()).as("call took past its deadline: %s", o.text())
                         .isLessThanOrEqualTo(deadlineNanos);
                 if (!o.ok()) {
@@ -99,44 +91,10 @@ class RedisRestartIT {
                 }
             }
             long recoveredBy = restartedAt[0] + RECOVERY.toNanos();
-            List<Outcome> afterRecovery = all.stream().filter(o -> o.startNanos() >= recoveredBy).toList();
+            List<CallOutcome> afterRecovery = all.stream().filter(o -> o.startNanos() >= recoveredBy).toList();
             assertThat(afterRecovery).as("calls started 10 s after the restart").isNotEmpty();
             assertThat(afterRecovery).as("every call started 10 s after the restart is answered")
-                    .allMatch(Outcome::ok, "answered");
+                    .allMatch(CallOutcome::ok, "answered");
         }
-    }
-
-    private static Outcome call(McpSyncClient client, boolean sessionless) {
-        long start = System.nanoTime();
-        try {
-            CallToolResult result = sessionless
-                    ? client.callTool(new CallToolRequest("ping", Map.of()))
-                    : client.callTool(new CallToolRequest("calculate-metrics",
-                            Map.of("content", "def f(x):\n    return x + 1\n", "language", "python")));
-            boolean error = Boolean.TRUE.equals(result.isError());
-            Object retryable = result.meta() == null ? null : result.meta().get("retryable");
-            return new Outcome(start, System.nanoTime(), !error, Boolean.TRUE.equals(retryable), text(result));
-        } catch (RuntimeException e) {
-            // The MCP SDK's servlet transport sometimes drops the HTTP exchange of a result completed on another
-            // thread within microseconds of the request (Tomcat: "asyncComplete() is not valid ... MUST_COMPLETE"),
-            // which happens when Redis is down and calls are refused at once. The client sees an I/O error on
-            // a call that was never queued: retryable by nature, and no hang. Counted apart and printed.
-            boolean transport = hasCause(e, java.io.IOException.class);
-            return new Outcome(start, System.nanoTime(), false, transport, "client exception: " + e);
-        }
-    }
-
-    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String text(CallToolResult result) {
-        return result.content().stream().filter(TextContent.class::isInstance)
-                .map(c -> ((TextContent) c).text()).reduce("", String::concat);
     }
 }

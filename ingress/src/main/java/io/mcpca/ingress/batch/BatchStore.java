@@ -4,7 +4,7 @@ import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.async.RedisStreamAsyncCommands;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.mcpca.shared.batch.BatchItemId;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.config.McpcaProperties;
@@ -40,7 +40,7 @@ public final class BatchStore {
     static final LuaScript CREATE = LuaScript.load("createBatch-1.lua");
     static final LuaScript INDEX = LuaScript.load("indexBatch-1.lua");
 
-    private final RedisCommands<String, String> redis;
+    private final RedisClusterCommands<String, String> redis;
     private final RedisStreamAsyncCommands<byte[], byte[]> streams;
     private final StreamEntries entries;
     private final Keys keys;
@@ -54,7 +54,7 @@ public final class BatchStore {
      * @param laneBacklog items waiting or running in a pool's batch lane
      * @param laneMaxLen  the lanes' approximate trim ({@code request-stream-max-len})
      */
-    public BatchStore(RedisCommands<String, String> redis, RedisStreamAsyncCommands<byte[], byte[]> streams,
+    public BatchStore(RedisClusterCommands<String, String> redis, RedisStreamAsyncCommands<byte[], byte[]> streams,
                       StreamEntries entries, Keys keys, McpcaProperties.Batch limits,
                       ToLongFunction<String> laneBacklog, long laneMaxLen, Clock clock) {
         this.redis = redis;

@@ -1,6 +1,5 @@
 package io.mcpca.ingress.config;
 
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRateLimiterMetrics;
 import io.mcpca.ingress.discovery.PrometheusTargets;
@@ -43,6 +42,7 @@ import io.mcpca.shared.config.McpcaProperties;
 import io.mcpca.shared.config.SharedConfiguration;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.paths.PathGuard;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.registry.LiveWorkers;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -88,8 +88,8 @@ public class IngressConfiguration {
 
     /** The ingress's Redis side: its reply stream, router and submitter, and their connections. */
     public record IngressRuntime(String ingressId, String replyStream, ReplyRouter router, RequestSubmitter submitter,
-                                 StatefulRedisConnection<byte[], byte[]> shared,
-                                 StatefulRedisConnection<byte[], byte[]> blocking) {
+                                 RedisConnection<byte[], byte[]> shared,
+                                 RedisConnection<byte[], byte[]> blocking) {
     }
 
     /**
@@ -156,7 +156,7 @@ public class IngressConfiguration {
     }
 
     /** The flow control of tool calls and the connection its cancel events go out on. */
-    public record IngressGuards(FlowControl flow, StatefulRedisConnection<String, String> events)
+    public record IngressGuards(FlowControl flow, RedisConnection<String, String> events)
             implements AutoCloseable {
         @Override
         public void close() {
@@ -171,7 +171,7 @@ public class IngressConfiguration {
         PoolBacklog backlog = new PoolBacklog(runtime.shared().sync(), keys, common.getPartitions(), System::nanoTime);
         SubmitGate gate = new SubmitGate(runtime.submitter(), backlog::of, ingress.getMaxPoolBacklog(),
                 ingress.getRedisRetryAfter());
-        StatefulRedisConnection<String, String> events = redis.strings();
+        RedisConnection<String, String> events = redis.strings();
         Optional<LocalCalls> fallback = Optional.ofNullable(local.getIfAvailable());
         fallback.ifPresent(l -> log.info("mcpca.fallback=local: calls that find Redis unreachable go to the local fallback"));
         PrincipalRateLimits rateLimits = new PrincipalRateLimits(ingress.getRateLimitPerSecond());
@@ -191,8 +191,8 @@ public class IngressConfiguration {
                                   Keys keys, StreamEntries entries) {
         String id = ingress.getId().isBlank() ? UUID.randomUUID().toString() : ingress.getId();
         String replyStream = keys.replyStream(id);
-        StatefulRedisConnection<byte[], byte[]> shared = redis.bytes();
-        StatefulRedisConnection<byte[], byte[]> blocking = redis.bytes();
+        RedisConnection<byte[], byte[]> shared = redis.bytes();
+        RedisConnection<byte[], byte[]> blocking = redis.bytes();
         ReplyRouter router = new ReplyRouter(blocking, entries, replyStream);
         RequestSubmitter submitter = new RequestSubmitter(shared.sync(), Optional.of(shared.async()), entries, keys,
                 common.getPartitions(), common.getRequestStreamMaxLen());
@@ -208,7 +208,7 @@ public class IngressConfiguration {
      * The one connection the tools the ingress answers itself (batches, insights, sessions) read and write on: their
      * commands are short, so they share it as the submitters share {@link IngressRuntime#shared()}.
      */
-    public record AnsweringConnection(StatefulRedisConnection<String, String> connection) implements AutoCloseable {
+    public record AnsweringConnection(RedisConnection<String, String> connection) implements AutoCloseable {
         @Override
         public void close() {
             connection.close();
@@ -224,7 +224,7 @@ public class IngressConfiguration {
     BatchTools batchTools(IngressRuntime runtime, McpcaProperties common, AnsweringConnection answering, Keys keys,
                           StreamEntries entries, ToolCatalog catalog, PathGuard paths, IngressGuards guards) {
         Clock clock = Clock.systemUTC();
-        StatefulRedisConnection<String, String> connection = answering.connection();
+        RedisConnection<String, String> connection = answering.connection();
         PoolBacklog backlog = new PoolBacklog(runtime.shared().sync(), keys, common.getPartitions(), System::nanoTime);
         McpcaProperties.Batch limits = common.getBatch();
         BatchStore store = new BatchStore(connection.sync(), runtime.shared().async(), entries, keys, limits,

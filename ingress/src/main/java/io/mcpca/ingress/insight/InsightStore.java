@@ -3,7 +3,7 @@ package io.mcpca.ingress.insight;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.scripts.LuaScript;
 import io.mcpca.shared.wire.ErrorCode;
@@ -23,12 +23,12 @@ final class InsightStore {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-    private final RedisCommands<String, String> redis;
+    private final RedisClusterCommands<String, String> redis;
     private final Keys keys;
     private final InsightLimits limits;
     private final Clock clock;
 
-    InsightStore(RedisCommands<String, String> redis, Keys keys, InsightLimits limits, Clock clock) {
+    InsightStore(RedisClusterCommands<String, String> redis, Keys keys, InsightLimits limits, Clock clock) {
         this.redis = redis;
         this.keys = keys;
         this.limits = limits;

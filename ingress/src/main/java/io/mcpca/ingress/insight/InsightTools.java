@@ -40,7 +40,7 @@ public final class InsightTools {
     private final InsightLimits limits;
     private final Clock clock;
 
-    public InsightTools(io.lettuce.core.api.sync.RedisCommands<String, String> redis, io.mcpca.shared.keys.Keys keys,
+    public InsightTools(io.lettuce.core.cluster.api.sync.RedisClusterCommands<String, String> redis, io.mcpca.shared.keys.Keys keys,
                         io.mcpca.shared.paths.PathGuard paths, InsightLimits limits, Clock clock) {
         this.store = new InsightStore(redis, keys, limits, clock);
         this.hashes = new AnchorHashes(paths, limits.maxAnchoredFileBytes());

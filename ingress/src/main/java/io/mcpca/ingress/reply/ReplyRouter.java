@@ -9,12 +9,12 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisStreamAsyncCommands;
 import io.lettuce.core.api.sync.RedisStreamCommands;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.codec.WireFormatException;
 import io.mcpca.shared.log.CallMdc;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.wire.ErrorCode;
 import io.mcpca.shared.wire.ToolReply;
 import java.nio.charset.StandardCharsets;
@@ -80,7 +80,7 @@ public final class ReplyRouter {
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     /** @param connection this router's own (a read blocks it for up to a second); null only in unit tests */
-    public ReplyRouter(StatefulRedisConnection<byte[], byte[]> connection, StreamEntries entries, String replyStream) {
+    public ReplyRouter(RedisConnection<byte[], byte[]> connection, StreamEntries entries, String replyStream) {
         this.blockingRedis = connection == null ? null : connection.sync();
         this.reads = connection == null ? null : connection.async();
         this.entries = entries;

@@ -5,7 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.scripts.LuaScript;
 import io.mcpca.shared.session.Session;
@@ -36,7 +36,7 @@ public final class SessionDirectory {
     static final int SCAN_COUNT = 500;
     private static final SecureRandom IDS = new SecureRandom();
 
-    private final RedisCommands<String, String> redis;
+    private final RedisClusterCommands<String, String> redis;
     private final Keys keys;
     private final Duration defaultTtl;
     private final Clock clock;
@@ -45,7 +45,7 @@ public final class SessionDirectory {
             .expireAfterAccess(Duration.ofHours(1)).build();
 
     /** @param defaultTtl a session's lifetime after its last call (the workers' {@code mcpca.worker.session-ttl}) */
-    public SessionDirectory(RedisCommands<String, String> redis, Keys keys, Duration defaultTtl, Clock clock) {
+    public SessionDirectory(RedisClusterCommands<String, String> redis, Keys keys, Duration defaultTtl, Clock clock) {
         this.redis = redis;
         this.keys = keys;
         this.defaultTtl = defaultTtl;

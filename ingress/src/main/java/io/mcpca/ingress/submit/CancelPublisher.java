@@ -1,6 +1,6 @@
 package io.mcpca.ingress.submit;
 
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.mcpca.shared.keys.Keys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,10 +14,10 @@ public final class CancelPublisher {
 
     private static final Logger log = LoggerFactory.getLogger(CancelPublisher.class);
 
-    private final RedisAsyncCommands<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> redis;
     private final String channel;
 
-    public CancelPublisher(RedisAsyncCommands<String, String> redis, Keys keys) {
+    public CancelPublisher(RedisClusterAsyncCommands<String, String> redis, Keys keys) {
         this.redis = redis;
         this.channel = keys.cancelChannel();
     }

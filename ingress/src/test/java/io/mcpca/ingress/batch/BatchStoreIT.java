@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.mcpca.shared.codec.JacksonCodec;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.config.McpcaProperties;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.paths.PathGuard;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.mcpca.shared.tools.ToolCatalog;
@@ -45,7 +45,7 @@ class BatchStoreIT {
     Path root;
     Keys keys;
     RedisConnections connections;
-    StatefulRedisConnection<byte[], byte[]> bytes;
+    RedisConnection<byte[], byte[]> bytes;
     McpcaProperties.Batch limits;
     AtomicLong laneBacklog = new AtomicLong();
     StreamEntries entries = new StreamEntries(JacksonCodec.messagePack());

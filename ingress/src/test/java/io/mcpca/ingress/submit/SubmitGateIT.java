@@ -3,10 +3,10 @@ package io.mcpca.ingress.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.mcpca.shared.codec.JacksonCodec;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.mcpca.shared.wire.ErrorCode;
@@ -36,7 +36,7 @@ class SubmitGateIT {
 
     Keys keys;
     RedisConnections connections;
-    StatefulRedisConnection<byte[], byte[]> connection;
+    RedisConnection<byte[], byte[]> connection;
     RequestSubmitter submitter;
 
     @BeforeEach

@@ -4,7 +4,7 @@ import io.mcpca.shared.codec.JacksonCodec;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.paths.PathGuard;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.redis.RedisInfoExporter;
 import io.mcpca.shared.registry.LiveWorkers;
@@ -49,7 +49,7 @@ public class SharedConfiguration {
     @Bean(destroyMethod = "close")
     LiveWorkersMeter liveWorkersMeter(RedisConnections redis, Keys keys, ToolCatalog catalog,
                                       ObjectProvider<MeterRegistry> meters) {
-        StatefulRedisConnection<String, String> connection = redis.strings();
+        RedisConnection<String, String> connection = redis.strings();
         LiveWorkersGauge gauge = new LiveWorkersGauge(new LiveWorkers(connection.sync(), keys, Clock.systemUTC()),
                 pools(catalog), System::nanoTime);
         meters.ifAvailable(gauge::bindTo);
@@ -57,7 +57,7 @@ public class SharedConfiguration {
     }
 
     /** The live-workers gauge and the connection it reads on, closed with the context. */
-    public record LiveWorkersMeter(LiveWorkersGauge gauge, StatefulRedisConnection<String, String> connection)
+    public record LiveWorkersMeter(LiveWorkersGauge gauge, RedisConnection<String, String> connection)
             implements AutoCloseable {
         @Override
         public void close() {

@@ -2,7 +2,7 @@ package io.mcpca.shared.exec;
 
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.mcpca.shared.codec.JacksonCodec;
 import io.mcpca.shared.codec.WireFormatException;
 import io.mcpca.shared.keys.Keys;
@@ -38,7 +38,7 @@ public final class CallFinish {
     private static final String REPLY_FIELD = "reply";
     private static final JacksonCodec JSON = JacksonCodec.json();
 
-    private final RedisCommands<String, String> redis;
+    private final RedisClusterCommands<String, String> redis;
     private final Keys keys;
     private final Duration recordTtl;
     private final int maxKeptReplyBytes;
@@ -48,7 +48,7 @@ public final class CallFinish {
      * @param recordTtl         lifetime of the final record (as {@link ExecutionStore}'s terminal ttl)
      * @param maxKeptReplyBytes a larger reply is not kept: its redelivery answers with a retryable error
      */
-    public CallFinish(RedisCommands<String, String> redis, Keys keys, Duration recordTtl, int maxKeptReplyBytes,
+    public CallFinish(RedisClusterCommands<String, String> redis, Keys keys, Duration recordTtl, int maxKeptReplyBytes,
                       Clock clock) {
         this.redis = redis;
         this.keys = keys;

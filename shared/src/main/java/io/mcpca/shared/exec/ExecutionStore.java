@@ -2,7 +2,7 @@ package io.mcpca.shared.exec;
 
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.scripts.LuaScript;
 import io.mcpca.shared.scripts.ScriptError;
@@ -26,14 +26,14 @@ public final class ExecutionStore {
     /** How the attempt counter changes with a transition. */
     public enum Attempt { KEEP, INCREMENT }
 
-    private final RedisCommands<String, String> redis;
+    private final RedisClusterCommands<String, String> redis;
     private final Keys keys;
     private final Duration ttl;
     private final Duration terminalTtl;
     private final Clock clock;
 
     /** @param ttl how long a record outlives its last transition, final or not */
-    public ExecutionStore(RedisCommands<String, String> redis, Keys keys, Duration ttl, Clock clock) {
+    public ExecutionStore(RedisClusterCommands<String, String> redis, Keys keys, Duration ttl, Clock clock) {
         this(redis, keys, ttl, ttl, clock);
     }
 
@@ -44,7 +44,7 @@ public final class ExecutionStore {
      *                    client has its answer by then, and at 10,000 calls/s every minute of it costs
      *                    600,000 records of Redis memory
      */
-    public ExecutionStore(RedisCommands<String, String> redis, Keys keys, Duration ttl, Duration terminalTtl,
+    public ExecutionStore(RedisClusterCommands<String, String> redis, Keys keys, Duration ttl, Duration terminalTtl,
                           Clock clock) {
         this.redis = redis;
         this.keys = keys;

@@ -81,7 +81,7 @@ public final class Keys {
 
     /** A principal's batches (sorted set: batch id by creation time), trimmed to the newest few on each submit. */
     public String batchesOf(String principal) {
-        return prefix + ":batches:{" + principal + "}";
+        return prefix + ":batches:" + principalTag(principal);
     }
 
     private static String batchTag(String batchId) {
@@ -128,6 +128,14 @@ public final class Keys {
 
     public String execution(String sessionId, String requestId) {
         return prefix + ":exec:" + sessionTag(sessionId) + ":" + requestId;
+    }
+
+    /** A principal's hash tag (its insight and its index share it); empty refused as for a session. */
+    private static String principalTag(String principal) {
+        if (principal == null || principal.isEmpty()) {
+            throw new IllegalArgumentException("a principal must not be empty");
+        }
+        return "{" + principal + "}";
     }
 
     /**
@@ -190,12 +198,12 @@ public final class Keys {
      * principal's slot with {@link #insightsOf}, so a save updates both in one script.
      */
     public String insight(String principal, String insightId) {
-        return prefix + ":insight:{" + principal + "}:" + insightId;
+        return prefix + ":insight:" + principalTag(principal) + ":" + insightId;
     }
 
     /** A principal's insights (sorted set: id by last update time); pruned of expired ones on each save. */
     public String insightsOf(String principal) {
-        return prefix + ":insights:{" + principal + "}";
+        return prefix + ":insights:" + principalTag(principal);
     }
 
     public String workers() {

@@ -1,9 +1,9 @@
 package io.mcpca.shared.redis;
 
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.redis.RedisConnection;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,7 +40,7 @@ public final class RedisInfoExporter implements AutoCloseable {
         static final Snapshot NONE = new Snapshot(Map.of(), Map.of(), Long.MIN_VALUE);
     }
 
-    private final StatefulRedisConnection<String, String> connection;
+    private final RedisConnection<String, String> connection;
     private final Keys keys;
     private final List<String> pools;
     private final int partitions;
@@ -48,7 +48,7 @@ public final class RedisInfoExporter implements AutoCloseable {
     private Snapshot snapshot = Snapshot.NONE;
 
     /** @param connection its own connection (closed with the exporter) */
-    public RedisInfoExporter(StatefulRedisConnection<String, String> connection, Keys keys, Collection<String> pools,
+    public RedisInfoExporter(RedisConnection<String, String> connection, Keys keys, Collection<String> pools,
                              int partitions, LongSupplier nanoTime) {
         this.connection = connection;
         this.keys = keys;
@@ -121,7 +121,7 @@ public final class RedisInfoExporter implements AutoCloseable {
     }
 
     private Snapshot read(long now) throws Exception {
-        RedisAsyncCommands<String, String> redis = connection.async();
+        RedisClusterAsyncCommands<String, String> redis = connection.async();
         var info = redis.info();
         Map<String, List<RedisFuture<Long>>> lengths = new LinkedHashMap<>();
         for (String pool : pools) {

@@ -27,12 +27,14 @@ public final class RedisServerProcess implements AutoCloseable {
     private final String executable;
     private final int port;
     private final Path dir;
+    private final List<String> extraArgs;
     private Process process;
 
-    private RedisServerProcess(String executable, int port, Path dir) {
+    private RedisServerProcess(String executable, int port, Path dir, List<String> extraArgs) {
         this.executable = executable;
         this.port = port;
         this.dir = dir;
+        this.extraArgs = List.copyOf(extraArgs);
     }
 
     /** Where redis-server is, if installed ({@code REDIS_SERVER_BIN} overrides the search of the PATH). */
@@ -57,11 +59,20 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     public static RedisServerProcess start() {
+        try {
+            return start(freePort(), List.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start redis-server", e);
+        }
+    }
+
+    /** A server on {@code port} with these options besides the usual ones (a cluster node's, say). */
+    public static RedisServerProcess start(int port, List<String> extraArgs) {
         String executable = findExecutable().orElseThrow(() -> new IllegalStateException(
                 "redis-server is not installed; install it (Debian: apt-get install redis-server) or set REDIS_URL"));
         try {
-            RedisServerProcess server = new RedisServerProcess(executable, freePort(),
-                    Files.createTempDirectory("mcpca-redis-"));
+            RedisServerProcess server = new RedisServerProcess(executable, port,
+                    Files.createTempDirectory("mcpca-redis-"), extraArgs);
             server.launch();
             return server;
         } catch (IOException e) {
@@ -111,10 +122,12 @@ public final class RedisServerProcess implements AutoCloseable {
 
     private void launch() {
         // Argument list, never a shell string. No persistence: tests and the embedded mode own their data.
-        ProcessBuilder builder = new ProcessBuilder(executable,
+        List<String> command = new java.util.ArrayList<>(List.of(executable,
                 "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir.toString(),
-                "--protected-mode", "yes", "--loglevel", "warning")
+                "--protected-mode", "yes", "--loglevel", "warning"));
+        command.addAll(extraArgs);
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile());
         try {

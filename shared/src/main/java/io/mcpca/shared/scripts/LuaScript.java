@@ -5,6 +5,7 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.api.sync.RedisScriptingCommands;
+import io.lettuce.core.cluster.SlotHash;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,7 +16,10 @@ import java.util.HexFormat;
 
 /**
  * A Lua script loaded from {@code lua/<verbNoun>-<numKeys>.lua}, run with EVALSHA and re-loaded when
- * the server answers NOSCRIPT (after a restart or SCRIPT FLUSH).
+ * the server answers NOSCRIPT (after a restart, a SCRIPT FLUSH or a cluster failover to a replica that never
+ * loaded it) by one EVAL of the source, which also caches it. EVAL goes where the keys are; SCRIPT LOAD has no
+ * key, and Lettuce sends it to every cluster node, so it fails while a dead master is still a member. Its keys
+ * must lie in one cluster slot ({@link #checkKeys}).
  */
 public final class LuaScript {
 
@@ -56,15 +60,12 @@ public final class LuaScript {
 
     /** Runs the script and returns its integer result. */
     public long runForLong(RedisScriptingCommands<String, String> redis, String[] keys, String... args) {
-        if (keys.length != numKeys) {
-            throw new IllegalArgumentException(name + " takes " + numKeys + " keys, got " + keys.length);
-        }
+        checkKeys(keys);
         try {
             Long result = redis.evalsha(sha, ScriptOutputType.INTEGER, keys, args);
             return result;
         } catch (RedisNoScriptException e) {
-            redis.scriptLoad(source);
-            Long result = redis.evalsha(sha, ScriptOutputType.INTEGER, keys, args);
+            Long result = redis.eval(source, ScriptOutputType.INTEGER, keys, args);
             return result;
         }
     }
@@ -72,32 +73,44 @@ public final class LuaScript {
     /** Runs the script and returns its array result (integers as {@code Long}, strings as {@code String}). */
     public java.util.List<Object> runForList(RedisScriptingCommands<String, String> redis, String[] keys,
                                              String... args) {
-        if (keys.length != numKeys) {
-            throw new IllegalArgumentException(name + " takes " + numKeys + " keys, got " + keys.length);
-        }
+        checkKeys(keys);
         try {
             return redis.evalsha(sha, ScriptOutputType.MULTI, keys, args);
         } catch (RedisNoScriptException e) {
-            redis.scriptLoad(source);
-            return redis.evalsha(sha, ScriptOutputType.MULTI, keys, args);
+            return redis.eval(source, ScriptOutputType.MULTI, keys, args);
         }
     }
 
     /**
      * Queues the script on {@code redis} without waiting (for pipelines of async commands). A NOSCRIPT
-     * failure is the caller's to handle: {@link #load} the script, then run it again.
+     * failure is the caller's to handle: run it again with {@link #runForLong}, which reloads it.
      */
     public RedisFuture<Long> runAsync(RedisScriptingAsyncCommands<String, String> redis, String[] keys,
                                       String... args) {
-        if (keys.length != numKeys) {
-            throw new IllegalArgumentException(name + " takes " + numKeys + " keys, got " + keys.length);
-        }
+        checkKeys(keys);
         return redis.evalsha(sha, ScriptOutputType.INTEGER, keys, args);
     }
 
-    /** Loads the script into the server's cache (after a NOSCRIPT). */
-    public void load(RedisScriptingCommands<String, String> redis) {
-        redis.scriptLoad(source);
+    /**
+     * Refuses keys a script cannot take: a count other than the file name's, or keys in more than one Redis
+     * Cluster slot (a cluster refuses such a script with CROSSSLOT; a single node would run it, so the rule is
+     * checked here, on every run in every mode, and a test caught breaking it anywhere).
+     */
+    void checkKeys(String[] keys) {
+        if (keys.length != numKeys) {
+            throw new IllegalArgumentException(name + " takes " + numKeys + " keys, got " + keys.length);
+        }
+        for (int i = 1; i < keys.length; i++) {
+            if (SlotHash.getSlot(keys[i]) != SlotHash.getSlot(keys[0])) {
+                throw new IllegalArgumentException(name + ": keys " + keys[0] + " and " + keys[i]
+                        + " are in different cluster slots; a script's keys must share one hash tag");
+            }
+        }
+    }
+
+    /** How many keys the script takes (its file name's {@code -N}). */
+    public int numKeys() {
+        return numKeys;
     }
 
     private static String sha1Hex(String source) {

@@ -4,7 +4,7 @@ import io.lettuce.core.ExpireArgs;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.mcpca.shared.keys.Keys;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -27,10 +27,10 @@ public final class SessionStore {
     private static final int SCAN_COUNT = 500;
     private static final String ATTRIBUTE = "a:";
 
-    private final RedisCommands<String, String> redis;
+    private final RedisClusterCommands<String, String> redis;
     private final Keys keys;
 
-    public SessionStore(RedisCommands<String, String> redis, Keys keys) {
+    public SessionStore(RedisClusterCommands<String, String> redis, Keys keys) {
         this.redis = redis;
         this.keys = keys;
     }

@@ -168,7 +168,7 @@ class CallFinishIT {
     @Test
     void startsAndFinishesPipelinedOnOneConnectionAreOneRoundTripEach() throws Exception {
         try (io.mcpca.shared.redis.RedisConnections redis = new io.mcpca.shared.redis.RedisConnections(REDIS.uri());
-             io.lettuce.core.api.StatefulRedisConnection<String, String> pipeline = redis.strings()) {
+             io.mcpca.shared.redis.RedisConnection<String, String> pipeline = redis.strings()) {
             pipeline.setAutoFlushCommands(false);
             java.util.List<CallStart.PendingStart> pending = new java.util.ArrayList<>();
             for (int i = 0; i < 20; i++) {

@@ -2,9 +2,9 @@ package io.mcpca.shared.lock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.mcpca.shared.exec.CallStart;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.scripts.ScriptError;
 import io.mcpca.shared.testing.RedisServerExtension;
@@ -26,7 +26,7 @@ class SessionLockIT {
     static final RedisServerExtension REDIS = new RedisServerExtension();
 
     private RedisConnections connections;
-    private StatefulRedisConnection<String, String> connection;
+    private RedisConnection<String, String> connection;
     private Keys keys;
     private SessionLock lock;
     private CallStart starts;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.testing.RedisServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -29,7 +29,7 @@ class PoolBacklogIT {
         Keys keys = new Keys(REDIS.newPrefix());
         AtomicLong now = new AtomicLong();
         try (RedisConnections redis = new RedisConnections(REDIS.uri());
-             StatefulRedisConnection<byte[], byte[]> connection = redis.bytes()) {
+             RedisConnection<byte[], byte[]> connection = redis.bytes()) {
             var commands = connection.sync();
             PoolBacklog backlog = new PoolBacklog(commands, keys, 2, now::get);
             assertThat(backlog.backlog("fast")).isEqualTo(PoolBacklog.Backlog.NONE); // no streams yet

@@ -9,7 +9,7 @@ import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.mcpca.shared.testing.RedisServerExtension;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +28,7 @@ class RefreshClaimsScriptIT {
 
     @Test
     void refreshesOnlyWhatTheConsumerStillOwnsWithoutCountingADelivery() throws InterruptedException {
-        RedisCommands<String, String> redis = REDIS.sync();
+        RedisClusterCommands<String, String> redis = REDIS.sync();
         String stream = REDIS.newPrefix() + ":req:{fast.0}";
         redis.xgroupCreate(XReadArgs.StreamOffset.from(stream, "0"), "fast", io.lettuce.core.XGroupCreateArgs.Builder.mkstream());
         String a = redis.xadd(stream, Map.of("n", "a"));
@@ -58,14 +58,14 @@ class RefreshClaimsScriptIT {
 
     @Test
     void aMissingGroupIsAnError() {
-        RedisCommands<String, String> redis = REDIS.sync();
+        RedisClusterCommands<String, String> redis = REDIS.sync();
         String stream = REDIS.newPrefix() + ":req:{fast.1}";
         redis.xadd(stream, Map.of("n", "a"));
         assertThatThrownBy(() -> REFRESH.runForLong(redis, new String[] {stream}, "fast", "w1", "0", "1-1"))
                 .hasMessageContaining("NOGROUP");
     }
 
-    private static PendingMessage pending(RedisCommands<String, String> redis, String stream, String id) {
+    private static PendingMessage pending(RedisClusterCommands<String, String> redis, String stream, String id) {
         return redis.xpending(stream, "fast", Range.create(id, id), io.lettuce.core.Limit.from(1)).get(0);
     }
 }

@@ -1,11 +1,10 @@
 package io.mcpca.shared.testing;
 
 import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.redis.RedisServerProcess;
 import java.util.ArrayList;
@@ -27,7 +26,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 
     private RedisServerProcess server;
     private RedisConnections connections;
-    private StatefulRedisConnection<String, String> connection;
+    private RedisConnection<String, String> connection;
     private String externalUri;
     private final List<String> prefixes = new ArrayList<>();
 
@@ -61,7 +60,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     }
 
     /** Commands on one shared text connection to this server, opened on first use and closed after the class. */
-    public synchronized RedisCommands<String, String> sync() {
+    public synchronized RedisClusterCommands<String, String> sync() {
         if (connection == null) {
             connections = new RedisConnections(uri());
             connection = connections.strings();
@@ -97,8 +96,8 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     }
 
     private void deletePrefixedKeys() {
-        RedisClient client = RedisClient.create(externalUri);
-        try (StatefulRedisConnection<String, String> c = client.connect()) {
+        try (RedisConnections client = new RedisConnections(externalUri);
+             RedisConnection<String, String> c = client.strings()) {
             for (String prefix : prefixes) {
                 ScanCursor cursor = ScanCursor.INITIAL;
                 do {
@@ -109,8 +108,6 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
                     cursor = page;
                 } while (!cursor.isFinished());
             }
-        } finally {
-            client.shutdown();
         }
     }
 }

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.mcpca.shared.batch.BatchItemId;
 import io.mcpca.shared.batch.ItemState;
 import io.mcpca.shared.keys.Keys;
@@ -37,7 +37,7 @@ public final class BatchOutcomes {
                            String resultText) {
     }
 
-    private final RedisCommands<String, String> redis;
+    private final RedisClusterCommands<String, String> redis;
     private final Keys keys;
     private final Clock clock;
     private final int inlineMaxBytes;
@@ -47,7 +47,7 @@ public final class BatchOutcomes {
      * @param inlineMaxBytes results up to this size sit in the item's outcome; larger ones are referenced
      * @param resultTtl      lifetime of a referenced result: at least the longest a batch lives
      */
-    public BatchOutcomes(RedisCommands<String, String> redis, Keys keys, Clock clock, int inlineMaxBytes,
+    public BatchOutcomes(RedisClusterCommands<String, String> redis, Keys keys, Clock clock, int inlineMaxBytes,
                          Duration resultTtl) {
         this.redis = redis;
         this.keys = keys;
@@ -93,7 +93,7 @@ public final class BatchOutcomes {
     }
 
     /** Queues the outcome (and a referenced result before it) on a pipeline; the caller flushes. */
-    public RedisFuture<Long> recordAsync(RedisAsyncCommands<String, String> pipeline, Prepared p) {
+    public RedisFuture<Long> recordAsync(RedisClusterAsyncCommands<String, String> pipeline, Prepared p) {
         p.resultKey().ifPresent(key -> pipeline.set(key, p.resultText(), SetArgs.Builder.px(resultTtl.toMillis())));
         return RECORD.runAsync(pipeline, p.keys(), p.args());
     }

@@ -3,9 +3,9 @@ package io.mcpca.workers.cache;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.redis.RedisConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -35,8 +35,8 @@ public final class RedisSharedFileResults implements SharedFileResults {
     /** Analyzer keys are a build id and a BLAKE3 hex digest; anything far longer is not one. */
     private static final int MAX_KEY_LENGTH = 256;
 
-    private final StatefulRedisConnection<String, byte[]> connection;
-    private final RedisAsyncCommands<String, byte[]> redis;
+    private final RedisConnection<String, byte[]> connection;
+    private final RedisClusterAsyncCommands<String, byte[]> redis;
     private final Keys keys;
     private final SetArgs expiry;
     private final SetArgs graphExpiry;
@@ -46,12 +46,12 @@ public final class RedisSharedFileResults implements SharedFileResults {
     private final Counter stored;
     private final Counter failures;
 
-    public RedisSharedFileResults(StatefulRedisConnection<String, byte[]> connection, Keys keys, Duration ttl,
+    public RedisSharedFileResults(RedisConnection<String, byte[]> connection, Keys keys, Duration ttl,
                                   MeterRegistry meters) {
         this(connection, keys, ttl, Duration.ofHours(6), 16L * 1024 * 1024, meters);
     }
 
-    public RedisSharedFileResults(StatefulRedisConnection<String, byte[]> connection, Keys keys, Duration ttl,
+    public RedisSharedFileResults(RedisConnection<String, byte[]> connection, Keys keys, Duration ttl,
                                   Duration graphTtl, long graphMaxBytes, MeterRegistry meters) {
         this.graphExpiry = SetArgs.Builder.px(graphTtl.toMillis());
         this.graphMaxBytes = graphMaxBytes;

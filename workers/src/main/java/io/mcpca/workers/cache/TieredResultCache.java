@@ -6,7 +6,7 @@ import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.tools.ToolDescriptor;
 import io.mcpca.shared.wire.JsonBytes;
@@ -39,7 +39,7 @@ public final class TieredResultCache implements ResultCache, AutoCloseable {
     /** Message meaning "drop every L1 entry". */
     public static final String ALL = "*";
 
-    private final RedisCommands<String, byte[]> redis;
+    private final RedisClusterCommands<String, byte[]> redis;
     private final Keys keys;
     private final Set<String> cachedTools;
     private final Duration ttl;
@@ -60,7 +60,7 @@ public final class TieredResultCache implements ResultCache, AutoCloseable {
      * @param analyzerBuild which analyzer build computes the results ({@link io.mcpca.workers.run.AnalyzerBuild}):
      *                      part of every key, so a new build never serves an old build's numbers
      */
-    public TieredResultCache(RedisCommands<String, byte[]> redis, Keys keys, Set<String> cachedTools, Duration ttl,
+    public TieredResultCache(RedisClusterCommands<String, byte[]> redis, Keys keys, Set<String> cachedTools, Duration ttl,
                              long l1MaxBytes, int compressAboveBytes, String analyzerBuild, MeterRegistry meters) {
         this.redis = redis;
         this.analyzerBuild = analyzerBuild;
@@ -145,7 +145,7 @@ public final class TieredResultCache implements ResultCache, AutoCloseable {
      * As {@link #clearAll}, for a process without a cache of its own (the {@code mcpca cache clear} command):
      * the Redis copies, then every running process's L1 through the invalidate channel.
      */
-    public static long clearEverywhere(RedisCommands<String, byte[]> redis, Keys keys) {
+    public static long clearEverywhere(RedisClusterCommands<String, byte[]> redis, Keys keys) {
         long removed = unlinkMatching(redis, keys.resultPattern());
         redis.publish(keys.invalidateChannel(), ALL.getBytes(StandardCharsets.UTF_8));
         return removed;
@@ -157,12 +157,12 @@ public final class TieredResultCache implements ResultCache, AutoCloseable {
      *
      * @return how many were removed
      */
-    public static long clearSharedFiles(RedisCommands<String, byte[]> redis, Keys keys) {
+    public static long clearSharedFiles(RedisClusterCommands<String, byte[]> redis, Keys keys) {
         return unlinkMatching(redis, keys.sharedFilePattern()) + unlinkMatching(redis, keys.knowledgeGraphPattern());
     }
 
     /** SCAN (never KEYS) and UNLINK, a page at a time. */
-    private static long unlinkMatching(RedisCommands<String, byte[]> redis, String pattern) {
+    private static long unlinkMatching(RedisClusterCommands<String, byte[]> redis, String pattern) {
         long removed = 0;
         ScanCursor cursor = ScanCursor.INITIAL;
         ScanArgs match = ScanArgs.Builder.matches(pattern).limit(1_000);

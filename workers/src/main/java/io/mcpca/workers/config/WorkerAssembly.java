@@ -1,6 +1,5 @@
 package io.mcpca.workers.config;
 
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.config.McpcaProperties;
 import io.mcpca.shared.keys.Keys;
@@ -9,6 +8,7 @@ import io.mcpca.shared.exec.CallStart;
 import io.mcpca.shared.exec.ExecutionStore;
 import io.mcpca.shared.lock.ContentionBackoff;
 import io.mcpca.shared.lock.SessionLock;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.tools.ToolDescriptor;
 import io.mcpca.shared.paths.PathGuard;
 import io.mcpca.shared.redis.PoolBacklog;
@@ -81,9 +81,9 @@ public final class WorkerAssembly {
                                          WorkerMeters meters) {
         String workerId = ManagementFactory.getRuntimeMXBean().getName().replace('@', '-') + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
-        List<StatefulRedisConnection<?, ?>> connections = new ArrayList<>();
-        StatefulRedisConnection<byte[], byte[]> shared = redis.bytes();
-        StatefulRedisConnection<String, String> strings = redis.strings();
+        List<RedisConnection<?, ?>> connections = new ArrayList<>();
+        RedisConnection<byte[], byte[]> shared = redis.bytes();
+        RedisConnection<String, String> strings = redis.strings();
         connections.add(shared);
         connections.add(strings);
         SessionLock lock = new SessionLock(strings.sync(), keys);
@@ -94,17 +94,18 @@ public final class WorkerAssembly {
         ExecutionStore executions = new ExecutionStore(strings.sync(), keys, worker.getExecutionTtl(),
                 worker.getTerminalExecutionTtl(), clock);
         // the batcher's connections are its own: auto-flush is off on them, so nothing else may share them
-        StatefulRedisConnection<byte[], byte[]> batchStreams = redis.bytes();
-        StatefulRedisConnection<String, String> batchScripts = redis.strings();
+        RedisConnection<byte[], byte[]> batchStreams = redis.bytes();
+        RedisConnection<String, String> batchScripts = redis.strings();
         connections.add(batchStreams);
         connections.add(batchScripts);
         CallFinish finishes = new CallFinish(strings.sync(), keys, worker.getTerminalExecutionTtl(),
                 (int) worker.getMaxKeptReply().toBytes(), clock);
         ReplyBatcher batcher = new ReplyBatcher(batchStreams, batchScripts, entries, executions, finishes, workerId,
                 common.getReplyStreamMaxLen());
+        batcher.releaseLostLeasesWith(watchdog);
         for (int lane = 1; lane < worker.getReplyFlushers(); lane++) {
-            StatefulRedisConnection<byte[], byte[]> laneStreams = redis.bytes();
-            StatefulRedisConnection<String, String> laneScripts = redis.strings();
+            RedisConnection<byte[], byte[]> laneStreams = redis.bytes();
+            RedisConnection<String, String> laneScripts = redis.strings();
             connections.add(laneStreams);
             connections.add(laneScripts);
             batcher.addLane(laneStreams, laneScripts);
@@ -155,12 +156,13 @@ public final class WorkerAssembly {
             meters.watchAnalyzers(pool, analyzers);
             meters.watchBacklog(pool, backlog);
             // the pool's read loop starts the session-locked calls of a read on it, pipelined (auto-flush off)
-            StatefulRedisConnection<String, String> startPipeline = redis.strings();
+            RedisConnection<String, String> startPipeline = redis.strings();
             connections.add(startPipeline);
-            // the pool's read loop reads on it, and sends with each read the replies of the calls it answered
-            StatefulRedisConnection<byte[], byte[]> blocking = redis.bytes();
+            // the pool's read loop reads on it, and sends with each read the replies of the calls it answered (on a
+            // cluster it reads each partition on a connection of its own, opened by the loop)
+            RedisConnection<byte[], byte[]> blocking = redis.bytes();
             connections.add(blocking);
-            LoopReplies loopReplies = new LoopReplies(blocking, entries, common.getReplyStreamMaxLen());
+            LoopReplies loopReplies = new LoopReplies(blocking, entries, common.getReplyStreamMaxLen(), redis::bytes);
             loopReplies.setMeters(meters);
             // the tree tools of this pool run as shards when their tree is large (decisions 018, 021)
             java.util.Set<String> shardable = new java.util.HashSet<>();

@@ -1,14 +1,13 @@
 package io.mcpca.workers.config;
 
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.mcpca.shared.config.RedisLocator;
 import io.mcpca.shared.config.SharedConfiguration;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.redis.RedisConnection;
+import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.workers.cache.CacheInvalidations;
 import io.mcpca.workers.cache.RedisSharedFileResults;
 import io.mcpca.workers.cache.ResultCache;
@@ -18,7 +17,6 @@ import io.mcpca.workers.run.AnalyzerBuild;
 import io.mcpca.workers.run.CancelListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
 import java.util.HashSet;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -28,7 +26,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * The worker's result cache and its pub/sub listeners (cache invalidation, cancellation). Pub/sub needs
- * connections of its own (a subscribed connection takes no other commands), cut from a client of its own.
+ * connections of its own (a subscribed connection takes no other commands), cut from a client of its own (in the
+ * same mode as the process's: single, Sentinel or Cluster).
  */
 @AutoConfiguration(after = SharedConfiguration.class)
 @ConditionalOnProperty(prefix = "mcpca.worker", name = "enabled", havingValue = "true", matchIfMissing = true)
@@ -36,29 +35,27 @@ import org.springframework.context.annotation.Bean;
 public class WorkerEventsConfiguration {
 
     /** The worker's pub/sub client and what hangs on it, closed together. */
-    public record WorkerEvents(RedisClient client, StatefulRedisConnection<String, byte[]> cacheConnection,
+    public record WorkerEvents(RedisConnections client, RedisConnection<String, byte[]> cacheConnection,
                                TieredResultCache cache, CacheInvalidations invalidations) implements AutoCloseable {
         @Override
         public void close() {
             invalidations.close();
             cache.close();
             cacheConnection.close();
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            client.close();
         }
     }
 
     @Bean(destroyMethod = "close")
     WorkerEvents workerEvents(RedisLocator redis, Keys keys, ResultCacheProperties properties, WorkerProperties worker,
                               ObjectProvider<MeterRegistry> meters) {
-        RedisClient client = RedisClient.create(redis.uri());
-        client.setOptions(ClientOptions.builder().autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
-        StatefulRedisConnection<String, byte[]> connection =
+        RedisConnections client = new RedisConnections(redis.uri());
+        RedisConnection<String, byte[]> connection =
                 client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
         TieredResultCache cache = new TieredResultCache(connection.sync(), keys, new HashSet<>(properties.getTools()),
                 properties.getResultTtl(), properties.getL1MaxBytes(), properties.getCompressAboveBytes(),
                 AnalyzerBuild.of(WorkerAssembly.analyzerBinary(worker)), meters.getIfAvailable(SimpleMeterRegistry::new));
-        CacheInvalidations invalidations = new CacheInvalidations(client.connectPubSub(), keys, cache::dropLocal);
+        CacheInvalidations invalidations = new CacheInvalidations(client.pubSub(), keys, cache::dropLocal);
         return new WorkerEvents(client, connection, cache, invalidations);
     }
 
@@ -69,7 +66,7 @@ public class WorkerEventsConfiguration {
         if (!properties.isSharedFiles()) {
             return SharedFileResults.NONE;
         }
-        StatefulRedisConnection<String, byte[]> connection =
+        RedisConnection<String, byte[]> connection =
                 events.client().connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
         return new RedisSharedFileResults(connection, keys, properties.getSharedFileTtl(),
                 properties.getKnowledgeGraphTtl(), properties.getKnowledgeGraphMaxBytes(),
@@ -83,7 +80,7 @@ public class WorkerEventsConfiguration {
 
     @Bean(destroyMethod = "close")
     CancelListener cancelListener(WorkerEvents events, Keys keys, WorkerRuntime runtime) {
-        return new CancelListener(events.client().connectPubSub(), keys, runtime.analyzerPools(),
+        return new CancelListener(events.client().pubSub(), keys, runtime.analyzerPools(),
                 java.util.Optional.of(runtime.batchGate()));
     }
 }

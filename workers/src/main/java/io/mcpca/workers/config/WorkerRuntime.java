@@ -1,7 +1,7 @@
 package io.mcpca.workers.config;
 
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.mcpca.shared.exec.ExecutionStore;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.workers.consume.CallConsumer;
 import io.mcpca.workers.lock.LockWatchdog;
 import io.mcpca.workers.lifecycle.WorkerRegistry;
@@ -19,7 +19,7 @@ import java.util.Optional;
  * {@link io.mcpca.workers.lifecycle.WorkerLifecycle} starts and stops their loops; this closes what is left.
  */
 public record WorkerRuntime(String workerId, List<CallConsumer> consumers, List<AnalyzerPool> analyzerPools,
-                            LockWatchdog watchdog, List<StatefulRedisConnection<?, ?>> connections,
+                            LockWatchdog watchdog, List<RedisConnection<?, ?>> connections,
                             List<PendingReclaimer> reclaimers, ClaimRefresher claims, WorkerRegistry registry,
                             ExecutionStore executions, ReplyBatcher batcher, BatchGate batchGate,
                             Optional<RepositoryCheckouts> checkouts) implements AutoCloseable {
@@ -31,6 +31,6 @@ public record WorkerRuntime(String workerId, List<CallConsumer> consumers, List<
         watchdog.close();
         analyzerPools.forEach(AnalyzerPool::close);
         checkouts.ifPresent(RepositoryCheckouts::close);
-        connections.forEach(StatefulRedisConnection::close);
+        connections.forEach(RedisConnection::close);
     }
 }

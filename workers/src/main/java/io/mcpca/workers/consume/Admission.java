@@ -1,8 +1,8 @@
 package io.mcpca.workers.consume;
 
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.mcpca.shared.exec.CallStart;
 import io.mcpca.shared.log.CallMdc;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.wire.ToolRequest;
 import io.mcpca.workers.consume.WaitingCalls.LoopCall;
 import io.mcpca.workers.reply.LoopReplies;
@@ -45,7 +45,7 @@ public final class Admission {
     private final Clock clock;
 
     /** Starts a read's session-locked calls on the loop's own connection (auto-flush off), pipelined. */
-    public record Starts(CallStart script, StatefulRedisConnection<String, String> pipeline, Duration lockTtl,
+    public record Starts(CallStart script, RedisConnection<String, String> pipeline, Duration lockTtl,
                          String workerId) {
         public Starts {
             pipeline.setAutoFlushCommands(false);

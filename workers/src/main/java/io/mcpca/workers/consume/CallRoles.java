@@ -1,10 +1,10 @@
 package io.mcpca.workers.consume;
 
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.exec.CallStart;
 import io.mcpca.shared.lock.ContentionBackoff;
 import io.mcpca.shared.lock.SessionLock;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.workers.lock.LockWatchdog;
 import io.mcpca.workers.metrics.PoolMeters;
 import io.mcpca.workers.recover.ClaimRefresher;
@@ -39,7 +39,7 @@ public record CallRoles(StreamEntries entries, DeadLetters deadLetters, Set<Stri
      * connection of the loop's own, auto-flush off), every other collaborator shared.
      */
     public CallHandler forPool(ToolRunner runner, LoopReplies loopReplies,
-                               StatefulRedisConnection<String, String> startPipeline) {
+                               RedisConnection<String, String> startPipeline) {
         return forPool(runner, loopReplies, startPipeline, PoolMeters.NONE, ResultCache.NONE);
     }
 
@@ -48,7 +48,7 @@ public record CallRoles(StreamEntries entries, DeadLetters deadLetters, Set<Stri
      * @param cache  where a merged sharded call's answer is kept, as the runner keeps a call's
      */
     public CallHandler forPool(ToolRunner runner, LoopReplies loopReplies,
-                               StatefulRedisConnection<String, String> startPipeline, PoolMeters meters,
+                               RedisConnection<String, String> startPipeline, PoolMeters meters,
                                ResultCache cache) {
         AnalyzerAttempts attempts = new AnalyzerAttempts(runner, progressReplies, retries, sleeper, clock, workerId);
         Admission admission = new Admission(runner, sessionlessTools, loopReplies,

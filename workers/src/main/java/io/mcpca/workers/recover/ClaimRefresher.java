@@ -3,7 +3,7 @@ package io.mcpca.workers.recover;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.models.stream.PendingMessage;
 import io.mcpca.shared.scripts.LuaScript;
 import java.time.Duration;
@@ -38,7 +38,7 @@ public final class ClaimRefresher implements AutoCloseable {
     private record Held(String pool, String stream) {
     }
 
-    private final RedisCommands<String, String> redis;
+    private final RedisClusterCommands<String, String> redis;
     private final String consumer;
     private final Duration minIdle;
     private final Map<Held, Set<String>> held = new ConcurrentHashMap<>();
@@ -48,7 +48,7 @@ public final class ClaimRefresher implements AutoCloseable {
         return t;
     });
 
-    public ClaimRefresher(RedisCommands<String, String> redis, String consumer, Duration minIdle) {
+    public ClaimRefresher(RedisClusterCommands<String, String> redis, String consumer, Duration minIdle) {
         this.redis = redis;
         this.consumer = consumer;
         this.minIdle = minIdle;

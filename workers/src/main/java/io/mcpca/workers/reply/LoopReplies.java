@@ -6,9 +6,9 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisStreamAsyncCommands;
 import io.mcpca.shared.codec.StreamEntries;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.workers.metrics.WorkerMeters;
 import io.mcpca.workers.reply.ReplyBatcher.Completion;
 import java.nio.charset.StandardCharsets;
@@ -18,9 +18,11 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * itself: each {@link #read} sends in one pipeline the XACKs of entries whose replies Redis confirmed, the replies
  * answered since the last read, and the XREADGROUP. An entry is acknowledged only after its reply was confirmed
  * (the batcher's promise), so while acknowledgements are owed a read blocks at most {@link #ACK_WITHIN}. Loop
- * thread only; the connection is its own (auto-flush off). Why: docs/decisions (reply batching).
+ * thread only; the connection is its own (auto-flush off). Why: docs/decisions (reply batching). On a Redis
+ * Cluster one XREADGROUP may not span the partitions' slots: the read goes to {@link PartitionReads} (one read per
+ * partition), after the replies and acknowledgements left on this connection (docs/decisions/030).
  */
 public final class LoopReplies {
 
@@ -42,7 +46,9 @@ public final class LoopReplies {
     private record Sent(Completion completion, RedisFuture<String> written) {
     }
 
-    private final StatefulRedisConnection<byte[], byte[]> connection;
+    private final RedisConnection<byte[], byte[]> connection;
+    /** On a cluster: the per-partition reads (their connections opened on first use). */
+    private final Optional<PartitionReads> partitionReads;
     private final RedisStreamAsyncCommands<byte[], byte[]> commands;
     private final StreamEntries entries;
     private final XAddArgs replyArgs;
@@ -52,8 +58,18 @@ public final class LoopReplies {
     private final Map<String, List<Completion>> toAck = new LinkedHashMap<>();
     private volatile WorkerMeters meters = WorkerMeters.NONE;
 
-    public LoopReplies(StatefulRedisConnection<byte[], byte[]> connection, StreamEntries entries, long replyMaxLen) {
+    public LoopReplies(RedisConnection<byte[], byte[]> connection, StreamEntries entries, long replyMaxLen) {
+        this(connection, entries, replyMaxLen, () -> {
+            throw new IllegalStateException("reading a cluster's partitions needs a way to open connections");
+        });
+    }
+
+    /** @param partitionReaders opens the per-partition read connections when {@code connection} is to a cluster */
+    public LoopReplies(RedisConnection<byte[], byte[]> connection, StreamEntries entries, long replyMaxLen,
+                       Supplier<RedisConnection<byte[], byte[]>> partitionReaders) {
         this.connection = connection;
+        this.partitionReads = connection.isCluster()
+                ? Optional.of(new PartitionReads(partitionReaders)) : Optional.empty();
         this.commands = connection.async();
         this.entries = entries;
         this.replyArgs = ReplyPublisher.replyArgs(replyMaxLen);
@@ -93,6 +109,14 @@ public final class LoopReplies {
             throws InterruptedException {
         sendAcks();
         sendReplies();
+        if (partitionReads.isPresent()) {
+            connection.flushCommands();
+            try {
+                return partitionReads.get().read(consumer, args, block, offsets);
+            } finally {
+                noteConfirmations();
+            }
+        }
         RedisFuture<List<StreamMessage<byte[], byte[]>>> read = commands.xreadgroup(consumer, args, offsets);
         connection.flushCommands();
         try {
@@ -124,6 +148,8 @@ public final class LoopReplies {
      */
     public boolean drain(Duration timeout) {
         boolean interrupted = Thread.interrupted(); // the stop interrupts the loop; this still has to go out
+        // reads still blocked end now: what they would bring stays for the hand-back or another worker
+        partitionReads.ifPresent(PartitionReads::close);
         try {
             long until = System.nanoTime() + timeout.toNanos();
             sendReplies();

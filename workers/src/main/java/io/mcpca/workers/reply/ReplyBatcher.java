@@ -3,16 +3,17 @@ package io.mcpca.workers.reply;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.XAddArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.exec.CallFinish;
 import io.mcpca.shared.exec.ExecutionState;
 import io.mcpca.shared.exec.ExecutionStore;
 import io.mcpca.shared.exec.IllegalTransitionException;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.scripts.ScriptError;
 import io.mcpca.shared.session.SessionWrite;
 import io.mcpca.shared.wire.ToolReply;
 import io.mcpca.workers.batch.BatchOutcomes;
+import io.mcpca.workers.lock.LockWatchdog;
 import io.mcpca.workers.metrics.WorkerMeters;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -103,6 +104,7 @@ public final class ReplyBatcher implements AutoCloseable {
     private final ExecutionStore executions;
     private final CallFinish finishes;
     private final List<Consumer<String>> leaseListeners = new CopyOnWriteArrayList<>();
+    private volatile Optional<LockWatchdog> lostLeases = Optional.empty();
     private volatile Optional<BatchOutcomes> batchOutcomes = Optional.empty();
     private final String workerId;
     private final XAddArgs replyArgs;
@@ -114,7 +116,7 @@ public final class ReplyBatcher implements AutoCloseable {
      * One flusher thread per lane, each with connections of its own (auto-flush off): batches overlap. The lock is
      * held for a whole batch (drain and send): by the flusher, or by a call thread that found the lane idle.
      */
-    private record Lane(StatefulRedisConnection<byte[], byte[]> streams, StatefulRedisConnection<String, String> scripts,
+    private record Lane(RedisConnection<byte[], byte[]> streams, RedisConnection<String, String> scripts,
                         BlockingQueue<Completion> queue, ReentrantLock sending, AtomicReference<Thread> flusher) {
     }
 
@@ -128,7 +130,7 @@ public final class ReplyBatcher implements AutoCloseable {
      * @param streams dedicated connection for replies and acks; its auto-flush is turned off here
      * @param scripts dedicated connection for execution records; its auto-flush is turned off here
      */
-    public ReplyBatcher(StatefulRedisConnection<byte[], byte[]> streams, StatefulRedisConnection<String, String> scripts,
+    public ReplyBatcher(RedisConnection<byte[], byte[]> streams, RedisConnection<String, String> scripts,
                         StreamEntries entries, ExecutionStore executions, CallFinish finishes, String workerId,
                         long replyMaxLen) {
         this.finishes = finishes;
@@ -145,8 +147,8 @@ public final class ReplyBatcher implements AutoCloseable {
     }
 
     /** Another flusher with its own two connections (their auto-flush is turned off here); before {@link #start}. */
-    public synchronized void addLane(StatefulRedisConnection<byte[], byte[]> streams,
-                                     StatefulRedisConnection<String, String> scripts) {
+    public synchronized void addLane(RedisConnection<byte[], byte[]> streams,
+                                     RedisConnection<String, String> scripts) {
         streams.setAutoFlushCommands(false);
         scripts.setAutoFlushCommands(false);
         lanes.add(new Lane(streams, scripts, new LinkedBlockingQueue<>(), new ReentrantLock(),
@@ -220,6 +222,14 @@ public final class ReplyBatcher implements AutoCloseable {
      */
     public void recordBatchItems(BatchOutcomes outcomes) {
         this.batchOutcomes = Optional.of(outcomes);
+    }
+
+    /**
+     * Has {@code watchdog} release the lease of a call whose finish Redis did not take (its master died, say) as
+     * soon as Redis takes writes again, instead of leaving the session to wait out the lease's TTL.
+     */
+    public void releaseLostLeasesWith(LockWatchdog watchdog) {
+        this.lostLeases = Optional.of(watchdog);
     }
 
     /** Waits until every completion queued so far is flushed; false if {@code timeout} passed first. */
@@ -424,6 +434,12 @@ public final class ReplyBatcher implements AutoCloseable {
         leaseListeners.add(listener);
     }
 
+    private void releaseLost(CallFinish.Finish f) {
+        String session = f.sessionId();
+        lostLeases.ifPresent(watchdog -> watchdog.releaseLost(f.lease(),
+                () -> leaseListeners.forEach(listener -> listener.accept(session))));
+    }
+
     private boolean finishWritten(CallFinish.Finish f, RedisFuture<Long> result, long until) {
         SessionWrite write;
         try {
@@ -432,6 +448,7 @@ public final class ReplyBatcher implements AutoCloseable {
             if (!(e.getCause() instanceof RedisNoScriptException)) {
                 log.warn("call {}: finish not written ({}); its entry stays pending for a reclaim", f.requestId(),
                         e.getCause().toString());
+                releaseLost(f);
                 return false;
             }
             try {
@@ -439,11 +456,13 @@ public final class ReplyBatcher implements AutoCloseable {
             } catch (RuntimeException again) {
                 log.warn("call {}: finish not written ({}); its entry stays pending for a reclaim", f.requestId(),
                         again.toString());
+                releaseLost(f);
                 return false;
             }
         } catch (TimeoutException e) {
             log.warn("call {}: finish not confirmed within {}; its entry stays pending for a reclaim",
                     f.requestId(), FLUSH_TIMEOUT);
+            releaseLost(f);
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

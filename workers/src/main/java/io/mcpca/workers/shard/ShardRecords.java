@@ -2,7 +2,7 @@ package io.mcpca.workers.shard;
 
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.XAddArgs;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.scripts.LuaScript;
@@ -40,13 +40,13 @@ public final class ShardRecords {
     public record Answers(List<String> results, Optional<String> firstError) {
     }
 
-    private final RedisCommands<String, String> strings;
-    private final RedisCommands<byte[], byte[]> bytes;
+    private final RedisClusterCommands<String, String> strings;
+    private final RedisClusterCommands<byte[], byte[]> bytes;
     private final Keys keys;
     private final StreamEntries entries;
     private final XAddArgs trim;
 
-    public ShardRecords(RedisCommands<String, String> strings, RedisCommands<byte[], byte[]> bytes, Keys keys,
+    public ShardRecords(RedisClusterCommands<String, String> strings, RedisClusterCommands<byte[], byte[]> bytes, Keys keys,
                         StreamEntries entries, long requestStreamMaxLen) {
         this.strings = strings;
         this.bytes = bytes;

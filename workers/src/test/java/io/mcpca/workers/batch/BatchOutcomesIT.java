@@ -2,7 +2,7 @@ package io.mcpca.workers.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.mcpca.shared.batch.BatchItemId;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.testing.RedisServerExtension;
@@ -29,7 +29,7 @@ class BatchOutcomesIT {
 
     Keys keys;
     BatchOutcomes outcomes;
-    RedisCommands<String, String> redis;
+    RedisClusterCommands<String, String> redis;
     String batchId;
 
     @BeforeEach

@@ -5,13 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.mcpca.shared.redis.RedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.paths.PathGuard;
+import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.mcpca.shared.tools.ToolCatalog;
 import io.mcpca.shared.tools.ToolDescriptor;
@@ -77,13 +77,13 @@ class ResultCacheIT {
     }
 
     private TieredResultCache cache(Keys keys, Duration ttl, SimpleMeterRegistry meters, String analyzerBuild) {
-        RedisClient client = RedisClient.create(REDIS.uri());
-        closing.add(client::shutdown);
-        StatefulRedisConnection<String, byte[]> connection =
+        RedisConnections client = new RedisConnections(REDIS.uri());
+        closing.add(client::close);
+        RedisConnection<String, byte[]> connection =
                 client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
         TieredResultCache cache = new TieredResultCache(connection.sync(), keys,
                 Set.of("calculate-metrics", "analyze-metrics"), ttl, 1 << 20, 1024, analyzerBuild, meters);
-        closing.add(new CacheInvalidations(client.connectPubSub(), keys, cache::dropLocal));
+        closing.add(new CacheInvalidations(client.pubSub(), keys, cache::dropLocal));
         return cache;
     }
 
@@ -206,9 +206,9 @@ class ResultCacheIT {
     void resultsExpireAfterTheirTtl() {
         Keys keys = new Keys(REDIS.newPrefix());
         TieredResultCache cache = cache(keys, Duration.ofMillis(400), new SimpleMeterRegistry());
-        RedisClient client = RedisClient.create(REDIS.uri());
-        closing.add(client::shutdown);
-        var redis = client.connect().sync();
+        RedisConnections client = new RedisConnections(REDIS.uri());
+        closing.add(client::close);
+        var redis = client.strings().sync();
         String digest = "d" + UUID.randomUUID();
 
         cache.put(digest, JsonBytes.of("{\"ok\":true}"));

@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.lettuce.core.RedisClient;
+import io.mcpca.shared.redis.RedisConnection;
 import io.lettuce.core.ScanArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.mcpca.workers.run.AnalyzerOutcome;
 import io.mcpca.workers.run.AnalyzerPool;
@@ -51,14 +51,14 @@ class SharedFileResultsIT {
 
     private final List<AutoCloseable> closing = new ArrayList<>();
     private Keys keys;
-    private RedisClient client;
+    private RedisConnections client;
     private Path project;
 
     @BeforeEach
     void setUp() throws IOException {
         keys = new Keys(REDIS.newPrefix());
-        client = RedisClient.create(REDIS.uri());
-        closing.add(client::shutdown);
+        client = new RedisConnections(REDIS.uri());
+        closing.add(client::close);
         project = Files.createDirectories(tmp.resolve("project"));
         Files.writeString(project.resolve("A.java"), "class A {\n  int f(int x) { return x > 0 ? 1 : 2; }\n}\n");
         Files.writeString(project.resolve("b.py"), "def g(a):\n    if a:\n        return 1\n    return 2\n");
@@ -81,7 +81,7 @@ class SharedFileResultsIT {
     }
 
     private RedisSharedFileResults redisTier(MeterRegistry meters) {
-        StatefulRedisConnection<String, byte[]> connection =
+        RedisConnection<String, byte[]> connection =
                 client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
         closing.add(connection);
         return new RedisSharedFileResults(connection, keys, Duration.ofMinutes(5), meters);
@@ -115,7 +115,7 @@ class SharedFileResultsIT {
     }
 
     private List<String> storedKeys() {
-        return client.connect().sync().scan(ScanArgs.Builder.matches(keys.sharedFilePattern()).limit(1000)).getKeys();
+        return client.strings().sync().scan(ScanArgs.Builder.matches(keys.sharedFilePattern()).limit(1000)).getKeys();
     }
 
     @Test
@@ -126,7 +126,7 @@ class SharedFileResultsIT {
         assertCounted(a, 0, 3, 3);
         assertThat(storedKeys()).hasSize(3);
         // what Redis holds is, byte for byte, what the first analyzer keeps in its own cache
-        var raw = client.connect().sync();
+        var raw = client.strings().sync();
         for (String key : storedKeys()) {
             String hash = key.substring(key.lastIndexOf(':') + 1).replace("}", "");
             Path local = localEntry(tmp.resolve("cache-a"), hash);
@@ -143,7 +143,7 @@ class SharedFileResultsIT {
     @Test
     void damagedEntriesInRedisAreMeasuredAgainAndReplaced() throws IOException {
         Map<String, Object> first = analyze(worker("a", redisTier(new SimpleMeterRegistry())));
-        var raw = client.connect().sync();
+        var raw = client.strings().sync();
         for (String key : storedKeys()) {
             raw.set(key, "{not json");
         }
@@ -157,12 +157,12 @@ class SharedFileResultsIT {
 
     @Test
     void withRedisGoneTheAnalyzerMeasuresEverything() throws Exception {
-        RedisClient gone = RedisClient.create(REDIS.uri());
+        RedisConnections gone = new RedisConnections(REDIS.uri());
         RedisSharedFileResults tier = new RedisSharedFileResults(
                 gone.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE)), keys, Duration.ofMinutes(5),
                 new SimpleMeterRegistry());
         AnalyzerPool pool = worker("d", tier);
-        gone.shutdown(); // its connection closes: every lookup and store fails at once
+        gone.close(); // its connection closes: every lookup and store fails at once
         Map<String, Object> result = analyze(pool);
         assertThat(result).doesNotContainKey("sharedCache");
         assertThat((List<?>) result.get("files")).hasSize(3);

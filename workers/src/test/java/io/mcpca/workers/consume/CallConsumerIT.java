@@ -3,8 +3,8 @@ package io.mcpca.workers.consume;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.mcpca.shared.codec.JacksonCodec;
@@ -31,9 +31,9 @@ class CallConsumerIT {
     void aThrowingHandlerDoesNotStopTheLoopAndADeletedStreamIsRecreated() {
         Keys keys = new Keys(REDIS.newPrefix());
         try (RedisConnections redis = new RedisConnections(REDIS.uri());
-             StatefulRedisConnection<byte[], byte[]> commands = redis.bytes();
-             StatefulRedisConnection<byte[], byte[]> blocking = redis.bytes();
-             StatefulRedisConnection<String, String> strings = redis.strings();
+             RedisConnection<byte[], byte[]> commands = redis.bytes();
+             RedisConnection<byte[], byte[]> blocking = redis.bytes();
+             RedisConnection<String, String> strings = redis.strings();
              ClaimRefresher claims = new ClaimRefresher(strings.sync(), "w1", Duration.ofSeconds(30))) {
             ConsumerGroups groups = new ConsumerGroups(commands.sync(), keys, 2);
             Set<String> handled = ConcurrentHashMap.newKeySet();
@@ -80,9 +80,9 @@ class CallConsumerIT {
         StreamEntries entries = new StreamEntries(JacksonCodec.json());
         String replyStream = keys.prefix() + ":rep:test";
         try (RedisConnections redis = new RedisConnections(REDIS.uri());
-             StatefulRedisConnection<byte[], byte[]> commands = redis.bytes();
-             StatefulRedisConnection<byte[], byte[]> blocking = redis.bytes();
-             StatefulRedisConnection<String, String> strings = redis.strings();
+             RedisConnection<byte[], byte[]> commands = redis.bytes();
+             RedisConnection<byte[], byte[]> blocking = redis.bytes();
+             RedisConnection<String, String> strings = redis.strings();
              ClaimRefresher claims = new ClaimRefresher(strings.sync(), "w1", Duration.ofSeconds(30))) {
             commands.sync().xgroupCreate(io.lettuce.core.XReadArgs.StreamOffset.from(bytes(replyStream), "0"),
                     bytes("keeper"), io.lettuce.core.XGroupCreateArgs.Builder.mkstream());
@@ -187,7 +187,7 @@ class CallConsumerIT {
 
     /** What the test's handler does with an entry named {@code n} before acknowledging it. */
     private interface OnEntry {
-        void handle(String n, Keys keys, StatefulRedisConnection<byte[], byte[]> commands);
+        void handle(String n, Keys keys, RedisConnection<byte[], byte[]> commands);
     }
 
     /**
@@ -196,11 +196,11 @@ class CallConsumerIT {
      */
     private static java.util.List<String> handledInOrder(int expected, int readAhead,
             java.util.concurrent.ExecutorService threads,
-            java.util.function.BiConsumer<Keys, StatefulRedisConnection<byte[], byte[]>> fill, OnEntry onEntry) {
+            java.util.function.BiConsumer<Keys, RedisConnection<byte[], byte[]>> fill, OnEntry onEntry) {
         Keys keys = new Keys(REDIS.newPrefix());
         RedisConnections redis = new RedisConnections(REDIS.uri());
         try (redis) {
-            StatefulRedisConnection<byte[], byte[]> commands = redis.bytes();
+            RedisConnection<byte[], byte[]> commands = redis.bytes();
             ClaimRefresher claims = new ClaimRefresher(redis.strings().sync(), "w1", Duration.ofSeconds(30));
             ConsumerGroups groups = new ConsumerGroups(commands.sync(), keys, 2);
             groups.ensure("fast");
@@ -229,12 +229,12 @@ class CallConsumerIT {
         }
     }
 
-    private static long pending(StatefulRedisConnection<byte[], byte[]> commands, Keys keys) {
+    private static long pending(RedisConnection<byte[], byte[]> commands, Keys keys) {
         return commands.sync().xpending(bytes(keys.requestStream("fast", 0)), bytes("fast")).getCount()
                 + commands.sync().xpending(bytes(keys.requestStream("fast", 1)), bytes("fast")).getCount();
     }
 
-    private static void add(StatefulRedisConnection<byte[], byte[]> commands, Keys keys, int partition, String n) {
+    private static void add(RedisConnection<byte[], byte[]> commands, Keys keys, int partition, String n) {
         commands.sync().xadd(bytes(keys.requestStream("fast", partition)), Map.of(bytes("n"), bytes(n)));
     }
 

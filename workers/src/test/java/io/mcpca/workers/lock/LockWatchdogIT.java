@@ -2,11 +2,11 @@ package io.mcpca.workers.lock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.mcpca.shared.exec.CallStart;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.lock.LockLease;
 import io.mcpca.shared.lock.SessionLock;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.testing.RedisServerExtension;
 import java.time.Clock;
@@ -26,7 +26,7 @@ class LockWatchdogIT {
         Duration ttl = Duration.ofMillis(900);
         Keys keys = new Keys(REDIS.newPrefix());
         try (RedisConnections redis = new RedisConnections(REDIS.uri());
-             StatefulRedisConnection<String, String> strings = redis.strings()) {
+             RedisConnection<String, String> strings = redis.strings()) {
             SessionLock lock = new SessionLock(strings.sync(), keys);
             CallStart starts = new CallStart(strings.sync(), keys, Duration.ofMinutes(1), Duration.ofDays(1), Clock.systemUTC());
             try (LockWatchdog watchdog = new LockWatchdog(lock, ttl)) {

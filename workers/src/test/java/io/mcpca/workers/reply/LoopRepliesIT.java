@@ -8,7 +8,7 @@ import io.lettuce.core.Consumer;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.testing.RedisServerExtension;
@@ -42,7 +42,7 @@ class LoopRepliesIT {
     private RedisConnections redis;
     private ReplyTestStreams streams;
     /** Checks from the side, on a connection of its own. */
-    private RedisCommands<byte[], byte[]> check;
+    private RedisClusterCommands<byte[], byte[]> check;
     private LoopReplies replyLoop;
 
     @BeforeEach

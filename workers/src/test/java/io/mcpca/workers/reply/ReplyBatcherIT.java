@@ -7,7 +7,7 @@ import io.lettuce.core.Consumer;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
@@ -51,7 +51,7 @@ class ReplyBatcherIT {
     private String replies;
     private RedisConnections redis;
     private ReplyTestStreams streams;
-    private RedisCommands<byte[], byte[]> check;
+    private RedisClusterCommands<byte[], byte[]> check;
     private ReplyBatcher batcher;
 
     @BeforeEach
@@ -63,7 +63,7 @@ class ReplyBatcherIT {
         replies = streams.replies;
         check = streams.check;
         Keys keys = new Keys(prefix);
-        RedisCommands<String, String> strings = redis.strings().sync();
+        RedisClusterCommands<String, String> strings = redis.strings().sync();
         batcher = new ReplyBatcher(redis.bytes(), redis.strings(), ENTRIES,
                 new ExecutionStore(strings, keys, Duration.ofMinutes(1), Clock.systemUTC()),
                 new CallFinish(strings, keys, Duration.ofMinutes(1), 64 * 1024, Clock.systemUTC()), "w1", 10_000);

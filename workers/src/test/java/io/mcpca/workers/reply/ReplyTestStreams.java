@@ -4,7 +4,7 @@ import io.lettuce.core.Consumer;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.mcpca.shared.codec.JacksonCodec;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.redis.RedisConnections;
@@ -27,7 +27,7 @@ final class ReplyTestStreams {
 
     final String requests;
     final String replies;
-    final RedisCommands<byte[], byte[]> check;
+    final RedisClusterCommands<byte[], byte[]> check;
 
     ReplyTestStreams(String prefix, RedisConnections redis) {
         requests = prefix + ":req:{fast.0}";

@@ -1,0 +1,49 @@
+package io.mcpca.app.faults;
+
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import java.util.Map;
+
+/**
+ * One MCP call as a client saw it during a Redis fault: when it started and ended, answered or not, and whether
+ * its failure was marked retryable. Calls alternate a sessionless ping (fast path) and a session-locked
+ * calculate-metrics, so both paths must find their groups, scripts and reply stream again.
+ */
+record CallOutcome(long startNanos, long endNanos, boolean ok, boolean retryable, String text) {
+
+    static CallOutcome call(McpSyncClient client, boolean sessionless) {
+        long start = System.nanoTime();
+        try {
+            CallToolResult result = sessionless
+                    ? client.callTool(new CallToolRequest("ping", Map.of()))
+                    : client.callTool(new CallToolRequest("calculate-metrics",
+                            Map.of("content", "def f(x):\n    return x + 1\n", "language", "python")));
+            boolean error = Boolean.TRUE.equals(result.isError());
+            Object retryable = result.meta() == null ? null : result.meta().get("retryable");
+            return new CallOutcome(start, System.nanoTime(), !error, Boolean.TRUE.equals(retryable), text(result));
+        } catch (RuntimeException e) {
+            // The MCP SDK's servlet transport sometimes drops the HTTP exchange of a result completed on another
+            // thread within microseconds of the request (Tomcat: "asyncComplete() is not valid ... MUST_COMPLETE"),
+            // which happens when Redis is down and calls are refused at once. The client sees an I/O error on
+            // a call that was never queued: retryable by nature, and no hang. Counted apart and printed.
+            boolean transport = hasCause(e, java.io.IOException.class);
+            return new CallOutcome(start, System.nanoTime(), false, transport, "client exception: " + e);
+        }
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String text(CallToolResult result) {
+        return result.content().stream().filter(TextContent.class::isInstance)
+                .map(c -> ((TextContent) c).text()).reduce("", String::concat);
+    }
+}

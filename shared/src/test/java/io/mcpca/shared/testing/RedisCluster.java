@@ -1,0 +1,174 @@
+package io.mcpca.shared.testing;
+
+import io.mcpca.shared.redis.RedisServerProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * A real Redis Cluster for one test: 3 masters and 3 replicas, each a private {@code redis-server} on 127.0.0.1
+ * (BUILD-NOTES: Cluster), joined by {@code redis-cli --cluster create ... --cluster-replicas 1}. Lifecycle: 1.
+ * {@link #start} picks six ports whose cluster-bus ports (+10000) are free too, starts the nodes, creates the
+ * cluster and waits for {@code cluster_state:ok}; 2. a test {@link #kill}s a master and {@link #awaitOk}s the
+ * failover; 3. {@link #close} stops every node and removes their directories.
+ */
+public final class RedisCluster implements AutoCloseable {
+
+    /** Nodes: 3 masters + 1 replica each, the smallest cluster with failover. */
+    private static final int NODES = 6;
+    /**
+     * How long a master may be unreachable before its replica takes over: Redis's default is 15 s; 2 s keeps the
+     * failover test short and is still far above a loopback round trip under CI load.
+     */
+    public static final Duration NODE_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Map<Integer, RedisServerProcess> nodes;
+
+    private RedisCluster(Map<Integer, RedisServerProcess> nodes) {
+        this.nodes = nodes;
+    }
+
+    public static RedisCluster start() {
+        Map<Integer, RedisServerProcess> nodes = new LinkedHashMap<>();
+        RedisCluster cluster = new RedisCluster(nodes);
+        try {
+            for (int port : freePorts()) {
+                nodes.put(port, RedisServerProcess.start(port, List.of("--cluster-enabled", "yes",
+                        "--cluster-config-file", "nodes-" + port + ".conf",
+                        "--cluster-node-timeout", Long.toString(NODE_TIMEOUT.toMillis()))));
+            }
+            List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+            nodes.keySet().forEach(port -> create.add("127.0.0.1:" + port));
+            create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
+            String out = run(create, CREATE_TIMEOUT);
+            if (!out.contains("[OK] All 16384 slots covered")) {
+                throw new IllegalStateException("redis-cli --cluster create failed:\n" + out);
+            }
+            cluster.awaitOk(CREATE_TIMEOUT);
+            return cluster;
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** The one Redis setting naming this cluster: every node as a seed. */
+    public String uri() {
+        return "redis-cluster://" + nodes.keySet().stream().map(p -> "127.0.0.1:" + p)
+                .collect(Collectors.joining(","));
+    }
+
+    /** The port of the master serving {@code slot} now. */
+    public int masterOf(int slot) {
+        for (int port : livePorts()) {
+            for (String line : cli(port, "cluster", "nodes").split("\n")) {
+                String[] f = line.split(" ");
+                if (f.length < 9 || !f[2].contains("master") || f[2].contains("fail")) {
+                    continue;
+                }
+                for (int i = 8; i < f.length; i++) {
+                    if (f[i].startsWith("[")) {
+                        continue; // a slot being migrated
+                    }
+                    String[] range = f[i].split("-");
+                    int from = Integer.parseInt(range[0]);
+                    int to = range.length > 1 ? Integer.parseInt(range[1]) : from;
+                    if (slot >= from && slot <= to) {
+                        return Integer.parseInt(f[1].substring(f[1].lastIndexOf(':') + 1, f[1].indexOf('@')));
+                    }
+                }
+            }
+            throw new IllegalStateException("no master serves slot " + slot);
+        }
+        throw new IllegalStateException("no node is alive");
+    }
+
+    /** Kills the node on {@code port} as a crash would (its replica takes over after {@link #NODE_TIMEOUT}). */
+    public void kill(int port) {
+        nodes.get(port).kill();
+    }
+
+    /** Waits until every live node reports {@code cluster_state:ok} (all slots served again). */
+    public void awaitOk(Duration timeout) {
+        long until = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < until) {
+            if (livePorts().stream().allMatch(p -> cli(p, "cluster", "info").contains("cluster_state:ok"))) {
+                return;
+            }
+            sleep(Duration.ofMillis(100));
+        }
+        throw new IllegalStateException("cluster not ok within " + timeout);
+    }
+
+    private List<Integer> livePorts() {
+        return nodes.entrySet().stream().filter(e -> e.getValue().isAlive()).map(Map.Entry::getKey).toList();
+    }
+
+    private static String cli(int port, String... args) {
+        List<String> command = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port)));
+        command.addAll(List.of(args));
+        return run(command, Duration.ofSeconds(10));
+    }
+
+    private static String run(List<String> command, Duration timeout) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(command + " did not end within " + timeout);
+            }
+            return new String(out, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + command, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Six ports below 55536 whose cluster-bus ports (port + 10000) are free as well. */
+    private static List<Integer> freePorts() {
+        List<Integer> ports = new ArrayList<>();
+        while (ports.size() < NODES) {
+            int port = ThreadLocalRandom.current().nextInt(20_000, 30_000);
+            if (!ports.contains(port) && bindable(port) && bindable(port + 10_000)) {
+                ports.add(port);
+            }
+        }
+        return ports;
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        nodes.values().forEach(RedisServerProcess::close);
+    }
+}
