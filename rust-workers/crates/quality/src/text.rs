@@ -10,25 +10,43 @@ use regex::Regex;
 
 use crate::{line_of, secrets, text, Settings, Sink};
 
+const MARKER: &str = r"(?i)\b(todo|fixme|hack|xxx)\b";
+
 fn marker() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"(?i)\b(todo|fixme|hack|xxx)\b").expect("valid"))
+    RE.get_or_init(|| Regex::new(MARKER).expect("valid"))
 }
+
+/// statements ending like code, calls, assignments, control heads, declarations
+const CODE_LINE: &str = concat!(
+    r"^(?:",
+    r".*[;{}]$",
+    r"|(?:if|for|while|switch|return|import|from|def|class|function|var|let|const|public|private|protected|static|else|elif|try|catch|except|raise|throw|package|fn|func)\b.*[(=:{;]",
+    r"|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\s*\(.*\)\s*;?$",
+    r"|[A-Za-z_$][\w$.\[\]]*\s*(?:[-+*/%|&]?=)\s*[^=\s].*$",
+    r")"
+);
 
 fn code_line() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    // statements ending like code, calls, assignments, control heads, declarations
-    RE.get_or_init(|| {
-        Regex::new(concat!(
-            r"^(?:",
-            r".*[;{}]$",
-            r"|(?:if|for|while|switch|return|import|from|def|class|function|var|let|const|public|private|protected|static|else|elif|try|catch|except|raise|throw|package|fn|func)\b.*[(=:{;]",
-            r"|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\s*\(.*\)\s*;?$",
-            r"|[A-Za-z_$][\w$.\[\]]*\s*(?:[-+*/%|&]?=)\s*[^=\s].*$",
-            r")"
-        ))
-        .expect("valid")
-    })
+    RE.get_or_init(|| Regex::new(CODE_LINE).expect("valid"))
+}
+
+/// A pattern's word boundaries left out: it matches wherever the pattern does (and a little
+/// more), on the regex crate's DFA, which a Unicode `\b` keeps it off (the NFA it falls back to
+/// showed in profiles). Asked first, so the pattern itself runs only on the few candidates.
+pub(crate) fn without_word_boundaries(pattern: &str) -> Regex {
+    Regex::new(&pattern.replace(r"\b", "")).expect("valid")
+}
+
+fn marker_candidate() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| without_word_boundaries(MARKER))
+}
+
+fn code_line_candidate() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| without_word_boundaries(CODE_LINE))
 }
 
 /// A comment line that reads as prose is no code even if it ends in `:` or `.`.
@@ -37,7 +55,7 @@ fn is_code(line: &str) -> bool {
     if t.is_empty() || t.starts_with('@') || t.contains("://") {
         return false;
     }
-    code_line().is_match(t)
+    code_line_candidate().is_match(t) && code_line().is_match(t)
 }
 
 /// Comments and string literals of a file, collected by the file's one pre-order pass.
@@ -64,7 +82,7 @@ pub(crate) fn check(lang: Language, found: &Collected<'_>, source: &[u8], settin
     let (todo, commented, secret) = (settings.on("todo-comment"), settings.on("commented-out-code"), settings.on("hard-coded-secret"));
     let comments = &found.comments;
     if todo {
-        for c in comments {
+        for c in comments.iter().filter(|c| marker_candidate().is_match(text(**c, source))) {
             for (i, line) in text(*c, source).lines().enumerate() {
                 if let Some(m) = marker().find(line) {
                     let n = line_of(*c) + i as u32;
