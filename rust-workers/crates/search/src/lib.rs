@@ -21,6 +21,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 pub mod files;
+mod required;
 pub mod structural;
 pub mod text;
 
@@ -189,18 +190,39 @@ fn search_file(matcher: &Matcher, scope: &Scope<'_>, path: &Path, shown: &str, r
         },
         Matcher::Text(_) => None,
     };
+    SOURCE.with(|buffer| {
+        let mut source = buffer.take();
+        let result = search_source(matcher, scope, path, shown, read, wanted, language, &mut source);
+        if source.capacity() <= KEPT_BUFFER_BYTES {
+            buffer.set(source);
+        }
+        result
+    })
+}
+
+thread_local! {
+    /// The buffer a thread reads its files into, kept from file to file (a fresh one per file
+    /// cost an allocation, and page faults for large files, every time).
+    static SOURCE: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// A thread keeps its read buffer up to this size (a 100 MB file's buffer is let go).
+const KEPT_BUFFER_BYTES: usize = 4 << 20;
+
+#[allow(clippy::too_many_arguments)]
+fn search_source(matcher: &Matcher, scope: &Scope<'_>, path: &Path, shown: &str, read: Reader<'_>, wanted: usize, language: Option<Language>, source: &mut Vec<u8>) -> FileResult {
     let skipped = |reason: String| FileResult::Skipped(Skipped { path: shown.to_string(), reason });
-    let mut source = Vec::new();
-    if let Err(reason) = read(path, &mut source) {
+    if let Err(reason) = read(path, source) {
         return skipped(reason);
     }
+    let source = &source[..];
     if source[..source.len().min(BINARY_SNIFF_BYTES)].contains(&0) {
         return skipped("binary".into());
     }
     let mut matches = Vec::new();
     match (matcher, language) {
-        (Matcher::Text(m), _) => m.matching_lines(&source, |hit| {
-            let (before, after) = text::context(&source, hit.start, hit.end, scope.context_lines);
+        (Matcher::Text(m), _) => m.matching_lines(source, |hit| {
+            let (before, after) = text::context(source, hit.start, hit.end, scope.context_lines);
             matches.push(Match {
                 path: shown.to_string(),
                 line: hit.line + 1,
@@ -215,7 +237,7 @@ fn search_file(matcher: &Matcher, scope: &Scope<'_>, path: &Path, shown: &str, r
             matches.len() < wanted
         }),
         (Matcher::Structural(m), Some(language)) => {
-            for hit in m.matches(language, &source).into_iter().take(wanted) {
+            for hit in m.matches(language, source).into_iter().take(wanted) {
                 let line_start = memchr::memrchr(b'\n', &source[..hit.start_byte]).map_or(0, |i| i + 1);
                 let line_end = memchr::memchr(b'\n', &source[hit.start_byte..]).map_or(source.len(), |i| hit.start_byte + i);
                 matches.push(Match {
