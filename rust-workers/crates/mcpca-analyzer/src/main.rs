@@ -299,7 +299,10 @@ fn main() -> Result<()> {
             let found = search::search(&matcher, &scope, &read, &|| false)?;
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             for m in &found.matches {
-                writeln!(out, "{}:{}:{}", m.path, m.line, m.text)?;
+                out.write_all(m.path.as_bytes())?;
+                write!(out, ":{}:", m.line)?;
+                out.write_all(m.text.as_bytes())?;
+                out.write_all(b"\n")?;
             }
             out.flush()?;
             Ok(())

@@ -4,7 +4,7 @@
 //! regex engine for a file without a match, as grep does), and a candidate is confirmed on its
 //! own line, so a pattern that could span lines (`a\sb`) still matches within one line only.
 
-use memchr::{memchr, memchr_iter, memrchr};
+use memchr::{memchr, memrchr};
 use regex::bytes::{Regex, RegexBuilder};
 
 use crate::required::Prefilter;
@@ -73,7 +73,7 @@ impl TextMatcher {
             // an exact literal's first occurrence in its line is the line's first match
             let found = if prefilter.exact { Some((at, at + len)) } else { self.regex.find_at(&source[..line_end], line_start).map(|m| (m.start(), m.end())) };
             if let Some((match_start, match_end)) = found {
-                line += memchr_iter(b'\n', &source[counted_to..line_start]).count();
+                line += newlines(&source[counted_to..line_start]);
                 counted_to = line_start;
                 let hit = LineHit { line, start: line_start, end: line_end, match_start: match_start - line_start, match_end: match_end - line_start };
                 if !on_hit(hit) {
@@ -98,7 +98,7 @@ impl TextMatcher {
                 return; // after the last newline there is no line (grep reports none there)
             }
             let line_end = memchr(b'\n', &source[start..]).map_or(source.len(), |i| start + i);
-            line += memchr_iter(b'\n', &source[counted_to..line_start]).count();
+            line += newlines(&source[counted_to..line_start]);
             counted_to = line_start;
             // The candidate is the leftmost match from the line's start; inside its line it is the
             // line's first match. Only one that runs past the line is confirmed on the line alone.
@@ -116,6 +116,13 @@ impl TextMatcher {
             pos = line_end + 1;
         }
     }
+}
+
+/// The newlines in `bytes`: a loop the compiler vectorizes, many times faster than a `memchr`
+/// call per newline on code, where lines are short (a tenth of a search's CPU time with many
+/// matches).
+fn newlines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
 }
 
 /// The `n` lines before the line starting at `start` and the `n` after the one ending at `end`.
