@@ -83,7 +83,9 @@ pub type Reader<'a> = &'a (dyn Fn(&Path, &mut Vec<u8>) -> Result<(), String> + S
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Match {
-    pub path: String,
+    /// Shared by a file's matches (one allocation per file, not per match).
+    #[serde(serialize_with = "as_str")]
+    pub path: std::sync::Arc<str>,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
@@ -95,6 +97,10 @@ pub struct Match {
     pub after: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub captures: Vec<Capture>,
+}
+
+fn as_str<S: serde::Serializer>(text: &std::sync::Arc<str>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(text)
 }
 
 /// A structural match's capture: its name, where it starts, its text (at most [`MAX_LINE_BYTES`]).
@@ -154,6 +160,7 @@ pub fn search(matcher: &Matcher, scope: &Scope<'_>, read: Reader<'_>, stop: &(dy
         }
         let wanted = scope.max_results + 1 - found.matches.len().min(scope.max_results);
         let results: Vec<FileResult> = chunk.par_iter().map(|path| search_file(matcher, scope, path, &files::display(path, base), read, wanted)).collect();
+        found.matches.reserve(results.iter().map(|r| if let FileResult::Searched(m) = r { m.len() } else { 0 }).sum());
         for result in results {
             match result {
                 FileResult::NotSearched => {}
@@ -216,6 +223,7 @@ fn search_source(matcher: &Matcher, scope: &Scope<'_>, path: &Path, shown: &str,
         return skipped(reason);
     }
     let source = &source[..];
+    let path_shown: std::sync::Arc<str> = shown.into();
     if source[..source.len().min(BINARY_SNIFF_BYTES)].contains(&0) {
         return skipped("binary".into());
     }
@@ -224,7 +232,7 @@ fn search_source(matcher: &Matcher, scope: &Scope<'_>, path: &Path, shown: &str,
         (Matcher::Text(m), _) => m.matching_lines(source, |hit| {
             let (before, after) = text::context(source, hit.start, hit.end, scope.context_lines);
             matches.push(Match {
-                path: shown.to_string(),
+                path: path_shown.clone(),
                 line: hit.line + 1,
                 column: hit.match_start + 1,
                 end_line: hit.line + 1,
@@ -241,7 +249,7 @@ fn search_source(matcher: &Matcher, scope: &Scope<'_>, path: &Path, shown: &str,
                 let line_start = memchr::memrchr(b'\n', &source[..hit.start_byte]).map_or(0, |i| i + 1);
                 let line_end = memchr::memchr(b'\n', &source[hit.start_byte..]).map_or(source.len(), |i| hit.start_byte + i);
                 matches.push(Match {
-                    path: shown.to_string(),
+                    path: path_shown.clone(),
                     line: hit.start.0 + 1,
                     column: hit.start.1 + 1,
                     end_line: hit.end.0 + 1,
