@@ -224,7 +224,7 @@ fn search_source(matcher: &Matcher, scope: &Scope<'_>, path: &Path, shown: &str,
     }
     let source = &source[..];
     let path_shown: std::sync::Arc<str> = shown.into();
-    if source[..source.len().min(BINARY_SNIFF_BYTES)].contains(&0) {
+    if memchr::memchr(0, &source[..source.len().min(BINARY_SNIFF_BYTES)]).is_some() {
         return skipped("binary".into());
     }
     let mut matches = Vec::new();
