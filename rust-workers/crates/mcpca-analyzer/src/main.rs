@@ -312,11 +312,14 @@ fn main() -> Result<()> {
             check_exists(&path)?;
             let matcher = search::Matcher::Text(search::TextMatcher::new(&pattern, !regex, !ignore_case, word)?);
             let scope = search::Scope { root: &path, base: &path, include: &include, exclude: &exclude, context_lines: 0, max_results: usize::MAX - 1 };
-            let read = |p: &std::path::Path, buf: &mut Vec<u8>| scan::read_regular(p, max_file_size, buf).map_err(|r| r.to_string());
+            let read = |p: &std::path::Path, buf: &mut Vec<u8>| scan::read_listed(p, max_file_size, buf).map_err(|r| r.to_string());
             let found = search::search(&matcher, &scope, &read, &|| false)?;
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             for m in &found.matches {
-                writeln!(out, "{}:{}:{}", m.path, m.line, m.text)?;
+                out.write_all(m.path.as_bytes())?;
+                write!(out, ":{}:", m.line)?;
+                out.write_all(m.text.as_bytes())?;
+                out.write_all(b"\n")?;
             }
             out.flush()?;
             Ok(())

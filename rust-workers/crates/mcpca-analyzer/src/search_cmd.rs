@@ -118,7 +118,7 @@ pub fn search_page(args: &SearchCodeArgs, max_file_bytes: u64, deadline: Option<
         context_lines: args.context_lines,
         max_results,
     };
-    let read = |path: &Path, buf: &mut Vec<u8>| scan::read_regular(path, max_file_bytes, buf).map_err(|r| r.to_string());
+    let read = |path: &Path, buf: &mut Vec<u8>| scan::read_listed(path, max_file_bytes, buf).map_err(|r| r.to_string());
     let stop = || cancelled.load(Ordering::Relaxed) || deadline.is_some_and(|d| Instant::now() >= d);
     let found = search::search(&matcher, &scope, &read, &stop).map_err(|e| match e {
         search::Error::Stopped => bad(ErrorCode::DeadlineExceeded, "deadline exceeded"),

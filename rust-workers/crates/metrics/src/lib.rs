@@ -254,9 +254,21 @@ pub fn analyze_source(lang: Language, source: &[u8]) -> FileMetrics {
 /// [`analyze_source`], also handing back the syntax tree it walked (none without a grammar), so
 /// a caller that inspects the tree further (the `quality` rules) parses the file once.
 pub fn analyze_source_keeping_tree(lang: Language, source: &[u8]) -> (FileMetrics, Option<lang::tree_sitter::Tree>) {
+    analyze(lang, source, None)
+}
+
+/// [`analyze_source`], also handing every node of the syntax tree, in pre-order with its kind
+/// id, to `each` during the metric walk's own pass (a caller that inspects the tree further, the
+/// `quality` rules, walks it once, not twice). `true` when the file had a tree (a grammar).
+pub fn analyze_source_visiting(lang: Language, source: &[u8], each: &mut dyn FnMut(lang::tree_sitter::Node<'_>, u16)) -> (FileMetrics, bool) {
+    let (metrics, tree) = analyze(lang, source, Some(each));
+    (metrics, tree.is_some())
+}
+
+fn analyze(lang: Language, source: &[u8], each: Option<&mut dyn FnMut(lang::tree_sitter::Node<'_>, u16)>) -> (FileMetrics, Option<lang::tree_sitter::Tree>) {
     let counts = count_lines_for(lang, source);
     let mut tree = None;
-    let result = match try_functions(lang, source) {
+    let result = match try_functions(lang, source, each) {
         Ok((found, parsed)) => {
             tree = Some(parsed);
             found
@@ -315,17 +327,17 @@ pub fn has_function_metrics(lang: Language) -> bool {
         || generic::rules(lang).is_some()
 }
 
-fn try_functions(lang: Language, source: &[u8]) -> Result<(walk::WalkResult, lang::tree_sitter::Tree), Error> {
+fn try_functions(lang: Language, source: &[u8], each: Option<&mut dyn FnMut(lang::tree_sitter::Node<'_>, u16)>) -> Result<(walk::WalkResult, lang::tree_sitter::Tree), Error> {
     if !has_function_metrics(lang) {
         return Err(Error::Parse(lang::Error::NoGrammar(lang)));
     }
     let tree = lang::parse(lang, source).map_err(Error::Parse)?;
     let result = match lang {
-        Language::Java => walk::walk(&tree, source, &mut java::Pmd::default()),
-        Language::Python => walk::walk(&tree, source, &mut python::Radon::default()),
-        Language::JavaScript | Language::TypeScript | Language::Tsx => walk::walk(&tree, source, &mut ecmascript::Eslint),
+        Language::Java => walk::walk_also(&tree, source, java::Pmd::default(), each),
+        Language::Python => walk::walk_also(&tree, source, python::Radon::default(), each),
+        Language::JavaScript | Language::TypeScript | Language::Tsx => walk::walk_also(&tree, source, ecmascript::Eslint, each),
         other => match generic::rules(other) {
-            Some(rules) => walk::walk(&tree, source, &mut generic::Generic::new(other, rules)),
+            Some(rules) => walk::walk_also(&tree, source, generic::Generic::new(other, rules), each),
             None => return Err(Error::Parse(lang::Error::NoGrammar(other))),
         },
     };

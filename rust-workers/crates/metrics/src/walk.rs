@@ -105,6 +105,11 @@ const MAX_ERRORS: usize = 50;
 /// Receives the walk's events.
 pub(crate) trait Visitor<'t> {
     fn enter(&mut self, node: Node<'t>, cx: &mut Context<'t>);
+    /// [`Visitor::enter`] with the node's kind id, which the walk has already asked for.
+    #[inline]
+    fn enter_kind(&mut self, node: Node<'t>, _kind_id: u16, cx: &mut Context<'t>) {
+        self.enter(node, cx)
+    }
     /// Called when the walk leaves `node` (after its subtree), before the walk's own stacks pop.
     fn leave(&mut self, _node: Node<'t>, _cx: &mut Context<'t>) {}
     /// Called once after the last node, before the records are finished (class counts, WMC).
@@ -117,6 +122,47 @@ pub(crate) trait Visitor<'t> {
     /// `string`), not operands.
     fn type_keywords(&self) -> &'static [&'static str] {
         &[]
+    }
+}
+
+/// A visitor that also hands every node it enters, with its kind id, to `each` (a caller that
+/// inspects the tree further, the `quality` rules, in the metric walk's own pass).
+pub(crate) struct Also<'f, V> {
+    pub inner: V,
+    pub each: &'f mut dyn FnMut(Node<'_>, u16),
+}
+
+impl<'t, V: Visitor<'t>> Visitor<'t> for Also<'_, V> {
+    fn enter(&mut self, node: Node<'t>, cx: &mut Context<'t>) {
+        self.enter_kind(node, node.kind_id(), cx)
+    }
+    #[inline]
+    fn enter_kind(&mut self, node: Node<'t>, kind_id: u16, cx: &mut Context<'t>) {
+        (self.each)(node, kind_id);
+        self.inner.enter_kind(node, kind_id, cx)
+    }
+    fn leave(&mut self, node: Node<'t>, cx: &mut Context<'t>) {
+        self.inner.leave(node, cx)
+    }
+    fn finish(&mut self, cx: &mut Context<'t>) {
+        self.inner.finish(cx)
+    }
+    fn atoms(&self) -> &'static [&'static str] {
+        self.inner.atoms()
+    }
+    fn type_keywords(&self) -> &'static [&'static str] {
+        self.inner.type_keywords()
+    }
+}
+
+/// [`walk`], with `each` (when given) fed every node the walk enters.
+pub(crate) fn walk_also<'t, V: Visitor<'t>>(tree: &'t Tree, source: &'t [u8], visitor: V, each: Option<&mut dyn FnMut(Node<'_>, u16)>) -> WalkResult {
+    match each {
+        Some(each) => walk(tree, source, &mut Also { inner: visitor, each }),
+        None => {
+            let mut visitor = visitor;
+            walk(tree, source, &mut visitor)
+        }
     }
 }
 
@@ -157,7 +203,7 @@ pub(crate) fn walk<'t, V: Visitor<'t>>(tree: &'t Tree, source: &'t [u8], visitor
             };
             cx.errors.push(SyntaxError { line: node.start_position().row as u32 + 1, message });
         }
-        visitor.enter(node, &mut cx);
+        visitor.enter_kind(node, kind_id, &mut cx);
         cx.token(node, kind_id, missing);
         if cursor.goto_first_child() {
             cx.ancestors.push(node);

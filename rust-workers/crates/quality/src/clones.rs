@@ -20,6 +20,8 @@ use lang::tree_sitter::Node;
 use lang::Language;
 use serde::Serialize;
 
+use crate::kinds;
+
 /// One normalized token: the hash of its normalized text, and its line (1-based).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
@@ -66,18 +68,18 @@ fn fnv(bytes: &[u8]) -> u64 {
     h
 }
 
-fn is_literal(kind: &str) -> bool {
+pub(crate) fn is_literal(kind: &str) -> bool {
     kind.contains("string") || kind.contains("number") || kind.contains("integer") || kind.contains("float")
         || kind.ends_with("literal") || kind == "char" || kind == "text_block" || kind == "heredoc_body"
 }
 
-fn is_identifier(kind: &str) -> bool {
+pub(crate) fn is_identifier(kind: &str) -> bool {
     kind.ends_with("identifier") || matches!(kind, "name" | "constant" | "variable_name" | "word" | "simple_identifier" | "type_identifier")
 }
 
 /// Declarations that only name other code (imports, packages, includes): every file has them and,
 /// once names are abstracted, they all look alike.
-fn is_import(kind: &str) -> bool {
+pub(crate) fn is_import(kind: &str) -> bool {
     matches!(
         kind,
         "import_declaration" | "package_declaration" | "import_statement" | "import_from_statement" | "future_import_statement"
@@ -100,23 +102,24 @@ impl Tokenizer {
         Tokenizer { tokens: Vec::new(), skip_until: 0, id: fnv(b"\x01ID"), lit: fnv(b"\x01LIT") }
     }
 
-    pub(crate) fn visit(&mut self, node: Node<'_>, kind: &str, source: &[u8]) {
+    /// `flags`: the node kind's [`kinds`](crate::kinds) flags.
+    pub(crate) fn visit(&mut self, node: Node<'_>, flags: u16, source: &[u8]) {
         let start = node.start_byte();
         if start < self.skip_until {
             return;
         }
-        if kind.contains("comment") || is_import(kind) {
+        if flags & (kinds::COMMENT | kinds::IMPORT) != 0 {
             self.skip_until = node.end_byte();
             return;
         }
-        let whole = is_literal(kind) && node.is_named();
+        let whole = flags & kinds::LITERAL != 0 && node.is_named();
         if !whole && node.child_count() > 0 {
             return;
         }
         let hash = if whole {
             self.skip_until = node.end_byte();
             self.lit
-        } else if is_identifier(kind) && node.is_named() {
+        } else if flags & kinds::IDENTIFIER != 0 && node.is_named() {
             self.id
         } else {
             let t = &source[node.byte_range()];
@@ -130,9 +133,10 @@ impl Tokenizer {
 }
 
 /// The normalized tokens of a parsed file.
-pub fn tokens(_lang: Language, root: Node<'_>, source: &[u8]) -> Vec<Token> {
+pub fn tokens(lang: Language, root: Node<'_>, source: &[u8]) -> Vec<Token> {
+    let kinds = kinds::of(lang);
     let mut t = Tokenizer::new();
-    crate::preorder(root, |node| t.visit(node, node.kind(), source));
+    crate::preorder(root, |node| t.visit(node, kinds.flags(node.kind_id()), source));
     t.tokens
 }
 

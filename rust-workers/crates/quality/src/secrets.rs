@@ -5,10 +5,10 @@
 
 use std::sync::OnceLock;
 
-use lang::tree_sitter::Node;
 use regex::Regex;
 
-use crate::{line_of, text, Settings, Sink};
+use crate::text::Piece;
+use crate::{Settings, Sink};
 
 /// (provider, pattern)
 const PROVIDERS: &[(&str, &str)] = &[
@@ -30,6 +30,17 @@ fn providers() -> &'static Regex {
     RE.get_or_init(|| {
         let alternation: Vec<String> = PROVIDERS.iter().map(|(_, p)| format!("({p})")).collect();
         Regex::new(&alternation.join("|")).expect("valid")
+    })
+}
+
+/// [`providers`] without its word boundaries: a file without a candidate (nearly every file) costs
+/// one scan on the DFA and the literal prefixes instead of the NFA's scan of every byte; only a
+/// file with one is scanned by [`providers`].
+fn provider_candidates() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        let alternation: Vec<&str> = PROVIDERS.iter().map(|(_, p)| *p).collect();
+        crate::text::without_word_boundaries(&alternation.join("|"))
     })
 }
 
@@ -60,6 +71,9 @@ pub(crate) fn entropy(s: &str) -> f64 {
 /// Provider keys in `text`, at most one per line.
 pub(crate) fn check_lines(text: &str, out: &mut Sink<'_>) -> Vec<u32> {
     let mut lines = Vec::new();
+    if !provider_candidates().is_match(text) {
+        return lines;
+    }
     let (mut line, mut counted_to) = (1u32, 0usize);
     for caps in providers().captures_iter(text) {
         let Some(m) = caps.get(0) else { continue };
@@ -80,16 +94,16 @@ pub(crate) fn check_lines(text: &str, out: &mut Sink<'_>) -> Vec<u32> {
 }
 
 /// Provider keys anywhere, then high-entropy literals assigned to a secret-sounding name.
-pub(crate) fn check(strings: &[Node<'_>], source: &[u8], settings: &Settings<'_>, out: &mut Sink<'_>) {
+pub(crate) fn check(strings: &[Piece], source: &[u8], settings: &Settings<'_>, out: &mut Sink<'_>) {
     let reported = check_lines(&String::from_utf8_lossy(source), out);
     let min_length = settings.thresholds.get("hard-coded-secret", "minLength");
     let min_entropy = settings.thresholds.get("hard-coded-secret", "minEntropy");
     for s in strings {
-        let line = line_of(*s);
+        let line = s.line;
         if reported.contains(&line) {
             continue;
         }
-        let raw = text(*s, source);
+        let raw = s.text(source);
         // prefixes (`r"…"`, `f"…"`, `@"…"`, `b'…'`) and quotes are not part of the value
         let value = raw.trim_start_matches(|c: char| c.is_ascii_alphabetic() || c == '@' || c == '$' || c == '#');
         let value = value.trim_matches(|c| c == '"' || c == '\'' || c == '`' || c == '#');
@@ -99,7 +113,7 @@ pub(crate) fn check(strings: &[Node<'_>], source: &[u8], settings: &Settings<'_>
         if !value.chars().all(|c| c.is_ascii_alphanumeric() || "+/=_-.".contains(c)) || entropy(value) < min_entropy {
             continue;
         }
-        let start = s.start_byte();
+        let start = s.start;
         let line_start = source[..start].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
         let before = String::from_utf8_lossy(&source[line_start..start]);
         if let Some(m) = secret_name().find(&before) {

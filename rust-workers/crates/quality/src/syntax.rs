@@ -35,6 +35,7 @@ impl Syntax {
         }
     }
 
+    /// `node` of kind `kind`, one of those the rules [look at](looks_at).
     pub(crate) fn visit(&self, node: Node<'_>, kind: &str, source: &[u8], out: &mut Sink<'_>) {
         let lang = self.lang;
         if (self.empty_catch || self.catch_all) && is_handler(lang, kind) {
@@ -43,19 +44,25 @@ impl Syntax {
         if self.ternary && is_ternary(lang, kind) {
             nested_ternary(lang, node, out);
         }
-        if self.switch && is_switch(lang, node) && !has_default(lang, node, source) {
+        if self.switch && is_switch(lang, node, kind) && !has_default(lang, node, source) {
             out.add("switch-without-default", line_of(node), line_of(node), "switch without a default branch".into());
         }
         if self.flags && is_parameter(lang, kind) {
             flag_parameter(lang, node, source, out);
         }
-        if self.unreachable && is_statement_list(lang, node) {
+        if self.unreachable && is_statement_list(lang, kind) {
             unreachable_after_jump(lang, node, source, out);
         }
         if self.numbers && is_number(lang, kind) && node.is_named() {
             magic_number(lang, node, source, out);
         }
     }
+}
+
+/// Whether a rule looks at nodes of `kind` in `lang` (any node for which [`Syntax::visit`] can
+/// report): the kinds of handlers, conditionals, switches, parameters, statement lists, numbers.
+pub(crate) fn looks_at(lang: Language, kind: &str) -> bool {
+    is_handler(lang, kind) || is_ternary(lang, kind) || switch_kind(lang, kind) || is_parameter(lang, kind) || is_statement_list(lang, kind) || is_number(lang, kind)
 }
 
 fn is_handler(lang: Language, kind: &str) -> bool {
@@ -189,11 +196,16 @@ fn nested_ternary(lang: Language, node: Node<'_>, out: &mut Sink<'_>) {
     }
 }
 
-fn is_switch(lang: Language, node: Node<'_>) -> bool {
-    let kind = node.kind();
+fn is_switch(lang: Language, node: Node<'_>, kind: &str) -> bool {
+    // a Java switch expression (a value) must be exhaustive: the compiler checks it
+    switch_kind(lang, kind)
+        && (lang != Language::Java
+            || node.parent().map_or(false, |p| matches!(p.kind(), "block" | "switch_block_statement_group" | "labeled_statement" | "program" | "switch_rule")))
+}
+
+fn switch_kind(lang: Language, kind: &str) -> bool {
     match lang {
-        // a switch expression (a value) must be exhaustive: the compiler checks it
-        Language::Java => kind == "switch_expression" && node.parent().map_or(false, |p| matches!(p.kind(), "block" | "switch_block_statement_group" | "labeled_statement" | "program" | "switch_rule")),
+        Language::Java => kind == "switch_expression",
         Language::Go => matches!(kind, "expression_switch_statement" | "type_switch_statement"),
         Language::JavaScript | Language::TypeScript | Language::Tsx | Language::C | Language::Cpp | Language::CSharp | Language::Php => kind == "switch_statement",
         _ => false,
@@ -286,8 +298,7 @@ fn flag_parameter(lang: Language, node: Node<'_>, source: &[u8], out: &mut Sink<
     }
 }
 
-fn is_statement_list(lang: Language, node: Node<'_>) -> bool {
-    let kind = node.kind();
+fn is_statement_list(lang: Language, kind: &str) -> bool {
     match lang {
         Language::Java => matches!(kind, "block" | "switch_block_statement_group"),
         Language::JavaScript | Language::TypeScript | Language::Tsx => matches!(kind, "statement_block" | "switch_case" | "switch_default"),

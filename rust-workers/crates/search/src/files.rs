@@ -65,10 +65,20 @@ pub fn list(root: &Path, include: &[String], exclude: &[String]) -> Result<Liste
         })
     });
     let mut listed = shared.into_inner().unwrap_or_else(|p| p.into_inner());
-    listed.files.sort();
+    listed.files.sort_unstable_by(|a, b| path_order(a, b));
     listed.directories.sort();
     listed.skipped.sort();
     Ok(listed)
+}
+
+/// `Path`'s order (component by component) for the walk's paths, as bytes with `/` below every
+/// other byte: the same order (a name holds no `/` or NUL, and every path starts with the same
+/// root), without splitting both paths into components at every comparison (4% of a search's CPU
+/// time in profiles).
+fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    use std::os::unix::ffi::OsStrExt;
+    let key = |c: &u8| if *c == b'/' { 0 } else { u16::from(*c) + 1 };
+    a.as_os_str().as_bytes().iter().map(key).cmp(b.as_os_str().as_bytes().iter().map(key))
 }
 
 /// What a file that is not a regular file, a directory or a symlink is.
@@ -101,6 +111,15 @@ pub fn display(path: &Path, base: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_sort_as_path_compares_them() {
+        let mut paths: Vec<PathBuf> = ["./a/x", "./a-b/x", "./a.b", "./a b/c", "./a/x/y", "./ab", "./a", "./B", "./\u{e9}", "./a/\u{ff}z"].iter().map(PathBuf::from).collect();
+        let mut expected = paths.clone();
+        expected.sort();
+        paths.sort_unstable_by(|a, b| path_order(a, b));
+        assert_eq!(paths, expected);
+    }
 
     #[test]
     fn globs_include_and_exclude_and_gitignore_is_honoured() {

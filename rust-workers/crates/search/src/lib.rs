@@ -21,6 +21,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 pub mod files;
+mod required;
 pub mod structural;
 pub mod text;
 
@@ -82,7 +83,9 @@ pub type Reader<'a> = &'a (dyn Fn(&Path, &mut Vec<u8>) -> Result<(), String> + S
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Match {
-    pub path: String,
+    /// Shared by a file's matches (one allocation per file, not per match).
+    #[serde(serialize_with = "as_str")]
+    pub path: std::sync::Arc<str>,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
@@ -94,6 +97,10 @@ pub struct Match {
     pub after: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub captures: Vec<Capture>,
+}
+
+fn as_str<S: serde::Serializer>(text: &std::sync::Arc<str>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(text)
 }
 
 /// A structural match's capture: its name, where it starts, its text (at most [`MAX_LINE_BYTES`]).
@@ -153,6 +160,7 @@ pub fn search(matcher: &Matcher, scope: &Scope<'_>, read: Reader<'_>, stop: &(dy
         }
         let wanted = scope.max_results + 1 - found.matches.len().min(scope.max_results);
         let results: Vec<FileResult> = chunk.par_iter().map(|path| search_file(matcher, scope, path, &files::display(path, base), read, wanted)).collect();
+        found.matches.reserve(results.iter().map(|r| if let FileResult::Searched(m) = r { m.len() } else { 0 }).sum());
         for result in results {
             match result {
                 FileResult::NotSearched => {}
@@ -189,20 +197,42 @@ fn search_file(matcher: &Matcher, scope: &Scope<'_>, path: &Path, shown: &str, r
         },
         Matcher::Text(_) => None,
     };
+    SOURCE.with(|buffer| {
+        let mut source = buffer.take();
+        let result = search_source(matcher, scope, path, shown, read, wanted, language, &mut source);
+        if source.capacity() <= KEPT_BUFFER_BYTES {
+            buffer.set(source);
+        }
+        result
+    })
+}
+
+thread_local! {
+    /// The buffer a thread reads its files into, kept from file to file (a fresh one per file
+    /// cost an allocation, and page faults for large files, every time).
+    static SOURCE: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// A thread keeps its read buffer up to this size (a 100 MB file's buffer is let go).
+const KEPT_BUFFER_BYTES: usize = 4 << 20;
+
+#[allow(clippy::too_many_arguments)]
+fn search_source(matcher: &Matcher, scope: &Scope<'_>, path: &Path, shown: &str, read: Reader<'_>, wanted: usize, language: Option<Language>, source: &mut Vec<u8>) -> FileResult {
     let skipped = |reason: String| FileResult::Skipped(Skipped { path: shown.to_string(), reason });
-    let mut source = Vec::new();
-    if let Err(reason) = read(path, &mut source) {
+    if let Err(reason) = read(path, source) {
         return skipped(reason);
     }
-    if source[..source.len().min(BINARY_SNIFF_BYTES)].contains(&0) {
+    let source = &source[..];
+    let path_shown: std::sync::Arc<str> = shown.into();
+    if memchr::memchr(0, &source[..source.len().min(BINARY_SNIFF_BYTES)]).is_some() {
         return skipped("binary".into());
     }
     let mut matches = Vec::new();
     match (matcher, language) {
-        (Matcher::Text(m), _) => m.matching_lines(&source, |hit| {
-            let (before, after) = text::context(&source, hit.start, hit.end, scope.context_lines);
+        (Matcher::Text(m), _) => m.matching_lines(source, |hit| {
+            let (before, after) = text::context(source, hit.start, hit.end, scope.context_lines);
             matches.push(Match {
-                path: shown.to_string(),
+                path: path_shown.clone(),
                 line: hit.line + 1,
                 column: hit.match_start + 1,
                 end_line: hit.line + 1,
@@ -215,11 +245,11 @@ fn search_file(matcher: &Matcher, scope: &Scope<'_>, path: &Path, shown: &str, r
             matches.len() < wanted
         }),
         (Matcher::Structural(m), Some(language)) => {
-            for hit in m.matches(language, &source).into_iter().take(wanted) {
+            for hit in m.matches(language, source).into_iter().take(wanted) {
                 let line_start = memchr::memrchr(b'\n', &source[..hit.start_byte]).map_or(0, |i| i + 1);
                 let line_end = memchr::memchr(b'\n', &source[hit.start_byte..]).map_or(source.len(), |i| hit.start_byte + i);
                 matches.push(Match {
-                    path: shown.to_string(),
+                    path: path_shown.clone(),
                     line: hit.start.0 + 1,
                     column: hit.start.1 + 1,
                     end_line: hit.end.0 + 1,

@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use index::{part_index_name, scan_file};
 
-pub(crate) use classify::{read_regular, read_source, special_kind};
+pub(crate) use classify::{read_listed, read_regular, read_source, special_kind};
 pub use measure::{measure_file, metrics_entry, FileOutcome};
 pub use scanned::{DirectoryResult, FileBody, ScannedFile};
 pub use shared_keys::{unserved_key, unserved_keys, unserved_keys_part, Unserved};
