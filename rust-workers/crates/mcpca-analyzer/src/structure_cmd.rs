@@ -182,8 +182,9 @@ impl GraphMemo {
         }
     }
 
-    /// Snapshots of the graphs held, least recently used first (for tests).
-    pub fn held(&self) -> Vec<String> {
+    /// Snapshots of the graphs held, least recently used first.
+    #[cfg(test)]
+    fn held(&self) -> Vec<String> {
         self.graphs.lock().unwrap_or_else(|p| p.into_inner()).iter().map(|(s, _, _)| s.clone()).collect()
     }
 
@@ -392,4 +393,48 @@ fn cap(picture: Picture, max_nodes: usize, note: String) -> (Picture, String) {
         .filter_map(|e| Some(Edge { from: *new_index.get(&e.from)?, to: *new_index.get(&e.to)?, ..e }))
         .collect();
     (Picture { nodes, edges }, format!("{note}; only the {max_nodes} most connected are drawn"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn graph(nodes: usize, name_bytes: usize) -> Arc<Indexed> {
+        let nodes = (0..nodes)
+            .map(|i| kg::Node { id: format!("n{i}"), kind: "file".into(), name: "x".repeat(name_bytes), path: None, line: None, detail: None })
+            .collect();
+        Arc::new(Indexed::new(KnowledgeGraph { format: kg::FORMAT, nodes, edges: Vec::new(), resolution: Default::default() }))
+    }
+
+    #[test]
+    fn the_memo_keeps_the_most_recently_used_graphs_within_its_count_and_bytes() {
+        let memo = GraphMemo::default();
+        for s in ["a", "b", "c", "d", "e"] {
+            memo.put(s, graph(1, 1));
+        }
+        assert_eq!(memo.held(), ["b", "c", "d", "e"]);
+        assert!(memo.get("b").is_some());
+        assert_eq!(memo.held(), ["c", "d", "e", "b"]);
+        // two graphs of ~60% of the byte bound each: the older one goes
+        let big = MEMO_GRAPH_BYTES * 6 / 10 / 1024;
+        memo.put("big1", graph(big, 1024));
+        memo.put("big2", graph(big, 1024));
+        assert_eq!(memo.held(), ["big2"]);
+        // a graph over the bound alone is answered, never kept
+        memo.put("huge", graph(MEMO_GRAPH_BYTES / 1024 + 1, 1024));
+        assert_eq!(memo.held(), ["big2"]);
+    }
+
+    #[test]
+    fn a_tree_digest_answers_for_its_root_only_while_it_is_the_last_one_seen() {
+        let memo = GraphMemo::default();
+        memo.put("s1", graph(1, 1));
+        memo.remember(Path::new("/t"), "tree:1", "s1");
+        assert_eq!(memo.unchanged(Path::new("/t"), "tree:1").as_deref(), Some("s1"));
+        assert_eq!(memo.unchanged(Path::new("/t"), "tree:2"), None, "another digest is another tree");
+        assert_eq!(memo.unchanged(Path::new("/u"), "tree:1"), None, "another root");
+        assert!(memo.named(Path::new("/t"), "s1").is_some());
+        memo.remember(Path::new("/t"), "tree:2", "s2");
+        assert!(memo.named(Path::new("/t"), "s1").is_none(), "s1 is no longer the tree's last snapshot");
+    }
 }
