@@ -112,7 +112,9 @@ class WarmPathIT {
         Map<String, Object> built = structured(call("build-knowledge-graph", Map.of("path", "graph")));
         assertThat(built).containsEntry("source", "built");
         Map<String, Object> again = structured(call("build-knowledge-graph", Map.of("path", "graph")));
-        assertThat(again).containsEntry("source", "memory").containsEntry("snapshot", built.get("snapshot"));
+        // the pool's other analyzer process may take it: it has the graph on disk, not in its memory
+        assertThat(again).containsEntry("snapshot", built.get("snapshot"));
+        assertThat(again.get("source")).isIn("memory", "disk");
         String snapshot = (String) built.get("snapshot");
         assertThat(functions(snapshot)).containsExactly("f", "g");
 
