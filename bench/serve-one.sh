@@ -1,8 +1,8 @@
 # Sourced by bench scripts (bench/knowledge-graph/run, bench/warm/run): starts a private redis-server and one
 # `./mcpca serve`-like JVM (ingress + workers) with a fresh analyzer disk cache in a new work directory, waits for
 # its health, and stops both on exit. Needs HERE (the repository), TREE (the one root) and NAME (prefix, work dir);
-# sets W (the work directory: serve.log, cache/) and PORT.
-JAR="$HERE/app/target/mcpca-exec.jar"
+# sets W (the work directory: serve.log, cache/) and PORT. MCPCA_JAR and MCPCA_ANALYZER pick another build (a before/after run).
+JAR="${MCPCA_JAR:-$HERE/app/target/mcpca-exec.jar}"
 ANALYZER="${MCPCA_ANALYZER:-$HERE/rust-workers/target/release/mcpca-analyzer}"
 W="$(mktemp -d "/tmp/bench-$NAME.XXXXXX")"
 PIDS=()
