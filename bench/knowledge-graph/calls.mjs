@@ -1,7 +1,7 @@
 // MCP tools/calls over Streamable HTTP (bench/shards/mcp.mjs): initialize once, then one call of BUILD_ARGS
 // to build-knowledge-graph (printed with its wall time) and a second one, then N calls of query-knowledge-graph
 // with QUERY_ARGS on the same session, one at a time, and N more with the build's `snapshot` added; prints each
-// series' p50, p90, p99, min and max in ms as JSON.
+// series' p50, p90, p99, min and max in ms as JSON; then N pings through an analyzer (the pipeline's floor).
 // Usage: node calls.mjs URL N BUILD_ARGS_JSON QUERY_ARGS_JSON
 import { connect } from '../shards/mcp.mjs';
 
@@ -30,3 +30,9 @@ async function latencies(args) {
 console.log(JSON.stringify({ byPath: await latencies(JSON.parse(queryJson)) }));
 // ... and naming the snapshot build-knowledge-graph answered (no look at the tree)
 console.log(JSON.stringify({ bySnapshot: await latencies({ ...JSON.parse(queryJson), snapshot: build.content.snapshot }) }));
+// the pipeline's floor in the same run: a ping through an analyzer of the same pool's worker
+const pings = [];
+for (let i = 0; i < Number(n); i++) pings.push((await call('ping', { via: 'analyzer' })).ms);
+pings.sort((a, b) => a - b);
+console.log(JSON.stringify({ pingViaAnalyzer: { p50: pings[Math.floor(pings.length / 2)].toFixed(1),
+  min: pings[0].toFixed(1) } }));

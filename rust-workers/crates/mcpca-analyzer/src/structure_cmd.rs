@@ -11,8 +11,13 @@
 //! memory (the last [`MEMO_GRAPHS`] graphs), in the on-disk cache, and through the worker in
 //! Redis (the `sharedCache` exchange, one key `kg<format>:<build>:<snapshot>`); only when all miss is it
 //! built, then kept in all three. So an unchanged tree is never rebuilt. To answer a query
-//! without reading the tree, each root's last listing (path, size, mtime, inode of every file)
-//! is remembered with its snapshot: an identical listing is the same snapshot.
+//! without reading the tree, each root's last tree digest is remembered with its snapshot: the
+//! worker's digest of every file's stat signature (`treeDigest`, decision 034, the one test of
+//! "tree unchanged" that the result cache uses too); an equal digest is the same snapshot. Without
+//! a digest (the CLI) the tree is read and hashed, which is always right.
+//!
+//! The memory is bounded twice: at most [`MEMO_GRAPHS`] graphs and [`MEMO_GRAPH_BYTES`] of them
+//! by an estimate of their size, the least recently used dropped first.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -34,6 +39,11 @@ const STRUCTURE_FORMAT: &str = "structure-1";
 /// four graphs of a 100k-line tree are tens of MB.
 pub const MEMO_GRAPHS: usize = 4;
 
+/// The memo's bound by estimated bytes ([`approx_bytes`]): a quarter of the analyzer's default
+/// 2 GiB address space (`--memory-limit-mb`), so graphs never starve the parses. A graph larger
+/// than this alone is answered but not kept.
+pub const MEMO_GRAPH_BYTES: usize = 512 * 1024 * 1024;
+
 /// Graphs larger than this are not offered to the shared store: the default of the worker's
 /// `mcpca.cache.knowledge-graph-max-bytes` (decision 023), so a graph Redis would refuse never
 /// crosses the worker's pipe.
@@ -45,22 +55,6 @@ pub struct Gathered {
     pub files: Vec<SourceFile>,
     /// Hex BLAKE3 of the graph format and every listed file's path and content hash.
     pub snapshot: String,
-    pub listing: Listing,
-}
-
-/// Stat signatures of every listed file: (path, size, mtime ns, inode).
-pub type Listing = Vec<(PathBuf, u64, i128, u64)>;
-
-fn listing_of(root: &Path) -> Listing {
-    use std::os::unix::fs::MetadataExt;
-    let mut skipped = Vec::new();
-    crate::scan::list_files(root, &mut skipped)
-        .into_iter()
-        .filter_map(|p| {
-            let m = std::fs::symlink_metadata(&p).ok()?;
-            Some((p, m.len(), m.mtime() as i128 * 1_000_000_000 + m.mtime_nsec() as i128, m.ino()))
-        })
-        .collect()
 }
 
 enum Read {
@@ -96,7 +90,6 @@ fn read_one(path: &Path, shown: &str, options: &SymbolOptions<'_>) -> Read {
 /// Reads and outlines the tree under `root` (see the module docs).
 pub fn gather(root: &Path, relative_to: Option<&Path>, options: &SymbolOptions<'_>) -> Result<Gathered, DeadlineExceeded> {
     let expired = || options.expired();
-    let listing = listing_of(root);
     let walked = crate::scan::walk(root, relative_to, &|_, _, _| {}, |path, shown| if expired() { None } else { Some(read_one(path, shown, options)) });
     if expired() || walked.outcomes.iter().any(Option::is_none) {
         return Err(DeadlineExceeded);
@@ -116,7 +109,7 @@ pub fn gather(root: &Path, relative_to: Option<&Path>, options: &SymbolOptions<'
             Read::Skipped => {} // unreadable, special or too large: in no snapshot, like a file that is not there
         }
     }
-    Ok(Gathered { root: crate::scan::shown_root(root, relative_to), files, snapshot: digest.finalize().to_hex().to_string(), listing })
+    Ok(Gathered { root: crate::scan::shown_root(root, relative_to), files, snapshot: digest.finalize().to_hex().to_string() })
 }
 
 /// The shown path of a path `deps` reports relative to the analysed root.
@@ -148,51 +141,76 @@ pub fn imports(root: &Path, root_shown: &str, options: &SymbolOptions<'_>) -> Re
     Ok((tree, out))
 }
 
-/// Built graphs by snapshot, and each root's last listing with its snapshot.
+/// What a graph costs in memory, roughly: its strings, and per node and edge the structs, the
+/// id index and the adjacency lists of [`Indexed`].
+pub fn approx_bytes(graph: &KnowledgeGraph) -> usize {
+    let strings: usize = graph
+        .nodes
+        .iter()
+        .map(|n| 2 * n.id.len() + n.kind.len() + n.name.len() + n.path.as_ref().map_or(0, String::len) + n.detail.as_ref().map_or(0, String::len))
+        .sum();
+    strings + graph.nodes.len() * 240 + graph.edges.iter().map(|e| 48 + e.kind.len()).sum::<usize>()
+}
+
+/// Built graphs by snapshot (least recently used first, with their estimated bytes), and each
+/// root's last tree digest with its snapshot.
 #[derive(Default)]
 pub struct GraphMemo {
-    graphs: Mutex<Vec<(String, Arc<Indexed>)>>,
-    listings: Mutex<HashMap<PathBuf, (Listing, String)>>,
+    graphs: Mutex<Vec<(String, Arc<Indexed>, usize)>>,
+    digests: Mutex<HashMap<PathBuf, (String, String)>>,
 }
 
 impl GraphMemo {
     fn get(&self, snapshot: &str) -> Option<Arc<Indexed>> {
         let mut graphs = self.graphs.lock().unwrap_or_else(|p| p.into_inner());
-        let at = graphs.iter().position(|(s, _)| s == snapshot)?;
+        let at = graphs.iter().position(|(s, _, _)| s == snapshot)?;
         let entry = graphs.remove(at);
         graphs.push(entry.clone());
         Some(entry.1)
     }
 
     fn put(&self, snapshot: &str, graph: Arc<Indexed>) {
+        let bytes = approx_bytes(&graph.graph);
         let mut graphs = self.graphs.lock().unwrap_or_else(|p| p.into_inner());
-        graphs.retain(|(s, _)| s != snapshot);
-        graphs.push((snapshot.to_string(), graph));
-        while graphs.len() > MEMO_GRAPHS {
+        graphs.retain(|(s, _, _)| s != snapshot);
+        if bytes > MEMO_GRAPH_BYTES {
+            return;
+        }
+        graphs.push((snapshot.to_string(), graph, bytes));
+        while graphs.len() > MEMO_GRAPHS || graphs.iter().map(|(_, _, b)| b).sum::<usize>() > MEMO_GRAPH_BYTES {
             graphs.remove(0);
         }
+    }
+
+    /// Snapshots of the graphs held, least recently used first.
+    #[cfg(test)]
+    fn held(&self) -> Vec<String> {
+        self.graphs.lock().unwrap_or_else(|p| p.into_inner()).iter().map(|(s, _, _)| s.clone()).collect()
     }
 
     /// `snapshot` if it is the last one taken of `root` and its graph is in memory: a caller that
     /// names the snapshot `build-knowledge-graph` answered gets that graph without a walk of the tree.
     fn named(&self, root: &Path, snapshot: &str) -> Option<Arc<Indexed>> {
-        let known = self.listings.lock().unwrap_or_else(|p| p.into_inner()).get(root).map(|(_, s)| s == snapshot).unwrap_or(false);
+        let known = self.digests.lock().unwrap_or_else(|p| p.into_inner()).get(root).map(|(_, s)| s == snapshot).unwrap_or(false);
         if known { self.get(snapshot) } else { None }
     }
 
-    /// The snapshot of `root` if its listing is what it was when that snapshot was taken.
-    fn unchanged(&self, root: &Path) -> Option<String> {
-        let listings = self.listings.lock().unwrap_or_else(|p| p.into_inner());
-        let (listing, snapshot) = listings.get(root)?;
-        (*listing == listing_of(root)).then(|| snapshot.clone())
+    /// The snapshot of `root` if its tree digest is the one that snapshot was taken with.
+    fn unchanged(&self, root: &Path, tree_digest: &str) -> Option<String> {
+        let digests = self.digests.lock().unwrap_or_else(|p| p.into_inner());
+        let (digest, snapshot) = digests.get(root)?;
+        (digest == tree_digest).then(|| snapshot.clone())
     }
 
-    fn remember(&self, root: &Path, listing: Listing, snapshot: &str) {
-        let mut listings = self.listings.lock().unwrap_or_else(|p| p.into_inner());
-        if listings.len() >= 64 {
-            listings.clear(); // a bound, not a policy: 64 roots at once is far past a worker's use
+    /// Remembers that `root` with `tree_digest` (taken before the tree was read) is `snapshot`. A tree
+    /// changed between the digest and the read is remembered under a digest it will never have again
+    /// (ctime only moves on), so no later call is answered from it.
+    fn remember(&self, root: &Path, tree_digest: &str, snapshot: &str) {
+        let mut digests = self.digests.lock().unwrap_or_else(|p| p.into_inner());
+        if digests.len() >= 64 {
+            digests.clear(); // a bound, not a policy: 64 roots at once is far past a worker's use
         }
-        listings.insert(root.to_path_buf(), (listing, snapshot.to_string()));
+        digests.insert(root.to_path_buf(), (tree_digest.to_string(), snapshot.to_string()));
     }
 }
 
@@ -219,29 +237,40 @@ pub fn shared_key(options: &SymbolOptions<'_>, snapshot: &str) -> String {
     format!("kg{}:{}:{snapshot}", kg::FORMAT, options.cache.map(|c| c.version()).unwrap_or("uncached"))
 }
 
+/// Which graph a request wants: the tree's current one, known unchanged by the worker's
+/// `tree_digest` when it has one, or `snapshot` (what `build-knowledge-graph` answered) while
+/// this process holds it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Wanted<'a> {
+    pub tree_digest: Option<&'a str>,
+    pub snapshot: Option<&'a str>,
+}
+
 /// The knowledge graph of `root` (see the module docs), its snapshot, root and where it came from.
-/// With `snapshot` (what `build-knowledge-graph` answered), the graph of that snapshot if this
-/// process has it in memory, without looking at the tree; otherwise the tree's current graph.
+/// With `wanted.snapshot`, the graph of that snapshot if this process has it in memory, without
+/// looking at the tree; otherwise the tree's current graph.
 pub fn graph_of(
     root: &Path,
     relative_to: Option<&Path>,
     options: &SymbolOptions<'_>,
     memo: &GraphMemo,
     shared: Option<&dyn SharedGraphs>,
-    snapshot: Option<&str>,
+    wanted: Wanted<'_>,
 ) -> Result<(Arc<Indexed>, String, String, Source), DeadlineExceeded> {
     let root_shown = crate::scan::shown_root(root, relative_to);
-    if let Some(g) = snapshot.and_then(|s| memo.named(root, s)) {
-        return Ok((g, snapshot.unwrap_or_default().to_string(), root_shown, Source::Memory));
+    if let Some(g) = wanted.snapshot.and_then(|s| memo.named(root, s)) {
+        return Ok((g, wanted.snapshot.unwrap_or_default().to_string(), root_shown, Source::Memory));
     }
-    if let Some(snapshot) = memo.unchanged(root) {
+    if let Some(snapshot) = wanted.tree_digest.and_then(|d| memo.unchanged(root, d)) {
         if let Some(g) = memo.get(&snapshot) {
             return Ok((g, snapshot, root_shown, Source::Memory));
         }
     }
     let tree = gather(root, relative_to, options)?;
     let snapshot = tree.snapshot.clone();
-    memo.remember(root, tree.listing.clone(), &snapshot);
+    if let Some(digest) = wanted.tree_digest {
+        memo.remember(root, digest, &snapshot);
+    }
     if let Some(g) = memo.get(&snapshot) {
         return Ok((g, snapshot, tree.root, Source::Memory));
     }
@@ -364,4 +393,48 @@ fn cap(picture: Picture, max_nodes: usize, note: String) -> (Picture, String) {
         .filter_map(|e| Some(Edge { from: *new_index.get(&e.from)?, to: *new_index.get(&e.to)?, ..e }))
         .collect();
     (Picture { nodes, edges }, format!("{note}; only the {max_nodes} most connected are drawn"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn graph(nodes: usize, name_bytes: usize) -> Arc<Indexed> {
+        let nodes = (0..nodes)
+            .map(|i| kg::Node { id: format!("n{i}"), kind: "file".into(), name: "x".repeat(name_bytes), path: None, line: None, detail: None })
+            .collect();
+        Arc::new(Indexed::new(KnowledgeGraph { format: kg::FORMAT, nodes, edges: Vec::new(), resolution: Default::default() }))
+    }
+
+    #[test]
+    fn the_memo_keeps_the_most_recently_used_graphs_within_its_count_and_bytes() {
+        let memo = GraphMemo::default();
+        for s in ["a", "b", "c", "d", "e"] {
+            memo.put(s, graph(1, 1));
+        }
+        assert_eq!(memo.held(), ["b", "c", "d", "e"]);
+        assert!(memo.get("b").is_some());
+        assert_eq!(memo.held(), ["c", "d", "e", "b"]);
+        // two graphs of ~60% of the byte bound each: the older one goes
+        let big = MEMO_GRAPH_BYTES * 6 / 10 / 1024;
+        memo.put("big1", graph(big, 1024));
+        memo.put("big2", graph(big, 1024));
+        assert_eq!(memo.held(), ["big2"]);
+        // a graph over the bound alone is answered, never kept
+        memo.put("huge", graph(MEMO_GRAPH_BYTES / 1024 + 1, 1024));
+        assert_eq!(memo.held(), ["big2"]);
+    }
+
+    #[test]
+    fn a_tree_digest_answers_for_its_root_only_while_it_is_the_last_one_seen() {
+        let memo = GraphMemo::default();
+        memo.put("s1", graph(1, 1));
+        memo.remember(Path::new("/t"), "tree:1", "s1");
+        assert_eq!(memo.unchanged(Path::new("/t"), "tree:1").as_deref(), Some("s1"));
+        assert_eq!(memo.unchanged(Path::new("/t"), "tree:2"), None, "another digest is another tree");
+        assert_eq!(memo.unchanged(Path::new("/u"), "tree:1"), None, "another root");
+        assert!(memo.named(Path::new("/t"), "s1").is_some());
+        memo.remember(Path::new("/t"), "tree:2", "s2");
+        assert!(memo.named(Path::new("/t"), "s1").is_none(), "s1 is no longer the tree's last snapshot");
+    }
 }

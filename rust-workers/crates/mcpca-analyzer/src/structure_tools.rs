@@ -24,7 +24,7 @@ use structure::kg::{Indexed, Node, Resolution};
 use structure::query::{self, Query};
 
 use crate::paging::PageRequest;
-use crate::structure_cmd::{self, GraphMemo, SharedGraphs, Source};
+use crate::structure_cmd::{self, GraphMemo, SharedGraphs, Source, Wanted};
 use crate::symbols_cmd::SymbolOptions;
 
 type ToolResult = Result<Box<RawValue>, Response>;
@@ -148,7 +148,7 @@ pub fn build_knowledge_graph(request: &Request, options: &SymbolOptions<'_>, mem
     let args: BuildKnowledgeGraphArgs = protocol::decode_args(request)?;
     directory(id, &args.path)?;
     let (graph, snapshot, root, source) =
-        structure_cmd::graph_of(Path::new(&args.path), args.relative_to.as_deref().map(Path::new), options, memo, shared, None).map_err(|_| deadline(id))?;
+        structure_cmd::graph_of(Path::new(&args.path), args.relative_to.as_deref().map(Path::new), options, memo, shared, Wanted { tree_digest: args.tree_digest.as_deref(), snapshot: None }).map_err(|_| deadline(id))?;
     let (nodes_by_kind, edges_by_kind) = graph.counts();
     to_json(
         id,
@@ -212,6 +212,10 @@ fn edges_out<'g>(graph: &'g Indexed, edges: impl Iterator<Item = u32>) -> Vec<Ed
         .collect()
 }
 
+fn wanted(args: &KnowledgeGraphArgs) -> Wanted<'_> {
+    Wanted { tree_digest: args.tree_digest.as_deref(), snapshot: args.snapshot.as_deref() }
+}
+
 pub fn query_knowledge_graph(request: &Request, options: &SymbolOptions<'_>, memo: &GraphMemo, shared: Option<&dyn SharedGraphs>) -> ToolResult {
     let id = request.id.as_str();
     let args: KnowledgeGraphArgs = protocol::decode_args(request)?;
@@ -223,7 +227,7 @@ pub fn query_knowledge_graph(request: &Request, options: &SymbolOptions<'_>, mem
     let page = PageRequest::of(id, Some(limit), args.cursor.as_deref(), DEFAULT_QUERY_PAGE)?;
     directory(id, &args.path)?;
     let (graph, snapshot, root, _) =
-        structure_cmd::graph_of(Path::new(&args.path), args.relative_to.as_deref().map(Path::new), options, memo, shared, args.snapshot.as_deref()).map_err(|_| deadline(id))?;
+        structure_cmd::graph_of(Path::new(&args.path), args.relative_to.as_deref().map(Path::new), options, memo, shared, wanted(&args)).map_err(|_| deadline(id))?;
     let answer = query::run(&graph, &query_of(&args, &op)).map_err(|e| structure_error(id, e))?;
     let total = answer.nodes.len();
     let end = (page.offset + page.limit).min(total);
@@ -266,7 +270,7 @@ pub fn export_knowledge_graph(request: &Request, options: &SymbolOptions<'_>, me
     let max = max_nodes(id, args.max_nodes, DEFAULT_EXPORT_NODES, MAX_EXPORT_NODES)?;
     directory(id, &args.path)?;
     let (graph, snapshot, root, _) =
-        structure_cmd::graph_of(Path::new(&args.path), args.relative_to.as_deref().map(Path::new), options, memo, shared, args.snapshot.as_deref()).map_err(|_| deadline(id))?;
+        structure_cmd::graph_of(Path::new(&args.path), args.relative_to.as_deref().map(Path::new), options, memo, shared, wanted(&args)).map_err(|_| deadline(id))?;
     let mut nodes: Vec<u32> = if let Some(node) = &args.node {
         let mut q = query_of(&args, "neighbors");
         q.direction = Some(args.direction.clone().unwrap_or_else(|| "both".into()));

@@ -582,6 +582,9 @@ pub struct BuildKnowledgeGraphArgs {
     pub path: String,
     #[serde(default)]
     pub relative_to: Option<String>,
+    /// The worker's digest of the tree's stat signatures (decision 034): equal digests, unchanged tree.
+    #[serde(default)]
+    pub tree_digest: Option<String>,
 }
 
 /// `query-knowledge-graph` and `export-knowledge-graph` arguments (the query form is in the
@@ -592,6 +595,9 @@ pub struct KnowledgeGraphArgs {
     pub path: String,
     #[serde(default)]
     pub relative_to: Option<String>,
+    /// As [`BuildKnowledgeGraphArgs::tree_digest`].
+    #[serde(default)]
+    pub tree_digest: Option<String>,
     #[serde(default)]
     pub op: Option<String>,
     #[serde(default)]

@@ -7,16 +7,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,20 +23,16 @@ import java.util.Optional;
  *   <li>Arguments are normalized by serializing them as JSON with map keys sorted, so argument order
  *       does not matter. Inline {@code content} is part of the arguments, so it is hashed too.</li>
  *   <li>A file input is hashed by its bytes: exact, and cheap for one source file.</li>
- *   <li>A directory input is hashed by the sorted list of {@code (relative path, size, mtime)} of every
- *       regular file under it (symlinks are not followed; {@code .git} is skipped: the analyzer never reads
- *       it and it changes on every fetch). Reading every byte of a 10,000-file tree on each lookup would
- *       cost as much as a good part of the analysis it is meant to save; a stat per file costs
- *       milliseconds. The trade-off: an edit that keeps a file's size and lands within the file system's
- *       mtime resolution (nanoseconds on ext4/xfs, 2 s on FAT) is not seen until the result's TTL runs
- *       out; a {@code touch} without change only costs a miss.</li>
+ *   <li>A directory input is keyed by its {@link TreeDigest}: the stat signatures of every file under it and of
+ *       the ignore files that decide what the analyzer lists (decision 034). Reading every byte of a 10,000-file
+ *       tree on each lookup would cost as much as a good part of the analysis it is meant to save.</li>
  * </ul>
  * The input's resolved absolute path is part of the key too, since results name paths relative to the root.
  */
 public final class ResultDigest {
 
     /** Bumped when the key layout changes, so old entries are never read with a new meaning. */
-    static final int LAYOUT = 1;
+    static final int LAYOUT = 2;
 
     /**
      * A file larger than this is not hashed, so its answer is not cached: the analyzer refuses files over its
@@ -84,7 +75,7 @@ public final class ResultDigest {
         return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
     }
 
-    /** File: SHA-256 of the bytes; directory: SHA-256 of the sorted (path, size, mtime) listing. */
+    /** File: SHA-256 of the bytes; directory: its {@link TreeDigest}. */
     static String contentHash(Path path) {
         try {
             if (Files.isRegularFile(path)) {
@@ -102,33 +93,7 @@ public final class ResultDigest {
                 return "file:" + HexFormat.of().formatHex(sha.digest());
             }
             if (Files.isDirectory(path)) {
-                List<String> listing = new ArrayList<>();
-                Files.walkFileTree(path, new SimpleFileVisitor<>() {
-                    @Override
-                    public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                        return dir.getFileName() != null && dir.getFileName().toString().equals(".git")
-                                ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                        if (attrs.isRegularFile()) {
-                            listing.add(path.relativize(file) + "\u0000" + attrs.size() + "\u0000"
-                                    + attrs.lastModifiedTime().toInstant());
-                        }
-                        return FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public FileVisitResult visitFileFailed(Path file, IOException e) {
-                        listing.add(path.relativize(file) + "\u0000unreadable");
-                        return FileVisitResult.CONTINUE;
-                    }
-                });
-                listing.sort(null);
-                MessageDigest sha = sha256();
-                listing.forEach(line -> update(sha, line));
-                return "dir:" + HexFormat.of().formatHex(sha.digest());
+                return TreeDigest.of(path);
             }
             return "missing";
         } catch (IOException e) {
@@ -136,7 +101,7 @@ public final class ResultDigest {
         }
     }
 
-    private static void update(MessageDigest sha, String part) {
+    static void update(MessageDigest sha, String part) {
         byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
         // length-prefixed, so ("ab","c") and ("a","bc") never collide
         sha.update(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
@@ -144,7 +109,7 @@ public final class ResultDigest {
         sha.update(bytes);
     }
 
-    private static MessageDigest sha256() {
+    static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -12,6 +12,7 @@ import io.mcpca.shared.tools.ToolDescriptor;
 import io.mcpca.shared.wire.JsonBytes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * its version, an operator) calls {@link #invalidate}: it deletes L2 and publishes the digest on
  * {@code mcpca:events:invalidate}, and every process's {@link CacheInvalidations} drops its L1 copy.
  * Redis errors are misses: the cache never fails a call. Counters: {@code mcpca.cache.lookups}
- * tagged {@code level=l1|l2} and {@code outcome=hit|miss}.
+ * tagged {@code level=l1|l2} and {@code outcome=hit|miss}; timer {@code mcpca.cache.key} (the time to key a call).
  */
 public final class TieredResultCache implements ResultCache, AutoCloseable {
 
@@ -51,6 +52,7 @@ public final class TieredResultCache implements ResultCache, AutoCloseable {
     private final Counter l1Misses;
     private final Counter l2Hits;
     private final Counter l2Misses;
+    private final Timer keying;
 
     /**
      * @param cachedTools  tools whose results are cached (deterministic ones; not ping)
@@ -77,6 +79,9 @@ public final class TieredResultCache implements ResultCache, AutoCloseable {
         this.l1Misses = counter(meters, "l1", "miss");
         this.l2Hits = counter(meters, "l2", "hit");
         this.l2Misses = counter(meters, "l2", "miss");
+        this.keying = Timer.builder("mcpca.cache.key")
+                .description("Time to key a cacheable call: for a directory, its tree digest (decision 034)")
+                .register(meters);
     }
 
     @Override
@@ -85,7 +90,8 @@ public final class TieredResultCache implements ResultCache, AutoCloseable {
             return Optional.empty();
         }
         try {
-            return Optional.of(digests.of(tool.name(), tool.version() + "+" + analyzerBuild, arguments, input));
+            return Optional.of(keying.record(() -> digests.of(tool.name(), tool.version() + "+" + analyzerBuild,
+                    arguments, input)));
         } catch (RuntimeException e) {
             log.debug("no cache key for {} ({}); running it", tool.name(), e.getMessage());
             return Optional.empty();

@@ -13,7 +13,8 @@ public class ResultCacheProperties {
     private boolean enabled = true;
 
     /** Tools whose results are cached: deterministic ones only (ping reports pids and times). */
-    private List<String> tools = new ArrayList<>(List.of("calculate-metrics", "analyze-metrics", "analyze-repository"));
+    private List<String> tools = new ArrayList<>(List.of("calculate-metrics", "analyze-metrics", "analyze-repository",
+            "analyze-dependencies", "analyze-quality"));
 
     /**
      * Lifetime of a result in Redis and in process. An hour keeps an agent's working set warm through

@@ -4,6 +4,7 @@ import io.mcpca.shared.paths.PathGuard;
 import io.mcpca.shared.paths.PathRejectedException;
 import io.mcpca.shared.tools.ToolDescriptor;
 import io.mcpca.shared.wire.ErrorCode;
+import io.mcpca.workers.cache.TreeDigest;
 import io.mcpca.workers.checkout.CheckoutCache;
 import io.mcpca.workers.checkout.CheckoutException;
 import io.mcpca.workers.checkout.RepositoryCheckouts;
@@ -44,6 +45,14 @@ final class CallInputs {
     /** The history tools: a {@code path} in a work tree under a root, or a repository by {@code url} and {@code ref}. */
     static final java.util.Set<String> HISTORY_TOOLS = java.util.Set.of("analyze-history", "hotspots",
             "socio-technical-analysis", "change-coupling", "evolution-pathway");
+    /**
+     * The knowledge-graph tools: the analyzer keeps graphs in memory and answers from them while the tree's
+     * {@link TreeDigest} (argument {@code treeDigest}, set here and only here) is the one the graph was built with.
+     * A call naming a {@code snapshot} gets none: it asks for that graph, not for the tree's (decision 023).
+     */
+    static final java.util.Set<String> GRAPH_TOOLS = java.util.Set.of("build-knowledge-graph", "query-knowledge-graph",
+            "export-knowledge-graph");
+    static final String TREE_DIGEST = "treeDigest";
     /** {@code analyze-quality}'s further trees: paths, confined like the path argument. */
     static final String COMPARE_PATHS = "comparePaths";
 
@@ -109,10 +118,21 @@ final class CallInputs {
             args.put(pathArgument, real.toString());
             args.put("relativeTo", paths.rootOf(real).toString());
         }
-        if (tool.name().equals(ANALYZE_QUALITY) && args.containsKey(COMPARE_PATHS)) {
+        args.remove(TREE_DIGEST); // never a client's word for it
+        if (GRAPH_TOOLS.contains(tool.name()) && !args.containsKey("snapshot") && input.isPresent()
+                && java.nio.file.Files.isDirectory(input.get())) {
+            try {
+                args.put(TREE_DIGEST, TreeDigest.of(input.get()));
+            } catch (java.io.UncheckedIOException e) {
+                // no digest: the analyzer reads and hashes the tree, which is always right
+            }
+        }
+        // compared trees are inputs the key does not digest: such an answer is never cached (decision 034)
+        boolean compares = tool.name().equals(ANALYZE_QUALITY) && args.containsKey(COMPARE_PATHS);
+        if (compares) {
             confineComparedTrees(args);
         }
-        return new Prepared(tool.name(), args, input, arguments, Optional.empty(), Optional.empty(), true);
+        return new Prepared(tool.name(), args, input, arguments, Optional.empty(), Optional.empty(), !compares);
     }
 
     /**
