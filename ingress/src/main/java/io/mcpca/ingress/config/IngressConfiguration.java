@@ -194,7 +194,7 @@ public class IngressConfiguration {
         StatefulRedisConnection<byte[], byte[]> blocking = redis.bytes();
         ReplyRouter router = new ReplyRouter(blocking, entries, replyStream);
         RequestSubmitter submitter = new RequestSubmitter(shared.sync(), Optional.of(shared.async()), entries, keys,
-                common.getPartitions(), common.getRequestStreamMaxLen());
+                common.getPartitions(), common.getRequestStreamMaxLen(), common.getRedis().replicaWait());
         return new IngressRuntime(id, replyStream, router, submitter, shared, blocking);
     }
 

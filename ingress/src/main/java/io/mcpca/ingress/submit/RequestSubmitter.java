@@ -1,10 +1,11 @@
 package io.mcpca.ingress.submit;
 
 import io.lettuce.core.XAddArgs;
-import io.lettuce.core.api.async.RedisStreamAsyncCommands;
-import io.lettuce.core.api.sync.RedisStreamCommands;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.redis.ReplicaWait;
 import io.mcpca.shared.wire.ToolRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -12,26 +13,36 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Appends a call to the request stream of its pool, on the partition of its session. Once
- * {@link #submit} returns, the call is in Redis and will be answered (at-least-once execution).
+ * {@link #submit} returns, the call is in Redis and will be answered (at-least-once execution); with
+ * {@code mcpca.redis.wait-replicas} set, it is on that many replicas too ({@link ReplicaWait}), or the submit fails
+ * with a {@link ReplicaWait.NotReplicatedException} (the entry is on the master and may still run; its answer then
+ * finds nobody waiting and is dropped).
  */
 public final class RequestSubmitter {
 
-    private final RedisStreamCommands<byte[], byte[]> redis;
-    private final Optional<RedisStreamAsyncCommands<byte[], byte[]>> async;
+    private final RedisCommands<byte[], byte[]> redis;
+    private final Optional<RedisAsyncCommands<byte[], byte[]>> async;
     private final StreamEntries entries;
     private final Keys keys;
     private final int partitions;
     private final XAddArgs trim;
+    private final ReplicaWait durability;
 
-    public RequestSubmitter(RedisStreamCommands<byte[], byte[]> redis, StreamEntries entries, Keys keys,
+    public RequestSubmitter(RedisCommands<byte[], byte[]> redis, StreamEntries entries, Keys keys,
                             int partitions, long maxLen) {
         this(redis, Optional.empty(), entries, keys, partitions, maxLen);
     }
 
     /** @param async the same connection's async commands, for {@link #submitAsync} */
-    public RequestSubmitter(RedisStreamCommands<byte[], byte[]> redis,
-                            Optional<RedisStreamAsyncCommands<byte[], byte[]>> async, StreamEntries entries, Keys keys,
-                            int partitions, long maxLen) {
+    public RequestSubmitter(RedisCommands<byte[], byte[]> redis, Optional<RedisAsyncCommands<byte[], byte[]>> async,
+                            StreamEntries entries, Keys keys, int partitions, long maxLen) {
+        this(redis, async, entries, keys, partitions, maxLen, ReplicaWait.NONE);
+    }
+
+    /** @param durability replicas that must confirm each appended call before it counts as submitted */
+    public RequestSubmitter(RedisCommands<byte[], byte[]> redis, Optional<RedisAsyncCommands<byte[], byte[]>> async,
+                            StreamEntries entries, Keys keys, int partitions, long maxLen, ReplicaWait durability) {
+        this.durability = durability;
         this.redis = redis;
         this.async = async;
         this.entries = entries;
@@ -42,7 +53,9 @@ public final class RequestSubmitter {
 
     /** @return the stream entry id */
     public String submit(String pool, ToolRequest request) {
-        return redis.xadd(streamOf(pool, request), trim, entries.encode(request));
+        String id = redis.xadd(streamOf(pool, request), trim, entries.encode(request));
+        durability.confirm(redis, "call " + request.requestId());
+        return id;
     }
 
     /**
@@ -51,9 +64,15 @@ public final class RequestSubmitter {
      * The call is in Redis once the stage completes.
      */
     public CompletionStage<String> submitAsync(String pool, ToolRequest request) {
-        RedisStreamAsyncCommands<byte[], byte[]> commands = async.orElseThrow(
+        RedisAsyncCommands<byte[], byte[]> commands = async.orElseThrow(
                 () -> new IllegalStateException("this submitter was built without async commands"));
-        return commands.xadd(streamOf(pool, request), trim, entries.encode(request));
+        CompletionStage<String> appended = commands.xadd(streamOf(pool, request), trim, entries.encode(request));
+        if (!durability.enabled()) {
+            return appended;
+        }
+        // sent right behind the XADD on the same connection (not after its answer): one round trip, grouped
+        CompletionStage<Void> replicated = durability.confirmAsync(commands, "call " + request.requestId());
+        return appended.thenCombine(replicated, (id, ignored) -> id);
     }
 
     private byte[] streamOf(String pool, ToolRequest request) {

@@ -7,6 +7,7 @@ import io.mcpca.shared.paths.PathGuard;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.redis.RedisInfoExporter;
+import io.mcpca.shared.redis.RedisStartupCheck;
 import io.mcpca.shared.registry.LiveWorkers;
 import io.mcpca.shared.registry.LiveWorkersGauge;
 import io.mcpca.shared.tools.ToolDescriptor;
@@ -31,8 +32,17 @@ public class SharedConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    RedisConnections redisConnections(RedisLocator locator, ObjectProvider<MeterRegistry> meters) {
-        return new RedisConnections(locator.uri(), Optional.ofNullable(meters.getIfAvailable()));
+    RedisConnections redisConnections(RedisLocator locator, McpcaProperties properties,
+                                      ObjectProvider<MeterRegistry> meters) {
+        RedisConnections connections = new RedisConnections(locator.uri(), properties.getRedis().clientSettings(),
+                Optional.ofNullable(meters.getIfAvailable()));
+        try {
+            RedisStartupCheck.reach(connections, locator.uri(), properties.getRedis().clientSettings());
+        } catch (RuntimeException e) {
+            connections.close();
+            throw e;
+        }
+        return connections;
     }
 
     /** Redis INFO and stream lengths as gauges, on a connection of its own; bound when a meter registry exists. */

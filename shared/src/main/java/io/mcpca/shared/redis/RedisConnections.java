@@ -62,7 +62,15 @@ public final class RedisConnections implements AutoCloseable {
 
     /** @param meters where command latencies go; empty: Lettuce's own (unexported) latency collector */
     public RedisConnections(String uri, Optional<MeterRegistry> meters) {
-        RedisURI redisUri = RedisURI.create(uri);
+        this(uri, RedisClientSettings.NONE, meters);
+    }
+
+    /**
+     * @param settings TLS material and verify mode beyond the URI (a {@code rediss://} one)
+     * @param meters   where command latencies go; empty: Lettuce's own (unexported) latency collector
+     */
+    public RedisConnections(String uri, RedisClientSettings settings, Optional<MeterRegistry> meters) {
+        RedisURI redisUri = settings.uri(uri);
         DefaultClientResources.Builder builder = DefaultClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), RECONNECT_MAX_DELAY, 2, TimeUnit.MILLISECONDS));
         meters.ifPresent(registry -> builder.commandLatencyRecorder(new MicrometerCommandLatencyRecorder(registry,
@@ -70,11 +78,12 @@ public final class RedisConnections implements AutoCloseable {
                         .minLatency(MIN_LATENCY).maxLatency(MAX_LATENCY).build())));
         this.resources = builder.build();
         this.client = RedisClient.create(resources, redisUri);
-        client.setOptions(ClientOptions.builder()
+        ClientOptions.Builder options = ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(KEEP_ALIVE).build())
-                .build());
+                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(KEEP_ALIVE).build());
+        settings.sslOptions().ifPresent(options::sslOptions);
+        client.setOptions(options.build());
     }
 
     /** A new connection for text keys and values (locks, scripts, hashes). */

@@ -103,6 +103,7 @@ public final class WorkerAssembly {
                 (int) worker.getMaxKeptReply().toBytes(), clock);
         ReplyBatcher batcher = new ReplyBatcher(batchStreams, batchScripts, entries, executions, finishes, workerId,
                 common.getReplyStreamMaxLen());
+        batcher.setDurability(common.getRedis().replicaWait());
         for (int lane = 1; lane < worker.getReplyFlushers(); lane++) {
             StatefulRedisConnection<byte[], byte[]> laneStreams = redis.bytes();
             StatefulRedisConnection<String, String> laneScripts = redis.strings();
