@@ -14,9 +14,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * Appends a call to the request stream of its pool, on the partition of its session. Once
  * {@link #submit} returns, the call is in Redis and will be answered (at-least-once execution); with
- * {@code mcpca.redis.wait-replicas} set, it is on that many replicas too ({@link ReplicaWait}), or the submit fails
- * with a {@link ReplicaWait.NotReplicatedException} (the entry is on the master and may still run; its answer then
- * finds nobody waiting and is dropped).
+ * {@code mcpca.redis.wait-replicas} set, it is on that many replicas too, unless fewer are there
+ * ({@link ReplicaWait} counts and logs those).
  */
 public final class RequestSubmitter {
 
@@ -27,6 +26,7 @@ public final class RequestSubmitter {
     private final int partitions;
     private final XAddArgs trim;
     private final ReplicaWait durability;
+    private final Optional<ReplicaWait.Barrier> replicated;
 
     public RequestSubmitter(RedisCommands<byte[], byte[]> redis, StreamEntries entries, Keys keys,
                             int partitions, long maxLen) {
@@ -43,6 +43,7 @@ public final class RequestSubmitter {
     public RequestSubmitter(RedisCommands<byte[], byte[]> redis, Optional<RedisAsyncCommands<byte[], byte[]>> async,
                             StreamEntries entries, Keys keys, int partitions, long maxLen, ReplicaWait durability) {
         this.durability = durability;
+        this.replicated = async.map(durability::barrier);
         this.redis = redis;
         this.async = async;
         this.entries = entries;
@@ -70,9 +71,9 @@ public final class RequestSubmitter {
         if (!durability.enabled()) {
             return appended;
         }
-        // sent right behind the XADD on the same connection (not after its answer): one round trip, grouped
-        CompletionStage<Void> replicated = durability.confirmAsync(commands, "call " + request.requestId());
-        return appended.thenCombine(replicated, (id, ignored) -> id);
+        // one WAIT in flight on the shared connection covers every call appended before it (group commit)
+        return appended.thenCompose(id -> replicated.orElseThrow().after("call " + request.requestId())
+                .thenApply(ignored -> id));
     }
 
     private byte[] streamOf(String pool, ToolRequest request) {

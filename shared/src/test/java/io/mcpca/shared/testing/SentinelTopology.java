@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 
 /**
  * Real Sentinel for tests: a master, a replica of it and three {@code redis-sentinel}s watching them (quorum 2),
- * tuned as docs/decisions/031 says: the master is judged down after 2 s without an answer, a failover may take 5 s.
+ * tuned as docs/decisions/031 says: the master is judged down after 2 s without an answer, a failover may take 3 s (a failed election is retried after twice that).
  * Lifecycle: 1. {@link #start} waits until every Sentinel sees the replica and the other two Sentinels (before that a
  * failover has no quorum); 2. {@link #killMaster} ends the master as a crash would; 3. {@link #awaitPromotion} waits
  * until the Sentinels name the replica as master; 4. {@link #restartOldMaster} starts it again (empty, as a supervisor
@@ -25,7 +25,7 @@ public final class SentinelTopology implements AutoCloseable {
     public static final String MASTER_ID = "mcpca";
     /** Sentinel options: 2 s without an answer and the master is down (the default 30 s is for WANs). */
     private static final List<String> TIMING = List.of("sentinel down-after-milliseconds " + MASTER_ID + " 2000",
-            "sentinel failover-timeout " + MASTER_ID + " 5000", "sentinel parallel-syncs " + MASTER_ID + " 1");
+            "sentinel failover-timeout " + MASTER_ID + " 3000", "sentinel parallel-syncs " + MASTER_ID + " 1");
 
     private final RedisNode first;
     private final RedisNode second;

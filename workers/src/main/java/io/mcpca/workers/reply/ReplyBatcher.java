@@ -354,16 +354,14 @@ public final class ReplyBatcher implements AutoCloseable {
     }
 
     /**
-     * Waits for the batch's WAIT before its XACKs. Short of replicas, the entries are acknowledged all the same: the
-     * replies are on the master, and replication keeps order, so a replica that has an XACK has its reply too; holding
-     * the XACKs back would only run the calls again while a replica is away.
+     * Waits for the batch's WAIT before its XACKs. Short of replicas, the entries are acknowledged all the same
+     * ({@link ReplicaWait#check} counts it): the replies are on the master, and replication keeps order, so a replica
+     * that has an XACK has its reply too; holding the XACKs back would only run the calls again.
      */
     private void confirmReplicated(RedisFuture<Long> wait, int calls, long until) {
         try {
             durability.check(wait.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS),
                     "a batch of " + calls + " replies");
-        } catch (ReplicaWait.NotReplicatedException e) {
-            log.warn("{}; acknowledging the calls anyway", e.getMessage());
         } catch (ExecutionException | TimeoutException e) {
             log.warn("WAIT after a batch of {} replies failed: {}", calls, e.toString());
         } catch (InterruptedException e) {
