@@ -36,6 +36,7 @@ import io.mcpca.ingress.security.SessionOwners;
 import io.mcpca.ingress.submit.CancelPublisher;
 import io.mcpca.shared.redis.PoolBacklog;
 import io.mcpca.ingress.submit.RequestSubmitter;
+import io.mcpca.shared.redis.RedisRights;
 import io.mcpca.ingress.submit.SubmitGate;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.config.McpcaProperties;
@@ -188,6 +189,9 @@ public class IngressConfiguration {
     @Bean
     IngressRuntime ingressRuntime(IngressProperties ingress, McpcaProperties common, RedisConnections redis,
                                   Keys keys, StreamEntries entries) {
+        try (StatefulRedisConnection<String, String> probe = redis.strings()) {
+            RedisRights.check(probe, RedisRights.Role.INGRESS, common.getPrefix(), common.getRedis().getWaitReplicas() > 0);
+        }
         String id = ingress.getId().isBlank() ? UUID.randomUUID().toString() : ingress.getId();
         String replyStream = keys.replyStream(id);
         StatefulRedisConnection<byte[], byte[]> shared = redis.bytes();

@@ -106,17 +106,19 @@ public final class ReplicaWait {
             if (!active()) {
                 return CompletableFuture.completedFuture(null);
             }
+            CompletableFuture<Void> first;
             synchronized (this) {
-                if (inFlight == null) {
-                    inFlight = new CompletableFuture<>();
-                    send(inFlight, what);
-                    return inFlight;
+                if (inFlight != null) {
+                    if (next == null) {
+                        next = new CompletableFuture<>();
+                    }
+                    return next;
                 }
-                if (next == null) {
-                    next = new CompletableFuture<>();
-                }
-                return next;
+                first = new CompletableFuture<>();
+                inFlight = first;
             }
+            send(first, what); // outside the lock: its answer may come on this thread, and takes the lock
+            return first;
         }
 
         private void send(CompletableFuture<Void> done, String what) {

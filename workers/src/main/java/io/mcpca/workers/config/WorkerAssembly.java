@@ -13,6 +13,7 @@ import io.mcpca.shared.tools.ToolDescriptor;
 import io.mcpca.shared.paths.PathGuard;
 import io.mcpca.shared.redis.PoolBacklog;
 import io.mcpca.shared.redis.RedisConnections;
+import io.mcpca.shared.redis.RedisRights;
 import io.mcpca.shared.tools.ToolCatalog;
 import io.mcpca.workers.consume.AnalyzerAttempts;
 import io.mcpca.workers.consume.Answers;
@@ -82,6 +83,9 @@ public final class WorkerAssembly {
                                          WorkerMeters meters) {
         String workerId = ManagementFactory.getRuntimeMXBean().getName().replace('@', '-') + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
+        try (StatefulRedisConnection<String, String> probe = redis.strings()) {
+            RedisRights.check(probe, RedisRights.Role.WORKER, common.getPrefix(), common.getRedis().getWaitReplicas() > 0);
+        }
         List<StatefulRedisConnection<?, ?>> connections = new ArrayList<>();
         StatefulRedisConnection<byte[], byte[]> shared = redis.bytes();
         StatefulRedisConnection<String, String> strings = redis.strings();
