@@ -135,7 +135,7 @@ class RedisRestartIT {
         }
     }
 
-    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+    static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {
                 return true;
@@ -144,7 +144,7 @@ class RedisRestartIT {
         return false;
     }
 
-    private static String text(CallToolResult result) {
+    static String text(CallToolResult result) {
         return result.content().stream().filter(TextContent.class::isInstance)
                 .map(c -> ((TextContent) c).text()).reduce("", String::concat);
     }

@@ -7,7 +7,6 @@ import io.mcpca.shared.testing.SentinelTopology;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
-import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -158,7 +157,7 @@ class SentinelFailoverIT {
                     : client.callTool(new CallToolRequest("calculate-metrics",
                             Map.of("content", "def " + function + "(x):\n    return x + 1\n", "language", "python")));
             boolean error = Boolean.TRUE.equals(result.isError());
-            String text = text(result);
+            String text = RedisRestartIT.text(result);
             if (!error && !ping && !text.contains("\"" + function + "\"")) {
                 throw new AssertionError("call " + function + " got another call's answer: " + text);
             }
@@ -167,22 +166,8 @@ class SentinelFailoverIT {
         } catch (RuntimeException e) {
             // as in RedisRestartIT: the servlet transport can drop the HTTP exchange of a call refused within
             // microseconds (Redis unreachable); an I/O error on a call never queued, retryable by nature
-            boolean transport = hasCause(e, java.io.IOException.class);
+            boolean transport = RedisRestartIT.hasCause(e, java.io.IOException.class);
             return new Outcome(start, System.nanoTime(), false, transport, "client exception: " + e);
         }
-    }
-
-    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String text(CallToolResult result) {
-        return result.content().stream().filter(TextContent.class::isInstance)
-                .map(c -> ((TextContent) c).text()).reduce("", String::concat);
     }
 }
