@@ -23,8 +23,7 @@ import org.slf4j.LoggerFactory;
  * <p>Fewer replicas than asked within the timeout (none left after a failover, a lagging one) is logged and counted,
  * and the write stands: the knob buys durability while replicas are there, never availability. After a shortfall no
  * WAIT is sent for a second ({@link #SKIP_AFTER_SHORTFALL}), so a lost replica costs one blocked WAIT a second, not
- * one per write. To refuse writes
- * without replicas, Redis has its own {@code min-replicas-to-write}; a refused XADD is then a retryable UNAVAILABLE.
+ * one per write. To refuse writes without replicas, Redis has its own {@code min-replicas-to-write}; a refused XADD is then a retryable UNAVAILABLE.
  * <p>{@code replicas}: replicas that must confirm; 0: off (no WAIT is sent). {@code timeout}: how long WAIT may
  * block; a replica on a LAN confirms within a millisecond or two.
  */
