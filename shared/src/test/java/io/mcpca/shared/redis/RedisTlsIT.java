@@ -46,6 +46,14 @@ class RedisTlsIT {
         return new RedisClientSettings(Optional.of(ca), Optional.empty(), Optional.empty(), verify);
     }
 
+    /** Connects with {@code settings} and passes the start-up check (or throws its exception). */
+    private static void reach(RedisNode node, RedisClientSettings settings) {
+        String uri = "rediss://127.0.0.1:" + node.port();
+        try (RedisConnections redis = new RedisConnections(uri, settings, Optional.empty())) {
+            RedisStartupCheck.reach(redis, uri, settings);
+        }
+    }
+
     @Test
     void aServerSignedByTheConfiguredCaIsVerifiedFullyAndUsed() {
         String uri = "rediss://127.0.0.1:" + server.port();
@@ -76,21 +84,13 @@ class RedisTlsIT {
 
     @Test
     void verifyPeerNoneAcceptsAnUntrustedCertificate() {
-        String uri = "rediss://127.0.0.1:" + server.port();
-        RedisClientSettings settings = trusting(tls.otherCaCert(), Optional.of(SslVerifyMode.NONE));
-        try (RedisConnections redis = new RedisConnections(uri, settings, Optional.empty())) {
-            RedisStartupCheck.reach(redis, uri, settings);
-        }
+        reach(server, trusting(tls.otherCaCert(), Optional.of(SslVerifyMode.NONE)));
     }
 
     @Test
     void aServerThatDemandsAClientCertificateTakesOurs() {
-        String uri = "rediss://127.0.0.1:" + clientAuth.port();
-        RedisClientSettings settings = new RedisClientSettings(Optional.of(tls.caCert()), Optional.of(tls.clientCert()),
-                Optional.of(tls.clientKey()), Optional.empty());
-        try (RedisConnections redis = new RedisConnections(uri, settings, Optional.empty())) {
-            RedisStartupCheck.reach(redis, uri, settings);
-        }
+        reach(clientAuth, new RedisClientSettings(Optional.of(tls.caCert()), Optional.of(tls.clientCert()),
+                Optional.of(tls.clientKey()), Optional.empty()));
     }
 
     @Test
