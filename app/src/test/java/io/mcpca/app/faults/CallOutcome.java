@@ -33,7 +33,7 @@ record CallOutcome(long startNanos, long endNanos, boolean ok, boolean retryable
         }
     }
 
-    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+    static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {
                 return true;
@@ -42,7 +42,7 @@ record CallOutcome(long startNanos, long endNanos, boolean ok, boolean retryable
         return false;
     }
 
-    private static String text(CallToolResult result) {
+    static String text(CallToolResult result) {
         return result.content().stream().filter(TextContent.class::isInstance)
                 .map(c -> ((TextContent) c).text()).reduce("", String::concat);
     }

@@ -44,10 +44,19 @@ class RedisRestartIT {
     @Test
     void everyCallReturnsInTimeAndCallsFlowAgainWithinTenSecondsOfAnEmptyRestart() throws Exception {
         Assumptions.assumeTrue(REDIS.ownsServer(), "needs a private redis-server to kill (REDIS_URL is set)");
-        try (PipelineHarness harness = new PipelineHarness(REDIS.uri(),
-                REDIS.newPrefix(), dir, "--mcpca.ingress.call-timeout=" + CALL_TIMEOUT.toMillis() + "ms",
-                "--mcpca.ingress.rate-limit-per-second=0",
-                "--mcpca.ingress.redis-retry-after=500ms")) {
+        killAndRestartUnderCalls(REDIS.uri(), REDIS.newPrefix(), dir, REDIS::kill, REDIS::restart);
+    }
+
+    /**
+     * The scenario on any Redis the caller can kill and restart (empty): calls from 6 callers, the kill after 2 s,
+     * the restart 1 s later, calls until 3 s after the recovery window; {@code extra} goes to the processes.
+     */
+    static void killAndRestartUnderCalls(String uri, String prefix, Path dir, Runnable kill, Runnable restart,
+                                         String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--mcpca.ingress.call-timeout=" + CALL_TIMEOUT.toMillis() + "ms",
+                "--mcpca.ingress.rate-limit-per-second=0", "--mcpca.ingress.redis-retry-after=500ms"));
+        args.addAll(List.of(extra));
+        try (PipelineHarness harness = new PipelineHarness(uri, prefix, dir, args.toArray(String[]::new))) {
             McpSyncClient client = harness.client();
             ConcurrentLinkedQueue<CallOutcome> outcomes = new ConcurrentLinkedQueue<>();
             long testStart = System.nanoTime();
@@ -66,9 +75,9 @@ class RedisRestartIT {
                 }));
             }
             Thread.sleep(2_000);
-            REDIS.kill();
+            kill.run();
             Thread.sleep(1_000);
-            REDIS.restart();
+            restart.run();
             restartedAt[0] = System.nanoTime();
             for (Future<?> f : running) {
                 f.get(60, TimeUnit.SECONDS); // a hung call would hold its caller past this

@@ -36,6 +36,7 @@ import io.mcpca.ingress.security.SessionOwners;
 import io.mcpca.ingress.submit.CancelPublisher;
 import io.mcpca.shared.redis.PoolBacklog;
 import io.mcpca.ingress.submit.RequestSubmitter;
+import io.mcpca.shared.redis.RedisRights;
 import io.mcpca.ingress.submit.SubmitGate;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.config.McpcaProperties;
@@ -189,13 +190,16 @@ public class IngressConfiguration {
     @Bean
     IngressRuntime ingressRuntime(IngressProperties ingress, McpcaProperties common, RedisConnections redis,
                                   Keys keys, StreamEntries entries) {
+        try (RedisConnection<String, String> probe = redis.strings()) {
+            RedisRights.check(probe, RedisRights.Role.INGRESS, common.getPrefix(), common.getRedis().getWaitReplicas() > 0);
+        }
         String id = ingress.getId().isBlank() ? UUID.randomUUID().toString() : ingress.getId();
         String replyStream = keys.replyStream(id);
         RedisConnection<byte[], byte[]> shared = redis.bytes();
         RedisConnection<byte[], byte[]> blocking = redis.bytes();
         ReplyRouter router = new ReplyRouter(blocking, entries, replyStream);
         RequestSubmitter submitter = new RequestSubmitter(shared.sync(), Optional.of(shared.async()), entries, keys,
-                common.getPartitions(), common.getRequestStreamMaxLen());
+                common.getPartitions(), common.getRequestStreamMaxLen(), common.getRedis().replicaWait());
         return new IngressRuntime(id, replyStream, router, submitter, shared, blocking);
     }
 

@@ -1,10 +1,11 @@
 package io.mcpca.ingress.submit;
 
 import io.lettuce.core.XAddArgs;
-import io.lettuce.core.api.async.RedisStreamAsyncCommands;
-import io.lettuce.core.api.sync.RedisStreamCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.redis.ReplicaWait;
 import io.mcpca.shared.wire.ToolRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -12,26 +13,39 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Appends a call to the request stream of its pool, on the partition of its session. Once
- * {@link #submit} returns, the call is in Redis and will be answered (at-least-once execution).
+ * {@link #submit} returns, the call is in Redis and will be answered (at-least-once execution); with
+ * {@code mcpca.redis.wait-replicas} set, it is on that many replicas too, unless fewer are there
+ * ({@link ReplicaWait} counts and logs those).
  */
 public final class RequestSubmitter {
 
-    private final RedisStreamCommands<byte[], byte[]> redis;
-    private final Optional<RedisStreamAsyncCommands<byte[], byte[]>> async;
+    private final RedisClusterCommands<byte[], byte[]> redis;
+    private final Optional<RedisClusterAsyncCommands<byte[], byte[]>> async;
     private final StreamEntries entries;
     private final Keys keys;
     private final int partitions;
     private final XAddArgs trim;
+    private final ReplicaWait durability;
+    private final Optional<ReplicaWait.Barrier> replicated;
 
-    public RequestSubmitter(RedisStreamCommands<byte[], byte[]> redis, StreamEntries entries, Keys keys,
+    public RequestSubmitter(RedisClusterCommands<byte[], byte[]> redis, StreamEntries entries, Keys keys,
                             int partitions, long maxLen) {
         this(redis, Optional.empty(), entries, keys, partitions, maxLen);
     }
 
     /** @param async the same connection's async commands, for {@link #submitAsync} */
-    public RequestSubmitter(RedisStreamCommands<byte[], byte[]> redis,
-                            Optional<RedisStreamAsyncCommands<byte[], byte[]>> async, StreamEntries entries, Keys keys,
-                            int partitions, long maxLen) {
+    public RequestSubmitter(RedisClusterCommands<byte[], byte[]> redis,
+                            Optional<RedisClusterAsyncCommands<byte[], byte[]>> async,
+                            StreamEntries entries, Keys keys, int partitions, long maxLen) {
+        this(redis, async, entries, keys, partitions, maxLen, ReplicaWait.NONE);
+    }
+
+    /** @param durability replicas that must confirm each appended call before it counts as submitted */
+    public RequestSubmitter(RedisClusterCommands<byte[], byte[]> redis,
+                            Optional<RedisClusterAsyncCommands<byte[], byte[]>> async,
+                            StreamEntries entries, Keys keys, int partitions, long maxLen, ReplicaWait durability) {
+        this.durability = durability;
+        this.replicated = async.map(durability::barrier);
         this.redis = redis;
         this.async = async;
         this.entries = entries;
@@ -42,7 +56,9 @@ public final class RequestSubmitter {
 
     /** @return the stream entry id */
     public String submit(String pool, ToolRequest request) {
-        return redis.xadd(streamOf(pool, request), trim, entries.encode(request));
+        String id = redis.xadd(streamOf(pool, request), trim, entries.encode(request));
+        durability.confirm(redis, "call " + request.requestId());
+        return id;
     }
 
     /**
@@ -51,9 +67,15 @@ public final class RequestSubmitter {
      * The call is in Redis once the stage completes.
      */
     public CompletionStage<String> submitAsync(String pool, ToolRequest request) {
-        RedisStreamAsyncCommands<byte[], byte[]> commands = async.orElseThrow(
+        RedisClusterAsyncCommands<byte[], byte[]> commands = async.orElseThrow(
                 () -> new IllegalStateException("this submitter was built without async commands"));
-        return commands.xadd(streamOf(pool, request), trim, entries.encode(request));
+        CompletionStage<String> appended = commands.xadd(streamOf(pool, request), trim, entries.encode(request));
+        if (!durability.enabled()) {
+            return appended;
+        }
+        // one WAIT in flight on the shared connection covers every call appended before it (group commit)
+        return appended.thenCompose(id -> replicated.orElseThrow().after("call " + request.requestId())
+                .thenApply(ignored -> id));
     }
 
     private byte[] streamOf(String pool, ToolRequest request) {

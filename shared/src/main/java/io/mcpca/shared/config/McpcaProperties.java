@@ -114,4 +114,58 @@ public class McpcaProperties {
             return maxDeadline.plus(retention);
         }
     }
+
+    /** Production Redis: TLS material and the durability knob ({@code mcpca.redis.*}; docs/decisions/031). */
+    private final Redis redis = new Redis();
+
+    public Redis getRedis() { return redis; }
+
+    /** {@code mcpca.redis.*}: what a production Redis needs beyond {@code mcpca.redis-url}. */
+    public static class Redis {
+        /**
+         * Replicas that must confirm (WAIT) each request appended by the ingress and each batch of replies written by a
+         * worker before it counts as done; 0: no WAIT. With 1 and one replica, losing the replica refuses new calls.
+         */
+        private int waitReplicas = 0;
+        /** How long one WAIT may block: a LAN replica confirms within a millisecond or two; 1 s rides out a hiccup. */
+        private java.time.Duration waitTimeout = java.time.Duration.ofSeconds(1);
+        private final Tls tls = new Tls();
+
+        public int getWaitReplicas() { return waitReplicas; }
+        public void setWaitReplicas(int waitReplicas) { this.waitReplicas = waitReplicas; }
+        public java.time.Duration getWaitTimeout() { return waitTimeout; }
+        public void setWaitTimeout(java.time.Duration waitTimeout) { this.waitTimeout = waitTimeout; }
+        public Tls getTls() { return tls; }
+
+        public io.mcpca.shared.redis.ReplicaWait replicaWait() {
+            return new io.mcpca.shared.redis.ReplicaWait(waitReplicas, waitTimeout);
+        }
+
+        public io.mcpca.shared.redis.RedisClientSettings clientSettings() {
+            return new io.mcpca.shared.redis.RedisClientSettings(java.util.Optional.ofNullable(tls.caFile),
+                    java.util.Optional.ofNullable(tls.certFile), java.util.Optional.ofNullable(tls.keyFile),
+                    java.util.Optional.ofNullable(tls.verifyPeer));
+        }
+    }
+
+    /** {@code mcpca.redis.tls.*}, for a {@code rediss://} URL; PEM files (see RedisClientSettings). */
+    public static class Tls {
+        /** CA certificates to trust; unset: the JVM's trust store. */
+        private Path caFile;
+        /** Client certificate chain, for a server with tls-auth-clients; with key-file. */
+        private Path certFile;
+        /** The client certificate's key, unencrypted PKCS#8. */
+        private Path keyFile;
+        /** FULL (chain and host name), CA (chain only) or NONE; unset: the URL's verifyPeer, else FULL. */
+        private io.lettuce.core.SslVerifyMode verifyPeer;
+
+        public Path getCaFile() { return caFile; }
+        public void setCaFile(Path caFile) { this.caFile = caFile; }
+        public Path getCertFile() { return certFile; }
+        public void setCertFile(Path certFile) { this.certFile = certFile; }
+        public Path getKeyFile() { return keyFile; }
+        public void setKeyFile(Path keyFile) { this.keyFile = keyFile; }
+        public io.lettuce.core.SslVerifyMode getVerifyPeer() { return verifyPeer; }
+        public void setVerifyPeer(io.lettuce.core.SslVerifyMode verifyPeer) { this.verifyPeer = verifyPeer; }
+    }
 }

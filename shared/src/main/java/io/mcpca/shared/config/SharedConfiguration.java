@@ -7,6 +7,7 @@ import io.mcpca.shared.paths.PathGuard;
 import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.redis.RedisInfoExporter;
+import io.mcpca.shared.redis.RedisStartupCheck;
 import io.mcpca.shared.registry.LiveWorkers;
 import io.mcpca.shared.registry.LiveWorkersGauge;
 import io.mcpca.shared.tools.ToolDescriptor;
@@ -31,8 +32,23 @@ public class SharedConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    RedisConnections redisConnections(RedisLocator locator, ObjectProvider<MeterRegistry> meters) {
-        return new RedisConnections(locator.uri(), Optional.ofNullable(meters.getIfAvailable()));
+    RedisConnections redisConnections(RedisLocator locator, McpcaProperties properties,
+                                      ObjectProvider<MeterRegistry> meters) {
+        RedisConnections connections = new RedisConnections(locator.uri(), properties.getRedis().clientSettings(),
+                Optional.ofNullable(meters.getIfAvailable()));
+        try {
+            if (connections.isCluster() && properties.getRedis().getWaitReplicas() > 0) {
+                // WAIT covers the writes of one node's connection; a cluster connection's WAIT reaches one node,
+                // not the ones that took the writes (decisions 030, 031)
+                throw new IllegalStateException("mcpca.redis.wait-replicas=" + properties.getRedis().getWaitReplicas()
+                        + " is not supported on a Redis Cluster; set it to 0");
+            }
+            RedisStartupCheck.reach(connections, locator.uri(), properties.getRedis().clientSettings());
+        } catch (RuntimeException e) {
+            connections.close();
+            throw e;
+        }
+        return connections;
     }
 
     /** Redis INFO and stream lengths as gauges, on a connection of its own; bound when a meter registry exists. */

@@ -5,6 +5,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -82,6 +83,14 @@ public final class RedisConnections implements AutoCloseable {
 
     /** @param meters where command latencies go; empty: Lettuce's own (unexported) latency collector */
     public RedisConnections(String uri, Optional<MeterRegistry> meters) {
+        this(uri, RedisClientSettings.NONE, meters);
+    }
+
+    /**
+     * @param settings TLS material and verify mode beyond the URI (a {@code rediss://} one)
+     * @param meters   where command latencies go; empty: Lettuce's own (unexported) latency collector
+     */
+    public RedisConnections(String uri, RedisClientSettings settings, Optional<MeterRegistry> meters) {
         DefaultClientResources.Builder builder = DefaultClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), RECONNECT_MAX_DELAY, 2, TimeUnit.MILLISECONDS));
         meters.ifPresent(registry -> builder.commandLatencyRecorder(new MicrometerCommandLatencyRecorder(registry,
@@ -92,12 +101,14 @@ public final class RedisConnections implements AutoCloseable {
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(KEEP_ALIVE).build())
+                .sslOptions(settings.sslOptions().orElseGet(SslOptions::create))
                 .build();
         if (ClusterSeeds.named(uri)) {
-            this.cluster = Optional.of(clusterClient(resources, ClusterSeeds.parse(uri), options));
+            List<RedisURI> seeds = ClusterSeeds.parse(uri).stream().map(settings::verify).toList();
+            this.cluster = Optional.of(clusterClient(resources, seeds, options));
             this.single = Optional.empty();
         } else {
-            RedisClient client = RedisClient.create(resources, RedisURI.create(uri));
+            RedisClient client = RedisClient.create(resources, settings.uri(uri));
             client.setOptions(options);
             this.single = Optional.of(client);
             this.cluster = Optional.empty();

@@ -13,6 +13,7 @@ import io.mcpca.shared.tools.ToolDescriptor;
 import io.mcpca.shared.paths.PathGuard;
 import io.mcpca.shared.redis.PoolBacklog;
 import io.mcpca.shared.redis.RedisConnections;
+import io.mcpca.shared.redis.RedisRights;
 import io.mcpca.shared.tools.ToolCatalog;
 import io.mcpca.workers.consume.AnalyzerAttempts;
 import io.mcpca.workers.consume.Answers;
@@ -81,6 +82,9 @@ public final class WorkerAssembly {
                                          WorkerMeters meters) {
         String workerId = ManagementFactory.getRuntimeMXBean().getName().replace('@', '-') + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
+        try (RedisConnection<String, String> probe = redis.strings()) {
+            RedisRights.check(probe, RedisRights.Role.WORKER, common.getPrefix(), common.getRedis().getWaitReplicas() > 0);
+        }
         List<RedisConnection<?, ?>> connections = new ArrayList<>();
         RedisConnection<byte[], byte[]> shared = redis.bytes();
         RedisConnection<String, String> strings = redis.strings();
@@ -103,6 +107,7 @@ public final class WorkerAssembly {
         ReplyBatcher batcher = new ReplyBatcher(batchStreams, batchScripts, entries, executions, finishes, workerId,
                 common.getReplyStreamMaxLen());
         batcher.releaseLostLeasesWith(watchdog);
+        batcher.setDurability(common.getRedis().replicaWait());
         for (int lane = 1; lane < worker.getReplyFlushers(); lane++) {
             RedisConnection<byte[], byte[]> laneStreams = redis.bytes();
             RedisConnection<String, String> laneScripts = redis.strings();

@@ -3,7 +3,6 @@ package io.mcpca.workers.config;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
-import io.mcpca.shared.config.RedisLocator;
 import io.mcpca.shared.config.SharedConfiguration;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.redis.RedisConnection;
@@ -26,37 +25,35 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * The worker's result cache and its pub/sub listeners (cache invalidation, cancellation). Pub/sub needs
- * connections of its own (a subscribed connection takes no other commands), cut from a client of its own (in the
- * same mode as the process's: single, Sentinel or Cluster).
+ * connections of its own (a subscribed connection takes no other commands), cut from the process's one client
+ * (so they reach Redis as every other connection does: its TLS settings, its Sentinel master).
  */
 @AutoConfiguration(after = SharedConfiguration.class)
 @ConditionalOnProperty(prefix = "mcpca.worker", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(ResultCacheProperties.class)
 public class WorkerEventsConfiguration {
 
-    /** The worker's pub/sub client and what hangs on it, closed together. */
-    public record WorkerEvents(RedisConnections client, RedisConnection<String, byte[]> cacheConnection,
+    /** The worker's cache, its connection and its invalidation listener, closed together. */
+    public record WorkerEvents(RedisConnections redis, RedisConnection<String, byte[]> cacheConnection,
                                TieredResultCache cache, CacheInvalidations invalidations) implements AutoCloseable {
         @Override
         public void close() {
             invalidations.close();
             cache.close();
             cacheConnection.close();
-            client.close();
         }
     }
 
     @Bean(destroyMethod = "close")
-    WorkerEvents workerEvents(RedisLocator redis, Keys keys, ResultCacheProperties properties, WorkerProperties worker,
-                              ObjectProvider<MeterRegistry> meters) {
-        RedisConnections client = new RedisConnections(redis.uri());
+    WorkerEvents workerEvents(RedisConnections redis, Keys keys, ResultCacheProperties properties,
+                              WorkerProperties worker, ObjectProvider<MeterRegistry> meters) {
         RedisConnection<String, byte[]> connection =
-                client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+                redis.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
         TieredResultCache cache = new TieredResultCache(connection.sync(), keys, new HashSet<>(properties.getTools()),
                 properties.getResultTtl(), properties.getL1MaxBytes(), properties.getCompressAboveBytes(),
                 AnalyzerBuild.of(WorkerAssembly.analyzerBinary(worker)), meters.getIfAvailable(SimpleMeterRegistry::new));
-        CacheInvalidations invalidations = new CacheInvalidations(client.pubSub(), keys, cache::dropLocal);
-        return new WorkerEvents(client, connection, cache, invalidations);
+        CacheInvalidations invalidations = new CacheInvalidations(redis.pubSub(), keys, cache::dropLocal);
+        return new WorkerEvents(redis, connection, cache, invalidations);
     }
 
     /** Per-file results shared with other workers, on a connection of their own (see RedisSharedFileResults). */
@@ -67,7 +64,7 @@ public class WorkerEventsConfiguration {
             return SharedFileResults.NONE;
         }
         RedisConnection<String, byte[]> connection =
-                events.client().connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+                events.redis().connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
         return new RedisSharedFileResults(connection, keys, properties.getSharedFileTtl(),
                 properties.getKnowledgeGraphTtl(), properties.getKnowledgeGraphMaxBytes(),
                 meters.getIfAvailable(SimpleMeterRegistry::new));
@@ -80,7 +77,7 @@ public class WorkerEventsConfiguration {
 
     @Bean(destroyMethod = "close")
     CancelListener cancelListener(WorkerEvents events, Keys keys, WorkerRuntime runtime) {
-        return new CancelListener(events.client().pubSub(), keys, runtime.analyzerPools(),
+        return new CancelListener(events.redis().pubSub(), keys, runtime.analyzerPools(),
                 java.util.Optional.of(runtime.batchGate()));
     }
 }

@@ -9,6 +9,7 @@ import io.mcpca.shared.exec.ExecutionState;
 import io.mcpca.shared.exec.ExecutionStore;
 import io.mcpca.shared.exec.IllegalTransitionException;
 import io.mcpca.shared.redis.RedisConnection;
+import io.mcpca.shared.redis.ReplicaWait;
 import io.mcpca.shared.scripts.ScriptError;
 import io.mcpca.shared.session.SessionWrite;
 import io.mcpca.shared.wire.ToolReply;
@@ -125,6 +126,7 @@ public final class ReplyBatcher implements AutoCloseable {
     private final Set<Thread> handOffThreads = ConcurrentHashMap.newKeySet();
     private final List<Thread> flushers = new ArrayList<>();
     private volatile WorkerMeters meters = WorkerMeters.NONE;
+    private volatile ReplicaWait durability = ReplicaWait.NONE;
 
     /**
      * @param streams dedicated connection for replies and acks; its auto-flush is turned off here
@@ -144,6 +146,14 @@ public final class ReplyBatcher implements AutoCloseable {
     /** Where this batcher counts its acknowledgements, by pool (set once, before it starts). */
     public void setMeters(WorkerMeters meters) {
         this.meters = meters;
+    }
+
+    /**
+     * Replicas that must confirm a batch's replies before its entries are acknowledged ({@code mcpca.redis.wait-replicas};
+     * set once, before it starts): one WAIT per batch, pipelined behind the replies.
+     */
+    public void setDurability(ReplicaWait durability) {
+        this.durability = durability;
     }
 
     /** Another flusher with its own two connections (their auto-flush is turned off here); before {@link #start}. */
@@ -326,6 +336,8 @@ public final class ReplyBatcher implements AutoCloseable {
             records.add(c.record().map(r -> executions.transitionPipelined(lane.scripts().async(), r.sessionId(),
                     r.requestId(), r.state(), workerId, r.reason())).orElse(null));
         }
+        Optional<RedisFuture<Long>> replicated = replies.stream().anyMatch(r -> r != null)
+                ? durability.send(lane.streams().async()) : Optional.empty();
         lane.streams().flushCommands();
         lane.scripts().flushCommands();
         Map<String, List<String>> acks = new LinkedHashMap<>();
@@ -343,6 +355,7 @@ public final class ReplyBatcher implements AutoCloseable {
                 ackTarget.putIfAbsent(key, c);
             }
         }
+        replicated.ifPresent(wait -> confirmReplicated(wait, batch.size(), until));
         List<RedisFuture<Long>> acked = new ArrayList<>(acks.size());
         List<String> ackKeys = new ArrayList<>(acks.size());
         acks.forEach((key, ids) -> {
@@ -377,6 +390,22 @@ public final class ReplyBatcher implements AutoCloseable {
         }
         forgetKeptReplies(lane, batch, ackedKeys);
         return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * Waits for the batch's WAIT before its XACKs. Short of replicas, the entries are acknowledged all the same
+     * ({@link ReplicaWait#check} counts it): the replies are on the master, and replication keeps order, so a replica
+     * that has an XACK has its reply too; holding the XACKs back would only run the calls again.
+     */
+    private void confirmReplicated(RedisFuture<Long> wait, int calls, long until) {
+        try {
+            durability.check(wait.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS),
+                    "a batch of " + calls + " replies");
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("WAIT after a batch of {} replies failed: {}", calls, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
