@@ -30,10 +30,10 @@ public final class RedisRights {
 
     /** What a role needs; WAIT only with mcpca.redis.wait-replicas above 0. */
     public enum Role {
-        INGRESS("ping info evalsha script|load xadd xread xlen xinfo|stream xinfo|groups xgroup|create get set del "
+        INGRESS("ping info evalsha eval xadd xread xlen xinfo|stream xinfo|groups xgroup|create get set del "
                 + "unlink exists pexpire pexpireat pttl scan hget hgetall hmget hset hsetnx hdel hincrby hscan zadd zcard "
                 + "zrem zremrangebyscore zremrangebyrank zrevrange incr publish subscribe"),
-        WORKER("ping info evalsha script|load xadd xreadgroup xack xautoclaim xclaim xpending xlen xinfo|groups "
+        WORKER("ping info evalsha eval xadd xreadgroup xack xautoclaim xclaim xpending xlen xinfo|groups "
                 + "xgroup|create get set del unlink exists pexpire pexpireat pttl type scan hget hgetall hmget hset "
                 + "hsetnx hdel hincrby hexists zadd zcard zrem zremrangebyscore zremrangebyrank incr publish subscribe");
 
@@ -132,7 +132,7 @@ public final class RedisRights {
             case "info" -> List.of("server");
             case "wait" -> List.of("0", "0");
             case "evalsha" -> List.of("0".repeat(40), "1", key);
-            case "script|load" -> List.of("return 1");
+            case "eval" -> List.of("return 1", "1", key);
             case "xadd" -> List.of(key, "NOMKSTREAM", "*", "f", "v");
             case "xread" -> List.of("COUNT", "1", "STREAMS", key, "0");
             case "xreadgroup" -> List.of("GROUP", "g", "c", "COUNT", "1", "STREAMS", key, ">");
