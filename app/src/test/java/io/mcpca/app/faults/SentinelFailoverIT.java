@@ -101,7 +101,9 @@ class SentinelFailoverIT {
                     f.get(AFTER_KILL.plus(CALL_TIMEOUT).plusSeconds(60).toSeconds(), TimeUnit.SECONDS);
                 }
                 callers.shutdownNow();
-                assertThat(second.isAlive()).as("the second worker is still running").isTrue();
+                String secondLog = second.log();
+                assertThat(second.isAlive()).as("the second worker is still running; the end of its log:%n%s",
+                        secondLog.substring(Math.max(0, secondLog.length() - 6000))).isTrue();
                 check(List.copyOf(outcomes), killedAt[0], promotion, answeredBeforeKill.get(),
                         redis.masterReplication());
             }

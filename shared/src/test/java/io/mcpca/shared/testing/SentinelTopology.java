@@ -75,7 +75,9 @@ public final class SentinelTopology implements AutoCloseable {
         long start = System.nanoTime();
         long until = start + timeout.toNanos();
         while (System.nanoTime() < until) {
-            if (masterPortSeenBy(sentinels.get(0)) == expected.port()) {
+            // every Sentinel, not one: a client asking a Sentinel that has not heard of the promotion yet would be
+            // sent to the old master's address, where restartOldMaster starts an empty master
+            if (sentinels.stream().allMatch(sentinel -> masterPortSeenBy(sentinel) == expected.port())) {
                 master = expected;
                 return Duration.ofNanos(System.nanoTime() - start);
             }
