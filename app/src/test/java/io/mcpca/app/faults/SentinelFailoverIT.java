@@ -65,6 +65,7 @@ class SentinelFailoverIT {
                     "--mcpca.worker.lock-ttl=6s"};
             try (WorkerJvm second = WorkerJvm.start(dir, "worker-2", redis.uri(), prefix, root, common);
                  PipelineHarness harness = new PipelineHarness(redis.uri(), prefix, root, common)) {
+                second.awaitConsuming(Duration.ofSeconds(90));
                 List<McpSyncClient> clients = new ArrayList<>();
                 for (int s = 0; s < SESSIONS; s++) {
                     clients.add(harness.client());
