@@ -7,8 +7,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * The cost of {@code mcpca.redis.wait-replicas} (docs/decisions/031): {@code ping} through the whole pipeline (MCP
  * client over HTTP, ingress, request stream, worker, reply stream) on a master with one replica, or on a Cluster of 3
- * masters with a replica each (REDIS_URL; the script bench/wait-replicas starts either), with 0 and with 1, alternating in one run so drift hits both alike. Prints
- * sequential p50/p99 and calls/s with N in flight per round, then the mean ratios of 1 against 0.
+ * masters with a replica each (REDIS_URL; the script bench/wait-replicas starts either), with 0 and with 1,
+ * alternating in one run so drift hits both alike. Prints sequential p50/p99 and calls/s with N in flight per round,
+ * then the mean ratios of 1 against 0.
  *
  * <p>Arguments: {@code [sequentialCalls=3000] [inFlight=64] [throughputCalls=10000] [rounds=2]}.
  */
