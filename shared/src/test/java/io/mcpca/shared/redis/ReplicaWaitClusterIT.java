@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code mcpca.redis.wait-replicas} on a real Cluster (3 masters + 3 replicas): the WAIT after a write goes to the
  * master that took it, on the node connection that carried it (docs/decisions/031, "WAIT on a Cluster"). Every master
- * that took writes ran WAITs (a cluster connection's keyless WAIT reaches one node: this fails then). One replica is
+ * that took writes ran WAITs (a cluster connection's keyless WAIT reaches one node: this fails then), and the WAIT's
+ * client is the one Lettuce's routed commands to that master use. One replica is
  * paused (SIGSTOP), so its master cannot confirm a write: writes to that master's slots count a shortfall, and
  * writes to the other masters' slots none (a WAIT sent to another node would confirm), on an auto-flushing
  * connection (the ingress's submits) and on a pipelining one (a worker's reply batches).
@@ -42,6 +43,15 @@ class ReplicaWaitClusterIT {
                 append(writes, key);
             }
             assertThat(wait.shortfalls()).as("every master has its replica").isZero();
+            // the node connection is the socket Lettuce routes that master's commands through: a routed XADD, then
+            // a replicated write, and the client whose last command is WAIT is the one whose last was that XADD
+            int first = keyOf.keySet().iterator().next();
+            byte[] firstKey = keyOf.get(first);
+            shared.sync().xadd(firstKey, Map.of(bytes("f"), bytes("routed")));
+            String routed = clientWhoseLastCommandWas(first, "xadd");
+            append(writes, firstKey);
+            assertThat(clientWhoseLastCommandWas(first, "wait")).as("the WAIT's client on master %d", first)
+                    .isEqualTo(routed);
             for (int master : keyOf.keySet()) {
                 assertThat(waitCalls(master)).as("WAITs on master %d, which took writes", master).isPositive();
             }
@@ -105,6 +115,17 @@ class ReplicaWaitClusterIT {
             return c.sync().info("commandstats").lines().filter(l -> l.startsWith("cmdstat_wait:"))
                     .map(l -> l.substring(l.indexOf("calls=") + 6, l.indexOf(',')))
                     .mapToLong(Long::parseLong).findFirst().orElse(0);
+        }
+    }
+
+    /** The id of the one client of the node on {@code port} whose last command was {@code command} (CLIENT LIST). */
+    private static String clientWhoseLastCommandWas(int port, String command) {
+        try (RedisConnections node = new RedisConnections("redis://127.0.0.1:" + port);
+             RedisConnection<String, String> c = node.strings()) {
+            List<String> ids = c.sync().clientList().lines().filter(l -> l.contains(" cmd=" + command + " "))
+                    .map(l -> l.substring(3, l.indexOf(' '))).toList();
+            assertThat(ids).as("clients of %d whose last command was %s", port, command).hasSize(1);
+            return ids.get(0);
         }
     }
 
