@@ -86,7 +86,7 @@ public final class ReplicatedWrites {
         if (!wait.enabled()) {
             return command.apply(connection.async());
         }
-        return place(key, command, false, node -> { }).thenCompose(placed -> placed.node().barrier().after(what)
+        return place(key, command, true, node -> { }).thenCompose(placed -> placed.node().barrier().after(what)
                 .thenApply(confirmed -> placed.result()));
     }
 

@@ -92,6 +92,57 @@ class ReplicaWaitClusterIT {
         }
     }
 
+    /**
+     * A slot moved to another master behind Lettuce's back (its topology still names the old one): the old owner
+     * answers MOVED, the write is sent again routed (Lettuce follows the redirection) and the WAIT goes to the new
+     * owner, where the write is: with the new owner's replica paused, the write falls short.
+     */
+    @Test
+    void aRedirectedWriteIsWaitedForOnTheNodeThatTookIt() throws Exception {
+        try (RedisCluster cluster = RedisCluster.start();
+             RedisConnections redis = new RedisConnections(cluster.uri());
+             RedisConnection<byte[], byte[]> shared = redis.bytes()) {
+            cluster.awaitReplicasOnline(Duration.ofSeconds(30));
+            Map<Integer, byte[]> keyOf = oneKeyPerMaster(cluster);
+            List<Integer> masters = new ArrayList<>(keyOf.keySet());
+            int from = masters.get(0);
+            int to = masters.get(1);
+            byte[] key = keyOf.get(from);
+            int slot = SlotHash.getSlot(key);
+            ReplicaWait wait = new ReplicaWait(1, TIMEOUT);
+            ReplicatedWrites writes = wait.on(shared);
+            append(writes, keyOf.get(to)); // Lettuce knows both masters' node connections and the topology
+            shared.sync().del(key);
+            String fromId = cli(from, "cluster", "myid").trim();
+            String toId = cli(to, "cluster", "myid").trim();
+            cli(to, "cluster", "setslot", Integer.toString(slot), "importing", fromId);
+            cli(from, "cluster", "setslot", Integer.toString(slot), "migrating", toId);
+            cli(to, "cluster", "setslot", Integer.toString(slot), "node", toId);
+            cli(from, "cluster", "setslot", Integer.toString(slot), "node", toId);
+            int paused = cluster.replicasOf(to).get(0);
+            cluster.pause(paused);
+            try {
+                append(writes, key);
+                assertThat(wait.shortfalls()).as("the WAIT went to the new owner, whose replica is paused")
+                        .isEqualTo(1);
+                assertThat(cli(to, "xlen", new String(key, StandardCharsets.UTF_8)).trim()).as("the write is on %d", to)
+                        .isEqualTo("1");
+            } finally {
+                cluster.resume(paused);
+            }
+        }
+    }
+
+    private static String cli(int port, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port)));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).as("redis-cli %s", command).doesNotStartWith("ERR").doesNotStartWith("(error)");
+        return out;
+    }
+
     private static void append(ReplicatedWrites writes, byte[] key) throws Exception {
         String id = writes.write(key, c -> c.xadd(key, Map.of(bytes("f"), bytes("v"))), "a test write")
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
