@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * slot-routed commands by the master's host and port, which {@code getConnection(host, port)} asks it for (checked in
  * Lettuce's PooledClusterConnectionProvider; {@code getConnection(nodeId)} would be another socket).
  *
- * <p>A slot owner that answers MOVED or ASK (a resharding, a topology not refreshed yet) did not take the write: it
- * is sent again on the routed connection, which follows the redirection (and has Lettuce refresh its topology), and
- * the WAIT goes to the node connection of the node the redirection named, where Lettuce forwards it.
+ * <p>A slot owner that answers MOVED or ASK (a resharding, a topology not refreshed yet) did not take the write: in
+ * {@link #write} it is sent again on the routed connection, which follows the redirection (and has Lettuce refresh its
+ * topology), and the WAIT goes to the node connection of the node the redirection named, where Lettuce forwards it; in
+ * a {@link Batch} the write fails (see there).
  *
  * <p>Group commit per node connection ({@link ReplicaWait.Barrier}): {@link #write} on a shared auto-flushing
  * connection; a {@link Batch} on a pipelining one (auto-flush off), one WAIT per node connection it wrote on.
