@@ -6,9 +6,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The cost of {@code mcpca.redis.wait-replicas} (docs/decisions/031): {@code ping} through the whole pipeline (MCP
- * client over HTTP, ingress, request stream, worker, reply stream) on a master with one replica (REDIS_URL; the
- * script bench/wait-replicas starts both), with 0 and with 1, alternating in one run so drift hits both alike. Prints
- * sequential p50/p99 and calls/s with N in flight per round, then the mean ratios of 1 against 0.
+ * client over HTTP, ingress, request stream, worker, reply stream) on a master with one replica, or on a Cluster of 3
+ * masters with a replica each (REDIS_URL; the script bench/wait-replicas starts either), with 0 and with 1,
+ * alternating in one run so drift hits both alike. Prints sequential p50/p99 and calls/s with N in flight per round,
+ * then the mean ratios of 1 against 0.
  *
  * <p>Arguments: {@code [sequentialCalls=3000] [inFlight=64] [throughputCalls=10000] [rounds=2]}.
  */
@@ -21,7 +22,7 @@ public final class WaitReplicas {
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 2;
         String uri = System.getenv("REDIS_URL");
         if (uri == null || uri.isBlank()) {
-            throw new IllegalStateException("REDIS_URL must name a master with a replica (bench/wait-replicas starts one)");
+            throw new IllegalStateException("REDIS_URL must name a master with a replica, or a cluster (bench/wait-replicas starts them)");
         }
         System.out.printf("bench/wait-replicas: redis %s, %d sequential calls, %d calls with %d in flight, %d rounds, "
                 + "%d cores%n", uri, sequential, throughputCalls, inFlight, rounds, Runtime.getRuntime().availableProcessors());

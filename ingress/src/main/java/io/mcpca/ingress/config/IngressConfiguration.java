@@ -198,8 +198,8 @@ public class IngressConfiguration {
         RedisConnection<byte[], byte[]> shared = redis.bytes();
         RedisConnection<byte[], byte[]> blocking = redis.bytes();
         ReplyRouter router = new ReplyRouter(blocking, entries, replyStream);
-        RequestSubmitter submitter = new RequestSubmitter(shared.sync(), Optional.of(shared.async()), entries, keys,
-                common.getPartitions(), common.getRequestStreamMaxLen(), common.getRedis().replicaWait());
+        RequestSubmitter submitter = new RequestSubmitter(shared, entries, keys, common.getPartitions(),
+                common.getRequestStreamMaxLen(), common.getRedis().replicaWait());
         return new IngressRuntime(id, replyStream, router, submitter, shared, blocking);
     }
 

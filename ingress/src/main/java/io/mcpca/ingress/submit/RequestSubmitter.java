@@ -1,53 +1,57 @@
 package io.mcpca.ingress.submit;
 
 import io.lettuce.core.XAddArgs;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.redis.ReplicaWait;
+import io.mcpca.shared.redis.ReplicatedWrites;
 import io.mcpca.shared.wire.ToolRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
  * Appends a call to the request stream of its pool, on the partition of its session. Once
  * {@link #submit} returns, the call is in Redis and will be answered (at-least-once execution); with
  * {@code mcpca.redis.wait-replicas} set, it is on that many replicas too, unless fewer are there
- * ({@link ReplicaWait} counts and logs those).
+ * ({@link ReplicaWait} counts and logs those); on a Cluster the WAIT goes to the master that took the XADD
+ * ({@link ReplicatedWrites}).
  */
 public final class RequestSubmitter {
 
     private final RedisClusterCommands<byte[], byte[]> redis;
-    private final Optional<RedisClusterAsyncCommands<byte[], byte[]>> async;
+    /** The connection's writes, each confirmed by the replicas when the knob is on; empty: {@link #submit} only. */
+    private final Optional<ReplicatedWrites> writes;
+    private final ReplicaWait durability;
     private final StreamEntries entries;
     private final Keys keys;
     private final int partitions;
     private final XAddArgs trim;
-    private final ReplicaWait durability;
-    private final Optional<ReplicaWait.Barrier> replicated;
 
+    /** Synchronous submits only ({@link #submit}), without WAIT. */
     public RequestSubmitter(RedisClusterCommands<byte[], byte[]> redis, StreamEntries entries, Keys keys,
                             int partitions, long maxLen) {
-        this(redis, Optional.empty(), entries, keys, partitions, maxLen);
+        this(redis, Optional.empty(), ReplicaWait.NONE, entries, keys, partitions, maxLen);
     }
 
-    /** @param async the same connection's async commands, for {@link #submitAsync} */
-    public RequestSubmitter(RedisClusterCommands<byte[], byte[]> redis,
-                            Optional<RedisClusterAsyncCommands<byte[], byte[]>> async,
-                            StreamEntries entries, Keys keys, int partitions, long maxLen) {
-        this(redis, async, entries, keys, partitions, maxLen, ReplicaWait.NONE);
+    /**
+     * @param connection shared by concurrent submits (its auto-flush on)
+     * @param durability replicas that must confirm each appended call before it counts as submitted
+     */
+    public RequestSubmitter(RedisConnection<byte[], byte[]> connection, StreamEntries entries, Keys keys,
+                            int partitions, long maxLen, ReplicaWait durability) {
+        this(connection.sync(), Optional.of(durability.on(connection)), durability, entries, keys, partitions, maxLen);
     }
 
-    /** @param durability replicas that must confirm each appended call before it counts as submitted */
-    public RequestSubmitter(RedisClusterCommands<byte[], byte[]> redis,
-                            Optional<RedisClusterAsyncCommands<byte[], byte[]>> async,
-                            StreamEntries entries, Keys keys, int partitions, long maxLen, ReplicaWait durability) {
-        this.durability = durability;
-        this.replicated = async.map(durability::barrier);
+    private RequestSubmitter(RedisClusterCommands<byte[], byte[]> redis, Optional<ReplicatedWrites> writes,
+                             ReplicaWait durability, StreamEntries entries, Keys keys, int partitions, long maxLen) {
         this.redis = redis;
-        this.async = async;
+        this.writes = writes;
+        this.durability = durability;
         this.entries = entries;
         this.keys = keys;
         this.partitions = partitions;
@@ -56,26 +60,28 @@ public final class RequestSubmitter {
 
     /** @return the stream entry id */
     public String submit(String pool, ToolRequest request) {
-        String id = redis.xadd(streamOf(pool, request), trim, entries.encode(request));
-        durability.confirm(redis, "call " + request.requestId());
-        return id;
+        if (!durability.enabled()) {
+            return redis.xadd(streamOf(pool, request), trim, entries.encode(request));
+        }
+        try {
+            return submitAsync(pool, request).toCompletableFuture().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     /**
      * As {@link #submit}, without waiting: concurrent submits share the connection's socket writes
      * (Lettuce pipelines them), so many callers do not each pay a round trip on a thread of their own.
-     * The call is in Redis once the stage completes.
+     * The call is in Redis once the stage completes; with the knob on, one WAIT in flight per node connection covers
+     * every call appended there before it (group commit).
      */
     public CompletionStage<String> submitAsync(String pool, ToolRequest request) {
-        RedisClusterAsyncCommands<byte[], byte[]> commands = async.orElseThrow(
+        ReplicatedWrites on = writes.orElseThrow(
                 () -> new IllegalStateException("this submitter was built without async commands"));
-        CompletionStage<String> appended = commands.xadd(streamOf(pool, request), trim, entries.encode(request));
-        if (!durability.enabled()) {
-            return appended;
-        }
-        // one WAIT in flight on the shared connection covers every call appended before it (group commit)
-        return appended.thenCompose(id -> replicated.orElseThrow().after("call " + request.requestId())
-                .thenApply(ignored -> id));
+        byte[] stream = streamOf(pool, request);
+        Map<byte[], byte[]> body = entries.encode(request);
+        return on.write(stream, commands -> commands.xadd(stream, trim, body), "call " + request.requestId());
     }
 
     private byte[] streamOf(String pool, ToolRequest request) {

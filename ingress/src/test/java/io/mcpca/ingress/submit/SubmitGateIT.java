@@ -8,12 +8,12 @@ import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.redis.RedisConnections;
+import io.mcpca.shared.redis.ReplicaWait;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.mcpca.shared.wire.ErrorCode;
 import io.mcpca.shared.wire.ToolRequest;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -44,8 +44,8 @@ class SubmitGateIT {
         keys = new Keys(REDIS.newPrefix());
         connections = new RedisConnections(REDIS.uri());
         connection = connections.bytes();
-        submitter = new RequestSubmitter(connection.sync(), Optional.of(connection.async()),
-                new StreamEntries(JacksonCodec.messagePack()), keys, PARTITIONS, 10_000);
+        submitter = new RequestSubmitter(connection, new StreamEntries(JacksonCodec.messagePack()), keys, PARTITIONS,
+                10_000, ReplicaWait.NONE);
     }
 
     @AfterEach

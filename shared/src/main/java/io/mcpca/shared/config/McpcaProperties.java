@@ -124,7 +124,8 @@ public class McpcaProperties {
     public static class Redis {
         /**
          * Replicas that must confirm (WAIT) each request appended by the ingress and each batch of replies written by a
-         * worker before it counts as done; 0: no WAIT. With 1 and one replica, losing the replica refuses new calls.
+         * worker before it counts as done; 0: no WAIT. On a Cluster each WAIT goes to the master that took the write.
+         * Fewer replicas than asked are counted and logged, and the write stands (docs/decisions/031).
          */
         private int waitReplicas = 0;
         /** How long one WAIT may block: a LAN replica confirms within a millisecond or two; 1 s rides out a hiccup. */

@@ -37,12 +37,6 @@ public class SharedConfiguration {
         RedisConnections connections = new RedisConnections(locator.uri(), properties.getRedis().clientSettings(),
                 Optional.ofNullable(meters.getIfAvailable()));
         try {
-            if (connections.isCluster() && properties.getRedis().getWaitReplicas() > 0) {
-                // WAIT covers the writes of one node's connection; a cluster connection's WAIT reaches one node,
-                // not the ones that took the writes (decisions 030, 031)
-                throw new IllegalStateException("mcpca.redis.wait-replicas=" + properties.getRedis().getWaitReplicas()
-                        + " is not supported on a Redis Cluster; set it to 0");
-            }
             RedisStartupCheck.reach(connections, locator.uri(), properties.getRedis().clientSettings(),
                     properties.getRedis().getStartupWait());
         } catch (RuntimeException e) {

@@ -19,11 +19,12 @@ import org.slf4j.LoggerFactory;
  * not be the one promoted, and it confirms having received the write, not having made it durable).
  * <p>WAIT covers every write the connection sent before it, and blocks that connection while it waits: so on a shared
  * connection one WAIT at a time is in flight ({@link Barrier}), covering every call appended before it was sent;
- * calls appended meanwhile wait for the next one (group commit).
+ * calls appended meanwhile wait for the next one (group commit). On a Cluster the connection is the node connection
+ * of the master that took the write ({@link ReplicatedWrites}), one barrier per node connection.
  * <p>Fewer replicas than asked within the timeout (none left after a failover, a lagging one) is logged and counted,
  * and the write stands: the knob buys durability while replicas are there, never availability. After a shortfall no
- * WAIT is sent for a second ({@link #SKIP_AFTER_SHORTFALL}), so a lost replica costs one blocked WAIT a second, not
- * one per write. To refuse writes without replicas, Redis has its own {@code min-replicas-to-write}; a refused XADD is then a retryable UNAVAILABLE.
+ * WAIT is sent for a second ({@link #SKIP_AFTER_SHORTFALL}) on that connection, so a lost replica costs one blocked
+ * WAIT a second, not one per write (on a Cluster: per node, so the other masters' writes still wait for theirs). To refuse writes without replicas, Redis has its own {@code min-replicas-to-write}; a refused XADD is then a retryable UNAVAILABLE.
  * <p>{@code replicas}: replicas that must confirm; 0: off (no WAIT is sent). {@code timeout}: how long WAIT may
  * block; a replica on a LAN confirms within a millisecond or two.
  */
@@ -42,7 +43,8 @@ public final class ReplicaWait {
     private final AtomicLong warnedAt = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
     /** After a shortfall, writes go without WAIT this long: the replicas are probed again once a second. */
     public static final Duration SKIP_AFTER_SHORTFALL = Duration.ofSeconds(1);
-    private volatile long skipUntil = System.nanoTime();
+    /** The skip of {@link #confirm}, whose connection is the caller's. */
+    private final Skip skip = new Skip();
 
     public ReplicaWait(int replicas, Duration timeout) {
         if (replicas < 0) {
@@ -60,7 +62,7 @@ public final class ReplicaWait {
         return replicas;
     }
 
-    /** Writes that fewer replicas than asked confirmed in time, since the start. */
+    /** Writes (or groups of writes, one per WAIT) that fewer replicas than asked confirmed in time, since the start. */
     public long shortfalls() {
         return shortfalls.get();
     }
@@ -69,30 +71,47 @@ public final class ReplicaWait {
         return replicas > 0;
     }
 
-    /** Whether a WAIT is sent now: enabled, and not within a second of a shortfall. */
-    public boolean active() {
-        return replicas > 0 && System.nanoTime() - skipUntil >= 0;
-    }
-
-    /** Waits for the replicas after the writes already sent on {@code commands}' connection (see {@link #check}). */
+    /**
+     * Waits for the replicas after the writes already sent on {@code commands}' connection, which must be one node's
+     * (on a Cluster, use {@link #on}): the write stands either way, a shortfall is counted.
+     */
     public void confirm(BaseRedisCommands<?, ?> commands, String what) {
-        if (active()) {
-            check(commands.waitForReplication(replicas, timeout.toMillis()), what);
+        if (skip.open()) {
+            check(commands.waitForReplication(replicas, timeout.toMillis()), what, skip);
         }
     }
 
-    /** A barrier for the writes of one shared, auto-flushing connection whose {@code commands} these are. */
+    /** A barrier for the writes of one node connection whose {@code commands} these are. */
     public Barrier barrier(BaseRedisAsyncCommands<?, ?> commands) {
         return new Barrier(commands);
     }
 
+    /** Writes on {@code connection} confirmed by WAITs on the right node connections, in every mode. */
+    public ReplicatedWrites on(RedisConnection<byte[], byte[]> connection) {
+        return new ReplicatedWrites(this, connection);
+    }
+
+    /** Whether WAITs are sent on a connection: the knob is on, and no shortfall there within the last second. */
+    private final class Skip {
+        private volatile long until = System.nanoTime();
+
+        boolean open() {
+            return replicas > 0 && System.nanoTime() - until >= 0;
+        }
+
+        void shortfall() {
+            until = System.nanoTime() + SKIP_AFTER_SHORTFALL.toNanos();
+        }
+    }
+
     /**
-     * Group commit on a shared connection: {@link #after} is called once a write's answer is in and returns a stage
-     * that completes when a WAIT sent after it returns. One WAIT is in flight at a time; whoever arrives meanwhile
-     * waits for the next, sent as soon as the current one returns.
+     * The WAITs of one node connection: group commit ({@link #after}) on a shared, auto-flushing one, or one WAIT
+     * queued behind a pipeline's writes ({@link #send}, then {@link #check} its answer); a shortfall here skips this
+     * connection's WAITs for a second.
      */
     public final class Barrier {
         private final BaseRedisAsyncCommands<?, ?> commands;
+        private final Skip skip = new Skip();
         private CompletableFuture<Void> inFlight;
         private CompletableFuture<Void> next;
 
@@ -100,9 +119,14 @@ public final class ReplicaWait {
             this.commands = commands;
         }
 
-        /** @return completes when replicas confirmed (or fell short: counted); fails only if the WAIT failed */
+        /**
+         * Called once a write's answer is in: one WAIT is in flight at a time; whoever arrives meanwhile waits for the
+         * next, sent as soon as the current one returns.
+         *
+         * @return completes when replicas confirmed (or fell short: counted); fails only if the WAIT failed
+         */
         public CompletionStage<Void> after(String what) {
-            if (!active()) {
+            if (!skip.open()) {
                 return CompletableFuture.completedFuture(null);
             }
             CompletableFuture<Void> first;
@@ -135,7 +159,7 @@ public final class ReplicaWait {
                     inFlight = waiting;
                 }
                 if (waiting != null) {
-                    if (active()) {
+                    if (skip.open()) {
                         send(waiting, "calls");
                     } else {
                         synchronized (this) {
@@ -146,19 +170,24 @@ public final class ReplicaWait {
                 }
             });
         }
+
+        /** Queues a WAIT on a pipelining connection (auto-flush off: the caller flushes); empty when skipped. */
+        public Optional<RedisFuture<Long>> send() {
+            return skip.open() ? Optional.of(commands.waitForReplication(replicas, timeout.toMillis()))
+                    : Optional.empty();
+        }
+
+        /** Counts and (at most every 10 s) logs a WAIT of this connection that fewer replicas than asked answered. */
+        public void check(long confirmed, String what) {
+            ReplicaWait.this.check(confirmed, what, skip);
+        }
     }
 
-    /** Queues a WAIT on a pipelining connection (auto-flush off: the caller flushes); empty when off. */
-    public Optional<RedisFuture<Long>> send(BaseRedisAsyncCommands<?, ?> commands) {
-        return active() ? Optional.of(commands.waitForReplication(replicas, timeout.toMillis())) : Optional.empty();
-    }
-
-    /** Counts and (at most every 10 s) logs a write fewer replicas than asked confirmed in time. */
-    public void check(long confirmed, String what) {
+    private void check(long confirmed, String what, Skip on) {
         if (confirmed >= replicas) {
             return;
         }
-        skipUntil = System.nanoTime() + SKIP_AFTER_SHORTFALL.toNanos();
+        on.shortfall();
         long count = shortfalls.incrementAndGet();
         long last = warnedAt.get();
         long now = System.nanoTime();

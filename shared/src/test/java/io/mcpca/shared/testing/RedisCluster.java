@@ -34,6 +34,8 @@ public final class RedisCluster implements AutoCloseable {
     private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(30);
 
     private final Map<Integer, RedisServerProcess> nodes;
+    /** Paused nodes' process ids, by port. */
+    private final Map<Integer, String> paused = new java.util.concurrent.ConcurrentHashMap<>();
 
     private RedisCluster(Map<Integer, RedisServerProcess> nodes) {
         this.nodes = nodes;
@@ -92,6 +94,77 @@ public final class RedisCluster implements AutoCloseable {
             throw new IllegalStateException("no master serves slot " + slot);
         }
         throw new IllegalStateException("no node is alive");
+    }
+
+    /**
+     * Waits until each of the 3 masters has its replica online (INFO replication: {@code state=online}): {@code cluster_state:ok}
+     * comes before the replicas' first sync ends, and a WAIT before then finds no replica.
+     */
+    public void awaitReplicasOnline(Duration timeout) {
+        long until = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < until) {
+            long served = livePorts().stream().map(p -> cli(p, "info", "replication"))
+                    .filter(info -> info.contains("role:master") && info.contains("state=online")).count();
+            if (served == NODES / 2) {
+                return;
+            }
+            sleep(Duration.ofMillis(100));
+        }
+        throw new IllegalStateException("the replicas were not online within " + timeout);
+    }
+
+    /**
+     * The ports of the replicas of the master on {@code masterPort}, as the cluster has them now (the third and
+     * fourth fields of {@code CLUSTER NODES}: flags, and the id of a replica's master).
+     */
+    public List<Integer> replicasOf(int masterPort) {
+        String[] lines = cli(livePorts().get(0), "cluster", "nodes").split("\n");
+        String masterId = null;
+        for (String line : lines) {
+            String[] f = line.split(" ");
+            if (f.length > 2 && portOf(f[1]) == masterPort) {
+                masterId = f[0];
+            }
+        }
+        List<Integer> replicas = new ArrayList<>();
+        for (String line : lines) {
+            String[] f = line.split(" ");
+            if (f.length > 3 && f[2].contains("slave") && f[3].equals(masterId)) {
+                replicas.add(portOf(f[1]));
+            }
+        }
+        return replicas;
+    }
+
+    private static int portOf(String address) { // 127.0.0.1:7001@17001
+        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1, address.indexOf('@')));
+    }
+
+    /**
+     * Stops the node on {@code port} (SIGSTOP) without closing its connections, as a frozen host would: a master
+     * still counts a paused replica as connected, but it acknowledges nothing until {@link #resume}.
+     */
+    public void pause(int port) {
+        String pid = cli(port, "info", "server").lines().filter(l -> l.startsWith("process_id:"))
+                .map(l -> l.substring("process_id:".length()).trim()).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no process_id in INFO of node " + port));
+        signal(pid, "-STOP");
+        paused.put(port, pid);
+    }
+
+    /** Lets a {@link #pause}d node go on. */
+    public void resume(int port) {
+        String pid = paused.remove(port);
+        if (pid != null) {
+            signal(pid, "-CONT");
+        }
+    }
+
+    private static void signal(String pid, String signal) {
+        String out = run(List.of("kill", signal, pid), Duration.ofSeconds(10));
+        if (!out.isBlank()) {
+            throw new IllegalStateException("kill " + signal + " " + pid + ": " + out);
+        }
     }
 
     /** Kills the node on {@code port} as a crash would (its replica takes over after {@link #NODE_TIMEOUT}). */
@@ -169,6 +242,7 @@ public final class RedisCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        List.copyOf(paused.keySet()).forEach(this::resume);
         nodes.values().forEach(RedisServerProcess::close);
     }
 }

@@ -10,6 +10,7 @@ import io.mcpca.shared.exec.ExecutionStore;
 import io.mcpca.shared.exec.IllegalTransitionException;
 import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.redis.ReplicaWait;
+import io.mcpca.shared.redis.ReplicatedWrites;
 import io.mcpca.shared.scripts.ScriptError;
 import io.mcpca.shared.session.SessionWrite;
 import io.mcpca.shared.wire.ToolReply;
@@ -118,7 +119,8 @@ public final class ReplyBatcher implements AutoCloseable {
      * held for a whole batch (drain and send): by the flusher, or by a call thread that found the lane idle.
      */
     private record Lane(RedisConnection<byte[], byte[]> streams, RedisConnection<String, String> scripts,
-                        BlockingQueue<Completion> queue, ReentrantLock sending, AtomicReference<Thread> flusher) {
+                        BlockingQueue<Completion> queue, ReentrantLock sending, AtomicReference<Thread> flusher,
+                        AtomicReference<ReplicatedWrites> replies) {
     }
 
     private final List<Lane> lanes = new ArrayList<>();
@@ -150,10 +152,12 @@ public final class ReplyBatcher implements AutoCloseable {
 
     /**
      * Replicas that must confirm a batch's replies before its entries are acknowledged ({@code mcpca.redis.wait-replicas};
-     * set once, before it starts): one WAIT per batch, pipelined behind the replies.
+     * set once, before it starts): one WAIT per batch, pipelined behind the replies (on a Cluster, one per node
+     * connection the batch's replies went on).
      */
-    public void setDurability(ReplicaWait durability) {
+    public synchronized void setDurability(ReplicaWait durability) {
         this.durability = durability;
+        lanes.forEach(lane -> lane.replies().set(durability.on(lane.streams())));
     }
 
     /** Another flusher with its own two connections (their auto-flush is turned off here); before {@link #start}. */
@@ -162,7 +166,7 @@ public final class ReplyBatcher implements AutoCloseable {
         streams.setAutoFlushCommands(false);
         scripts.setAutoFlushCommands(false);
         lanes.add(new Lane(streams, scripts, new LinkedBlockingQueue<>(), new ReentrantLock(),
-                new AtomicReference<>()));
+                new AtomicReference<>(), new AtomicReference<>(durability.on(streams))));
     }
 
     public synchronized void start() {
@@ -322,7 +326,8 @@ public final class ReplyBatcher implements AutoCloseable {
     private CompletionStage<Void> flush(Lane lane, List<Completion> all) {
         long until = System.nanoTime() + FLUSH_TIMEOUT.toNanos();
         List<Completion> batch = finishFirst(lane, all, until);
-        List<RedisFuture<String>> replies = new ArrayList<>(batch.size());
+        ReplicatedWrites.Batch replicated = lane.replies().get().batch();
+        List<CompletableFuture<String>> replies = new ArrayList<>(batch.size());
         List<RedisFuture<Long>> records = new ArrayList<>(batch.size());
         List<Optional<BatchOutcomes.Prepared>> items = new ArrayList<>(batch.size());
         List<RedisFuture<Long>> itemRecords = new ArrayList<>(batch.size());
@@ -331,13 +336,13 @@ public final class ReplyBatcher implements AutoCloseable {
             items.add(item);
             itemRecords.add(item.map(p -> batchOutcomes.get().recordAsync(lane.scripts().async(), p)).orElse(null));
             // a batch item's answer is its outcome in the batch: no one waits on a reply stream for it
-            replies.add(item.isPresent() ? null : lane.streams().async().xadd(
-                    c.replyTo().getBytes(StandardCharsets.UTF_8), replyArgs, entries.encode(c.reply())));
+            byte[] replyTo = c.replyTo().getBytes(StandardCharsets.UTF_8);
+            replies.add(item.isPresent() ? null : replicated.write(replyTo,
+                    commands -> commands.xadd(replyTo, replyArgs, entries.encode(c.reply()))));
             records.add(c.record().map(r -> executions.transitionPipelined(lane.scripts().async(), r.sessionId(),
                     r.requestId(), r.state(), workerId, r.reason())).orElse(null));
         }
-        Optional<RedisFuture<Long>> replicated = replies.stream().anyMatch(r -> r != null)
-                ? durability.send(lane.streams().async()) : Optional.empty();
+        replicated.sendWaits();
         lane.streams().flushCommands();
         lane.scripts().flushCommands();
         Map<String, List<String>> acks = new LinkedHashMap<>();
@@ -355,7 +360,10 @@ public final class ReplyBatcher implements AutoCloseable {
                 ackTarget.putIfAbsent(key, c);
             }
         }
-        replicated.ifPresent(wait -> confirmReplicated(wait, batch.size(), until));
+        // short of replicas, the entries are acknowledged all the same (counted): the replies are on their master, and
+        // replication keeps order, so a replica that has an XACK has its reply too; holding the XACKs back would only
+        // run the calls again
+        replicated.confirm("a batch of " + batch.size() + " replies", until);
         List<RedisFuture<Long>> acked = new ArrayList<>(acks.size());
         List<String> ackKeys = new ArrayList<>(acks.size());
         acks.forEach((key, ids) -> {
@@ -390,22 +398,6 @@ public final class ReplyBatcher implements AutoCloseable {
         }
         forgetKeptReplies(lane, batch, ackedKeys);
         return CompletableFuture.completedFuture(null);
-    }
-
-    /**
-     * Waits for the batch's WAIT before its XACKs. Short of replicas, the entries are acknowledged all the same
-     * ({@link ReplicaWait#check} counts it): the replies are on the master, and replication keeps order, so a replica
-     * that has an XACK has its reply too; holding the XACKs back would only run the calls again.
-     */
-    private void confirmReplicated(RedisFuture<Long> wait, int calls, long until) {
-        try {
-            durability.check(wait.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS),
-                    "a batch of " + calls + " replies");
-        } catch (ExecutionException | TimeoutException e) {
-            log.warn("WAIT after a batch of {} replies failed: {}", calls, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /**
