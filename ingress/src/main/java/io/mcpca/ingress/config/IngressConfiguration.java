@@ -37,6 +37,7 @@ import io.mcpca.ingress.submit.CancelPublisher;
 import io.mcpca.shared.redis.PoolBacklog;
 import io.mcpca.ingress.submit.RequestSubmitter;
 import io.mcpca.shared.redis.RedisRights;
+import io.mcpca.shared.redis.ReplicaWait;
 import io.mcpca.ingress.submit.SubmitGate;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.config.McpcaProperties;
@@ -189,7 +190,7 @@ public class IngressConfiguration {
 
     @Bean
     IngressRuntime ingressRuntime(IngressProperties ingress, McpcaProperties common, RedisConnections redis,
-                                  Keys keys, StreamEntries entries) {
+                                  Keys keys, StreamEntries entries, ObjectProvider<MeterRegistry> meters) {
         try (RedisConnection<String, String> probe = redis.strings()) {
             RedisRights.check(probe, RedisRights.Role.INGRESS, common.getPrefix(), common.getRedis().getWaitReplicas() > 0);
         }
@@ -198,8 +199,10 @@ public class IngressConfiguration {
         RedisConnection<byte[], byte[]> shared = redis.bytes();
         RedisConnection<byte[], byte[]> blocking = redis.bytes();
         ReplyRouter router = new ReplyRouter(blocking, entries, replyStream);
+        ReplicaWait durability = common.getRedis().replicaWait();
+        meters.ifAvailable(registry -> durability.bindTo(registry, "ingress"));
         RequestSubmitter submitter = new RequestSubmitter(shared, entries, keys, common.getPartitions(),
-                common.getRequestStreamMaxLen(), common.getRedis().replicaWait());
+                common.getRequestStreamMaxLen(), durability);
         return new IngressRuntime(id, replyStream, router, submitter, shared, blocking);
     }
 

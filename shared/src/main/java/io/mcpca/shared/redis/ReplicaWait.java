@@ -3,6 +3,8 @@ package io.mcpca.shared.redis;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.async.BaseRedisAsyncCommands;
 import io.lettuce.core.api.sync.BaseRedisCommands;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -65,6 +67,13 @@ public final class ReplicaWait {
     /** Writes (or groups of writes, one per WAIT) that fewer replicas than asked confirmed in time, since the start. */
     public long shortfalls() {
         return shortfalls.get();
+    }
+
+    /** {@link #shortfalls} as the counter {@code mcpca.redis.wait.shortfalls{role}} (0 while the knob is off). */
+    public void bindTo(MeterRegistry registry, String role) {
+        FunctionCounter.builder("mcpca.redis.wait.shortfalls", this, ReplicaWait::shortfalls).tag("role", role)
+                .description("Writes fewer replicas confirmed (WAIT) within mcpca.redis.wait-timeout than "
+                        + "mcpca.redis.wait-replicas asked").register(registry);
     }
 
     public boolean enabled() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.cluster.SlotHash;
 import io.mcpca.shared.testing.RedisCluster;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +38,8 @@ class ReplicaWaitClusterIT {
             Map<Integer, byte[]> keyOf = oneKeyPerMaster(cluster);
             assertThat(keyOf).as("a key on each master").hasSize(3);
             ReplicaWait wait = new ReplicaWait(1, TIMEOUT);
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            wait.bindTo(registry, "test");
             ReplicatedWrites writes = wait.on(shared);
 
             for (byte[] key : keyOf.values()) {
@@ -67,6 +70,8 @@ class ReplicaWaitClusterIT {
                 assertThat(wait.shortfalls()).as("writes to the masters whose replicas answer").isZero();
                 append(writes, keyOf.get(slow));
                 assertThat(wait.shortfalls()).as("a write to the master whose replica is paused").isEqualTo(1);
+                assertThat(registry.get("mcpca.redis.wait.shortfalls").tag("role", "test").functionCounter().count())
+                        .as("the shortfall as a meter").isEqualTo(1);
                 append(writes, keyOf.get(masters.get(1)));
                 append(writes, keyOf.get(masters.get(2)));
                 assertThat(wait.shortfalls()).as("the other masters' writes are still confirmed").isEqualTo(1);

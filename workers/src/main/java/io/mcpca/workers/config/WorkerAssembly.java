@@ -13,6 +13,7 @@ import io.mcpca.shared.tools.ToolDescriptor;
 import io.mcpca.shared.paths.PathGuard;
 import io.mcpca.shared.redis.PoolBacklog;
 import io.mcpca.shared.redis.RedisConnections;
+import io.mcpca.shared.redis.ReplicaWait;
 import io.mcpca.shared.redis.RedisRights;
 import io.mcpca.shared.tools.ToolCatalog;
 import io.mcpca.workers.consume.AnalyzerAttempts;
@@ -107,7 +108,9 @@ public final class WorkerAssembly {
         ReplyBatcher batcher = new ReplyBatcher(batchStreams, batchScripts, entries, executions, finishes, workerId,
                 common.getReplyStreamMaxLen());
         batcher.releaseLostLeasesWith(watchdog);
-        batcher.setDurability(common.getRedis().replicaWait());
+        ReplicaWait durability = common.getRedis().replicaWait();
+        meters.watchReplicaWait(durability);
+        batcher.setDurability(durability);
         for (int lane = 1; lane < worker.getReplyFlushers(); lane++) {
             RedisConnection<byte[], byte[]> laneStreams = redis.bytes();
             RedisConnection<String, String> laneScripts = redis.strings();

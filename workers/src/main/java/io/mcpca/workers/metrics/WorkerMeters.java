@@ -2,6 +2,7 @@ package io.mcpca.workers.metrics;
 
 import io.mcpca.shared.redis.PoolBacklog;
 import io.mcpca.workers.run.AnalyzerPool;
+import io.mcpca.shared.redis.ReplicaWait;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -41,6 +42,11 @@ public final class WorkerMeters {
     }
 
     /** Exports {@code pool}'s analyzer processes: warm ones and busy ones. */
+    /** The worker's WAIT shortfalls (replies written with fewer replica confirmations than asked). */
+    public void watchReplicaWait(ReplicaWait durability) {
+        durability.bindTo(registry, "worker");
+    }
+
     public void watchAnalyzers(String pool, AnalyzerPool analyzers) {
         Gauge.builder("mcpca.analyzer.processes", analyzers, a -> a.pids().size()).tag("pool", pool)
                 .description("Warm analyzer processes of this worker's pool").strongReference(true).register(registry);
