@@ -10,6 +10,9 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.mcpca.app.faults.CrashingAnalyzer;
+import io.mcpca.shared.redis.RedisConnection;
+import io.mcpca.shared.redis.RedisConnections;
+import io.mcpca.shared.testing.RedisCluster;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.mcpca.workers.config.WorkerRuntime;
 import io.mcpca.workers.run.AnalyzerPool;
@@ -54,11 +57,29 @@ class KeyLifetimesIT {
 
     @Test
     void afterAMixedWorkloadOnlyBoundedKeysLiveWithoutATtl() throws Exception {
+        mixedWorkload(REDIS.uri(), REDIS.sync(), REDIS.newPrefix());
+    }
+
+    /**
+     * Issue 19: the same workload, unchanged, on a Redis Cluster (3 masters + 3 replicas): every script, stream,
+     * lease, cache, batch, shard, cancel event, session and insight works across slots, and no key is left without
+     * a TTL on any master (SCAN and KEYS visit every master).
+     */
+    @Test
+    void onAClusterTheSameWorkloadWorksAndLeavesOnlyBoundedKeys() throws Exception {
+        try (RedisCluster cluster = RedisCluster.start();
+             RedisConnections connections = new RedisConnections(cluster.uri());
+             RedisConnection<String, String> connection = connections.strings()) {
+            mixedWorkload(cluster.uri(), connection.sync(), "kl" + Long.toHexString(System.nanoTime()));
+        }
+    }
+
+    private void mixedWorkload(String redisUri, RedisClusterCommands<String, String> redis, String prefix)
+            throws Exception {
         Path root = Files.createDirectories(tmp.resolve("root"));
         Files.writeString(root.resolve("A.java"), "class A { int f(int x) { return x > 0 ? 1 : 2; } }\n");
         Files.writeString(root.resolve("b.py"), "def g():\n    return 1\n");
-        String prefix = REDIS.newPrefix();
-        try (PipelineHarness harness = new PipelineHarness(REDIS.uri(), prefix, root,
+        try (PipelineHarness harness = new PipelineHarness(redisUri, prefix, root,
                 "--mcpca.worker.analyzer-path=" + CrashingAnalyzer.write(tmp, POISON_SLEEP_MS), "--mcpca.worker.max-deliveries=2",
                 "--mcpca.worker.min-idle=1s", "--mcpca.worker.reclaim-period=300ms",
                 "--mcpca.worker.retry-backoff=20ms",
@@ -86,17 +107,17 @@ class KeyLifetimesIT {
             structured(call(memory, "store-codebase-insight", Map.of("repository", ".", "text", "f is a sign check",
                     "anchors", List.of(Map.of("file", "A.java", "symbol", "f")))));
 
-            List<String> forever = keysWithoutTtl(REDIS.sync(), prefix);
+            List<String> forever = keysWithoutTtl(redis, prefix);
             Map<String, String> unbounded = new TreeMap<>();
             forever.stream().filter(key -> !WITHOUT_TTL.containsKey(kind(key, prefix)))
-                    .forEach(key -> unbounded.put(key, REDIS.sync().type(key)));
-            System.out.println("KeyLifetimesIT: " + REDIS.sync().dbsize() + " keys, without a TTL: " + forever);
+                    .forEach(key -> unbounded.put(key, redis.type(key)));
+            System.out.println("KeyLifetimesIT: " + redis.dbsize() + " keys, without a TTL: " + forever);
             assertThat(unbounded).as("keys that live forever and are not on the allowlist " + WITHOUT_TTL.keySet())
                     .isEmpty();
             assertThat(forever).as("the allowlisted kinds were written").anyMatch(k -> kind(k, prefix).equals("dlq"));
-            assertThat(REDIS.sync().keys(prefix + ":shards:*")).as("sharded calls ran").isNotEmpty();
-            assertThat(REDIS.sync().keys(prefix + ":insight*")).as("insights were stored").hasSize(2);
-            assertThat(REDIS.sync().hget(prefix + ":session:{" + session + "}", "_owner")).as("a named session").isNotNull();
+            assertThat(redis.keys(prefix + ":shards:*")).as("sharded calls ran").isNotEmpty();
+            assertThat(redis.keys(prefix + ":insight*")).as("insights were stored").hasSize(2);
+            assertThat(redis.hget(prefix + ":session:{" + session + "}", "_owner")).as("a named session").isNotNull();
         }
     }
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mcpca.app.GitRepos;
+import io.mcpca.shared.redis.RedisServerProcess;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -13,7 +14,6 @@ import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTranspor
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
-import java.net.ServerSocket;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,7 +84,7 @@ class BatchIT {
             Files.writeString(generated.resolve(fileName(i)), source(i));
         }
         prefix = REDIS.newPrefix();
-        port = freePort();
+        port = RedisServerProcess.freePort();
         ingress = WorkerJvm.serve(dir, "ingress", REDIS.uri(), prefix, root, port, INGRESS_OPTIONS);
         repositories = repositories(root);
         workers.add(WorkerJvm.start(dir, "worker-a", REDIS.uri(), prefix, root, workerOptions("worker-a")));
@@ -255,7 +255,7 @@ class BatchIT {
         int doneAtKill = ok(alice, "batch-status", Map.of("batchId", id)).get("done").asInt();
         int repositoriesAtKill = repositoryOutcomes(id);
         ingress.kill9();
-        port = freePort();
+        port = RedisServerProcess.freePort();
         ingress = WorkerJvm.serve(dir, "ingress-2", REDIS.uri(), prefix, root, port, INGRESS_OPTIONS);
         McpSyncClient again = client("alice-token");
         await().atMost(120, TimeUnit.SECONDS).until(() -> ok(again, "batch-status", Map.of("batchId", id))
@@ -422,11 +422,5 @@ class BatchIT {
 
     private static String text(CallToolResult result) {
         return ((TextContent) result.content().get(0)).text();
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket free = new ServerSocket(0)) {
-            return free.getLocalPort();
-        }
     }
 }

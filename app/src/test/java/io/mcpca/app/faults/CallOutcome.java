@@ -14,15 +14,27 @@ import java.util.Map;
 record CallOutcome(long startNanos, long endNanos, boolean ok, boolean retryable, String text) {
 
     static CallOutcome call(McpSyncClient client, boolean sessionless) {
+        return call(client, sessionless, "f");
+    }
+
+    /**
+     * The calculate-metrics call measures a function named {@code function}: its answer must name that very function
+     * (an answer meant for another call is an AssertionError, not an outcome).
+     */
+    static CallOutcome call(McpSyncClient client, boolean sessionless, String function) {
         long start = System.nanoTime();
         try {
             CallToolResult result = sessionless
                     ? client.callTool(new CallToolRequest("ping", Map.of()))
                     : client.callTool(new CallToolRequest("calculate-metrics",
-                            Map.of("content", "def f(x):\n    return x + 1\n", "language", "python")));
+                            Map.of("content", "def " + function + "(x):\n    return x + 1\n", "language", "python")));
             boolean error = Boolean.TRUE.equals(result.isError());
+            String text = text(result);
+            if (!error && !sessionless && !text.contains("\"" + function + "\"")) {
+                throw new AssertionError("call " + function + " got another call's answer: " + text);
+            }
             Object retryable = result.meta() == null ? null : result.meta().get("retryable");
-            return new CallOutcome(start, System.nanoTime(), !error, Boolean.TRUE.equals(retryable), text(result));
+            return new CallOutcome(start, System.nanoTime(), !error, Boolean.TRUE.equals(retryable), text);
         } catch (RuntimeException e) {
             // The MCP SDK's servlet transport sometimes drops the HTTP exchange of a result completed on another
             // thread within microseconds of the request (Tomcat: "asyncComplete() is not valid ... MUST_COMPLETE"),

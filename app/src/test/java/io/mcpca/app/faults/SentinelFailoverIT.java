@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mcpca.app.PipelineHarness;
 import io.mcpca.shared.testing.SentinelTopology;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
-import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,9 +46,6 @@ class SentinelFailoverIT {
     @TempDir
     Path dir;
 
-    private record Outcome(long startNanos, long endNanos, boolean ok, boolean retryable, String text) {
-    }
-
     @Test
     void afterTheMasterIsKilledEveryCallIsAnsweredOrRefusedRetryablyAndCallsFlowWithinTenSeconds() throws Exception {
         Path root = java.nio.file.Files.createDirectories(dir.resolve("root"));
@@ -65,11 +60,12 @@ class SentinelFailoverIT {
                     "--mcpca.worker.lock-ttl=6s"};
             try (WorkerJvm second = WorkerJvm.start(dir, "worker-2", redis.uri(), prefix, root, common);
                  PipelineHarness harness = new PipelineHarness(redis.uri(), prefix, root, common)) {
+                second.awaitConsuming(Duration.ofSeconds(90));
                 List<McpSyncClient> clients = new ArrayList<>();
                 for (int s = 0; s < SESSIONS; s++) {
                     clients.add(harness.client());
                 }
-                ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+                ConcurrentLinkedQueue<CallOutcome> outcomes = new ConcurrentLinkedQueue<>();
                 AtomicInteger answeredBeforeKill = new AtomicInteger();
                 long[] killedAt = {Long.MAX_VALUE};
                 long[] stopAt = {Long.MAX_VALUE};
@@ -80,7 +76,7 @@ class SentinelFailoverIT {
                     McpSyncClient client = clients.get(c % SESSIONS);
                     running.add(callers.submit(() -> {
                         for (int i = 0; System.nanoTime() < stopAt[0]; i++) {
-                            Outcome o = call(client, caller, i);
+                            CallOutcome o = CallOutcome.call(client, (caller + i) % 2 == 0, "fn_" + caller + "_" + i);
                             outcomes.add(o);
                             if (o.ok() && o.endNanos() < killedAt[0]) {
                                 answeredBeforeKill.incrementAndGet();
@@ -110,14 +106,14 @@ class SentinelFailoverIT {
         }
     }
 
-    private static void check(List<Outcome> all, long killedAt, Duration promotion, int beforeKill,
+    private static void check(List<CallOutcome> all, long killedAt, Duration promotion, int beforeKill,
                               Map<String, String> replication) {
-        List<Outcome> failed = all.stream().filter(o -> !o.ok()).toList();
+        List<CallOutcome> failed = all.stream().filter(o -> !o.ok()).toList();
         long refused = failed.stream().filter(SentinelFailoverIT::refusedAtSubmit).count();
         long transport = failed.stream().filter(o -> o.text().startsWith("client exception")).count();
         long firstAnswerAfterKill = all.stream().filter(o -> o.ok() && o.startNanos() >= killedAt)
-                .mapToLong(Outcome::endNanos).min().orElse(Long.MAX_VALUE);
-        long lastFailure = failed.stream().mapToLong(Outcome::endNanos).max().orElse(killedAt);
+                .mapToLong(CallOutcome::endNanos).min().orElse(Long.MAX_VALUE);
+        long lastFailure = failed.stream().mapToLong(CallOutcome::endNanos).max().orElse(killedAt);
         System.err.printf("sentinel failover: %d calls (%d answered before the kill), %d failed: %d refused at submit, "
                         + "%d HTTP transport errors; promotion seen %d ms after the kill; first answer to a call started "
                         + "after the kill %d ms after it; last failure %d ms after it; new master %s with %s replica(s)%n",
@@ -129,7 +125,7 @@ class SentinelFailoverIT {
                 .forEach((text, n) -> System.err.printf("  %5d x %s%n", n, text));
         assertThat(beforeKill).as("calls answered before the kill").isGreaterThanOrEqualTo(CALLERS);
         long deadline = CALL_TIMEOUT.plus(SLACK).toNanos();
-        for (Outcome o : all) {
+        for (CallOutcome o : all) {
             assertThat(o.endNanos() - o.startNanos()).as("call past its deadline: %s", o.text())
                     .isLessThanOrEqualTo(deadline);
             if (!o.ok()) {
@@ -139,37 +135,12 @@ class SentinelFailoverIT {
                         .isTrue();
             }
         }
-        List<Outcome> late = all.stream().filter(o -> o.startNanos() >= killedAt + RECOVERY.toNanos()).toList();
+        List<CallOutcome> late = all.stream().filter(o -> o.startNanos() >= killedAt + RECOVERY.toNanos()).toList();
         assertThat(late).as("calls started 10 s after the kill").isNotEmpty();
-        assertThat(late).as("every call started 10 s after the kill is answered").allMatch(Outcome::ok, "answered");
+        assertThat(late).as("every call started 10 s after the kill is answered").allMatch(CallOutcome::ok, "answered");
     }
 
-    private static boolean refusedAtSubmit(Outcome o) {
+    private static boolean refusedAtSubmit(CallOutcome o) {
         return REFUSED_AT_SUBMIT.stream().anyMatch(o.text()::startsWith);
-    }
-
-    /** A sessionless ping or a session-locked calculate-metrics whose answer names this very call's function. */
-    private static Outcome call(McpSyncClient client, int caller, int i) {
-        long start = System.nanoTime();
-        String function = "fn_" + caller + "_" + i;
-        try {
-            boolean ping = (caller + i) % 2 == 0;
-            CallToolResult result = ping
-                    ? client.callTool(new CallToolRequest("ping", Map.of()))
-                    : client.callTool(new CallToolRequest("calculate-metrics",
-                            Map.of("content", "def " + function + "(x):\n    return x + 1\n", "language", "python")));
-            boolean error = Boolean.TRUE.equals(result.isError());
-            String text = CallOutcome.text(result);
-            if (!error && !ping && !text.contains("\"" + function + "\"")) {
-                throw new AssertionError("call " + function + " got another call's answer: " + text);
-            }
-            Object retryable = result.meta() == null ? null : result.meta().get("retryable");
-            return new Outcome(start, System.nanoTime(), !error, Boolean.TRUE.equals(retryable), text);
-        } catch (RuntimeException e) {
-            // as in RedisRestartIT: the servlet transport can drop the HTTP exchange of a call refused within
-            // microseconds (Redis unreachable); an I/O error on a call never queued, retryable by nature
-            boolean transport = CallOutcome.hasCause(e, java.io.IOException.class);
-            return new Outcome(start, System.nanoTime(), false, transport, "client exception: " + e);
-        }
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpca.app.GitRepos;
+import io.mcpca.shared.redis.RedisServerProcess;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -63,7 +64,7 @@ class ShardedAnalysisIT {
     @Test
     void shardedAndUnshardedAnalysisOfRealTreesGiveIdenticalJson() throws Exception {
         String prefix = REDIS.newPrefix();
-        int port = freePort();
+        int port = RedisServerProcess.freePort();
         try (WorkerJvm serve = WorkerJvm.serve(dir, "serve", REDIS.uri(), prefix, ROOT, port, settings("serve"));
              WorkerJvm worker = WorkerJvm.start(dir, "worker", REDIS.uri(), prefix, ROOT,
                      with(settings("worker"), "--mcpca.worker.pools=heavy"))) {
@@ -88,7 +89,7 @@ class ShardedAnalysisIT {
     @Test
     void aWorkerKilledMidShardChangesNothingInTheAnswer() throws Exception {
         String prefix = REDIS.newPrefix();
-        int port = freePort();
+        int port = RedisServerProcess.freePort();
         Map<String, Object> call = args("rust-workers/crates", "hotspots", 20);
         JsonNode whole = unsharded(call);
         try (WorkerJvm serve = WorkerJvm.serve(dir, "serve", REDIS.uri(), prefix, ROOT, port,
@@ -120,7 +121,7 @@ class ShardedAnalysisIT {
     void analyzeRepositoryOfALargeTreeRunsAsShardsAndAnswersAsUnshardedPlusItsCommit() throws Exception {
         Repository repo = repository();
         String prefix = REDIS.newPrefix();
-        int port = freePort();
+        int port = RedisServerProcess.freePort();
         try (WorkerJvm serve = WorkerJvm.serve(dir, "repo-serve", REDIS.uri(), prefix, repo.root(), port,
                 settings("repo-serve"));
              WorkerJvm worker = WorkerJvm.start(dir, "repo-worker", REDIS.uri(), prefix, repo.root(),
@@ -150,7 +151,7 @@ class ShardedAnalysisIT {
     void aRepositoryShardTakenByAWorkerThatNeverSawTheCallChecksTheCommitOutItself() throws Exception {
         Repository repo = repository();
         String prefix = REDIS.newPrefix();
-        int port = freePort();
+        int port = RedisServerProcess.freePort();
         Map<String, Object> call = args(null, "url", repo.tree().toUri().toString(), "ref", "main");
         JsonNode whole = unsharded(repo.tree(), call);
         try (WorkerJvm serve = WorkerJvm.serve(dir, "repo-serve2", REDIS.uri(), prefix, repo.root(), port,
@@ -303,11 +304,5 @@ class ShardedAnalysisIT {
             all.put(s.substring(0, s.indexOf('=')), s);
         }
         return all.values().toArray(String[]::new);
-    }
-
-    private static int freePort() throws Exception {
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-            return free.getLocalPort();
-        }
     }
 }

@@ -105,6 +105,27 @@ public final class WorkerJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the worker consumes its pools (its log says so), failing with the end of its log if it exits or
+     * takes longer than {@code within}: a test that needs this worker in the load starts it before the load.
+     */
+    public void awaitConsuming(java.time.Duration within) {
+        long until = System.nanoTime() + within.toNanos();
+        while (!log().contains(" consuming ")) {
+            if (!process.isAlive() || System.nanoTime() > until) {
+                String text = log();
+                throw new IllegalStateException((process.isAlive() ? "not consuming after " + within : "exited")
+                        + "; the end of its log:\n" + text.substring(Math.max(0, text.length() - 4000)));
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mcpca.app.faults.WorkerJvm;
+import io.mcpca.shared.redis.RedisServerProcess;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,10 +43,7 @@ class CorrelationLogsIT {
     @Test
     void aCallsCorrelationIdIsInTheJsonLogsOfTheIngressAndTheWorkerThatRanIt() throws Exception {
         String prefix = REDIS.newPrefix();
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = RedisServerProcess.freePort();
         // the product's logging configuration, not the test classpath's logback-test.xml, which Logback prefers
         String[] logs = {"--logging.config=classpath:logback-spring.xml", "--mcpca.log-format=json",
                 "--logging.level.io.mcpca.calls=debug"};

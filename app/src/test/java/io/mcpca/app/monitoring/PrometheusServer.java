@@ -1,9 +1,9 @@
 package io.mcpca.app.monitoring;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mcpca.shared.redis.RedisServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -38,7 +38,7 @@ final class PrometheusServer implements AutoCloseable {
     /** Starts it on {@code config} (rule files relative to the config's directory) and waits until it is ready. */
     static PrometheusServer start(Path config, Path workDir) throws IOException, InterruptedException {
         String binary = System.getenv().getOrDefault("PROMETHEUS_BIN", "prometheus");
-        int port = freePort();
+        int port = RedisServerProcess.freePort();
         Path log = workDir.resolve("prometheus.log");
         Process process;
         try {
@@ -121,12 +121,6 @@ final class PrometheusServer implements AutoCloseable {
             return Files.readString(log);
         } catch (IOException e) {
             return "";
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 

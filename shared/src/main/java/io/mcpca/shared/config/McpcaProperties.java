@@ -129,12 +129,19 @@ public class McpcaProperties {
         private int waitReplicas = 0;
         /** How long one WAIT may block: a LAN replica confirms within a millisecond or two; 1 s rides out a hiccup. */
         private java.time.Duration waitTimeout = java.time.Duration.ofSeconds(1);
+        /**
+         * How long a starting process asks again for a Redis it cannot reach (once a second) before it gives up: a
+         * Redis that starts beside it, or a Sentinel failover (some 5 s), is waited for; a refusal is not.
+         */
+        private java.time.Duration startupWait = java.time.Duration.ofSeconds(30);
         private final Tls tls = new Tls();
 
         public int getWaitReplicas() { return waitReplicas; }
         public void setWaitReplicas(int waitReplicas) { this.waitReplicas = waitReplicas; }
         public java.time.Duration getWaitTimeout() { return waitTimeout; }
         public void setWaitTimeout(java.time.Duration waitTimeout) { this.waitTimeout = waitTimeout; }
+        public java.time.Duration getStartupWait() { return startupWait; }
+        public void setStartupWait(java.time.Duration startupWait) { this.startupWait = startupWait; }
         public Tls getTls() { return tls; }
 
         public io.mcpca.shared.redis.ReplicaWait replicaWait() {

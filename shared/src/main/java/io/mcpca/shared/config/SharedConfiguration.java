@@ -43,7 +43,8 @@ public class SharedConfiguration {
                 throw new IllegalStateException("mcpca.redis.wait-replicas=" + properties.getRedis().getWaitReplicas()
                         + " is not supported on a Redis Cluster; set it to 0");
             }
-            RedisStartupCheck.reach(connections, locator.uri(), properties.getRedis().clientSettings());
+            RedisStartupCheck.reach(connections, locator.uri(), properties.getRedis().clientSettings(),
+                    properties.getRedis().getStartupWait());
         } catch (RuntimeException e) {
             connections.close();
             throw e;

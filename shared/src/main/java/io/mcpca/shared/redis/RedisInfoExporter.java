@@ -1,9 +1,10 @@
 package io.mcpca.shared.redis;
 
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.cluster.api.async.AsyncExecutions;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.mcpca.shared.keys.Keys;
-import io.mcpca.shared.redis.RedisConnection;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
@@ -26,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * stream. Every process runs one (dashboards take the max over instances). A scrape reads Redis at most once per
  * {@link #REFRESH}: one {@code INFO} and one {@code XLEN} per stream, pipelined, waited for at most
  * {@link #TIMEOUT}; while Redis cannot answer, the gauges read NaN (no value) instead of a stale one.
+ * <p>On a Cluster the INFO gauges are the cluster's: every master's INFO, the counts summed ({@link #SUMMED}), so the
+ * memory panel shows the data of all slots, not of whichever node a routed INFO reached; the stream lengths sum the
+ * partitions wherever their slots live.
  */
 public final class RedisInfoExporter implements AutoCloseable {
 
@@ -34,6 +39,10 @@ public final class RedisInfoExporter implements AutoCloseable {
     static final Duration REFRESH = Duration.ofSeconds(1);
     /** Far above a healthy Redis's answer; short enough that a hung Redis does not hang the scrape. */
     static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+    /** The INFO fields the gauges read that add up over a cluster's masters. */
+    static final List<String> SUMMED = List.of("used_memory", "maxmemory", "connected_clients",
+            "instantaneous_ops_per_sec", "evicted_keys");
 
     /** One read of Redis: INFO's fields, and stream lengths by kind ("request", "dlq") and pool. */
     record Snapshot(Map<String, String> info, Map<String, Long> streamLengths, long atNanos) {
@@ -122,7 +131,9 @@ public final class RedisInfoExporter implements AutoCloseable {
 
     private Snapshot read(long now) throws Exception {
         RedisClusterAsyncCommands<String, String> redis = connection.async();
-        var info = redis.info();
+        CompletableFuture<Map<String, String>> info = connection.isCluster()
+                ? mastersInfo((RedisAdvancedClusterAsyncCommands<String, String>) redis)
+                : redis.info().thenApply(RedisInfoExporter::parse).toCompletableFuture();
         Map<String, List<RedisFuture<Long>>> lengths = new LinkedHashMap<>();
         for (String pool : pools) {
             List<RedisFuture<Long>> request = new ArrayList<>();
@@ -133,7 +144,7 @@ public final class RedisInfoExporter implements AutoCloseable {
             lengths.put("dlq:" + pool, List.of(redis.xlen(keys.deadLetters(pool))));
         }
         long until = System.nanoTime() + TIMEOUT.toNanos();
-        Map<String, String> fields = parse(info.get(TIMEOUT.toNanos(), TimeUnit.NANOSECONDS));
+        Map<String, String> fields = info.get(TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
         Map<String, Long> streams = new HashMap<>();
         for (Map.Entry<String, List<RedisFuture<Long>>> e : lengths.entrySet()) {
             long sum = 0;
@@ -143,6 +154,23 @@ public final class RedisInfoExporter implements AutoCloseable {
             streams.put(e.getKey(), sum);
         }
         return new Snapshot(fields, streams, now);
+    }
+
+    /** Every master's INFO, one set of fields: {@link #SUMMED} added up, the role "master"; fails if one fails. */
+    private static CompletableFuture<Map<String, String>> mastersInfo(
+            RedisAdvancedClusterAsyncCommands<String, String> cluster) {
+        AsyncExecutions<String> infos = cluster.upstream().commands().info();
+        return infos.thenApply(answers -> {
+            List<Map<String, String>> nodes = answers.stream().map(RedisInfoExporter::parse).toList();
+            Map<String, String> fields = new HashMap<>();
+            fields.put("role", "master");
+            for (String field : SUMMED) {
+                if (nodes.stream().allMatch(n -> n.containsKey(field))) {
+                    fields.put(field, Long.toString(nodes.stream().mapToLong(n -> Long.parseLong(n.get(field))).sum()));
+                }
+            }
+            return fields;
+        }).toCompletableFuture();
     }
 
     /**

@@ -59,11 +59,7 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     public static RedisServerProcess start() {
-        try {
-            return start(freePort(), List.of());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start redis-server", e);
-        }
+        return start(freePort(), List.of());
     }
 
     /** A server on {@code port} with these options besides the usual ones (a cluster node's, say). */
@@ -135,25 +131,39 @@ public final class RedisServerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + executable, e);
         }
-        Instant until = Instant.now().plus(STARTUP_TIMEOUT);
+        if (!awaitAccepting(process, port, STARTUP_TIMEOUT)) {
+            throw new IllegalStateException("redis-server exited at start; see " + dir.resolve("redis.log"));
+        }
+    }
+
+    /**
+     * Waits until {@code process} accepts TCP connections on {@code port} of the loopback address: true once it does,
+     * false if it exits first; after {@code timeout} it is killed and an IllegalStateException says so.
+     */
+    public static boolean awaitAccepting(Process process, int port, Duration timeout) {
+        Instant until = Instant.now().plus(timeout);
         while (Instant.now().isBefore(until)) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("redis-server exited at start; see " + dir.resolve("redis.log"));
+                return false;
             }
             try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return;
+                return true;
             } catch (IOException notYet) {
                 sleepQuietly(Duration.ofMillis(10));
             }
         }
-        kill();
-        throw new IllegalStateException("redis-server did not accept connections within " + STARTUP_TIMEOUT);
+        process.destroyForcibly();
+        throw new IllegalStateException(process.info().command().orElse("the server") + " did not accept connections "
+                + "on port " + port + " within " + timeout);
     }
 
-    private static int freePort() throws IOException {
+    /** A port free on the loopback address now (another process may take it before it is used). */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port", e);
         }
     }
 

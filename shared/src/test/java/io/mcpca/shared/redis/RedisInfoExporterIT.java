@@ -2,12 +2,16 @@ package io.mcpca.shared.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lettuce.core.cluster.SlotHash;
 import io.mcpca.shared.keys.Keys;
+import io.mcpca.shared.testing.RedisCluster;
 import io.mcpca.shared.testing.RedisServerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,6 +54,53 @@ class RedisInfoExporterIT {
                 assertThat(length(registry, "request", "fast")).isNaN();
                 REDIS.restart();
             }
+        }
+    }
+
+    /**
+     * On a 3-master cluster the INFO gauges add up every master (each given its own maxmemory here, so the sum is
+     * known), and the request streams' length sums partitions whose slots live on different masters.
+     */
+    @Test
+    void onAClusterTheGaugesAddUpEveryMaster() {
+        Keys keys = new Keys("info-cluster");
+        try (RedisCluster cluster = RedisCluster.start();
+             RedisConnections redis = new RedisConnections(cluster.uri());
+             RedisInfoExporter exporter = new RedisInfoExporter(redis.strings(), keys, List.of("fast"), 6,
+                     System::nanoTime)) {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            exporter.bindTo(registry);
+            Set<Integer> masters = new TreeSet<>();
+            for (int slot : new int[] {0, 8_000, 16_000}) {
+                masters.add(cluster.masterOf(slot));
+            }
+            assertThat(masters).hasSize(3);
+            long mib = 1 << 20;
+            long expected = 0;
+            int n = 1;
+            for (int port : masters) {
+                try (RedisConnections node = new RedisConnections("redis://127.0.0.1:" + port);
+                     var c = node.strings()) {
+                    c.sync().configSet("maxmemory", Long.toString(n * 100 * mib));
+                }
+                expected += n * 100 * mib;
+                n++;
+            }
+            Set<Integer> streamMasters = new TreeSet<>();
+            try (var bytes = redis.bytes()) {
+                for (int p = 0; p < 6; p++) {
+                    String stream = keys.requestStream("fast", p);
+                    streamMasters.add(cluster.masterOf(SlotHash.getSlot(stream)));
+                    bytes.sync().xadd(stream.getBytes(StandardCharsets.UTF_8), Map.of(new byte[] {1}, new byte[] {2}));
+                }
+            }
+
+            assertThat(registry.get("mcpca.redis.memory.max").gauge().value()).isEqualTo(expected);
+            assertThat(registry.get("mcpca.redis.memory.used").gauge().value()).isGreaterThan(3 * 100_000);
+            assertThat(registry.get("mcpca.redis.clients.connected").gauge().value()).isGreaterThanOrEqualTo(3);
+            assertThat(registry.get("mcpca.redis.master").gauge().value()).isEqualTo(1);
+            assertThat(streamMasters).as("the partitions live on more than one master").hasSizeGreaterThan(1);
+            assertThat(length(registry, "request", "fast")).isEqualTo(6);
         }
     }
 

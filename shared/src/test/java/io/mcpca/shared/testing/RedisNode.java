@@ -1,12 +1,11 @@
 package io.mcpca.shared.testing;
 
+import io.mcpca.shared.redis.RedisServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,7 +18,7 @@ import java.util.List;
 public final class RedisNode implements AutoCloseable {
 
     /** A fresh server answers in ~20 ms; 10 s is generous for a busy CI machine. */
-    private static final long STARTUP_MILLIS = 10_000;
+    private static final Duration STARTUP = Duration.ofSeconds(10);
 
     private final String executable;
     private final int port;
@@ -41,12 +40,12 @@ public final class RedisNode implements AutoCloseable {
 
     /** A started redis-server; {@code configLines} e.g. {@code "replicaof 127.0.0.1 6380"}. */
     public static RedisNode server(Path parent, String name, List<String> configLines) {
-        return launch("redis-server", parent, name, freePort(), configLines);
+        return launch("redis-server", parent, name, RedisServerProcess.freePort(), configLines);
     }
 
     /** A redis-server whose TLS port is {@link #port} (plain TCP off); {@code configLines} add to the TLS ones. */
     public static RedisNode tlsServer(Path parent, String name, TlsMaterial tls, List<String> configLines) {
-        int port = freePort();
+        int port = RedisServerProcess.freePort();
         List<String> lines = new ArrayList<>(List.of("port 0", "tls-port " + port,
                 "tls-cert-file " + tls.serverCert(), "tls-key-file " + tls.serverKey(), "tls-ca-cert-file " + tls.caCert(),
                 "tls-auth-clients optional"));
@@ -56,7 +55,7 @@ public final class RedisNode implements AutoCloseable {
 
     /** A started redis-sentinel. */
     public static RedisNode sentinel(Path parent, String name, List<String> configLines) {
-        return launch("redis-sentinel", parent, name, freePort(), configLines);
+        return launch("redis-sentinel", parent, name, RedisServerProcess.freePort(), configLines);
     }
 
     private static RedisNode launch(String executable, Path parent, String name, int port, List<String> lines) {
@@ -96,23 +95,9 @@ public final class RedisNode implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + executable, e);
         }
-        long until = System.currentTimeMillis() + STARTUP_MILLIS;
-        while (System.currentTimeMillis() < until) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(executable + " exited at start: " + log());
-            }
-            try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return;
-            } catch (IOException notYet) {
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+        if (!RedisServerProcess.awaitAccepting(process, port, STARTUP)) {
+            throw new IllegalStateException(executable + " exited at start: " + log());
         }
-        throw new IllegalStateException(executable + " did not listen on " + port + " within " + STARTUP_MILLIS + " ms");
     }
 
     /** SIGKILL, as a crash. */
@@ -138,13 +123,5 @@ public final class RedisNode implements AutoCloseable {
     @Override
     public void close() {
         kill();
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
