@@ -17,7 +17,8 @@ class RedisStartupCheckTest {
                 "Cannot retrieve cluster partitions from [redis://u:***@127.0.0.1:7000]\n\nDetails:\n"
                         + "\t[redis://u:***@127.0.0.1:7000]: NOPERM this user has no permissions to run the "
                         + "'cluster|nodes' command\n"));
-        assertThat(RedisStartupCheck.explain(e, "redis-cluster://***@127.0.0.1:7000", RedisClientSettings.NONE).message())
+        assertThat(RedisStartupCheck.explain(e, "redis-cluster://***@127.0.0.1:7000", RedisClientSettings.NONE)
+                .message())
                 .isEqualTo("Redis at redis-cluster://***@127.0.0.1:7000 refused the user of the URL: NOPERM this user "
                         + "has no permissions to run the 'cluster|nodes' command; grant it (compose/redis/users.acl "
                         + "lists what each role needs, on a Cluster CLUSTER NODES, CLUSTER MYID and ASKING too)");
