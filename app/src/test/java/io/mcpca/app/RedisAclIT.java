@@ -95,7 +95,8 @@ class RedisAclIT {
                 Map.of("tool", "ping"), Map.of("tool", "calculate-metrics", "arguments", Map.of("path", "a.py")))))));
         String batchId = String.valueOf(((Map<?, ?>) batch.structuredContent()).get("batchId"));
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
-            CallToolResult status = ok(client.callTool(new CallToolRequest("batch-status", Map.of("batchId", batchId))));
+            CallToolResult status = ok(client.callTool(new CallToolRequest("batch-status",
+                    Map.of("batchId", batchId))));
             return "COMPLETED".equals(String.valueOf(((Map<?, ?>) status.structuredContent()).get("state")));
         });
     }

@@ -75,8 +75,8 @@ class RedisAclModesIT {
                     root).close());
             assertThat(failure).as("a worker user without CLUSTER NODES").isNotNull();
             System.err.println("without CLUSTER NODES: " + rootCause(failure));
-            assertThat(failure).hasStackTraceContaining("refused the user of the URL: NOPERM this user has no permissions "
-                    + "to run the 'cluster|nodes' command; grant it (compose/redis/users.acl");
+            assertThat(failure).hasStackTraceContaining("refused the user of the URL: NOPERM this user has no "
+                    + "permissions to run the 'cluster|nodes' command; grant it (compose/redis/users.acl");
         }
     }
 

@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * A real Redis Cluster for one test: 3 masters and (by default) 3 replicas, each a private {@code redis-server} on 127.0.0.1
- * (BUILD-NOTES: Cluster), joined by {@code redis-cli --cluster create ... --cluster-replicas 1}. Lifecycle: 1.
- * {@link #start} picks six ports whose cluster-bus ports (+10000) are free too, starts the nodes, creates the
+ * A real Redis Cluster for one test: 3 masters and (by default) 3 replicas, each a private {@code redis-server} on
+ * 127.0.0.1 (BUILD-NOTES: Cluster), joined by {@code redis-cli --cluster create ... --cluster-replicas 1}. Lifecycle:
+ * 1. {@link #start} picks free ports whose cluster-bus ports (+10000) are free too, starts the nodes, creates the
  * cluster and waits for {@code cluster_state:ok}; 2. a test {@link #kill}s a master and {@link #awaitOk}s the
  * failover, or {@link #moveSlot}s a slot to another master as a resharding does; 3. {@link #close} stops every
  * node and removes their directories.
@@ -120,7 +120,8 @@ public final class RedisCluster implements AutoCloseable {
      * Moves {@code slot} from the master serving it to the master on {@code target}, the way {@code redis-cli --cluster
      * reshard} does, while clients keep working: 1. the target marks it IMPORTING, the source MIGRATING (from now on
      * the source answers ASK for a key it no longer has); 2. the source MIGRATEs its keys in the slot, a few at a time,
-     * until none is left (each MIGRATE is atomic: a key is on one node or the other, a stream with its consumer groups);
+     * until none is left (each MIGRATE is atomic: a key is on one node or the other, a stream with its consumer
+     * groups);
      * 3. {@code CLUSTER SETSLOT slot NODE target} on the target, the source and then every other master (the source
      * answers MOVED from then on). Returns how many keys moved.
      */
@@ -145,7 +146,8 @@ public final class RedisCluster implements AutoCloseable {
             migrate.addAll(keys);
             String out = cli(source, migrate.toArray(String[]::new)).trim();
             if (!out.equals("OK") && !out.equals("NOKEY")) {
-                throw new IllegalStateException("MIGRATE of " + keys + " from " + source + " to " + target + ": " + out);
+                throw new IllegalStateException("MIGRATE of " + keys + " from " + source + " to " + target + ": "
+                        + out);
             }
             moved += keys.size();
         }
