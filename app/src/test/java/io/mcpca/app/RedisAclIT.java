@@ -76,21 +76,29 @@ class RedisAclIT {
         try (ConfigurableApplicationContext worker = worker(root);
              PipelineHarness ingress = new PipelineHarness(uri("mcpca-ingress", "ingress-secret"), "mcpca", root,
                      List.of(), List.of(), false)) {
-            McpSyncClient client = ingress.client();
-            ok(client.callTool(new CallToolRequest("ping", Map.of())));
-            ok(client.callTool(new CallToolRequest("calculate-metrics", Map.of("path", "a.py"))));
-            ok(client.callTool(new CallToolRequest("create-session", Map.of("name", "acl"))));
-            ok(client.callTool(new CallToolRequest("store-codebase-insight",
-                    Map.of("repository", ".", "text", "an insight"))));
-            CallToolResult batch = ok(client.callTool(new CallToolRequest("submit-batch", Map.of("items", List.of(
-                    Map.of("tool", "ping"), Map.of("tool", "calculate-metrics", "arguments", Map.of("path", "a.py")))))));
-            String batchId = String.valueOf(((Map<?, ?>) batch.structuredContent()).get("batchId"));
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
-                CallToolResult status = ok(client.callTool(new CallToolRequest("batch-status", Map.of("batchId", batchId))));
-                return "COMPLETED".equals(String.valueOf(((Map<?, ?>) status.structuredContent()).get("state")));
-            });
+            everyKindOfWork(ingress.client());
         }
         assertThat(admin.sync().aclLog()).as("commands Redis refused the two users").isEmpty();
+    }
+
+    /**
+     * A sessionless call, a session-locked call, a session, an insight and a two-item batch through {@code client},
+     * each answered without error (the file {@code a.py} is in the root).
+     */
+    static void everyKindOfWork(McpSyncClient client) {
+        ok(client.callTool(new CallToolRequest("ping", Map.of())));
+        ok(client.callTool(new CallToolRequest("calculate-metrics", Map.of("path", "a.py"))));
+        ok(client.callTool(new CallToolRequest("create-session", Map.of("name", "acl"))));
+        ok(client.callTool(new CallToolRequest("store-codebase-insight",
+                Map.of("repository", ".", "text", "an insight"))));
+        CallToolResult batch = ok(client.callTool(new CallToolRequest("submit-batch", Map.of("items", List.of(
+                Map.of("tool", "ping"), Map.of("tool", "calculate-metrics", "arguments", Map.of("path", "a.py")))))));
+        String batchId = String.valueOf(((Map<?, ?>) batch.structuredContent()).get("batchId"));
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
+            CallToolResult status = ok(client.callTool(new CallToolRequest("batch-status",
+                    Map.of("batchId", batchId))));
+            return "COMPLETED".equals(String.valueOf(((Map<?, ?>) status.structuredContent()).get("state")));
+        });
     }
 
     @Test

@@ -53,9 +53,18 @@ public final class RedisConnection<K, V> implements AutoCloseable {
         return cluster;
     }
 
-    /** Off: commands wait in the client until {@link #flushCommands} (a pipeline); on a cluster, per node. */
+    /**
+     * Off: commands wait in the client until {@link #flushCommands} (a pipeline). Not on a cluster, where auto-flush
+     * stays on: Lettuce writes a command Redis redirected (MOVED after a resharding or failover, ASK while its slot
+     * migrates) into the new node's buffer from its I/O thread, and with auto-flush off it waits there for the next
+     * flush; a caller that waits for the command's answer before it flushes again waits until its timeout (seen in
+     * ClusterReshardIT: a reply batch's XACK stuck 10 s while its slot moved, the lane's calls past their deadline).
+     * On a cluster the commands are still pipelined (sent without waiting for answers), each written out at once.
+     */
     public void setAutoFlushCommands(boolean autoFlush) {
-        connection.setAutoFlushCommands(autoFlush);
+        if (!cluster) {
+            connection.setAutoFlushCommands(autoFlush);
+        }
     }
 
     public void flushCommands() {

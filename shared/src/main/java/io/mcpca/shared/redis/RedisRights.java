@@ -22,7 +22,8 @@ import java.util.concurrent.TimeoutException;
  * MULTI and the transaction is discarded: Redis checks a queued command's ACL rights (command, keys, channels) when it
  * queues it, so nothing runs and nothing is written, and a missing right answers NOPERM at once. A user missing
  * anything stops the start with one message listing what is missing, instead of a call failing later (a script
- * refused halfway, a consumer that cannot acknowledge). compose/redis/users.acl grants exactly these commands.
+ * refused halfway, a consumer that cannot acknowledge). On a Cluster the commands Lettuce itself sends there
+ * ({@link #CLUSTER_COMMANDS}) are checked too. compose/redis/users.acl grants exactly these commands.
  * MULTI and DISCARD are sent under names Lettuce does not recognise (the same bytes on the wire), so Lettuce does not
  * wrap the probes into a transaction of its own.
  */
@@ -48,6 +49,15 @@ public final class RedisRights {
         }
     }
 
+    /**
+     * What every role needs on a Redis Cluster besides its own commands: Lettuce reads the topology with CLUSTER NODES
+     * (at connect, every 10 s and after a redirection), asks a node it connects to for its CLUSTER MYID (seen in
+     * RedisAclModesIT's ACL LOG) and sends ASKING before a command that a migrating slot
+     * redirected with ASK (during a resharding). Without them a process connects, then fails once the topology is
+     * read or a slot moves; so they are checked at start too.
+     */
+    public static final List<String> CLUSTER_COMMANDS = List.of("cluster|nodes", "cluster|myid", "asking");
+
     /** Probes answer at once; 5 s covers a busy machine. */
     private static final long TIMEOUT_SECONDS = 5;
 
@@ -62,6 +72,9 @@ public final class RedisRights {
     public static void check(RedisConnection<String, String> probe, Role role, String prefix, boolean waits) {
         StatefulRedisConnection<String, String> connection = nodeServing(probe, prefix + ":rights-probe");
         List<String> commands = new ArrayList<>(role.commands());
+        if (probe.isCluster()) {
+            commands.addAll(CLUSTER_COMMANDS);
+        }
         if (waits) {
             commands.add("wait");
         }
@@ -128,7 +141,7 @@ public final class RedisRights {
     /** Arguments of the right number and shape for each command, naming the probe key (never run). */
     static List<String> sampleArguments(String command, String key, String channel, String prefix) {
         return switch (command) {
-            case "ping" -> List.of();
+            case "ping", "cluster|nodes", "cluster|myid", "asking" -> List.of();
             case "info" -> List.of("server");
             case "wait" -> List.of("0", "0");
             case "evalsha" -> List.of("0".repeat(40), "1", key);

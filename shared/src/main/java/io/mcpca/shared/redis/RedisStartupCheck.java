@@ -1,8 +1,9 @@
 package io.mcpca.shared.redis;
 
 import java.security.cert.CertPathBuilderException;
-import java.time.Duration;
 import java.security.cert.CertificateException;
+import java.time.Duration;
+import java.util.List;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
@@ -90,6 +91,17 @@ public final class RedisStartupCheck {
             String message = String.valueOf(t.getMessage());
             if (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH") || message.startsWith("NOPERM")) {
                 return new Failure("Redis at " + where + " refused the user of the URL: " + message, false);
+            }
+            // a cluster client that could read the topology from no seed lists each seed's refusal in its message
+            for (String refusal : List.of("WRONGPASS", "NOAUTH", "NOPERM")) {
+                int at = message.indexOf(refusal);
+                if (at >= 0) {
+                    int end = message.indexOf('\n', at);
+                    return new Failure("Redis at " + where + " refused the user of the URL: "
+                            + message.substring(at, end < 0 ? message.length() : end).trim()
+                            + (refusal.equals("NOPERM") ? "; grant it (compose/redis/users.acl lists what each role "
+                            + "needs, on a Cluster CLUSTER NODES, CLUSTER MYID and ASKING too)" : ""), false);
+                }
             }
         }
         Throwable root = e;

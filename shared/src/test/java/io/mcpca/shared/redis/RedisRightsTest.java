@@ -22,6 +22,10 @@ class RedisRightsTest {
                 }
             }
         }
+        for (String command : RedisRights.CLUSTER_COMMANDS) {
+            assertThat(RedisRights.sampleArguments(command, "p:rights-probe", "p:events:rights-probe", "p"))
+                    .as(command).isEmpty();
+        }
         assertThatThrownBy(() -> RedisRights.sampleArguments("flushall", "k", "c", "p"))
                 .hasMessage("no probe for flushall");
     }
@@ -35,9 +39,13 @@ class RedisRightsTest {
                 withCheck(RedisRights.Role.WORKER));
     }
 
-    /** The role's commands, plus the connection's own (HELLO, AUTH, CLIENT SETNAME), the check's and WAIT. */
+    /**
+     * The role's commands, plus the connection's own (HELLO, AUTH, CLIENT SETNAME), the check's, WAIT, and what Lettuce
+     * sends on a Cluster (one file serves every mode).
+     */
     private static List<String> withCheck(RedisRights.Role role) {
         List<String> all = new ArrayList<>(role.commands());
+        all.addAll(RedisRights.CLUSTER_COMMANDS);
         all.addAll(List.of("hello", "auth", "client|setname", "multi", "discard", "wait"));
         return all;
     }

@@ -16,16 +16,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * A real Redis Cluster for one test: 3 masters and 3 replicas, each a private {@code redis-server} on 127.0.0.1
- * (BUILD-NOTES: Cluster), joined by {@code redis-cli --cluster create ... --cluster-replicas 1}. Lifecycle: 1.
- * {@link #start} picks six ports whose cluster-bus ports (+10000) are free too, starts the nodes, creates the
+ * A real Redis Cluster for one test: 3 masters and (by default) 3 replicas, each a private {@code redis-server} on
+ * 127.0.0.1 (BUILD-NOTES: Cluster), joined by {@code redis-cli --cluster create ... --cluster-replicas 1}. Lifecycle:
+ * 1. {@link #start} picks free ports whose cluster-bus ports (+10000) are free too, starts the nodes, creates the
  * cluster and waits for {@code cluster_state:ok}; 2. a test {@link #kill}s a master and {@link #awaitOk}s the
- * failover; 3. {@link #close} stops every node and removes their directories.
+ * failover, or {@link #moveSlot}s a slot to another master as a resharding does; 3. {@link #close} stops every
+ * node and removes their directories.
  */
 public final class RedisCluster implements AutoCloseable {
 
-    /** Nodes: 3 masters + 1 replica each, the smallest cluster with failover. */
-    private static final int NODES = 6;
     /**
      * How long a master may be unreachable before its replica takes over: Redis's default is 15 s; 2 s keeps the
      * failover test short and is still far above a loopback round trip under CI load.
@@ -42,17 +41,28 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     public static RedisCluster start() {
+        return start(1, List.of());
+    }
+
+    /**
+     * A cluster of 3 masters with {@code replicasPerMaster} replicas each (0: no failover, three processes);
+     * {@code extraArgs} go to every node (e.g. {@code --aclfile path}; the default user must stay usable without a
+     * password, as the cluster is created and inspected with a plain {@code redis-cli}).
+     */
+    public static RedisCluster start(int replicasPerMaster, List<String> extraArgs) {
         Map<Integer, RedisServerProcess> nodes = new LinkedHashMap<>();
         RedisCluster cluster = new RedisCluster(nodes);
         try {
-            for (int port : freePorts()) {
-                nodes.put(port, RedisServerProcess.start(port, List.of("--cluster-enabled", "yes",
+            for (int port : freePorts(3 * (1 + replicasPerMaster))) {
+                List<String> args = new ArrayList<>(List.of("--cluster-enabled", "yes",
                         "--cluster-config-file", "nodes-" + port + ".conf",
-                        "--cluster-node-timeout", Long.toString(NODE_TIMEOUT.toMillis()))));
+                        "--cluster-node-timeout", Long.toString(NODE_TIMEOUT.toMillis())));
+                args.addAll(extraArgs);
+                nodes.put(port, RedisServerProcess.start(port, args));
             }
             List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
             nodes.keySet().forEach(port -> create.add("127.0.0.1:" + port));
-            create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
+            create.addAll(List.of("--cluster-replicas", Integer.toString(replicasPerMaster), "--cluster-yes"));
             String out = run(create, CREATE_TIMEOUT);
             if (!out.contains("[OK] All 16384 slots covered")) {
                 throw new IllegalStateException("redis-cli --cluster create failed:\n" + out);
@@ -167,6 +177,78 @@ public final class RedisCluster implements AutoCloseable {
         }
     }
 
+    /** The ports of the live masters, in port order. */
+    public List<Integer> masters() {
+        List<Integer> masters = new ArrayList<>();
+        for (String line : cli(livePorts().get(0), "cluster", "nodes").split("\n")) {
+            String[] f = line.split(" ");
+            if (f.length >= 8 && f[2].contains("master") && !f[2].contains("fail")) {
+                masters.add(portOf(f[1]));
+            }
+        }
+        return masters.stream().sorted().toList();
+    }
+
+    /**
+     * Moves {@code slot} from the master serving it to the master on {@code target}, the way {@code redis-cli --cluster
+     * reshard} does, while clients keep working: 1. the target marks it IMPORTING, the source MIGRATING (from now on
+     * the source answers ASK for a key it no longer has); 2. the source MIGRATEs its keys in the slot, a few at a time,
+     * until none is left (each MIGRATE is atomic: a key is on one node or the other, a stream with its consumer
+     * groups);
+     * 3. {@code CLUSTER SETSLOT slot NODE target} on the target, the source and then every other master (the source
+     * answers MOVED from then on). Returns how many keys moved.
+     */
+    public int moveSlot(int slot, int target) {
+        int source = masterOf(slot);
+        if (source == target) {
+            throw new IllegalArgumentException("slot " + slot + " is served by " + target + " already");
+        }
+        String sourceId = nodeId(source);
+        String targetId = nodeId(target);
+        expectOk(cli(target, "cluster", "setslot", Integer.toString(slot), "importing", sourceId));
+        expectOk(cli(source, "cluster", "setslot", Integer.toString(slot), "migrating", targetId));
+        int moved = 0;
+        while (true) {
+            List<String> keys = cli(source, "cluster", "getkeysinslot", Integer.toString(slot), "10").lines()
+                    .filter(k -> !k.isBlank()).toList();
+            if (keys.isEmpty()) {
+                break;
+            }
+            List<String> migrate = new ArrayList<>(List.of("migrate", "127.0.0.1", Integer.toString(target), "", "0",
+                    "5000", "KEYS"));
+            migrate.addAll(keys);
+            String out = cli(source, migrate.toArray(String[]::new)).trim();
+            if (!out.equals("OK") && !out.equals("NOKEY")) {
+                throw new IllegalStateException("MIGRATE of " + keys + " from " + source + " to " + target + ": "
+                        + out);
+            }
+            moved += keys.size();
+        }
+        expectOk(cli(target, "cluster", "setslot", Integer.toString(slot), "node", targetId));
+        expectOk(cli(source, "cluster", "setslot", Integer.toString(slot), "node", targetId));
+        for (int master : masters()) {
+            if (master != source && master != target) {
+                expectOk(cli(master, "cluster", "setslot", Integer.toString(slot), "node", targetId));
+            }
+        }
+        return moved;
+    }
+
+    /** A command's text output as {@code redis-cli -p port} prints it (no tty: one value a line). */
+    public String command(int port, String... args) {
+        return cli(port, args);
+    }
+
+    private String nodeId(int port) {
+        return cli(port, "cluster", "myid").trim();
+    }
+
+    private static void expectOk(String out) {
+        if (!out.trim().equals("OK")) {
+            throw new IllegalStateException("redis-cli answered " + out.trim());
+        }
+    }
+
     /** Kills the node on {@code port} as a crash would (its replica takes over after {@link #NODE_TIMEOUT}). */
     public void kill(int port) {
         nodes.get(port).kill();
@@ -212,10 +294,10 @@ public final class RedisCluster implements AutoCloseable {
         }
     }
 
-    /** Six ports below 55536 whose cluster-bus ports (port + 10000) are free as well. */
-    private static List<Integer> freePorts() {
+    /** {@code count} ports below 55536 whose cluster-bus ports (port + 10000) are free as well. */
+    private static List<Integer> freePorts(int count) {
         List<Integer> ports = new ArrayList<>();
-        while (ports.size() < NODES) {
+        while (ports.size() < count) {
             int port = ThreadLocalRandom.current().nextInt(20_000, 30_000);
             if (!ports.contains(port) && bindable(port) && bindable(port + 10_000)) {
                 ports.add(port);

@@ -40,8 +40,18 @@ public final class SentinelTopology implements AutoCloseable {
     }
 
     public static SentinelTopology start(Path dir) {
-        RedisNode master = RedisNode.server(dir, "master", List.of());
-        RedisNode replica = RedisNode.server(dir, "replica", List.of("replicaof 127.0.0.1 " + master.port()));
+        return start(dir, List.of());
+    }
+
+    /**
+     * As above, {@code serverLines} added to the master's and the replica's config (e.g. {@code aclfile path}; the
+     * default user must stay usable without a password, as the replica and the Sentinels connect as it).
+     */
+    public static SentinelTopology start(Path dir, List<String> serverLines) {
+        RedisNode master = RedisNode.server(dir, "master", serverLines);
+        List<String> replicaLines = new ArrayList<>(serverLines);
+        replicaLines.add("replicaof 127.0.0.1 " + master.port());
+        RedisNode replica = RedisNode.server(dir, "replica", replicaLines);
         List<RedisNode> sentinels = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             List<String> config = new ArrayList<>(List.of(

@@ -1,7 +1,6 @@
 package io.mcpca.workers.reply;
 
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.XAddArgs;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.exec.CallFinish;
@@ -11,6 +10,7 @@ import io.mcpca.shared.exec.IllegalTransitionException;
 import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.redis.ReplicaWait;
 import io.mcpca.shared.redis.ReplicatedWrites;
+import io.mcpca.shared.scripts.LuaScript;
 import io.mcpca.shared.scripts.ScriptError;
 import io.mcpca.shared.session.SessionWrite;
 import io.mcpca.shared.wire.ToolReply;
@@ -466,14 +466,14 @@ public final class ReplyBatcher implements AutoCloseable {
         try {
             write = CallFinish.outcome(result.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS));
         } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof RedisNoScriptException)) {
+            if (!LuaScript.worthRunningAgain(e.getCause())) {
                 log.warn("call {}: finish not written ({}); its entry stays pending for a reclaim", f.requestId(),
                         e.getCause().toString());
                 releaseLost(f);
                 return false;
             }
             try {
-                write = finishes.finish(f); // Redis restarted or flushed its scripts: this reloads it
+                write = finishes.finish(f); // scripts flushed (reloads it) or its slot migrating (retries)
             } catch (RuntimeException again) {
                 log.warn("call {}: finish not written ({}); its entry stays pending for a reclaim", f.requestId(),
                         again.toString());
@@ -514,8 +514,8 @@ public final class ReplyBatcher implements AutoCloseable {
                         t.requestId(), t.state());
             }
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RedisNoScriptException) {
-                retrySync(t); // Redis restarted or flushed its scripts: the store reloads it
+            if (LuaScript.worthRunningAgain(e.getCause())) {
+                retrySync(t); // scripts flushed (the store reloads it) or its slot migrating (retries)
             } else {
                 log.warn("call {}: execution record not written: {}", t.requestId(), e.getCause().toString());
             }
@@ -532,9 +532,9 @@ public final class ReplyBatcher implements AutoCloseable {
             result.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
             return true;
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RedisNoScriptException) {
+            if (LuaScript.worthRunningAgain(e.getCause())) {
                 try {
-                    batchOutcomes.orElseThrow().record(item); // Redis restarted or flushed its scripts: reloads it
+                    batchOutcomes.orElseThrow().record(item); // scripts flushed or its slot migrating: run again
                     return true;
                 } catch (RuntimeException again) {
                     log.warn("batch item {}: outcome not recorded ({})", item.item().requestId(), again.toString());
