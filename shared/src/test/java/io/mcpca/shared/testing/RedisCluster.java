@@ -30,6 +30,8 @@ public final class RedisCluster implements AutoCloseable {
      * failover test short and is still far above a loopback round trip under CI load.
      */
     public static final Duration NODE_TIMEOUT = Duration.ofSeconds(2);
+    /** Masters of every cluster started here: the fewest {@code redis-cli --cluster create} accepts. */
+    private static final int MASTERS = 3;
     private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(30);
 
     private final Map<Integer, RedisServerProcess> nodes;
@@ -53,7 +55,7 @@ public final class RedisCluster implements AutoCloseable {
         Map<Integer, RedisServerProcess> nodes = new LinkedHashMap<>();
         RedisCluster cluster = new RedisCluster(nodes);
         try {
-            for (int port : freePorts(3 * (1 + replicasPerMaster))) {
+            for (int port : freePorts(MASTERS * (1 + replicasPerMaster))) {
                 List<String> args = new ArrayList<>(List.of("--cluster-enabled", "yes",
                         "--cluster-config-file", "nodes-" + port + ".conf",
                         "--cluster-node-timeout", Long.toString(NODE_TIMEOUT.toMillis())));
@@ -115,7 +117,7 @@ public final class RedisCluster implements AutoCloseable {
         while (System.nanoTime() < until) {
             long served = livePorts().stream().map(p -> cli(p, "info", "replication"))
                     .filter(info -> info.contains("role:master") && info.contains("state=online")).count();
-            if (served == NODES / 2) {
+            if (served == MASTERS) {
                 return;
             }
             sleep(Duration.ofMillis(100));
