@@ -118,11 +118,32 @@ impl TextMatcher {
     }
 }
 
-/// The newlines in `bytes`: a loop the compiler vectorizes, many times faster than a `memchr`
-/// call per newline on code, where lines are short (a tenth of a search's CPU time with many
-/// matches).
+/// The newlines in `bytes`: many times faster than a `memchr` call per newline on code, where
+/// lines are short. Counted in 32 byte-sized lanes (a compare and a subtract per 16 bytes once
+/// vectorized), summed before a lane can overflow: a count straight into a `usize` vectorized
+/// into 64-bit lanes, 2 bytes per step, and was a tenth of a search's CPU time with many matches.
 fn newlines(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'\n').count()
+    const LANES: usize = 32;
+    let mut total = 0;
+    let mut blocks = bytes.chunks_exact(LANES * 255);
+    for block in &mut blocks {
+        total += newlines_in_lanes(block);
+    }
+    let rest = blocks.remainder();
+    let tail = rest.len() - rest.len() % LANES;
+    total + newlines_in_lanes(&rest[..tail]) + rest[tail..].iter().filter(|&&b| b == b'\n').count()
+}
+
+/// The newlines of at most 255 chunks of 32 bytes (`bytes.len()` a multiple of 32).
+#[inline]
+fn newlines_in_lanes(bytes: &[u8]) -> usize {
+    let mut lanes = [0u8; 32];
+    for chunk in bytes.chunks_exact(32) {
+        for (lane, &b) in lanes.iter_mut().zip(chunk) {
+            *lane += u8::from(b == b'\n');
+        }
+    }
+    lanes.iter().map(|&n| usize::from(n)).sum()
 }
 
 /// The `n` lines before the line starting at `start` and the `n` after the one ending at `end`.
@@ -223,6 +244,19 @@ mod tests {
     fn an_anchored_whole_word_pattern_matches_every_line_grep_does() {
         let src = "import java.util.List;\n  import static x;\nx = null;\nimport java";
         assert_eq!(lines(&TextMatcher::new("^import (java|static)", false, true, true).unwrap(), src), [(1, 1), (4, 1)]);
+    }
+
+    /// Counts against the plain count, on lengths around the lane and block sizes.
+    #[test]
+    fn newlines_are_counted_at_every_length() {
+        let text: Vec<u8> = (0..20_000u32).map(|i| if i % 7 == 0 || i % 31 == 3 { b'\n' } else { b'a' }).collect();
+        for len in [0, 1, 31, 32, 33, 255, 8159, 8160, 8161, 16_320, 16_353, 20_000] {
+            for from in [0, 1, 5] {
+                let part = &text[from.min(len)..len];
+                assert_eq!(newlines(part), part.iter().filter(|&&b| b == b'\n').count(), "{from}..{len}");
+            }
+        }
+        assert_eq!(newlines(&[b'\n'; 20_000]), 20_000);
     }
 
     #[test]
