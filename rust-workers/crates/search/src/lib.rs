@@ -414,6 +414,39 @@ pub(crate) mod tests {
         assert_eq!((first.matches[0].before.len(), first.matches[0].after.len()), (1, 1));
     }
 
+    /// `search_lines` prints what `search` finds as `path:line:text` (the same files, lines,
+    /// counts and cut at `max_results`), with `text` as `Match::text` has it: an invalid UTF-8
+    /// byte replaced, a long line cut; `emit` saying stop ends the search.
+    #[test]
+    fn search_lines_prints_the_matches_of_search() {
+        let dir = fixture_dir("lines");
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        std::fs::write(dir.join("a.txt"), b"load one\nnothing\n\xffload bad\n").unwrap();
+        std::fs::write(dir.join("sub/b.txt"), format!("{}load\nload\n", "\u{e9}".repeat(600))).unwrap();
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tree");
+        for root in [&dir, &fixture] {
+            for max_results in [100, 3, 2, 1] {
+                let m = TextMatcher::new("load", true, true, false).unwrap();
+                let found = search(&Matcher::Text(TextMatcher::new("load", true, true, false).unwrap()), &scope(root, max_results, 0), &read, &|| false).unwrap();
+                let expected: String = found.matches.iter().map(|m| format!("{}:{}:{}\n", m.path, m.line, m.text)).collect();
+                let mut printed = Vec::new();
+                let counts = search_lines(&m, &scope(root, max_results, 0), &read, &|| false, &mut |records| {
+                    printed.extend_from_slice(records);
+                    true
+                })
+                .unwrap();
+                assert_eq!(String::from_utf8(printed).unwrap(), expected, "{} at most {max_results}", root.display());
+                assert!(counts.matches.is_empty());
+                assert_eq!((counts.files_searched, counts.files_with_matches, counts.truncated, counts.skipped), (found.files_searched, found.files_with_matches, found.truncated, found.skipped));
+            }
+        }
+        let found = search(&Matcher::Text(TextMatcher::new("load", true, true, false).unwrap()), &scope(&dir, 100, 0), &read, &|| false).unwrap();
+        assert_eq!(found.matches[1].text, "\u{fffd}load bad");
+        assert_eq!((found.matches[2].line, found.matches[2].text.len()), (1, MAX_LINE_BYTES));
+        let m = TextMatcher::new("load", true, true, false).unwrap();
+        assert_eq!(search_lines(&m, &scope(&dir, 100, 0), &read, &|| false, &mut |_| false).unwrap_err(), Error::Stopped);
+    }
+
     #[test]
     fn structural_search_reads_only_its_language() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tree");
