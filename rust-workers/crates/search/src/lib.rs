@@ -238,8 +238,8 @@ type PerFile<'a, T> = dyn Fn(&[u8], &str, Option<Language>, usize) -> (T, usize)
 fn drive<T: Send>(structural: Option<&StructuralMatcher>, scope: &Scope<'_>, read: Reader<'_>, stop: &(dyn Fn() -> bool + Sync), per_file: &PerFile<'_, T>, take: &mut dyn FnMut(T, usize) -> bool) -> Result<Found, Error> {
     let listed = files::list(scope.root, scope.include, scope.exclude)?;
     let base = if scope.root.starts_with(scope.base) { scope.base } else { scope.root };
-    let mut found = Found::default();
-    found.skipped = listed.skipped.iter().map(|(p, reason)| Skipped { path: files::display(p, base), reason: reason.clone() }).collect();
+    let skipped = listed.skipped.iter().map(|(p, reason)| Skipped { path: files::display(p, base), reason: reason.clone() }).collect();
+    let mut found = Found { skipped, ..Found::default() };
     let (mut next, mut chunk_len, mut kept) = (0, FIRST_CHUNK_FILES, 0usize);
     while next < listed.files.len() {
         let chunk = &listed.files[next..(next + chunk_len).min(listed.files.len())];
