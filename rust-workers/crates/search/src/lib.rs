@@ -147,7 +147,7 @@ const BINARY_SNIFF_BYTES: usize = 8 * 1024;
 /// Searches `scope` with `matcher`, reading files with `read`; `stop` is asked between chunks.
 pub fn search(matcher: &Matcher, scope: &Scope<'_>, read: Reader<'_>, stop: &(dyn Fn() -> bool + Sync)) -> Result<Found, Error> {
     let mut matches = Vec::new();
-    let per_file = |source: &[u8], shown: &str, language: Option<Language>, wanted: usize| {
+    let per_file = |source: &[u8], shown: &Shown<'_>, language: Option<Language>, wanted: usize| {
         let found = file_matches(matcher, scope, source, shown, language, wanted);
         let n = found.len();
         (found, n)
@@ -172,7 +172,7 @@ pub fn search(matcher: &Matcher, scope: &Scope<'_>, read: Reader<'_>, stop: &(dy
 /// what makes a search with 100,000 matching lines as cheap as `grep -rn` (decision 025).
 /// `emit` returning false stops the search ([`Error::Stopped`]).
 pub fn search_lines(matcher: &TextMatcher, scope: &Scope<'_>, read: Reader<'_>, stop: &(dyn Fn() -> bool + Sync), emit: &mut dyn FnMut(&[u8]) -> bool) -> Result<Found, Error> {
-    let per_file = |source: &[u8], shown: &str, _: Option<Language>, wanted: usize| {
+    let per_file = |source: &[u8], shown: &Shown<'_>, _: Option<Language>, wanted: usize| {
         let records = Records::of(matcher, source, shown, wanted);
         let n = records.ends.len();
         (records, n)
@@ -190,11 +190,13 @@ struct Records {
 }
 
 impl Records {
-    fn of(matcher: &TextMatcher, source: &[u8], shown: &str, wanted: usize) -> Records {
+    fn of(matcher: &TextMatcher, source: &[u8], shown: &Shown<'_>, wanted: usize) -> Records {
         let mut records = Records { bytes: Vec::new(), ends: Vec::new() };
+        let mut path = None;
         matcher.matching_lines(source, |hit| {
+            let path = path.get_or_insert_with(|| shown.path());
             let out = &mut records.bytes;
-            out.extend_from_slice(shown.as_bytes());
+            out.extend_from_slice(path.as_bytes());
             out.push(b':');
             push_decimal(out, hit.line + 1);
             out.push(b':');
@@ -229,7 +231,19 @@ fn push_decimal(out: &mut Vec<u8>, mut n: usize) {
 }
 
 /// What one file's search gives (`T`) and how many matches that is.
-type PerFile<'a, T> = dyn Fn(&[u8], &str, Option<Language>, usize) -> (T, usize) + Sync + 'a;
+type PerFile<'a, T> = dyn Fn(&[u8], &Shown<'_>, Option<Language>, usize) -> (T, usize) + Sync + 'a;
+
+/// A file's path as an answer shows it, made when needed: most files of a search have no match.
+struct Shown<'a> {
+    path: &'a Path,
+    base: &'a Path,
+}
+
+impl Shown<'_> {
+    fn path(&self) -> String {
+        files::display(self.path, self.base)
+    }
+}
 
 /// The search's walk and reads, shared by [`search`] and [`search_lines`]: the listed files (for
 /// a `structural` search only those of its languages) in growing chunks, each chunk's files searched in parallel by `per_file` (the file's bytes, its
@@ -249,7 +263,7 @@ fn drive<T: Send>(structural: Option<&StructuralMatcher>, scope: &Scope<'_>, rea
             return Err(Error::Stopped);
         }
         let wanted = scope.max_results + 1 - kept.min(scope.max_results);
-        let results: Vec<FileResult<T>> = chunk.par_iter().map(|path| search_file(structural, path, &files::display(path, base), read, wanted, per_file)).collect();
+        let results: Vec<FileResult<T>> = chunk.par_iter().map(|path| search_file(structural, &Shown { path, base }, read, wanted, per_file)).collect();
         for result in results {
             match result {
                 FileResult::NotSearched => {}
@@ -282,7 +296,8 @@ enum FileResult<T> {
     Searched(T, usize),
 }
 
-fn search_file<T>(structural: Option<&StructuralMatcher>, path: &Path, shown: &str, read: Reader<'_>, wanted: usize, per_file: &PerFile<'_, T>) -> FileResult<T> {
+fn search_file<T>(structural: Option<&StructuralMatcher>, shown: &Shown<'_>, read: Reader<'_>, wanted: usize, per_file: &PerFile<'_, T>) -> FileResult<T> {
+    let path = shown.path;
     let language = match structural {
         Some(m) => match Language::detect(path, &[]) {
             Some(l) if m.searches(l) => Some(l),
@@ -293,8 +308,8 @@ fn search_file<T>(structural: Option<&StructuralMatcher>, path: &Path, shown: &s
     SOURCE.with(|buffer| {
         let mut source = buffer.take();
         let result = match read(path, &mut source) {
-            Err(reason) => FileResult::Skipped(Skipped { path: shown.to_string(), reason }),
-            Ok(()) if memchr::memchr(0, &source[..source.len().min(BINARY_SNIFF_BYTES)]).is_some() => FileResult::Skipped(Skipped { path: shown.to_string(), reason: "binary".into() }),
+            Err(reason) => FileResult::Skipped(Skipped { path: shown.path(), reason }),
+            Ok(()) if memchr::memchr(0, &source[..source.len().min(BINARY_SNIFF_BYTES)]).is_some() => FileResult::Skipped(Skipped { path: shown.path(), reason: "binary".into() }),
             Ok(()) => {
                 let (file, n) = per_file(&source, shown, language, wanted);
                 FileResult::Searched(file, n)
@@ -317,14 +332,15 @@ thread_local! {
 const KEPT_BUFFER_BYTES: usize = 4 << 20;
 
 /// A file's matches as [`Match`]es, at most `wanted`.
-fn file_matches(matcher: &Matcher, scope: &Scope<'_>, source: &[u8], shown: &str, language: Option<Language>, wanted: usize) -> Vec<Match> {
-    let path_shown: std::sync::Arc<str> = shown.into();
+fn file_matches(matcher: &Matcher, scope: &Scope<'_>, source: &[u8], shown: &Shown<'_>, language: Option<Language>, wanted: usize) -> Vec<Match> {
+    let mut path = None;
+    let mut path_shown = || std::sync::Arc::clone(path.get_or_insert_with(|| std::sync::Arc::<str>::from(shown.path())));
     let mut matches = Vec::new();
     match (matcher, language) {
         (Matcher::Text(m), _) => m.matching_lines(source, |hit| {
             let (before, after) = text::context(source, hit.start, hit.end, scope.context_lines);
             matches.push(Match {
-                path: path_shown.clone(),
+                path: path_shown(),
                 line: hit.line + 1,
                 column: hit.match_start + 1,
                 end_line: hit.line + 1,
@@ -341,7 +357,7 @@ fn file_matches(matcher: &Matcher, scope: &Scope<'_>, source: &[u8], shown: &str
                 let line_start = memchr::memrchr(b'\n', &source[..hit.start_byte]).map_or(0, |i| i + 1);
                 let line_end = memchr::memchr(b'\n', &source[hit.start_byte..]).map_or(source.len(), |i| hit.start_byte + i);
                 matches.push(Match {
-                    path: path_shown.clone(),
+                    path: path_shown(),
                     line: hit.start.0 + 1,
                     column: hit.start.1 + 1,
                     end_line: hit.end.0 + 1,
