@@ -246,9 +246,11 @@ impl Shown<'_> {
 }
 
 /// The search's walk and reads, shared by [`search`] and [`search_lines`]: the listed files (for
-/// a `structural` search only those of its languages) in growing chunks, each chunk's files searched in parallel by `per_file` (the file's bytes, its
-/// shown path, its language for a structural search, how many matches are wanted), then handed
-/// in path order to `take` with how many of their matches to keep (all but past `max_results`).
+/// a `structural` search only those of its languages) in growing chunks, each chunk's files
+/// searched in parallel by `per_file` (the file's bytes, its shown path, its language for a
+/// structural search, how many matches are wanted), then handed in path order to `take` with how
+/// many of their matches to keep (all but those past `max_results`); `take` returning false
+/// stops the search.
 fn drive<T: Send>(structural: Option<&StructuralMatcher>, scope: &Scope<'_>, read: Reader<'_>, stop: &(dyn Fn() -> bool + Sync), per_file: &PerFile<'_, T>, take: &mut dyn FnMut(T, usize) -> bool) -> Result<Found, Error> {
     let listed = files::list(scope.root, scope.include, scope.exclude)?;
     let base = if scope.root.starts_with(scope.base) { scope.base } else { scope.root };
