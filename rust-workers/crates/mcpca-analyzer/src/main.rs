@@ -310,17 +310,23 @@ fn main() -> Result<()> {
         Command::Search { pattern, path, regex, ignore_case, word, include, exclude, jobs, max_file_size } => {
             configure_threads(jobs)?;
             check_exists(&path)?;
-            let matcher = search::Matcher::Text(search::TextMatcher::new(&pattern, !regex, !ignore_case, word)?);
+            let matcher = search::TextMatcher::new(&pattern, !regex, !ignore_case, word)?;
             let scope = search::Scope { root: &path, base: &path, include: &include, exclude: &exclude, context_lines: 0, max_results: usize::MAX - 1 };
             let read = |p: &std::path::Path, buf: &mut Vec<u8>| scan::read_listed(p, max_file_size, buf).map_err(|r| r.to_string());
-            let found = search::search(&matcher, &scope, &read, &|| false)?;
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            for m in &found.matches {
-                out.write_all(m.path.as_bytes())?;
-                write!(out, ":{}:", m.line)?;
-                out.write_all(m.text.as_bytes())?;
-                out.write_all(b"\n")?;
+            // each file's records come as one buffer: written through, past the BufWriter when larger
+            let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+            let mut failed = None;
+            let searched = search::search_lines(&matcher, &scope, &read, &|| false, &mut |records| match out.write_all(records) {
+                Ok(()) => true,
+                Err(e) => {
+                    failed = Some(e);
+                    false
+                }
+            });
+            if let Some(e) = failed {
+                return Err(e.into());
             }
+            searched?;
             out.flush()?;
             Ok(())
         }

@@ -118,9 +118,39 @@ impl TextMatcher {
     }
 }
 
-/// The newlines in `bytes`: a loop the compiler vectorizes, many times faster than a `memchr`
-/// call per newline on code, where lines are short (a tenth of a search's CPU time with many
-/// matches).
+/// The newlines in `bytes`: many times faster than a `memchr` call per newline on code, where
+/// lines are short. On x86_64, SSE2 (part of the architecture): 16 bytes compared at a time, the
+/// matches subtracted into 16 byte-sized counters, summed (`psadbw`) before one can overflow.
+/// The counts a plain `filter().count()` (LLVM vectorized it into 64-bit lanes, 2 bytes a
+/// step) or a byte-lane array (not vectorized) compiled to were a tenth of a search's CPU time
+/// with 100,000 matching lines.
+#[cfg(target_arch = "x86_64")]
+fn newlines(bytes: &[u8]) -> usize {
+    use std::arch::x86_64::{__m128i, _mm_cmpeq_epi8, _mm_cvtsi128_si64, _mm_loadu_si128, _mm_sad_epu8, _mm_set1_epi8, _mm_setzero_si128, _mm_sub_epi8, _mm_unpackhi_epi64};
+    const VECTOR: usize = 16;
+    let mut total = 0;
+    let mut blocks = bytes.chunks(VECTOR * 255);
+    for block in &mut blocks {
+        let mut vectors = block.chunks_exact(VECTOR);
+        // SAFETY: SSE2 is in every x86_64 CPU (the target's baseline); each load reads the 16
+        // bytes of one `chunks_exact(16)` chunk, unaligned load allowed.
+        let counted = unsafe {
+            let newline = _mm_set1_epi8(b'\n' as i8);
+            let mut counts = _mm_setzero_si128();
+            for vector in &mut vectors {
+                let v = _mm_loadu_si128(vector.as_ptr().cast::<__m128i>());
+                counts = _mm_sub_epi8(counts, _mm_cmpeq_epi8(v, newline)); // a match is -1
+            }
+            let sums = _mm_sad_epu8(counts, _mm_setzero_si128());
+            (_mm_cvtsi128_si64(sums) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums))) as usize
+        };
+        total += counted + vectors.remainder().iter().filter(|&&b| b == b'\n').count();
+    }
+    total
+}
+
+/// The newlines in `bytes` (see the x86_64 version).
+#[cfg(not(target_arch = "x86_64"))]
 fn newlines(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| b == b'\n').count()
 }
@@ -223,6 +253,19 @@ mod tests {
     fn an_anchored_whole_word_pattern_matches_every_line_grep_does() {
         let src = "import java.util.List;\n  import static x;\nx = null;\nimport java";
         assert_eq!(lines(&TextMatcher::new("^import (java|static)", false, true, true).unwrap(), src), [(1, 1), (4, 1)]);
+    }
+
+    /// Counts against the plain count, on lengths around the lane and block sizes.
+    #[test]
+    fn newlines_are_counted_at_every_length() {
+        let text: Vec<u8> = (0..20_000u32).map(|i| if i % 7 == 0 || i % 31 == 3 { b'\n' } else { b'a' }).collect();
+        for len in [0, 1, 31, 32, 33, 255, 8159, 8160, 8161, 16_320, 16_353, 20_000] {
+            for from in [0, 1, 5] {
+                let part = &text[from.min(len)..len];
+                assert_eq!(newlines(part), part.iter().filter(|&&b| b == b'\n').count(), "{from}..{len}");
+            }
+        }
+        assert_eq!(newlines(&[b'\n'; 20_000]), 20_000);
     }
 
     #[test]
