@@ -126,7 +126,10 @@ impl TextMatcher {
 /// with 100,000 matching lines.
 #[cfg(target_arch = "x86_64")]
 fn newlines(bytes: &[u8]) -> usize {
-    use std::arch::x86_64::{__m128i, _mm_cmpeq_epi8, _mm_cvtsi128_si64, _mm_loadu_si128, _mm_sad_epu8, _mm_set1_epi8, _mm_setzero_si128, _mm_sub_epi8, _mm_unpackhi_epi64};
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_cvtsi128_si64, _mm_loadu_si128, _mm_sad_epu8, _mm_set1_epi8,
+        _mm_setzero_si128, _mm_sub_epi8, _mm_unpackhi_epi64,
+    };
     const VECTOR: usize = 16;
     let mut total = 0;
     let mut blocks = bytes.chunks(VECTOR * 255);
