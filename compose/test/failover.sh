@@ -62,6 +62,7 @@ failover_cluster() {
   for i in "${!ports[@]}"; do [[ "${ports[$i]}" == "$port" ]] && victim="${nodes[$i]}"; done
   [[ -n "${victim:-}" ]] || die "cluster: no master found for slot $slot of $key"
   say "cluster: $key is in slot $slot on the master $victim (127.0.0.1:$port): killing it"
+  phase "cluster: the master of the partition found"
   killed=$(date +%s.%N)
   compose kill "$victim" >/dev/null 2>&1
   phase "cluster: kill $victim"
@@ -90,6 +91,7 @@ failover_sentinel() {
   master="$("${sentinel[@]}" sentinel get-master-addr-by-name mcpca | paste -sd:)"
   [[ "$master" == "127.0.0.1:$MCPCA_TEST_REDIS_PORT" ]] || die "sentinel: the master is $master, not redis-master"
   say "sentinel: the Sentinels' master is redis-master ($master), with 1 replica and 3 Sentinels: killing it"
+  phase "sentinel: the Sentinels see the replica and each other"
   killed=$(date +%s.%N)
   compose kill redis-master >/dev/null 2>&1
   phase "sentinel: kill redis-master"
