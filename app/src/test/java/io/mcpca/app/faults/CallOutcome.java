@@ -4,6 +4,7 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,6 +13,15 @@ import java.util.Map;
  * calculate-metrics, so both paths must find their groups, scripts and reply stream again.
  */
 record CallOutcome(long startNanos, long endNanos, boolean ok, boolean retryable, String text) {
+
+    /** Submit refusals (SubmitGate): the append failed, or the breaker is open; nothing was accepted. */
+    private static final List<String> REFUSED_AT_SUBMIT = List.of("UNAVAILABLE: the call could not be queued: ",
+            "UNAVAILABLE: Redis is unreachable; calls are refused for now");
+
+    /** Refused by the ingress before it queued the call: nothing was accepted, so nothing can be lost. */
+    boolean refusedAtSubmit() {
+        return REFUSED_AT_SUBMIT.stream().anyMatch(text::startsWith);
+    }
 
     static CallOutcome call(McpSyncClient client, boolean sessionless) {
         return call(client, sessionless, "f");

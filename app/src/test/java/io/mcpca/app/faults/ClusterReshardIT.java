@@ -9,8 +9,6 @@ import io.mcpca.shared.testing.RedisCluster;
 import io.mcpca.shared.wire.ReplyKind;
 import io.mcpca.shared.wire.ToolReply;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
-import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,8 +56,6 @@ class ClusterReshardIT {
     @TempDir
     Path dir;
 
-    private record Outcome(long startNanos, long endNanos, boolean ok, boolean retryable, String text) {
-    }
 
     @Test
     void callsFlowWhileTheirSlotsMoveAndEachPartitionIsReadOnItsNewMaster() throws Exception {
@@ -77,7 +73,7 @@ class ClusterReshardIT {
             for (int c = 0; c < CALLERS; c++) {
                 clients.add(harness.client());
             }
-            ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<CallOutcome> outcomes = new ConcurrentLinkedQueue<>();
             long[] stopAt = {Long.MAX_VALUE};
             ExecutorService callers = Executors.newFixedThreadPool(CALLERS);
             List<Future<?>> running = new ArrayList<>();
@@ -87,7 +83,8 @@ class ClusterReshardIT {
                 running.add(callers.submit(() -> {
                     int i = 0;
                     while (System.nanoTime() < stopAt[0]) {
-                        outcomes.add(call(client, caller, i++));
+                        outcomes.add(CallOutcome.call(client, (caller + i) % 2 == 0, "fn_" + caller + "_" + i));
+                        i++;
                     }
                 }));
             }
@@ -130,8 +127,8 @@ class ClusterReshardIT {
             }
             callers.shutdownNow();
 
-            List<Outcome> all = List.copyOf(outcomes);
-            List<Outcome> failed = all.stream().filter(o -> !o.ok()).toList();
+            List<CallOutcome> all = List.copyOf(outcomes);
+            List<CallOutcome> failed = all.stream().filter(o -> !o.ok()).toList();
             long during = all.stream().filter(o -> o.endNanos() >= moveStart && o.startNanos() <= movedAt).count();
             System.err.printf("cluster reshard: %d slots (%d keys) moved in %.2f s; %d calls, %d overlapping the "
                             + "moves, %d failed: %s%n", slots.size(), movedKeys, (movedAt - moveStart) / 1e9,
@@ -140,18 +137,18 @@ class ClusterReshardIT {
                             Collectors.counting())));
             assertThat(all.stream().filter(o -> o.ok() && o.endNanos() < moveStart)).as("answered before the moves")
                     .isNotEmpty();
-            for (Outcome o : all) {
+            for (CallOutcome o : all) {
                 assertThat(o.endNanos() - o.startNanos()).as("call took past its deadline: %s", o.text())
                         .isLessThanOrEqualTo(CALL_TIMEOUT.plus(SLACK).toNanos());
                 if (!o.ok()) {
-                    assertThat(o.retryable() && (refusedAtSubmit(o) || o.text().startsWith("client exception")))
+                    assertThat(o.retryable() && (o.refusedAtSubmit() || o.text().startsWith("client exception")))
                             .as("a call fails only by a retryable refusal at submit, never after it was accepted: %s",
                                     o.text()).isTrue();
                 }
             }
-            List<Outcome> late = all.stream().filter(o -> o.startNanos() >= movedAt + SETTLE.toNanos()).toList();
+            List<CallOutcome> late = all.stream().filter(o -> o.startNanos() >= movedAt + SETTLE.toNanos()).toList();
             assertThat(late).as("calls started 3 s after the moves").isNotEmpty();
-            assertThat(late).as("every call started 3 s after the moves is answered").allMatch(Outcome::ok, "answered");
+            assertThat(late).as("every call started 3 s after the moves is answered").allMatch(CallOutcome::ok, "answered");
 
             // each partition is read on its new master: calls on its sessions are answered, and its group's
             // last-delivered-id advances there (entries-read can be unknown, nil, once a stream was trimmed)
@@ -198,35 +195,6 @@ class ClusterReshardIT {
             String[] y = b.split("-");
             int ms = Long.compare(Long.parseLong(x[0]), Long.parseLong(y[0]));
             return ms != 0 ? ms : Long.compare(Long.parseLong(x[1]), Long.parseLong(y[1]));
-        }
-    }
-
-    private static boolean refusedAtSubmit(Outcome o) {
-        return REFUSED_AT_SUBMIT.stream().anyMatch(o.text()::startsWith);
-    }
-
-    /** A sessionless ping or a session-locked calculate-metrics whose answer must name this very call's function. */
-    private static Outcome call(McpSyncClient client, int caller, int i) {
-        long start = System.nanoTime();
-        String function = "fn_" + caller + "_" + i;
-        try {
-            boolean ping = (caller + i) % 2 == 0;
-            CallToolResult result = ping
-                    ? client.callTool(new CallToolRequest("ping", Map.of()))
-                    : client.callTool(new CallToolRequest("calculate-metrics",
-                            Map.of("content", "def " + function + "(x):\n    return x + 1\n", "language", "python")));
-            boolean error = Boolean.TRUE.equals(result.isError());
-            String text = CallOutcome.text(result);
-            if (!error && !ping && !text.contains("\"" + function + "\"")) {
-                throw new AssertionError("call " + function + " got another call's answer: " + text);
-            }
-            Object retryable = result.meta() == null ? null : result.meta().get("retryable");
-            return new Outcome(start, System.nanoTime(), !error, Boolean.TRUE.equals(retryable), text);
-        } catch (RuntimeException e) {
-            // as in RedisRestartIT: the servlet transport can drop the HTTP exchange of a call refused within
-            // microseconds; an I/O error on a call never queued, retryable by nature
-            boolean transport = CallOutcome.hasCause(e, java.io.IOException.class);
-            return new Outcome(start, System.nanoTime(), false, transport, "client exception: " + e);
         }
     }
 
