@@ -19,10 +19,10 @@ pub struct Listed {
     pub skipped: Vec<(PathBuf, String)>,
 }
 
-/// Walks `root` (a directory, or one file) with the include and exclude globs. An include glob
-/// keeps only the files it matches among those the walk lists (directories are always entered);
-/// an exclude glob drops files and directories. A glob that does not compile is [`Error::InvalidGlob`].
-pub fn list(root: &Path, include: &[String], exclude: &[String]) -> Result<Listed, Error> {
+/// The exclude globs as overrides of the walk (they prune directories) and the include globs,
+/// checked after it (as overrides they would whitelist a matching file past .gitignore and the
+/// hidden rule). A glob that does not compile is [`Error::InvalidGlob`].
+fn filters(root: &Path, include: &[String], exclude: &[String]) -> Result<(ignore::overrides::Override, ignore::overrides::Override), Error> {
     let globs = |patterns: &[String], prefix: &str| -> Result<ignore::overrides::Override, Error> {
         let mut builder = ignore::overrides::OverrideBuilder::new(root);
         for glob in patterns {
@@ -30,10 +30,14 @@ pub fn list(root: &Path, include: &[String], exclude: &[String]) -> Result<Liste
         }
         builder.build().map_err(|e| Error::InvalidGlob(e.to_string()))
     };
-    // Excludes are `!glob` overrides of the walk (they prune directories). Includes are checked
-    // after it: as overrides they would whitelist a matching file past .gitignore and the hidden rule.
-    let overrides = globs(exclude, "!")?;
-    let included = globs(include, "")?;
+    Ok((globs(exclude, "!")?, globs(include, "")?))
+}
+
+/// Walks `root` (a directory, or one file) with the include and exclude globs. An include glob
+/// keeps only the files it matches among those the walk lists (directories are always entered);
+/// an exclude glob drops files and directories. A glob that does not compile is [`Error::InvalidGlob`].
+pub fn list(root: &Path, include: &[String], exclude: &[String]) -> Result<Listed, Error> {
+    let (overrides, included) = filters(root, include, exclude)?;
     // The walk runs on the rayon pool's width of threads (`ignore`'s parallel walker): on a cold or
     // busy machine the listing alone is a third of a search's time when one thread does it.
     let threads = rayon::current_num_threads().max(1);
@@ -69,6 +73,57 @@ pub fn list(root: &Path, include: &[String], exclude: &[String]) -> Result<Liste
     listed.directories.sort();
     listed.skipped.sort();
     Ok(listed)
+}
+
+/// One entry of a [`Walker`]'s walk: a regular file, or an entry never opened and why (as in
+/// [`Listed::skipped`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Walked {
+    File(PathBuf),
+    Skipped(PathBuf, String),
+}
+
+/// The walk of [`list`] (the same rules and globs) one entry at a time, in the order of
+/// [`Listed::files`], so that a search that has its matches stops walking: depth first, each
+/// directory's entries sorted by name (bytes). That is `Path`'s order, component by component
+/// (`a/b` before `a-c`, as `a` < `a-c`), which [`list`] sorts by: one order for every caller.
+pub struct Walker {
+    root: PathBuf,
+    overrides: ignore::overrides::Override,
+    included: Option<ignore::overrides::Override>,
+}
+
+impl Walker {
+    /// The walk of `root` with the include and exclude globs, as [`list`] takes them.
+    pub fn new(root: &Path, include: &[String], exclude: &[String]) -> Result<Walker, Error> {
+        let (overrides, included) = filters(root, include, exclude)?;
+        Ok(Walker { root: root.to_path_buf(), overrides, included: (!include.is_empty()).then_some(included) })
+    }
+
+    /// Hands each file and skipped entry to `each`, in order, until the walk ends or `each`
+    /// returns false. One thread (a sorted walk is sequential): the caller runs it beside the
+    /// search of the files it handed already.
+    pub fn run(self, each: &mut dyn FnMut(Walked) -> bool) {
+        let walk = ignore::WalkBuilder::new(&self.root).follow_links(false).require_git(false).overrides(self.overrides).sort_by_file_name(|a, b| a.cmp(b)).build();
+        for entry in walk {
+            let walked = match entry {
+                Ok(entry) => match entry.file_type() {
+                    Some(t) if t.is_file() => match &self.included {
+                        Some(included) if !included.matched(entry.path(), false).is_whitelist() => continue,
+                        _ => Walked::File(entry.into_path()),
+                    },
+                    Some(t) if t.is_dir() => continue,
+                    Some(t) if t.is_symlink() => Walked::Skipped(entry.into_path(), "symlink".into()),
+                    Some(t) => Walked::Skipped(entry.into_path(), special_kind(t).into()),
+                    None => continue,
+                },
+                Err(e) => Walked::Skipped(self.root.clone(), format!("walk error: {e}")),
+            };
+            if !each(walked) {
+                return;
+            }
+        }
+    }
 }
 
 /// `Path`'s order (component by component) for the walk's paths, as bytes with `/` below every
@@ -119,6 +174,45 @@ mod tests {
         expected.sort();
         paths.sort_unstable_by(|a, b| path_order(a, b));
         assert_eq!(paths, expected);
+    }
+
+    /// The walker hands the files of `list` in its order (`a/b` before `a b/c` and `a-c`, hidden
+    /// and ignored files left out) and its skipped entries, with the globs as `list` takes them;
+    /// `each` saying stop ends the walk.
+    #[test]
+    fn the_walker_walks_as_list_lists() {
+        let dir = crate::tests::fixture_dir("walker");
+        for name in ["a-c", "a/b/d", "a/b-c", "a/x/y.rs", "a.b", "a b/c.rs", "ab", "B", "\u{e9}", "a/\u{ff}z", ".hidden/h", "a/out.rs", "gen/g.rs"] {
+            let path = dir.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, "x").unwrap();
+        }
+        std::fs::write(dir.join("a/.gitignore"), "out.rs\n").unwrap();
+        std::os::unix::fs::symlink(dir.join("ab"), dir.join("a/link")).unwrap();
+        let walked = |include: &[String], exclude: &[String], most: usize| {
+            let (mut files, mut skipped) = (Vec::new(), Vec::new());
+            Walker::new(&dir, include, exclude).unwrap().run(&mut |w| {
+                match w {
+                    Walked::File(f) => files.push(f),
+                    Walked::Skipped(p, r) => skipped.push((p, r)),
+                }
+                files.len() < most
+            });
+            (files, skipped)
+        };
+        let globs = [(vec![], vec![]), (vec!["*.rs".to_string()], vec![]), (vec![], vec!["b/".to_string(), "gen".to_string()])];
+        for (include, exclude) in &globs {
+            let listed = list(&dir, include, exclude).unwrap();
+            let (files, skipped) = walked(include, exclude, usize::MAX);
+            assert_eq!(files, listed.files, "{include:?} {exclude:?}");
+            assert_eq!(skipped, listed.skipped);
+        }
+        let names = |files: Vec<PathBuf>| files.iter().map(|f| display(f, &dir)).collect::<Vec<_>>();
+        assert_eq!(names(walked(&[], &[], usize::MAX).0), ["B", "a/b/d", "a/b-c", "a/x/y.rs", "a/\u{ff}z", "a b/c.rs", "a-c", "a.b", "ab", "gen/g.rs", "\u{e9}"]);
+        assert_eq!(walked(&[], &[], usize::MAX).1, [(dir.join("a/link"), "symlink".to_string())]);
+        assert_eq!(names(walked(&[], &[], 3).0), ["B", "a/b/d", "a/b-c"]);
+        assert!(matches!(Walker::new(&dir, &["a[".into()], &[]), Err(Error::InvalidGlob(_))));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -245,21 +245,47 @@ impl Shown<'_> {
     }
 }
 
-/// The search's walk and reads, shared by [`search`] and [`search_lines`]: the listed files (for
+/// The search's walk and reads, shared by [`search`] and [`search_lines`]: the walked files (for
 /// a `structural` search only those of its languages) in growing chunks, each chunk's files
 /// searched in parallel by `per_file` (the file's bytes, its shown path, its language for a
 /// structural search, how many matches are wanted), then handed in path order to `take` with how
 /// many of their matches to keep (all but those past `max_results`); `take` returning false
-/// stops the search.
+/// stops the search. The walk ([`files::Walker`], in the order [`files::list`] sorts by) runs on
+/// its own thread, at most [`WALK_AHEAD`] entries ahead of the chunk being searched, and ends
+/// with the search: a search that has `max_results` matches reads and walks no further. Its
+/// skipped entries (symlinks, special files) are those walked before the last searched file.
 fn drive<T: Send>(structural: Option<&StructuralMatcher>, scope: &Scope<'_>, read: Reader<'_>, stop: &(dyn Fn() -> bool + Sync), per_file: &PerFile<'_, T>, take: &mut dyn FnMut(T, usize) -> bool) -> Result<Found, Error> {
-    let listed = files::list(scope.root, scope.include, scope.exclude)?;
+    let walker = files::Walker::new(scope.root, scope.include, scope.exclude)?;
     let base = if scope.root.starts_with(scope.base) { scope.base } else { scope.root };
-    let skipped = listed.skipped.iter().map(|(p, reason)| Skipped { path: files::display(p, base), reason: reason.clone() }).collect();
-    let mut found = Found { skipped, ..Found::default() };
-    let (mut next, mut chunk_len, mut kept) = (0, FIRST_CHUNK_FILES, 0usize);
-    while next < listed.files.len() {
-        let chunk = &listed.files[next..(next + chunk_len).min(listed.files.len())];
-        next += chunk.len();
+    std::thread::scope(|threads| {
+        let (sender, walked) = std::sync::mpsc::sync_channel(WALK_AHEAD);
+        threads.spawn(move || walker.run(&mut |entry| sender.send(entry).is_ok()));
+        // `walked` is dropped when this returns, which ends the walk (before the scope joins it)
+        search_walked(walked, base, structural, scope, read, stop, per_file, take)
+    })
+}
+
+/// Entries the walk may hand ahead of the search: enough that the searching threads never wait
+/// for it, few enough that a search which stops early walks little past where it stopped.
+const WALK_AHEAD: usize = 256;
+
+/// [`drive`]'s search of the files `walked` hands, a chunk at a time.
+#[allow(clippy::too_many_arguments)]
+fn search_walked<T: Send>(walked: std::sync::mpsc::Receiver<files::Walked>, base: &Path, structural: Option<&StructuralMatcher>, scope: &Scope<'_>, read: Reader<'_>, stop: &(dyn Fn() -> bool + Sync), per_file: &PerFile<'_, T>, take: &mut dyn FnMut(T, usize) -> bool) -> Result<Found, Error> {
+    let mut found = Found::default();
+    let (mut chunk, mut chunk_len, mut kept) = (Vec::new(), FIRST_CHUNK_FILES, 0usize);
+    loop {
+        chunk.clear();
+        while chunk.len() < chunk_len {
+            match walked.recv() {
+                Ok(files::Walked::File(path)) => chunk.push(path),
+                Ok(files::Walked::Skipped(path, reason)) => found.skipped.push(Skipped { path: files::display(&path, base), reason }),
+                Err(_) => break, // the walk ended
+            }
+        }
+        if chunk.is_empty() {
+            break;
+        }
         chunk_len *= 2;
         if stop() {
             return Err(Error::Stopped);
@@ -286,7 +312,8 @@ fn drive<T: Send>(structural: Option<&StructuralMatcher>, scope: &Scope<'_>, rea
             break;
         }
     }
-    found.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    // by path, then reason (a root's walk errors): the order of the listing's skipped entries
+    found.skipped.sort_by(|a, b| (&a.path, &a.reason).cmp(&(&b.path, &b.reason)));
     Ok(found)
 }
 
@@ -463,6 +490,42 @@ pub(crate) mod tests {
         assert_eq!((found.matches[2].line, found.matches[2].text.len()), (1, MAX_LINE_BYTES));
         let m = TextMatcher::new("load", true, true, false).unwrap();
         assert_eq!(search_lines(&m, &scope(&dir, 100, 0), &read, &|| false, &mut |_| false).unwrap_err(), Error::Stopped);
+    }
+
+    /// Matches come in the order of `files::list` (`Path`'s, where `a/b` is before `a b/c` and
+    /// `a-c` though both strings sort first) at every `max_results`, in `search` and `search_lines` (the
+    /// CLI) alike; a capped search is the full one's prefix with the same counts up to its chunk.
+    #[test]
+    fn matches_come_in_the_listing_order_at_every_cap() {
+        let dir = fixture_dir("order");
+        let names = ["a-c", "a/b", "a/x/y", "a.b", "a b/c", "ab", "B", "\u{e9}", "a/\u{ff}z", "a0", "a/b-c", "a/b/d"];
+        for name in names.iter().filter(|n| **n != "a/b") {
+            let path = dir.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, "hit\nmiss\nhit\n").unwrap();
+        }
+        let listed: Vec<String> = files::list(&dir, &[], &[]).unwrap().files.iter().map(|f| files::display(f, &dir)).collect();
+        assert_eq!(listed, ["B", "a/b/d", "a/b-c", "a/x/y", "a/\u{ff}z", "a b/c", "a-c", "a.b", "a0", "ab", "\u{e9}"]);
+        let m = || TextMatcher::new("hit", true, true, false).unwrap();
+        let full = search(&Matcher::Text(m()), &scope(&dir, 100, 0), &read, &|| false).unwrap();
+        let lines: Vec<String> = full.matches.iter().map(|m| format!("{}:{}", m.path, m.line)).collect();
+        let expected: Vec<String> = listed.iter().flat_map(|f| [format!("{f}:1"), format!("{f}:3")]).collect();
+        assert_eq!(lines, expected);
+        for max_results in 1..=expected.len() {
+            let capped = search(&Matcher::Text(m()), &scope(&dir, max_results, 0), &read, &|| false).unwrap();
+            let lines: Vec<String> = capped.matches.iter().map(|m| format!("{}:{}", m.path, m.line)).collect();
+            assert_eq!(lines, expected[..max_results], "at most {max_results}");
+            assert_eq!(capped.truncated, max_results < expected.len());
+            let mut printed = Vec::new();
+            search_lines(&m(), &scope(&dir, max_results, 0), &read, &|| false, &mut |r| {
+                printed.extend_from_slice(r);
+                true
+            })
+            .unwrap();
+            let printed: Vec<String> = String::from_utf8(printed).unwrap().lines().map(|l| l.rsplit_once(':').unwrap().0.to_string()).collect();
+            assert_eq!(printed, expected[..max_results]);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
