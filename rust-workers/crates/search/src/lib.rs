@@ -556,6 +556,40 @@ pub(crate) mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    /// On a tree of more files than the first chunk and the walk's batches, a capped search is
+    /// the full one's prefix; it searches whole chunks (256, then 512 files) and stops after the
+    /// one where it has its matches; its skipped entries (symlinks, one every 50 files) are those
+    /// walked before its last searched file, and the full search's are all of them.
+    #[test]
+    fn a_capped_search_over_chunks_and_batches_is_the_full_ones_prefix() {
+        let dir = fixture_dir("chunks");
+        let files = 600;
+        for i in 0..files {
+            std::fs::create_dir_all(dir.join(format!("d{:03}", i / 7))).unwrap();
+            std::fs::write(dir.join(format!("d{:03}/f{i:03}", i / 7)), "hit\n").unwrap();
+            if i % 50 == 0 {
+                std::os::unix::fs::symlink(dir.join("d000/f000"), dir.join(format!("d{:03}/l{i:03}", i / 7))).unwrap();
+            }
+        }
+        let m = || Matcher::Text(TextMatcher::new("hit", true, true, false).unwrap());
+        let full = search(&m(), &scope(&dir, 10_000, 0), &read, &|| false).unwrap();
+        assert_eq!((full.matches.len(), full.files_searched, full.truncated, full.skipped.len()), (files, files, false, files / 50));
+        let full_lines: Vec<String> = full.matches.iter().map(|m| m.path.to_string()).collect();
+        for max_results in [1, 63, 64, 65, 200, 255, 256, 257, 300, 599] {
+            let capped = search(&m(), &scope(&dir, max_results, 0), &read, &|| false).unwrap();
+            let lines: Vec<String> = capped.matches.iter().map(|m| m.path.to_string()).collect();
+            assert_eq!(lines, full_lines[..max_results], "at most {max_results}");
+            let searched = if max_results < 256 { 256 } else { files };
+            assert_eq!((capped.files_searched, capped.truncated), (searched, true), "at most {max_results}");
+            // a symlink sorts after its directory's files: walked before the last searched file
+            // (`f{searched - 1}`) when its directory comes before that file's
+            let links: Vec<&str> = capped.skipped.iter().map(|s| s.path.as_str()).collect();
+            let expected: Vec<String> = (0..files).step_by(50).filter(|i| i / 7 < (searched - 1) / 7 || searched == files).map(|i| format!("d{:03}/l{i:03}", i / 7)).collect();
+            assert_eq!(links, expected, "at most {max_results}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn structural_search_reads_only_its_language() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tree");
