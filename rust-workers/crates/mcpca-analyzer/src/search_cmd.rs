@@ -1,7 +1,8 @@
 //! `search-code`: the `search` crate's answer as pages. Every page searches again (up to
 //! `maxResults` matches, in path then line order, so pages of an unchanged tree never overlap)
 //! and holds at most `limit` matches and the page budget of JSON; `skipped` lists the first
-//! [`MAX_SKIPPED_LISTED`] files not read (`skippedCount` all of them).
+//! [`MAX_SKIPPED_LISTED`] files not read (`skippedCount` all of them: of a `truncated` search,
+//! those before where it stopped, as `filesSearched`).
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};

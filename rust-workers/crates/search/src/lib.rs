@@ -12,7 +12,8 @@
 //! read, through the caller's reader (the analyzer's, which checks the type and size by `lstat`
 //! and opens non-blocking), so this crate never opens a FIFO or a device. Files are searched in
 //! parallel (rayon) a chunk at a time (growing chunks) in path order, so the answer's order is stable and a search
-//! stops soon after `max_results`.
+//! stops soon after `max_results`: it reads and walks no further (the walk streams the files in
+//! that order, [`files::Walker`]).
 
 use std::path::Path;
 
@@ -128,6 +129,7 @@ pub struct Found {
     pub files_with_matches: usize,
     /// More matches exist than `max_results`.
     pub truncated: bool,
+    /// Files not read, by path; for a truncated search those walked before its last searched file.
     pub skipped: Vec<Skipped>,
 }
 
