@@ -61,8 +61,9 @@ class StalledWorkerIT {
             WorkerJvm fresh = stale == first ? second : first;
             stale.signal("STOP");
             try {
-                // the live worker reclaims the call and takes the session under a newer fence
-                await().atMost(20, TimeUnit.SECONDS).until(() -> executions.find("stalled-session", call.requestId())
+                // the live worker reclaims the call and takes the session under a newer fence (2-5 s on a quiet box:
+                // min-idle, then the lease's TTL; 20 s was once not enough on a CI box shared with other test runs)
+                await().atMost(60, TimeUnit.SECONDS).until(() -> executions.find("stalled-session", call.requestId())
                         .filter(r -> r.attempt() >= 2 && fresh.owns(r.workerId())
                                 && r.state() == ExecutionState.RUNNING).isPresent());
             } finally {
