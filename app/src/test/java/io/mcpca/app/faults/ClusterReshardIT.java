@@ -49,13 +49,9 @@ class ClusterReshardIT {
     private static final int PARTITIONS = 4;
     /** At most this many slots move (each a few redis-cli runs): the partitions' and reply stream's, then others. */
     private static final int MAX_SLOTS = 8;
-    /** Submit refusals (SubmitGate): the append failed, or the breaker is open; nothing was accepted. */
-    private static final List<String> REFUSED_AT_SUBMIT = List.of("UNAVAILABLE: the call could not be queued: ",
-            "UNAVAILABLE: Redis is unreachable; calls are refused for now");
 
     @TempDir
     Path dir;
-
 
     @Test
     void callsFlowWhileTheirSlotsMoveAndEachPartitionIsReadOnItsNewMaster() throws Exception {

@@ -39,9 +39,6 @@ class SentinelFailoverIT {
     private static final Duration RECOVERY = Duration.ofSeconds(10);
     /** How long calls go on after the kill: the recovery window and 5 s of calls that must all be answered. */
     private static final Duration AFTER_KILL = RECOVERY.plusSeconds(5);
-    /** Submit refusals (SubmitGate): the append failed, or the breaker is open; nothing was accepted. */
-    private static final List<String> REFUSED_AT_SUBMIT = List.of("UNAVAILABLE: the call could not be queued: ",
-            "UNAVAILABLE: Redis is unreachable; calls are refused for now");
 
     @TempDir
     Path dir;
