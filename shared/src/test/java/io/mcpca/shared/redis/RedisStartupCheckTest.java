@@ -33,4 +33,13 @@ class RedisStartupCheckTest {
                 .isEqualTo("Redis at redis://***@h:6379 refused the user of the URL: WRONGPASS invalid "
                         + "username-password pair or user is disabled.");
     }
+
+    @Test
+    void aMissingRightOfASingleRedisIsNamedWithTheRightToGrant() {
+        RuntimeException e = new IllegalStateException(new RedisConnectionException(
+                "NOPERM this user has no permissions to run the 'xadd' command"));
+        assertThat(RedisStartupCheck.explain(e, "redis://***@h:6379", RedisClientSettings.NONE).message())
+                .startsWith("Redis at redis://***@h:6379 refused the user of the URL: NOPERM this user has no "
+                        + "permissions to run the 'xadd' command; grant it");
+    }
 }
