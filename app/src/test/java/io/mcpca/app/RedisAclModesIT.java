@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -23,7 +24,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Lettuce sends by itself there, the cluster topology reads included). On the Cluster a worker user without
  * {@code CLUSTER NODES} stops its start naming it. The default user stays open here (the test creates the cluster
  * and reads the logs with it; the replica and the Sentinels connect as it); a deployment gives it a password and
- * the replicas {@code masteruser}/{@code masterauth}, the Sentinels {@code sentinel auth-user}/{@code auth-pass}.
+ * the replicas {@code masteruser}/{@code masterauth}, the Sentinels {@code sentinel auth-user}/{@code auth-pass}. The
+ * Sentinels here ask for a password of their own ({@code requirepass}), given as {@code mcpca.redis.sentinel.password}.
  */
 class RedisAclModesIT {
 
@@ -44,10 +46,12 @@ class RedisAclModesIT {
         return root;
     }
 
-    private static ConfigurableApplicationContext worker(String uri, Path root) {
-        return McpcaApplication.start("--mcpca.redis-url=" + uri, "--mcpca.prefix=mcpca", "--mcpca.roots[0]=" + root,
-                "--spring.jmx.enabled=false", "--mcpca.ingress.enabled=false", "--mcpca.worker.management-port=0",
-                "--mcpca.worker.concurrency=2");
+    private static ConfigurableApplicationContext worker(String uri, Path root, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("--mcpca.redis-url=" + uri, "--mcpca.prefix=mcpca",
+                "--mcpca.roots[0]=" + root, "--spring.jmx.enabled=false", "--mcpca.ingress.enabled=false",
+                "--mcpca.worker.management-port=0", "--mcpca.worker.concurrency=2"));
+        args.addAll(List.of(extra));
+        return McpcaApplication.start(args.toArray(String[]::new));
     }
 
     @Test
@@ -83,12 +87,15 @@ class RedisAclModesIT {
     @Test
     void behindSentinelTheDocumentedUsersRunEveryKindOfWork() throws Exception {
         Path root = root();
+        // Sentinels with a password of their own: the processes ask them with mcpca.redis.sentinel.password
         try (SentinelTopology redis = SentinelTopology.start(dir.resolve("redis"),
-                List.of("aclfile " + usersFile()))) {
+                List.of("aclfile " + usersFile()), List.of(), Optional.of("sentinel-secret"))) {
             String worker = redis.uri().replace("redis-sentinel://", "redis-sentinel://mcpca-worker:worker-secret@");
             String ingress = redis.uri().replace("redis-sentinel://", "redis-sentinel://mcpca-ingress:ingress-secret@");
-            try (ConfigurableApplicationContext ignored = worker(worker, root);
-                 PipelineHarness harness = new PipelineHarness(ingress, "mcpca", root, List.of(), List.of(), false)) {
+            String sentinelPassword = "--mcpca.redis.sentinel.password=sentinel-secret";
+            try (ConfigurableApplicationContext ignored = worker(worker, root, sentinelPassword);
+                 PipelineHarness harness = new PipelineHarness(ingress, "mcpca", root, List.of(),
+                         List.of(sentinelPassword), false)) {
                 RedisAclIT.everyKindOfWork(harness.client());
             }
             assertThat(aclLog(redis.master())).as("commands the master refused the two users").isEmpty();

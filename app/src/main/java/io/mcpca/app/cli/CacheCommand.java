@@ -8,6 +8,7 @@ import io.mcpca.shared.redis.RedisConnection;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.workers.cache.TieredResultCache;
 import java.io.PrintStream;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -42,7 +43,7 @@ public final class CacheCommand {
             return 2;
         }
         String url = options.url();
-        try (RedisConnections client = new RedisConnections(options.uri());
+        try (RedisConnections client = new RedisConnections(options.uri(), options.settings(), Optional.empty());
              RedisConnection<String, byte[]> connection =
                      client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE))) {
             Keys keys = new Keys(options.prefix());

@@ -49,7 +49,7 @@ public final class SessionsCommand {
         } catch (IllegalArgumentException e) {
             return usage(err, e.getMessage());
         }
-        try (RedisConnections client = new RedisConnections(options.uri());
+        try (RedisConnections client = new RedisConnections(options.uri(), options.settings(), Optional.empty());
              RedisConnection<String, String> connection = client.strings()) {
             SessionStore sessions = new SessionStore(connection.sync(), new Keys(options.prefix()));
             return switch (action) {

@@ -136,6 +136,7 @@ public class McpcaProperties {
          */
         private java.time.Duration startupWait = java.time.Duration.ofSeconds(30);
         private final Tls tls = new Tls();
+        private final Sentinel sentinel = new Sentinel();
 
         public int getWaitReplicas() { return waitReplicas; }
         public void setWaitReplicas(int waitReplicas) { this.waitReplicas = waitReplicas; }
@@ -144,6 +145,7 @@ public class McpcaProperties {
         public java.time.Duration getStartupWait() { return startupWait; }
         public void setStartupWait(java.time.Duration startupWait) { this.startupWait = startupWait; }
         public Tls getTls() { return tls; }
+        public Sentinel getSentinel() { return sentinel; }
 
         public io.mcpca.shared.redis.ReplicaWait replicaWait() {
             return new io.mcpca.shared.redis.ReplicaWait(waitReplicas, waitTimeout);
@@ -152,7 +154,35 @@ public class McpcaProperties {
         public io.mcpca.shared.redis.RedisClientSettings clientSettings() {
             return new io.mcpca.shared.redis.RedisClientSettings(java.util.Optional.ofNullable(tls.caFile),
                     java.util.Optional.ofNullable(tls.certFile), java.util.Optional.ofNullable(tls.keyFile),
-                    java.util.Optional.ofNullable(tls.verifyPeer));
+                    java.util.Optional.ofNullable(tls.verifyPeer), sentinel.auth());
+        }
+    }
+
+    /**
+     * {@code mcpca.redis.sentinel.*}: for Sentinels that ask for a password ({@code requirepass} in sentinel.conf). The
+     * user and password in a {@code redis-sentinel://} URL are the master's and replicas', not the Sentinels'.
+     */
+    public static class Sentinel {
+        /** The Sentinels' ACL user; unset: {@code default}. */
+        private String username;
+        /** The Sentinels' password; unset: the Sentinels are asked without one. */
+        private String password;
+
+        public String getUsername() { return username; }
+        public void setUsername(String username) { this.username = username; }
+        public String getPassword() { return password; }
+        public void setPassword(String password) { this.password = password; }
+
+        java.util.Optional<io.mcpca.shared.redis.RedisClientSettings.SentinelAuth> auth() {
+            if (password == null || password.isEmpty()) {
+                if (username != null && !username.isEmpty()) {
+                    throw new IllegalArgumentException("mcpca.redis.sentinel.username is set without "
+                            + "mcpca.redis.sentinel.password");
+                }
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(new io.mcpca.shared.redis.RedisClientSettings.SentinelAuth(
+                    java.util.Optional.ofNullable(username).filter(u -> !u.isEmpty()), password));
         }
     }
 

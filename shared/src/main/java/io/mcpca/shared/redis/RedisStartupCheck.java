@@ -95,8 +95,13 @@ public final class RedisStartupCheck {
                 int at = message.indexOf(refusal);
                 if (at >= 0) {
                     int end = message.indexOf('\n', at);
-                    return new Failure("Redis at " + where + " refused the user of the URL: "
-                            + message.substring(at, end < 0 ? message.length() : end).trim()
+                    String reason = message.substring(at, end < 0 ? message.length() : end).trim();
+                    if (bySentinel(e)) {
+                        return new Failure("Redis at " + where + ": the Sentinels refused: " + reason + "; Sentinels "
+                                + "that ask for a password are asked with mcpca.redis.sentinel.password (and "
+                                + "mcpca.redis.sentinel.username); the URL's user and password are the master's", false);
+                    }
+                    return new Failure("Redis at " + where + " refused the user of the URL: " + reason
                             + (refusal.equals("NOPERM") ? "; grant it (compose/redis/users.acl lists what each role "
                             + "needs, on a Cluster CLUSTER NODES, CLUSTER MYID and ASKING too)" : ""), false);
                 }
@@ -107,5 +112,15 @@ public final class RedisStartupCheck {
             root = root.getCause();
         }
         return new Failure("Redis at " + where + " cannot be reached: " + root, true);
+    }
+
+    /** Whether Lettuce failed on a Sentinel (it says so: "Cannot connect to a Redis Sentinel ..."), not on a data node. */
+    private static boolean bySentinel(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("Redis Sentinel")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

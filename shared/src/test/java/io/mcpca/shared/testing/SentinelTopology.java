@@ -2,6 +2,7 @@ package io.mcpca.shared.testing;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.StaticCredentialsProvider;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
 import java.net.SocketAddress;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -30,12 +32,16 @@ public final class SentinelTopology implements AutoCloseable {
     private final RedisNode first;
     private final RedisNode second;
     private final List<RedisNode> sentinels;
+    /** The Sentinels' own password ({@code requirepass} in their config), if they ask for one. */
+    private final Optional<String> sentinelPassword;
     private RedisNode master;
 
-    private SentinelTopology(RedisNode first, RedisNode second, List<RedisNode> sentinels) {
+    private SentinelTopology(RedisNode first, RedisNode second, List<RedisNode> sentinels,
+                             Optional<String> sentinelPassword) {
         this.first = first;
         this.second = second;
         this.sentinels = sentinels;
+        this.sentinelPassword = sentinelPassword;
         this.master = first;
     }
 
@@ -48,6 +54,16 @@ public final class SentinelTopology implements AutoCloseable {
      * default user must stay usable without a password, as the replica and the Sentinels connect as it).
      */
     public static SentinelTopology start(Path dir, List<String> serverLines) {
+        return start(dir, serverLines, List.of(), Optional.empty());
+    }
+
+    /**
+     * As above, {@code sentinelLines} added to each Sentinel's config after its {@code monitor} line (e.g. {@code
+     * sentinel auth-pass mcpca PASSWORD} for data nodes with a password), and Sentinels that ask for {@code
+     * sentinelPassword} when given (and give it to each other: {@code sentinel sentinel-pass}).
+     */
+    public static SentinelTopology start(Path dir, List<String> serverLines, List<String> sentinelLines,
+                                         Optional<String> sentinelPassword) {
         RedisNode master = RedisNode.server(dir, "master", serverLines);
         List<String> replicaLines = new ArrayList<>(serverLines);
         replicaLines.add("replicaof 127.0.0.1 " + master.port());
@@ -57,9 +73,11 @@ public final class SentinelTopology implements AutoCloseable {
             List<String> config = new ArrayList<>(List.of(
                     "sentinel monitor " + MASTER_ID + " 127.0.0.1 " + master.port() + " 2"));
             config.addAll(TIMING);
+            config.addAll(sentinelLines);
+            sentinelPassword.ifPresent(p -> config.addAll(List.of("requirepass " + p, "sentinel sentinel-pass " + p)));
             sentinels.add(RedisNode.sentinel(dir, "sentinel-" + i, config));
         }
-        SentinelTopology topology = new SentinelTopology(master, replica, sentinels);
+        SentinelTopology topology = new SentinelTopology(master, replica, sentinels, sentinelPassword);
         topology.awaitFormed(Duration.ofSeconds(30));
         return topology;
     }
@@ -126,8 +144,8 @@ public final class SentinelTopology implements AutoCloseable {
                 + ": " + last);
     }
 
-    private static Map<String, String> masterState(RedisNode sentinel) {
-        RedisClient client = RedisClient.create(RedisURI.create("redis://" + sentinel.address()));
+    private Map<String, String> masterState(RedisNode sentinel) {
+        RedisClient client = RedisClient.create(sentinelUri(sentinel));
         try (StatefulRedisSentinelConnection<String, String> c = client.connectSentinel()) {
             return c.sync().master(MASTER_ID);
         } finally {
@@ -135,8 +153,8 @@ public final class SentinelTopology implements AutoCloseable {
         }
     }
 
-    private static int masterPortSeenBy(RedisNode sentinel) {
-        RedisClient client = RedisClient.create(RedisURI.create("redis://" + sentinel.address()));
+    private int masterPortSeenBy(RedisNode sentinel) {
+        RedisClient client = RedisClient.create(sentinelUri(sentinel));
         try (StatefulRedisSentinelConnection<String, String> c = client.connectSentinel()) {
             SocketAddress address = c.sync().getMasterAddrByName(MASTER_ID);
             return ((java.net.InetSocketAddress) address).getPort();
@@ -145,6 +163,12 @@ public final class SentinelTopology implements AutoCloseable {
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
         }
+    }
+
+    private RedisURI sentinelUri(RedisNode sentinel) {
+        RedisURI uri = RedisURI.create("redis://" + sentinel.address());
+        sentinelPassword.ifPresent(p -> uri.setCredentialsProvider(new StaticCredentialsProvider(null, p.toCharArray())));
+        return uri;
     }
 
     /** INFO replication of the current master: its role and how many replicas are connected. */
