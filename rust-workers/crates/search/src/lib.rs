@@ -18,7 +18,6 @@
 use std::path::Path;
 
 use lang::Language;
-use rayon::prelude::*;
 use serde::Serialize;
 
 pub mod files;
@@ -347,7 +346,7 @@ fn search_walked<T: Send>(walked: std::sync::mpsc::Receiver<Vec<files::Walked>>,
             return Err(Error::Stopped);
         }
         let wanted = scope.max_results + 1 - kept.min(scope.max_results);
-        let results: Vec<FileResult<T>> = chunk.par_iter().map(|path| search_file(structural, &Shown { path, base }, read, wanted, per_file)).collect();
+        let results = search_chunk(&chunk, wanted, &|path, wanted| search_file(structural, &Shown { path, base }, read, wanted, per_file));
         for result in results {
             match result {
                 FileResult::NotSearched => {}
@@ -371,6 +370,42 @@ fn search_walked<T: Send>(walked: std::sync::mpsc::Receiver<Vec<files::Walked>>,
     // by path, then reason (a root's walk errors): the order of the listing's skipped entries
     found.skipped.sort_by(|a, b| (&a.path, &a.reason).cmp(&(&b.path, &b.reason)));
     Ok(found)
+}
+
+/// A chunk's files searched in parallel, each by `search` with how many matches are wanted of
+/// it, the results in the chunk's order. Every file is searched (the answer counts the chunk's
+/// files and those with a match), but one that lies past the `wanted` matches of the files before
+/// it needs no matches, only whether it has one, so it is searched for one: the files are started
+/// in order (each thread takes the next), and a file started once the files already finished
+/// have `wanted` matches between them is such a file, since those files all come before it.
+/// For a capped search that is most of the files of its last chunk (which would otherwise each
+/// give up to `wanted` matches, all dropped).
+fn search_chunk<T: Send>(chunk: &[std::path::PathBuf], wanted: usize, search: &(dyn Fn(&Path, usize) -> FileResult<T> + Sync)) -> Vec<FileResult<T>> {
+    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    let (next, finished_matches) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let searched = std::sync::Mutex::new(Vec::with_capacity(chunk.len()));
+    rayon::scope(|threads| {
+        for _ in 0..rayon::current_num_threads().min(chunk.len()) {
+            threads.spawn(|_| {
+                let mut mine = Vec::new();
+                loop {
+                    // read before taking a file: the files counted in it were taken before this one
+                    let past = finished_matches.load(SeqCst) >= wanted;
+                    let i = next.fetch_add(1, SeqCst);
+                    let Some(path) = chunk.get(i) else { break };
+                    let result = search(path, if past { 1 } else { wanted });
+                    if let FileResult::Searched(_, n) = &result {
+                        finished_matches.fetch_add(*n, SeqCst);
+                    }
+                    mine.push((i, result));
+                }
+                searched.lock().unwrap_or_else(|p| p.into_inner()).append(&mut mine);
+            });
+        }
+    });
+    let mut searched = searched.into_inner().unwrap_or_else(|p| p.into_inner());
+    searched.sort_unstable_by_key(|(i, _)| *i);
+    searched.into_iter().map(|(_, result)| result).collect()
 }
 
 enum FileResult<T> {
@@ -619,7 +654,8 @@ pub(crate) mod tests {
             let lines: Vec<String> = capped.matches.iter().map(|m| m.path.to_string()).collect();
             assert_eq!(lines, full_lines[..max_results], "at most {max_results}");
             let searched = if max_results < 256 { 256 } else { files };
-            assert_eq!((capped.files_searched, capped.truncated), (searched, true), "at most {max_results}");
+            // every file has a match: those past the cap, searched for one only, count too
+            assert_eq!((capped.files_searched, capped.files_with_matches, capped.truncated), (searched, searched, true), "at most {max_results}");
             // a symlink sorts after its directory's files: walked before the last searched file
             // (`f{searched - 1}`) when its directory comes before that file's
             let links: Vec<&str> = capped.skipped.iter().map(|s| s.path.as_str()).collect();
