@@ -677,10 +677,10 @@ pub enum Response {
     /// The tool's result as the JSON it was serialized to once (a whole tree's metrics can be
     /// tens of MB: going through a `Value` would cost a second copy many times its size).
     Result { id: String, result: Box<RawValue> },
-    /// A result line as [`Response::Result`] writes it, of JSON the tool wrote itself with
-    /// serde_json (every string escaped by it) and takes the place of: [`Response::to_line`]
-    /// writes it as it is, where a `Box<RawValue>` is made by parsing the JSON again to check it
-    /// (for `search-code`'s 2 MB page, ~9% of the request's CPU time, after the search).
+    /// A result whose JSON the tool wrote itself with serde_json (every string escaped by it):
+    /// [`Response::to_line`] writes it as it is, in the line a [`Response::Result`] of it gives.
+    /// A `Box<RawValue>` is made by parsing the JSON again to check it, which for `search-code`'s
+    /// 2 MB page was ~9% of the request's CPU time (decision 025).
     Written { id: String, result: String },
     Error { id: String, error: ErrorBody },
 }
