@@ -131,12 +131,24 @@ fn paginate_prefix<T>(items: &[T], total: usize, request: &PageRequest, budget: 
     });
     let count = page_len(sizes, request.limit, budget);
     encoded.truncate(count);
+    let (page, next_cursor) = placed(offset, count, total);
+    Ok(Paged { page, next_cursor, items: encoded.into_iter().collect::<serde_json::Result<_>>()? })
+}
+
+/// The requested page of a list of `total` items already written as JSON, the `i`th taking
+/// `size_of(i)` bytes with the comma after it, in an answer whose other parts take `rest_bytes`:
+/// the page and its `nextCursor`, as [`paginate_beside`] gives them for those items (for a caller
+/// that writes its items' JSON itself, `search-code`'s matches).
+pub fn page_of_written(request: &PageRequest, total: usize, size_of: impl Fn(usize) -> usize, rest_bytes: usize) -> (Page, Option<String>) {
+    let offset = request.offset.min(total);
+    let count = page_len((offset..total).map(size_of), request.limit, files_budget(rest_bytes));
+    placed(offset, count, total)
+}
+
+/// The `page` and `nextCursor` of a page of `count` items from `offset` in a list of `total`.
+fn placed(offset: usize, count: usize, total: usize) -> (Page, Option<String>) {
     let end = offset + count;
-    Ok(Paged {
-        page: Page { offset, count, total_files: total },
-        next_cursor: (end < total).then(|| cursor(end)),
-        items: encoded.into_iter().collect::<serde_json::Result<_>>()?,
-    })
+    (Page { offset, count, total_files: total }, (end < total).then(|| cursor(end)))
 }
 
 /// How many items a page holds, given the JSON sizes of the items from its first one on (pulled

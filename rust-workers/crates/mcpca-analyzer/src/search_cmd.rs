@@ -10,9 +10,8 @@ use std::time::Instant;
 
 use lang::Language;
 use protocol::{ErrorBody, ErrorCode, SearchCodeArgs, SearchMode};
-use search::{Matcher, Scope, Skipped, StructuralMatcher, TextMatcher};
+use search::{Matcher, Scope, Skipped, StructuralMatcher, TextHit, TextMatcher};
 use serde::Serialize;
-use serde_json::value::RawValue;
 
 use crate::paging::{self, PageRequest};
 use crate::scan;
@@ -50,20 +49,99 @@ pub fn page_request(limit: Option<usize>, cursor: Option<&str>, default_limit: u
     })
 }
 
+/// An answer's fields before its `matches`: `search-code`'s answer is `{root, mode, page,
+/// nextCursor, matches, totalMatches, truncated, filesSearched, filesWithMatches, skipped,
+/// skippedCount}`, written as this, the matches (JSON written once, [`MatchRecords`]) and
+/// [`AnswerTail`].
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct SearchPage<'a> {
+struct AnswerHead<'a> {
     root: &'a str,
     mode: &'static str,
     page: MatchPage,
     next_cursor: Option<String>,
-    matches: Vec<Box<RawValue>>,
+}
+
+/// An answer's fields after its `matches`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AnswerTail<'a> {
     total_matches: usize,
     truncated: bool,
     files_searched: usize,
     files_with_matches: usize,
     skipped: &'a [Skipped],
     skipped_count: usize,
+}
+
+/// The answer's JSON: `head`'s fields, `"matches":[` `matches` `]`, `tail`'s fields.
+fn write_answer(head: &AnswerHead<'_>, matches: &[u8], tail: &AnswerTail<'_>) -> serde_json::Result<Vec<u8>> {
+    let mut out = serde_json::to_vec(head)?;
+    out.pop(); // the head's closing `}`
+    out.extend_from_slice(b",\"matches\":[");
+    out.extend_from_slice(matches);
+    out.extend_from_slice(b"],");
+    let tail = serde_json::to_vec(tail)?;
+    out.extend_from_slice(&tail[1..]); // after the tail's opening `{`
+    Ok(out)
+}
+
+/// A search's matches as JSON, each followed by a comma, and where each (its comma included)
+/// ends: a page is a slice of them, written once on the threads that searched the files.
+#[derive(Default)]
+struct MatchRecords {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl MatchRecords {
+    /// The records from `offset`, `count` of them, without the last comma.
+    fn page(&self, offset: usize, count: usize) -> &[u8] {
+        if count == 0 {
+            return b"";
+        }
+        let start = if offset == 0 { 0 } else { self.ends[offset - 1] };
+        &self.bytes[start..self.ends[offset + count - 1] - 1]
+    }
+
+    fn size_of(&self, i: usize) -> usize {
+        self.ends[i] - if i == 0 { 0 } else { self.ends[i - 1] }
+    }
+}
+
+/// A text match's JSON record and its comma: what `search::Match` serializes to for it (the
+/// same bytes; a test compares them), written from the file's bytes without a `Match`.
+fn text_match_record(out: &mut Vec<u8>, hit: &TextHit<'_>, context_lines: usize) {
+    let line = hit.hit.line + 1;
+    out.extend_from_slice(b"{\"path\":");
+    push_json_str(out, hit.path);
+    for (name, n) in [(&b",\"line\":"[..], line), (b",\"column\":", hit.hit.match_start + 1), (b",\"endLine\":", line), (b",\"endColumn\":", hit.hit.match_end + 1)] {
+        out.extend_from_slice(name);
+        search::push_decimal(out, n);
+    }
+    out.extend_from_slice(b",\"text\":");
+    push_json_str(out, &search::shown_line(hit.line_bytes()));
+    let (before, after) = search::text::context(hit.source, hit.hit.start, hit.hit.end, context_lines);
+    for (name, lines) in [(&b",\"before\":["[..], before), (b",\"after\":[", after)] {
+        if lines.is_empty() {
+            continue; // as `Match` skips an empty list
+        }
+        out.extend_from_slice(name);
+        for (i, l) in lines.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            push_json_str(out, &search::shown_line(l));
+        }
+        out.push(b']');
+    }
+    out.extend_from_slice(b"},");
+}
+
+/// `text` as a JSON string, escaped by serde_json as everywhere else in an answer.
+fn push_json_str(out: &mut Vec<u8>, text: &str) {
+    // writing a string into a Vec cannot fail
+    let _ = serde_json::to_writer(out, text);
 }
 
 fn bad(code: ErrorCode, message: impl Into<String>) -> ErrorBody {
@@ -121,12 +199,32 @@ pub fn search_page(args: &SearchCodeArgs, max_file_bytes: u64, deadline: Option<
     };
     let read = |path: &Path, buf: &mut Vec<u8>| scan::read_listed(path, max_file_bytes, buf).map_err(|r| r.to_string());
     let stop = || cancelled.load(Ordering::Relaxed) || deadline.is_some_and(|d| Instant::now() >= d);
-    let found = search::search(&matcher, &scope, &read, &stop).map_err(|e| match e {
+    let mut records = MatchRecords::default();
+    let searched = match &matcher {
+        Matcher::Text(text) => {
+            let record = |out: &mut Vec<u8>, hit: &TextHit<'_>| text_match_record(out, hit, scope.context_lines);
+            search::search_records(text, &scope, &read, &stop, &record, &mut |bytes, ends| {
+                let at = records.bytes.len();
+                records.bytes.extend_from_slice(bytes);
+                records.ends.extend(ends.iter().map(|end| at + end));
+                true
+            })
+        }
+        Matcher::Structural(_) => search::search(&matcher, &scope, &read, &stop).inspect(|found| {
+            for m in &found.matches {
+                // writing a `Match` into a Vec cannot fail
+                let _ = serde_json::to_writer(&mut records.bytes, m);
+                records.bytes.push(b',');
+                records.ends.push(records.bytes.len());
+            }
+        }),
+    };
+    let found = searched.map_err(|e| match e {
         search::Error::Stopped => bad(ErrorCode::DeadlineExceeded, "deadline exceeded"),
         search::Error::InvalidGlob(_) | search::Error::InvalidPattern(_) => bad(ErrorCode::InvalidPattern, e.to_string()),
         search::Error::UnsupportedLanguage(_) => bad(ErrorCode::UnsupportedLanguage, e.to_string()),
     })?;
-    let mut answer = SearchPage {
+    let mut head = AnswerHead {
         root: &shown,
         mode: match args.mode {
             SearchMode::Literal => "literal",
@@ -135,8 +233,10 @@ pub fn search_page(args: &SearchCodeArgs, max_file_bytes: u64, deadline: Option<
         },
         page: MatchPage { offset: 0, count: 0, total: 0 },
         next_cursor: None,
-        matches: Vec::new(),
-        total_matches: found.matches.len(),
+    };
+    let total = records.ends.len();
+    let tail = AnswerTail {
+        total_matches: total,
         truncated: found.truncated,
         files_searched: found.files_searched,
         files_with_matches: found.files_with_matches,
@@ -144,9 +244,47 @@ pub fn search_page(args: &SearchCodeArgs, max_file_bytes: u64, deadline: Option<
         skipped_count: found.skipped.len(),
     };
     let internal = |e: serde_json::Error| bad(ErrorCode::Internal, e.to_string());
-    let paged = paging::paginate_beside(&answer, &found.matches, &page, serde_json::value::to_raw_value).map_err(internal)?;
-    answer.page = MatchPage::of(&paged.page);
-    answer.next_cursor = paged.next_cursor;
-    answer.matches = paged.items;
-    serde_json::to_string(&answer).map_err(internal)
+    // the page's budget is what the answer without matches leaves (as `paging::paginate_beside`)
+    let rest_bytes = write_answer(&head, b"", &tail).map_err(internal)?.len();
+    let (page, next_cursor) = paging::page_of_written(&page, total, |i| records.size_of(i), rest_bytes);
+    head.page = MatchPage::of(&page);
+    head.next_cursor = next_cursor;
+    let answer = write_answer(&head, records.page(page.offset, page.count), &tail).map_err(internal)?;
+    // serde_json wrote every string of it, and `shown_line` is UTF-8
+    String::from_utf8(answer).map_err(|e| bad(ErrorCode::Internal, e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The records `search-code` writes for text matches are the bytes `search::Match` serializes
+    /// to (the one JSON form of a match), on lines with quotes, backslashes, tabs, control bytes,
+    /// invalid UTF-8, non-ASCII text and a line over `MAX_LINE_BYTES`, with and without context.
+    #[test]
+    fn text_match_records_are_the_json_of_match() {
+        let dir = std::env::temp_dir().join(format!("mcpca-search-records-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("sub dir")).unwrap();
+        std::fs::write(dir.join("a.txt"), b"hit \"quoted\" \\ back\r\n\thit\x01\x1f tab\nno\n\xffhit bad\n").unwrap();
+        let long = format!("{}hit\n{}\nhit \u{e9}\u{2028}\nlast hit", "\u{e9}".repeat(600), "before ".repeat(300));
+        std::fs::write(dir.join("sub dir/b \"q\".txt"), long).unwrap();
+        let read = |path: &Path, buf: &mut Vec<u8>| std::fs::read(path).map(|b| *buf = b).map_err(|e| e.to_string());
+        for context_lines in [0, 1, 3] {
+            let scope = Scope { root: &dir, base: &dir, include: &[], exclude: &[], context_lines, max_results: 100 };
+            let matcher = TextMatcher::new("hit", true, true, false).unwrap();
+            let found = search::search(&Matcher::Text(TextMatcher::new("hit", true, true, false).unwrap()), &scope, &read, &|| false).unwrap();
+            let expected: String = found.matches.iter().map(|m| serde_json::to_string(m).unwrap() + ",").collect();
+            let mut written = Vec::new();
+            let record = |out: &mut Vec<u8>, hit: &TextHit<'_>| text_match_record(out, hit, context_lines);
+            search::search_records(&matcher, &scope, &read, &|| false, &record, &mut |bytes, _| {
+                written.extend_from_slice(bytes);
+                true
+            })
+            .unwrap();
+            assert_eq!(found.matches.len(), 6);
+            assert_eq!(String::from_utf8(written).unwrap(), expected, "context {context_lines}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

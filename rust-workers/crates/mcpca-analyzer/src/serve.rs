@@ -445,7 +445,7 @@ fn dispatch<W: Write + Send>(request: Request, flags: RequestFlags, writer: &Lin
             Ok(Message::Line(line)) => writer.send_line(&line),
             Ok(Message::Stats(line)) => stats = Some(line),
             Ok(Message::Done(r)) => {
-                if let (Response::Result { .. }, Some(line)) = (&r, stats) {
+                if let (Response::Result { .. } | Response::Written { .. }, Some(line)) = (&r, stats) {
                     writer.send_line(&line);
                 }
                 return writer.send(&r);
@@ -518,7 +518,7 @@ fn handle(request: &Request, cx: &Cx<'_>) -> Response {
         Tool::EvolutionPathway => history_tool(request, |id, a| evolution_cmd::evolution_pathway(id, &a, cx.config.scan.max_file_bytes, cx.deadline)),
         Tool::AnalyzeQuality => analyze_quality(request, cx),
         Tool::ListQualityRules => list_quality_rules(request),
-        Tool::SearchCode => search_code(request, cx),
+        Tool::SearchCode => return search_code(request, cx),
         Tool::GetFile => get_file(request, cx),
         Tool::FolderStructure => folder_structure(request),
         Tool::ProjectInfo => project_info(request),
@@ -893,12 +893,18 @@ fn failed(id: &str) -> impl Fn(protocol::ErrorBody) -> Response + '_ {
     move |e| Response::error(id, e.code, e.message)
 }
 
-/// `search-code`: one page of matches (`search_cmd.rs`); stops at the deadline.
-fn search_code(request: &Request, cx: &Cx<'_>) -> ToolResult {
+/// `search-code`: one page of matches (`search_cmd.rs`); stops at the deadline. Its JSON is
+/// written by serde_json and sent as written ([`Response::Written`]).
+fn search_code(request: &Request, cx: &Cx<'_>) -> Response {
     let id = request.id.as_str();
-    let args: SearchCodeArgs = protocol::decode_args(request)?;
-    let json = crate::search_cmd::search_page(&args, cx.config.scan.max_file_bytes, cx.deadline, cx.cancelled).map_err(failed(id))?;
-    RawValue::from_string(json).map_err(|e| internal(id, e))
+    let args: SearchCodeArgs = match protocol::decode_args(request) {
+        Ok(args) => args,
+        Err(error) => return error,
+    };
+    match crate::search_cmd::search_page(&args, cx.config.scan.max_file_bytes, cx.deadline, cx.cancelled) {
+        Ok(result) => Response::Written { id: id.to_string(), result },
+        Err(error) => failed(id)(error),
+    }
 }
 
 /// `get-file`: a line range of one file (`file_cmd.rs`).

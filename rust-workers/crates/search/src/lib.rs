@@ -18,7 +18,6 @@
 use std::path::Path;
 
 use lang::Language;
-use rayon::prelude::*;
 use serde::Serialize;
 
 pub mod files;
@@ -169,48 +168,74 @@ pub fn search(matcher: &Matcher, scope: &Scope<'_>, read: Reader<'_>, stop: &(dy
 /// A text search's matches as `grep -n` prints them, one `path:line:text\n` record per match
 /// (`text` as in [`Match::text`]), handed to `emit` in path then line order, a file's records at
 /// a time; the returned [`Found`] has the counts and no `matches`. The same files, lines and
-/// stops as [`search`], without a [`Match`] per line: each file's records are written into one
-/// buffer on the thread that searched it (borrowed line slices, no `String` per line), which is
-/// what makes a search with 100,000 matching lines as cheap as `grep -rn` (decision 025).
-/// `emit` returning false stops the search ([`Error::Stopped`]).
+/// stops as [`search`], without a [`Match`] per line ([`search_records`] with a grep-style
+/// record), which is what makes a search with 100,000 matching lines as cheap as `grep -rn`
+/// (decision 025). `emit` returning false stops the search ([`Error::Stopped`]).
 pub fn search_lines(matcher: &TextMatcher, scope: &Scope<'_>, read: Reader<'_>, stop: &(dyn Fn() -> bool + Sync), emit: &mut dyn FnMut(&[u8]) -> bool) -> Result<Found, Error> {
+    search_records(matcher, scope, read, stop, &grep_line, &mut |records, _| emit(records))
+}
+
+/// `path:line:text\n`, `text` as [`shown_line`] makes it.
+fn grep_line(out: &mut Vec<u8>, hit: &TextHit<'_>) {
+    out.extend_from_slice(hit.path.as_bytes());
+    out.push(b':');
+    push_decimal(out, hit.hit.line + 1);
+    out.push(b':');
+    out.extend_from_slice(shown_line(hit.line_bytes()).as_bytes());
+    out.push(b'\n');
+}
+
+/// A text match as a record writer of [`search_records`] sees it: the file's shown path and
+/// bytes, and where the match is.
+pub struct TextHit<'a> {
+    pub path: &'a str,
+    pub source: &'a [u8],
+    pub hit: &'a text::LineHit,
+}
+
+impl TextHit<'_> {
+    /// The matching line, the newline not included.
+    pub fn line_bytes(&self) -> &[u8] {
+        &self.source[self.hit.start..self.hit.end]
+    }
+}
+
+/// Writes one match's record (`out` holds the file's records before it).
+pub type RecordWriter<'a> = &'a (dyn Fn(&mut Vec<u8>, &TextHit<'_>) + Sync);
+
+/// A text search whose matches the caller writes as records of its own format (`record`: grep's
+/// lines for the CLI, JSON for `search-code`), on the thread that searched the file, into one
+/// buffer per file from borrowed line slices (no `String` per line); `emit` gets them in path then
+/// line order, a file's at a time: the bytes of the records kept (all but those past
+/// `max_results`) and where each ends in them. The same files, lines, stops and counts as
+/// [`search`]; the returned [`Found`] has no `matches`. `emit` returning false stops the search
+/// ([`Error::Stopped`]).
+pub fn search_records(matcher: &TextMatcher, scope: &Scope<'_>, read: Reader<'_>, stop: &(dyn Fn() -> bool + Sync), record: RecordWriter<'_>, emit: &mut dyn FnMut(&[u8], &[usize]) -> bool) -> Result<Found, Error> {
     let per_file = |source: &[u8], shown: &Shown<'_>, _: Option<Language>, wanted: usize| {
-        let records = Records::of(matcher, source, shown, wanted);
+        let records = Records::of(matcher, source, shown, wanted, record);
         let n = records.ends.len();
         (records, n)
     };
     drive(None, scope, read, stop, &per_file, &mut |records: Records, keep| {
         let end = if keep == 0 { 0 } else { records.ends[keep - 1] };
-        end == 0 || emit(&records.bytes[..end])
+        end == 0 || emit(&records.bytes[..end], &records.ends[..keep])
     })
 }
 
-/// One file's `path:line:text\n` records, and where each ends.
+/// One file's records, and where each ends.
 struct Records {
     bytes: Vec<u8>,
     ends: Vec<usize>,
 }
 
 impl Records {
-    fn of(matcher: &TextMatcher, source: &[u8], shown: &Shown<'_>, wanted: usize) -> Records {
+    fn of(matcher: &TextMatcher, source: &[u8], shown: &Shown<'_>, wanted: usize, record: RecordWriter<'_>) -> Records {
         let mut records = Records { bytes: Vec::new(), ends: Vec::new() };
         let mut path = None;
         matcher.matching_lines(source, |hit| {
             let path = path.get_or_insert_with(|| shown.path());
-            let out = &mut records.bytes;
-            out.extend_from_slice(path.as_bytes());
-            out.push(b':');
-            push_decimal(out, hit.line + 1);
-            out.push(b':');
-            let line = &source[hit.start..hit.end];
-            // the line as it is when it is shown unchanged (valid UTF-8, not cut), else as `shown_text` makes it
-            if line.len() <= MAX_LINE_BYTES && std::str::from_utf8(line).is_ok() {
-                out.extend_from_slice(line);
-            } else {
-                out.extend_from_slice(shown_text(line).as_bytes());
-            }
-            out.push(b'\n');
-            records.ends.push(out.len());
+            record(&mut records.bytes, &TextHit { path, source, hit: &hit });
+            records.ends.push(records.bytes.len());
             records.ends.len() < wanted
         });
         records
@@ -218,7 +243,7 @@ impl Records {
 }
 
 /// `n` in decimal (what `write!("{n}")` gives, without the formatting machinery).
-fn push_decimal(out: &mut Vec<u8>, mut n: usize) {
+pub fn push_decimal(out: &mut Vec<u8>, mut n: usize) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     loop {
@@ -321,7 +346,7 @@ fn search_walked<T: Send>(walked: std::sync::mpsc::Receiver<Vec<files::Walked>>,
             return Err(Error::Stopped);
         }
         let wanted = scope.max_results + 1 - kept.min(scope.max_results);
-        let results: Vec<FileResult<T>> = chunk.par_iter().map(|path| search_file(structural, &Shown { path, base }, read, wanted, per_file)).collect();
+        let results = search_chunk(&chunk, wanted, &|path, wanted| search_file(structural, &Shown { path, base }, read, wanted, per_file));
         for result in results {
             match result {
                 FileResult::NotSearched => {}
@@ -345,6 +370,42 @@ fn search_walked<T: Send>(walked: std::sync::mpsc::Receiver<Vec<files::Walked>>,
     // by path, then reason (a root's walk errors): the order of the listing's skipped entries
     found.skipped.sort_by(|a, b| (&a.path, &a.reason).cmp(&(&b.path, &b.reason)));
     Ok(found)
+}
+
+/// A chunk's files searched in parallel, each by `search` with how many matches are wanted of
+/// it, the results in the chunk's order. Every file is searched (the answer counts the chunk's
+/// files and those with a match), but one that lies past the `wanted` matches of the files before
+/// it needs no matches, only whether it has one, so it is searched for one: the files are started
+/// in order (each thread takes the next), and a file started once the files already finished
+/// have `wanted` matches between them is such a file, since those files all come before it.
+/// For a capped search that is most of the files of its last chunk (which would otherwise each
+/// give up to `wanted` matches, all dropped).
+fn search_chunk<T: Send>(chunk: &[std::path::PathBuf], wanted: usize, search: &(dyn Fn(&Path, usize) -> FileResult<T> + Sync)) -> Vec<FileResult<T>> {
+    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    let (next, finished_matches) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let searched = std::sync::Mutex::new(Vec::with_capacity(chunk.len()));
+    rayon::scope(|threads| {
+        for _ in 0..rayon::current_num_threads().min(chunk.len()) {
+            threads.spawn(|_| {
+                let mut mine = Vec::new();
+                loop {
+                    // read before taking a file: the files counted in it were taken before this one
+                    let past = finished_matches.load(SeqCst) >= wanted;
+                    let i = next.fetch_add(1, SeqCst);
+                    let Some(path) = chunk.get(i) else { break };
+                    let result = search(path, if past { 1 } else { wanted });
+                    if let FileResult::Searched(_, n) = &result {
+                        finished_matches.fetch_add(*n, SeqCst);
+                    }
+                    mine.push((i, result));
+                }
+                searched.lock().unwrap_or_else(|p| p.into_inner()).append(&mut mine);
+            });
+        }
+    });
+    let mut searched = searched.into_inner().unwrap_or_else(|p| p.into_inner());
+    searched.sort_unstable_by_key(|(i, _)| *i);
+    searched.into_iter().map(|(_, result)| result).collect()
 }
 
 enum FileResult<T> {
@@ -437,7 +498,18 @@ fn file_matches(matcher: &Matcher, scope: &Scope<'_>, source: &[u8], shown: &Sho
     matches
 }
 
-/// Bytes as answer text: invalid UTF-8 replaced, cut to [`MAX_LINE_BYTES`] at a character boundary.
+/// Bytes as answer text: invalid UTF-8 replaced, cut to [`MAX_LINE_BYTES`] at a character
+/// boundary; borrowed when that changes nothing (most lines).
+pub fn shown_line(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    if bytes.len() <= MAX_LINE_BYTES {
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            return std::borrow::Cow::Borrowed(text);
+        }
+    }
+    std::borrow::Cow::Owned(shown_text(bytes))
+}
+
+/// [`shown_line`] as a `String`.
 fn shown_text(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_LINE_BYTES + 4)]);
     if text.len() <= MAX_LINE_BYTES {
@@ -582,7 +654,8 @@ pub(crate) mod tests {
             let lines: Vec<String> = capped.matches.iter().map(|m| m.path.to_string()).collect();
             assert_eq!(lines, full_lines[..max_results], "at most {max_results}");
             let searched = if max_results < 256 { 256 } else { files };
-            assert_eq!((capped.files_searched, capped.truncated), (searched, true), "at most {max_results}");
+            // every file has a match: those past the cap, searched for one only, count too
+            assert_eq!((capped.files_searched, capped.files_with_matches, capped.truncated), (searched, searched, true), "at most {max_results}");
             // a symlink sorts after its directory's files: walked before the last searched file
             // (`f{searched - 1}`) when its directory comes before that file's
             let links: Vec<&str> = capped.skipped.iter().map(|s| s.path.as_str()).collect();
