@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Admits one read on the reading thread, before any call goes to a call thread. The calls the worker answers
  * itself (a ping {@code via: worker}) finish here: a sessionless one at once ({@link #answerAtOnce}: as a rule
- * on arrival, on the read connection's I/O thread, else here with its reply leaving with the loop's next read); the session-locked ones start together in one pipelined round trip and finish through the batcher.
+ * on arrival, on the read connection's I/O thread, else here with its reply leaving with the loop's next read);
+ * the session-locked ones start together in one pipelined round trip and finish through the batcher.
  * One whose session is busy waits on the loop ({@link WaitingCalls}: random doubling pause, holding no thread)
  * until its session is free or its deadline passes. Every other call becomes a task for a call thread, which
  * takes its lease there: a lease taken for a call that then waits in the executor's queue could sit behind every

@@ -77,7 +77,10 @@ public final class LoopReplies {
     private final List<Sent> unconfirmed = new ArrayList<>();
     /** Confirmed replies' entries, per pool and stream: acknowledged with the next read. */
     private final Map<String, List<Completion>> toAck = new LinkedHashMap<>();
-    /** The last read when the loop stopped waiting for it (interrupted): the drain takes its replies over. */
+    /**
+     * The last read the loop stopped waiting for (interrupted, or no answer in time): the drain, or the next read
+     * once it came back, takes over the replies it answered on arrival.
+     */
     private CompletableFuture<Arrived> abandoned;
     private volatile WorkerMeters meters = WorkerMeters.NONE;
 
@@ -146,13 +149,15 @@ public final class LoopReplies {
     public final Read read(Consumer<byte[]> consumer, XReadArgs args, Duration block,
                            Function<StreamMessage<byte[], byte[]>, Optional<Completion>> onArrival,
                            StreamOffset<byte[]>... offsets) throws InterruptedException {
+        if (abandoned != null && abandoned.isDone()) {
+            takeOverAbandoned(System.nanoTime()); // a read given up on (no answer in time) that came back since
+        }
         sendAcks();
         sendReplies();
         if (partitionReads.isPresent()) {
             connection.flushCommands();
             try {
-                List<StreamMessage<byte[], byte[]>> messages = partitionReads.get().read(consumer, args, block, offsets);
-                return new Read(messages, new BitSet());
+                return new Read(partitionReads.get().read(consumer, args, block, offsets), new BitSet());
             } finally {
                 noteConfirmations();
             }
@@ -171,6 +176,7 @@ public final class LoopReplies {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } catch (TimeoutException e) {
+            abandoned = read;
             throw new IllegalStateException("no answer to XREADGROUP within " + block.plus(TIMEOUT));
         } finally {
             // answered in order, so every reply sent before the read has its answer by now (unless the read failed)
@@ -242,7 +248,7 @@ public final class LoopReplies {
 
     /**
      * A read the loop stopped waiting for may still have answered entries on arrival: their replies are confirmed
-     * and acknowledged with the rest (its other entries stay pending for the hand-back).
+     * and acknowledged with the rest (its other entries stay pending, for the hand-back or a reclaim).
      */
     private void takeOverAbandoned(long until) {
         if (abandoned == null) {
