@@ -50,6 +50,13 @@ public final class LoopReplies {
     private static final Logger log = LoggerFactory.getLogger(LoopReplies.class);
     /** The longest a read blocks while acknowledgements are owed: the longest an answered entry stays pending. */
     public static final Duration ACK_WITHIN = Duration.ofMillis(2);
+    /**
+     * The most entries a read may bring for any of them to be answered on arrival. The I/O thread is shared with the
+     * process's other connections (in {@code serve}, the ingress's submits and reply reads): a few entries cost it
+     * microseconds, a read of dozens (many calls in flight, where a wake-up more is not what limits) would stall
+     * them; such a read goes to the loop thread whole, as before.
+     */
+    public static final int ON_ARRIVAL_MAX = 8;
     /** Beyond a read's own block: far above any healthy Redis, short enough to notice one that hangs. */
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -141,9 +148,10 @@ public final class LoopReplies {
     }
 
     /**
-     * The same, answering on arrival the entries {@code onArrival} answers: it runs on the connection's I/O
-     * thread for every entry read, so it must be short, must not block and should not throw (an entry it throws
-     * on is left to the caller). Its completions must be plain replies ({@link #add}'s rule).
+     * The same, answering on arrival the entries {@code onArrival} answers (when the read brought at most
+     * {@link #ON_ARRIVAL_MAX}): it runs on the connection's I/O thread for every entry read, so it must be short,
+     * must not block and should not throw (an entry it throws on is left to the caller). Its completions must be
+     * plain replies ({@link #add}'s rule).
      */
     @SafeVarargs
     public final Read read(Consumer<byte[]> consumer, XReadArgs args, Duration block,
@@ -189,7 +197,7 @@ public final class LoopReplies {
                                     Function<StreamMessage<byte[], byte[]>, Optional<Completion>> onArrival) {
         BitSet answered = new BitSet();
         List<Sent> sent = new ArrayList<>();
-        for (int i = 0; i < messages.size(); i++) {
+        for (int i = 0; i < messages.size() && messages.size() <= ON_ARRIVAL_MAX; i++) {
             try {
                 Optional<Completion> c = onArrival.apply(messages.get(i));
                 if (c.isPresent()) {

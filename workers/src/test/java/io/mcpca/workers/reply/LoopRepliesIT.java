@@ -149,6 +149,18 @@ class LoopRepliesIT {
     }
 
     @Test
+    void aReadOfMoreThanAFewEntriesIsLeftWholeToTheCaller() throws Exception {
+        for (int i = 0; i <= LoopReplies.ON_ARRIVAL_MAX; i++) {
+            check.xadd(bytes(requests), Map.of(bytes("n"), bytes(Integer.toString(i))));
+        }
+        LoopReplies.Read read = readAnswering(m -> Optional.of(streams.completion(m, m.getId())),
+                Duration.ofSeconds(1));
+        assertThat(read.messages()).hasSize(LoopReplies.ON_ARRIVAL_MAX + 1);
+        assertThat(read.answered().isEmpty()).isTrue();
+        assertThat(replyLoop.blockFor(Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(1)); // nothing owed
+    }
+
+    @Test
     void anEntryTheArrivalCheckThrowsOnIsLeftToTheCaller() throws Exception {
         check.xadd(bytes(requests), Map.of(bytes("n"), bytes("1")));
         LoopReplies.Read read = readAnswering(m -> {
