@@ -25,16 +25,23 @@ final class McpCalls {
 
     static Result measure(String baseUrl, String tool, int warmUp, int sequential, int inFlight, int throughputCalls)
             throws Exception {
+        return measure(baseUrl, tool, Map.of(), warmUp, sequential, inFlight, throughputCalls);
+    }
+
+    /** The same with {@code arguments} on every call. */
+    static Result measure(String baseUrl, String tool, Map<String, Object> arguments, int warmUp, int sequential,
+                          int inFlight, int throughputCalls) throws Exception {
+        CallToolRequest request = new CallToolRequest(tool, arguments);
         List<McpSyncClient> clients = new ArrayList<>();
         try {
             McpSyncClient one = client(baseUrl, clients);
             for (int i = 0; i < warmUp; i++) {
-                call(one, tool);
+                call(one, request);
             }
             Stats latency = new Stats(sequential);
             for (int i = 0; i < sequential; i++) {
                 long begin = System.nanoTime();
-                call(one, tool);
+                call(one, request);
                 latency.add(System.nanoTime() - begin);
             }
             List<McpSyncClient> callers = new ArrayList<>();
@@ -43,7 +50,7 @@ final class McpCalls {
             }
             double perSecond = ConcurrentLoops.run(inFlight, throughputCalls, (id, nextCall) -> {
                 while (nextCall.getAsBoolean()) {
-                    call(callers.get(id), tool);
+                    call(callers.get(id), request);
                 }
             });
             return new Result(latency.percentileMs(50), latency.percentileMs(99), perSecond);
@@ -60,10 +67,10 @@ final class McpCalls {
         return client;
     }
 
-    private static void call(McpSyncClient client, String tool) {
-        CallToolResult result = client.callTool(new CallToolRequest(tool, Map.of()));
+    private static void call(McpSyncClient client, CallToolRequest request) {
+        CallToolResult result = client.callTool(request);
         if (Boolean.TRUE.equals(result.isError())) {
-            throw new IllegalStateException(tool + " failed: " + result.content());
+            throw new IllegalStateException(request.name() + " failed: " + result.content());
         }
     }
 }
