@@ -23,9 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Admits one read on the reading thread, before any call goes to a call thread. The calls the worker answers
- * itself (a ping {@code via: worker}) finish here: a sessionless one at once ({@link #answerAtOnce}: as a rule
- * on arrival, on the read connection's I/O thread, else here with its reply leaving with the loop's next read);
- * the session-locked ones start together in one pipelined round trip and finish through the batcher.
+ * itself (a ping {@code via: worker}) finish here: a sessionless one at once, its reply leaving with the loop's
+ * next read; the session-locked ones start together in one pipelined round trip and finish through the batcher.
  * One whose session is busy waits on the loop ({@link WaitingCalls}: random doubling pause, holding no thread)
  * until its session is free or its deadline passes. Every other call becomes a task for a call thread, which
  * takes its lease there: a lease taken for a call that then waits in the executor's queue could sit behind every
@@ -90,7 +89,11 @@ public final class Admission {
                 tasks.set(i, Optional.of(() -> onCallThread.accept(call)));
             } else if (sessionlessTools.contains(request.tool())) {
                 // no record, no script: the reply leaves with the loop's next read, the XACK with the one after
-                loopReplies.add(answer(call));
+                try (CallMdc.Scope scope = CallLogContext.open(call)) {
+                    loopReplies.add(new Completion(call.pool(), call.message().getStream(), call.entryId(),
+                            request.replyTo(), answers.reply(request, runner.run(request, ProgressListener.NONE)),
+                            Optional.empty()));
+                }
             } else if (waiting.isWaiting(request.sessionId()) || !attempted.add(request.sessionId())) {
                 // a call of the session is ahead of it (waiting, or starting in this round): it waits its turn
                 waiting.hold(new LoopCall(call, -1, false), WaitingCalls.FIRST_WAIT_NANOS, false);
@@ -103,26 +106,6 @@ public final class Admission {
         }
         waiting.endAdmission();
         return tasks;
-    }
-
-    /**
-     * The reply of a call that may be answered where it arrives, before any admission: one the worker answers
-     * itself, sessionless and not a batch item (a ping {@code via: worker}: no record, no script, no lease, no
-     * session to wait for); empty for every other call. Never blocks.
-     */
-    public Optional<Completion> answerAtOnce(Delivered call) {
-        ToolRequest request = call.request();
-        return runner.answersItself(request) && !request.inBatch() && sessionlessTools.contains(request.tool())
-                ? Optional.of(answer(call)) : Optional.empty();
-    }
-
-    /** A call the worker answers itself, answered: its plain reply. */
-    private Completion answer(Delivered call) {
-        ToolRequest request = call.request();
-        try (CallMdc.Scope scope = CallLogContext.open(call)) {
-            return new Completion(call.pool(), call.message().getStream(), call.entryId(), request.replyTo(),
-                    answers.reply(request, runner.run(request, ProgressListener.NONE)), Optional.empty());
-        }
     }
 
     public Optional<Duration> retryIn() {

@@ -11,9 +11,6 @@ import io.mcpca.workers.reply.LoopReplies;
 import io.mcpca.workers.reply.ReplyBatcher;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -27,8 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The read loop of one pool in one worker. Lifecycle: 1. {@link #start} makes sure the pool's groups exist and
  * starts the loop; 2. the loop reads up to as many entries as there are free slots from all partitions
- * ({@code XREADGROUP ... BLOCK} on {@link LoopReplies}; the entries the {@link EntryHandler} answers on arrival
- * are answered there, on the connection's I/O thread), has the handler admit the rest of the read on the loop
+ * ({@code XREADGROUP ... BLOCK} on {@link LoopReplies}), has the {@link EntryHandler} admit the read on the loop
  * thread, and runs what is left on the executor, each entry held fresh by the {@link ClaimRefresher}; 3.
  * {@link #stop} stops reading, waits for calls in flight up to the grace period and for the replies to leave,
  * then hands back what is still pending. No error ends the loop: NOGROUP recreates the groups.
@@ -192,7 +188,6 @@ public final class CallConsumer {
                 break;
             }
             List<StreamMessage<byte[], byte[]>> messages = List.of();
-            BitSet answered = new BitSet();
             // calls the handler holds back (a busy session) want another admission soon: block no longer
             Optional<Duration> retry = handler.retryIn();
             // and while answered entries wait for their acknowledgement, which leaves with the next read
@@ -214,10 +209,7 @@ public final class CallConsumer {
                     boolean blocks = block.toMillis() >= 1 && streams.length == offsets.length;
                     XReadArgs args = blocks ? XReadArgs.Builder.block(block.toMillis()).count(count)
                             : XReadArgs.Builder.count(count);
-                    LoopReplies.Read read = reads.read(consumer, args, blocks ? block : Duration.ZERO,
-                            message -> handler.answerOnArrival(pool, message), streams);
-                    messages = read.messages();
-                    answered = read.answered();
+                    messages = reads.read(consumer, args, blocks ? block : Duration.ZERO, streams);
                     lanes.read(messages, count);
                 }
             } catch (InterruptedException e) {
@@ -239,7 +231,7 @@ public final class CallConsumer {
             // free slots: the extra ones run too (queued in the executor, held and refreshed meanwhile).
             meters.consumed(messages.size());
             slots.release(Math.max(0, free - messages.size()));
-            List<Optional<Runnable>> tasks = admit(messages, answered, retry.isPresent());
+            List<Optional<Runnable>> tasks = admit(messages, retry.isPresent());
             int atOnce = 0;
             for (int i = 0; i < messages.size(); i++) {
                 StreamMessage<byte[], byte[]> message = messages.get(i);
@@ -268,34 +260,10 @@ public final class CallConsumer {
     }
 
     /**
-     * The handler's admission of one read's entries not answered on arrival ({@code answered}, by index: done,
-     * their tasks empty); see {@link #admitUnanswered}.
-     */
-    private List<Optional<Runnable>> admit(List<StreamMessage<byte[], byte[]>> messages, BitSet answered,
-                                           boolean holdsBack) {
-        if (answered.isEmpty()) {
-            return admitUnanswered(messages, holdsBack);
-        }
-        List<StreamMessage<byte[], byte[]>> rest = new ArrayList<>(messages.size() - answered.cardinality());
-        for (int i = 0; i < messages.size(); i++) {
-            if (!answered.get(i)) {
-                rest.add(messages.get(i));
-            }
-        }
-        Iterator<Optional<Runnable>> admitted = admitUnanswered(rest, holdsBack).iterator();
-        List<Optional<Runnable>> tasks = new ArrayList<>(messages.size());
-        for (int i = 0; i < messages.size(); i++) {
-            tasks.add(answered.get(i) ? Optional.empty() : admitted.next());
-        }
-        return tasks;
-    }
-
-    /**
      * The handler's admission of one read ({@code holdsBack}: the handler held calls back, which want an
      * admission even when nothing new came); if it fails as a whole, every entry goes to a call thread as it is.
      */
-    private List<Optional<Runnable>> admitUnanswered(List<StreamMessage<byte[], byte[]>> messages,
-                                                     boolean holdsBack) {
+    private List<Optional<Runnable>> admit(List<StreamMessage<byte[], byte[]>> messages, boolean holdsBack) {
         if (messages.isEmpty() && !holdsBack) {
             return List.of();
         }

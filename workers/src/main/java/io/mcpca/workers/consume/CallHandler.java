@@ -3,9 +3,7 @@ package io.mcpca.workers.consume;
 import io.lettuce.core.StreamMessage;
 import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.codec.WireFormatException;
-import io.mcpca.shared.wire.ToolRequest;
 import io.mcpca.workers.recover.DeadLetters;
-import io.mcpca.workers.reply.ReplyBatcher.Completion;
 import io.mcpca.workers.run.Sharding;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,18 +66,6 @@ public final class CallHandler implements EntryHandler {
             tasks.set(positions.get(n), admitted.get(n));
         }
         return tasks;
-    }
-
-    /** A call the worker answers itself and sessionless (a ping {@code via: worker}): see {@link Admission}. */
-    @Override
-    public Optional<Completion> answerOnArrival(String pool, StreamMessage<byte[], byte[]> message) {
-        ToolRequest request;
-        try {
-            request = entries.decodeRequest(message.getBody());
-        } catch (WireFormatException e) {
-            return Optional.empty(); // admission sends it to the dead letters
-        }
-        return admission.answerAtOnce(new Delivered(pool, message, request, 1));
     }
 
     @Override

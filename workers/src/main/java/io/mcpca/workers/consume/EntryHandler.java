@@ -1,7 +1,6 @@
 package io.mcpca.workers.consume;
 
 import io.lettuce.core.StreamMessage;
-import io.mcpca.workers.reply.ReplyBatcher.Completion;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,16 +40,6 @@ public interface EntryHandler {
      */
     default List<Optional<Runnable>> admit(String pool, List<StreamMessage<byte[], byte[]>> messages) {
         return eachToHandle(this, pool, messages);
-    }
-
-    /**
-     * The plain reply (no record, no script, no lease: {@link io.mcpca.workers.reply.LoopReplies#add}'s rule) of
-     * an entry of a fresh read that can be answered as it arrives, or empty. Runs on the read connection's I/O
-     * thread, before {@link #admit} sees the read (an entry answered here is left out of it), so it must be short
-     * and must never block; it should not throw. The default answers nothing.
-     */
-    default Optional<Completion> answerOnArrival(String pool, StreamMessage<byte[], byte[]> message) {
-        return Optional.empty();
     }
 
     /**

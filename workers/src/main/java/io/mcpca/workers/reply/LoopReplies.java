@@ -14,17 +14,14 @@ import io.mcpca.workers.reply.ReplyBatcher.Completion;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,41 +34,16 @@ import org.slf4j.LoggerFactory;
  * thread only; the connection is its own (auto-flush off). Why: docs/decisions (reply batching). On a Redis
  * Cluster one XREADGROUP may not span the partitions' slots: the read goes to {@link PartitionReads} (one read per
  * partition), after the replies and acknowledgements left on this connection (docs/decisions/030).
- *
- * <p>Entries a read's caller can answer at once and without blocking (a ping {@code via: worker}) may be answered
- * <b>on arrival</b>: on the connection's I/O thread, as the read's answer is decoded, their replies are written
- * there and then, before the loop thread is even woken (a write from the I/O thread is no hand-off), so the
- * loop thread's wake-up and the I/O thread's wake-up for the loop's write are off the reply's way. Their replies
- * are confirmed and acknowledged like the others (the loop takes them over with the read's result). Not on a
- * Cluster (its reads are {@link PartitionReads}'). Why: docs/decisions/019, fifth pass.
  */
 public final class LoopReplies {
 
     private static final Logger log = LoggerFactory.getLogger(LoopReplies.class);
     /** The longest a read blocks while acknowledgements are owed: the longest an answered entry stays pending. */
     public static final Duration ACK_WITHIN = Duration.ofMillis(2);
-    /**
-     * The most entries a read may bring for any of them to be answered on arrival. The I/O thread is shared with the
-     * process's other connections (in {@code serve}, the ingress's submits and reply reads): a few entries cost it
-     * microseconds, a read of dozens (many calls in flight, where a wake-up more is not what limits) would stall
-     * them; such a read goes to the loop thread whole, as before.
-     */
-    public static final int ON_ARRIVAL_MAX = 8;
     /** Beyond a read's own block: far above any healthy Redis, short enough to notice one that hangs. */
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private record Sent(Completion completion, RedisFuture<String> written) {
-    }
-
-    /**
-     * One read: every entry it brought, in order, and which of them (by index) were answered on arrival, their
-     * replies already written.
-     */
-    public record Read(List<StreamMessage<byte[], byte[]>> messages, BitSet answered) {
-    }
-
-    /** A read's answer as the I/O thread left it: the entries, those answered on arrival, their replies. */
-    private record Arrived(Read read, List<Sent> sent) {
     }
 
     private final RedisConnection<byte[], byte[]> connection;
@@ -84,11 +56,6 @@ public final class LoopReplies {
     private final List<Sent> unconfirmed = new ArrayList<>();
     /** Confirmed replies' entries, per pool and stream: acknowledged with the next read. */
     private final Map<String, List<Completion>> toAck = new LinkedHashMap<>();
-    /**
-     * The last read the loop stopped waiting for (interrupted, or no answer in time): the drain, or the next read
-     * once it came back, takes over the replies it answered on arrival.
-     */
-    private CompletableFuture<Arrived> abandoned;
     private volatile WorkerMeters meters = WorkerMeters.NONE;
 
     public LoopReplies(RedisConnection<byte[], byte[]> connection, StreamEntries entries, long replyMaxLen) {
@@ -119,15 +86,11 @@ public final class LoopReplies {
      * a call with a record to write or a finish script goes to the {@link ReplyBatcher}.
      */
     public void add(Completion completion) {
-        unsent.add(checkPlain(completion));
-    }
-
-    private static Completion checkPlain(Completion completion) {
         if (completion.record().isPresent() || completion.finish().isPresent()
                 || completion.keptReplyRecord().isPresent()) {
             throw new IllegalArgumentException("the read loop sends plain replies only: " + completion.entryId());
         }
-        return completion;
+        unsent.add(completion);
     }
 
     /** {@code block}, or less while answered entries wait for their acknowledgement. */
@@ -144,47 +107,23 @@ public final class LoopReplies {
     public final List<StreamMessage<byte[], byte[]>> read(Consumer<byte[]> consumer, XReadArgs args,
                                                           Duration block, StreamOffset<byte[]>... offsets)
             throws InterruptedException {
-        return read(consumer, args, block, message -> Optional.empty(), offsets).messages();
-    }
-
-    /**
-     * The same, answering on arrival the entries {@code onArrival} answers (when the read brought at most
-     * {@link #ON_ARRIVAL_MAX}): it runs on the connection's I/O thread for every entry read, so it must be short,
-     * must not block and should not throw (an entry it throws on is left to the caller). Its completions must be
-     * plain replies ({@link #add}'s rule).
-     */
-    @SafeVarargs
-    public final Read read(Consumer<byte[]> consumer, XReadArgs args, Duration block,
-                           Function<StreamMessage<byte[], byte[]>, Optional<Completion>> onArrival,
-                           StreamOffset<byte[]>... offsets) throws InterruptedException {
-        if (abandoned != null && abandoned.isDone()) {
-            takeOverAbandoned(System.nanoTime()); // a read given up on (no answer in time) that came back since
-        }
         sendAcks();
         sendReplies();
         if (partitionReads.isPresent()) {
             connection.flushCommands();
             try {
-                return new Read(partitionReads.get().read(consumer, args, block, offsets), new BitSet());
+                return partitionReads.get().read(consumer, args, block, offsets);
             } finally {
                 noteConfirmations();
             }
         }
-        // registered before the flush, so it runs where the answer is completed: on the I/O thread
-        CompletableFuture<Arrived> read = commands.xreadgroup(consumer, args, offsets).toCompletableFuture()
-                .thenApply(messages -> answerOnArrival(messages, onArrival));
+        RedisFuture<List<StreamMessage<byte[], byte[]>>> read = commands.xreadgroup(consumer, args, offsets);
         connection.flushCommands();
         try {
-            Arrived arrived = read.get(block.plus(TIMEOUT).toNanos(), TimeUnit.NANOSECONDS);
-            unconfirmed.addAll(arrived.sent());
-            return arrived.read();
-        } catch (InterruptedException e) {
-            abandoned = read; // replies it answered on arrival are still to be confirmed and acknowledged
-            throw e;
+            return read.get(block.plus(TIMEOUT).toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } catch (TimeoutException e) {
-            abandoned = read;
             throw new IllegalStateException("no answer to XREADGROUP within " + block.plus(TIMEOUT));
         } finally {
             // answered in order, so every reply sent before the read has its answer by now (unless the read failed)
@@ -192,28 +131,6 @@ public final class LoopReplies {
         }
     }
 
-    /** On the I/O thread: writes the replies of the entries {@code onArrival} answers, in one flush. */
-    private Arrived answerOnArrival(List<StreamMessage<byte[], byte[]>> messages,
-                                    Function<StreamMessage<byte[], byte[]>, Optional<Completion>> onArrival) {
-        BitSet answered = new BitSet();
-        List<Sent> sent = new ArrayList<>();
-        for (int i = 0; i < messages.size() && messages.size() <= ON_ARRIVAL_MAX; i++) {
-            try {
-                Optional<Completion> c = onArrival.apply(messages.get(i));
-                if (c.isPresent()) {
-                    sent.add(send(checkPlain(c.get())));
-                    answered.set(i);
-                }
-            } catch (RuntimeException e) {
-                log.warn("entry {} not answered on arrival ({}); the loop takes it", messages.get(i).getId(),
-                        e.toString());
-            }
-        }
-        if (!sent.isEmpty()) {
-            connection.flushCommands();
-        }
-        return new Arrived(new Read(messages, answered), sent);
-    }
     /** Sends the owed acknowledgements and the new replies without reading (the loop is not reading now). */
     public void send() throws InterruptedException {
         sendAcks();
@@ -235,7 +152,6 @@ public final class LoopReplies {
         partitionReads.ifPresent(PartitionReads::close);
         try {
             long until = System.nanoTime() + timeout.toNanos();
-            takeOverAbandoned(until);
             sendReplies();
             connection.flushCommands();
             boolean all = confirm(until) == 0;
@@ -254,35 +170,12 @@ public final class LoopReplies {
         }
     }
 
-    /**
-     * A read the loop stopped waiting for may still have answered entries on arrival: their replies are confirmed
-     * and acknowledged with the rest (its other entries stay pending, for the hand-back or a reclaim).
-     */
-    private void takeOverAbandoned(long until) {
-        if (abandoned == null) {
-            return;
-        }
-        try {
-            unconfirmed.addAll(abandoned.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS).sent());
-        } catch (ExecutionException | TimeoutException e) {
-            // the read failed or never came back: it answered nothing that is known here
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            abandoned = null;
-        }
-    }
-
     private void sendReplies() {
         for (Completion c : unsent) {
-            unconfirmed.add(send(c));
+            unconfirmed.add(new Sent(c, commands.xadd(c.replyTo().getBytes(StandardCharsets.UTF_8), replyArgs,
+                    entries.encode(c.reply()))));
         }
         unsent.clear();
-    }
-
-    private Sent send(Completion c) {
-        return new Sent(c, commands.xadd(c.replyTo().getBytes(StandardCharsets.UTF_8), replyArgs,
-                entries.encode(c.reply())));
     }
 
     /** One XACK per pool and stream; not waited for (a lost one leaves its entry pending, answered again). */

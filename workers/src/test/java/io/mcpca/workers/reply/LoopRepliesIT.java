@@ -26,8 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The read loop's own replies on a real Redis: a reply leaves with the next read, its entry is acknowledged
  * only with the read after that (once Redis confirmed the reply), a refused reply leaves its entry pending,
- * the read blocks briefly while acknowledgements are owed, and a drain sends everything left. Entries answered on
- * arrival are answered on the connection's I/O thread before the read returns, and acknowledged the same way.
+ * the read blocks briefly while acknowledgements are owed, and a drain sends everything left.
  */
 class LoopRepliesIT {
 
@@ -123,79 +122,6 @@ class LoopRepliesIT {
     }
 
     @Test
-    void entriesAnsweredOnArrivalAreRepliedBeforeTheReadReturnsAndAcknowledgedAfterTheirConfirmation()
-            throws Exception {
-        check.xadd(bytes(requests), Map.of(bytes("n"), bytes("1")));
-        check.xadd(bytes(requests), Map.of(bytes("n"), bytes("2")));
-        java.util.Set<Thread> answeredOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        LoopReplies.Read read = readAnswering(m -> {
-            answeredOn.add(Thread.currentThread());
-            // byte[] keys: the field is found by its bytes
-            boolean one = m.getBody().entrySet().stream().anyMatch(f -> java.util.Arrays.equals(f.getKey(), bytes("n"))
-                    && java.util.Arrays.equals(f.getValue(), bytes("1")));
-            return one ? Optional.of(streams.completion(m, "one")) : Optional.empty();
-        }, Duration.ofSeconds(1));
-
-        assertThat(read.messages()).hasSize(2);
-        assertThat(read.answered().stream().boxed().toList()).containsExactly(0); // "2" is left to the caller
-        assertThat(answeredOn).isNotEmpty().doesNotContain(Thread.currentThread()); // the I/O thread
-        assertThat(replyLoop.blockFor(Duration.ofSeconds(1))).isEqualTo(LoopReplies.ACK_WITHIN);
-        read(replyLoop, Duration.ofMillis(10)); // the reply's confirmation noted
-        assertThat(streams.decodedReplies()).containsExactly("one");
-        read(replyLoop, Duration.ofMillis(10)); // its XACK sent
-        io.lettuce.core.models.stream.PendingMessages pending = check.xpending(bytes(requests), GROUP);
-        assertThat(pending.getCount()).isEqualTo(1L);
-        assertThat(pending.getMessageIds().getLower().getValue()).isEqualTo(read.messages().get(1).getId());
-    }
-
-    @Test
-    void aReadOfMoreThanAFewEntriesIsLeftWholeToTheCaller() throws Exception {
-        for (int i = 0; i <= LoopReplies.ON_ARRIVAL_MAX; i++) {
-            check.xadd(bytes(requests), Map.of(bytes("n"), bytes(Integer.toString(i))));
-        }
-        LoopReplies.Read read = readAnswering(m -> Optional.of(streams.completion(m, m.getId())),
-                Duration.ofSeconds(1));
-        assertThat(read.messages()).hasSize(LoopReplies.ON_ARRIVAL_MAX + 1);
-        assertThat(read.answered().isEmpty()).isTrue();
-        assertThat(replyLoop.blockFor(Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(1)); // nothing owed
-    }
-
-    @Test
-    void anEntryTheArrivalCheckThrowsOnIsLeftToTheCaller() throws Exception {
-        check.xadd(bytes(requests), Map.of(bytes("n"), bytes("1")));
-        LoopReplies.Read read = readAnswering(m -> {
-            throw new IllegalStateException("broken");
-        }, Duration.ofSeconds(1));
-        assertThat(read.messages()).hasSize(1);
-        assertThat(read.answered().isEmpty()).isTrue();
-        assertThat(replyLoop.blockFor(Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(1)); // nothing owed
-    }
-
-    @Test
-    void aReadTheStopAbandonedHasItsAnswersOnArrivalAcknowledgedByTheDrain() throws Exception {
-        java.util.concurrent.CompletableFuture<Boolean> drained = new java.util.concurrent.CompletableFuture<>();
-        Thread loop = new Thread(() -> {
-            try {
-                readAnswering(m -> Optional.of(streams.completion(m, "late")), Duration.ofSeconds(5));
-                drained.completeExceptionally(new AssertionError("the read was not interrupted"));
-            } catch (InterruptedException e) {
-                drained.complete(replyLoop.drain(Duration.ofSeconds(5))); // as the loop does when it stops
-            } catch (Exception e) {
-                drained.completeExceptionally(e);
-            }
-        });
-        loop.start();
-        Thread.sleep(300); // the read blocks in Redis
-        loop.interrupt();
-        Thread.sleep(100);
-        check.xadd(bytes(requests), Map.of(bytes("n"), bytes("1"))); // the abandoned read brings it, answered
-
-        assertThat(drained.get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        assertThat(streams.decodedReplies()).containsExactly("late");
-        assertThat(streams.pending()).isZero();
-    }
-
-    @Test
     void onlyPlainRepliesGoThroughTheLoop() {
         assertThatThrownBy(() -> replyLoop.add(new ReplyBatcher.Completion("fast", bytes(requests), "1-1", replies,
                 ToolReply.result("x", JsonBytes.of("{}"), "w1"), Optional.of(new ReplyBatcher.Transition("s", "x",
@@ -214,14 +140,6 @@ class LoopRepliesIT {
         replyLoop.add(new ReplyBatcher.Completion("fast", read.get(1).getStream(), read.get(1).getId(), broken,
                 ToolReply.result("refused", JsonBytes.of("{}"), "w1"), Optional.empty()));
         return read;
-    }
-
-    @SuppressWarnings("unchecked")
-    private LoopReplies.Read readAnswering(
-            java.util.function.Function<StreamMessage<byte[], byte[]>, Optional<ReplyBatcher.Completion>> onArrival,
-            Duration block) throws InterruptedException {
-        return replyLoop.read(ME, XReadArgs.Builder.block(block.toMillis()).count(16), block, onArrival,
-                StreamOffset.lastConsumed(bytes(requests)));
     }
 
     @SuppressWarnings("unchecked")
