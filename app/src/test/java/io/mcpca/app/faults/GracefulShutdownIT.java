@@ -38,8 +38,10 @@ class GracefulShutdownIT {
             await().atMost(60, TimeUnit.SECONDS)
                     .until(() -> ingress.workerRegistered(stopping) && ingress.workerRegistered(staying));
             List<Call> calls = new ArrayList<>();
+            // 100 ms each: 300 of them keep both workers' 8 call threads busy for ~4 s, past the submission (at 20 ms
+            // the workers kept pace with the XADDs on a loaded box and nothing was pending when it looked: 1 run in 3)
             for (int i = 0; i < 300; i++) {
-                calls.add(ingress.ping("graceful-" + (i % 40), 20));
+                calls.add(ingress.ping("graceful-" + (i % 40), 100));
             }
             await().atMost(30, TimeUnit.SECONDS).until(() -> ingress.pendingByConsumer().entrySet().stream()
                     .anyMatch(e -> stopping.owns(e.getKey()) && e.getValue() > 0));
