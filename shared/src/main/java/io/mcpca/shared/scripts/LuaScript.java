@@ -100,8 +100,13 @@ public final class LuaScript {
      * migrating) it retries for a bounded time. Any other failure is the caller's.
      */
     public static boolean worthRunningAgain(Throwable failure) {
-        return failure instanceof RedisNoScriptException || (failure instanceof RedisCommandExecutionException
-                && String.valueOf(failure.getMessage()).startsWith("TRYAGAIN"));
+        return failure instanceof RedisNoScriptException || slotMigrating(failure);
+    }
+
+    /** A cluster's TRYAGAIN: the keys' slot is being migrated and they lie on two masters for now. */
+    private static boolean slotMigrating(Throwable failure) {
+        return failure instanceof RedisCommandExecutionException
+                && String.valueOf(failure.getMessage()).startsWith("TRYAGAIN");
     }
 
     /**
@@ -116,7 +121,7 @@ public final class LuaScript {
             try {
                 return run.get();
             } catch (RedisCommandExecutionException e) {
-                if (!String.valueOf(e.getMessage()).startsWith("TRYAGAIN")) {
+                if (!slotMigrating(e)) {
                     throw e;
                 }
                 if (System.nanoTime() - until >= 0) {

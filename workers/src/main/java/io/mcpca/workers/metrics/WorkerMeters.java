@@ -41,12 +41,12 @@ public final class WorkerMeters {
                 .strongReference(true).register(registry);
     }
 
-    /** Exports {@code pool}'s analyzer processes: warm ones and busy ones. */
     /** The worker's WAIT shortfalls (replies written with fewer replica confirmations than asked). */
     public void watchReplicaWait(ReplicaWait durability) {
         durability.bindTo(registry, "worker");
     }
 
+    /** Exports {@code pool}'s analyzer processes: warm ones and busy ones. */
     public void watchAnalyzers(String pool, AnalyzerPool analyzers) {
         Gauge.builder("mcpca.analyzer.processes", analyzers, a -> a.pids().size()).tag("pool", pool)
                 .description("Warm analyzer processes of this worker's pool").strongReference(true).register(registry);
