@@ -24,10 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -128,30 +124,13 @@ class ClusterFailoverIT {
             for (int c = 0; c < CALLERS; c++) {
                 clients.add(harness.client());
             }
-            ConcurrentLinkedQueue<CallOutcome> outcomes = new ConcurrentLinkedQueue<>();
             long[] killedAt = {Long.MAX_VALUE};
-            long stopAt = System.nanoTime() + Duration.ofSeconds(3 + 14).toNanos();
-            ExecutorService callers = Executors.newFixedThreadPool(CALLERS);
-            List<Future<?>> running = new ArrayList<>();
-            for (int c = 0; c < CALLERS; c++) {
-                McpSyncClient client = clients.get(c);
-                int caller = c;
-                running.add(callers.submit(() -> {
-                    int i = 0;
-                    while (System.nanoTime() < stopAt) {
-                        outcomes.add(CallOutcome.call(client, (caller + i++) % 2 == 0));
-                    }
-                }));
-            }
+            CallerLoad load = CallerLoad.start(CALLERS, System.nanoTime() + Duration.ofSeconds(3 + 14).toNanos(),
+                    (caller, i) -> CallOutcome.call(clients.get(caller), (caller + i) % 2 == 0));
             Thread.sleep(3_000);
             cluster.kill(victim);
             killedAt[0] = System.nanoTime();
-            for (Future<?> f : running) {
-                f.get(60, TimeUnit.SECONDS); // a hung call would hold its caller past this
-            }
-            callers.shutdownNow();
-
-            List<CallOutcome> all = List.copyOf(outcomes);
+            List<CallOutcome> all = load.awaitEnd(Duration.ofSeconds(60));
             long okBefore = all.stream().filter(o -> o.ok() && o.endNanos() < killedAt[0]).count();
             long failed = all.stream().filter(o -> !o.ok()).count();
             // calls flow again from the start of the first call after which no call failed

@@ -19,10 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -69,21 +65,8 @@ class ClusterReshardIT {
             for (int c = 0; c < CALLERS; c++) {
                 clients.add(harness.client());
             }
-            ConcurrentLinkedQueue<CallOutcome> outcomes = new ConcurrentLinkedQueue<>();
-            long[] stopAt = {Long.MAX_VALUE};
-            ExecutorService callers = Executors.newFixedThreadPool(CALLERS);
-            List<Future<?>> running = new ArrayList<>();
-            for (int c = 0; c < CALLERS; c++) {
-                McpSyncClient client = clients.get(c);
-                int caller = c;
-                running.add(callers.submit(() -> {
-                    int i = 0;
-                    while (System.nanoTime() < stopAt[0]) {
-                        outcomes.add(CallOutcome.call(client, (caller + i) % 2 == 0, "fn_" + caller + "_" + i));
-                        i++;
-                    }
-                }));
-            }
+            CallerLoad load = CallerLoad.start(CALLERS, Long.MAX_VALUE, (caller, i) ->
+                    CallOutcome.call(clients.get(caller), (caller + i) % 2 == 0, "fn_" + caller + "_" + i));
             Thread.sleep(3_000);
 
             // the slots of the partitions and the reply stream first, then of whatever else the calls wrote
@@ -117,13 +100,8 @@ class ClusterReshardIT {
                 assertThat(group(cluster, targets.get(slot), stream)).as("MIGRATE kept partition %d's group", n)
                         .containsEntry("name", "fast");
             }
-            stopAt[0] = movedAt + SETTLE.plusSeconds(5).toNanos();
-            for (Future<?> f : running) {
-                f.get(60, TimeUnit.SECONDS); // a hung call would hold its caller past this
-            }
-            callers.shutdownNow();
-
-            List<CallOutcome> all = List.copyOf(outcomes);
+            load.stopAt(movedAt + SETTLE.plusSeconds(5).toNanos());
+            List<CallOutcome> all = load.awaitEnd(Duration.ofSeconds(60));
             List<CallOutcome> failed = all.stream().filter(o -> !o.ok()).toList();
             long during = all.stream().filter(o -> o.endNanos() >= moveStart && o.startNanos() <= movedAt).count();
             System.err.printf("cluster reshard: %d slots (%d keys) moved in %.2f s; %d calls, %d overlapping the "

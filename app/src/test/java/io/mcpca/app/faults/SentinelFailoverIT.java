@@ -10,11 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,42 +57,30 @@ class SentinelFailoverIT {
                 for (int s = 0; s < SESSIONS; s++) {
                     clients.add(harness.client());
                 }
-                ConcurrentLinkedQueue<CallOutcome> outcomes = new ConcurrentLinkedQueue<>();
                 AtomicInteger answeredBeforeKill = new AtomicInteger();
                 long[] killedAt = {Long.MAX_VALUE};
-                long[] stopAt = {Long.MAX_VALUE};
-                ExecutorService callers = Executors.newFixedThreadPool(CALLERS);
-                List<Future<?>> running = new ArrayList<>();
-                for (int c = 0; c < CALLERS; c++) {
-                    int caller = c;
-                    McpSyncClient client = clients.get(c % SESSIONS);
-                    running.add(callers.submit(() -> {
-                        for (int i = 0; System.nanoTime() < stopAt[0]; i++) {
-                            CallOutcome o = CallOutcome.call(client, (caller + i) % 2 == 0, "fn_" + caller + "_" + i);
-                            outcomes.add(o);
-                            if (o.ok() && o.endNanos() < killedAt[0]) {
-                                answeredBeforeKill.incrementAndGet();
-                            }
-                        }
-                    }));
-                }
+                CallerLoad load = CallerLoad.start(CALLERS, Long.MAX_VALUE, (caller, i) -> {
+                    CallOutcome o = CallOutcome.call(clients.get(caller % SESSIONS), (caller + i) % 2 == 0,
+                            "fn_" + caller + "_" + i);
+                    if (o.ok() && o.endNanos() < killedAt[0]) {
+                        answeredBeforeKill.incrementAndGet();
+                    }
+                    return o;
+                });
                 long warmUntil = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (answeredBeforeKill.get() < CALLERS && System.nanoTime() < warmUntil) {
                     Thread.sleep(100);
                 }
                 killedAt[0] = System.nanoTime();
-                stopAt[0] = killedAt[0] + AFTER_KILL.toNanos();
+                load.stopAt(killedAt[0] + AFTER_KILL.toNanos());
                 redis.killMaster();
                 Duration promotion = redis.awaitPromotion(Duration.ofSeconds(30));
                 redis.restartOldMaster();
-                for (Future<?> f : running) {
-                    f.get(AFTER_KILL.plus(CALL_TIMEOUT).plusSeconds(60).toSeconds(), TimeUnit.SECONDS);
-                }
-                callers.shutdownNow();
+                List<CallOutcome> outcomes = load.awaitEnd(AFTER_KILL.plus(CALL_TIMEOUT).plusSeconds(60));
                 String secondLog = second.log();
                 assertThat(second.isAlive()).as("the second worker is still running; the end of its log:%n%s",
                         secondLog.substring(Math.max(0, secondLog.length() - 6000))).isTrue();
-                check(List.copyOf(outcomes), killedAt[0], promotion, answeredBeforeKill.get(),
+                check(outcomes, killedAt[0], promotion, answeredBeforeKill.get(),
                         redis.masterReplication());
             }
         }
