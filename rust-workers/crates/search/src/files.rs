@@ -19,10 +19,10 @@ pub struct Listed {
     pub skipped: Vec<(PathBuf, String)>,
 }
 
-/// The exclude globs as overrides of the walk (they prune directories) and the include globs,
-/// checked after it (as overrides they would whitelist a matching file past .gitignore and the
-/// hidden rule). A glob that does not compile is [`Error::InvalidGlob`].
-fn filters(root: &Path, include: &[String], exclude: &[String]) -> Result<(ignore::overrides::Override, ignore::overrides::Override), Error> {
+/// The exclude globs as overrides of the walk (they prune directories) and the include globs
+/// (none: every file), checked after it (as overrides they would whitelist a matching file past
+/// .gitignore and the hidden rule). A glob that does not compile is [`Error::InvalidGlob`].
+fn filters(root: &Path, include: &[String], exclude: &[String]) -> Result<(ignore::overrides::Override, Option<ignore::overrides::Override>), Error> {
     let globs = |patterns: &[String], prefix: &str| -> Result<ignore::overrides::Override, Error> {
         let mut builder = ignore::overrides::OverrideBuilder::new(root);
         for glob in patterns {
@@ -30,7 +30,27 @@ fn filters(root: &Path, include: &[String], exclude: &[String]) -> Result<(ignor
         }
         builder.build().map_err(|e| Error::InvalidGlob(e.to_string()))
     };
-    Ok((globs(exclude, "!")?, globs(include, "")?))
+    let included = globs(include, "")?;
+    Ok((globs(exclude, "!")?, (!include.is_empty()).then_some(included)))
+}
+
+/// One entry of a walk by the rules both walks share: a regular file the include globs keep, or
+/// an entry never opened and why (a symlink, a special file, a walk error); `None` for a
+/// directory, a file the include globs leave out, or an entry of unknown type.
+fn walked(entry: Result<ignore::DirEntry, ignore::Error>, root: &Path, included: Option<&ignore::overrides::Override>) -> Option<Walked> {
+    match entry {
+        Ok(entry) => match entry.file_type() {
+            Some(t) if t.is_file() => match included {
+                Some(included) if !included.matched(entry.path(), false).is_whitelist() => None,
+                _ => Some(Walked::File(entry.into_path())),
+            },
+            Some(t) if t.is_dir() => None,
+            Some(t) if t.is_symlink() => Some(Walked::Skipped(entry.into_path(), "symlink".into())),
+            Some(t) => Some(Walked::Skipped(entry.into_path(), special_kind(t).into())),
+            None => None,
+        },
+        Err(e) => Some(Walked::Skipped(root.to_path_buf(), format!("walk error: {e}"))),
+    }
 }
 
 /// Walks `root` (a directory, or one file) with the include and exclude globs. An include glob
@@ -44,26 +64,16 @@ pub fn list(root: &Path, include: &[String], exclude: &[String]) -> Result<Liste
     let shared = std::sync::Mutex::new(Listed::default());
     let walker = ignore::WalkBuilder::new(root).follow_links(false).require_git(false).overrides(overrides).threads(threads).build_parallel();
     walker.run(|| {
-        let (shared, included) = (&shared, &included);
+        let (shared, included) = (&shared, included.as_ref());
         Box::new(move |entry| {
             let mut listed = shared.lock().unwrap_or_else(|p| p.into_inner());
             match entry {
-                Ok(entry) => match entry.file_type() {
-                    Some(t) if t.is_file() => {
-                        if include.is_empty() || included.matched(entry.path(), false).is_whitelist() {
-                            listed.files.push(entry.into_path());
-                        }
-                    }
-                    Some(t) if t.is_dir() => {
-                        if entry.depth() > 0 {
-                            listed.directories.push(entry.into_path());
-                        }
-                    }
-                    Some(t) if t.is_symlink() => listed.skipped.push((entry.into_path(), "symlink".into())),
-                    Some(t) => listed.skipped.push((entry.into_path(), special_kind(t).into())),
+                Ok(entry) if entry.depth() > 0 && entry.file_type().is_some_and(|t| t.is_dir()) => listed.directories.push(entry.into_path()),
+                entry => match walked(entry, root, included) {
+                    Some(Walked::File(path)) => listed.files.push(path),
+                    Some(Walked::Skipped(path, reason)) => listed.skipped.push((path, reason)),
                     None => {}
                 },
-                Err(e) => listed.skipped.push((root.to_path_buf(), format!("walk error: {e}"))),
             }
             ignore::WalkState::Continue
         })
@@ -97,7 +107,7 @@ impl Walker {
     /// The walk of `root` with the include and exclude globs, as [`list`] takes them.
     pub fn new(root: &Path, include: &[String], exclude: &[String]) -> Result<Walker, Error> {
         let (overrides, included) = filters(root, include, exclude)?;
-        Ok(Walker { root: root.to_path_buf(), overrides, included: (!include.is_empty()).then_some(included) })
+        Ok(Walker { root: root.to_path_buf(), overrides, included })
     }
 
     /// Hands each file and skipped entry to `each`, in order, until the walk ends or `each`
@@ -106,19 +116,7 @@ impl Walker {
     pub fn run(self, each: &mut dyn FnMut(Walked) -> bool) {
         let walk = ignore::WalkBuilder::new(&self.root).follow_links(false).require_git(false).overrides(self.overrides).sort_by_file_name(|a, b| a.cmp(b)).build();
         for entry in walk {
-            let walked = match entry {
-                Ok(entry) => match entry.file_type() {
-                    Some(t) if t.is_file() => match &self.included {
-                        Some(included) if !included.matched(entry.path(), false).is_whitelist() => continue,
-                        _ => Walked::File(entry.into_path()),
-                    },
-                    Some(t) if t.is_dir() => continue,
-                    Some(t) if t.is_symlink() => Walked::Skipped(entry.into_path(), "symlink".into()),
-                    Some(t) => Walked::Skipped(entry.into_path(), special_kind(t).into()),
-                    None => continue,
-                },
-                Err(e) => Walked::Skipped(self.root.clone(), format!("walk error: {e}")),
-            };
+            let Some(walked) = walked(entry, &self.root, self.included.as_ref()) else { continue };
             if !each(walked) {
                 return;
             }
