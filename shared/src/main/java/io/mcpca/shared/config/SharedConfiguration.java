@@ -5,6 +5,7 @@ import io.mcpca.shared.codec.StreamEntries;
 import io.mcpca.shared.keys.Keys;
 import io.mcpca.shared.paths.PathGuard;
 import io.mcpca.shared.redis.RedisConnection;
+import io.mcpca.shared.redis.RedisClientSettings;
 import io.mcpca.shared.redis.RedisConnections;
 import io.mcpca.shared.redis.RedisInfoExporter;
 import io.mcpca.shared.redis.RedisStartupCheck;
@@ -34,11 +35,11 @@ public class SharedConfiguration {
     @Bean(destroyMethod = "close")
     RedisConnections redisConnections(RedisLocator locator, McpcaProperties properties,
                                       ObjectProvider<MeterRegistry> meters) {
-        RedisConnections connections = new RedisConnections(locator.uri(), properties.getRedis().clientSettings(),
+        RedisClientSettings settings = properties.getRedis().clientSettings();
+        RedisConnections connections = new RedisConnections(locator.uri(), settings,
                 Optional.ofNullable(meters.getIfAvailable()));
         try {
-            RedisStartupCheck.reach(connections, locator.uri(), properties.getRedis().clientSettings(),
-                    properties.getRedis().getStartupWait());
+            RedisStartupCheck.reach(connections, locator.uri(), settings, properties.getRedis().getStartupWait());
         } catch (RuntimeException e) {
             connections.close();
             throw e;
